@@ -1,0 +1,65 @@
+package org.haven.protocol;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * The documented error codes carried by {@code error} replies. An error reply never ends the
+ * connection by itself; the connection stays usable unless a close code follows.
+ */
+public enum ErrorCode {
+    /** The frame was not valid JSON. */
+    MALFORMED_JSON("malformed_json", "The frame is not valid JSON."),
+    /** The JSON had no {@code type}, or a {@code type} this protocol version does not define. */
+    UNKNOWN_TYPE("unknown_type", "The message type is missing or not defined by the negotiated protocol."),
+    /** A field was missing, had the wrong JSON type, or had a value out of range. */
+    INVALID_MESSAGE("invalid_message", "A field is missing, of the wrong type, or out of range."),
+    /** A limit of the JSON reader was exceeded: nesting depth, string or number length. */
+    MESSAGE_TOO_COMPLEX("message_too_complex", "The JSON nests too deeply or holds an oversized string or number."),
+    /** A {@code hello} arrived on a connection that is already authenticated. */
+    ALREADY_AUTHENTICATED("already_authenticated", "The connection is already authenticated; hello is accepted once."),
+    /** The token in {@code token.refresh} was invalid, expired, or for another user. */
+    TOKEN_REJECTED("token_rejected", "The refreshed token is invalid, expired, or names another user or organisation."),
+    /** The caller's role or grants do not allow this action. */
+    FORBIDDEN("forbidden", "The caller's role, organisation or room grants do not allow this action."),
+    /** The action needs membership of a room the caller has not joined. */
+    NOT_A_MEMBER("not_a_member", "The caller has not joined this room."),
+    /** The caller has already joined this room on this connection. */
+    ALREADY_JOINED("already_joined", "The caller has already joined this room on this connection."),
+    /** A text exceeded its documented size limit. */
+    TOO_LARGE("too_large", "A field exceeds its documented size limit."),
+    /** The connection sent requests faster than its rate limit allows; the request was dropped. */
+    RATE_LIMITED("rate_limited", "Too many requests; slow down. A sustained flood closes the connection (4008)."),
+    /** A limit on connections, rooms or members was reached. */
+    LIMIT_REACHED("limit_reached", "A documented limit (rooms per connection, members per room) was reached."),
+    /** The server could not complete the request; nothing was changed. */
+    INTERNAL("internal", "The server could not complete the request; it is logged under an opaque reference.");
+
+    private final String wire;
+    private final String meaning;
+
+    ErrorCode(String wire, String meaning) {
+        this.wire = wire;
+        this.meaning = meaning;
+    }
+
+    /** The code as it appears on the wire. */
+    @JsonValue
+    public String wire() {
+        return wire;
+    }
+
+    /** What the code means, as documented in {@code docs/protocol.md}. */
+    public String meaning() {
+        return meaning;
+    }
+
+    /** Returns the code for its wire form, or {@code null} when there is none. */
+    public static ErrorCode fromWire(String wire) {
+        for (ErrorCode code : values()) {
+            if (code.wire.equals(wire)) {
+                return code;
+            }
+        }
+        return null;
+    }
+}
