@@ -1,0 +1,98 @@
+package org.haven.server;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.haven.server.auth.JwtTokenVerifier;
+import org.haven.server.auth.VerificationKeys;
+import org.haven.server.config.ServerConfig;
+import org.haven.server.limit.RequestRateLimiter;
+import org.haven.server.presence.InMemoryPresenceStore;
+import org.haven.server.presence.PresenceStore;
+import org.haven.server.room.RoomExecutors;
+import org.haven.server.room.RoomService;
+import org.haven.server.session.SessionService;
+import org.haven.server.transport.HavenTransport;
+
+/**
+ * One Haven node: wires configuration, engines, feature services and the transport, and stops them
+ * in reverse order. {@code try (HavenServer server = HavenServer.start(config)) { ... }}.
+ */
+public final class HavenServer implements AutoCloseable {
+
+    private final ServerConfig config;
+    private final RoomExecutors roomExecutors;
+    private final ScheduledExecutorService timer;
+    private final PresenceStore presence;
+    private final RoomService rooms;
+    private final HavenTransport transport;
+    private int port;
+
+    private HavenServer(ServerConfig config, Clock clock, Ticker ticker) {
+        this.config = config;
+        VerificationKeys keys = VerificationKeys.load(config.hmacSecret(), config.publicKeyPem(), config.jwksFile());
+        JwtTokenVerifier verifier = new JwtTokenVerifier(keys, config.issuer(), config.audience(), config.clockSkew(),
+                clock, ticker);
+        this.roomExecutors = new RoomExecutors(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "haven-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.presence = new InMemoryPresenceStore();
+        this.rooms = new RoomService(roomExecutors, clock, config.maxMembersPerRoom());
+        RequestRateLimiter limiter = new RequestRateLimiter(config.requestsPerSecond(), config.requestBurst(),
+                config.floodRefusals(), ticker);
+        SessionService sessions = new SessionService(config, verifier, presence, rooms, limiter, timer, clock);
+        this.transport = new HavenTransport(config, sessions);
+    }
+
+    /** Starts a node with the system clock. */
+    public static HavenServer start(ServerConfig config) throws InterruptedException {
+        return start(config, Clock.systemUTC(), Ticker.systemTicker());
+    }
+
+    /** Starts a node with the given time sources (tests control time this way). */
+    public static HavenServer start(ServerConfig config, Clock clock, Ticker ticker) throws InterruptedException {
+        HavenServer server = new HavenServer(config, clock, ticker);
+        try {
+            server.port = server.transport.start();
+        } catch (RuntimeException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return port;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Whether this node accepts connections. */
+    public boolean isReady() {
+        return transport.isReady();
+    }
+
+    /** Open connections on this node. */
+    public int connectionCount() {
+        return transport.connectionCount();
+    }
+
+    /** Rooms with members on this node. */
+    public int roomCount() {
+        return rooms.roomCount();
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+        timer.shutdownNow();
+        roomExecutors.close();
+    }
+}

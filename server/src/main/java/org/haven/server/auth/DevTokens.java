@@ -1,0 +1,51 @@
+package org.haven.server.auth;
+
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Keys;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import org.haven.protocol.Role;
+
+/**
+ * Mints HS256 tokens with a shared secret: the {@code token} command in dev mode, and tests. An
+ * integrator's own backend mints production tokens with its private key.
+ */
+public final class DevTokens {
+
+    private final byte[] secret;
+    private final String issuer;
+    private final String audience;
+    private final Clock clock;
+
+    public DevTokens(String secret, String issuer, String audience, Clock clock) {
+        this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.issuer = issuer;
+        this.audience = audience;
+        this.clock = clock;
+    }
+
+    /** A token for {@code sub} with the given role, organisation, room grants and lifetime. */
+    public String mint(String sub, Role role, String org, Collection<String> rooms, String name, Duration ttl) {
+        Instant now = clock.instant();
+        var builder = Jwts.builder()
+                .id(UUID.randomUUID().toString())
+                .subject(sub)
+                .issuer(issuer)
+                .audience().add(audience).and()
+                .issuedAt(Date.from(now))
+                .expiration(Date.from(now.plus(ttl)))
+                .claim("org", org)
+                .claim("role", role.wire())
+                .claim("rooms", List.copyOf(rooms));
+        if (name != null) {
+            builder.claim("name", name);
+        }
+        return builder.signWith(Keys.hmacShaKeyFor(secret), Jwts.SIG.HS256).compact();
+    }
+}

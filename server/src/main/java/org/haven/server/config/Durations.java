@@ -1,0 +1,27 @@
+package org.haven.server.config;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** Reads durations written as {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT5S}). */
+final class Durations {
+
+    private Durations() {}
+
+    static Duration parse(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        if (s.startsWith("p")) {
+            return Duration.parse(text.trim());
+        }
+        if (s.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+        }
+        long n = Long.parseLong(s.substring(0, s.length() - 1));
+        return switch (s.charAt(s.length() - 1)) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            default -> throw new IllegalArgumentException("unit must be ms, s, m or h");
+        };
+    }
+}

@@ -1,0 +1,254 @@
+package org.haven.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The server's configuration: immutable, validated once when built, with an error that names the
+ * setting. Read from environment variables ({@code HAVEN_*}) by {@link #fromEnvironment(Map)}; the
+ * table of settings is in the README.
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        Mode mode,
+        String hmacSecret,
+        Path publicKeyPem,
+        Path jwksFile,
+        String issuer,
+        String audience,
+        Duration clockSkew,
+        List<String> allowedOrigins,
+        int maxFrameBytes,
+        int maxChatChars,
+        Duration helloTimeout,
+        Duration pingInterval,
+        Duration idleTimeout,
+        Duration drainTimeout,
+        int requestsPerSecond,
+        int requestBurst,
+        int floodRefusals,
+        int maxRoomsPerConnection,
+        int maxMembersPerRoom,
+        int outboundQueueMessages,
+        int outboundQueueBytes) {
+
+    /** Whether dev conveniences (the well-known dev secret, the token command) are allowed. */
+    public enum Mode { DEV, PRODUCTION }
+
+    /**
+     * The HS256 secret that dev tokens are signed with. It is public knowledge, so production mode
+     * refuses it.
+     */
+    public static final String DEV_SECRET = "haven-dev-secret-do-not-use-in-production-0123456789";
+    public static final String DEV_ISSUER = "haven-dev";
+    public static final String DEV_AUDIENCE = "haven";
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(audience, "audience");
+        allowedOrigins = List.copyOf(allowedOrigins);
+        check(port >= 0 && port <= 65535, "HAVEN_PORT", port, "0..65535");
+        boolean hasKey = publicKeyPem != null || jwksFile != null;
+        check(hmacSecret != null || hasKey, "HAVEN_JWT_SECRET", "unset",
+                "a secret, or HAVEN_JWT_PUBLIC_KEY / HAVEN_JWT_JWKS");
+        if (hmacSecret != null) {
+            check(hmacSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32,
+                    "HAVEN_JWT_SECRET", "(" + hmacSecret.length() + " characters)", "at least 32 bytes");
+            check(mode == Mode.DEV || !hmacSecret.equals(DEV_SECRET), "HAVEN_JWT_SECRET", "the dev secret",
+                    "a private secret in production mode");
+        }
+        check(!issuer.isBlank(), "HAVEN_JWT_ISSUER", "blank", "non-blank");
+        check(!audience.isBlank(), "HAVEN_JWT_AUDIENCE", "blank", "non-blank");
+        check(!clockSkew.isNegative() && clockSkew.compareTo(Duration.ofMinutes(5)) <= 0,
+                "HAVEN_JWT_CLOCK_SKEW", clockSkew, "0..5m");
+        check(maxFrameBytes >= 1024 && maxFrameBytes <= 16 * 1024 * 1024, "HAVEN_MAX_FRAME_BYTES", maxFrameBytes,
+                "1024..16777216");
+        check(maxChatChars > 0 && maxChatChars * 4 < maxFrameBytes, "HAVEN_MAX_CHAT_CHARS", maxChatChars,
+                "> 0 and well under the frame size");
+        positive(helloTimeout, "HAVEN_HELLO_TIMEOUT");
+        positive(pingInterval, "HAVEN_PING_INTERVAL");
+        check(idleTimeout.compareTo(pingInterval) > 0, "HAVEN_IDLE_TIMEOUT", idleTimeout,
+                "> HAVEN_PING_INTERVAL (" + pingInterval + ")");
+        positive(drainTimeout, "HAVEN_DRAIN_TIMEOUT");
+        check(requestsPerSecond > 0, "HAVEN_RATE_PER_SECOND", requestsPerSecond, "> 0");
+        check(requestBurst >= requestsPerSecond, "HAVEN_RATE_BURST", requestBurst, ">= HAVEN_RATE_PER_SECOND");
+        check(floodRefusals > 0, "HAVEN_RATE_FLOOD_REFUSALS", floodRefusals, "> 0");
+        check(maxRoomsPerConnection > 0, "HAVEN_MAX_ROOMS_PER_CONNECTION", maxRoomsPerConnection, "> 0");
+        check(maxMembersPerRoom > 1, "HAVEN_MAX_MEMBERS_PER_ROOM", maxMembersPerRoom, "> 1");
+        check(outboundQueueMessages > 0, "HAVEN_OUTBOUND_QUEUE_MESSAGES", outboundQueueMessages, "> 0");
+        check(outboundQueueBytes >= maxFrameBytes, "HAVEN_OUTBOUND_QUEUE_BYTES", outboundQueueBytes,
+                ">= HAVEN_MAX_FRAME_BYTES");
+    }
+
+    /** The defaults: dev mode, port 8080, the dev secret. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Reads {@code HAVEN_*} variables over the defaults; a bad value fails with the variable's name. */
+    public static ServerConfig fromEnvironment(Map<String, String> env) {
+        Builder b = builder();
+        read(env, "HAVEN_HOST", s -> s, v -> b.host = v);
+        read(env, "HAVEN_PORT", Integer::parseInt, v -> b.port = v);
+        read(env, "HAVEN_MODE", s -> Mode.valueOf(s.toUpperCase(Locale.ROOT)), v -> b.mode = v);
+        read(env, "HAVEN_JWT_SECRET", s -> s, v -> b.hmacSecret = v);
+        read(env, "HAVEN_JWT_PUBLIC_KEY", Path::of, v -> b.publicKeyPem = v);
+        read(env, "HAVEN_JWT_JWKS", Path::of, v -> b.jwksFile = v);
+        read(env, "HAVEN_JWT_ISSUER", s -> s, v -> b.issuer = v);
+        read(env, "HAVEN_JWT_AUDIENCE", s -> s, v -> b.audience = v);
+        read(env, "HAVEN_JWT_CLOCK_SKEW", Durations::parse, v -> b.clockSkew = v);
+        read(env, "HAVEN_ALLOWED_ORIGINS", ServerConfig::list, v -> b.allowedOrigins = v);
+        read(env, "HAVEN_MAX_FRAME_BYTES", Integer::parseInt, v -> b.maxFrameBytes = v);
+        read(env, "HAVEN_MAX_CHAT_CHARS", Integer::parseInt, v -> b.maxChatChars = v);
+        read(env, "HAVEN_HELLO_TIMEOUT", Durations::parse, v -> b.helloTimeout = v);
+        read(env, "HAVEN_PING_INTERVAL", Durations::parse, v -> b.pingInterval = v);
+        read(env, "HAVEN_IDLE_TIMEOUT", Durations::parse, v -> b.idleTimeout = v);
+        read(env, "HAVEN_DRAIN_TIMEOUT", Durations::parse, v -> b.drainTimeout = v);
+        read(env, "HAVEN_RATE_PER_SECOND", Integer::parseInt, v -> b.requestsPerSecond = v);
+        read(env, "HAVEN_RATE_BURST", Integer::parseInt, v -> b.requestBurst = v);
+        read(env, "HAVEN_RATE_FLOOD_REFUSALS", Integer::parseInt, v -> b.floodRefusals = v);
+        read(env, "HAVEN_MAX_ROOMS_PER_CONNECTION", Integer::parseInt, v -> b.maxRoomsPerConnection = v);
+        read(env, "HAVEN_MAX_MEMBERS_PER_ROOM", Integer::parseInt, v -> b.maxMembersPerRoom = v);
+        read(env, "HAVEN_OUTBOUND_QUEUE_MESSAGES", Integer::parseInt, v -> b.outboundQueueMessages = v);
+        read(env, "HAVEN_OUTBOUND_QUEUE_BYTES", Integer::parseInt, v -> b.outboundQueueBytes = v);
+        // Outside dev mode there is no default secret: one of the key settings must be given.
+        if (b.mode == Mode.PRODUCTION && !env.containsKey("HAVEN_JWT_SECRET")) {
+            b.hmacSecret = null;
+        }
+        if (b.mode == Mode.PRODUCTION && !env.containsKey("HAVEN_JWT_ISSUER")) {
+            throw new IllegalArgumentException("HAVEN_JWT_ISSUER: unset (expected: the issuer of your tokens in production mode)");
+        }
+        if (b.mode == Mode.PRODUCTION && !env.containsKey("HAVEN_JWT_AUDIENCE")) {
+            throw new IllegalArgumentException("HAVEN_JWT_AUDIENCE: unset (expected: the audience of your tokens in production mode)");
+        }
+        return b.build();
+    }
+
+    private static <T> void read(Map<String, String> env, String name, Function<String, T> parse,
+            java.util.function.Consumer<T> set) {
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) {
+            return;
+        }
+        try {
+            set.accept(parse.apply(raw.trim()));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(name + ": cannot read '" + (name.contains("SECRET") ? "***" : raw)
+                    + "' (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static List<String> list(String raw) {
+        List<String> out = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
+    }
+
+    private static void positive(Duration d, String name) {
+        check(d != null && !d.isNegative() && !d.isZero(), name, d, "> 0");
+    }
+
+    private static void check(boolean ok, String name, Object value, String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: " + expected + ")");
+        }
+    }
+
+    /** Builds a {@link ServerConfig}; every field starts at its documented default. */
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = 8080;
+        private Mode mode = Mode.DEV;
+        private String hmacSecret = DEV_SECRET;
+        private Path publicKeyPem;
+        private Path jwksFile;
+        private String issuer = DEV_ISSUER;
+        private String audience = DEV_AUDIENCE;
+        private Duration clockSkew = Duration.ofSeconds(30);
+        private List<String> allowedOrigins = List.of();
+        private int maxFrameBytes = 64 * 1024;
+        private int maxChatChars = 4000;
+        private Duration helloTimeout = Duration.ofSeconds(5);
+        private Duration pingInterval = Duration.ofMillis(1500);
+        private Duration idleTimeout = Duration.ofMillis(4500);
+        private Duration drainTimeout = Duration.ofSeconds(5);
+        private int requestsPerSecond = 20;
+        private int requestBurst = 40;
+        private int floodRefusals = 200;
+        private int maxRoomsPerConnection = 32;
+        private int maxMembersPerRoom = 500;
+        private int outboundQueueMessages = 4096;
+        private int outboundQueueBytes = 4 * 1024 * 1024;
+
+        private Builder() {}
+
+        private Builder(ServerConfig c) {
+            host = c.host; port = c.port; mode = c.mode; hmacSecret = c.hmacSecret;
+            publicKeyPem = c.publicKeyPem; jwksFile = c.jwksFile; issuer = c.issuer; audience = c.audience;
+            clockSkew = c.clockSkew; allowedOrigins = c.allowedOrigins; maxFrameBytes = c.maxFrameBytes;
+            maxChatChars = c.maxChatChars; helloTimeout = c.helloTimeout; pingInterval = c.pingInterval;
+            idleTimeout = c.idleTimeout; drainTimeout = c.drainTimeout; requestsPerSecond = c.requestsPerSecond;
+            requestBurst = c.requestBurst; floodRefusals = c.floodRefusals;
+            maxRoomsPerConnection = c.maxRoomsPerConnection; maxMembersPerRoom = c.maxMembersPerRoom;
+            outboundQueueMessages = c.outboundQueueMessages; outboundQueueBytes = c.outboundQueueBytes;
+        }
+
+        public Builder host(String v) { host = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder mode(Mode v) { mode = v; return this; }
+        public Builder hmacSecret(String v) { hmacSecret = v; return this; }
+        public Builder publicKeyPem(Path v) { publicKeyPem = v; return this; }
+        public Builder jwksFile(Path v) { jwksFile = v; return this; }
+        public Builder issuer(String v) { issuer = v; return this; }
+        public Builder audience(String v) { audience = v; return this; }
+        public Builder clockSkew(Duration v) { clockSkew = v; return this; }
+        public Builder allowedOrigins(List<String> v) { allowedOrigins = v; return this; }
+        public Builder maxFrameBytes(int v) { maxFrameBytes = v; return this; }
+        public Builder maxChatChars(int v) { maxChatChars = v; return this; }
+        public Builder helloTimeout(Duration v) { helloTimeout = v; return this; }
+        public Builder pingInterval(Duration v) { pingInterval = v; return this; }
+        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
+        public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
+        public Builder requestsPerSecond(int v) { requestsPerSecond = v; return this; }
+        public Builder requestBurst(int v) { requestBurst = v; return this; }
+        public Builder floodRefusals(int v) { floodRefusals = v; return this; }
+        public Builder maxRoomsPerConnection(int v) { maxRoomsPerConnection = v; return this; }
+        public Builder maxMembersPerRoom(int v) { maxMembersPerRoom = v; return this; }
+        public Builder outboundQueueMessages(int v) { outboundQueueMessages = v; return this; }
+        public Builder outboundQueueBytes(int v) { outboundQueueBytes = v; return this; }
+
+        /** Validates and builds; a bad setting fails with its name. */
+        public ServerConfig build() {
+            return new ServerConfig(host, port, mode, hmacSecret, publicKeyPem, jwksFile, issuer, audience,
+                    clockSkew, allowedOrigins, maxFrameBytes, maxChatChars, helloTimeout, pingInterval, idleTimeout,
+                    drainTimeout, requestsPerSecond, requestBurst, floodRefusals, maxRoomsPerConnection,
+                    maxMembersPerRoom, outboundQueueMessages, outboundQueueBytes);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", mode=" + mode
+                + ", hmacSecret=" + (hmacSecret == null ? "unset" : "***") + ", publicKeyPem=" + publicKeyPem
+                + ", jwksFile=" + jwksFile + ", issuer=" + issuer + ", audience=" + audience
+                + ", allowedOrigins=" + allowedOrigins + ", maxFrameBytes=" + maxFrameBytes + "]";
+    }
+}

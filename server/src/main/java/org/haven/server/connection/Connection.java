@@ -1,0 +1,23 @@
+package org.haven.server.connection;
+
+import org.haven.protocol.CloseCode;
+
+/**
+ * One client connection as the domain sees it: an id, a way to send, a way to close. Domain code
+ * never sees a channel or a buffer. Every method is thread-safe and never blocks.
+ */
+public interface Connection {
+
+    /** An opaque id, unique on this node, safe to log. */
+    String id();
+
+    /**
+     * Queues a frame. Frames sent from one thread arrive in the order sent. When the client does
+     * not read and the bounded outbound queue overflows, the connection is closed with
+     * {@link CloseCode#SLOW_CONSUMER} rather than growing without bound; urgent frames jump the queue.
+     */
+    void send(Outbound frame);
+
+    /** Closes with a close frame carrying {@code code} and a short reason. Idempotent. */
+    void close(CloseCode code, String reason);
+}

@@ -1,0 +1,248 @@
+package org.haven.server.session;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.haven.protocol.ClientMessage;
+import org.haven.protocol.CloseCode;
+import org.haven.protocol.Decoded;
+import org.haven.protocol.ErrorCode;
+import org.haven.protocol.Result;
+import org.haven.protocol.ServerMessage;
+import org.haven.server.auth.Principal;
+import org.haven.server.auth.TokenRejectedException;
+import org.haven.server.connection.Connection;
+import org.haven.server.connection.Outbound;
+import org.haven.server.limit.RequestRateLimiter;
+import org.haven.server.presence.UserRef;
+import org.haven.server.room.Participant;
+import org.haven.server.room.RoomKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated connection: rate-limits and authorizes every request against the current
+ * token, then hands it to the feature service. Its inbound methods are called by one thread at a
+ * time (the connection's event loop).
+ */
+public final class ClientSession {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+
+    private final SessionService services;
+    private final Connection connection;
+    private final UserRef user;
+    private final Set<RoomKey> joined = ConcurrentHashMap.newKeySet();
+    private volatile Principal principal;
+    private ScheduledFuture<?> expiry;
+    private boolean closed;
+
+    ClientSession(SessionService services, Connection connection, Principal principal) {
+        this.services = services;
+        this.connection = connection;
+        this.principal = principal;
+        this.user = new UserRef(principal.org(), principal.user());
+    }
+
+    /** The principal of the current token. */
+    public Principal principal() {
+        return principal;
+    }
+
+    void start(String helloId, int version) {
+        scheduleExpiry();
+        services.presence.connect(user, connection.id()).whenComplete((presence, failure) ->
+                connection.send(Outbound.of(new ServerMessage.Ok(helloId, welcome(version)))));
+    }
+
+    private Result.Welcome welcome(int version) {
+        Principal p = principal;
+        return new Result.Welcome(version, connection.id(), p.user(), p.org(), p.role(), p.name(),
+                p.rooms().stream().sorted().toList(), p.expiresAt(), services.limits);
+    }
+
+    /** Handles a well-formed request. */
+    public void onMessage(ClientMessage message) {
+        if (!admit(message.id())) {
+            return;
+        }
+        // Java 17 has no pattern switch; this chain is the one dispatch point, kept in the order of
+        // ClientMessage's subtypes.
+        if (message instanceof ClientMessage.Hello hello) {
+            error(hello.id(), ErrorCode.ALREADY_AUTHENTICATED, "hello is accepted once per connection");
+        } else if (message instanceof ClientMessage.TokenRefresh refresh) {
+            refresh(refresh);
+        } else if (message instanceof ClientMessage.Ping ping) {
+            send(new ServerMessage.Ok(ping.id(), null));
+        } else if (message instanceof ClientMessage.RoomJoin join) {
+            join(join);
+        } else if (message instanceof ClientMessage.RoomLeave leave) {
+            leave(leave);
+        } else if (message instanceof ClientMessage.ChatSend chat) {
+            chat(chat);
+        } else if (message instanceof ClientMessage.PresenceSet set) {
+            setStatus(set);
+        } else if (message instanceof ClientMessage.PresenceQuery query) {
+            queryPresence(query);
+        } else {
+            error(message.id(), ErrorCode.UNKNOWN_TYPE, "unknown message type");
+        }
+    }
+
+    /** Answers a frame that could not be decoded; it counts against the rate limit like any request. */
+    public void onInvalid(Decoded.Invalid invalid) {
+        if (admit(invalid.id())) {
+            send(invalid.toError());
+        }
+    }
+
+    /** The connection closed or broke: leave every room and go offline. Idempotent. */
+    public void onClosed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        services.rateLimiter.forget(connection.id());
+        Participant self = participant();
+        for (RoomKey key : joined) {
+            services.rooms.leave(self, key, null);
+        }
+        joined.clear();
+        services.presence.disconnect(user, connection.id());
+        log.info("session closed connection={} user={}", connection.id(), user.user());
+    }
+
+    private boolean admit(String id) {
+        RequestRateLimiter.Decision decision = services.rateLimiter.acquire(connection.id());
+        switch (decision) {
+            case ALLOWED:
+                return true;
+            case LIMITED:
+                error(id, ErrorCode.RATE_LIMITED, "rate limit: " + services.config.requestsPerSecond()
+                        + " requests per second, bursts of " + services.config.requestBurst());
+                return false;
+            default:
+                log.warn("flood closed connection={} user={}", connection.id(), user.user());
+                connection.close(CloseCode.RATE_LIMIT_FLOOD, "sustained flooding");
+                return false;
+        }
+    }
+
+    private void refresh(ClientMessage.TokenRefresh refresh) {
+        Principal next;
+        try {
+            next = services.verifier.verify(refresh.token());
+        } catch (TokenRejectedException e) {
+            error(refresh.id(), ErrorCode.TOKEN_REJECTED, "token rejected: " + e.getMessage());
+            return;
+        }
+        Principal current = principal;
+        if (!current.isSameUser(next)) {
+            error(refresh.id(), ErrorCode.TOKEN_REJECTED, "the token names another user, organisation or role");
+            return;
+        }
+        if (next.expiresAt().isBefore(current.expiresAt())) {
+            error(refresh.id(), ErrorCode.TOKEN_REJECTED, "the token expires before the current one");
+            return;
+        }
+        principal = next;
+        scheduleExpiry();
+        // Grants may have shrunk: the connection leaves the rooms the new token no longer grants.
+        Participant self = participant();
+        for (RoomKey key : Set.copyOf(joined)) {
+            if (!next.isGranted(key.room())) {
+                joined.remove(key);
+                services.rooms.leave(self, key, null);
+            }
+        }
+        send(new ServerMessage.Ok(refresh.id(), new Result.TokenRefreshed(next.expiresAt())));
+    }
+
+    private void join(ClientMessage.RoomJoin join) {
+        if (!principal.isGranted(join.room())) {
+            error(join.id(), ErrorCode.FORBIDDEN, "the token does not grant this room");
+            return;
+        }
+        RoomKey key = RoomKey.of(user, join.room());
+        if (!joined.contains(key) && joined.size() >= services.config.maxRoomsPerConnection()) {
+            error(join.id(), ErrorCode.LIMIT_REACHED,
+                    "at most " + services.config.maxRoomsPerConnection() + " rooms per connection");
+            return;
+        }
+        boolean added = joined.add(key);
+        Participant self = participant();
+        services.presence.get(user).thenAccept(presence -> services.rooms.join(self, key, presence.status(), join.id(),
+                () -> {
+                    if (added) {
+                        joined.remove(key);
+                    }
+                }));
+    }
+
+    private void leave(ClientMessage.RoomLeave leave) {
+        RoomKey key = RoomKey.of(user, leave.room());
+        joined.remove(key);
+        services.rooms.leave(participant(), key, leave.id());
+    }
+
+    private void chat(ClientMessage.ChatSend chat) {
+        if (!principal.isGranted(chat.room())) {
+            error(chat.id(), ErrorCode.FORBIDDEN, "the token does not grant this room");
+            return;
+        }
+        if (chat.text().length() > services.config.maxChatChars()) {
+            error(chat.id(), ErrorCode.TOO_LARGE, "text longer than " + services.config.maxChatChars() + " characters");
+            return;
+        }
+        services.rooms.chat(participant(), RoomKey.of(user, chat.room()), chat.text(), chat.id());
+    }
+
+    private void setStatus(ClientMessage.PresenceSet set) {
+        if (!set.status().allowedFor(principal.role())) {
+            error(set.id(), ErrorCode.FORBIDDEN, "this status is for the care team only");
+            return;
+        }
+        services.presence.setStatus(user, set.status()).thenAccept(presence -> {
+            services.rooms.statusChanged(user, presence.status());
+            send(new ServerMessage.Ok(set.id(), null));
+        });
+    }
+
+    private void queryPresence(ClientMessage.PresenceQuery query) {
+        if (!principal.isGranted(query.room())) {
+            error(query.id(), ErrorCode.FORBIDDEN, "the token does not grant this room");
+            return;
+        }
+        services.rooms.presence(participant(), RoomKey.of(user, query.room()), query.id());
+    }
+
+    private void scheduleExpiry() {
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        Duration left = Duration.between(services.clock.instant(),
+                principal.expiresAt().plus(services.config.clockSkew()));
+        expiry = services.timer.schedule(() -> {
+            log.info("token expired connection={} user={}", connection.id(), user.user());
+            connection.close(CloseCode.TOKEN_EXPIRED, "token expired");
+        }, Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    private Participant participant() {
+        Principal p = principal;
+        return new Participant(user, p.role(), p.name(), connection);
+    }
+
+    private void send(ServerMessage message) {
+        connection.send(Outbound.of(message));
+    }
+
+    private void error(String re, ErrorCode code, String message) {
+        send(new ServerMessage.Error(re, code, message));
+    }
+}

@@ -1,0 +1,74 @@
+package org.haven.server.session;
+
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+import org.haven.protocol.ClientMessage;
+import org.haven.protocol.CloseCode;
+import org.haven.protocol.ErrorCode;
+import org.haven.protocol.ProtocolVersion;
+import org.haven.protocol.Result;
+import org.haven.protocol.ServerMessage;
+import org.haven.server.auth.Principal;
+import org.haven.server.auth.TokenRejectedException;
+import org.haven.server.auth.TokenVerifier;
+import org.haven.server.config.ServerConfig;
+import org.haven.server.connection.Connection;
+import org.haven.server.connection.Outbound;
+import org.haven.server.limit.RequestRateLimiter;
+import org.haven.server.presence.PresenceStore;
+import org.haven.server.room.RoomService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens sessions: checks a connection's {@code hello} (protocol version, token) and, when it is
+ * accepted, creates the {@link ClientSession} that handles everything after it.
+ */
+public final class SessionService {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionService.class);
+
+    final ServerConfig config;
+    final TokenVerifier verifier;
+    final PresenceStore presence;
+    final RoomService rooms;
+    final RequestRateLimiter rateLimiter;
+    final ScheduledExecutorService timer;
+    final Clock clock;
+    final Result.Limits limits;
+
+    public SessionService(ServerConfig config, TokenVerifier verifier, PresenceStore presence, RoomService rooms,
+            RequestRateLimiter rateLimiter, ScheduledExecutorService timer, Clock clock) {
+        this.config = config;
+        this.verifier = verifier;
+        this.presence = presence;
+        this.rooms = rooms;
+        this.rateLimiter = rateLimiter;
+        this.timer = timer;
+        this.clock = clock;
+        this.limits = new Result.Limits(config.maxFrameBytes(), config.maxChatChars(), config.requestsPerSecond(),
+                config.requestBurst());
+    }
+
+    /** Handles the first message of a connection. */
+    public HelloOutcome hello(Connection connection, ClientMessage.Hello hello) {
+        int version = ProtocolVersion.negotiate(hello.versions());
+        if (version < 0) {
+            connection.send(Outbound.of(new ServerMessage.Error(hello.id(), ErrorCode.INVALID_MESSAGE,
+                    "no common protocol version; this server speaks " + ProtocolVersion.SUPPORTED)));
+            return new HelloOutcome.Refused(CloseCode.UNSUPPORTED_VERSION, "no common protocol version");
+        }
+        Principal principal;
+        try {
+            principal = verifier.verify(hello.token());
+        } catch (TokenRejectedException e) {
+            log.info("hello refused connection={} reason={}", connection.id(), e.reason());
+            return new HelloOutcome.Refused(CloseCode.AUTH_FAILED, "token rejected: " + e.getMessage());
+        }
+        ClientSession session = new ClientSession(this, connection, principal);
+        session.start(hello.id(), version);
+        log.info("session opened connection={} user={} org={} role={}", connection.id(), principal.user(),
+                principal.org(), principal.role().wire());
+        return new HelloOutcome.Accepted(session);
+    }
+}

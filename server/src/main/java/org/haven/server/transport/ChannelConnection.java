@@ -1,0 +1,135 @@
+package org.haven.server.transport;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import org.haven.protocol.CloseCode;
+import org.haven.server.connection.Connection;
+import org.haven.server.connection.Outbound;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Connection} over a Netty channel. Frames go straight to the socket while it is
+ * writable; otherwise they wait in a queue bounded in messages and bytes. Urgent frames (alerts)
+ * wait in their own queue, drained first, and are never the reason a connection is dropped:
+ * overflowing the normal queue closes the connection with {@link CloseCode#SLOW_CONSUMER}.
+ *
+ * <p>All queue state is touched on the channel's event loop only.
+ */
+final class ChannelConnection implements Connection {
+
+    private static final Logger log = LoggerFactory.getLogger(ChannelConnection.class);
+
+    private final Channel channel;
+    private final String id;
+    private final int maxQueuedMessages;
+    private final int maxQueuedBytes;
+    private final ArrayDeque<Outbound> urgent = new ArrayDeque<>();
+    private final ArrayDeque<Outbound> normal = new ArrayDeque<>();
+    private int queuedBytes;
+    private boolean upgraded;
+    private boolean closing;
+
+    ChannelConnection(Channel channel, int maxQueuedMessages, int maxQueuedBytes) {
+        this.channel = channel;
+        this.id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        this.maxQueuedMessages = maxQueuedMessages;
+        this.maxQueuedBytes = maxQueuedBytes;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public void send(Outbound frame) {
+        if (channel.eventLoop().inEventLoop()) {
+            enqueue(frame);
+        } else {
+            channel.eventLoop().execute(() -> enqueue(frame));
+        }
+    }
+
+    @Override
+    public void close(CloseCode code, String reason) {
+        if (channel.eventLoop().inEventLoop()) {
+            closeNow(code, reason);
+        } else {
+            channel.eventLoop().execute(() -> closeNow(code, reason));
+        }
+    }
+
+    /** The WebSocket handshake completed: close frames can be sent from now on. */
+    void upgraded() {
+        upgraded = true;
+    }
+
+    boolean isUpgraded() {
+        return upgraded;
+    }
+
+    /** Writes queued frames while the socket accepts them; called when it becomes writable again. */
+    void drain() {
+        boolean wrote = false;
+        while (channel.isWritable() && !closing) {
+            Outbound next = urgent.isEmpty() ? normal.poll() : urgent.poll();
+            if (next == null) {
+                break;
+            }
+            queuedBytes -= next.utf8().length;
+            channel.write(frameOf(next), channel.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    private void enqueue(Outbound frame) {
+        if (closing || !channel.isActive()) {
+            return;
+        }
+        if (urgent.isEmpty() && normal.isEmpty() && channel.isWritable()) {
+            channel.writeAndFlush(frameOf(frame), channel.voidPromise());
+            return;
+        }
+        if (frame.urgent()) {
+            urgent.add(frame);
+        } else {
+            if (normal.size() + 1 > maxQueuedMessages || queuedBytes + frame.utf8().length > maxQueuedBytes) {
+                log.warn("outbound queue overflow connection={} queued={} bytes={}", id, normal.size(), queuedBytes);
+                closeNow(CloseCode.SLOW_CONSUMER, "outbound queue overflow");
+                return;
+            }
+            normal.add(frame);
+        }
+        queuedBytes += frame.utf8().length;
+        drain();
+    }
+
+    private void closeNow(CloseCode code, String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        urgent.clear();
+        normal.clear();
+        queuedBytes = 0;
+        if (upgraded && channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(code.code(), reason))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    private static TextWebSocketFrame frameOf(Outbound frame) {
+        return new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8()));
+    }
+}

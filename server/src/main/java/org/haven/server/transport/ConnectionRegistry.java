@@ -1,0 +1,32 @@
+package org.haven.server.transport;
+
+import io.netty.channel.Channel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.haven.protocol.CloseCode;
+import org.haven.server.config.ServerConfig;
+
+/** Every open connection of this node: counted, and told to go away at shutdown. */
+final class ConnectionRegistry {
+
+    private final Set<ChannelConnection> open = ConcurrentHashMap.newKeySet();
+
+    ChannelConnection register(Channel channel, ServerConfig config) {
+        ChannelConnection connection =
+                new ChannelConnection(channel, config.outboundQueueMessages(), config.outboundQueueBytes());
+        open.add(connection);
+        channel.closeFuture().addListener(f -> open.remove(connection));
+        return connection;
+    }
+
+    int size() {
+        return open.size();
+    }
+
+    /** Sends "going away" to every connection; they close once the frame is written. */
+    void goingAway() {
+        for (ChannelConnection connection : open) {
+            connection.close(CloseCode.GOING_AWAY, "server shutting down");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package org.haven.server.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import org.haven.protocol.CloseCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The end of the pipeline. Turns exceptions into close codes (a stack trace never reaches a
+ * client, nor a payload the log) and releases anything no handler consumed.
+ */
+final class ErrorHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+
+    private final ChannelConnection connection;
+
+    ErrorHandler(ChannelConnection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException) {
+            // The WebSocket handler has already sent its close frame (1009 for an oversize frame).
+            log.debug("protocol violation connection={} error={}", connection.id(), cause.getClass().getSimpleName());
+            ctx.close();
+        } else if (cause instanceof TooLongFrameException) {
+            connection.close(CloseCode.MESSAGE_TOO_BIG, "message too big");
+        } else if (cause instanceof CorruptedFrameException) {
+            connection.close(CloseCode.UNSUPPORTED_DATA, "corrupted frame");
+        } else if (cause instanceof IOException) {
+            log.debug("connection error connection={} error={}", connection.id(), cause.getClass().getSimpleName());
+            ctx.close();
+        } else {
+            log.warn("unexpected error connection={}", connection.id(), cause);
+            connection.close(CloseCode.INTERNAL_ERROR, "internal error");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package org.haven.server.transport;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+import org.haven.server.config.ServerConfig;
+import org.haven.server.session.SessionService;
+
+/** The pipeline of one connection: read top to bottom, it is the table of contents of the transport. */
+final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+    static final String WEBSOCKET_PATH = "/ws";
+    private static final int MAX_HTTP_REQUEST_BYTES = 8 * 1024;
+
+    private final ServerConfig config;
+    private final SessionService sessions;
+    private final HttpRoutes routes;
+    private final ConnectionRegistry registry;
+
+    HavenChannelInitializer(ServerConfig config, SessionService sessions, HttpRoutes routes,
+            ConnectionRegistry registry) {
+        this.config = config;
+        this.sessions = sessions;
+        this.routes = routes;
+        this.registry = registry;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelConnection connection = registry.register(ch, config);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast(PipelineNames.FLUSH, new FlushConsolidationHandler(256, true));
+        p.addLast(PipelineNames.IDLE,
+                new IdleStateHandler(config.pingInterval().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        p.addLast(PipelineNames.KEEP_ALIVE, new KeepAliveHandler(config.pingInterval(), config.idleTimeout(),
+                connection));
+        p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec());
+        p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        p.addLast(PipelineNames.HTTP_ROUTES, routes);
+        p.addLast(PipelineNames.WEBSOCKET, new WebSocketServerProtocolHandler(webSocketConfig()));
+        p.addLast(PipelineNames.WEBSOCKET_AGGREGATOR, new WebSocketFrameAggregator(config.maxFrameBytes()));
+        p.addLast(PipelineNames.FRAME_CODEC, new MessageFrameCodec(connection));
+        p.addLast(PipelineNames.OUTBOUND_QUEUE, new OutboundQueueHandler(connection));
+        p.addLast(PipelineNames.HELLO_GATE, new HelloGate(sessions, connection, config.helloTimeout()));
+        p.addLast(PipelineNames.ERRORS, new ErrorHandler(connection));
+    }
+
+    private WebSocketServerProtocolConfig webSocketConfig() {
+        return WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(WEBSOCKET_PATH)
+                .checkStartsWith(false)
+                .handleCloseFrames(true)
+                .dropPongFrames(true)
+                .handshakeTimeoutMillis(config.helloTimeout().toMillis())
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(config.maxFrameBytes())
+                        .allowExtensions(false)
+                        .closeOnProtocolViolation(true)
+                        .withUTF8Validator(true)
+                        .build())
+                .build();
+    }
+}

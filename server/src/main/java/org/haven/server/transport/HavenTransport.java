@@ -1,0 +1,104 @@
+package org.haven.server.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.haven.server.config.ServerConfig;
+import org.haven.server.session.SessionService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The network edge: binds the port on native epoll when the platform has it (NIO otherwise), and
+ * shuts down gracefully: stop accepting, report not ready, tell every client "going away", wait for
+ * them to close up to the drain time-out, then stop the event loops. The only package that knows
+ * Netty.
+ */
+public final class HavenTransport implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HavenTransport.class);
+
+    private final ServerConfig config;
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final Class<? extends ServerChannel> channelType;
+    private final HavenChannelInitializer initializer;
+    private volatile Channel serverChannel;
+    private volatile boolean draining;
+
+    public HavenTransport(ServerConfig config, SessionService sessions) {
+        this.config = config;
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
+        this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        HttpRoutes routes = new HttpRoutes(new OriginPolicy(config.allowedOrigins()), this::isReady);
+        this.initializer = new HavenChannelInitializer(config, sessions, routes, registry);
+    }
+
+    /** Binds and starts accepting; returns the bound port (useful with port 0). */
+    public int start() throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
+                .childHandler(initializer);
+        serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
+        int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        log.info("listening host={} port={} transport={}", config.host(), port, channelType.getSimpleName());
+        return port;
+    }
+
+    /** Whether the node accepts new connections. */
+    public boolean isReady() {
+        return serverChannel != null && serverChannel.isActive() && !draining;
+    }
+
+    /** Open connections on this node. */
+    public int connectionCount() {
+        return registry.size();
+    }
+
+    @Override
+    public void close() {
+        draining = true;
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+        }
+        registry.goingAway();
+        Instant deadline = Instant.now().plus(config.drainTimeout());
+        while (registry.size() > 0 && Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (registry.size() > 0) {
+            log.warn("drain time-out with connections={} still open", registry.size());
+        }
+        Duration quiet = Duration.ofMillis(0);
+        bossGroup.shutdownGracefully(quiet.toMillis(), 2000, TimeUnit.MILLISECONDS);
+        workerGroup.shutdownGracefully(quiet.toMillis(), 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        log.info("transport stopped");
+    }
+}

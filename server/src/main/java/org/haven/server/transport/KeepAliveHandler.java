@@ -1,0 +1,47 @@
+package org.haven.server.transport;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.time.Duration;
+import org.haven.protocol.CloseCode;
+
+/**
+ * Tells a live peer from a dead one. While the socket is silent, a WebSocket ping goes out every
+ * ping interval; anything read (a pong included) resets the count. A peer silent for the idle
+ * time-out is closed, so its room members see it leave within that time (5 s at most with the
+ * defaults). Before the upgrade, silence for the idle time-out closes the socket: a slow handshake
+ * cannot hold a connection open.
+ */
+final class KeepAliveHandler extends ChannelDuplexHandler {
+
+    private final int maxSilentIntervals;
+    private final ChannelConnection connection;
+    private int silentIntervals;
+
+    KeepAliveHandler(Duration pingInterval, Duration idleTimeout, ChannelConnection connection) {
+        this.maxSilentIntervals = (int) Math.max(1, idleTimeout.toMillis() / pingInterval.toMillis());
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        silentIntervals = 0;
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (!(evt instanceof IdleStateEvent)) {
+            super.userEventTriggered(ctx, evt);
+            return;
+        }
+        silentIntervals++;
+        if (silentIntervals >= maxSilentIntervals) {
+            connection.close(CloseCode.IDLE_TIMEOUT, "no traffic within the idle time-out");
+        } else if (connection.isUpgraded()) {
+            ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
+        }
+    }
+}

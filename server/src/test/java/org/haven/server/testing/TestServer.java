@@ -1,0 +1,119 @@
+package org.haven.server.testing;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.haven.client.ClientOptions;
+import org.haven.client.HavenClient;
+import org.haven.protocol.ProtocolSchema;
+import org.haven.protocol.Role;
+import org.haven.server.HavenServer;
+import org.haven.server.auth.DevTokens;
+import org.haven.server.config.ServerConfig;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real Haven server on a free loopback port for each test, with dev tokens and clients from the
+ * client library. Every frame any client receives is validated against the published JSON Schema;
+ * a frame that does not conform fails the test.
+ */
+public final class TestServer implements BeforeEachCallback, AfterEachCallback {
+
+    private final UnaryOperator<ServerConfig.Builder> customize;
+    private final List<HavenClient> clients = new CopyOnWriteArrayList<>();
+    private final List<String> schemaViolations = new CopyOnWriteArrayList<>();
+    private HavenServer server;
+    private DevTokens tokens;
+
+    public TestServer() {
+        this(b -> b);
+    }
+
+    public TestServer(UnaryOperator<ServerConfig.Builder> customize) {
+        this.customize = customize;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        ServerConfig config = customize.apply(ServerConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .clockSkew(Duration.ofSeconds(1))
+                .drainTimeout(Duration.ofSeconds(2)))
+                .build();
+        server = HavenServer.start(config);
+        tokens = new DevTokens(config.hmacSecret(), config.issuer(), config.audience(), Clock.systemUTC());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        for (HavenClient client : clients) {
+            client.close();
+        }
+        clients.clear();
+        if (server != null) {
+            server.close();
+        }
+        if (!schemaViolations.isEmpty()) {
+            List<String> found = List.copyOf(schemaViolations);
+            schemaViolations.clear();
+            throw new AssertionError("the server sent frames that do not conform to the published schema:\n"
+                    + String.join("\n", found));
+        }
+    }
+
+    public HavenServer server() {
+        return server;
+    }
+
+    public URI uri() {
+        return URI.create("ws://127.0.0.1:" + server.port() + "/ws");
+    }
+
+    public String httpBase() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** A dev token valid for an hour. */
+    public String token(String sub, Role role, String org, String... rooms) {
+        return tokens.mint(sub, role, org, List.of(rooms), "Name of " + sub, Duration.ofHours(1));
+    }
+
+    /** A dev token with a given lifetime. */
+    public String token(String sub, Role role, String org, Duration ttl, String... rooms) {
+        return tokens.mint(sub, role, org, List.of(rooms), null, ttl);
+    }
+
+    /** Connects without saying hello. */
+    public HavenClient connect() throws Exception {
+        return connect(ClientOptions.defaults());
+    }
+
+    /** Connects with options, adding the schema check to them. */
+    public HavenClient connect(ClientOptions options) throws Exception {
+        HavenClient client = HavenClient.connect(uri(), options.withFrameListener(this::validate))
+                .get(10, TimeUnit.SECONDS);
+        clients.add(client);
+        return client;
+    }
+
+    /** Connects and authenticates as {@code sub}. */
+    public HavenClient login(String sub, Role role, String org, String... rooms) throws Exception {
+        HavenClient client = connect();
+        client.hello(token(sub, role, org, rooms)).get(10, TimeUnit.SECONDS);
+        return client;
+    }
+
+    private void validate(String frame) {
+        List<String> errors = ProtocolSchema.instance().validateServer(frame);
+        if (!errors.isEmpty()) {
+            schemaViolations.add(frame + " -> " + errors);
+        }
+    }
+}
