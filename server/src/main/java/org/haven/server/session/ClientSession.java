@@ -38,6 +38,7 @@ public final class ClientSession {
     private volatile Principal principal;
     private ScheduledFuture<?> expiry;
     private boolean closed;
+    private boolean flooded;
 
     ClientSession(SessionService services, Connection connection, Principal principal) {
         this.services = services;
@@ -118,6 +119,9 @@ public final class ClientSession {
     }
 
     private boolean admit(String id) {
+        if (closed || flooded) {
+            return false;
+        }
         RequestRateLimiter.Decision decision = services.rateLimiter.acquire(connection.id());
         switch (decision) {
             case ALLOWED:
@@ -127,6 +131,7 @@ public final class ClientSession {
                         + " requests per second, bursts of " + services.config.requestBurst());
                 return false;
             default:
+                flooded = true;
                 log.warn("flood closed connection={} user={}", connection.id(), user.user());
                 connection.close(CloseCode.RATE_LIMIT_FLOOD, "sustained flooding");
                 return false;

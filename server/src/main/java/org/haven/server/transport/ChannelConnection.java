@@ -118,6 +118,8 @@ final class ChannelConnection implements Connection {
             return;
         }
         closing = true;
+        // Nothing more is read from a connection being closed; what was read is dropped with it.
+        channel.config().setAutoRead(false);
         urgent.clear();
         normal.clear();
         queuedBytes = 0;

@@ -1,0 +1,68 @@
+package org.haven.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Configuration is validated once, and a bad setting is reported by its name. */
+class ServerConfigTest {
+
+    @Test
+    void defaultsAreDevModeOnPort8080() {
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of());
+        assertThat(c.mode()).isEqualTo(ServerConfig.Mode.DEV);
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.maxFrameBytes()).isEqualTo(64 * 1024);
+        assertThat(c.helloTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.idleTimeout()).isLessThanOrEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void readsEnvironmentOverrides() {
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of("HAVEN_PORT", "9000", "HAVEN_HELLO_TIMEOUT", "2s",
+                "HAVEN_ALLOWED_ORIGINS", "https://a.example, https://b.example", "HAVEN_PING_INTERVAL", "500ms"));
+        assertThat(c.port()).isEqualTo(9000);
+        assertThat(c.helloTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.pingInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.allowedOrigins()).containsExactly("https://a.example", "https://b.example");
+    }
+
+    @Test
+    void namesTheBadSetting() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_PORT", "eighty")))
+                .hasMessageStartingWith("HAVEN_PORT");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_PORT", "70000")))
+                .hasMessageStartingWith("HAVEN_PORT");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_MAX_FRAME_BYTES", "10")))
+                .hasMessageStartingWith("HAVEN_MAX_FRAME_BYTES");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_IDLE_TIMEOUT", "1s")))
+                .hasMessageStartingWith("HAVEN_IDLE_TIMEOUT");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_JWT_SECRET", "short")))
+                .hasMessageStartingWith("HAVEN_JWT_SECRET")
+                .hasMessageNotContaining("short");
+    }
+
+    @Test
+    void productionRefusesTheDevSecretAndNeedsKeys() {
+        Map<String, String> base = Map.of("HAVEN_MODE", "production", "HAVEN_JWT_ISSUER", "https://idp.example",
+                "HAVEN_JWT_AUDIENCE", "haven");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(base)).hasMessageStartingWith("HAVEN_JWT_SECRET");
+        var withDev = new java.util.HashMap<>(base);
+        withDev.put("HAVEN_JWT_SECRET", ServerConfig.DEV_SECRET);
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(withDev)).hasMessageStartingWith("HAVEN_JWT_SECRET");
+        var withOwn = new java.util.HashMap<>(base);
+        withOwn.put("HAVEN_JWT_SECRET", "a-private-production-secret-of-enough-length");
+        assertThat(ServerConfig.fromEnvironment(withOwn).mode()).isEqualTo(ServerConfig.Mode.PRODUCTION);
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_MODE", "production",
+                "HAVEN_JWT_SECRET", "a-private-production-secret-of-enough-length")))
+                .hasMessageStartingWith("HAVEN_JWT_ISSUER");
+    }
+
+    @Test
+    void toStringMasksTheSecret() {
+        assertThat(ServerConfig.builder().build().toString()).doesNotContain(ServerConfig.DEV_SECRET);
+    }
+}

@@ -1,0 +1,198 @@
+package org.haven.server.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.haven.protocol.ClientMessage;
+import org.haven.protocol.CloseCode;
+import org.haven.protocol.Decoded;
+import org.haven.protocol.ErrorCode;
+import org.haven.protocol.ServerMessage;
+import org.haven.server.connection.Outbound;
+import org.junit.jupiter.api.Test;
+
+/** Handlers one at a time, on {@link EmbeddedChannel}. */
+class HandlerTest {
+
+    private static ChannelConnection connection(EmbeddedChannel ch, int maxMessages, int maxBytes) {
+        ChannelConnection c = new ChannelConnection(ch, maxMessages, maxBytes);
+        c.upgraded();
+        return c;
+    }
+
+    @Test
+    void httpRoutesAnswerHealthReadinessAndNotFound() {
+        boolean[] ready = {true};
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(new OriginPolicy(List.of()), () -> ready[0]));
+        assertThat(status(ch, "/healthz")).isEqualTo(HttpResponseStatus.OK);
+        assertThat(status(ch, "/readyz")).isEqualTo(HttpResponseStatus.OK);
+        ready[0] = false;
+        assertThat(status(ch, "/readyz")).isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
+        assertThat(status(ch, "/admin")).isEqualTo(HttpResponseStatus.NOT_FOUND);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void httpRoutesRefuseAForeignOriginAndPassAnAllowedOne() {
+        EmbeddedChannel ch = new EmbeddedChannel(
+                new HttpRoutes(new OriginPolicy(List.of("https://care.example")), () -> true));
+        FullHttpRequest foreign = request("/ws");
+        foreign.headers().set(HttpHeaderNames.ORIGIN, "https://evil.example");
+        ch.writeInbound(foreign);
+        FullHttpResponse refused = ch.readOutbound();
+        assertThat(refused.status()).isEqualTo(HttpResponseStatus.FORBIDDEN);
+        refused.release();
+
+        FullHttpRequest allowed = request("/ws");
+        allowed.headers().set(HttpHeaderNames.ORIGIN, "https://care.example");
+        ch.writeInbound(allowed);
+        Object passed = ch.readInbound();
+        assertThat(passed).isSameAs(allowed);
+        ReferenceCountUtil.release(passed);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void frameCodecDecodesTextAndClosesOnBinary() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ChannelConnection c = connection(ch, 16, 1 << 20);
+        ch.pipeline().addLast(new MessageFrameCodec(c));
+        ch.writeInbound(new TextWebSocketFrame("{\"type\":\"ping\",\"id\":\"1\"}"));
+        assertThat((Object) ch.readInbound()).isEqualTo(new Decoded.Message(new ClientMessage.Ping("1")));
+        ch.writeInbound(new TextWebSocketFrame("{bad"));
+        assertThat(((Decoded.Invalid) ch.readInbound()).code()).isEqualTo(ErrorCode.MALFORMED_JSON);
+        ch.writeInbound(new BinaryWebSocketFrame(io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {1})));
+        assertThat(closeCode(ch)).isEqualTo(CloseCode.UNSUPPORTED_DATA.code());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void keepAlivePingsASilentPeerThenClosesIt() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ChannelConnection c = connection(ch, 16, 1 << 20);
+        ch.pipeline().addLast(new KeepAliveHandler(Duration.ofMillis(1500), Duration.ofMillis(4500), c));
+        ch.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
+        PingWebSocketFrame ping = ch.readOutbound();
+        assertThat(ping).isNotNull();
+        ping.release();
+        ch.writeInbound(new TextWebSocketFrame("pong-like traffic"));
+        ReferenceCountUtil.release(ch.readInbound());
+        // Traffic reset the count: two more silent intervals only ping.
+        ch.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+        ch.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+        ReferenceCountUtil.release(ch.readOutbound());
+        ReferenceCountUtil.release(ch.readOutbound());
+        ch.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+        assertThat(closeCode(ch)).isEqualTo(CloseCode.IDLE_TIMEOUT.code());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void helloGateClosesWhenNoHelloArrives() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ChannelConnection c = new ChannelConnection(ch, 16, 1 << 20);
+        ch.freezeTime();
+        ch.pipeline().addLast(PipelineNames.HTTP_ROUTES, new ChannelInboundHandlerAdapter());
+        ch.pipeline().addLast(PipelineNames.HELLO_GATE, new HelloGate(null, c, Duration.ofSeconds(5)));
+        ch.pipeline().fireUserEventTriggered(new WebSocketServerProtocolHandler.HandshakeComplete("/ws",
+                new io.netty.handler.codec.http.DefaultHttpHeaders(), null));
+        ch.advanceTimeBy(4900, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat((Object) ch.readOutbound()).isNull();
+        ch.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(closeCode(ch)).isEqualTo(CloseCode.AUTH_TIMEOUT.code());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void helloGateClosesOnAnythingButHello() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ChannelConnection c = connection(ch, 16, 1 << 20);
+        ch.pipeline().addLast(PipelineNames.HELLO_GATE, new HelloGate(null, c, Duration.ofSeconds(5)));
+        ch.writeInbound(new Decoded.Message(new ClientMessage.RoomJoin("1", "group-1")));
+        assertThat(closeCode(ch)).isEqualTo(CloseCode.AUTH_REQUIRED.code());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void slowConsumerOverflowClosesButUrgentFramesAreKeptAndGoFirst() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ChannelConnection c = connection(ch, 3, 1 << 20);
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false); // the peer stopped reading
+        c.send(Outbound.of(new ServerMessage.Ok("n1", null)));
+        c.send(Outbound.of(new ServerMessage.Ok("n2", null)));
+        c.send(Outbound.urgent(new ServerMessage.Ok("u1", null)));
+        assertThat((Object) ch.readOutbound()).isNull();
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        c.drain();
+        assertThat(texts(ch)).containsExactly("{\"type\":\"ok\",\"re\":\"u1\"}", "{\"type\":\"ok\",\"re\":\"n1\"}",
+                "{\"type\":\"ok\",\"re\":\"n2\"}");
+
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        for (int i = 0; i < 3; i++) {
+            c.send(Outbound.of(new ServerMessage.Ok("q" + i, null)));
+        }
+        assertThat(ch.isOpen()).isTrue();
+        c.send(Outbound.of(new ServerMessage.Ok("overflow", null)));
+        assertThat(closeCode(ch)).isEqualTo(CloseCode.SLOW_CONSUMER.code());
+        ch.finishAndReleaseAll();
+    }
+
+    private static List<String> texts(EmbeddedChannel ch) {
+        List<String> out = new java.util.ArrayList<>();
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            TextWebSocketFrame f = (TextWebSocketFrame) o;
+            out.add(f.content().toString(StandardCharsets.UTF_8));
+            f.release();
+        }
+        return out;
+    }
+
+    private static int closeCode(EmbeddedChannel ch) {
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            if (o instanceof CloseWebSocketFrame close) {
+                int code = close.statusCode();
+                close.release();
+                return code;
+            }
+            ReferenceCountUtil.release(o);
+        }
+        return -1;
+    }
+
+    private static HttpResponseStatus status(EmbeddedChannel ch, String path) {
+        ch.writeInbound(request(path));
+        FullHttpResponse response = ch.readOutbound();
+        HttpResponseStatus status = response.status();
+        response.release();
+        return status;
+    }
+
+    private static FullHttpRequest request(String path) {
+        FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+        r.headers().set(HttpHeaderNames.HOST, "localhost:8080");
+        return r;
+    }
+}
