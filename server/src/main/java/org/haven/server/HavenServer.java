@@ -84,6 +84,11 @@ public final class HavenServer implements AutoCloseable {
         return transport.connectionCount();
     }
 
+    /** How many connections this node closed with {@code code} since it started. */
+    public long closedWith(org.haven.protocol.CloseCode code) {
+        return transport.closedWith(code);
+    }
+
     /** Rooms with members on this node. */
     public int roomCount() {
         return rooms.roomCount();

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import org.haven.protocol.CloseCode;
 import org.haven.server.connection.Connection;
@@ -23,12 +24,14 @@ import org.slf4j.LoggerFactory;
  */
 final class ChannelConnection implements Connection {
 
+    private static final long CLOSE_FRAME_GRACE_MILLIS = 1000;
     private static final Logger log = LoggerFactory.getLogger(ChannelConnection.class);
 
     private final Channel channel;
     private final String id;
     private final int maxQueuedMessages;
     private final int maxQueuedBytes;
+    private final java.util.function.Consumer<CloseCode> closeCounter;
     private final ArrayDeque<Outbound> urgent = new ArrayDeque<>();
     private final ArrayDeque<Outbound> normal = new ArrayDeque<>();
     private int queuedBytes;
@@ -36,7 +39,13 @@ final class ChannelConnection implements Connection {
     private boolean closing;
 
     ChannelConnection(Channel channel, int maxQueuedMessages, int maxQueuedBytes) {
+        this(channel, maxQueuedMessages, maxQueuedBytes, code -> { });
+    }
+
+    ChannelConnection(Channel channel, int maxQueuedMessages, int maxQueuedBytes,
+            java.util.function.Consumer<CloseCode> closeCounter) {
         this.channel = channel;
+        this.closeCounter = closeCounter;
         this.id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         this.maxQueuedMessages = maxQueuedMessages;
         this.maxQueuedBytes = maxQueuedBytes;
@@ -118,6 +127,8 @@ final class ChannelConnection implements Connection {
             return;
         }
         closing = true;
+        closeCounter.accept(code);
+        log.info("closing connection={} code={}", id, code.code());
         // Nothing more is read from a connection being closed; what was read is dropped with it.
         channel.config().setAutoRead(false);
         urgent.clear();
@@ -126,6 +137,10 @@ final class ChannelConnection implements Connection {
         if (upgraded && channel.isActive()) {
             channel.writeAndFlush(new CloseWebSocketFrame(code.code(), reason))
                     .addListener(ChannelFutureListener.CLOSE);
+            // A peer that does not read never lets the close frame out: do not wait for it forever.
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, CLOSE_FRAME_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } else {
             channel.close();
         }

@@ -1,7 +1,10 @@
 package org.haven.server.transport;
 
 import io.netty.channel.Channel;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.protocol.CloseCode;
 import org.haven.server.config.ServerConfig;
@@ -10,10 +13,23 @@ import org.haven.server.config.ServerConfig;
 final class ConnectionRegistry {
 
     private final Set<ChannelConnection> open = ConcurrentHashMap.newKeySet();
+    private final Map<CloseCode, LongAdder> closes = new EnumMap<>(CloseCode.class);
+
+    ConnectionRegistry() {
+        for (CloseCode code : CloseCode.values()) {
+            closes.put(code, new LongAdder());
+        }
+    }
+
+    /** How many connections the server closed with {@code code} since it started. */
+    long closedWith(CloseCode code) {
+        return closes.get(code).sum();
+    }
 
     ChannelConnection register(Channel channel, ServerConfig config) {
         ChannelConnection connection =
-                new ChannelConnection(channel, config.outboundQueueMessages(), config.outboundQueueBytes());
+                new ChannelConnection(channel, config.outboundQueueMessages(), config.outboundQueueBytes(),
+                        code -> closes.get(code).increment());
         open.add(connection);
         channel.closeFuture().addListener(f -> open.remove(connection));
         return connection;

@@ -77,6 +77,11 @@ public final class HavenTransport implements AutoCloseable {
         return registry.size();
     }
 
+    /** How many connections this node closed with {@code code} since it started. */
+    public long closedWith(org.haven.protocol.CloseCode code) {
+        return registry.closedWith(code);
+    }
+
     @Override
     public void close() {
         draining = true;

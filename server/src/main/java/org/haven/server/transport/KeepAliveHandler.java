@@ -41,7 +41,8 @@ final class KeepAliveHandler extends ChannelDuplexHandler {
         if (silentIntervals >= maxSilentIntervals) {
             connection.close(CloseCode.IDLE_TIMEOUT, "no traffic within the idle time-out");
         } else if (connection.isUpgraded()) {
-            ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
+            // From the tail: this handler sits below the WebSocket encoder.
+            ctx.channel().writeAndFlush(new PingWebSocketFrame(), ctx.channel().voidPromise());
         }
     }
 }
