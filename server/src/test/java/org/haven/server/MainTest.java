@@ -1,0 +1,64 @@
+package org.haven.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.haven.protocol.Role;
+import org.haven.server.auth.JwtTokenVerifier;
+import org.haven.server.auth.Principal;
+import org.haven.server.auth.VerificationKeys;
+import org.haven.server.config.ServerConfig;
+import org.junit.jupiter.api.Test;
+
+/** The command line: dev tokens the server accepts, and what production refuses. */
+class MainTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Map<String, String> env, String... args) throws Exception {
+        return Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void mintsADevTokenTheServerAccepts() throws Exception {
+        assertThat(run(Map.of(), "token", "--sub", "alice", "--role", "client", "--org", "demo",
+                "--rooms", "group-1,group-2", "--name", "Alice")).isZero();
+        String token = out.toString(StandardCharsets.UTF_8).trim();
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of());
+        JwtTokenVerifier verifier = new JwtTokenVerifier(VerificationKeys.load(config.hmacSecret(), null, null),
+                config.issuer(), config.audience(), Duration.ofSeconds(30), Clock.systemUTC(), Ticker.systemTicker());
+        Principal p = verifier.verify(token);
+        assertThat(p.user()).isEqualTo("alice");
+        assertThat(p.role()).isEqualTo(Role.CLIENT);
+        assertThat(p.rooms()).containsExactlyInAnyOrder("group-1", "group-2");
+    }
+
+    @Test
+    void explainsWhatIsMissing() throws Exception {
+        assertThat(run(Map.of(), "token", "--sub", "alice")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--role").contains("--org").contains("--rooms");
+    }
+
+    @Test
+    void refusesTheTokenCommandOutsideDevMode() throws Exception {
+        assertThat(run(Map.of("HAVEN_MODE", "production", "HAVEN_JWT_SECRET", "a-private-production-secret-0123456789",
+                "HAVEN_JWT_ISSUER", "https://idp.example", "HAVEN_JWT_AUDIENCE", "haven"),
+                "token", "--sub", "a", "--role", "client", "--org", "o", "--rooms", "r")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("dev mode only");
+    }
+
+    @Test
+    void refusesToStartInProductionWithTheDevSecret() throws Exception {
+        assertThat(run(Map.of("HAVEN_MODE", "production", "HAVEN_JWT_SECRET", ServerConfig.DEV_SECRET,
+                "HAVEN_JWT_ISSUER", "https://idp.example", "HAVEN_JWT_AUDIENCE", "haven"), "serve")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("HAVEN_JWT_SECRET");
+    }
+}
