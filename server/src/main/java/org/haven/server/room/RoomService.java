@@ -23,6 +23,8 @@ import org.haven.server.presence.UserRef;
  */
 public final class RoomService {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RoomService.class);
+
     private final RoomExecutors executors;
     private final Clock clock;
     private final int maxMembersPerRoom;
@@ -46,7 +48,7 @@ public final class RoomService {
      * {@code onRefused} runs (on the room's thread) when the join is refused.
      */
     public void join(Participant p, RoomKey key, PresenceStatus status, String re, Runnable onRefused) {
-        executors.execute(key, () -> {
+        onRoom(key, p, re, () -> {
             Room room = rooms.computeIfAbsent(key, Room::new);
             Room.RoomMember member = room.member(p.user());
             if (member != null && member.connections.contains(p.connection())) {
@@ -78,7 +80,7 @@ public final class RoomService {
      * answered.
      */
     public void leave(Participant p, RoomKey key, String re) {
-        executors.execute(key, () -> {
+        onRoom(key, p, re, () -> {
             Room room = rooms.get(key);
             if (room == null || !room.contains(p.connection(), p.user())) {
                 if (re != null) {
@@ -107,7 +109,7 @@ public final class RoomService {
 
     /** Posts {@code text} to the room's group chat; every connection in the room receives it in order. */
     public void chat(Participant p, RoomKey key, String text, String re) {
-        executors.execute(key, () -> {
+        onRoom(key, p, re, () -> {
             Room room = rooms.get(key);
             if (room == null || !room.contains(p.connection(), p.user())) {
                 reply(p.connection(), error(re, ErrorCode.NOT_A_MEMBER, "join the room before posting"));
@@ -122,7 +124,7 @@ public final class RoomService {
 
     /** Answers with the presence of every member of a room the caller has joined. */
     public void presence(Participant p, RoomKey key, String re) {
-        executors.execute(key, () -> {
+        onRoom(key, p, re, () -> {
             Room room = rooms.get(key);
             if (room == null || !room.contains(p.connection(), p.user())) {
                 reply(p.connection(), error(re, ErrorCode.NOT_A_MEMBER, "presence is shown to members only"));
@@ -150,6 +152,27 @@ public final class RoomService {
                         status)), null);
             });
         }
+    }
+
+    /**
+     * Runs a request's task on the room's executor; if it fails unexpectedly the requester is told
+     * {@code internal} rather than left waiting.
+     */
+    private void onRoom(RoomKey key, Participant p, String re, Runnable task) {
+        executors.execute(key, () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                String reference = Long.toHexString(
+                        java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+                log.error("room request failed reference={} room={} connection={}", reference, key,
+                        p.connection().id(), e);
+                if (re != null) {
+                    reply(p.connection(), error(re, ErrorCode.INTERNAL,
+                            "the request could not be completed (reference " + reference + ")"));
+                }
+            }
+        });
     }
 
     private void retireIfEmpty(Room room) {

@@ -64,11 +64,19 @@ public final class ClientSession {
                 p.rooms().stream().sorted().toList(), p.expiresAt(), services.limits);
     }
 
-    /** Handles a well-formed request. */
+    /** Handles a well-formed request; a failure is answered {@code internal}, never left unanswered. */
     public void onMessage(ClientMessage message) {
         if (!admit(message.id())) {
             return;
         }
+        try {
+            dispatch(message);
+        } catch (RuntimeException e) {
+            internalError(message.id(), e);
+        }
+    }
+
+    private void dispatch(ClientMessage message) {
         // Java 17 has no pattern switch; this chain is the one dispatch point, kept in the order of
         // ClientMessage's subtypes.
         if (message instanceof ClientMessage.Hello hello) {
@@ -181,12 +189,19 @@ public final class ClientSession {
         }
         boolean added = joined.add(key);
         Participant self = participant();
-        services.presence.get(user).thenAccept(presence -> services.rooms.join(self, key, presence.status(), join.id(),
-                () -> {
-                    if (added) {
-                        joined.remove(key);
-                    }
-                }));
+        Runnable undo = () -> {
+            if (added) {
+                joined.remove(key);
+            }
+        };
+        services.presence.get(user).whenComplete((presence, failure) -> {
+            if (failure != null) {
+                undo.run();
+                internalError(join.id(), failure);
+            } else {
+                services.rooms.join(self, key, presence.status(), join.id(), undo);
+            }
+        });
     }
 
     private void leave(ClientMessage.RoomLeave leave) {
@@ -212,7 +227,11 @@ public final class ClientSession {
             error(set.id(), ErrorCode.FORBIDDEN, "this status is for the care team only");
             return;
         }
-        services.presence.setStatus(user, set.status()).thenAccept(presence -> {
+        services.presence.setStatus(user, set.status()).whenComplete((presence, failure) -> {
+            if (failure != null) {
+                internalError(set.id(), failure);
+                return;
+            }
             services.rooms.statusChanged(user, presence.status());
             send(new ServerMessage.Ok(set.id(), null));
         });
@@ -245,6 +264,12 @@ public final class ClientSession {
 
     private void send(ServerMessage message) {
         connection.send(Outbound.of(message));
+    }
+
+    private void internalError(String re, Throwable failure) {
+        String reference = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        log.error("request failed reference={} connection={} user={}", reference, connection.id(), user.user(), failure);
+        error(re, ErrorCode.INTERNAL, "the request could not be completed (reference " + reference + ")");
     }
 
     private void error(String re, ErrorCode code, String message) {

@@ -1,0 +1,59 @@
+package org.haven.server.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.haven.client.HavenClient;
+import org.haven.protocol.ClientMessage;
+import org.haven.protocol.Role;
+import org.haven.server.auth.DevTokens;
+import org.haven.server.config.ServerConfig;
+import org.haven.server.testing.LogCapture;
+import org.haven.server.testing.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Guarantee 6: names and chat text travel to the people in the room, never into the logs — not on
+ * the happy path, not in errors, not in refusals.
+ */
+class NoHealthDataInLogsIT {
+
+    private static final String NAME = "Harriet Quimby-Planted";
+    private static final String CHAT = "I stopped taking my sertraline last week";
+    private static final String BAD_FRAME_TEXT = "1 Planted Lane, Springfield";
+
+    @RegisterExtension
+    final TestServer haven = new TestServer();
+
+    @Test
+    void plantedDataNeverReachesTheLogs() throws Exception {
+        DevTokens tokens = new DevTokens(ServerConfig.DEV_SECRET, ServerConfig.DEV_ISSUER,
+                ServerConfig.DEV_AUDIENCE, java.time.Clock.systemUTC());
+        HavenClient alice = haven.connect();
+        alice.hello(tokens.mint("alice", Role.CLIENT, "demo", List.of("group-1"), NAME, Duration.ofHours(1)))
+                .get(5, TimeUnit.SECONDS);
+        HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
+        alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")).get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.RoomJoin(id, "group-1")).get(5, TimeUnit.SECONDS);
+        alice.request(id -> new ClientMessage.ChatSend(id, "group-1", CHAT)).get(5, TimeUnit.SECONDS);
+        alice.sendText("{\"type\":\"chat.send\",\"id\":\"x\",\"room\":{\"address\":\"" + BAD_FRAME_TEXT + "\"}}");
+        alice.sendText("{\"type\":\"chat.send\",\"id\":\"y\",\"text\":\"" + BAD_FRAME_TEXT);
+        alice.request(id -> new ClientMessage.ChatSend(id, "group-1", CHAT.repeat(200)));
+        HavenClient forged = haven.connect();
+        forged.hello(tokens.mint("eve", Role.CLIENT, "demo", List.of(), NAME, Duration.ofHours(1)) + "x");
+        forged.closeFuture().get(5, TimeUnit.SECONDS);
+        alice.request(ClientMessage.Ping::new).get(5, TimeUnit.SECONDS);
+        alice.close();
+        bo.close();
+        haven.server().close();
+
+        List<String> lines = LogCapture.lines();
+        assertThat(lines).as("the server logged something during the scenario").isNotEmpty();
+        assertThat(lines).noneMatch(l -> l.contains(NAME) || l.contains("Harriet"));
+        assertThat(lines).noneMatch(l -> l.contains("sertraline"));
+        assertThat(lines).noneMatch(l -> l.contains("Planted Lane"));
+    }
+}
