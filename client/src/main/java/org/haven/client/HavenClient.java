@@ -107,6 +107,8 @@ public final class HavenClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        client.channel = ch;
+                        ch.closeFuture().addListener(c -> client.onClosed(ready));
                         ch.pipeline().addLast(new HttpClientCodec(),
                                 new HttpObjectAggregator(8192),
                                 new WebSocketClientProtocolHandler(config),
@@ -118,9 +120,6 @@ public final class HavenClient implements AutoCloseable {
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
                         ready.completeExceptionally(f.cause());
-                    } else {
-                        client.channel = f.channel();
-                        f.channel().closeFuture().addListener(c -> client.onClosed(ready));
                     }
                 });
         return ready;

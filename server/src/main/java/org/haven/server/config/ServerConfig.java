@@ -187,8 +187,8 @@ public record ServerConfig(
         private int maxFrameBytes = 64 * 1024;
         private int maxChatChars = 4000;
         private Duration helloTimeout = Duration.ofSeconds(5);
-        private Duration pingInterval = Duration.ofMillis(1500);
-        private Duration idleTimeout = Duration.ofMillis(4500);
+        private Duration pingInterval = Duration.ofSeconds(2);
+        private Duration idleTimeout = Duration.ofSeconds(4);
         private Duration drainTimeout = Duration.ofSeconds(5);
         private int requestsPerSecond = 20;
         private int requestBurst = 40;

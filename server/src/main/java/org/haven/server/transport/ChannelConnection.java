@@ -2,7 +2,6 @@ package org.haven.server.transport;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.ArrayDeque;
@@ -129,21 +128,31 @@ final class ChannelConnection implements Connection {
         closing = true;
         closeCounter.accept(code);
         log.info("closing connection={} code={}", id, code.code());
-        // Nothing more is read from a connection being closed; what was read is dropped with it.
-        channel.config().setAutoRead(false);
         urgent.clear();
         normal.clear();
         queuedBytes = 0;
-        if (upgraded && channel.isActive()) {
-            channel.writeAndFlush(new CloseWebSocketFrame(code.code(), reason))
-                    .addListener(ChannelFutureListener.CLOSE);
-            // A peer that does not read never lets the close frame out: do not wait for it forever.
+        if (upgraded && channel.isActive() && (code == CloseCode.IDLE_TIMEOUT || code == CloseCode.SLOW_CONSUMER)) {
+            // The peer is not reading (or gone): waiting for its answer would only delay the leave
+            // its room members must see. The close frame goes out if the socket still takes it.
+            channel.writeAndFlush(new CloseWebSocketFrame(code.code(), reason));
+            channel.close();
+        } else if (upgraded && channel.isActive()) {
+            // RFC 6455: send our close frame, keep reading (and dropping) until the peer answers
+            // with its own, which ends the connection. Closing at once would reset a socket that
+            // still has unread input, and the peer would lose the close frame and its code.
+            channel.writeAndFlush(new CloseWebSocketFrame(code.code(), reason));
+            // A peer that never answers, or does not read, does not hold the connection open.
             channel.eventLoop().schedule(() -> {
                 channel.close();
             }, CLOSE_FRAME_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } else {
             channel.close();
         }
+    }
+
+    /** Whether the connection is closing: inbound frames are dropped from then on. */
+    boolean isClosing() {
+        return closing;
     }
 
     private static TextWebSocketFrame frameOf(Outbound frame) {

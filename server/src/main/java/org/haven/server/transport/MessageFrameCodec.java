@@ -25,6 +25,9 @@ final class MessageFrameCodec extends MessageToMessageDecoder<WebSocketFrame> {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) {
+        if (connection.isClosing()) {
+            return; // waiting for the peer's close frame; nothing it sends now is acted on
+        }
         if (frame instanceof TextWebSocketFrame text) {
             out.add(codec.decodeClient(text.text()));
         } else if (frame instanceof BinaryWebSocketFrame) {
