@@ -1,5 +1,6 @@
 package org.haven.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
@@ -19,6 +20,20 @@ import java.util.List;
     @JsonSubTypes.Type(value = ClientMessage.ChatSend.class, name = "chat.send"),
     @JsonSubTypes.Type(value = ClientMessage.PresenceSet.class, name = "presence.set"),
     @JsonSubTypes.Type(value = ClientMessage.PresenceQuery.class, name = "presence.query"),
+    @JsonSubTypes.Type(value = ClientMessage.CheckInSubmit.class, name = "checkin.submit"),
+    @JsonSubTypes.Type(value = ClientMessage.CheckInDecline.class, name = "checkin.decline"),
+    @JsonSubTypes.Type(value = ClientMessage.ContactsSet.class, name = "care.contacts.set"),
+    @JsonSubTypes.Type(value = ClientMessage.PlanSet.class, name = "care.plan.set"),
+    @JsonSubTypes.Type(value = ClientMessage.CareRecordGet.class, name = "care.record.get"),
+    @JsonSubTypes.Type(value = ClientMessage.AlertRaise.class, name = "alert.raise"),
+    @JsonSubTypes.Type(value = ClientMessage.AlertFlag.class, name = "alert.flag"),
+    @JsonSubTypes.Type(value = ClientMessage.AlertConfirm.class, name = "alert.confirm"),
+    @JsonSubTypes.Type(value = ClientMessage.AlertAcknowledge.class, name = "alert.acknowledge"),
+    @JsonSubTypes.Type(value = ClientMessage.AlertEngage.class, name = "alert.engage"),
+    @JsonSubTypes.Type(value = ClientMessage.AlertAction.class, name = "alert.action"),
+    @JsonSubTypes.Type(value = ClientMessage.AlertResolve.class, name = "alert.resolve"),
+    @JsonSubTypes.Type(value = ClientMessage.AlertFollowUp.class, name = "alert.follow_up"),
+    @JsonSubTypes.Type(value = ClientMessage.AlertList.class, name = "alert.list"),
 })
 public sealed interface ClientMessage {
 
@@ -94,6 +109,161 @@ public sealed interface ClientMessage {
         public PresenceQuery {
             Fields.id(id);
             Fields.roomId(room);
+        }
+    }
+
+    /**
+     * A client confirms where they are for a session of {@code room}. {@code coordinates} only
+     * with consent. Answered with {@link Result.CheckInRecorded}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CheckInSubmit(String id, String room, Care.Address address, Care.Coordinates coordinates,
+            String callbackPhone, boolean privateSetting) implements ClientMessage {
+        public CheckInSubmit {
+            Fields.id(id);
+            Fields.roomId(room);
+            Fields.required(address, "address");
+            Fields.phone(callbackPhone, "callbackPhone");
+        }
+    }
+
+    /** A client declines to confirm their location for a session of {@code room}. */
+    record CheckInDecline(String id, String room) implements ClientMessage {
+        public CheckInDecline {
+            Fields.id(id);
+            Fields.roomId(room);
+        }
+    }
+
+    /**
+     * Replaces a client's emergency contacts with a new version. {@code client} is absent when
+     * clients edit their own; a clinician names the client. Answered with {@link Result.CareVersion}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ContactsSet(String id, String client, List<Care.EmergencyContact> contacts) implements ClientMessage {
+        public ContactsSet {
+            Fields.id(id);
+            Fields.required(contacts, "contacts");
+            if (contacts.size() > 10) {
+                throw new IllegalArgumentException("contacts: " + contacts.size() + " (expected: <= 10)");
+            }
+            contacts = List.copyOf(contacts);
+        }
+    }
+
+    /** Replaces a client's safety plan with a new version; {@code client} as for {@link ContactsSet}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record PlanSet(String id, String client, Care.SafetyPlan plan) implements ClientMessage {
+        public PlanSet {
+            Fields.id(id);
+            Fields.required(plan, "plan");
+        }
+    }
+
+    /** A clinician reads a client's care record for a room they are granted. Answered with {@link Result.CareRecord}. */
+    record CareRecordGet(String id, String client, String room) implements ClientMessage {
+        public CareRecordGet {
+            Fields.id(id);
+            Fields.required(client, "client");
+            Fields.roomId(room);
+        }
+    }
+
+    /**
+     * The client's discreet help button: nobody else in the room sees anything. {@code room},
+     * {@code kind} and {@code severity} are optional (outside a session; "other"; "high").
+     * Answered, once the alert is stored, with {@link Result.AlertReceived}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record AlertRaise(String id, String room, Alerts.Kind kind, Alerts.Severity severity) implements ClientMessage {
+        public AlertRaise {
+            Fields.id(id);
+            if (room != null) {
+                Fields.roomId(room);
+            }
+        }
+    }
+
+    /** A clinician flags distress they observed in a client. Answered with {@link Result.AlertReceived}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record AlertFlag(String id, String client, String room, Alerts.Kind kind, Alerts.Severity severity, String note)
+            implements ClientMessage {
+        public AlertFlag {
+            Fields.id(id);
+            Fields.required(client, "client");
+            if (room != null) {
+                Fields.roomId(room);
+            }
+            Fields.required(kind, "kind");
+            Fields.required(severity, "severity");
+            Fields.optionalText(note, "note", 2000);
+        }
+    }
+
+    /** A responder's client confirms it received version {@code version} of an alert; unconfirmed alerts are re-sent. */
+    record AlertConfirm(String id, String alert, long version) implements ClientMessage {
+        public AlertConfirm {
+            Fields.id(id);
+            Fields.required(alert, "alert");
+        }
+    }
+
+    /** A clinician takes the alert: the other responders see who. */
+    record AlertAcknowledge(String id, String alert) implements ClientMessage {
+        public AlertAcknowledge {
+            Fields.id(id);
+            Fields.required(alert, "alert");
+        }
+    }
+
+    /** The acknowledging clinician has reached the client. */
+    record AlertEngage(String id, String alert) implements ClientMessage {
+        public AlertEngage {
+            Fields.id(id);
+            Fields.required(alert, "alert");
+        }
+    }
+
+    /**
+     * Records an action on the alert, once per {@code key} (default: the action's name, so two
+     * clinicians cannot both record the same dispatch). Answered with {@link Result.ActionRecorded}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record AlertAction(String id, String alert, Alerts.ActionType action, String key, String note)
+            implements ClientMessage {
+        public AlertAction {
+            Fields.id(id);
+            Fields.required(alert, "alert");
+            Fields.required(action, "action");
+            Fields.optionalText(key, "key", 64);
+            Fields.optionalText(note, "note", 2000);
+        }
+    }
+
+    /** Resolves the alert with an outcome; a follow-up then falls due. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record AlertResolve(String id, String alert, Alerts.Outcome outcome, String note) implements ClientMessage {
+        public AlertResolve {
+            Fields.id(id);
+            Fields.required(alert, "alert");
+            Fields.required(outcome, "outcome");
+            Fields.optionalText(note, "note", 2000);
+        }
+    }
+
+    /** Records the follow-up of a resolved alert, which closes it. */
+    record AlertFollowUp(String id, String alert, String note) implements ClientMessage {
+        public AlertFollowUp {
+            Fields.id(id);
+            Fields.required(alert, "alert");
+            Fields.text(note, "note", 2000);
+        }
+    }
+
+    /** Lists the open alerts the caller may see. Answered with {@link Result.AlertList}. */
+    record AlertList(String id) implements ClientMessage {
+        public AlertList {
+            Fields.id(id);
         }
     }
 }

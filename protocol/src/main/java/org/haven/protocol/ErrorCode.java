@@ -25,6 +25,12 @@ public enum ErrorCode {
     NOT_A_MEMBER("not_a_member", "The caller has not joined this room."),
     /** The caller has already joined this room on this connection. */
     ALREADY_JOINED("already_joined", "The caller has already joined this room on this connection."),
+    /** The room requires a check-in for this session, and the client has none. */
+    CHECK_IN_REQUIRED("check_in_required", "Confirm your location (checkin.submit) before joining this session."),
+    /** The alert or record does not exist, or the caller may not see it. */
+    NOT_FOUND("not_found", "No such alert or record visible to the caller."),
+    /** The alert's state does not allow this transition. */
+    ILLEGAL_TRANSITION("illegal_transition", "The alert's current state does not allow this step."),
     /** A text exceeded its documented size limit. */
     TOO_LARGE("too_large", "A field exceeds its documented size limit."),
     /** The connection sent requests faster than its rate limit allows; the request was dropped. */

@@ -30,4 +30,40 @@ final class Fields {
         }
         return value;
     }
+
+    static String text(String value, String name, int max) {
+        required(value, name);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + ": blank");
+        }
+        if (value.length() > max) {
+            throw new IllegalArgumentException(name + ": " + value.length() + " characters (expected: <= " + max + ")");
+        }
+        return value;
+    }
+
+    static String optionalText(String value, String name, int max) {
+        return value == null ? null : text(value, name, max);
+    }
+
+    static String phone(String value, String name) {
+        text(value, name, 32);
+        if (!value.matches("\\+?[0-9 ()\\-.]{3,31}")) {
+            throw new IllegalArgumentException(name + ": not a phone number (expected: digits, spaces, + ( ) - .)");
+        }
+        return value;
+    }
+
+    static java.util.List<String> entries(java.util.List<String> values, String name) {
+        if (values == null) {
+            return java.util.List.of();
+        }
+        if (values.size() > 20) {
+            throw new IllegalArgumentException(name + ": " + values.size() + " entries (expected: <= 20)");
+        }
+        for (String v : values) {
+            text(v, name + "[]", 500);
+        }
+        return java.util.List.copyOf(values);
+    }
 }

@@ -14,6 +14,12 @@ import java.util.List;
     @JsonSubTypes.Type(value = Result.RoomSnapshot.class, name = "room.snapshot"),
     @JsonSubTypes.Type(value = Result.ChatSent.class, name = "chat.sent"),
     @JsonSubTypes.Type(value = Result.PresenceList.class, name = "presence.list"),
+    @JsonSubTypes.Type(value = Result.CheckInRecorded.class, name = "checkin.recorded"),
+    @JsonSubTypes.Type(value = Result.CareVersion.class, name = "care.version"),
+    @JsonSubTypes.Type(value = Result.CareRecord.class, name = "care.record"),
+    @JsonSubTypes.Type(value = Result.AlertReceived.class, name = "alert.received"),
+    @JsonSubTypes.Type(value = Result.ActionRecorded.class, name = "alert.action_recorded"),
+    @JsonSubTypes.Type(value = Result.AlertList.class, name = "alert.list"),
 })
 public sealed interface Result {
 
@@ -58,6 +64,39 @@ public sealed interface Result {
     record PresenceList(String room, List<Member> members) implements Result {
         public PresenceList {
             members = List.copyOf(members);
+        }
+    }
+
+    /** The check-in as stored. */
+    record CheckInRecorded(Care.CheckIn checkIn) implements Result {}
+
+    /** The new version of a client's emergency contacts or safety plan. */
+    record CareVersion(String client, long version) implements Result {}
+
+    /** A client's care record: the session's check-in (if any), emergency contacts and safety plan. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CareRecord(String client, Care.CheckIn checkIn, Care.Versioned<List<Care.EmergencyContact>> contacts,
+            Care.Versioned<Care.SafetyPlan> plan) implements Result {}
+
+    /**
+     * The alert is stored and on its way to responders. For a client: the crisis resources to reach
+     * now, and the coping steps of their own safety plan.
+     */
+    record AlertReceived(String alert, Alerts.State state, List<Care.CrisisResource> resources, List<String> coping)
+            implements Result {
+        public AlertReceived {
+            resources = List.copyOf(resources);
+            coping = List.copyOf(coping);
+        }
+    }
+
+    /** Whether an action was recorded now, or had been already under that key (and by whom). */
+    record ActionRecorded(String alert, String key, boolean recorded, String by) implements Result {}
+
+    /** The open alerts the caller may see. */
+    record AlertList(List<Alerts.View> alerts) implements Result {
+        public AlertList {
+            alerts = List.copyOf(alerts);
         }
     }
 }

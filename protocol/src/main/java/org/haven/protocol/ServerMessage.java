@@ -1,6 +1,7 @@
 package org.haven.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
@@ -18,6 +19,8 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = ServerMessage.MemberLeft.class, name = "room.member_left"),
     @JsonSubTypes.Type(value = ServerMessage.ChatMessage.class, name = "chat.message"),
     @JsonSubTypes.Type(value = ServerMessage.PresenceChanged.class, name = "presence.changed"),
+    @JsonSubTypes.Type(value = ServerMessage.AlertNotice.class, name = "alert"),
+    @JsonSubTypes.Type(value = ServerMessage.FollowUpDue.class, name = "alert.follow_up_due"),
 })
 public sealed interface ServerMessage {
 
@@ -61,4 +64,22 @@ public sealed interface ServerMessage {
 
     /** A member's presence status changed. */
     record PresenceChanged(String room, long seq, String user, PresenceStatus status) implements RoomEvent {}
+
+    /** Why an alert reaches a responder now. */
+    enum AlertReason {
+        @JsonProperty("raised") RAISED,
+        @JsonProperty("escalated") ESCALATED,
+        @JsonProperty("updated") UPDATED,
+        @JsonProperty("redelivered") REDELIVERED,
+        @JsonProperty("open") OPEN
+    }
+
+    /**
+     * An alert for a responder, sent ahead of everything else queued; confirm it with
+     * {@code alert.confirm} (its id and version) or it is sent again.
+     */
+    record AlertNotice(AlertReason reason, Alerts.View alert) implements ServerMessage {}
+
+    /** The follow-up of an alert the recipient resolved is due. */
+    record FollowUpDue(String alert, String client, Instant dueAt) implements ServerMessage {}
 }

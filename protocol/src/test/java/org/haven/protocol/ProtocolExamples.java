@@ -13,23 +13,62 @@ public final class ProtocolExamples {
     static final Member ALICE = new Member("u-alice", "Alice", Role.CLIENT, PresenceStatus.AVAILABLE);
     static final Member DR_BO = new Member("u-bo", null, Role.CLINICIAN, PresenceStatus.ON_CALL);
 
-    public static final Map<Class<? extends ClientMessage>, ClientMessage> CLIENT = Map.of(
-            ClientMessage.Hello.class, new ClientMessage.Hello("1", "eyJhbGciOi.x.y", List.of(1)),
-            ClientMessage.TokenRefresh.class, new ClientMessage.TokenRefresh("2", "eyJhbGciOi.x.y"),
-            ClientMessage.Ping.class, new ClientMessage.Ping("3"),
-            ClientMessage.RoomJoin.class, new ClientMessage.RoomJoin("4", "group-1"),
-            ClientMessage.RoomLeave.class, new ClientMessage.RoomLeave("5", "group-1"),
-            ClientMessage.ChatSend.class, new ClientMessage.ChatSend("6", "group-1", "hello all"),
-            ClientMessage.PresenceSet.class, new ClientMessage.PresenceSet("7", PresenceStatus.AWAY),
-            ClientMessage.PresenceQuery.class, new ClientMessage.PresenceQuery("8", "group-1"));
+    static final Care.Address ADDRESS = new Care.Address("12 Elm Street", "Apt 3", "Springfield", "IL", "62701", "US");
+    static final Care.CheckIn CHECK_IN = new Care.CheckIn("ci-1", "u-alice", "group-1", ADDRESS,
+            new Care.Coordinates(39.78, -89.65, 25), "+1 217 555 0100", true, AT);
+    static final Care.EmergencyContact CONTACT = new Care.EmergencyContact("Sam", "sister", "+1 217 555 0101", true);
+    static final Care.SafetyPlan PLAN = new Care.SafetyPlan(List.of("can't sleep"), List.of("box breathing"),
+            List.of("walk to the park"), List.of("Sam"), List.of("Dr Bo, +1 217 555 0102"), List.of("meds locked away"));
+    static final Alerts.View VIEW = new Alerts.View("a-1", 3, "u-alice", "Alice", "group-1", Alerts.Source.HELP_BUTTON,
+            Alerts.Kind.SEVERE_ANXIETY, Alerts.Severity.HIGH, Alerts.State.ACKNOWLEDGED, 1, AT, AT, "facilitators",
+            false, "u-bo", null, null, CHECK_IN, List.of(CONTACT), PLAN,
+            List.of(new Alerts.Action(Alerts.ActionType.GROUNDING_EXERCISE, "grounding", "u-bo", AT, null)),
+            List.of(new Alerts.HistoryEntry(AT, "u-alice", "raised", "help_button")));
 
-    public static final Map<Class<? extends Result>, Result> RESULTS = Map.of(
+    public static final Map<Class<? extends ClientMessage>, ClientMessage> CLIENT = Map.ofEntries(
+            Map.entry(ClientMessage.Hello.class, new ClientMessage.Hello("1", "eyJhbGciOi.x.y", List.of(1))),
+            Map.entry(ClientMessage.TokenRefresh.class, new ClientMessage.TokenRefresh("2", "eyJhbGciOi.x.y")),
+            Map.entry(ClientMessage.Ping.class, new ClientMessage.Ping("3")),
+            Map.entry(ClientMessage.RoomJoin.class, new ClientMessage.RoomJoin("4", "group-1")),
+            Map.entry(ClientMessage.RoomLeave.class, new ClientMessage.RoomLeave("5", "group-1")),
+            Map.entry(ClientMessage.ChatSend.class, new ClientMessage.ChatSend("6", "group-1", "hello all")),
+            Map.entry(ClientMessage.PresenceSet.class, new ClientMessage.PresenceSet("7", PresenceStatus.AWAY)),
+            Map.entry(ClientMessage.PresenceQuery.class, new ClientMessage.PresenceQuery("8", "group-1")),
+            Map.entry(ClientMessage.CheckInSubmit.class, new ClientMessage.CheckInSubmit("9", "group-1", ADDRESS,
+                    new Care.Coordinates(39.78, -89.65, 25), "+1 217 555 0100", true)),
+            Map.entry(ClientMessage.CheckInDecline.class, new ClientMessage.CheckInDecline("10", "group-1")),
+            Map.entry(ClientMessage.ContactsSet.class, new ClientMessage.ContactsSet("11", null, List.of(CONTACT))),
+            Map.entry(ClientMessage.PlanSet.class, new ClientMessage.PlanSet("12", "u-alice", PLAN)),
+            Map.entry(ClientMessage.CareRecordGet.class, new ClientMessage.CareRecordGet("13", "u-alice", "group-1")),
+            Map.entry(ClientMessage.AlertRaise.class, new ClientMessage.AlertRaise("14", "group-1", null, null)),
+            Map.entry(ClientMessage.AlertFlag.class, new ClientMessage.AlertFlag("15", "u-alice", "group-1",
+                    Alerts.Kind.DEPRESSIVE_EPISODE, Alerts.Severity.MODERATE, "withdrawn today")),
+            Map.entry(ClientMessage.AlertConfirm.class, new ClientMessage.AlertConfirm("16", "a-1", 3)),
+            Map.entry(ClientMessage.AlertAcknowledge.class, new ClientMessage.AlertAcknowledge("17", "a-1")),
+            Map.entry(ClientMessage.AlertEngage.class, new ClientMessage.AlertEngage("18", "a-1")),
+            Map.entry(ClientMessage.AlertAction.class, new ClientMessage.AlertAction("19", "a-1",
+                    Alerts.ActionType.CONTACTED_988, null, null)),
+            Map.entry(ClientMessage.AlertResolve.class, new ClientMessage.AlertResolve("20", "a-1",
+                    Alerts.Outcome.STABILIZED, "calm again")),
+            Map.entry(ClientMessage.AlertFollowUp.class, new ClientMessage.AlertFollowUp("21", "a-1", "called next day")),
+            Map.entry(ClientMessage.AlertList.class, new ClientMessage.AlertList("22")));
+
+    public static final Map<Class<? extends Result>, Result> RESULTS = Map.ofEntries(Map.entry(
             Result.Welcome.class, new Result.Welcome(1, "c-1f", "u-alice", "demo", Role.CLIENT, "Alice",
-                    List.of("group-1"), AT, new Result.Limits(65536, 4000, 20, 40)),
-            Result.TokenRefreshed.class, new Result.TokenRefreshed(AT),
-            Result.RoomSnapshot.class, new Result.RoomSnapshot("group-1", 7, List.of(ALICE, DR_BO)),
-            Result.ChatSent.class, new Result.ChatSent("group-1", 8),
-            Result.PresenceList.class, new Result.PresenceList("group-1", List.of(ALICE)));
+                    List.of("group-1"), AT, new Result.Limits(65536, 4000, 20, 40))),
+            Map.entry(Result.TokenRefreshed.class, new Result.TokenRefreshed(AT)),
+            Map.entry(Result.RoomSnapshot.class, new Result.RoomSnapshot("group-1", 7, List.of(ALICE, DR_BO))),
+            Map.entry(Result.ChatSent.class, new Result.ChatSent("group-1", 8)),
+            Map.entry(Result.PresenceList.class, new Result.PresenceList("group-1", List.of(ALICE))),
+            Map.entry(Result.CheckInRecorded.class, new Result.CheckInRecorded(CHECK_IN)),
+            Map.entry(Result.CareVersion.class, new Result.CareVersion("u-alice", 2)),
+            Map.entry(Result.CareRecord.class, new Result.CareRecord("u-alice", CHECK_IN,
+                    new Care.Versioned<>(1, List.of(CONTACT), "u-alice", AT), new Care.Versioned<>(2, PLAN, "u-bo", AT))),
+            Map.entry(Result.AlertReceived.class, new Result.AlertReceived("a-1", Alerts.State.RAISED,
+                    List.of(new Care.CrisisResource("988 Suicide & Crisis Lifeline", Care.Channel.CALL, "988")),
+                    List.of("box breathing"))),
+            Map.entry(Result.ActionRecorded.class, new Result.ActionRecorded("a-1", "contacted_988", false, "u-bo")),
+            Map.entry(Result.AlertList.class, new Result.AlertList(List.of(VIEW))));
 
     public static final Map<Class<? extends ServerMessage>, ServerMessage> SERVER = Map.of(
             ServerMessage.Ok.class, new ServerMessage.Ok("4", null),
@@ -39,5 +78,7 @@ public final class ProtocolExamples {
             ServerMessage.ChatMessage.class,
                     new ServerMessage.ChatMessage("group-1", 11, "u-alice", "Alice", "hello all", AT),
             ServerMessage.PresenceChanged.class,
-                    new ServerMessage.PresenceChanged("group-1", 12, "u-alice", PresenceStatus.BUSY));
+                    new ServerMessage.PresenceChanged("group-1", 12, "u-alice", PresenceStatus.BUSY),
+            ServerMessage.AlertNotice.class, new ServerMessage.AlertNotice(ServerMessage.AlertReason.RAISED, VIEW),
+            ServerMessage.FollowUpDue.class, new ServerMessage.FollowUpDue("a-1", "u-alice", AT));
 }

@@ -4,7 +4,20 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.Map;
+import org.haven.server.alert.AlertService;
+import org.haven.server.alert.AlertStore;
+import org.haven.server.alert.InMemoryAlertStore;
+import org.haven.server.audit.AuditTrail;
+import org.haven.server.audit.InMemoryAuditTrail;
+import org.haven.server.audit.JsonLinesAuditTrail;
 import org.haven.server.auth.JwtTokenVerifier;
+import org.haven.server.care.CareService;
+import org.haven.server.care.CrisisResources;
+import org.haven.server.care.InMemoryCareStore;
+import org.haven.server.care.RoomAffiliations;
+import org.haven.server.webhook.WebhookNotifier;
+import org.haven.server.webhook.WebhookSettings;
 import org.haven.server.auth.VerificationKeys;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.limit.RequestRateLimiter;
@@ -26,6 +39,10 @@ public final class HavenServer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final PresenceStore presence;
     private final RoomService rooms;
+    private final AuditTrail audit;
+    private final WebhookNotifier webhooks;
+    private final AlertStore alertStore;
+    private final AlertService alerts;
     private final HavenTransport transport;
     private int port;
 
@@ -42,9 +59,19 @@ public final class HavenServer implements AutoCloseable {
         });
         this.presence = new InMemoryPresenceStore();
         this.rooms = new RoomService(roomExecutors, clock, config.maxMembersPerRoom());
+        this.audit = config.auditFile() == null ? new InMemoryAuditTrail(clock)
+                : new JsonLinesAuditTrail(config.auditFile(), clock);
+        this.webhooks = new WebhookNotifier(config.webhookUrls().isEmpty() ? WebhookSettings.disabled()
+                : WebhookSettings.of(config.webhookUrls(), config.webhookSecret()), clock);
+        CareService care = new CareService(new InMemoryCareStore(), new RoomAffiliations(), new CrisisResources(Map.of()),
+                audit, clock, config.checkInValidity(), config.checkInExemptOrgs());
+        this.alertStore = new InMemoryAlertStore();
+        this.alerts = new AlertService(alertStore, care, audit, webhooks, clock, config.escalation(),
+                config.alertOnCheckIn());
         RequestRateLimiter limiter = new RequestRateLimiter(config.requestsPerSecond(), config.requestBurst(),
                 config.floodRefusals(), ticker);
-        SessionService sessions = new SessionService(config, verifier, presence, rooms, limiter, timer, clock);
+        SessionService sessions = new SessionService(config, verifier, presence, rooms, care, alerts, limiter, timer,
+                clock);
         this.transport = new HavenTransport(config, sessions);
     }
 
@@ -94,10 +121,23 @@ public final class HavenServer implements AutoCloseable {
         return rooms.roomCount();
     }
 
+    /** The audit trail (tests read it). */
+    public AuditTrail audit() {
+        return audit;
+    }
+
+    /** The alert store (tests read it). */
+    public AlertStore alertStore() {
+        return alertStore;
+    }
+
     @Override
     public void close() {
         transport.close();
         timer.shutdownNow();
         roomExecutors.close();
+        alerts.close();
+        webhooks.close();
+        audit.close();
     }
 }

@@ -33,6 +33,10 @@ class TryOutIT {
                 "--name", "Dr Bo");
 
         Terminal aliceTerm = new Terminal(alice);
+        await().atMost(Duration.ofSeconds(10)).until(() -> aliceTerm.output().contains("confirm where you are"));
+        for (String answer : new String[] {"12 Elm Street", "Springfield", "IL", "62701", "US", "+1 217 555 0100", "y"}) {
+            aliceTerm.type(answer);
+        }
         await().atMost(Duration.ofSeconds(10)).until(() -> aliceTerm.output().contains("joined group-1"));
         Terminal boTerm = new Terminal(bo);
         await().atMost(Duration.ofSeconds(10)).until(() -> boTerm.output().contains("here now: Alice (alice)"));
@@ -40,6 +44,14 @@ class TryOutIT {
 
         aliceTerm.type("hello, is anyone there?");
         await().atMost(Duration.ofSeconds(10)).until(() -> boTerm.output().contains("Alice: hello, is anyone there?"));
+        aliceTerm.type("/help");
+        await().atMost(Duration.ofSeconds(10)).until(() -> aliceTerm.output().contains("call 988"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> boTerm.output().contains("! ALERT"));
+        assertThat(boTerm.output()).contains("Alice, high, raised").contains("at 12 Elm Street, Springfield US")
+                .contains("call back +1 217 555 0100");
+        String alertId = boTerm.output().replaceAll("(?s).*! ALERT (a-[0-9a-f]+).*", "$1");
+        boTerm.type("/ack " + alertId);
+        await().atMost(Duration.ofSeconds(10)).until(() -> boTerm.output().contains("taken by dr-bo"));
         boTerm.type("/status busy");
         await().atMost(Duration.ofSeconds(10)).until(() -> aliceTerm.output().contains("dr-bo is now busy"));
         boTerm.type("/quit");

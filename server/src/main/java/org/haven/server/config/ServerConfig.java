@@ -1,13 +1,18 @@
 package org.haven.server.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
+import org.haven.protocol.Alerts.Severity;
+import org.haven.server.alert.EscalationPolicy;
 
 /**
  * The server's configuration: immutable, validated once when built, with an error that names the
@@ -37,7 +42,14 @@ public record ServerConfig(
         int maxRoomsPerConnection,
         int maxMembersPerRoom,
         int outboundQueueMessages,
-        int outboundQueueBytes) {
+        int outboundQueueBytes,
+        Duration checkInValidity,
+        Set<String> checkInExemptOrgs,
+        boolean alertOnCheckIn,
+        EscalationPolicy escalation,
+        Path auditFile,
+        List<URI> webhookUrls,
+        String webhookSecret) {
 
     /** Whether dev conveniences (the well-known dev secret, the token command) are allowed. */
     public enum Mode { DEV, PRODUCTION }
@@ -87,6 +99,12 @@ public record ServerConfig(
         check(outboundQueueMessages > 0, "HAVEN_OUTBOUND_QUEUE_MESSAGES", outboundQueueMessages, "> 0");
         check(outboundQueueBytes >= maxFrameBytes, "HAVEN_OUTBOUND_QUEUE_BYTES", outboundQueueBytes,
                 ">= HAVEN_MAX_FRAME_BYTES");
+        positive(checkInValidity, "HAVEN_CHECKIN_VALIDITY");
+        checkInExemptOrgs = Set.copyOf(checkInExemptOrgs);
+        Objects.requireNonNull(escalation, "escalation");
+        webhookUrls = List.copyOf(webhookUrls);
+        check(webhookUrls.isEmpty() || (webhookSecret != null && webhookSecret.length() >= 16),
+                "HAVEN_WEBHOOK_SECRET", webhookSecret == null ? "unset" : "(too short)", "at least 16 characters with HAVEN_WEBHOOK_URLS");
     }
 
     /** The defaults: dev mode, port 8080, the dev secret. */
@@ -125,6 +143,22 @@ public record ServerConfig(
         read(env, "HAVEN_MAX_MEMBERS_PER_ROOM", Integer::parseInt, v -> b.maxMembersPerRoom = v);
         read(env, "HAVEN_OUTBOUND_QUEUE_MESSAGES", Integer::parseInt, v -> b.outboundQueueMessages = v);
         read(env, "HAVEN_OUTBOUND_QUEUE_BYTES", Integer::parseInt, v -> b.outboundQueueBytes = v);
+        read(env, "HAVEN_CHECKIN_VALIDITY", Durations::parse, v -> b.checkInValidity = v);
+        read(env, "HAVEN_CHECKIN_EXEMPT_ORGS", s -> Set.copyOf(list(s)), v -> b.checkInExemptOrgs = v);
+        read(env, "HAVEN_ALERT_ON_CHECKIN", ServerConfig::bool, v -> b.alertOnCheckIn = v);
+        read(env, "HAVEN_AUDIT_FILE", Path::of, v -> b.auditFile = v);
+        read(env, "HAVEN_WEBHOOK_URLS", s -> list(s).stream().map(URI::create).toList(), v -> b.webhookUrls = v);
+        read(env, "HAVEN_WEBHOOK_SECRET", s -> s, v -> b.webhookSecret = v);
+        EscalationPolicy p = b.escalation;
+        Map<Severity, Duration> ack = new EnumMap<>(p.ackTimeouts());
+        for (Severity severity : Severity.values()) {
+            read(env, "HAVEN_ALERT_ACK_TIMEOUT_" + severity.name(), Durations::parse, v -> ack.put(severity, v));
+        }
+        Duration[] rest = {p.engagementTimeout(), p.followUpDelay(), p.redeliveryInterval()};
+        read(env, "HAVEN_ALERT_ENGAGEMENT_TIMEOUT", Durations::parse, v -> rest[0] = v);
+        read(env, "HAVEN_ALERT_FOLLOW_UP_DELAY", Durations::parse, v -> rest[1] = v);
+        read(env, "HAVEN_ALERT_REDELIVERY_INTERVAL", Durations::parse, v -> rest[2] = v);
+        b.escalation = new EscalationPolicy(p.tiers(), ack, rest[0], rest[1], rest[2]);
         // Outside dev mode there is no default secret: one of the key settings must be given.
         if (b.mode == Mode.PRODUCTION && !env.containsKey("HAVEN_JWT_SECRET")) {
             b.hmacSecret = null;
@@ -150,6 +184,16 @@ public record ServerConfig(
             throw new IllegalArgumentException(name + ": cannot read '" + (name.contains("SECRET") ? "***" : raw)
                     + "' (" + e.getMessage() + ")", e);
         }
+    }
+
+    private static boolean bool(String raw) {
+        if (raw.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (raw.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("expected true or false");
     }
 
     private static List<String> list(String raw) {
@@ -197,6 +241,13 @@ public record ServerConfig(
         private int maxMembersPerRoom = 500;
         private int outboundQueueMessages = 4096;
         private int outboundQueueBytes = 4 * 1024 * 1024;
+        private Duration checkInValidity = Duration.ofHours(4);
+        private Set<String> checkInExemptOrgs = Set.of();
+        private boolean alertOnCheckIn = true;
+        private EscalationPolicy escalation = EscalationPolicy.defaults();
+        private Path auditFile = Path.of("haven-audit.jsonl");
+        private List<URI> webhookUrls = List.of();
+        private String webhookSecret;
 
         private Builder() {}
 
@@ -209,6 +260,9 @@ public record ServerConfig(
             requestBurst = c.requestBurst; floodRefusals = c.floodRefusals;
             maxRoomsPerConnection = c.maxRoomsPerConnection; maxMembersPerRoom = c.maxMembersPerRoom;
             outboundQueueMessages = c.outboundQueueMessages; outboundQueueBytes = c.outboundQueueBytes;
+            checkInValidity = c.checkInValidity; checkInExemptOrgs = c.checkInExemptOrgs;
+            alertOnCheckIn = c.alertOnCheckIn; escalation = c.escalation; auditFile = c.auditFile;
+            webhookUrls = c.webhookUrls; webhookSecret = c.webhookSecret;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -234,13 +288,22 @@ public record ServerConfig(
         public Builder maxMembersPerRoom(int v) { maxMembersPerRoom = v; return this; }
         public Builder outboundQueueMessages(int v) { outboundQueueMessages = v; return this; }
         public Builder outboundQueueBytes(int v) { outboundQueueBytes = v; return this; }
+        public Builder checkInValidity(Duration v) { checkInValidity = v; return this; }
+        public Builder checkInExemptOrgs(Set<String> v) { checkInExemptOrgs = v; return this; }
+        public Builder alertOnCheckIn(boolean v) { alertOnCheckIn = v; return this; }
+        public Builder escalation(EscalationPolicy v) { escalation = v; return this; }
+        /** The audit trail's JSON-lines file; {@code null} keeps it in memory (tests). */
+        public Builder auditFile(Path v) { auditFile = v; return this; }
+        public Builder webhookUrls(List<URI> v) { webhookUrls = v; return this; }
+        public Builder webhookSecret(String v) { webhookSecret = v; return this; }
 
         /** Validates and builds; a bad setting fails with its name. */
         public ServerConfig build() {
             return new ServerConfig(host, port, mode, hmacSecret, publicKeyPem, jwksFile, issuer, audience,
                     clockSkew, allowedOrigins, maxFrameBytes, maxChatChars, helloTimeout, pingInterval, idleTimeout,
                     drainTimeout, requestsPerSecond, requestBurst, floodRefusals, maxRoomsPerConnection,
-                    maxMembersPerRoom, outboundQueueMessages, outboundQueueBytes);
+                    maxMembersPerRoom, outboundQueueMessages, outboundQueueBytes, checkInValidity, checkInExemptOrgs,
+                    alertOnCheckIn, escalation, auditFile, webhookUrls, webhookSecret);
         }
     }
 
@@ -249,6 +312,8 @@ public record ServerConfig(
         return "ServerConfig[host=" + host + ", port=" + port + ", mode=" + mode
                 + ", hmacSecret=" + (hmacSecret == null ? "unset" : "***") + ", publicKeyPem=" + publicKeyPem
                 + ", jwksFile=" + jwksFile + ", issuer=" + issuer + ", audience=" + audience
-                + ", allowedOrigins=" + allowedOrigins + ", maxFrameBytes=" + maxFrameBytes + "]";
+                + ", allowedOrigins=" + allowedOrigins + ", maxFrameBytes=" + maxFrameBytes
+                + ", auditFile=" + auditFile + ", webhookUrls=" + webhookUrls.size()
+                + ", webhookSecret=" + (webhookSecret == null ? "unset" : "***") + "]";
     }
 }

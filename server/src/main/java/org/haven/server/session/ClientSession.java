@@ -5,10 +5,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.haven.protocol.Alerts;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
 import org.haven.protocol.Decoded;
 import org.haven.protocol.ErrorCode;
+import org.haven.protocol.PresenceStatus;
+import org.haven.protocol.Refusal;
+import org.haven.protocol.Role;
 import org.haven.protocol.Result;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.auth.Principal;
@@ -54,8 +58,12 @@ public final class ClientSession {
 
     void start(String helloId, int version) {
         scheduleExpiry();
-        services.presence.connect(user, connection.id()).whenComplete((presence, failure) ->
-                connection.send(Outbound.of(new ServerMessage.Ok(helloId, welcome(version)))));
+        services.presence.connect(user, connection.id()).whenComplete((presence, failure) -> {
+            connection.send(Outbound.of(new ServerMessage.Ok(helloId, welcome(version))));
+            // After the welcome: the responder then receives every open alert it may see.
+            services.alerts.responderConnected(principal, connection,
+                    presence != null ? presence.status() : PresenceStatus.AVAILABLE);
+        });
     }
 
     private Result.Welcome welcome(int version) {
@@ -71,6 +79,8 @@ public final class ClientSession {
         }
         try {
             dispatch(message);
+        } catch (Refusal r) {
+            send(r.toError(message.id()));
         } catch (RuntimeException e) {
             internalError(message.id(), e);
         }
@@ -95,6 +105,40 @@ public final class ClientSession {
             setStatus(set);
         } else if (message instanceof ClientMessage.PresenceQuery query) {
             queryPresence(query);
+        } else if (message instanceof ClientMessage.CheckInSubmit checkIn) {
+            answer(checkIn.id(), services.care.submitCheckIn(principal, checkIn)
+                    .thenApply(recorded -> {
+                        services.alerts.checkedIn(user, checkIn.room());
+                        return recorded;
+                    }));
+        } else if (message instanceof ClientMessage.CheckInDecline decline) {
+            services.care.declineCheckIn(principal, decline);
+            services.alerts.raiseForCheckIn(user, principal.name(), decline.room(), Alerts.Source.CHECK_IN_DECLINED);
+            send(new ServerMessage.Ok(decline.id(), null));
+        } else if (message instanceof ClientMessage.ContactsSet contacts) {
+            answer(contacts.id(), services.care.setContacts(principal, contacts));
+        } else if (message instanceof ClientMessage.PlanSet plan) {
+            answer(plan.id(), services.care.setPlan(principal, plan));
+        } else if (message instanceof ClientMessage.CareRecordGet read) {
+            answer(read.id(), services.care.readRecord(principal, read));
+        } else if (message instanceof ClientMessage.AlertRaise raise) {
+            services.alerts.raiseByClient(principal, connection, raise);
+        } else if (message instanceof ClientMessage.AlertFlag flag) {
+            services.alerts.flag(principal, connection, flag);
+        } else if (message instanceof ClientMessage.AlertConfirm confirm) {
+            services.alerts.confirm(connection, confirm);
+        } else if (message instanceof ClientMessage.AlertAcknowledge ack) {
+            services.alerts.acknowledge(principal, connection, ack);
+        } else if (message instanceof ClientMessage.AlertEngage engage) {
+            services.alerts.engage(principal, connection, engage);
+        } else if (message instanceof ClientMessage.AlertAction action) {
+            services.alerts.action(principal, connection, action);
+        } else if (message instanceof ClientMessage.AlertResolve resolve) {
+            services.alerts.resolve(principal, connection, resolve);
+        } else if (message instanceof ClientMessage.AlertFollowUp followUp) {
+            services.alerts.followUp(principal, connection, followUp);
+        } else if (message instanceof ClientMessage.AlertList list) {
+            services.alerts.list(principal, connection, list);
         } else {
             error(message.id(), ErrorCode.UNKNOWN_TYPE, "unknown message type");
         }
@@ -122,7 +166,12 @@ public final class ClientSession {
             services.rooms.leave(self, key, null);
         }
         joined.clear();
-        services.presence.disconnect(user, connection.id());
+        services.alerts.responderDisconnected(connection);
+        services.presence.disconnect(user, connection.id()).thenAccept(presence -> {
+            if (!presence.online() && principal.role() == Role.CLIENT) {
+                services.alerts.clientDisconnected(user);
+            }
+        });
         log.info("session closed connection={} user={}", connection.id(), user.user());
     }
 
@@ -194,12 +243,52 @@ public final class ClientSession {
                 joined.remove(key);
             }
         };
-        services.presence.get(user).whenComplete((presence, failure) -> {
+        checkInGate(join.room()).thenCompose(checkedIn -> {
+            if (!checkedIn) {
+                undo.run();
+                services.alerts.raiseForCheckIn(user, principal.name(), join.room(), Alerts.Source.CHECK_IN_MISSING);
+                throw new Refusal(ErrorCode.CHECK_IN_REQUIRED,
+                        "confirm where you are for this session (checkin.submit) before joining");
+            }
+            return services.presence.get(user);
+        }).whenComplete((presence, failure) -> {
             if (failure != null) {
                 undo.run();
-                internalError(join.id(), failure);
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                if (cause instanceof Refusal r) {
+                    send(r.toError(join.id()));
+                } else {
+                    internalError(join.id(), cause);
+                }
             } else {
+                if (principal.role() == Role.CLIENT) {
+                    services.care.affiliate(user, join.room());
+                }
                 services.rooms.join(self, key, presence.status(), join.id(), undo);
+            }
+        });
+    }
+
+    /** Completes with whether the caller may enter {@code room} as far as check-in goes. */
+    private java.util.concurrent.CompletionStage<Boolean> checkInGate(String room) {
+        if (principal.role() != Role.CLIENT || !services.care.requiresCheckIn(principal.org())) {
+            return java.util.concurrent.CompletableFuture.completedFuture(true);
+        }
+        return services.care.hasValidCheckIn(user, room);
+    }
+
+    /** Replies with the result when the stage completes, or with its refusal or an internal error. */
+    private void answer(String re, java.util.concurrent.CompletionStage<? extends Result> stage) {
+        stage.whenComplete((result, failure) -> {
+            if (failure == null) {
+                send(new ServerMessage.Ok(re, result));
+                return;
+            }
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+            if (cause instanceof Refusal r) {
+                send(r.toError(re));
+            } else {
+                internalError(re, cause);
             }
         });
     }
@@ -233,6 +322,7 @@ public final class ClientSession {
                 return;
             }
             services.rooms.statusChanged(user, presence.status());
+            services.alerts.statusChanged(user, presence.status());
             send(new ServerMessage.Ok(set.id(), null));
         });
     }

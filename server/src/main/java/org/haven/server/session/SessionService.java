@@ -8,7 +8,9 @@ import org.haven.protocol.ErrorCode;
 import org.haven.protocol.ProtocolVersion;
 import org.haven.protocol.Result;
 import org.haven.protocol.ServerMessage;
+import org.haven.server.alert.AlertService;
 import org.haven.server.auth.Principal;
+import org.haven.server.care.CareService;
 import org.haven.server.auth.TokenRejectedException;
 import org.haven.server.auth.TokenVerifier;
 import org.haven.server.config.ServerConfig;
@@ -36,9 +38,14 @@ public final class SessionService {
     final ScheduledExecutorService timer;
     final Clock clock;
     final Result.Limits limits;
+    final CareService care;
+    final AlertService alerts;
 
     public SessionService(ServerConfig config, TokenVerifier verifier, PresenceStore presence, RoomService rooms,
-            RequestRateLimiter rateLimiter, ScheduledExecutorService timer, Clock clock) {
+            CareService care, AlertService alerts, RequestRateLimiter rateLimiter, ScheduledExecutorService timer,
+            Clock clock) {
+        this.care = care;
+        this.alerts = alerts;
         this.config = config;
         this.verifier = verifier;
         this.presence = presence;

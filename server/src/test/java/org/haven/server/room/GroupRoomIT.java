@@ -178,9 +178,8 @@ class GroupRoomIT {
         assertThat(alice.awaitEvent(ServerMessage.class, e -> true, Duration.ofMillis(300))).isNull();
     }
 
-    static Result.RoomSnapshot join(HavenClient client, String room) throws Exception {
-        return client.call(id -> new ClientMessage.RoomJoin(id, room), Result.RoomSnapshot.class)
-                .get(5, TimeUnit.SECONDS);
+    Result.RoomSnapshot join(HavenClient client, String room) throws Exception {
+        return haven.join(client, room);
     }
 
     static void assertError(java.util.concurrent.CompletableFuture<?> reply, ErrorCode code) {

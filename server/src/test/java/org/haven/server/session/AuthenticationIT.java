@@ -132,8 +132,8 @@ class AuthenticationIT {
     void aRefreshWithFewerGrantsLeavesTheRoomsNoLongerGranted() throws Exception {
         HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1", "group-2");
         HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
-        alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")).get(5, TimeUnit.SECONDS);
-        bo.request(id -> new ClientMessage.RoomJoin(id, "group-1")).get(5, TimeUnit.SECONDS);
+        haven.join(alice, "group-1");
+        haven.join(bo, "group-1");
         String narrower = haven.token("alice", Role.CLIENT, "demo", Duration.ofHours(2), "group-2");
         alice.request(id -> new ClientMessage.TokenRefresh(id, narrower)).get(5, TimeUnit.SECONDS);
         assertThat(bo.awaitEvent(org.haven.protocol.ServerMessage.MemberLeft.class, e -> e.user().equals("alice"),

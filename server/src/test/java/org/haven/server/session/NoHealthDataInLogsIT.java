@@ -36,8 +36,9 @@ class NoHealthDataInLogsIT {
         alice.hello(tokens.mint("alice", Role.CLIENT, "demo", List.of("group-1"), NAME, Duration.ofHours(1)))
                 .get(5, TimeUnit.SECONDS);
         HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
+        haven.checkIn(alice, "group-1");
         alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")).get(5, TimeUnit.SECONDS);
-        bo.request(id -> new ClientMessage.RoomJoin(id, "group-1")).get(5, TimeUnit.SECONDS);
+        haven.join(bo, "group-1");
         alice.request(id -> new ClientMessage.ChatSend(id, "group-1", CHAT)).get(5, TimeUnit.SECONDS);
         alice.sendText("{\"type\":\"chat.send\",\"id\":\"x\",\"room\":{\"address\":\"" + BAD_FRAME_TEXT + "\"}}");
         alice.sendText("{\"type\":\"chat.send\",\"id\":\"y\",\"text\":\"" + BAD_FRAME_TEXT);

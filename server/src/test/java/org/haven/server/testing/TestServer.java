@@ -26,6 +26,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class TestServer implements BeforeEachCallback, AfterEachCallback {
 
     private final UnaryOperator<ServerConfig.Builder> customize;
+    private final Clock clock;
+    private final java.util.Map<HavenClient, Role> roles = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<HavenClient> clients = new CopyOnWriteArrayList<>();
     private final List<String> schemaViolations = new CopyOnWriteArrayList<>();
     private HavenServer server;
@@ -36,7 +38,13 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     }
 
     public TestServer(UnaryOperator<ServerConfig.Builder> customize) {
+        this(customize, Clock.systemUTC());
+    }
+
+    /** A server whose time is {@code clock} (a {@link MutableClock} lets a test move it). */
+    public TestServer(UnaryOperator<ServerConfig.Builder> customize, Clock clock) {
         this.customize = customize;
+        this.clock = clock;
     }
 
     @Override
@@ -45,9 +53,10 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
                 .host("127.0.0.1")
                 .port(0)
                 .clockSkew(Duration.ofSeconds(1))
-                .drainTimeout(Duration.ofSeconds(2)))
+                .drainTimeout(Duration.ofSeconds(2))
+                .auditFile(null))
                 .build();
-        server = HavenServer.start(config);
+        server = HavenServer.start(config, clock, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
         tokens = new DevTokens(config.hmacSecret(), config.issuer(), config.audience(), Clock.systemUTC());
     }
 
@@ -57,6 +66,7 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
             client.close();
         }
         clients.clear();
+        roles.clear();
         if (server != null) {
             server.close();
         }
@@ -107,8 +117,29 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     public HavenClient login(String sub, Role role, String org, String... rooms) throws Exception {
         HavenClient client = connect();
         client.hello(token(sub, role, org, rooms)).get(10, TimeUnit.SECONDS);
+        roles.put(client, role);
         return client;
     }
+
+    /** Joins a room; a client first confirms a location for the session, as a real one must. */
+    public org.haven.protocol.Result.RoomSnapshot join(HavenClient client, String room) throws Exception {
+        if (roles.get(client) == Role.CLIENT) {
+            checkIn(client, room);
+        }
+        return client.call(id -> new org.haven.protocol.ClientMessage.RoomJoin(id, room),
+                org.haven.protocol.Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A client's check-in for a room, at a planted test address. */
+    public org.haven.protocol.Care.CheckIn checkIn(HavenClient client, String room) throws Exception {
+        return client.call(id -> new org.haven.protocol.ClientMessage.CheckInSubmit(id, room, ADDRESS, null,
+                "+1 217 555 0100", true), org.haven.protocol.Result.CheckInRecorded.class)
+                .get(10, TimeUnit.SECONDS).checkIn();
+    }
+
+    /** The address test clients check in from. */
+    public static final org.haven.protocol.Care.Address ADDRESS =
+            new org.haven.protocol.Care.Address("12 Elm Street", "Apt 3", "Springfield", "IL", "62701", "US");
 
     private void validate(String frame) {
         List<String> errors = ProtocolSchema.instance().validateServer(frame);

@@ -70,7 +70,7 @@ class LifecycleIT {
         HavenClient bo = patient.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
         HavenClient carol = patient.login("carol", Role.CLIENT, "demo", "group-1");
         for (HavenClient c : List.of(frozen, bo, carol)) {
-            c.request(id -> new ClientMessage.RoomJoin(id, "group-1")).get(5, TimeUnit.SECONDS);
+            patient.join(c, "group-1");
         }
         frozen.stopReading();
         String text = "y".repeat(15_000);

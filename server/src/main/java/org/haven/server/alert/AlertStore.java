@@ -1,0 +1,20 @@
+package org.haven.server.alert;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where alerts are kept: in memory on one node, in Redis for a cluster.
+ *
+ * <p>Guarantees: {@link #save} completes only once the alert is stored (the raiser is told
+ * "received" after that); saves of one alert are applied in the order called; an alert is never
+ * deleted, closed alerts included.
+ */
+public interface AlertStore {
+
+    /** Stores the current state of an alert, replacing the previous one. */
+    CompletionStage<Void> save(StoredAlert alert);
+
+    /** Every alert not yet closed, of every organisation. */
+    CompletionStage<List<StoredAlert>> unclosed();
+}

@@ -1,0 +1,90 @@
+package org.haven.server.alert;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.haven.protocol.Alerts;
+import org.haven.protocol.Alerts.Severity;
+import org.haven.protocol.Alerts.State;
+import org.haven.server.care.CareSnapshot;
+import org.haven.server.presence.UserRef;
+
+/**
+ * One alert's live state. Confined to the alert executor: every change happens on that one
+ * thread, so transitions are serialised (two clinicians acknowledging at once: the first wins).
+ * Every change bumps {@link #version}; responders confirm versions.
+ */
+final class DistressAlert {
+
+    final String id;
+    final UserRef client;
+    final String clientName;
+    final String room;
+    final Alerts.Source source;
+    final Alerts.Kind kind;
+    final EscalationPolicy policy;
+    final Instant raisedAt;
+    final CareSnapshot care;
+    final Set<String> targets = new LinkedHashSet<>();
+    final Map<String, Alerts.Action> actions = new LinkedHashMap<>();
+    final List<Alerts.HistoryEntry> history = new ArrayList<>();
+
+    Severity severity;
+    State state = State.RAISED;
+    long version;
+    int presses = 1;
+    int tierIndex;
+    boolean undelivered;
+    String acknowledgedBy;
+    String engagedBy;
+    String resolvedBy;
+    Instant updatedAt;
+    Instant ackDeadline;
+    Instant engageDeadline;
+    Instant followUpDueAt;
+
+    DistressAlert(String id, UserRef client, String clientName, String room, Alerts.Source source, Alerts.Kind kind,
+            Severity severity, EscalationPolicy policy, CareSnapshot care, Instant now) {
+        this.id = id;
+        this.client = client;
+        this.clientName = clientName;
+        this.room = room;
+        this.source = source;
+        this.kind = kind;
+        this.severity = severity;
+        this.policy = policy;
+        this.care = care;
+        this.raisedAt = now;
+        this.updatedAt = now;
+        this.version = 1;
+    }
+
+    String org() {
+        return client.org();
+    }
+
+    EscalationPolicy.Tier tier() {
+        return policy.tiers().get(tierIndex);
+    }
+
+    /** Records a change: history line, new version, new update time. */
+    void changed(Instant now, String by, String event, String detail) {
+        history.add(new Alerts.HistoryEntry(now, by, event, detail));
+        updatedAt = now;
+        version++;
+    }
+
+    Alerts.View view() {
+        return new Alerts.View(id, version, client.user(), clientName, room, source, kind, severity, state, presses,
+                raisedAt, updatedAt, tier().wire(), undelivered, acknowledgedBy, engagedBy, followUpDueAt,
+                care.checkIn(), care.contacts(), care.plan(), List.copyOf(actions.values()), List.copyOf(history));
+    }
+
+    StoredAlert stored() {
+        return new StoredAlert(org(), view(), policy, tierIndex, targets, ackDeadline, engageDeadline, resolvedBy);
+    }
+}

@@ -1,0 +1,31 @@
+package org.haven.server.alert;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.haven.protocol.Alerts;
+
+/** {@link AlertStore} for one node: a map by alert id. */
+public final class InMemoryAlertStore implements AlertStore {
+
+    private final Map<String, StoredAlert> alerts = new ConcurrentHashMap<>();
+
+    @Override
+    public CompletionStage<Void> save(StoredAlert alert) {
+        alerts.put(alert.view().id(), alert);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<List<StoredAlert>> unclosed() {
+        return CompletableFuture.completedFuture(alerts.values().stream()
+                .filter(a -> a.view().state() != Alerts.State.CLOSED).toList());
+    }
+
+    /** Every alert ever stored (tests). */
+    public StoredAlert get(String id) {
+        return alerts.get(id);
+    }
+}

@@ -1,0 +1,24 @@
+package org.haven.server.alert;
+
+import java.time.Instant;
+import java.util.Set;
+import org.haven.protocol.Alerts;
+
+/**
+ * An alert as stored: the responders' view plus what escalation needs to go on after a restart
+ * (organisation, policy, tier reached, deadlines, who has been notified).
+ */
+public record StoredAlert(
+        String org,
+        Alerts.View view,
+        EscalationPolicy policy,
+        int tierIndex,
+        Set<String> targets,
+        Instant ackDeadline,
+        Instant engageDeadline,
+        String resolvedBy) {
+
+    public StoredAlert {
+        targets = Set.copyOf(targets);
+    }
+}

@@ -1,0 +1,31 @@
+package org.haven.server.audit;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An append-only record of accountable events, each chained to the one before by its hash (see
+ * {@link AuditRecord}), so that a changed, missing or reordered record is detected by
+ * {@link AuditVerifier}.
+ *
+ * <p>Guarantees: {@link #record} never blocks the calling thread (callers include event loops) and
+ * never throws because of storage trouble; such trouble is logged with opaque information only and
+ * counted. Records are never changed or removed once written. The trail's order is the order in
+ * which calls to {@link #record} were accepted: that order gives each record its {@code seq}, its
+ * place in the chain, and a timestamp taken at acceptance. All methods are thread-safe.
+ */
+public interface AuditTrail extends AutoCloseable {
+
+    /** Accepts {@code event} for the trail; it is written later, in order of acceptance. */
+    void record(AuditEvent event);
+
+    /**
+     * Completes once every event accepted before this call is written (for a file: and forced to the
+     * device). Completes exceptionally when an event accepted since the previous {@code flush} could
+     * not be written, or when the trail is closed.
+     */
+    CompletableFuture<Void> flush();
+
+    /** Writes what was accepted, then releases the storage; events recorded later are not kept. */
+    @Override
+    void close();
+}

@@ -1,0 +1,161 @@
+package org.haven.server.audit;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+/**
+ * Checks a file written by {@link JsonLinesAuditTrail}: every line must be a record in canonical
+ * form, numbered one after the last, naming the hash of the record before, and holding its own
+ * hash. It stops at the first record that fails and says which and why.
+ *
+ * <p>The chain shows changes, removals and reordering, but not records cut off the end of the file:
+ * to detect that, compare the last hash with one kept elsewhere.
+ */
+public final class AuditVerifier {
+
+    /**
+     * What {@link #verify} found.
+     *
+     * @param intact whether every record passed
+     * @param recordsChecked how many records passed, all of them when intact
+     * @param firstBrokenSeq the seq of the first record that failed; when its line cannot be read as
+     *     a record, the seq it should have had (which is also its line number); -1 when intact
+     * @param firstBrokenLine the 1-based line number of the first record that failed; -1 when intact
+     * @param problem why it failed, without quoting the file; null when intact
+     */
+    public record Verification(
+            boolean intact, long recordsChecked, long firstBrokenSeq, int firstBrokenLine, String problem) {
+
+        static Verification passed(long records) {
+            return new Verification(true, records, -1, -1, null);
+        }
+
+        static Verification broken(long records, long seq, int line, String problem) {
+            return new Verification(false, records, seq, line, problem);
+        }
+    }
+
+    private AuditVerifier() {}
+
+    /**
+     * Verifies the trail in {@code file}.
+     *
+     * @throws UncheckedIOException when the file cannot be read at all
+     */
+    public static Verification verify(Path file) {
+        Objects.requireNonNull(file, "file");
+        long checked = 0;
+        int lineNumber = 0;
+        String previousHash = AuditRecord.GENESIS;
+        // Bad bytes are replaced rather than reported, so that they fail as their own line: a record
+        // holding a replacement character is not in canonical form (which is all ASCII).
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lineNumber++;
+                long expected = checked + 1;
+                AuditRecord record;
+                try {
+                    record = AuditRecord.parseLine(line);
+                } catch (IllegalArgumentException e) {
+                    return Verification.broken(checked, expected, lineNumber, "unreadable record: " + e.getMessage());
+                }
+                String problem = problem(record, expected, previousHash);
+                if (problem != null) {
+                    return Verification.broken(checked, record.seq(), lineNumber, problem);
+                }
+                checked++;
+                previousHash = record.hash();
+            }
+            if (checked > 0 && !endsWithLineBreak(file)) {
+                return Verification.broken(checked - 1, checked, lineNumber, "last line has no line break");
+            }
+            return Verification.passed(checked);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read audit trail " + file, e);
+        }
+    }
+
+    private static String problem(AuditRecord record, long expectedSeq, String previousHash) {
+        if (record.seq() != expectedSeq) {
+            return "seq " + record.seq() + " where " + expectedSeq + " was expected";
+        }
+        if (!record.prev().equals(previousHash)) {
+            return expectedSeq == 1 ? "prev of the first record is not the genesis value"
+                    : "prev does not match the hash of the record before";
+        }
+        if (!record.hash().equals(record.expectedHash())) {
+            return "hash does not match the record's contents";
+        }
+        return null;
+    }
+
+    /**
+     * The last record of {@code file}, found by reading back from its end; null when it is empty.
+     *
+     * @throws IllegalArgumentException saying why the last line is not a sound record
+     */
+    static AuditRecord lastRecord(Path file) throws IOException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            long end = in.size() - 1; // where the final line break must be
+            if (end < 0) {
+                return null;
+            }
+            if (byteAt(in, end) != '\n') {
+                throw new IllegalArgumentException("its last line is incomplete");
+            }
+            long start = end;
+            while (start > 0 && byteAt(in, start - 1) != '\n') {
+                start--;
+            }
+            if (end - start > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("its last line is too long");
+            }
+            ByteBuffer bytes = ByteBuffer.allocate((int) (end - start));
+            readFully(in, bytes, start);
+            AuditRecord record;
+            try {
+                record = AuditRecord.parseLine(UTF_8.newDecoder().decode(bytes.flip()).toString());
+            } catch (CharacterCodingException e) {
+                throw new IllegalArgumentException("its last line is not UTF-8");
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("its last line is an unreadable record: " + e.getMessage());
+            }
+            if (record.seq() < 1 || !record.hash().equals(record.expectedHash())) {
+                throw new IllegalArgumentException("its last record does not hold its own hash");
+            }
+            return record;
+        }
+    }
+
+    private static boolean endsWithLineBreak(Path file) throws IOException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            return in.size() > 0 && byteAt(in, in.size() - 1) == '\n';
+        }
+    }
+
+    private static byte byteAt(FileChannel in, long position) throws IOException {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        readFully(in, one, position);
+        return one.get(0);
+    }
+
+    private static void readFully(FileChannel in, ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            if (in.read(buffer, position + buffer.position()) < 0) {
+                throw new EOFException("audit trail shorter than expected");
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package org.haven.server.care;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import org.haven.protocol.Care;
+import org.haven.protocol.ClientMessage;
+import org.haven.protocol.ErrorCode;
+import org.haven.protocol.Refusal;
+import org.haven.protocol.Result;
+import org.haven.protocol.Role;
+import org.haven.server.audit.AuditEvent;
+import org.haven.server.audit.AuditTrail;
+import org.haven.server.auth.Principal;
+import org.haven.server.presence.UserRef;
+
+/**
+ * Care records: session check-ins, emergency contacts, safety plans. Decides who may read and
+ * edit them (a client their own; a clinician those of the clients of rooms they are granted; a
+ * supervisor those of their organisation), and writes every change and every read to the audit
+ * trail.
+ */
+public final class CareService {
+
+    private final CareStore store;
+    private final RoomAffiliations affiliations;
+    private final CrisisResources resources;
+    private final AuditTrail audit;
+    private final Clock clock;
+    private final Duration checkInValidity;
+    private final Set<String> checkInExemptOrgs;
+
+    public CareService(CareStore store, RoomAffiliations affiliations, CrisisResources resources, AuditTrail audit,
+            Clock clock, Duration checkInValidity, Set<String> checkInExemptOrgs) {
+        this.store = store;
+        this.affiliations = affiliations;
+        this.resources = resources;
+        this.audit = audit;
+        this.clock = clock;
+        this.checkInValidity = checkInValidity;
+        this.checkInExemptOrgs = Set.copyOf(checkInExemptOrgs);
+    }
+
+    /** Whether clients of {@code org} must check in before joining a group session. */
+    public boolean requiresCheckIn(String org) {
+        return !checkInExemptOrgs.contains(org);
+    }
+
+    /** Notes that {@code client} is part of {@code room} (a join). */
+    public void affiliate(UserRef client, String room) {
+        affiliations.add(client, room);
+    }
+
+    /** Whether the client has checked in for the current session of {@code room}. */
+    public CompletionStage<Boolean> hasValidCheckIn(UserRef client, String room) {
+        Instant oldest = clock.instant().minus(checkInValidity);
+        return store.latestCheckIn(client, room).thenApply(c -> c.isPresent() && !c.get().at().isBefore(oldest));
+    }
+
+    public CompletionStage<Result.CheckInRecorded> submitCheckIn(Principal caller, ClientMessage.CheckInSubmit m) {
+        requireClientOf(caller, m.room());
+        UserRef client = userOf(caller);
+        Care.CheckIn checkIn = new Care.CheckIn("ci-" + randomId(), caller.user(), m.room(), m.address(),
+                m.coordinates(), m.callbackPhone(), m.privateSetting(), clock.instant());
+        return store.recordCheckIn(client, checkIn).thenApply(stored -> {
+            affiliations.add(client, m.room());
+            audit.record(new AuditEvent(caller.user(), "checkin.submit", "client:" + client, "ok",
+                    Map.of("room", m.room(), "checkIn", stored.id())));
+            return new Result.CheckInRecorded(stored);
+        });
+    }
+
+    /** Records that the client declined to confirm their location; the caller raises the alert. */
+    public void declineCheckIn(Principal caller, ClientMessage.CheckInDecline m) {
+        requireClientOf(caller, m.room());
+        affiliations.add(userOf(caller), m.room());
+        audit.record(new AuditEvent(caller.user(), "checkin.decline", "client:" + userOf(caller), "ok",
+                Map.of("room", m.room())));
+    }
+
+    public CompletionStage<Result.CareVersion> setContacts(Principal caller, ClientMessage.ContactsSet m) {
+        UserRef client = editableClient(caller, m.client(), "care.contacts.set");
+        return store.appendContacts(client, m.contacts(), caller.user(), clock.instant()).thenApply(v -> {
+            audit.record(new AuditEvent(caller.user(), "care.contacts.set", "client:" + client, "ok",
+                    Map.of("version", Long.toString(v.version()))));
+            return new Result.CareVersion(client.user(), v.version());
+        });
+    }
+
+    public CompletionStage<Result.CareVersion> setPlan(Principal caller, ClientMessage.PlanSet m) {
+        UserRef client = editableClient(caller, m.client(), "care.plan.set");
+        return store.appendPlan(client, m.plan(), caller.user(), clock.instant()).thenApply(v -> {
+            audit.record(new AuditEvent(caller.user(), "care.plan.set", "client:" + client, "ok",
+                    Map.of("version", Long.toString(v.version()))));
+            return new Result.CareVersion(client.user(), v.version());
+        });
+    }
+
+    /** A clinician reads a client's care record; every read, allowed or refused, is audited. */
+    public CompletionStage<Result.CareRecord> readRecord(Principal caller, ClientMessage.CareRecordGet m) {
+        UserRef client = new UserRef(caller.org(), m.client());
+        if (!mayReadInRoom(caller, client, m.room())) {
+            audit.record(new AuditEvent(caller.user(), "care.read", "client:" + client, "refused:not_found",
+                    Map.of("room", m.room())));
+            // Whether the client exists is itself not the caller's to know.
+            throw new Refusal(ErrorCode.NOT_FOUND, "no care record visible to you for this client and room");
+        }
+        return store.latestCheckIn(client, m.room()).thenCompose(checkIn -> store.contacts(client)
+                .thenCombine(store.plan(client), (contacts, plan) -> {
+                    audit.record(new AuditEvent(caller.user(), "care.read", "client:" + client, "ok",
+                            Map.of("room", m.room())));
+                    return new Result.CareRecord(client.user(), checkIn.orElse(null), contacts.orElse(null),
+                            plan.orElse(null));
+                }));
+    }
+
+    /** The parts of a client's record that travel with an alert. */
+    public CompletionStage<CareSnapshot> snapshot(UserRef client, String room) {
+        CompletionStage<Optional<Care.CheckIn>> checkIn = room == null
+                ? CompletableFuture.completedFuture(Optional.empty())
+                : store.latestCheckIn(client, room);
+        return checkIn.thenCompose(c -> store.contacts(client).thenCombine(store.plan(client),
+                (contacts, plan) -> new CareSnapshot(c.orElse(null),
+                        contacts.map(Care.Versioned::value).orElse(null), plan.map(Care.Versioned::value).orElse(null))));
+    }
+
+    /** Crisis resources for a client, by their organisation and the country of the check-in (if any). */
+    public java.util.List<Care.CrisisResource> crisisResources(String org, Care.CheckIn checkIn) {
+        return resources.forClient(org, checkIn == null ? null : checkIn.address().country());
+    }
+
+    /** Whether a responder may see {@code client}'s record in the context of {@code room} (null: no room). */
+    public boolean mayReadInRoom(Principal caller, UserRef client, String room) {
+        if (!caller.org().equals(client.org()) || !caller.role().isCareTeam()) {
+            return false;
+        }
+        if (caller.role() == Role.SUPERVISOR) {
+            return true;
+        }
+        return room != null && caller.isGranted(room) && affiliations.isAffiliated(client, room);
+    }
+
+    private UserRef editableClient(Principal caller, String named, String action) {
+        if (caller.role() == Role.CLIENT) {
+            if (named != null && !named.equals(caller.user())) {
+                throw refused(caller, action, named, "a client edits only their own record");
+            }
+            return userOf(caller);
+        }
+        if (!caller.role().isCareTeam() || named == null) {
+            throw refused(caller, action, named, "name the client whose record you edit");
+        }
+        UserRef client = new UserRef(caller.org(), named);
+        if (caller.role() != Role.SUPERVISOR && !affiliations.sharesAny(client, caller.rooms())) {
+            throw refused(caller, action, named, "the client is not in a room you are granted");
+        }
+        return client;
+    }
+
+    private Refusal refused(Principal caller, String action, String client, String why) {
+        audit.record(new AuditEvent(caller.user(), action, "client:" + caller.org() + "/" + client,
+                "refused:forbidden", Map.of()));
+        return new Refusal(ErrorCode.FORBIDDEN, why);
+    }
+
+    private static void requireClientOf(Principal caller, String room) {
+        if (caller.role() != Role.CLIENT) {
+            throw new Refusal(ErrorCode.FORBIDDEN, "check-ins are made by clients");
+        }
+        if (!caller.isGranted(room)) {
+            throw new Refusal(ErrorCode.FORBIDDEN, "the token does not grant this room");
+        }
+    }
+
+    private static UserRef userOf(Principal p) {
+        return new UserRef(p.org(), p.user());
+    }
+
+    private static String randomId() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    }
+}
