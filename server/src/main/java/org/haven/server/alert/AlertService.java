@@ -261,8 +261,12 @@ public final class AlertService implements AutoCloseable {
     private void escalate(DistressAlert alert, Instant now, String why) {
         boolean wasUndelivered = alert.undelivered;
         int before = alert.tierIndex;
-        if (alert.tierIndex < alert.policy.lastTier()) {
+        // Climb to the next tier that has someone connected; an empty tier would only waste a time-out.
+        while (alert.tierIndex < alert.policy.lastTier()) {
             alert.tierIndex++;
+            if (!delivery.inTier(alert.tier(), alert).isEmpty()) {
+                break;
+            }
         }
         reachTiers(alert, before, now);
         alert.changed(now, "system", "escalated", why + " -> " + alert.tier().wire());
