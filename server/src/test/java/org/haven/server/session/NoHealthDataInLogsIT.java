@@ -16,14 +16,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Guarantee 6: names and chat text travel to the people in the room, never into the logs — not on
- * the happy path, not in errors, not in refusals.
+ * Guarantee 6: names, chat text, locations, contacts, safety plans, alert kinds and notes travel to
+ * the people who need them, never into the logs — not on the happy path, not in errors, not in
+ * refusals.
  */
 class NoHealthDataInLogsIT {
 
     private static final String NAME = "Harriet Quimby-Planted";
     private static final String CHAT = "I stopped taking my sertraline last week";
     private static final String BAD_FRAME_TEXT = "1 Planted Lane, Springfield";
+    private static final String PLAN_LINE = "hide the razor blades in the garage";
+    private static final String CONTACT_NAME = "Priscilla Plantedcontact";
+    private static final String CONTACT_PHONE = "+1 312 555 0177";
+    private static final String NOTE = "client disclosed a plan involving the bridge";
 
     @RegisterExtension
     final TestServer haven = new TestServer();
@@ -40,6 +45,20 @@ class NoHealthDataInLogsIT {
         alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")).get(5, TimeUnit.SECONDS);
         haven.join(bo, "group-1");
         alice.request(id -> new ClientMessage.ChatSend(id, "group-1", CHAT)).get(5, TimeUnit.SECONDS);
+        alice.request(id -> new ClientMessage.PlanSet(id, null, new org.haven.protocol.Care.SafetyPlan(
+                List.of(PLAN_LINE), List.of(PLAN_LINE), List.of(), List.of(), List.of(), List.of())))
+                .get(5, TimeUnit.SECONDS);
+        alice.request(id -> new ClientMessage.ContactsSet(id, null, List.of(new org.haven.protocol.Care.EmergencyContact(
+                CONTACT_NAME, "sister", CONTACT_PHONE, true)))).get(5, TimeUnit.SECONDS);
+        alice.request(id -> new ClientMessage.AlertRaise(id, "group-1", org.haven.protocol.Alerts.Kind.SUICIDAL_IDEATION,
+                null)).get(5, TimeUnit.SECONDS);
+        var notice = bo.awaitEvent(org.haven.protocol.ServerMessage.AlertNotice.class, n -> true, Duration.ofSeconds(5));
+        assertThat(notice.alert().checkIn().address().street()).isEqualTo(TestServer.ADDRESS.street());
+        bo.request(id -> new ClientMessage.AlertAcknowledge(id, notice.alert().id())).get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.AlertEngage(id, notice.alert().id())).get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.AlertAction(id, notice.alert().id(),
+                org.haven.protocol.Alerts.ActionType.NOTE, null, NOTE)).get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.CareRecordGet(id, "alice", "group-1")).get(5, TimeUnit.SECONDS);
         alice.sendText("{\"type\":\"chat.send\",\"id\":\"x\",\"room\":{\"address\":\"" + BAD_FRAME_TEXT + "\"}}");
         alice.sendText("{\"type\":\"chat.send\",\"id\":\"y\",\"text\":\"" + BAD_FRAME_TEXT);
         alice.request(id -> new ClientMessage.ChatSend(id, "group-1", CHAT.repeat(200)));
@@ -56,5 +75,8 @@ class NoHealthDataInLogsIT {
         assertThat(lines).noneMatch(l -> l.contains(NAME) || l.contains("Harriet"));
         assertThat(lines).noneMatch(l -> l.contains("sertraline"));
         assertThat(lines).noneMatch(l -> l.contains("Planted Lane"));
+        assertThat(lines).noneMatch(l -> l.contains(TestServer.ADDRESS.street()) || l.contains("555 0100"));
+        assertThat(lines).noneMatch(l -> l.contains("razor") || l.contains("Plantedcontact") || l.contains("555 0177"));
+        assertThat(lines).noneMatch(l -> l.contains("bridge") || l.contains("suicidal") || l.contains("SUICIDAL"));
     }
 }
