@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.Map;
 import org.haven.server.alert.AlertService;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.InMemoryAlertStore;
@@ -63,7 +62,7 @@ public final class HavenServer implements AutoCloseable {
                 : new JsonLinesAuditTrail(config.auditFile(), clock);
         this.webhooks = new WebhookNotifier(config.webhookUrls().isEmpty() ? WebhookSettings.disabled()
                 : WebhookSettings.of(config.webhookUrls(), config.webhookSecret()), clock);
-        CareService care = new CareService(new InMemoryCareStore(), new RoomAffiliations(), new CrisisResources(Map.of()),
+        CareService care = new CareService(new InMemoryCareStore(), new RoomAffiliations(), CrisisResources.load(config.crisisResourcesFile()),
                 audit, clock, config.checkInValidity(), config.checkInExemptOrgs());
         this.alertStore = new InMemoryAlertStore();
         this.alerts = new AlertService(alertStore, care, audit, webhooks, clock, config.escalation(),

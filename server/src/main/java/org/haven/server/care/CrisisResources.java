@@ -25,6 +25,44 @@ public final class CrisisResources {
         this.byOrg = Map.copyOf(byOrg);
     }
 
+    /**
+     * Reads an organisation's own lists from a JSON file:
+     * {@code {"orgs": {"demo": [{"name": "...", "channel": "call", "contact": "..."}]}}}.
+     * A file that cannot be read or holds an invalid entry fails the start, naming the setting.
+     */
+    public static CrisisResources load(java.nio.file.Path file) {
+        if (file == null) {
+            return new CrisisResources(Map.of());
+        }
+        try {
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            var root = mapper.readTree(file.toFile());
+            var orgs = root.path("orgs");
+            if (!orgs.isObject()) {
+                throw new IllegalArgumentException("expected an object \"orgs\"");
+            }
+            Map<String, List<Care.CrisisResource>> byOrg = new java.util.HashMap<>();
+            var fields = orgs.fields();
+            while (fields.hasNext()) {
+                var entry = fields.next();
+                List<Care.CrisisResource> list = new ArrayList<>();
+                for (var item : entry.getValue()) {
+                    Care.CrisisResource r = mapper.treeToValue(item, Care.CrisisResource.class);
+                    if (r.name() == null || r.channel() == null || r.contact() == null || r.contact().isBlank()) {
+                        throw new IllegalArgumentException("org " + entry.getKey() + ": each resource needs name, channel"
+                                + " (call, text or web) and contact");
+                    }
+                    list.add(r);
+                }
+                byOrg.put(entry.getKey(), List.copyOf(list));
+            }
+            return new CrisisResources(byOrg);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("HAVEN_CRISIS_RESOURCES: cannot read " + file + " (" + e.getMessage()
+                    + ")", e);
+        }
+    }
+
     /** Resources for a client of {@code org} who last checked in from {@code country} (may be null). */
     public List<Care.CrisisResource> forClient(String org, String country) {
         List<Care.CrisisResource> configured = byOrg.get(org);

@@ -49,7 +49,8 @@ public record ServerConfig(
         EscalationPolicy escalation,
         Path auditFile,
         List<URI> webhookUrls,
-        String webhookSecret) {
+        String webhookSecret,
+        Path crisisResourcesFile) {
 
     /** Whether dev conveniences (the well-known dev secret, the token command) are allowed. */
     public enum Mode { DEV, PRODUCTION }
@@ -149,6 +150,7 @@ public record ServerConfig(
         read(env, "HAVEN_AUDIT_FILE", Path::of, v -> b.auditFile = v);
         read(env, "HAVEN_WEBHOOK_URLS", s -> list(s).stream().map(URI::create).toList(), v -> b.webhookUrls = v);
         read(env, "HAVEN_WEBHOOK_SECRET", s -> s, v -> b.webhookSecret = v);
+        read(env, "HAVEN_CRISIS_RESOURCES", Path::of, v -> b.crisisResourcesFile = v);
         EscalationPolicy p = b.escalation;
         Map<Severity, Duration> ack = new EnumMap<>(p.ackTimeouts());
         for (Severity severity : Severity.values()) {
@@ -248,6 +250,7 @@ public record ServerConfig(
         private Path auditFile = Path.of("haven-audit.jsonl");
         private List<URI> webhookUrls = List.of();
         private String webhookSecret;
+        private Path crisisResourcesFile;
 
         private Builder() {}
 
@@ -262,7 +265,7 @@ public record ServerConfig(
             outboundQueueMessages = c.outboundQueueMessages; outboundQueueBytes = c.outboundQueueBytes;
             checkInValidity = c.checkInValidity; checkInExemptOrgs = c.checkInExemptOrgs;
             alertOnCheckIn = c.alertOnCheckIn; escalation = c.escalation; auditFile = c.auditFile;
-            webhookUrls = c.webhookUrls; webhookSecret = c.webhookSecret;
+            webhookUrls = c.webhookUrls; webhookSecret = c.webhookSecret; crisisResourcesFile = c.crisisResourcesFile;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -296,6 +299,7 @@ public record ServerConfig(
         public Builder auditFile(Path v) { auditFile = v; return this; }
         public Builder webhookUrls(List<URI> v) { webhookUrls = v; return this; }
         public Builder webhookSecret(String v) { webhookSecret = v; return this; }
+        public Builder crisisResourcesFile(Path v) { crisisResourcesFile = v; return this; }
 
         /** Validates and builds; a bad setting fails with its name. */
         public ServerConfig build() {
@@ -303,7 +307,7 @@ public record ServerConfig(
                     clockSkew, allowedOrigins, maxFrameBytes, maxChatChars, helloTimeout, pingInterval, idleTimeout,
                     drainTimeout, requestsPerSecond, requestBurst, floodRefusals, maxRoomsPerConnection,
                     maxMembersPerRoom, outboundQueueMessages, outboundQueueBytes, checkInValidity, checkInExemptOrgs,
-                    alertOnCheckIn, escalation, auditFile, webhookUrls, webhookSecret);
+                    alertOnCheckIn, escalation, auditFile, webhookUrls, webhookSecret, crisisResourcesFile);
         }
     }
 
