@@ -36,7 +36,9 @@ public interface Alerts {
         /** A client tried to join a session that requires a check-in without one. */
         @JsonProperty("check_in_missing") CHECK_IN_MISSING,
         /** A client declined to confirm their location. */
-        @JsonProperty("check_in_declined") CHECK_IN_DECLINED
+        @JsonProperty("check_in_declined") CHECK_IN_DECLINED,
+        /** Clients were left in a session without a facilitator connected. */
+        @JsonProperty("coverage") COVERAGE
     }
 
     /** The lifecycle: raised → acknowledged → engaged → (emergency dispatched) → resolved → follow-up due → closed. */

@@ -34,6 +34,16 @@ import java.util.List;
     @JsonSubTypes.Type(value = ClientMessage.AlertResolve.class, name = "alert.resolve"),
     @JsonSubTypes.Type(value = ClientMessage.AlertFollowUp.class, name = "alert.follow_up"),
     @JsonSubTypes.Type(value = ClientMessage.AlertList.class, name = "alert.list"),
+    @JsonSubTypes.Type(value = ClientMessage.SessionConfigure.class, name = "session.configure"),
+    @JsonSubTypes.Type(value = ClientMessage.SessionPause.class, name = "session.pause"),
+    @JsonSubTypes.Type(value = ClientMessage.SessionResume.class, name = "session.resume"),
+    @JsonSubTypes.Type(value = ClientMessage.SessionEnd.class, name = "session.end"),
+    @JsonSubTypes.Type(value = ClientMessage.RoomAdmit.class, name = "room.admit"),
+    @JsonSubTypes.Type(value = ClientMessage.RoomDecline.class, name = "room.decline"),
+    @JsonSubTypes.Type(value = ClientMessage.RoomRemove.class, name = "room.remove"),
+    @JsonSubTypes.Type(value = ClientMessage.BreakoutStart.class, name = "breakout.start"),
+    @JsonSubTypes.Type(value = ClientMessage.BreakoutReturn.class, name = "breakout.return"),
+    @JsonSubTypes.Type(value = ClientMessage.RtcSignal.class, name = "rtc.signal"),
 })
 public sealed interface ClientMessage {
 
@@ -264,6 +274,105 @@ public sealed interface ClientMessage {
     record AlertList(String id) implements ClientMessage {
         public AlertList {
             Fields.id(id);
+        }
+    }
+
+    /** A facilitator sets the room's kind and whether clients wait to be admitted. */
+    record SessionConfigure(String id, String room, Sessions.RoomKind kind, boolean requiresAdmission)
+            implements ClientMessage {
+        public SessionConfigure {
+            Fields.id(id);
+            Fields.roomId(room);
+            Fields.required(kind, "kind");
+        }
+    }
+
+    /** A facilitator pauses the session: every member is told to hold media; participants' chat is refused. */
+    record SessionPause(String id, String room) implements ClientMessage {
+        public SessionPause {
+            Fields.id(id);
+            Fields.roomId(room);
+        }
+    }
+
+    /** A facilitator resumes a paused session. */
+    record SessionResume(String id, String room) implements ClientMessage {
+        public SessionResume {
+            Fields.id(id);
+            Fields.roomId(room);
+        }
+    }
+
+    /** A facilitator ends the session (and its breakouts); every member is told, with the reason. */
+    record SessionEnd(String id, String room, String reason) implements ClientMessage {
+        public SessionEnd {
+            Fields.id(id);
+            Fields.roomId(room);
+            Fields.text(reason, "reason", 200);
+        }
+    }
+
+    /** A facilitator admits a waiting client. */
+    record RoomAdmit(String id, String room, String user) implements ClientMessage {
+        public RoomAdmit {
+            Fields.id(id);
+            Fields.roomId(room);
+            Fields.required(user, "user");
+        }
+    }
+
+    /** A facilitator declines a waiting client. */
+    record RoomDecline(String id, String room, String user) implements ClientMessage {
+        public RoomDecline {
+            Fields.id(id);
+            Fields.roomId(room);
+            Fields.required(user, "user");
+        }
+    }
+
+    /** A facilitator removes a member from the room. */
+    record RoomRemove(String id, String room, String user) implements ClientMessage {
+        public RoomRemove {
+            Fields.id(id);
+            Fields.roomId(room);
+            Fields.required(user, "user");
+        }
+    }
+
+    /**
+     * A facilitator moves a client into a private breakout, with themselves or a named
+     * co-facilitator; {@code alert} (optional) records the move on that alert.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record BreakoutStart(String id, String room, String client, String clinician, String alert)
+            implements ClientMessage {
+        public BreakoutStart {
+            Fields.id(id);
+            Fields.roomId(room);
+            Fields.required(client, "client");
+        }
+    }
+
+    /** Brings everyone in a breakout back to its group. */
+    record BreakoutReturn(String id, String breakout) implements ClientMessage {
+        public BreakoutReturn {
+            Fields.id(id);
+            Fields.roomId(breakout);
+        }
+    }
+
+    /**
+     * A WebRTC signalling message for one named peer in the same room; relayed as is (the server
+     * does not read SDP), within size and rate limits.
+     */
+    record RtcSignal(String id, String room, String to, Sessions.Signal signal, String payload)
+            implements ClientMessage {
+        public RtcSignal {
+            Fields.id(id);
+            Fields.roomId(room);
+            Fields.required(to, "to");
+            Fields.required(signal, "signal");
+            Fields.required(payload, "payload");
         }
     }
 }

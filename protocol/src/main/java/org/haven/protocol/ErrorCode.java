@@ -31,6 +31,10 @@ public enum ErrorCode {
     NOT_FOUND("not_found", "No such alert or record visible to the caller."),
     /** The alert's state does not allow this transition. */
     ILLEGAL_TRANSITION("illegal_transition", "The alert's current state does not allow this step."),
+    /** The session is paused: participants' group chat waits until it resumes. */
+    SESSION_PAUSED("session_paused", "The session is paused; group chat resumes with it."),
+    /** The session has ended. */
+    SESSION_ENDED("session_ended", "The session has ended."),
     /** A text exceeded its documented size limit. */
     TOO_LARGE("too_large", "A field exceeds its documented size limit."),
     /** The connection sent requests faster than its rate limit allows; the request was dropped. */

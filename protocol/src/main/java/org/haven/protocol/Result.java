@@ -20,6 +20,8 @@ import java.util.List;
     @JsonSubTypes.Type(value = Result.AlertReceived.class, name = "alert.received"),
     @JsonSubTypes.Type(value = Result.ActionRecorded.class, name = "alert.action_recorded"),
     @JsonSubTypes.Type(value = Result.AlertList.class, name = "alert.list"),
+    @JsonSubTypes.Type(value = Result.Waiting.class, name = "room.waiting"),
+    @JsonSubTypes.Type(value = Result.BreakoutStarted.class, name = "breakout.started"),
 })
 public sealed interface Result {
 
@@ -48,12 +50,16 @@ public sealed interface Result {
     record TokenRefreshed(Instant tokenExpiresAt) implements Result {}
 
     /**
-     * The state of a room at the moment of joining: its members with their roles and presence, and
-     * the sequence number of the last event, after which the joiner receives every event.
+     * The state of a room at the moment of joining: its kind and session state, its members with
+     * their roles and presence, the sequence number of the last event (after which the joiner
+     * receives every event), the parent of a breakout, and the ICE servers for its video.
      */
-    record RoomSnapshot(String room, long seq, List<Member> members) implements Result {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record RoomSnapshot(String room, long seq, Sessions.RoomKind roomKind, Sessions.State state, String parent,
+            List<Member> members, List<Sessions.IceServer> iceServers) implements Result {
         public RoomSnapshot {
             members = List.copyOf(members);
+            iceServers = List.copyOf(iceServers);
         }
     }
 
@@ -99,4 +105,10 @@ public sealed interface Result {
             alerts = List.copyOf(alerts);
         }
     }
+
+    /** The room requires admission: the client waits until a facilitator admits or declines them. */
+    record Waiting(String room) implements Result {}
+
+    /** The breakout a client was moved into. */
+    record BreakoutStarted(String room, String breakout) implements Result {}
 }

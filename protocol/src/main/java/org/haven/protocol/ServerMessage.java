@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A message from the server: a reply ({@link Ok}, {@link Error}) to one request, or an event.
@@ -21,6 +22,16 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = ServerMessage.PresenceChanged.class, name = "presence.changed"),
     @JsonSubTypes.Type(value = ServerMessage.AlertNotice.class, name = "alert"),
     @JsonSubTypes.Type(value = ServerMessage.FollowUpDue.class, name = "alert.follow_up_due"),
+    @JsonSubTypes.Type(value = ServerMessage.SessionStateChanged.class, name = "session.state"),
+    @JsonSubTypes.Type(value = ServerMessage.WaitingList.class, name = "room.waiting_list"),
+    @JsonSubTypes.Type(value = ServerMessage.Admitted.class, name = "room.admitted"),
+    @JsonSubTypes.Type(value = ServerMessage.Declined.class, name = "room.declined"),
+    @JsonSubTypes.Type(value = ServerMessage.Removed.class, name = "room.removed"),
+    @JsonSubTypes.Type(value = ServerMessage.SteppedOut.class, name = "room.member_stepped_out"),
+    @JsonSubTypes.Type(value = ServerMessage.Returned.class, name = "room.member_returned"),
+    @JsonSubTypes.Type(value = ServerMessage.BreakoutMoved.class, name = "breakout.moved"),
+    @JsonSubTypes.Type(value = ServerMessage.BreakoutEnded.class, name = "breakout.ended"),
+    @JsonSubTypes.Type(value = ServerMessage.RtcRelay.class, name = "rtc.relay"),
 })
 public sealed interface ServerMessage {
 
@@ -82,4 +93,47 @@ public sealed interface ServerMessage {
 
     /** The follow-up of an alert the recipient resolved is due. */
     record FollowUpDue(String alert, String client, Instant dueAt) implements ServerMessage {}
+
+    /** The session of a room is now live, paused (hold media) or ended; {@code reason} when given. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record SessionStateChanged(String room, long seq, Sessions.State state, String reason) implements RoomEvent {}
+
+    /** For facilitators: who is waiting to be admitted, every time it changes. */
+    record WaitingList(String room, List<Member> waiting) implements ServerMessage {
+        public WaitingList {
+            waiting = List.copyOf(waiting);
+        }
+    }
+
+    /** A waiting client was admitted: the room as it is now. */
+    record Admitted(String room, Result.RoomSnapshot snapshot) implements ServerMessage {}
+
+    /** A waiting client was declined. */
+    record Declined(String room) implements ServerMessage {}
+
+    /** The recipient was removed from the room by a facilitator. */
+    record Removed(String room) implements ServerMessage {}
+
+    /** A member stepped out of the room (nobody is told why). */
+    record SteppedOut(String room, long seq, String user) implements RoomEvent {}
+
+    /** A member who had stepped out is back. */
+    record Returned(String room, long seq, String user) implements RoomEvent {}
+
+    /**
+     * For the members moved into a breakout: switch there. {@code peers} are the users to connect
+     * media to; {@code snapshot} is the breakout room.
+     */
+    record BreakoutMoved(String room, String breakout, List<String> peers, Result.RoomSnapshot snapshot)
+            implements ServerMessage {
+        public BreakoutMoved {
+            peers = List.copyOf(peers);
+        }
+    }
+
+    /** The breakout is over: its members are back in {@code room}. */
+    record BreakoutEnded(String room, String breakout) implements ServerMessage {}
+
+    /** A WebRTC signalling message from {@code from}, relayed as sent. */
+    record RtcRelay(String room, String from, Sessions.Signal signal, String payload) implements ServerMessage {}
 }

@@ -10,8 +10,13 @@ public final class ProtocolExamples {
     private ProtocolExamples() {}
 
     static final Instant AT = Instant.parse("2026-11-27T10:00:00Z");
-    static final Member ALICE = new Member("u-alice", "Alice", Role.CLIENT, PresenceStatus.AVAILABLE);
-    static final Member DR_BO = new Member("u-bo", null, Role.CLINICIAN, PresenceStatus.ON_CALL);
+    static final Member ALICE = new Member("u-alice", "Alice", Role.CLIENT, Sessions.RoomRole.PARTICIPANT,
+            PresenceStatus.AVAILABLE, false);
+    static final Member DR_BO = new Member("u-bo", null, Role.CLINICIAN, Sessions.RoomRole.FACILITATOR,
+            PresenceStatus.ON_CALL, false);
+    static final Result.RoomSnapshot SNAPSHOT = new Result.RoomSnapshot("group-1", 7, Sessions.RoomKind.GROUP,
+            Sessions.State.LIVE, null, List.of(ALICE, DR_BO), List.of(new Sessions.IceServer(List.of("stun:stun.example:3478"), null, null),
+            new Sessions.IceServer(List.of("turn:turn.example:3478?transport=udp"), "1795776000:u-alice", "q2x0bq3a2Kx3CqIG0lN6rzLh1Pk=")));
 
     static final Care.Address ADDRESS = new Care.Address("12 Elm Street", "Apt 3", "Springfield", "IL", "62701", "US");
     static final Care.CheckIn CHECK_IN = new Care.CheckIn("ci-1", "u-alice", "group-1", ADDRESS,
@@ -51,13 +56,26 @@ public final class ProtocolExamples {
             Map.entry(ClientMessage.AlertResolve.class, new ClientMessage.AlertResolve("20", "a-1",
                     Alerts.Outcome.STABILIZED, "calm again")),
             Map.entry(ClientMessage.AlertFollowUp.class, new ClientMessage.AlertFollowUp("21", "a-1", "called next day")),
-            Map.entry(ClientMessage.AlertList.class, new ClientMessage.AlertList("22")));
+            Map.entry(ClientMessage.AlertList.class, new ClientMessage.AlertList("22")),
+            Map.entry(ClientMessage.SessionConfigure.class, new ClientMessage.SessionConfigure("23", "group-1",
+                    Sessions.RoomKind.FAMILY, true)),
+            Map.entry(ClientMessage.SessionPause.class, new ClientMessage.SessionPause("24", "group-1")),
+            Map.entry(ClientMessage.SessionResume.class, new ClientMessage.SessionResume("25", "group-1")),
+            Map.entry(ClientMessage.SessionEnd.class, new ClientMessage.SessionEnd("26", "group-1", "time is up")),
+            Map.entry(ClientMessage.RoomAdmit.class, new ClientMessage.RoomAdmit("27", "group-1", "u-alice")),
+            Map.entry(ClientMessage.RoomDecline.class, new ClientMessage.RoomDecline("28", "group-1", "u-eve")),
+            Map.entry(ClientMessage.RoomRemove.class, new ClientMessage.RoomRemove("29", "group-1", "u-eve")),
+            Map.entry(ClientMessage.BreakoutStart.class, new ClientMessage.BreakoutStart("30", "group-1", "u-alice",
+                    null, "a-1")),
+            Map.entry(ClientMessage.BreakoutReturn.class, new ClientMessage.BreakoutReturn("31", "group-1~b-1f")),
+            Map.entry(ClientMessage.RtcSignal.class, new ClientMessage.RtcSignal("32", "group-1", "u-bo",
+                    Sessions.Signal.OFFER, "v=0\r\no=- 46117 2 IN IP4 127.0.0.1\r\n")));
 
     public static final Map<Class<? extends Result>, Result> RESULTS = Map.ofEntries(Map.entry(
             Result.Welcome.class, new Result.Welcome(1, "c-1f", "u-alice", "demo", Role.CLIENT, "Alice",
                     List.of("group-1"), AT, new Result.Limits(65536, 4000, 20, 40))),
             Map.entry(Result.TokenRefreshed.class, new Result.TokenRefreshed(AT)),
-            Map.entry(Result.RoomSnapshot.class, new Result.RoomSnapshot("group-1", 7, List.of(ALICE, DR_BO))),
+            Map.entry(Result.RoomSnapshot.class, SNAPSHOT),
             Map.entry(Result.ChatSent.class, new Result.ChatSent("group-1", 8)),
             Map.entry(Result.PresenceList.class, new Result.PresenceList("group-1", List.of(ALICE))),
             Map.entry(Result.CheckInRecorded.class, new Result.CheckInRecorded(CHECK_IN)),
@@ -68,17 +86,32 @@ public final class ProtocolExamples {
                     List.of(new Care.CrisisResource("988 Suicide & Crisis Lifeline", Care.Channel.CALL, "988")),
                     List.of("box breathing"))),
             Map.entry(Result.ActionRecorded.class, new Result.ActionRecorded("a-1", "contacted_988", false, "u-bo")),
-            Map.entry(Result.AlertList.class, new Result.AlertList(List.of(VIEW))));
+            Map.entry(Result.AlertList.class, new Result.AlertList(List.of(VIEW))),
+            Map.entry(Result.Waiting.class, new Result.Waiting("group-1")),
+            Map.entry(Result.BreakoutStarted.class, new Result.BreakoutStarted("group-1", "group-1~b-1f")));
 
-    public static final Map<Class<? extends ServerMessage>, ServerMessage> SERVER = Map.of(
-            ServerMessage.Ok.class, new ServerMessage.Ok("4", null),
-            ServerMessage.Error.class, new ServerMessage.Error("6", ErrorCode.NOT_A_MEMBER, "join the room first"),
-            ServerMessage.MemberJoined.class, new ServerMessage.MemberJoined("group-1", 9, DR_BO),
-            ServerMessage.MemberLeft.class, new ServerMessage.MemberLeft("group-1", 10, "u-bo"),
-            ServerMessage.ChatMessage.class,
-                    new ServerMessage.ChatMessage("group-1", 11, "u-alice", "Alice", "hello all", AT),
-            ServerMessage.PresenceChanged.class,
-                    new ServerMessage.PresenceChanged("group-1", 12, "u-alice", PresenceStatus.BUSY),
-            ServerMessage.AlertNotice.class, new ServerMessage.AlertNotice(ServerMessage.AlertReason.RAISED, VIEW),
-            ServerMessage.FollowUpDue.class, new ServerMessage.FollowUpDue("a-1", "u-alice", AT));
+    public static final Map<Class<? extends ServerMessage>, ServerMessage> SERVER = Map.ofEntries(
+            Map.entry(ServerMessage.SessionStateChanged.class, new ServerMessage.SessionStateChanged("group-1", 13,
+                    Sessions.State.PAUSED, null)),
+            Map.entry(ServerMessage.WaitingList.class, new ServerMessage.WaitingList("group-1", List.of(ALICE))),
+            Map.entry(ServerMessage.Admitted.class, new ServerMessage.Admitted("group-1", SNAPSHOT)),
+            Map.entry(ServerMessage.Declined.class, new ServerMessage.Declined("group-1")),
+            Map.entry(ServerMessage.Removed.class, new ServerMessage.Removed("group-1")),
+            Map.entry(ServerMessage.SteppedOut.class, new ServerMessage.SteppedOut("group-1", 14, "u-alice")),
+            Map.entry(ServerMessage.Returned.class, new ServerMessage.Returned("group-1", 15, "u-alice")),
+            Map.entry(ServerMessage.BreakoutMoved.class, new ServerMessage.BreakoutMoved("group-1", "group-1~b-1f",
+                    List.of("u-bo"), SNAPSHOT)),
+            Map.entry(ServerMessage.BreakoutEnded.class, new ServerMessage.BreakoutEnded("group-1", "group-1~b-1f")),
+            Map.entry(ServerMessage.RtcRelay.class, new ServerMessage.RtcRelay("group-1", "u-alice", Sessions.Signal.ICE,
+                    "{\"candidate\":\"candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host\"}")),
+            Map.entry(ServerMessage.Ok.class, new ServerMessage.Ok("4", null)),
+            Map.entry(ServerMessage.Error.class, new ServerMessage.Error("6", ErrorCode.NOT_A_MEMBER, "join the room first")),
+            Map.entry(ServerMessage.MemberJoined.class, new ServerMessage.MemberJoined("group-1", 9, DR_BO)),
+            Map.entry(ServerMessage.MemberLeft.class, new ServerMessage.MemberLeft("group-1", 10, "u-bo")),
+            Map.entry(ServerMessage.ChatMessage.class,
+                    new ServerMessage.ChatMessage("group-1", 11, "u-alice", "Alice", "hello all", AT)),
+            Map.entry(ServerMessage.PresenceChanged.class,
+                    new ServerMessage.PresenceChanged("group-1", 12, "u-alice", PresenceStatus.BUSY)),
+            Map.entry(ServerMessage.AlertNotice.class, new ServerMessage.AlertNotice(ServerMessage.AlertReason.RAISED, VIEW)),
+            Map.entry(ServerMessage.FollowUpDue.class, new ServerMessage.FollowUpDue("a-1", "u-alice", AT)));
 }

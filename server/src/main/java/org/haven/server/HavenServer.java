@@ -22,7 +22,9 @@ import org.haven.server.config.ServerConfig;
 import org.haven.server.limit.RequestRateLimiter;
 import org.haven.server.presence.InMemoryPresenceStore;
 import org.haven.server.presence.PresenceStore;
+import org.haven.server.room.IceServers;
 import org.haven.server.room.RoomExecutors;
+import org.haven.server.room.SessionControl;
 import org.haven.server.room.RoomService;
 import org.haven.server.session.SessionService;
 import org.haven.server.transport.HavenTransport;
@@ -57,7 +59,8 @@ public final class HavenServer implements AutoCloseable {
             return t;
         });
         this.presence = new InMemoryPresenceStore();
-        this.rooms = new RoomService(roomExecutors, clock, config.maxMembersPerRoom());
+        this.rooms = new RoomService(roomExecutors, clock, config.maxMembersPerRoom(), new IceServers(config.stunUrls(),
+                config.turnUrls(), config.turnSecret(), config.turnCredentialTtl(), clock));
         this.audit = config.auditFile() == null ? new InMemoryAuditTrail(clock)
                 : new JsonLinesAuditTrail(config.auditFile(), clock);
         this.webhooks = new WebhookNotifier(config.webhookUrls().isEmpty() ? WebhookSettings.disabled()
@@ -69,8 +72,10 @@ public final class HavenServer implements AutoCloseable {
                 config.alertOnCheckIn());
         RequestRateLimiter limiter = new RequestRateLimiter(config.requestsPerSecond(), config.requestBurst(),
                 config.floodRefusals(), ticker);
-        SessionService sessions = new SessionService(config, verifier, presence, rooms, care, alerts, limiter, timer,
-                clock);
+        SessionControl control = new SessionControl(rooms, audit, alerts, config.coverageTimeout());
+        timer.scheduleWithFixedDelay(control::checkCoverage, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        SessionService sessions = new SessionService(config, verifier, presence, rooms, control, care, alerts, limiter,
+                timer, clock);
         this.transport = new HavenTransport(config, sessions);
     }
 

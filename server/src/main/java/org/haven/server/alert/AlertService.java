@@ -30,6 +30,7 @@ import org.haven.server.care.CareSnapshot;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
+import org.haven.server.room.SessionAlerts;
 import org.haven.server.webhook.WebhookEvent;
 import org.haven.server.webhook.WebhookNotifier;
 import org.slf4j.Logger;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * periodic tick drives escalation, re-delivery and follow-ups from the injected clock. A raiser is
  * told "received" only once the alert is stored. Nothing about an alert is ever sent to a room.
  */
-public final class AlertService implements AutoCloseable {
+public final class AlertService implements SessionAlerts, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AlertService.class);
     private static final long TICK_MILLIS = 200;
@@ -128,6 +129,32 @@ public final class AlertService implements AutoCloseable {
         });
     }
 
+    /** Clients were left alone in {@code room}: a high-severity coverage alert, on-call first. */
+    @Override
+    public void coverageLost(UserRef client, String room) {
+        run(() -> open(client, null, room, Source.COVERAGE, Alerts.Kind.OTHER, Severity.HIGH, "system", null, null,
+                null, false));
+    }
+
+    /** A facilitator moved the client into a breakout for this alert: recorded on it, once per breakout. */
+    @Override
+    public void movedToBreakout(String alertId, UserRef by, String breakout) {
+        run(() -> {
+            DistressAlert a = alerts.get(alertId);
+            if (a == null || !a.org().equals(by.org()) || !a.state.isOpen()) {
+                return;
+            }
+            String key = "breakout-" + breakout;
+            if (a.actions.containsKey(key)) {
+                return;
+            }
+            Instant now = clock.instant();
+            a.actions.put(key, new Alerts.Action(Alerts.ActionType.MOVED_TO_BREAKOUT, key, by.user(), now, null));
+            a.changed(now, by.user(), "action", "moved_to_breakout");
+            persistAndPush(a, AlertReason.UPDATED, null);
+        });
+    }
+
     /** The client checked in: low-severity check-in alerts for that room close themselves. */
     public void checkedIn(UserRef client, String room) {
         run(() -> {
@@ -172,7 +199,8 @@ public final class AlertService implements AutoCloseable {
             if (note != null) {
                 alert.actions.put("note-raise", new Alerts.Action(Alerts.ActionType.NOTE, "note-raise", by, now, note));
             }
-            alert.tierIndex = severity == Severity.IMMINENT ? policy.lastTier() : policy.startTier(room != null);
+            alert.tierIndex = severity == Severity.IMMINENT ? policy.lastTier()
+                    : policy.startTier(room != null && source != Source.COVERAGE);
             alerts.put(alert.id, alert);
             reachTiers(alert, 0, now);
             alert.ackDeadline = now.plus(policy.ackTimeout(severity));
@@ -211,7 +239,8 @@ public final class AlertService implements AutoCloseable {
     }
 
     private DistressAlert openAlertOf(UserRef client, Source source) {
-        boolean automatic = source == Source.CHECK_IN_MISSING || source == Source.CHECK_IN_DECLINED;
+        boolean automatic = source == Source.CHECK_IN_MISSING || source == Source.CHECK_IN_DECLINED
+                || source == Source.COVERAGE;
         for (DistressAlert a : alerts.values()) {
             if (a.client.equals(client) && a.state.isOpen()
                     && (automatic ? a.source == source : a.source == Source.HELP_BUTTON || a.source == Source.CLINICIAN_FLAG)) {

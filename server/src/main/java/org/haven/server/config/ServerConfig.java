@@ -50,7 +50,12 @@ public record ServerConfig(
         Path auditFile,
         List<URI> webhookUrls,
         String webhookSecret,
-        Path crisisResourcesFile) {
+        Path crisisResourcesFile,
+        List<String> stunUrls,
+        List<String> turnUrls,
+        String turnSecret,
+        Duration turnCredentialTtl,
+        Duration coverageTimeout) {
 
     /** Whether dev conveniences (the well-known dev secret, the token command) are allowed. */
     public enum Mode { DEV, PRODUCTION }
@@ -103,6 +108,12 @@ public record ServerConfig(
         positive(checkInValidity, "HAVEN_CHECKIN_VALIDITY");
         checkInExemptOrgs = Set.copyOf(checkInExemptOrgs);
         Objects.requireNonNull(escalation, "escalation");
+        stunUrls = List.copyOf(stunUrls);
+        turnUrls = List.copyOf(turnUrls);
+        check(turnUrls.isEmpty() || (turnSecret != null && !turnSecret.isBlank()), "HAVEN_TURN_SECRET", "unset",
+                "the TURN server's shared secret when HAVEN_TURN_URLS is set");
+        positive(turnCredentialTtl, "HAVEN_TURN_TTL");
+        positive(coverageTimeout, "HAVEN_COVERAGE_TIMEOUT");
         webhookUrls = List.copyOf(webhookUrls);
         check(webhookUrls.isEmpty() || (webhookSecret != null && webhookSecret.length() >= 16),
                 "HAVEN_WEBHOOK_SECRET", webhookSecret == null ? "unset" : "(too short)", "at least 16 characters with HAVEN_WEBHOOK_URLS");
@@ -151,6 +162,11 @@ public record ServerConfig(
         read(env, "HAVEN_WEBHOOK_URLS", s -> list(s).stream().map(URI::create).toList(), v -> b.webhookUrls = v);
         read(env, "HAVEN_WEBHOOK_SECRET", s -> s, v -> b.webhookSecret = v);
         read(env, "HAVEN_CRISIS_RESOURCES", Path::of, v -> b.crisisResourcesFile = v);
+        read(env, "HAVEN_STUN_URLS", ServerConfig::list, v -> b.stunUrls = v);
+        read(env, "HAVEN_TURN_URLS", ServerConfig::list, v -> b.turnUrls = v);
+        read(env, "HAVEN_TURN_SECRET", s -> s, v -> b.turnSecret = v);
+        read(env, "HAVEN_TURN_TTL", Durations::parse, v -> b.turnCredentialTtl = v);
+        read(env, "HAVEN_COVERAGE_TIMEOUT", Durations::parse, v -> b.coverageTimeout = v);
         EscalationPolicy p = b.escalation;
         Map<Severity, Duration> ack = new EnumMap<>(p.ackTimeouts());
         for (Severity severity : Severity.values()) {
@@ -251,6 +267,11 @@ public record ServerConfig(
         private List<URI> webhookUrls = List.of();
         private String webhookSecret;
         private Path crisisResourcesFile;
+        private List<String> stunUrls = List.of();
+        private List<String> turnUrls = List.of();
+        private String turnSecret;
+        private Duration turnCredentialTtl = Duration.ofHours(1);
+        private Duration coverageTimeout = Duration.ofSeconds(30);
 
         private Builder() {}
 
@@ -266,6 +287,8 @@ public record ServerConfig(
             checkInValidity = c.checkInValidity; checkInExemptOrgs = c.checkInExemptOrgs;
             alertOnCheckIn = c.alertOnCheckIn; escalation = c.escalation; auditFile = c.auditFile;
             webhookUrls = c.webhookUrls; webhookSecret = c.webhookSecret; crisisResourcesFile = c.crisisResourcesFile;
+            stunUrls = c.stunUrls; turnUrls = c.turnUrls; turnSecret = c.turnSecret;
+            turnCredentialTtl = c.turnCredentialTtl; coverageTimeout = c.coverageTimeout;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -300,6 +323,11 @@ public record ServerConfig(
         public Builder webhookUrls(List<URI> v) { webhookUrls = v; return this; }
         public Builder webhookSecret(String v) { webhookSecret = v; return this; }
         public Builder crisisResourcesFile(Path v) { crisisResourcesFile = v; return this; }
+        public Builder stunUrls(List<String> v) { stunUrls = v; return this; }
+        public Builder turnUrls(List<String> v) { turnUrls = v; return this; }
+        public Builder turnSecret(String v) { turnSecret = v; return this; }
+        public Builder turnCredentialTtl(Duration v) { turnCredentialTtl = v; return this; }
+        public Builder coverageTimeout(Duration v) { coverageTimeout = v; return this; }
 
         /** Validates and builds; a bad setting fails with its name. */
         public ServerConfig build() {
@@ -307,7 +335,8 @@ public record ServerConfig(
                     clockSkew, allowedOrigins, maxFrameBytes, maxChatChars, helloTimeout, pingInterval, idleTimeout,
                     drainTimeout, requestsPerSecond, requestBurst, floodRefusals, maxRoomsPerConnection,
                     maxMembersPerRoom, outboundQueueMessages, outboundQueueBytes, checkInValidity, checkInExemptOrgs,
-                    alertOnCheckIn, escalation, auditFile, webhookUrls, webhookSecret, crisisResourcesFile);
+                    alertOnCheckIn, escalation, auditFile, webhookUrls, webhookSecret, crisisResourcesFile, stunUrls,
+                    turnUrls, turnSecret, turnCredentialTtl, coverageTimeout);
         }
     }
 
@@ -318,6 +347,7 @@ public record ServerConfig(
                 + ", jwksFile=" + jwksFile + ", issuer=" + issuer + ", audience=" + audience
                 + ", allowedOrigins=" + allowedOrigins + ", maxFrameBytes=" + maxFrameBytes
                 + ", auditFile=" + auditFile + ", webhookUrls=" + webhookUrls.size()
-                + ", webhookSecret=" + (webhookSecret == null ? "unset" : "***") + "]";
+                + ", webhookSecret=" + (webhookSecret == null ? "unset" : "***")
+                + ", turnSecret=" + (turnSecret == null ? "unset" : "***") + "]";
     }
 }

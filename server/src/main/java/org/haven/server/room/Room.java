@@ -1,5 +1,6 @@
 package org.haven.server.room;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -9,14 +10,15 @@ import java.util.Set;
 import org.haven.protocol.Member;
 import org.haven.protocol.PresenceStatus;
 import org.haven.protocol.Role;
+import org.haven.protocol.Sessions;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
 
 /**
- * The live state of one room: its members, each with the connections they joined through, and the
- * sequence number of its last event. Confined to the room's executor: never touched by two threads
- * at once.
+ * The live state of one room: kind and session state, members (each with the connections they
+ * joined through and their role in the room), the waiting room, breakouts, and the sequence number
+ * of its last event. Confined to the room's executor: never touched by two threads at once.
  */
 final class Room {
 
@@ -25,27 +27,44 @@ final class Room {
         final UserRef user;
         final Role role;
         final String name;
+        final Sessions.RoomRole roomRole;
         PresenceStatus status;
+        /** The breakout this member stepped out into, or null. */
+        RoomKey breakout;
         final Set<Connection> connections = new LinkedHashSet<>();
 
-        RoomMember(UserRef user, Role role, String name, PresenceStatus status) {
+        RoomMember(UserRef user, Role role, String name, Sessions.RoomRole roomRole, PresenceStatus status) {
             this.user = user;
             this.role = role;
             this.name = name;
+            this.roomRole = roomRole;
             this.status = status;
         }
 
         Member view() {
-            return new Member(user.user(), name, role, status);
+            return new Member(user.user(), name, role, roomRole, status, breakout != null);
         }
     }
 
     final RoomKey key;
-    private final Map<UserRef, RoomMember> members = new LinkedHashMap<>();
+    final RoomKey parent;
+    Sessions.RoomKind kind;
+    Sessions.State state = Sessions.State.LIVE;
+    boolean requiresAdmission;
+    Instant uncoveredSince;
+    final Map<UserRef, RoomMember> members = new LinkedHashMap<>();
+    final Map<UserRef, List<Participant>> waiting = new LinkedHashMap<>();
+    final Set<RoomKey> breakouts = new LinkedHashSet<>();
     private long seq;
 
     Room(RoomKey key) {
+        this(key, Sessions.RoomKind.GROUP, null);
+    }
+
+    Room(RoomKey key, Sessions.RoomKind kind, RoomKey parent) {
         this.key = key;
+        this.kind = kind;
+        this.parent = parent;
     }
 
     long seq() {
@@ -58,7 +77,7 @@ final class Room {
     }
 
     boolean isEmpty() {
-        return members.isEmpty();
+        return members.isEmpty() && waiting.isEmpty();
     }
 
     int size() {
@@ -69,8 +88,8 @@ final class Room {
         return members.get(user);
     }
 
-    RoomMember add(Participant p, PresenceStatus status) {
-        return members.computeIfAbsent(p.user(), u -> new RoomMember(u, p.role(), p.name(), status));
+    RoomMember add(Participant p, Sessions.RoomRole roomRole, PresenceStatus status) {
+        return members.computeIfAbsent(p.user(), u -> new RoomMember(u, p.role(), p.name(), roomRole, status));
     }
 
     void remove(UserRef user) {
@@ -82,6 +101,36 @@ final class Room {
         return m != null && m.connections.contains(connection);
     }
 
+    /** Whether any member facilitates this room (a clinician is present). */
+    boolean hasFacilitator() {
+        for (RoomMember m : members.values()) {
+            if (m.roomRole.facilitates() && m.breakout == null && !m.connections.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any member of the room is a facilitator or co-facilitator (present or stepped out). */
+    boolean hasFacilitatorMember() {
+        for (RoomMember m : members.values()) {
+            if (m.roomRole.facilitates()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first client present in the room (not stepped out), or null. */
+    RoomMember firstParticipant() {
+        for (RoomMember m : members.values()) {
+            if (m.roomRole == Sessions.RoomRole.PARTICIPANT && m.breakout == null && !m.connections.isEmpty()) {
+                return m;
+            }
+        }
+        return null;
+    }
+
     List<Member> roster() {
         List<Member> out = new ArrayList<>(members.size());
         for (RoomMember m : members.values()) {
@@ -90,11 +139,38 @@ final class Room {
         return out;
     }
 
-    /** Sends one encoded frame to every connection in the room, except {@code skip} (may be null). */
+    List<Member> waitingList() {
+        List<Member> out = new ArrayList<>();
+        for (List<Participant> ps : waiting.values()) {
+            Participant p = ps.get(0);
+            out.add(new Member(p.user().user(), p.name(), p.role(), Sessions.RoomRole.PARTICIPANT, PresenceStatus.AVAILABLE,
+                    false));
+        }
+        return out;
+    }
+
+    /**
+     * Sends one encoded frame to every connection present in the room: members who stepped out
+     * into a breakout hear nothing of the group until they return.
+     */
     void broadcast(Outbound frame, Connection skip) {
         for (RoomMember m : members.values()) {
+            if (m.breakout != null) {
+                continue;
+            }
             for (Connection c : m.connections) {
                 if (c != skip) {
+                    c.send(frame);
+                }
+            }
+        }
+    }
+
+    /** Sends a frame to the members who facilitate the room. */
+    void toFacilitators(Outbound frame) {
+        for (RoomMember m : members.values()) {
+            if (m.roomRole.facilitates() && m.breakout == null) {
+                for (Connection c : m.connections) {
                     c.send(frame);
                 }
             }

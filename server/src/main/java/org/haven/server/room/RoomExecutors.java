@@ -35,7 +35,7 @@ public final class RoomExecutors implements AutoCloseable {
 
     /** Runs {@code task} on the executor of {@code key}; a failure is logged, never lost silently. */
     public void execute(RoomKey key, Runnable task) {
-        executors[Math.floorMod(key.hashCode(), executors.length)].execute(() -> {
+        executors[Math.floorMod(key.executorKey().hashCode(), executors.length)].execute(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {

@@ -1,40 +1,49 @@
 package org.haven.server.room;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.PresenceStatus;
 import org.haven.protocol.Result;
+import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
+import org.haven.protocol.Sessions;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Group rooms: join with a snapshot, leave, group chat, presence within a room. Every operation on
- * a room runs on that room's executor ({@link RoomExecutors}), so each room's events carry
- * consecutive sequence numbers and reach every member in that order. Replies to the requester are
- * sent from the same thread, so a joiner's snapshot precedes every event after it.
+ * Rooms: join (or wait to be admitted) with a snapshot, leave, group chat, presence within a room.
+ * Every operation on a room runs on that room's executor ({@link RoomExecutors}; a breakout shares
+ * its group's), so each room's events carry consecutive sequence numbers and reach every member in
+ * that order. Replies to the requester are sent from the same thread, so a joiner's snapshot
+ * precedes every event after it. Session control (pause, breakouts, admission…) is
+ * {@link SessionControl}, on the same rooms.
  *
- * <p>Authorization (grants, roles) is checked by the caller before a request gets here; this class
- * checks membership.
+ * <p>Authorization by grant is checked by the caller before a request gets here; this class checks
+ * membership and roles in the room.
  */
 public final class RoomService {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RoomService.class);
+    private static final Logger log = LoggerFactory.getLogger(RoomService.class);
 
-    private final RoomExecutors executors;
-    private final Clock clock;
+    final RoomExecutors executors;
+    final Clock clock;
+    final IceServers iceServers;
     private final int maxMembersPerRoom;
-    private final Map<RoomKey, Room> rooms = new ConcurrentHashMap<>();
+    final Map<RoomKey, Room> rooms = new ConcurrentHashMap<>();
     private final Map<UserRef, Set<RoomKey>> roomsOfUser = new ConcurrentHashMap<>();
 
-    public RoomService(RoomExecutors executors, Clock clock, int maxMembersPerRoom) {
+    public RoomService(RoomExecutors executors, Clock clock, int maxMembersPerRoom, IceServers iceServers) {
         this.executors = executors;
         this.clock = clock;
         this.maxMembersPerRoom = maxMembersPerRoom;
+        this.iceServers = iceServers;
     }
 
     /** Number of rooms with at least one member on this node. */
@@ -44,15 +53,28 @@ public final class RoomService {
 
     /**
      * Joins {@code p} to {@code key}, showing {@code status}; answers the request {@code re} with a
-     * {@link Result.RoomSnapshot} and tells the other members when the user is new to the room.
-     * {@code onRefused} runs (on the room's thread) when the join is refused.
+     * {@link Result.RoomSnapshot} (or {@link Result.Waiting} when the room requires admission) and
+     * tells the other members when the user is new to the room. {@code onRefused} runs when the join
+     * is refused.
      */
     public void join(Participant p, RoomKey key, PresenceStatus status, String re, Runnable onRefused) {
         onRoom(key, p, re, () -> {
+            if (key.isBreakout()) {
+                onRefused.run();
+                reply(p.connection(), error(re, ErrorCode.FORBIDDEN, "breakouts are entered by a facilitator's move"));
+                return;
+            }
             Room room = rooms.computeIfAbsent(key, Room::new);
             Room.RoomMember member = room.member(p.user());
             if (member != null && member.connections.contains(p.connection())) {
                 reply(p.connection(), error(re, ErrorCode.ALREADY_JOINED, "already joined on this connection"));
+                return;
+            }
+            Sessions.RoomRole roomRole = roleFor(room, p);
+            if (roomRole == null) {
+                retireIfEmpty(room);
+                onRefused.run();
+                reply(p.connection(), error(re, ErrorCode.FORBIDDEN, "support members join family sessions only"));
                 return;
             }
             if (member == null && room.size() >= maxMembersPerRoom) {
@@ -62,26 +84,61 @@ public final class RoomService {
                         "the room is full (" + maxMembersPerRoom + " members)"));
                 return;
             }
-            if (member == null) {
-                member = room.add(p, status);
-                roomsOfUser.computeIfAbsent(p.user(), u -> ConcurrentHashMap.newKeySet()).add(key);
-                room.broadcast(Outbound.of(new ServerMessage.MemberJoined(key.room(), room.nextSeq(), member.view())),
-                        null);
+            if (member == null && room.requiresAdmission
+                    && (roomRole == Sessions.RoomRole.PARTICIPANT || roomRole == Sessions.RoomRole.SUPPORT)) {
+                room.waiting.computeIfAbsent(p.user(), u -> new java.util.ArrayList<>()).add(p);
+                reply(p.connection(), new ServerMessage.Ok(re, new Result.Waiting(key.room())));
+                room.toFacilitators(Outbound.of(new ServerMessage.WaitingList(key.room(), room.waitingList())));
+                return;
             }
-            member.connections.add(p.connection());
-            reply(p.connection(), new ServerMessage.Ok(re,
-                    new Result.RoomSnapshot(key.room(), room.seq(), room.roster())));
+            admit(room, p, roomRole, status);
+            reply(p.connection(), new ServerMessage.Ok(re, snapshot(room, p.user())));
         });
     }
 
+    /** Adds a participant's connection as a member, telling the others when the user is new. Room thread only. */
+    void admit(Room room, Participant p, Sessions.RoomRole roomRole, PresenceStatus status) {
+        Room.RoomMember member = room.member(p.user());
+        if (member == null) {
+            member = room.add(p, roomRole, status);
+            roomsOfUser.computeIfAbsent(p.user(), u -> ConcurrentHashMap.newKeySet()).add(room.key);
+            room.broadcast(Outbound.of(new ServerMessage.MemberJoined(room.key.room(), room.nextSeq(), member.view())),
+                    null);
+        }
+        member.connections.add(p.connection());
+    }
+
+    /** The room as {@code user} sees it on joining. Room thread only. */
+    Result.RoomSnapshot snapshot(Room room, UserRef user) {
+        return new Result.RoomSnapshot(room.key.room(), room.seq(), room.kind, room.state,
+                room.parent == null ? null : room.parent.room(), room.roster(), iceServers.forUser(user.user()));
+    }
+
+    private static Sessions.RoomRole roleFor(Room room, Participant p) {
+        return switch (p.role()) {
+            case CLINICIAN -> room.hasFacilitatorMember() ? Sessions.RoomRole.CO_FACILITATOR
+                    : Sessions.RoomRole.FACILITATOR;
+            case CLIENT -> Sessions.RoomRole.PARTICIPANT;
+            case SUPPORT -> room.kind == Sessions.RoomKind.FAMILY ? Sessions.RoomRole.SUPPORT : null;
+            case SUPERVISOR -> Sessions.RoomRole.OBSERVER;
+        };
+    }
+
     /**
-     * Removes the connection of {@code p} from {@code key}; the others see the user leave when it
-     * was their last connection in the room. With {@code re} null (a closed connection) nothing is
-     * answered.
+     * Removes the connection of {@code p} from {@code key} (and from a breakout it stepped out into,
+     * or the waiting room); the others see the user leave when it was their last connection in the
+     * room. With {@code re} null (a closed connection) nothing is answered.
      */
     public void leave(Participant p, RoomKey key, String re) {
         onRoom(key, p, re, () -> {
             Room room = rooms.get(key);
+            if (room != null && removeWaiting(room, p)) {
+                if (re != null) {
+                    reply(p.connection(), new ServerMessage.Ok(re, null));
+                }
+                retireIfEmpty(room);
+                return;
+            }
             if (room == null || !room.contains(p.connection(), p.user())) {
                 if (re != null) {
                     reply(p.connection(), error(re, ErrorCode.NOT_A_MEMBER, "not a member of this room"));
@@ -89,30 +146,65 @@ public final class RoomService {
                 return;
             }
             Room.RoomMember member = room.member(p.user());
-            member.connections.remove(p.connection());
-            if (member.connections.isEmpty()) {
-                room.remove(p.user());
-                Set<RoomKey> keys = roomsOfUser.get(p.user());
-                if (keys != null) {
-                    keys.remove(key);
-                    roomsOfUser.computeIfPresent(p.user(), (u, s) -> s.isEmpty() ? null : s);
+            if (member.breakout != null) {
+                Room breakout = rooms.get(member.breakout);
+                if (breakout != null) {
+                    detach(breakout, p.user(), p.connection());
                 }
-                room.broadcast(Outbound.of(new ServerMessage.MemberLeft(key.room(), room.nextSeq(), p.user().user())),
-                        null);
             }
+            detach(room, p.user(), p.connection());
             if (re != null) {
                 reply(p.connection(), new ServerMessage.Ok(re, null));
             }
-            retireIfEmpty(room);
         });
     }
 
-    /** Posts {@code text} to the room's group chat; every connection in the room receives it in order. */
+    /** Takes one connection out of a room, announcing the leave when it was the user's last. Room thread only. */
+    void detach(Room room, UserRef user, Connection connection) {
+        Room.RoomMember member = room.member(user);
+        if (member == null) {
+            return;
+        }
+        member.connections.remove(connection);
+        if (member.connections.isEmpty()) {
+            room.remove(user);
+            Set<RoomKey> keys = roomsOfUser.get(user);
+            if (keys != null) {
+                keys.remove(room.key);
+                roomsOfUser.computeIfPresent(user, (u, s) -> s.isEmpty() ? null : s);
+            }
+            room.broadcast(Outbound.of(new ServerMessage.MemberLeft(room.key.room(), room.nextSeq(), user.user())), null);
+        }
+        retireIfEmpty(room);
+    }
+
+    private boolean removeWaiting(Room room, Participant p) {
+        List<Participant> waiting = room.waiting.get(p.user());
+        if (waiting == null || !waiting.removeIf(w -> w.connection() == p.connection())) {
+            return false;
+        }
+        if (waiting.isEmpty()) {
+            room.waiting.remove(p.user());
+        }
+        room.toFacilitators(Outbound.of(new ServerMessage.WaitingList(room.key.room(), room.waitingList())));
+        return true;
+    }
+
+    /** Posts {@code text} to the room's group chat; every connection present receives it in order. */
     public void chat(Participant p, RoomKey key, String text, String re) {
         onRoom(key, p, re, () -> {
             Room room = rooms.get(key);
             if (room == null || !room.contains(p.connection(), p.user())) {
                 reply(p.connection(), error(re, ErrorCode.NOT_A_MEMBER, "join the room before posting"));
+                return;
+            }
+            Room.RoomMember member = room.member(p.user());
+            if (member.breakout != null) {
+                reply(p.connection(), error(re, ErrorCode.NOT_A_MEMBER, "you are in a breakout; post there"));
+                return;
+            }
+            if (room.state == Sessions.State.PAUSED && !member.roomRole.facilitates()) {
+                reply(p.connection(), error(re, ErrorCode.SESSION_PAUSED, "the session is paused"));
                 return;
             }
             long seq = room.nextSeq();
@@ -158,7 +250,7 @@ public final class RoomService {
      * Runs a request's task on the room's executor; if it fails unexpectedly the requester is told
      * {@code internal} rather than left waiting.
      */
-    private void onRoom(RoomKey key, Participant p, String re, Runnable task) {
+    void onRoom(RoomKey key, Participant p, String re, Runnable task) {
         executors.execute(key, () -> {
             try {
                 task.run();
@@ -175,17 +267,17 @@ public final class RoomService {
         });
     }
 
-    private void retireIfEmpty(Room room) {
-        if (room.isEmpty()) {
+    void retireIfEmpty(Room room) {
+        if (room.isEmpty() && room.breakouts.isEmpty()) {
             rooms.remove(room.key, room);
         }
     }
 
-    private static ServerMessage.Error error(String re, ErrorCode code, String message) {
+    static ServerMessage.Error error(String re, ErrorCode code, String message) {
         return new ServerMessage.Error(re, code, message);
     }
 
-    private static void reply(Connection connection, ServerMessage message) {
+    static void reply(Connection connection, ServerMessage message) {
         connection.send(Outbound.of(message));
     }
 }

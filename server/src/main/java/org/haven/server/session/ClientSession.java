@@ -139,6 +139,26 @@ public final class ClientSession {
             services.alerts.followUp(principal, connection, followUp);
         } else if (message instanceof ClientMessage.AlertList list) {
             services.alerts.list(principal, connection, list);
+        } else if (message instanceof ClientMessage.SessionConfigure m) {
+            services.control.configure(participant(), granted(m.room()), m.kind(), m.requiresAdmission(), m.id());
+        } else if (message instanceof ClientMessage.SessionPause m) {
+            services.control.pause(participant(), granted(m.room()), m.id());
+        } else if (message instanceof ClientMessage.SessionResume m) {
+            services.control.resume(participant(), granted(m.room()), m.id());
+        } else if (message instanceof ClientMessage.SessionEnd m) {
+            services.control.end(participant(), granted(m.room()), m.reason(), m.id());
+        } else if (message instanceof ClientMessage.RoomAdmit m) {
+            services.control.admit(participant(), granted(m.room()), m.user(), m.id());
+        } else if (message instanceof ClientMessage.RoomDecline m) {
+            services.control.decline(participant(), granted(m.room()), m.user(), m.id());
+        } else if (message instanceof ClientMessage.RoomRemove m) {
+            services.control.remove(participant(), granted(m.room()), m.user(), m.id());
+        } else if (message instanceof ClientMessage.BreakoutStart m) {
+            services.control.startBreakout(participant(), granted(m.room()), m.client(), m.clinician(), m.alert(), m.id());
+        } else if (message instanceof ClientMessage.BreakoutReturn m) {
+            services.control.endBreakout(participant(), granted(m.breakout()), m.id());
+        } else if (message instanceof ClientMessage.RtcSignal m) {
+            services.control.signal(participant(), granted(m.room()), m.to(), m.signal(), m.payload(), m.id());
         } else {
             error(message.id(), ErrorCode.UNKNOWN_TYPE, "unknown message type");
         }
@@ -299,11 +319,17 @@ public final class ClientSession {
         services.rooms.leave(participant(), key, leave.id());
     }
 
-    private void chat(ClientMessage.ChatSend chat) {
-        if (!principal.isGranted(chat.room())) {
-            error(chat.id(), ErrorCode.FORBIDDEN, "the token does not grant this room");
-            return;
+    /** The room's key, once the token is checked to grant it (a breakout: its group). */
+    private RoomKey granted(String room) {
+        RoomKey key = RoomKey.of(user, room);
+        if (!principal.isGranted(key.grantRoom())) {
+            throw new Refusal(ErrorCode.FORBIDDEN, "the token does not grant this room");
         }
+        return key;
+    }
+
+    private void chat(ClientMessage.ChatSend chat) {
+        granted(chat.room());
         if (chat.text().length() > services.config.maxChatChars()) {
             error(chat.id(), ErrorCode.TOO_LARGE, "text longer than " + services.config.maxChatChars() + " characters");
             return;
@@ -328,10 +354,7 @@ public final class ClientSession {
     }
 
     private void queryPresence(ClientMessage.PresenceQuery query) {
-        if (!principal.isGranted(query.room())) {
-            error(query.id(), ErrorCode.FORBIDDEN, "the token does not grant this room");
-            return;
-        }
+        granted(query.room());
         services.rooms.presence(participant(), RoomKey.of(user, query.room()), query.id());
     }
 

@@ -19,6 +19,7 @@ import org.haven.server.connection.Outbound;
 import org.haven.server.limit.RequestRateLimiter;
 import org.haven.server.presence.PresenceStore;
 import org.haven.server.room.RoomService;
+import org.haven.server.room.SessionControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +42,12 @@ public final class SessionService {
     final CareService care;
     final AlertService alerts;
 
+    final SessionControl control;
+
     public SessionService(ServerConfig config, TokenVerifier verifier, PresenceStore presence, RoomService rooms,
-            CareService care, AlertService alerts, RequestRateLimiter rateLimiter, ScheduledExecutorService timer,
-            Clock clock) {
+            SessionControl control, CareService care, AlertService alerts, RequestRateLimiter rateLimiter,
+            ScheduledExecutorService timer, Clock clock) {
+        this.control = control;
         this.care = care;
         this.alerts = alerts;
         this.config = config;
