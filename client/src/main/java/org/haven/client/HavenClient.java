@@ -69,6 +69,8 @@ public final class HavenClient implements AutoCloseable {
     private final BlockingQueue<ServerMessage> events = new LinkedBlockingQueue<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+    private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
+    private volatile String resumeToken;
     private final ClientOptions options;
     private volatile Channel channel;
 
@@ -95,6 +97,8 @@ public final class HavenClient implements AutoCloseable {
                 .customHeaders(headers)
                 .maxFramePayloadLength(MAX_FRAME_BYTES)
                 .handleCloseFrames(false)
+                // No automatic close frame on channel close: abort() must be able to vanish like a lost network.
+                .sendCloseFrame(null)
                 .dropPongFrames(true)
                 .handshakeTimeoutMillis(options.connectTimeout().toMillis())
                 .build();
@@ -143,6 +147,26 @@ public final class HavenClient implements AutoCloseable {
     /** Sends {@code hello} with this token and the versions this library speaks. */
     public CompletableFuture<Result.Welcome> hello(String token) {
         return call(id -> new ClientMessage.Hello(id, token, ProtocolVersion.SUPPORTED), Result.Welcome.class);
+    }
+
+    /**
+     * Sends {@code hello} for a device, resuming an earlier connection: its resume token and the
+     * last sequence number seen in each room (see {@link #lastSeq()} of the earlier client).
+     */
+    public CompletableFuture<Result.Welcome> hello(String token, String device, String resumeToken,
+            Map<String, Long> lastSeq) {
+        return call(id -> new ClientMessage.Hello(id, token, ProtocolVersion.SUPPORTED, device, resumeToken,
+                lastSeq == null || lastSeq.isEmpty() ? null : lastSeq), Result.Welcome.class);
+    }
+
+    /** The highest sequence number received in each room: what a reconnect asks to resume from. */
+    public Map<String, Long> lastSeq() {
+        return Map.copyOf(lastSeq);
+    }
+
+    /** The resume token of this connection's session, for a reconnect. */
+    public String resumeToken() {
+        return resumeToken;
     }
 
     /** Sends a request built with a fresh id; completes with the {@code ok}, or {@link HavenErrorException}. */
@@ -251,6 +275,7 @@ public final class HavenClient implements AutoCloseable {
             violations.add(text);
             return;
         }
+        track(message);
         if (message instanceof ServerMessage.Ok ok && ok.re() != null) {
             CompletableFuture<ServerMessage.Ok> reply = pending.remove(ok.re());
             if (reply != null) {
@@ -265,6 +290,21 @@ public final class HavenClient implements AutoCloseable {
             }
         }
         events.add(message);
+    }
+
+    /** Keeps the last sequence number of each room and the resume token, as messages arrive. */
+    private void track(ServerMessage message) {
+        if (message instanceof ServerMessage.RoomEvent event) {
+            lastSeq.merge(event.room(), event.seq(), Math::max);
+        } else if (message instanceof ServerMessage.Ok ok && ok.result() instanceof Result.RoomSnapshot snapshot) {
+            lastSeq.merge(snapshot.room(), snapshot.seq(), Math::max);
+        } else if (message instanceof ServerMessage.Ok ok && ok.result() instanceof Result.Welcome welcome) {
+            resumeToken = welcome.resumeToken();
+        } else if (message instanceof ServerMessage.Admitted admitted) {
+            lastSeq.merge(admitted.room(), admitted.snapshot().seq(), Math::max);
+        } else if (message instanceof ServerMessage.RoomResumed resumed && resumed.snapshot() != null) {
+            lastSeq.put(resumed.room(), resumed.snapshot().seq());
+        }
     }
 
     private final class Inbound extends SimpleChannelInboundHandler<WebSocketFrame> {

@@ -44,6 +44,10 @@ import java.util.List;
     @JsonSubTypes.Type(value = ClientMessage.BreakoutStart.class, name = "breakout.start"),
     @JsonSubTypes.Type(value = ClientMessage.BreakoutReturn.class, name = "breakout.return"),
     @JsonSubTypes.Type(value = ClientMessage.RtcSignal.class, name = "rtc.signal"),
+    @JsonSubTypes.Type(value = ClientMessage.KeysPublish.class, name = "keys.publish"),
+    @JsonSubTypes.Type(value = ClientMessage.KeysFetch.class, name = "keys.fetch"),
+    @JsonSubTypes.Type(value = ClientMessage.DmSend.class, name = "dm.send"),
+    @JsonSubTypes.Type(value = ClientMessage.DmAck.class, name = "dm.ack"),
 })
 public sealed interface ClientMessage {
 
@@ -54,7 +58,9 @@ public sealed interface ClientMessage {
      * The first message of every connection: the JWT and the protocol versions the client speaks.
      * Answered with {@code ok} carrying a {@link Result.Welcome}.
      */
-    record Hello(String id, String token, List<Integer> versions) implements ClientMessage {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Hello(String id, String token, List<Integer> versions, String device, String resumeToken,
+            java.util.Map<String, Long> lastSeq) implements ClientMessage {
         public Hello {
             Fields.id(id);
             Fields.required(token, "token");
@@ -63,6 +69,18 @@ public sealed interface ClientMessage {
                 throw new IllegalArgumentException("versions: empty");
             }
             versions = List.copyOf(versions);
+            if (device != null) {
+                Fields.text(device, "device", 64);
+            }
+            if (lastSeq != null && lastSeq.size() > 64) {
+                throw new IllegalArgumentException("lastSeq: " + lastSeq.size() + " rooms (expected: <= 64)");
+            }
+            lastSeq = lastSeq == null ? null : java.util.Map.copyOf(lastSeq);
+        }
+
+        /** A first hello: no device, nothing to resume. */
+        public Hello(String id, String token, List<Integer> versions) {
+            this(id, token, versions, null, null, null);
         }
     }
 
@@ -373,6 +391,68 @@ public sealed interface ClientMessage {
             Fields.required(to, "to");
             Fields.required(signal, "signal");
             Fields.required(payload, "payload");
+        }
+    }
+
+    /**
+     * A device publishes its public keys (replacing earlier ones of that device; a changed identity
+     * key is announced to its chat partners). Binds this connection to the device.
+     */
+    record KeysPublish(String id, String device, E2e.PublicKey identityKey, E2e.PublicKey signingKey,
+            E2e.Prekey signedPrekey, List<E2e.Prekey> oneTimePrekeys) implements ClientMessage {
+        public KeysPublish {
+            Fields.id(id);
+            Fields.text(device, "device", 64);
+            Fields.required(identityKey, "identityKey");
+            Fields.required(signingKey, "signingKey");
+            Fields.required(signedPrekey, "signedPrekey");
+            if (signedPrekey.signature() == null) {
+                throw new IllegalArgumentException("signedPrekey.signature: missing");
+            }
+            if (!identityKey.alg().equals(E2e.X25519) && !identityKey.alg().equals(E2e.P256)) {
+                throw new IllegalArgumentException("identityKey.alg: unknown (expected: x25519 or p256)");
+            }
+            if (!signingKey.alg().equals(E2e.ED25519) && !signingKey.alg().equals(E2e.P256_ECDSA)) {
+                throw new IllegalArgumentException("signingKey.alg: unknown (expected: ed25519 or p256-ecdsa)");
+            }
+            oneTimePrekeys = oneTimePrekeys == null ? List.of() : List.copyOf(oneTimePrekeys);
+            if (oneTimePrekeys.size() > E2e.MAX_ONE_TIME_PREKEYS) {
+                throw new IllegalArgumentException("oneTimePrekeys: " + oneTimePrekeys.size() + " (expected: <= "
+                        + E2e.MAX_ONE_TIME_PREKEYS + ")");
+            }
+        }
+    }
+
+    /** Fetches the key bundles of every device of a user one may chat with (one one-time prekey each, handed out once). */
+    record KeysFetch(String id, String user) implements ClientMessage {
+        public KeysFetch {
+            Fields.id(id);
+            Fields.required(user, "user");
+        }
+    }
+
+    /** A direct message: one sealed envelope per device of the recipient. */
+    record DmSend(String id, String to, List<E2e.Envelope> envelopes) implements ClientMessage {
+        public DmSend {
+            Fields.id(id);
+            Fields.required(to, "to");
+            Fields.required(envelopes, "envelopes");
+            if (envelopes.isEmpty() || envelopes.size() > 16) {
+                throw new IllegalArgumentException("envelopes: " + envelopes.size() + " (expected: 1..16)");
+            }
+            envelopes = List.copyOf(envelopes);
+        }
+    }
+
+    /** This device has the messages: they are deleted from its mailbox. */
+    record DmAck(String id, List<String> messages) implements ClientMessage {
+        public DmAck {
+            Fields.id(id);
+            Fields.required(messages, "messages");
+            if (messages.size() > 500) {
+                throw new IllegalArgumentException("messages: " + messages.size() + " (expected: <= 500)");
+            }
+            messages = List.copyOf(messages);
         }
     }
 }

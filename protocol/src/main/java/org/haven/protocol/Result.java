@@ -22,6 +22,9 @@ import java.util.List;
     @JsonSubTypes.Type(value = Result.AlertList.class, name = "alert.list"),
     @JsonSubTypes.Type(value = Result.Waiting.class, name = "room.waiting"),
     @JsonSubTypes.Type(value = Result.BreakoutStarted.class, name = "breakout.started"),
+    @JsonSubTypes.Type(value = Result.KeysPublished.class, name = "keys.published"),
+    @JsonSubTypes.Type(value = Result.KeyBundles.class, name = "keys.bundle"),
+    @JsonSubTypes.Type(value = Result.DmSent.class, name = "dm.sent"),
 })
 public sealed interface Result {
 
@@ -36,7 +39,8 @@ public sealed interface Result {
             String name,
             List<String> rooms,
             Instant tokenExpiresAt,
-            Limits limits)
+            Limits limits,
+            String resumeToken)
             implements Result {
         public Welcome {
             rooms = List.copyOf(rooms);
@@ -111,4 +115,17 @@ public sealed interface Result {
 
     /** The breakout a client was moved into. */
     record BreakoutStarted(String room, String breakout) implements Result {}
+
+    /** The device's keys are published; {@code fingerprint} is its identity key's safety-number part. */
+    record KeysPublished(String device, String fingerprint) implements Result {}
+
+    /** Every device of a user, with one one-time prekey each while they last. */
+    record KeyBundles(String user, List<E2e.DeviceBundle> devices) implements Result {
+        public KeyBundles {
+            devices = List.copyOf(devices);
+        }
+    }
+
+    /** The message is stored for every addressed device until it confirms; {@code delivered} were online now. */
+    record DmSent(String message, int delivered, int queued) implements Result {}
 }

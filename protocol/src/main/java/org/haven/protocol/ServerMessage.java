@@ -32,6 +32,9 @@ import java.util.List;
     @JsonSubTypes.Type(value = ServerMessage.BreakoutMoved.class, name = "breakout.moved"),
     @JsonSubTypes.Type(value = ServerMessage.BreakoutEnded.class, name = "breakout.ended"),
     @JsonSubTypes.Type(value = ServerMessage.RtcRelay.class, name = "rtc.relay"),
+    @JsonSubTypes.Type(value = ServerMessage.DmMessage.class, name = "dm.message"),
+    @JsonSubTypes.Type(value = ServerMessage.KeysChanged.class, name = "keys.changed"),
+    @JsonSubTypes.Type(value = ServerMessage.RoomResumed.class, name = "room.resumed"),
 })
 public sealed interface ServerMessage {
 
@@ -136,4 +139,19 @@ public sealed interface ServerMessage {
 
     /** A WebRTC signalling message from {@code from}, relayed as sent. */
     record RtcRelay(String room, String from, Sessions.Signal signal, String payload) implements ServerMessage {}
+
+    /** A direct message for this device; confirm it with {@code dm.ack} or it comes again on the next connect. */
+    record DmMessage(E2e.DirectMessage message) implements ServerMessage {}
+
+    /** A chat partner's device has a new identity key: show the new safety number before trusting it. */
+    record KeysChanged(String user, String device, String fingerprint) implements ServerMessage {}
+
+    /**
+     * After a reconnect with {@code resumeToken} and {@code lastSeq}: either every event after
+     * {@code fromSeq - 1} follows, once and in order ({@code recovered}), or the room could not be
+     * recovered and {@code snapshot} is the room as it is now.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record RoomResumed(String room, boolean recovered, Long fromSeq, Result.RoomSnapshot snapshot)
+            implements ServerMessage {}
 }

@@ -30,8 +30,17 @@ public final class ProtocolExamples {
             List.of(new Alerts.Action(Alerts.ActionType.GROUNDING_EXERCISE, "grounding", "u-bo", AT, null)),
             List.of(new Alerts.HistoryEntry(AT, "u-alice", "raised", "help_button")));
 
+    static final String KEY_B64 = "MCowBQYDK2VuAyEAhSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=";
+    static final E2e.PublicKey IDENTITY = new E2e.PublicKey(E2e.X25519, KEY_B64);
+    static final E2e.PublicKey SIGNING = new E2e.PublicKey(E2e.ED25519,
+            "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=");
+    static final E2e.Prekey SIGNED_PREKEY = new E2e.Prekey(1, KEY_B64, "c2lnbmF0dXJlLWJ5dGVz");
+    static final E2e.Envelope ENVELOPE = new E2e.Envelope("laptop-1", "phone-1", E2e.X25519_AES_GCM, KEY_B64, 100,
+            "AAECAwQFBgcICQoL", "3q2+7w==");
+
     public static final Map<Class<? extends ClientMessage>, ClientMessage> CLIENT = Map.ofEntries(
-            Map.entry(ClientMessage.Hello.class, new ClientMessage.Hello("1", "eyJhbGciOi.x.y", List.of(1))),
+            Map.entry(ClientMessage.Hello.class, new ClientMessage.Hello("1", "eyJhbGciOi.x.y", List.of(1), "phone-1",
+                    "r-9f8e7d", Map.of("group-1", 41L))),
             Map.entry(ClientMessage.TokenRefresh.class, new ClientMessage.TokenRefresh("2", "eyJhbGciOi.x.y")),
             Map.entry(ClientMessage.Ping.class, new ClientMessage.Ping("3")),
             Map.entry(ClientMessage.RoomJoin.class, new ClientMessage.RoomJoin("4", "group-1")),
@@ -69,11 +78,16 @@ public final class ProtocolExamples {
                     null, "a-1")),
             Map.entry(ClientMessage.BreakoutReturn.class, new ClientMessage.BreakoutReturn("31", "group-1~b-1f")),
             Map.entry(ClientMessage.RtcSignal.class, new ClientMessage.RtcSignal("32", "group-1", "u-bo",
-                    Sessions.Signal.OFFER, "v=0\r\no=- 46117 2 IN IP4 127.0.0.1\r\n")));
+                    Sessions.Signal.OFFER, "v=0\r\no=- 46117 2 IN IP4 127.0.0.1\r\n")),
+            Map.entry(ClientMessage.KeysPublish.class, new ClientMessage.KeysPublish("33", "phone-1", IDENTITY, SIGNING,
+                    SIGNED_PREKEY, List.of(new E2e.Prekey(100, KEY_B64, null)))),
+            Map.entry(ClientMessage.KeysFetch.class, new ClientMessage.KeysFetch("34", "u-bo")),
+            Map.entry(ClientMessage.DmSend.class, new ClientMessage.DmSend("35", "u-bo", List.of(ENVELOPE))),
+            Map.entry(ClientMessage.DmAck.class, new ClientMessage.DmAck("36", List.of("m-1"))));
 
     public static final Map<Class<? extends Result>, Result> RESULTS = Map.ofEntries(Map.entry(
             Result.Welcome.class, new Result.Welcome(1, "c-1f", "u-alice", "demo", Role.CLIENT, "Alice",
-                    List.of("group-1"), AT, new Result.Limits(65536, 4000, 20, 40))),
+                    List.of("group-1"), AT, new Result.Limits(65536, 4000, 20, 40), "r-9f8e7d")),
             Map.entry(Result.TokenRefreshed.class, new Result.TokenRefreshed(AT)),
             Map.entry(Result.RoomSnapshot.class, SNAPSHOT),
             Map.entry(Result.ChatSent.class, new Result.ChatSent("group-1", 8)),
@@ -88,7 +102,12 @@ public final class ProtocolExamples {
             Map.entry(Result.ActionRecorded.class, new Result.ActionRecorded("a-1", "contacted_988", false, "u-bo")),
             Map.entry(Result.AlertList.class, new Result.AlertList(List.of(VIEW))),
             Map.entry(Result.Waiting.class, new Result.Waiting("group-1")),
-            Map.entry(Result.BreakoutStarted.class, new Result.BreakoutStarted("group-1", "group-1~b-1f")));
+            Map.entry(Result.BreakoutStarted.class, new Result.BreakoutStarted("group-1", "group-1~b-1f")),
+            Map.entry(Result.KeysPublished.class, new Result.KeysPublished("phone-1", "0123456789abcdef0123456789abcdef01234567")),
+            Map.entry(Result.KeyBundles.class, new Result.KeyBundles("u-bo", List.of(new E2e.DeviceBundle("laptop-1",
+                    IDENTITY, SIGNING, SIGNED_PREKEY, new E2e.Prekey(100, KEY_B64, null),
+                    "0123456789abcdef0123456789abcdef01234567")))),
+            Map.entry(Result.DmSent.class, new Result.DmSent("m-1", 1, 0)));
 
     public static final Map<Class<? extends ServerMessage>, ServerMessage> SERVER = Map.ofEntries(
             Map.entry(ServerMessage.SessionStateChanged.class, new ServerMessage.SessionStateChanged("group-1", 13,
@@ -105,6 +124,11 @@ public final class ProtocolExamples {
             Map.entry(ServerMessage.RtcRelay.class, new ServerMessage.RtcRelay("group-1", "u-alice", Sessions.Signal.ICE,
                     "{\"candidate\":\"candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host\"}")),
             Map.entry(ServerMessage.Ok.class, new ServerMessage.Ok("4", null)),
+            Map.entry(ServerMessage.DmMessage.class, new ServerMessage.DmMessage(new E2e.DirectMessage("m-1", "u-alice",
+                    ENVELOPE, AT))),
+            Map.entry(ServerMessage.KeysChanged.class, new ServerMessage.KeysChanged("u-alice", "phone-1",
+                    "0123456789abcdef0123456789abcdef01234567")),
+            Map.entry(ServerMessage.RoomResumed.class, new ServerMessage.RoomResumed("group-1", true, 42L, null)),
             Map.entry(ServerMessage.Error.class, new ServerMessage.Error("6", ErrorCode.NOT_A_MEMBER, "join the room first")),
             Map.entry(ServerMessage.MemberJoined.class, new ServerMessage.MemberJoined("group-1", 9, DR_BO)),
             Map.entry(ServerMessage.MemberLeft.class, new ServerMessage.MemberLeft("group-1", 10, "u-bo")),

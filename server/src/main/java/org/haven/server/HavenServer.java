@@ -12,6 +12,9 @@ import org.haven.server.audit.InMemoryAuditTrail;
 import org.haven.server.audit.JsonLinesAuditTrail;
 import org.haven.server.auth.JwtTokenVerifier;
 import org.haven.server.care.CareService;
+import org.haven.server.chat.DirectChatService;
+import org.haven.server.chat.InMemoryKeyDirectory;
+import org.haven.server.chat.InMemoryMailbox;
 import org.haven.server.care.CrisisResources;
 import org.haven.server.care.InMemoryCareStore;
 import org.haven.server.care.RoomAffiliations;
@@ -44,6 +47,7 @@ public final class HavenServer implements AutoCloseable {
     private final WebhookNotifier webhooks;
     private final AlertStore alertStore;
     private final AlertService alerts;
+    private final InMemoryMailbox mailbox;
     private final HavenTransport transport;
     private int port;
 
@@ -60,7 +64,7 @@ public final class HavenServer implements AutoCloseable {
         });
         this.presence = new InMemoryPresenceStore();
         this.rooms = new RoomService(roomExecutors, clock, config.maxMembersPerRoom(), new IceServers(config.stunUrls(),
-                config.turnUrls(), config.turnSecret(), config.turnCredentialTtl(), clock));
+                config.turnUrls(), config.turnSecret(), config.turnCredentialTtl(), clock), config.recoveryWindow());
         this.audit = config.auditFile() == null ? new InMemoryAuditTrail(clock)
                 : new JsonLinesAuditTrail(config.auditFile(), clock);
         this.webhooks = new WebhookNotifier(config.webhookUrls().isEmpty() ? WebhookSettings.disabled()
@@ -74,8 +78,11 @@ public final class HavenServer implements AutoCloseable {
                 config.floodRefusals(), ticker);
         SessionControl control = new SessionControl(rooms, audit, alerts, config.coverageTimeout());
         timer.scheduleWithFixedDelay(control::checkCoverage, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-        SessionService sessions = new SessionService(config, verifier, presence, rooms, control, care, alerts, limiter,
-                timer, clock);
+        this.mailbox = new InMemoryMailbox(config.mailboxPerDevice());
+        DirectChatService chat = new DirectChatService(new InMemoryKeyDirectory(), mailbox, clock, config.mailboxTtl(),
+                config.dmBetweenClinicians());
+        SessionService sessions = new SessionService(config, verifier, presence, rooms, control, care, alerts, chat,
+                limiter, timer, clock, ticker);
         this.transport = new HavenTransport(config, sessions);
     }
 
@@ -128,6 +135,11 @@ public final class HavenServer implements AutoCloseable {
     /** The audit trail (tests read it). */
     public AuditTrail audit() {
         return audit;
+    }
+
+    /** The direct-message mailbox (tests prove it holds no plaintext). */
+    public InMemoryMailbox mailbox() {
+        return mailbox;
     }
 
     /** The alert store (tests read it). */

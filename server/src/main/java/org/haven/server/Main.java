@@ -1,6 +1,12 @@
 package org.haven.server;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -9,12 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.haven.protocol.Role;
+import org.haven.server.audit.AuditVerifier;
 import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ServerConfig;
 
 /**
  * The command line: {@code serve} (the default) runs a node; {@code token} prints a dev token that a
- * dev-mode server accepts.
+ * dev-mode server accepts; {@code audit-verify} checks the hash chain of an audit trail file.
  */
 public final class Main {
 
@@ -22,6 +29,9 @@ public final class Main {
             usage: java -jar haven-server.jar [serve]
                    java -jar haven-server.jar token --sub <user> --role <client|clinician|supervisor|support>
                                                     --org <org> --rooms <room,room...> [--name <display name>] [--ttl 1h]
+                   java -jar haven-server.jar audit-verify <file>
+                       checks an audit trail's hash chain: exit 0 intact, 1 broken, 2 unreadable
+                       (works in any mode, without a token secret)
             configuration: HAVEN_* environment variables (see README.md)""";
 
     private Main() {}
@@ -33,6 +43,17 @@ public final class Main {
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
         String command = args.length == 0 ? "serve" : args[0];
         List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        // Commands that need no server configuration run before it is read, so a production host
+        // without a token secret in its environment can still use them.
+        switch (command) {
+            case "audit-verify":
+                return auditVerify(rest, out, err);
+            case "help", "--help", "-h":
+                out.println(USAGE);
+                return 0;
+            default:
+                break;
+        }
         ServerConfig config;
         try {
             config = ServerConfig.fromEnvironment(env);
@@ -45,9 +66,6 @@ public final class Main {
                 return serve(config, out);
             case "token":
                 return token(config, rest, out, err);
-            case "help", "--help", "-h":
-                out.println(USAGE);
-                return 0;
             default:
                 err.println("haven: unknown command '" + command + "'\n" + USAGE);
                 return 2;
@@ -107,6 +125,46 @@ public final class Main {
         DevTokens tokens = new DevTokens(config.hmacSecret(), config.issuer(), config.audience(), Clock.systemUTC());
         out.println(tokens.mint(sub, role, org, rooms, options.get("name"), ttl));
         return 0;
+    }
+
+    /**
+     * Verifies an audit trail file: exit 0 when intact, 1 when broken (naming the first record that
+     * fails and why, never quoting the file), 2 when it cannot be read at all.
+     */
+    private static int auditVerify(List<String> args, PrintStream out, PrintStream err) {
+        if (args.size() != 1 || args.get(0).isBlank()) {
+            err.println("haven: audit-verify needs exactly one argument, the audit trail file\n" + USAGE);
+            return 2;
+        }
+        Path file;
+        try {
+            file = Path.of(args.get(0));
+        } catch (InvalidPathException e) {
+            err.println("haven: audit-verify: not a valid path: " + args.get(0));
+            return 2;
+        }
+        if (Files.isDirectory(file)) {
+            err.println("haven: audit-verify: " + file + " is a directory, not an audit trail file");
+            return 2;
+        }
+        AuditVerifier.Verification result;
+        try {
+            result = AuditVerifier.verify(file);
+        } catch (UncheckedIOException e) {
+            IOException cause = e.getCause();
+            err.println("haven: audit-verify: cannot read " + file + ": "
+                    + (cause instanceof NoSuchFileException ? "no such file"
+                            : cause.getClass().getSimpleName() + (cause.getMessage() == null ? ""
+                                    : " (" + cause.getMessage() + ")")));
+            return 2;
+        }
+        if (result.intact()) {
+            out.println("intact: " + result.recordsChecked() + (result.recordsChecked() == 1 ? " record" : " records"));
+            return 0;
+        }
+        out.println("broken at record " + result.firstBrokenSeq() + " (line " + result.firstBrokenLine() + "): "
+                + result.problem());
+        return 1;
     }
 
     private static Duration parseTtl(String text) {

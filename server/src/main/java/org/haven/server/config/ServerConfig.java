@@ -55,7 +55,12 @@ public record ServerConfig(
         List<String> turnUrls,
         String turnSecret,
         Duration turnCredentialTtl,
-        Duration coverageTimeout) {
+        Duration coverageTimeout,
+        Duration recoveryWindow,
+        Duration recoveryGrace,
+        Duration mailboxTtl,
+        int mailboxPerDevice,
+        boolean dmBetweenClinicians) {
 
     /** Whether dev conveniences (the well-known dev secret, the token command) are allowed. */
     public enum Mode { DEV, PRODUCTION }
@@ -114,6 +119,11 @@ public record ServerConfig(
                 "the TURN server's shared secret when HAVEN_TURN_URLS is set");
         positive(turnCredentialTtl, "HAVEN_TURN_TTL");
         positive(coverageTimeout, "HAVEN_COVERAGE_TIMEOUT");
+        positive(recoveryWindow, "HAVEN_RECOVERY_WINDOW");
+        check(!recoveryGrace.isNegative() && recoveryGrace.compareTo(Duration.ofSeconds(3)) <= 0,
+                "HAVEN_RECOVERY_GRACE", recoveryGrace, "0..3s (leaves must be seen within 5 s)");
+        positive(mailboxTtl, "HAVEN_MAILBOX_TTL");
+        check(mailboxPerDevice > 0, "HAVEN_MAILBOX_PER_DEVICE", mailboxPerDevice, "> 0");
         webhookUrls = List.copyOf(webhookUrls);
         check(webhookUrls.isEmpty() || (webhookSecret != null && webhookSecret.length() >= 16),
                 "HAVEN_WEBHOOK_SECRET", webhookSecret == null ? "unset" : "(too short)", "at least 16 characters with HAVEN_WEBHOOK_URLS");
@@ -167,6 +177,11 @@ public record ServerConfig(
         read(env, "HAVEN_TURN_SECRET", s -> s, v -> b.turnSecret = v);
         read(env, "HAVEN_TURN_TTL", Durations::parse, v -> b.turnCredentialTtl = v);
         read(env, "HAVEN_COVERAGE_TIMEOUT", Durations::parse, v -> b.coverageTimeout = v);
+        read(env, "HAVEN_RECOVERY_WINDOW", Durations::parse, v -> b.recoveryWindow = v);
+        read(env, "HAVEN_RECOVERY_GRACE", Durations::parse, v -> b.recoveryGrace = v);
+        read(env, "HAVEN_MAILBOX_TTL", Durations::parse, v -> b.mailboxTtl = v);
+        read(env, "HAVEN_MAILBOX_PER_DEVICE", Integer::parseInt, v -> b.mailboxPerDevice = v);
+        read(env, "HAVEN_DM_BETWEEN_CLINICIANS", ServerConfig::bool, v -> b.dmBetweenClinicians = v);
         EscalationPolicy p = b.escalation;
         Map<Severity, Duration> ack = new EnumMap<>(p.ackTimeouts());
         for (Severity severity : Severity.values()) {
@@ -272,6 +287,11 @@ public record ServerConfig(
         private String turnSecret;
         private Duration turnCredentialTtl = Duration.ofHours(1);
         private Duration coverageTimeout = Duration.ofSeconds(30);
+        private Duration recoveryWindow = Duration.ofMinutes(2);
+        private Duration recoveryGrace = Duration.ofSeconds(2);
+        private Duration mailboxTtl = Duration.ofHours(24);
+        private int mailboxPerDevice = 500;
+        private boolean dmBetweenClinicians = true;
 
         private Builder() {}
 
@@ -289,6 +309,8 @@ public record ServerConfig(
             webhookUrls = c.webhookUrls; webhookSecret = c.webhookSecret; crisisResourcesFile = c.crisisResourcesFile;
             stunUrls = c.stunUrls; turnUrls = c.turnUrls; turnSecret = c.turnSecret;
             turnCredentialTtl = c.turnCredentialTtl; coverageTimeout = c.coverageTimeout;
+            recoveryWindow = c.recoveryWindow; recoveryGrace = c.recoveryGrace; mailboxTtl = c.mailboxTtl;
+            mailboxPerDevice = c.mailboxPerDevice; dmBetweenClinicians = c.dmBetweenClinicians;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -328,6 +350,11 @@ public record ServerConfig(
         public Builder turnSecret(String v) { turnSecret = v; return this; }
         public Builder turnCredentialTtl(Duration v) { turnCredentialTtl = v; return this; }
         public Builder coverageTimeout(Duration v) { coverageTimeout = v; return this; }
+        public Builder recoveryWindow(Duration v) { recoveryWindow = v; return this; }
+        public Builder recoveryGrace(Duration v) { recoveryGrace = v; return this; }
+        public Builder mailboxTtl(Duration v) { mailboxTtl = v; return this; }
+        public Builder mailboxPerDevice(int v) { mailboxPerDevice = v; return this; }
+        public Builder dmBetweenClinicians(boolean v) { dmBetweenClinicians = v; return this; }
 
         /** Validates and builds; a bad setting fails with its name. */
         public ServerConfig build() {
@@ -336,7 +363,8 @@ public record ServerConfig(
                     drainTimeout, requestsPerSecond, requestBurst, floodRefusals, maxRoomsPerConnection,
                     maxMembersPerRoom, outboundQueueMessages, outboundQueueBytes, checkInValidity, checkInExemptOrgs,
                     alertOnCheckIn, escalation, auditFile, webhookUrls, webhookSecret, crisisResourcesFile, stunUrls,
-                    turnUrls, turnSecret, turnCredentialTtl, coverageTimeout);
+                    turnUrls, turnSecret, turnCredentialTtl, coverageTimeout, recoveryWindow, recoveryGrace, mailboxTtl,
+                    mailboxPerDevice, dmBetweenClinicians);
         }
     }
 

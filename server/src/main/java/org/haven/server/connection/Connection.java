@@ -20,4 +20,13 @@ public interface Connection {
 
     /** Closes with a close frame carrying {@code code} and a short reason. Idempotent. */
     void close(CloseCode code, String reason);
+
+    /**
+     * Whether the connection ended without a close handshake: neither the client said goodbye nor
+     * did the server close it. Such a client may be back in a moment; its departure waits a short
+     * grace period so that presence does not flap.
+     */
+    default boolean endedAbruptly() {
+        return false;
+    }
 }

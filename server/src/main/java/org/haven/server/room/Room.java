@@ -55,16 +55,30 @@ final class Room {
     final Map<UserRef, RoomMember> members = new LinkedHashMap<>();
     final Map<UserRef, List<Participant>> waiting = new LinkedHashMap<>();
     final Set<RoomKey> breakouts = new LinkedHashSet<>();
+    /** Recent events, oldest first, kept for the recovery window so a reconnecting client misses none. */
+    private final java.util.ArrayDeque<Recorded> history = new java.util.ArrayDeque<>();
     private long seq;
 
-    Room(RoomKey key) {
-        this(key, Sessions.RoomKind.GROUP, null);
+    /** One room event as sent, with when. */
+    record Recorded(long seq, Outbound frame, Instant at) {}
+
+    /** At most this many events are kept per room, whatever the recovery window. */
+    static final int MAX_HISTORY = 2048;
+
+    Room(RoomKey key, long firstSeq) {
+        this(key, Sessions.RoomKind.GROUP, null, firstSeq);
     }
 
-    Room(RoomKey key, Sessions.RoomKind kind, RoomKey parent) {
+    /**
+     * {@code firstSeq}: a room that empties is retired, and a later one of the same id starts
+     * numbering above anything the earlier one used (the creation time in microseconds), so a
+     * client's last sequence number from an earlier life can never be mistaken for one of this.
+     */
+    Room(RoomKey key, Sessions.RoomKind kind, RoomKey parent, long firstSeq) {
         this.key = key;
         this.kind = kind;
         this.parent = parent;
+        this.seq = firstSeq;
     }
 
     long seq() {
@@ -145,6 +159,43 @@ final class Room {
             Participant p = ps.get(0);
             out.add(new Member(p.user().user(), p.name(), p.role(), Sessions.RoomRole.PARTICIPANT, PresenceStatus.AVAILABLE,
                     false));
+        }
+        return out;
+    }
+
+    /**
+     * Sends a room event to every connection present and keeps it for recovery. {@code event.seq()}
+     * must be the number just taken with {@link #nextSeq()}.
+     */
+    void event(org.haven.protocol.ServerMessage.RoomEvent event, Instant now, java.time.Duration window) {
+        Outbound frame = Outbound.of(event);
+        history.addLast(new Recorded(event.seq(), frame, now));
+        Instant oldest = now.minus(window);
+        while (!history.isEmpty() && (history.size() > MAX_HISTORY || history.peekFirst().at().isBefore(oldest))) {
+            history.removeFirst();
+        }
+        broadcast(frame, null);
+    }
+
+    /**
+     * The events after {@code lastSeq}, in order, when every one of them is still kept; null when
+     * some are gone (or {@code lastSeq} is from another life of this room).
+     */
+    List<Outbound> since(long lastSeq) {
+        if (lastSeq > seq || lastSeq < 0) {
+            return null;
+        }
+        if (lastSeq == seq) {
+            return List.of();
+        }
+        if (history.isEmpty() || history.peekFirst().seq() > lastSeq + 1) {
+            return null;
+        }
+        List<Outbound> out = new ArrayList<>();
+        for (Recorded r : history) {
+            if (r.seq() > lastSeq) {
+                out.add(r.frame());
+            }
         }
         return out;
     }

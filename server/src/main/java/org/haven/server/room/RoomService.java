@@ -39,7 +39,11 @@ public final class RoomService {
     final Map<RoomKey, Room> rooms = new ConcurrentHashMap<>();
     private final Map<UserRef, Set<RoomKey>> roomsOfUser = new ConcurrentHashMap<>();
 
-    public RoomService(RoomExecutors executors, Clock clock, int maxMembersPerRoom, IceServers iceServers) {
+    final java.time.Duration recoveryWindow;
+
+    public RoomService(RoomExecutors executors, Clock clock, int maxMembersPerRoom, IceServers iceServers,
+            java.time.Duration recoveryWindow) {
+        this.recoveryWindow = recoveryWindow;
         this.executors = executors;
         this.clock = clock;
         this.maxMembersPerRoom = maxMembersPerRoom;
@@ -64,7 +68,7 @@ public final class RoomService {
                 reply(p.connection(), error(re, ErrorCode.FORBIDDEN, "breakouts are entered by a facilitator's move"));
                 return;
             }
-            Room room = rooms.computeIfAbsent(key, Room::new);
+            Room room = rooms.computeIfAbsent(key, k -> new Room(k, firstSeq()));
             Room.RoomMember member = room.member(p.user());
             if (member != null && member.connections.contains(p.connection())) {
                 reply(p.connection(), error(re, ErrorCode.ALREADY_JOINED, "already joined on this connection"));
@@ -96,14 +100,20 @@ public final class RoomService {
         });
     }
 
+    /** Where a new room's sequence starts: above every number an earlier room of the same id used. */
+    long firstSeq() {
+        return Math.max(lastFirstSeq.updateAndGet(prev -> Math.max(prev + 1_000_000, clock.millis() * 1000)), 0);
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong lastFirstSeq = new java.util.concurrent.atomic.AtomicLong();
+
     /** Adds a participant's connection as a member, telling the others when the user is new. Room thread only. */
     void admit(Room room, Participant p, Sessions.RoomRole roomRole, PresenceStatus status) {
         Room.RoomMember member = room.member(p.user());
         if (member == null) {
             member = room.add(p, roomRole, status);
             roomsOfUser.computeIfAbsent(p.user(), u -> ConcurrentHashMap.newKeySet()).add(room.key);
-            room.broadcast(Outbound.of(new ServerMessage.MemberJoined(room.key.room(), room.nextSeq(), member.view())),
-                    null);
+            room.event(new ServerMessage.MemberJoined(room.key.room(), room.nextSeq(), member.view()), clock.instant(), recoveryWindow);
         }
         member.connections.add(p.connection());
     }
@@ -173,7 +183,7 @@ public final class RoomService {
                 keys.remove(room.key);
                 roomsOfUser.computeIfPresent(user, (u, s) -> s.isEmpty() ? null : s);
             }
-            room.broadcast(Outbound.of(new ServerMessage.MemberLeft(room.key.room(), room.nextSeq(), user.user())), null);
+            room.event(new ServerMessage.MemberLeft(room.key.room(), room.nextSeq(), user.user()), clock.instant(), recoveryWindow);
         }
         retireIfEmpty(room);
     }
@@ -208,8 +218,8 @@ public final class RoomService {
                 return;
             }
             long seq = room.nextSeq();
-            room.broadcast(Outbound.of(new ServerMessage.ChatMessage(key.room(), seq, p.user().user(), p.name(), text,
-                    clock.instant())), null);
+            room.event(new ServerMessage.ChatMessage(key.room(), seq, p.user().user(), p.name(), text,
+                    clock.instant()), clock.instant(), recoveryWindow);
             reply(p.connection(), new ServerMessage.Ok(re, new Result.ChatSent(key.room(), seq)));
         });
     }
@@ -223,6 +233,35 @@ public final class RoomService {
                 return;
             }
             reply(p.connection(), new ServerMessage.Ok(re, new Result.PresenceList(key.room(), room.roster())));
+        });
+    }
+
+    /**
+     * A reconnecting client takes up its place in {@code key} again. When the connection it lost is
+     * still a member (it came back within the grace period) the new one simply replaces it, and
+     * nobody sees a leave or a join. Then, when every event after {@code lastSeq} is still kept, the
+     * client receives {@code room.resumed} (recovered) and each of those events once, in order;
+     * otherwise {@code room.resumed} (not recovered) with a fresh snapshot. Never a silent gap.
+     */
+    public void resume(Participant p, RoomKey key, long lastSeq, Connection lost, PresenceStatus status) {
+        onRoom(key, p, null, () -> {
+            Room room = rooms.computeIfAbsent(key, k -> new Room(k, firstSeq()));
+            Room.RoomMember member = room.member(p.user());
+            if (member != null && lost != null && member.connections.remove(lost)) {
+                member.connections.add(p.connection());
+            } else if (member == null || !member.connections.contains(p.connection())) {
+                Sessions.RoomRole roomRole = roleFor(room, p);
+                admit(room, p, roomRole == null ? Sessions.RoomRole.PARTICIPANT : roomRole, status);
+            }
+            List<Outbound> missed = room.since(lastSeq);
+            if (missed == null) {
+                reply(p.connection(), new ServerMessage.RoomResumed(key.room(), false, null, snapshot(room, p.user())));
+                return;
+            }
+            reply(p.connection(), new ServerMessage.RoomResumed(key.room(), true, lastSeq + 1, null));
+            for (Outbound frame : missed) {
+                p.connection().send(frame);
+            }
         });
     }
 
@@ -240,8 +279,8 @@ public final class RoomService {
                     return;
                 }
                 member.status = status;
-                room.broadcast(Outbound.of(new ServerMessage.PresenceChanged(key.room(), room.nextSeq(), user.user(),
-                        status)), null);
+                room.event(new ServerMessage.PresenceChanged(key.room(), room.nextSeq(), user.user(),
+                        status), clock.instant(), recoveryWindow);
             });
         }
     }

@@ -155,7 +155,7 @@ public final class SessionControl {
             }
             RoomKey breakoutKey = new RoomKey(key.org(), key.room() + RoomKey.BREAKOUT_SEPARATOR + "b-"
                     + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL));
-            Room breakout = new Room(breakoutKey, Sessions.RoomKind.BREAKOUT, key);
+            Room breakout = new Room(breakoutKey, Sessions.RoomKind.BREAKOUT, key, rooms.firstSeq());
             rooms.rooms.put(breakoutKey, breakout);
             room.breakouts.add(breakoutKey);
             for (Room.RoomMember m : List.of(who, with)) {
@@ -164,8 +164,7 @@ public final class SessionControl {
                             m == who ? Sessions.RoomRole.PARTICIPANT : Sessions.RoomRole.FACILITATOR, m.status);
                 }
                 m.breakout = breakoutKey;
-                room.broadcast(Outbound.of(new ServerMessage.SteppedOut(key.room(), room.nextSeq(), m.user.user())),
-                        null);
+                room.event(new ServerMessage.SteppedOut(key.room(), room.nextSeq(), m.user.user()), rooms.clock.instant(), rooms.recoveryWindow);
             }
             for (Room.RoomMember m : List.of(who, with)) {
                 String peer = (m == who ? with : who).user.user();
@@ -202,8 +201,8 @@ public final class SessionControl {
             Room.RoomMember inGroup = group == null ? null : group.member(m.user);
             if (inGroup != null && breakout.key.equals(inGroup.breakout)) {
                 inGroup.breakout = null;
-                group.broadcast(Outbound.of(new ServerMessage.Returned(group.key.room(), group.nextSeq(),
-                        m.user.user())), null);
+                group.event(new ServerMessage.Returned(group.key.room(), group.nextSeq(),
+                        m.user.user()), rooms.clock.instant(), rooms.recoveryWindow);
             }
         }
         breakout.members.clear();
@@ -274,8 +273,7 @@ public final class SessionControl {
             return;
         }
         room.state = state;
-        room.broadcast(Outbound.of(new ServerMessage.SessionStateChanged(room.key.room(), room.nextSeq(), state, reason)),
-                null);
+        room.event(new ServerMessage.SessionStateChanged(room.key.room(), room.nextSeq(), state, reason), rooms.clock.instant(), rooms.recoveryWindow);
     }
 
     private void close(Room room, String reason) {

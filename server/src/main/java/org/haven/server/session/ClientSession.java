@@ -42,6 +42,7 @@ public final class ClientSession {
     private volatile Principal principal;
     private ScheduledFuture<?> expiry;
     private boolean closed;
+    private String resumeToken;
     private boolean flooded;
 
     ClientSession(SessionService services, Connection connection, Principal principal) {
@@ -56,20 +57,74 @@ public final class ClientSession {
         return principal;
     }
 
-    void start(String helloId, int version) {
+    void start(ClientMessage.Hello hello, int version) {
         scheduleExpiry();
+        resumeToken = services.resumptions.issue();
+        Resumptions.Departure previous = services.resumptions.take(hello.resumeToken());
+        if (previous != null && !previous.user.equals(user)) {
+            previous = null; // another user's token: worth nothing here
+        }
+        Resumptions.Departure resumed = previous;
+        services.chat.userConnected(principal, connection);
         services.presence.connect(user, connection.id()).whenComplete((presence, failure) -> {
-            connection.send(Outbound.of(new ServerMessage.Ok(helloId, welcome(version))));
+            PresenceStatus status = presence != null ? presence.status() : PresenceStatus.AVAILABLE;
+            connection.send(Outbound.of(new ServerMessage.Ok(hello.id(), welcome(version))));
+            resume(resumed, hello.lastSeq(), status);
             // After the welcome: the responder then receives every open alert it may see.
-            services.alerts.responderConnected(principal, connection,
-                    presence != null ? presence.status() : PresenceStatus.AVAILABLE);
+            services.alerts.responderConnected(principal, connection, status);
+            if (hello.device() != null) {
+                services.chat.deviceConnected(principal, hello.device(), connection);
+            }
         });
+    }
+
+    /**
+     * Takes up the rooms of a connection that ended: with its departure not yet announced, quietly
+     * in its place; otherwise joining again. Each room in {@code lastSeq} answers with
+     * {@code room.resumed}: recovered (every missed event follows, once, in order) or not (a fresh
+     * snapshot).
+     */
+    private void resume(Resumptions.Departure previous, java.util.Map<String, Long> lastSeq, PresenceStatus status) {
+        if (lastSeq == null || lastSeq.isEmpty()) {
+            if (previous != null && previous.claim()) {
+                leaveQuietlyReplaced(previous, java.util.Set.of());
+            }
+            return;
+        }
+        boolean quiet = previous != null && previous.claim();
+        java.util.Set<RoomKey> taken = new java.util.HashSet<>();
+        Participant self = participant();
+        for (java.util.Map.Entry<String, Long> e : lastSeq.entrySet()) {
+            RoomKey key = RoomKey.of(user, e.getKey());
+            if (!principal.isGranted(key.grantRoom()) || key.isBreakout() || joined.size() >= services.config.maxRoomsPerConnection()) {
+                continue;
+            }
+            boolean wasMember = previous != null && previous.rooms.contains(key);
+            joined.add(key);
+            taken.add(key);
+            services.rooms.resume(self, key, wasMember ? e.getValue() : -1,
+                    quiet && wasMember ? previous.participant.connection() : null, status);
+        }
+        if (quiet) {
+            leaveQuietlyReplaced(previous, taken);
+        }
+    }
+
+    /** The replaced connection leaves the rooms this one did not take over, and goes offline quietly. */
+    private void leaveQuietlyReplaced(Resumptions.Departure previous, java.util.Set<RoomKey> taken) {
+        for (RoomKey key : previous.rooms) {
+            if (!taken.contains(key)) {
+                services.rooms.leave(previous.participant, key, null);
+            }
+        }
+        services.presence.disconnect(user, previous.participant.connection().id());
+        services.alerts.responderDisconnected(previous.participant.connection());
     }
 
     private Result.Welcome welcome(int version) {
         Principal p = principal;
         return new Result.Welcome(version, connection.id(), p.user(), p.org(), p.role(), p.name(),
-                p.rooms().stream().sorted().toList(), p.expiresAt(), services.limits);
+                p.rooms().stream().sorted().toList(), p.expiresAt(), services.limits, resumeToken);
     }
 
     /** Handles a well-formed request; a failure is answered {@code internal}, never left unanswered. */
@@ -157,6 +212,15 @@ public final class ClientSession {
             services.control.startBreakout(participant(), granted(m.room()), m.client(), m.clinician(), m.alert(), m.id());
         } else if (message instanceof ClientMessage.BreakoutReturn m) {
             services.control.endBreakout(participant(), granted(m.breakout()), m.id());
+        } else if (message instanceof ClientMessage.KeysPublish m) {
+            answer(m.id(), services.chat.publish(principal, connection, m));
+        } else if (message instanceof ClientMessage.KeysFetch m) {
+            answer(m.id(), services.chat.fetch(principal, m));
+        } else if (message instanceof ClientMessage.DmSend m) {
+            answer(m.id(), services.chat.send(principal, m));
+        } else if (message instanceof ClientMessage.DmAck m) {
+            services.chat.ack(principal, connection, m);
+            send(new ServerMessage.Ok(m.id(), null));
         } else if (message instanceof ClientMessage.RtcSignal m) {
             services.control.signal(participant(), granted(m.room()), m.to(), m.signal(), m.payload(), m.id());
         } else {
@@ -171,7 +235,11 @@ public final class ClientSession {
         }
     }
 
-    /** The connection closed or broke: leave every room and go offline. Idempotent. */
+    /**
+     * The connection closed or broke. Leaving every room and going offline waits a short grace
+     * period when it ended abruptly (the client may be back at once, with its resume token).
+     * Idempotent.
+     */
     public void onClosed() {
         if (closed) {
             return;
@@ -181,18 +249,24 @@ public final class ClientSession {
             expiry.cancel(false);
         }
         services.rateLimiter.forget(connection.id());
+        services.chat.connectionClosed(connection);
+        java.time.Duration grace = connection.endedAbruptly() ? services.config.recoveryGrace() : java.time.Duration.ZERO;
         Participant self = participant();
-        for (RoomKey key : joined) {
-            services.rooms.leave(self, key, null);
-        }
+        java.util.Set<RoomKey> rooms = java.util.Set.copyOf(joined);
         joined.clear();
-        services.alerts.responderDisconnected(connection);
-        services.presence.disconnect(user, connection.id()).thenAccept(presence -> {
-            if (!presence.online() && principal.role() == Role.CLIENT) {
-                services.alerts.clientDisconnected(user);
+        services.resumptions.departed(resumeToken, new Resumptions.Departure(user, self, rooms, () -> {
+            for (RoomKey key : rooms) {
+                services.rooms.leave(self, key, null);
             }
-        });
-        log.info("session closed connection={} user={}", connection.id(), user.user());
+            services.alerts.responderDisconnected(connection);
+            services.presence.disconnect(user, connection.id()).thenAccept(presence -> {
+                if (!presence.online() && principal.role() == Role.CLIENT) {
+                    services.alerts.clientDisconnected(user);
+                }
+            });
+        }), grace);
+        log.info("session closed connection={} user={} abrupt={}", connection.id(), user.user(),
+                connection.endedAbruptly());
     }
 
     private boolean admit(String id) {

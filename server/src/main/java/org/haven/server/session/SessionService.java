@@ -11,6 +11,7 @@ import org.haven.protocol.ServerMessage;
 import org.haven.server.alert.AlertService;
 import org.haven.server.auth.Principal;
 import org.haven.server.care.CareService;
+import org.haven.server.chat.DirectChatService;
 import org.haven.server.auth.TokenRejectedException;
 import org.haven.server.auth.TokenVerifier;
 import org.haven.server.config.ServerConfig;
@@ -43,11 +44,16 @@ public final class SessionService {
     final AlertService alerts;
 
     final SessionControl control;
+    final DirectChatService chat;
+    final Resumptions resumptions;
 
     public SessionService(ServerConfig config, TokenVerifier verifier, PresenceStore presence, RoomService rooms,
-            SessionControl control, CareService care, AlertService alerts, RequestRateLimiter rateLimiter,
-            ScheduledExecutorService timer, Clock clock) {
+            SessionControl control, CareService care, AlertService alerts, DirectChatService chat,
+            RequestRateLimiter rateLimiter, ScheduledExecutorService timer, Clock clock,
+            com.github.benmanes.caffeine.cache.Ticker ticker) {
         this.control = control;
+        this.chat = chat;
+        this.resumptions = new Resumptions(timer, config.recoveryWindow(), ticker);
         this.care = care;
         this.alerts = alerts;
         this.config = config;
@@ -77,7 +83,7 @@ public final class SessionService {
             return new HelloOutcome.Refused(CloseCode.AUTH_FAILED, "token rejected: " + e.getMessage());
         }
         ClientSession session = new ClientSession(this, connection, principal);
-        session.start(hello.id(), version);
+        session.start(hello, version);
         log.info("session opened connection={} user={} org={} role={}", connection.id(), principal.user(),
                 principal.org(), principal.role().wire());
         return new HelloOutcome.Accepted(session);

@@ -36,6 +36,8 @@ final class ChannelConnection implements Connection {
     private int queuedBytes;
     private boolean upgraded;
     private boolean closing;
+    private volatile boolean peerSaidGoodbye;
+    private volatile boolean serverClosed;
 
     ChannelConnection(Channel channel, int maxQueuedMessages, int maxQueuedBytes) {
         this(channel, maxQueuedMessages, maxQueuedBytes, code -> { });
@@ -126,6 +128,7 @@ final class ChannelConnection implements Connection {
             return;
         }
         closing = true;
+        serverClosed = true;
         closeCounter.accept(code);
         log.info("closing connection={} code={}", id, code.code());
         urgent.clear();
@@ -148,6 +151,16 @@ final class ChannelConnection implements Connection {
         } else {
             channel.close();
         }
+    }
+
+    /** The client sent a close frame: it is leaving on purpose. */
+    void peerSaidGoodbye() {
+        peerSaidGoodbye = true;
+    }
+
+    @Override
+    public boolean endedAbruptly() {
+        return !peerSaidGoodbye && !serverClosed;
     }
 
     /** Whether the connection is closing: inbound frames are dropped from then on. */

@@ -58,7 +58,7 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
         return WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(WEBSOCKET_PATH)
                 .checkStartsWith(false)
-                .handleCloseFrames(true)
+                .handleCloseFrames(false) // the frame codec answers close frames and notes who said goodbye
                 .dropPongFrames(true)
                 .handshakeTimeoutMillis(config.helloTimeout().toMillis())
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()

@@ -2,7 +2,9 @@ package org.haven.server.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.List;
@@ -25,6 +27,17 @@ final class MessageFrameCodec extends MessageToMessageDecoder<WebSocketFrame> {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) {
+        if (frame instanceof CloseWebSocketFrame close) {
+            // The close handshake: answer the client's close (or our own close's answer) and end.
+            if (!connection.isClosing()) {
+                connection.peerSaidGoodbye();
+                ctx.channel().writeAndFlush(new CloseWebSocketFrame(close.statusCode() > 0 ? close.statusCode() : 1000, ""))
+                        .addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
+            return;
+        }
         if (connection.isClosing()) {
             return; // waiting for the peer's close frame; nothing it sends now is acted on
         }

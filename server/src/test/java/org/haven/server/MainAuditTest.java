@@ -1,0 +1,147 @@
+package org.haven.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.haven.server.audit.AuditEvent;
+import org.haven.server.audit.JsonLinesAuditTrail;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code audit-verify}: a written trail is intact; a changed or missing record is named; no file is an error. */
+class MainAuditTest {
+
+    /** What a production host may have: no token secret, issuer or audience, so the server config is invalid. */
+    private static final Map<String, String> PRODUCTION_WITHOUT_SECRET = Map.of("HAVEN_MODE", "production");
+
+    @TempDir
+    Path dir;
+
+    private Path file;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void writeTrail() throws Exception {
+        file = dir.resolve("audit.jsonl");
+        JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file, Clock.systemUTC());
+        try {
+            trail.record(new AuditEvent("dr-bo", "alert.acknowledge", "alert:a-1", "ok"));
+            trail.record(new AuditEvent("dr-kim", "alert.engage", "alert:a-1", "ok", Map.of("version", "3")));
+            trail.record(new AuditEvent(AuditEvent.SYSTEM, "alert.escalate", "alert:a-2", "ok",
+                    Map.of("tier", "on_call")));
+            trail.record(new AuditEvent("alice", "alert.raise", "alert:a-3", "ok"));
+            trail.flush().get(10, TimeUnit.SECONDS);
+        } finally {
+            trail.close();
+        }
+        assertThat(Files.readAllLines(file, UTF_8)).hasSize(4);
+    }
+
+    private int verify(Map<String, String> env, String... args) throws Exception {
+        String[] all = new String[args.length + 1];
+        all[0] = "audit-verify";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return Main.run(all, env, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+    }
+
+    private String out() {
+        return out.toString(UTF_8);
+    }
+
+    private String err() {
+        return err.toString(UTF_8);
+    }
+
+    @Test
+    void anUntouchedTrailIsIntact() throws Exception {
+        assertThat(verify(Map.of(), file.toString())).isZero();
+        assertThat(out().strip()).isEqualTo("intact: 4 records");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void worksWhereTheServerConfigurationIsInvalid() throws Exception {
+        // The same environment stops 'serve' before it starts...
+        assertThat(Main.run(new String[] {"serve"}, PRODUCTION_WITHOUT_SECRET,
+                new PrintStream(new ByteArrayOutputStream(), true, UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, UTF_8))).isEqualTo(2);
+        // ...but verifying needs no secret.
+        assertThat(verify(PRODUCTION_WITHOUT_SECRET, file.toString())).isZero();
+        assertThat(out().strip()).isEqualTo("intact: 4 records");
+    }
+
+    @Test
+    void aChangedFieldIsFoundAtItsRecord() throws Exception {
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, UTF_8));
+        String original = lines.get(1);
+        assertThat(original).contains("\"actor\":\"dr-kim\"");
+        lines.set(1, original.replace("\"actor\":\"dr-kim\"", "\"actor\":\"dr-bob\""));
+        Files.write(file, lines, UTF_8);
+
+        assertThat(verify(PRODUCTION_WITHOUT_SECRET, file.toString())).isEqualTo(1);
+        assertThat(out().strip())
+                .isEqualTo("broken at record 2 (line 2): hash does not match the record's contents");
+        assertThat(out()).doesNotContain("dr-bob").doesNotContain("dr-kim"); // never quotes the file
+    }
+
+    @Test
+    void aRemovedRecordBreaksTheChainWhereItWas() throws Exception {
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, UTF_8));
+        lines.remove(1);
+        Files.write(file, lines, UTF_8);
+
+        assertThat(verify(Map.of(), file.toString())).isEqualTo(1);
+        assertThat(out().strip()).isEqualTo("broken at record 3 (line 2): seq 3 where 2 was expected");
+    }
+
+    @Test
+    void swappedRecordsAreFound() throws Exception {
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, UTF_8));
+        lines.set(2, lines.set(3, lines.get(2)));
+        Files.write(file, lines, UTF_8);
+
+        assertThat(verify(Map.of(), file.toString())).isEqualTo(1);
+        assertThat(out().strip()).isEqualTo("broken at record 4 (line 3): seq 4 where 3 was expected");
+    }
+
+    @Test
+    void aMissingFileIsAnErrorNotAVerdict() throws Exception {
+        Path missing = dir.resolve("no-such-audit.jsonl");
+        assertThat(verify(Map.of(), missing.toString())).isEqualTo(2);
+        assertThat(err()).contains("cannot read").contains(missing.toString()).contains("no such file");
+        assertThat(out()).doesNotContain("intact").doesNotContain("broken");
+    }
+
+    @Test
+    void aDirectoryIsAnError() throws Exception {
+        assertThat(verify(Map.of(), dir.toString())).isEqualTo(2);
+        assertThat(err()).contains("is a directory");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void withoutExactlyOneFileItExplainsUsage() throws Exception {
+        assertThat(verify(Map.of())).isEqualTo(2);
+        assertThat(err()).contains("audit-verify needs exactly one argument").contains("audit-verify <file>");
+        assertThat(verify(Map.of(), file.toString(), "extra")).isEqualTo(2);
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void usageNamesTheCommand() throws Exception {
+        assertThat(Main.run(new String[] {"help"}, PRODUCTION_WITHOUT_SECRET, new PrintStream(out, true, UTF_8),
+                new PrintStream(err, true, UTF_8))).isZero();
+        assertThat(out()).contains("java -jar haven-server.jar audit-verify <file>");
+    }
+}
