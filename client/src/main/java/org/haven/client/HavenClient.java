@@ -102,7 +102,16 @@ public final class HavenClient implements AutoCloseable {
                 .dropPongFrames(true)
                 .handshakeTimeoutMillis(options.connectTimeout().toMillis())
                 .build();
-        int port = uri.getPort() > 0 ? uri.getPort() : 80;
+        boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
+        int port = uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
+        io.netty.handler.ssl.SslContext tls;
+        try {
+            tls = !secure ? null : options.tls() != null ? options.tls()
+                    : io.netty.handler.ssl.SslContextBuilder.forClient().build();
+        } catch (javax.net.ssl.SSLException e) {
+            ready.completeExceptionally(e);
+            return ready;
+        }
         new Bootstrap()
                 .group(options.group() != null ? options.group() : sharedGroup())
                 .channel(NioSocketChannel.class)
@@ -113,6 +122,9 @@ public final class HavenClient implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         client.channel = ch;
                         ch.closeFuture().addListener(c -> client.onClosed(ready));
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), uri.getHost(), port));
+                        }
                         ch.pipeline().addLast(new HttpClientCodec(),
                                 new HttpObjectAggregator(8192),
                                 new WebSocketClientProtocolHandler(config),

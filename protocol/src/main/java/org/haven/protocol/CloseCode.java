@@ -31,7 +31,9 @@ public enum CloseCode {
     /** The client did not read fast enough and its outbound queue overflowed. */
     SLOW_CONSUMER(4009, "The client did not read fast enough; its outbound queue overflowed."),
     /** The server could not answer pings from this connection in time (no pong). */
-    IDLE_TIMEOUT(4010, "Nothing was received within the idle time-out; the connection is presumed dead.");
+    IDLE_TIMEOUT(4010, "Nothing was received within the idle time-out; the connection is presumed dead."),
+    /** The user already has the most connections allowed at once. */
+    TOO_MANY_CONNECTIONS(4011, "The user has too many connections open at once.");
 
     private final int code;
     private final String meaning;

@@ -60,7 +60,12 @@ public record ServerConfig(
         Duration recoveryGrace,
         Duration mailboxTtl,
         int mailboxPerDevice,
-        boolean dmBetweenClinicians) {
+        boolean dmBetweenClinicians,
+        int maxConnections,
+        int maxConnectionsPerUser,
+        String adminToken,
+        Path tlsCertificate,
+        Path tlsPrivateKey) {
 
     /** Whether dev conveniences (the well-known dev secret, the token command) are allowed. */
     public enum Mode { DEV, PRODUCTION }
@@ -124,6 +129,12 @@ public record ServerConfig(
                 "HAVEN_RECOVERY_GRACE", recoveryGrace, "0..3s (leaves must be seen within 5 s)");
         positive(mailboxTtl, "HAVEN_MAILBOX_TTL");
         check(mailboxPerDevice > 0, "HAVEN_MAILBOX_PER_DEVICE", mailboxPerDevice, "> 0");
+        check(maxConnections > 0, "HAVEN_MAX_CONNECTIONS", maxConnections, "> 0");
+        check(maxConnectionsPerUser > 0, "HAVEN_MAX_CONNECTIONS_PER_USER", maxConnectionsPerUser, "> 0");
+        check(adminToken == null || adminToken.length() >= 32, "HAVEN_ADMIN_TOKEN", "(too short)",
+                "at least 32 characters");
+        check((tlsCertificate == null) == (tlsPrivateKey == null), "HAVEN_TLS_CERT", tlsCertificate,
+                "set together with HAVEN_TLS_KEY");
         webhookUrls = List.copyOf(webhookUrls);
         check(webhookUrls.isEmpty() || (webhookSecret != null && webhookSecret.length() >= 16),
                 "HAVEN_WEBHOOK_SECRET", webhookSecret == null ? "unset" : "(too short)", "at least 16 characters with HAVEN_WEBHOOK_URLS");
@@ -182,6 +193,11 @@ public record ServerConfig(
         read(env, "HAVEN_MAILBOX_TTL", Durations::parse, v -> b.mailboxTtl = v);
         read(env, "HAVEN_MAILBOX_PER_DEVICE", Integer::parseInt, v -> b.mailboxPerDevice = v);
         read(env, "HAVEN_DM_BETWEEN_CLINICIANS", ServerConfig::bool, v -> b.dmBetweenClinicians = v);
+        read(env, "HAVEN_MAX_CONNECTIONS", Integer::parseInt, v -> b.maxConnections = v);
+        read(env, "HAVEN_MAX_CONNECTIONS_PER_USER", Integer::parseInt, v -> b.maxConnectionsPerUser = v);
+        read(env, "HAVEN_ADMIN_TOKEN", s -> s, v -> b.adminToken = v);
+        read(env, "HAVEN_TLS_CERT", Path::of, v -> b.tlsCertificate = v);
+        read(env, "HAVEN_TLS_KEY", Path::of, v -> b.tlsPrivateKey = v);
         EscalationPolicy p = b.escalation;
         Map<Severity, Duration> ack = new EnumMap<>(p.ackTimeouts());
         for (Severity severity : Severity.values()) {
@@ -292,6 +308,11 @@ public record ServerConfig(
         private Duration mailboxTtl = Duration.ofHours(24);
         private int mailboxPerDevice = 500;
         private boolean dmBetweenClinicians = true;
+        private int maxConnections = 250_000;
+        private int maxConnectionsPerUser = 10;
+        private String adminToken;
+        private Path tlsCertificate;
+        private Path tlsPrivateKey;
 
         private Builder() {}
 
@@ -311,6 +332,8 @@ public record ServerConfig(
             turnCredentialTtl = c.turnCredentialTtl; coverageTimeout = c.coverageTimeout;
             recoveryWindow = c.recoveryWindow; recoveryGrace = c.recoveryGrace; mailboxTtl = c.mailboxTtl;
             mailboxPerDevice = c.mailboxPerDevice; dmBetweenClinicians = c.dmBetweenClinicians;
+            maxConnections = c.maxConnections; maxConnectionsPerUser = c.maxConnectionsPerUser;
+            adminToken = c.adminToken; tlsCertificate = c.tlsCertificate; tlsPrivateKey = c.tlsPrivateKey;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -355,6 +378,10 @@ public record ServerConfig(
         public Builder mailboxTtl(Duration v) { mailboxTtl = v; return this; }
         public Builder mailboxPerDevice(int v) { mailboxPerDevice = v; return this; }
         public Builder dmBetweenClinicians(boolean v) { dmBetweenClinicians = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder maxConnectionsPerUser(int v) { maxConnectionsPerUser = v; return this; }
+        public Builder adminToken(String v) { adminToken = v; return this; }
+        public Builder tls(Path certificate, Path privateKey) { tlsCertificate = certificate; tlsPrivateKey = privateKey; return this; }
 
         /** Validates and builds; a bad setting fails with its name. */
         public ServerConfig build() {
@@ -364,7 +391,8 @@ public record ServerConfig(
                     maxMembersPerRoom, outboundQueueMessages, outboundQueueBytes, checkInValidity, checkInExemptOrgs,
                     alertOnCheckIn, escalation, auditFile, webhookUrls, webhookSecret, crisisResourcesFile, stunUrls,
                     turnUrls, turnSecret, turnCredentialTtl, coverageTimeout, recoveryWindow, recoveryGrace, mailboxTtl,
-                    mailboxPerDevice, dmBetweenClinicians);
+                    mailboxPerDevice, dmBetweenClinicians, maxConnections, maxConnectionsPerUser, adminToken,
+                    tlsCertificate, tlsPrivateKey);
         }
     }
 
@@ -376,6 +404,7 @@ public record ServerConfig(
                 + ", allowedOrigins=" + allowedOrigins + ", maxFrameBytes=" + maxFrameBytes
                 + ", auditFile=" + auditFile + ", webhookUrls=" + webhookUrls.size()
                 + ", webhookSecret=" + (webhookSecret == null ? "unset" : "***")
-                + ", turnSecret=" + (turnSecret == null ? "unset" : "***") + "]";
+                + ", turnSecret=" + (turnSecret == null ? "unset" : "***")
+                + ", adminToken=" + (adminToken == null ? "unset" : "***") + ", tls=" + (tlsCertificate != null) + "]";
     }
 }

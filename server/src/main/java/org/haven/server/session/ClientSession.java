@@ -52,6 +52,15 @@ public final class ClientSession {
         this.user = new UserRef(principal.org(), principal.user());
     }
 
+    UserRef user() {
+        return user;
+    }
+
+    /** The token or user was revoked: the connection ends with {@link CloseCode#REVOKED}. */
+    void revoke() {
+        connection.close(CloseCode.REVOKED, "revoked");
+    }
+
     /** The principal of the current token. */
     public Principal principal() {
         return principal;
@@ -249,6 +258,7 @@ public final class ClientSession {
             expiry.cancel(false);
         }
         services.rateLimiter.forget(connection.id());
+        services.directory.remove(user, this);
         services.chat.connectionClosed(connection);
         java.time.Duration grace = connection.endedAbruptly() ? services.config.recoveryGrace() : java.time.Duration.ZERO;
         Participant self = participant();
@@ -298,6 +308,10 @@ public final class ClientSession {
             return;
         }
         Principal current = principal;
+        if (services.denyList.isRevoked(next)) {
+            error(refresh.id(), ErrorCode.TOKEN_REJECTED, "token rejected: revoked");
+            return;
+        }
         if (!current.isSameUser(next)) {
             error(refresh.id(), ErrorCode.TOKEN_REJECTED, "the token names another user, organisation or role");
             return;

@@ -9,7 +9,10 @@ import org.haven.protocol.ProtocolVersion;
 import org.haven.protocol.Result;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.alert.AlertService;
+import java.util.List;
+import org.haven.server.auth.DenyList;
 import org.haven.server.auth.Principal;
+import org.haven.server.presence.UserRef;
 import org.haven.server.care.CareService;
 import org.haven.server.chat.DirectChatService;
 import org.haven.server.auth.TokenRejectedException;
@@ -28,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Opens sessions: checks a connection's {@code hello} (protocol version, token) and, when it is
  * accepted, creates the {@link ClientSession} that handles everything after it.
  */
-public final class SessionService {
+public final class SessionService implements Revocations {
 
     private static final Logger log = LoggerFactory.getLogger(SessionService.class);
 
@@ -46,6 +49,8 @@ public final class SessionService {
     final SessionControl control;
     final DirectChatService chat;
     final Resumptions resumptions;
+    final SessionDirectory directory = new SessionDirectory();
+    final DenyList denyList;
 
     public SessionService(ServerConfig config, TokenVerifier verifier, PresenceStore presence, RoomService rooms,
             SessionControl control, CareService care, AlertService alerts, DirectChatService chat,
@@ -54,6 +59,7 @@ public final class SessionService {
         this.control = control;
         this.chat = chat;
         this.resumptions = new Resumptions(timer, config.recoveryWindow(), ticker);
+        this.denyList = new DenyList(java.time.Duration.ofHours(24), ticker);
         this.care = care;
         this.alerts = alerts;
         this.config = config;
@@ -82,10 +88,43 @@ public final class SessionService {
             log.info("hello refused connection={} reason={}", connection.id(), e.reason());
             return new HelloOutcome.Refused(CloseCode.AUTH_FAILED, "token rejected: " + e.getMessage());
         }
+        if (denyList.isRevoked(principal)) {
+            log.info("hello refused connection={} reason=revoked", connection.id());
+            return new HelloOutcome.Refused(CloseCode.REVOKED, "revoked");
+        }
         ClientSession session = new ClientSession(this, connection, principal);
+        if (!directory.add(session.user(), session, config.maxConnectionsPerUser())) {
+            log.info("hello refused connection={} user={} reason=too_many_connections", connection.id(), principal.user());
+            return new HelloOutcome.Refused(CloseCode.TOO_MANY_CONNECTIONS,
+                    "at most " + config.maxConnectionsPerUser() + " connections per user");
+        }
         session.start(hello, version);
         log.info("session opened connection={} user={} org={} role={}", connection.id(), principal.user(),
                 principal.org(), principal.role().wire());
         return new HelloOutcome.Accepted(session);
+    }
+
+    @Override
+    public int revokeToken(String tokenId) {
+        denyList.revokeToken(tokenId);
+        int closed = 0;
+        for (ClientSession s : directory.all()) {
+            if (tokenId.equals(s.principal().tokenId())) {
+                s.revoke();
+                closed++;
+            }
+        }
+        log.info("token revoked closed={}", closed);
+        return closed;
+    }
+
+    @Override
+    public int revokeUser(String org, String user) {
+        UserRef ref = new UserRef(org, user);
+        denyList.revokeUser(ref);
+        List<ClientSession> sessions = directory.of(ref);
+        sessions.forEach(ClientSession::revoke);
+        log.info("user revoked user={} closed={}", user, sessions.size());
+        return sessions.size();
     }
 }

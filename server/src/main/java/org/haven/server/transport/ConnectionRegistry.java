@@ -21,6 +21,17 @@ final class ConnectionRegistry {
         }
     }
 
+    private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
+
+    /** A connection was refused because the node was full. */
+    void refused() {
+        refused.increment();
+    }
+
+    long refusedCount() {
+        return refused.sum();
+    }
+
     /** How many connections the server closed with {@code code} since it started. */
     long closedWith(CloseCode code) {
         return closes.get(code).sum();

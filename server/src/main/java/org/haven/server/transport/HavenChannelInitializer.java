@@ -25,9 +25,11 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final SessionService sessions;
     private final HttpRoutes routes;
     private final ConnectionRegistry registry;
+    private final io.netty.handler.ssl.SslContext tls;
 
     HavenChannelInitializer(ServerConfig config, SessionService sessions, HttpRoutes routes,
-            ConnectionRegistry registry) {
+            ConnectionRegistry registry, io.netty.handler.ssl.SslContext tls) {
+        this.tls = tls;
         this.config = config;
         this.sessions = sessions;
         this.routes = routes;
@@ -36,8 +38,17 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (registry.size() >= config.maxConnections()) {
+            // The node is full: refuse at once, before spending anything on the connection.
+            registry.refused();
+            ch.close();
+            return;
+        }
         ChannelConnection connection = registry.register(ch, config);
         ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            p.addLast(PipelineNames.TLS, tls.newHandler(ch.alloc()));
+        }
         p.addLast(PipelineNames.FLUSH, new FlushConsolidationHandler(256, true));
         p.addLast(PipelineNames.IDLE,
                 new IdleStateHandler(config.pingInterval().toMillis(), 0, 0, TimeUnit.MILLISECONDS));

@@ -48,8 +48,9 @@ public final class HavenTransport implements AutoCloseable {
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
         this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        HttpRoutes routes = new HttpRoutes(new OriginPolicy(config.allowedOrigins()), this::isReady);
-        this.initializer = new HavenChannelInitializer(config, sessions, routes, registry);
+        HttpRoutes routes = new HttpRoutes(new OriginPolicy(config.allowedOrigins()), this::isReady, config.adminToken(),
+                sessions);
+        this.initializer = new HavenChannelInitializer(config, sessions, routes, registry, TlsContexts.forServer(config));
     }
 
     /** Binds and starts accepting; returns the bound port (useful with port 0). */

@@ -26,13 +26,20 @@ import java.util.function.BooleanSupplier;
 @ChannelHandler.Sharable
 final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final OriginPolicy origins;
     private final BooleanSupplier ready;
+    private final byte[] adminToken;
+    private final org.haven.server.session.Revocations revocations;
 
-    HttpRoutes(OriginPolicy origins, BooleanSupplier ready) {
+    HttpRoutes(OriginPolicy origins, BooleanSupplier ready, String adminToken,
+            org.haven.server.session.Revocations revocations) {
         super(false);
         this.origins = origins;
         this.ready = ready;
+        this.adminToken = adminToken == null ? null : adminToken.getBytes(StandardCharsets.UTF_8);
+        this.revocations = revocations;
     }
 
     @Override
@@ -45,6 +52,10 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return;
             }
             ctx.fireChannelRead(request); // the WebSocket handler takes it from here and releases it
+            return;
+        }
+        if (path.equals("/admin/revoke") && adminToken != null) {
+            revoke(ctx, request);
             return;
         }
         if (!HttpMethod.GET.equals(request.method())) {
@@ -60,6 +71,41 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             default -> respond(ctx, request, HttpResponseStatus.NOT_FOUND, "{\"error\":\"not_found\"}");
         }
+    }
+
+    /**
+     * {@code POST /admin/revoke} with {@code Authorization: Bearer <HAVEN_ADMIN_TOKEN>} and a body
+     * {@code {"tokenId": "..."}} or {@code {"org": "...", "user": "..."}}: denies it from now on and
+     * ends its live connections (close code 4006). The route exists only when an admin token is
+     * configured.
+     */
+    private void revoke(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!HttpMethod.POST.equals(request.method())) {
+            respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "{\"error\":\"method_not_allowed\"}");
+            return;
+        }
+        String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
+        byte[] presented = auth.startsWith("Bearer ") ? auth.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!java.security.MessageDigest.isEqual(presented, adminToken)) {
+            respond(ctx, request, HttpResponseStatus.UNAUTHORIZED, "{\"error\":\"unauthorized\"}");
+            return;
+        }
+        int closed;
+        try {
+            com.fasterxml.jackson.databind.JsonNode body = JSON.readTree(request.content().toString(StandardCharsets.UTF_8));
+            if (body != null && body.hasNonNull("tokenId") && body.get("tokenId").isTextual()) {
+                closed = revocations.revokeToken(body.get("tokenId").asText());
+            } else if (body != null && body.path("org").isTextual() && body.path("user").isTextual()) {
+                closed = revocations.revokeUser(body.get("org").asText(), body.get("user").asText());
+            } else {
+                throw new IllegalArgumentException("expected tokenId, or org and user");
+            }
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            respond(ctx, request, HttpResponseStatus.BAD_REQUEST,
+                    "{\"error\":\"bad_request\",\"message\":\"expected {tokenId} or {org, user}\"}");
+            return;
+        }
+        respond(ctx, request, HttpResponseStatus.OK, "{\"closed\":" + closed + "}");
     }
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,

@@ -6,6 +6,7 @@ package org.haven.server.transport;
  * these names.
  *
  * <ol>
+ *   <li>{@link #TLS} — when configured: TLS 1.2 or 1.3 only (wss and https)</li>
  *   <li>{@link #FLUSH} — batches flushes of many small frames into fewer syscalls</li>
  *   <li>{@link #IDLE} — notices silence: no bytes read for the ping interval</li>
  *   <li>{@link #KEEP_ALIVE} — pings a silent WebSocket, closes one that stays silent (a broken peer)</li>
@@ -24,6 +25,7 @@ package org.haven.server.transport;
  */
 public final class PipelineNames {
 
+    public static final String TLS = "tls";
     public static final String FLUSH = "flush-consolidation";
     public static final String IDLE = "idle";
     public static final String KEEP_ALIVE = "keep-alive";

@@ -83,7 +83,7 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     }
 
     public URI uri() {
-        return URI.create("ws://127.0.0.1:" + server.port() + "/ws");
+        return URI.create((server.config().tlsCertificate() != null ? "wss" : "ws") + "://127.0.0.1:" + server.port() + "/ws");
     }
 
     public String httpBase() {
@@ -107,7 +107,12 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
 
     /** Connects with options, adding the schema check to them. */
     public HavenClient connect(ClientOptions options) throws Exception {
-        HavenClient client = HavenClient.connect(uri(), options.withFrameListener(this::validate))
+        java.util.function.Consumer<String> theirs = options.frameListener();
+        java.util.function.Consumer<String> listener = theirs == null ? this::validate : text -> {
+            validate(text);
+            theirs.accept(text);
+        };
+        HavenClient client = HavenClient.connect(uri(), options.withFrameListener(listener))
                 .get(10, TimeUnit.SECONDS);
         clients.add(client);
         return client;

@@ -42,7 +42,7 @@ class HandlerTest {
     @Test
     void httpRoutesAnswerHealthReadinessAndNotFound() {
         boolean[] ready = {true};
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(new OriginPolicy(List.of()), () -> ready[0]));
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(new OriginPolicy(List.of()), () -> ready[0], null, null));
         assertThat(status(ch, "/healthz")).isEqualTo(HttpResponseStatus.OK);
         assertThat(status(ch, "/readyz")).isEqualTo(HttpResponseStatus.OK);
         ready[0] = false;
@@ -54,7 +54,7 @@ class HandlerTest {
     @Test
     void httpRoutesRefuseAForeignOriginAndPassAnAllowedOne() {
         EmbeddedChannel ch = new EmbeddedChannel(
-                new HttpRoutes(new OriginPolicy(List.of("https://care.example")), () -> true));
+                new HttpRoutes(new OriginPolicy(List.of("https://care.example")), () -> true, null, null));
         FullHttpRequest foreign = request("/ws");
         foreign.headers().set(HttpHeaderNames.ORIGIN, "https://evil.example");
         ch.writeInbound(foreign);

@@ -1,0 +1,28 @@
+package org.haven.server.transport;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProtocols;
+import javax.net.ssl.SSLException;
+import org.haven.server.config.ServerConfig;
+
+/** The server's TLS: a PEM certificate chain and a PKCS#8 PEM private key, TLS 1.2 and 1.3 only. */
+final class TlsContexts {
+
+    private TlsContexts() {}
+
+    /** The server context, or {@code null} when TLS is not configured (plain ws/http, e.g. behind a TLS proxy). */
+    static SslContext forServer(ServerConfig config) {
+        if (config.tlsCertificate() == null) {
+            return null;
+        }
+        try {
+            return SslContextBuilder.forServer(config.tlsCertificate().toFile(), config.tlsPrivateKey().toFile())
+                    .protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
+                    .build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("HAVEN_TLS_CERT / HAVEN_TLS_KEY: cannot use " + config.tlsCertificate()
+                    + " and " + config.tlsPrivateKey() + " (" + e.getMessage() + "; the key must be PKCS#8 PEM)", e);
+        }
+    }
+}
