@@ -32,15 +32,15 @@ class TryOutIT {
         String bo = mint("--sub", "dr-bo", "--role", "clinician", "--org", "demo", "--rooms", "group-1",
                 "--name", "Dr Bo");
 
+        Terminal boTerm = new Terminal(bo); // the therapist opens the session, as the README says
+        await().atMost(Duration.ofSeconds(10)).until(() -> boTerm.output().contains("joined group-1"));
         Terminal aliceTerm = new Terminal(alice);
         await().atMost(Duration.ofSeconds(10)).until(() -> aliceTerm.output().contains("confirm where you are"));
         for (String answer : new String[] {"12 Elm Street", "Springfield", "IL", "62701", "US", "+1 217 555 0100", "y"}) {
             aliceTerm.type(answer);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> aliceTerm.output().contains("joined group-1"));
-        Terminal boTerm = new Terminal(bo);
-        await().atMost(Duration.ofSeconds(10)).until(() -> boTerm.output().contains("here now: Alice (alice)"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> aliceTerm.output().contains("Dr Bo (dr-bo) [clinician"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> aliceTerm.output().contains("here now: Dr Bo (dr-bo)"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> boTerm.output().contains("Alice (alice) [client"));
 
         aliceTerm.type("hello, is anyone there?");
         await().atMost(Duration.ofSeconds(10)).until(() -> boTerm.output().contains("Alice: hello, is anyone there?"));

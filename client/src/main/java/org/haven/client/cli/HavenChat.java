@@ -221,6 +221,13 @@ public final class HavenChat {
                 b.append("\n    contact ").append(c.name()).append(" (").append(c.relation()).append(") ").append(c.phone());
             }
             return b.toString();
+        } else if (event instanceof ServerMessage.SessionStateChanged st) {
+            return "* the session is " + st.state().name().toLowerCase(java.util.Locale.ROOT)
+                    + (st.reason() != null ? " (" + st.reason() + ")" : "");
+        } else if (event instanceof ServerMessage.SteppedOut so) {
+            return "[" + so.seq() + "] " + so.user() + " stepped out";
+        } else if (event instanceof ServerMessage.Returned rt) {
+            return "[" + rt.seq() + "] " + rt.user() + " is back";
         } else if (event instanceof ServerMessage.FollowUpDue f) {
             return "! follow-up due for alert " + f.alert();
         } else if (event instanceof ServerMessage.Error e) {

@@ -137,10 +137,14 @@ final class AlertDelivery {
         r.connection.send(frame);
         unconfirmed.computeIfAbsent(r.connection.id(), c -> new HashMap<>()).put(alert.id,
                 new Pending(alert.version, now));
-        // The alert carries the client's care record: its first reading by each responder is audited.
-        if (careReadsAudited.add(alert.id + "|" + r.user.user())) {
+        auditCareRead(r, alert, "alert");
+    }
+
+    /** The alert carries the client's care record: its first reading by each responder, each way, is audited. */
+    void auditCareRead(Responder r, DistressAlert alert, String via) {
+        if (careReadsAudited.add(alert.id + "|" + r.user.user() + "|" + via)) {
             audit.record(new AuditEvent(r.user.user(), "care.read", "client:" + alert.client, "ok",
-                    Map.of("via", "alert", "alert", alert.id)));
+                    Map.of("via", via, "alert", alert.id)));
         }
     }
 

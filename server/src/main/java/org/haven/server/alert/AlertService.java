@@ -60,6 +60,7 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
     private final ScheduledExecutorService executor;
     private final AlertDelivery delivery;
     private final Map<String, DistressAlert> alerts = new LinkedHashMap<>();
+    private final Map<UserRef, String> names = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AlertService(AlertStore store, CareService care, AuditTrail audit, WebhookNotifier webhooks, Clock clock,
             EscalationPolicy policy, boolean alertOnCheckIn) {
@@ -188,13 +189,21 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
                 existing.changed(now, by, source == Source.CLINICIAN_FLAG ? "flagged" : "pressed_again",
                         severity.name().toLowerCase(java.util.Locale.ROOT));
                 store.save(existing.stored()).whenComplete((v, e) -> run(() -> {
+                    if (e != null) {
+                        log.error("alert could not be stored alert={}", existing.id, e);
+                        if (requester != null) {
+                            reply(requester, new ServerMessage.Error(re, ErrorCode.INTERNAL,
+                                    "the alert could not be stored; call the crisis line now"));
+                        }
+                        return;
+                    }
                     answerRaise(existing, requester, re, isClient, known);
                     delivery.push(existing, AlertReason.UPDATED, clock.instant());
                 }));
                 return;
             }
-            DistressAlert alert = new DistressAlert("a-" + randomId(), client, clientName, room, source, kind, severity,
-                    policy, known, now);
+            DistressAlert alert = new DistressAlert("a-" + randomId(), client,
+                    clientName != null ? clientName : names.get(client), room, source, kind, severity, policy, known, now);
             alert.history.add(new Alerts.HistoryEntry(now, by, "raised", source.name().toLowerCase(java.util.Locale.ROOT)));
             if (note != null) {
                 alert.actions.put("note-raise", new Alerts.Action(Alerts.ActionType.NOTE, "note-raise", by, now, note));
@@ -379,6 +388,26 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
         return false;
     }
 
+    /** A responder's token was refreshed: its grants (what it may see) are those of the new token. */
+    public void responderRefreshed(Principal p, Connection connection) {
+        if (!p.role().isCareTeam()) {
+            return;
+        }
+        run(() -> {
+            AlertDelivery.Responder old = delivery.responder(connection.id());
+            PresenceStatus status = old != null ? old.status : PresenceStatus.AVAILABLE;
+            delivery.add(new AlertDelivery.Responder(new UserRef(p.org(), p.user()), p.role(), p.rooms(), connection,
+                    status));
+        });
+    }
+
+    /** The display name of a user, remembered from their token, for alerts about them. */
+    public void nameOf(UserRef user, String name) {
+        if (name != null) {
+            names.put(user, name);
+        }
+    }
+
     public void responderDisconnected(Connection connection) {
         run(() -> delivery.remove(connection.id()));
     }
@@ -512,6 +541,7 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
                 if ((a.state.isOpen() || a.state == State.RESOLVED || a.state == State.FOLLOW_UP_DUE)
                         && AlertDelivery.canSee(as, a)) {
                     visible.add(a.view());
+                    delivery.auditCareRead(as, a, "list");
                 }
             }
             reply(c, new ServerMessage.Ok(m.id(), new Result.AlertList(visible)));

@@ -162,6 +162,10 @@ public final class DirectChatService {
             puts.add(mailbox.put(to, e.device(), message, now.plus(ttl)).toCompletableFuture());
         }
         return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            if (puts.stream().anyMatch(put -> !put.join())) {
+                // Another sender filled the mailbox between the check and the put: say so, never drop silently.
+                throw new Refusal(ErrorCode.LIMIT_REACHED, "the recipient's mailbox is full");
+            }
             link(userOf(p), to);
             int delivered = 0;
             for (E2e.Envelope e : envelopes) {

@@ -48,10 +48,13 @@ final class Room {
 
     final RoomKey key;
     final RoomKey parent;
-    Sessions.RoomKind kind;
+    volatile Sessions.RoomKind kind;
     Sessions.State state = Sessions.State.LIVE;
     boolean requiresAdmission;
     Instant uncoveredSince;
+    boolean pausedForCoverage;
+    /** Users a facilitator removed: they may not come back into this session. */
+    final Set<UserRef> removed = new LinkedHashSet<>();
     final Map<UserRef, RoomMember> members = new LinkedHashMap<>();
     final Map<UserRef, List<Participant>> waiting = new LinkedHashMap<>();
     final Set<RoomKey> breakouts = new LinkedHashSet<>();

@@ -50,6 +50,30 @@ public final class RoomService {
         this.iceServers = iceServers;
     }
 
+    /** The kind of a live room; a room not yet open is a group. */
+    public Sessions.RoomKind kindOf(RoomKey key) {
+        Room room = rooms.get(key);
+        return room == null ? Sessions.RoomKind.GROUP : room.kind;
+    }
+
+    /** Sessions ended recently: their rooms stay closed for a while, so an end holds. */
+    final Map<RoomKey, java.time.Instant> ended = new ConcurrentHashMap<>();
+
+    /** How long an ended session's room stays closed. */
+    static final java.time.Duration ENDED_HOLD = java.time.Duration.ofMinutes(10);
+
+    boolean recentlyEnded(RoomKey key) {
+        java.time.Instant at = ended.get(key);
+        if (at == null) {
+            return false;
+        }
+        if (clock.instant().isAfter(at.plus(ENDED_HOLD))) {
+            ended.remove(key, at);
+            return false;
+        }
+        return true;
+    }
+
     /** Number of rooms with at least one member on this node. */
     public int roomCount() {
         return rooms.size();
@@ -68,10 +92,21 @@ public final class RoomService {
                 reply(p.connection(), error(re, ErrorCode.FORBIDDEN, "breakouts are entered by a facilitator's move"));
                 return;
             }
+            if (recentlyEnded(key)) {
+                onRefused.run();
+                reply(p.connection(), error(re, ErrorCode.SESSION_ENDED, "this session has ended"));
+                return;
+            }
             Room room = rooms.computeIfAbsent(key, k -> new Room(k, firstSeq()));
             Room.RoomMember member = room.member(p.user());
             if (member != null && member.connections.contains(p.connection())) {
                 reply(p.connection(), error(re, ErrorCode.ALREADY_JOINED, "already joined on this connection"));
+                return;
+            }
+            if (room.removed.contains(p.user())) {
+                retireIfEmpty(room);
+                onRefused.run();
+                reply(p.connection(), error(re, ErrorCode.FORBIDDEN, "a facilitator removed you from this session"));
                 return;
             }
             Sessions.RoomRole roomRole = roleFor(room, p);
@@ -116,6 +151,13 @@ public final class RoomService {
             room.event(new ServerMessage.MemberJoined(room.key.room(), room.nextSeq(), member.view()), clock.instant(), recoveryWindow);
         }
         member.connections.add(p.connection());
+        if (room.pausedForCoverage && member.roomRole.facilitates()) {
+            room.pausedForCoverage = false;
+            room.uncoveredSince = null;
+            room.state = Sessions.State.LIVE;
+            room.event(new ServerMessage.SessionStateChanged(room.key.room(), room.nextSeq(), Sessions.State.LIVE,
+                    "facilitator present"), clock.instant(), recoveryWindow);
+        }
     }
 
     /** The room as {@code user} sees it on joining. Room thread only. */
@@ -124,7 +166,7 @@ public final class RoomService {
                 room.parent == null ? null : room.parent.room(), room.roster(), iceServers.forUser(user.user()));
     }
 
-    private static Sessions.RoomRole roleFor(Room room, Participant p) {
+    static Sessions.RoomRole roleFor(Room room, Participant p) {
         return switch (p.role()) {
             case CLINICIAN -> room.hasFacilitatorMember() ? Sessions.RoomRole.CO_FACILITATOR
                     : Sessions.RoomRole.FACILITATOR;
@@ -245,24 +287,61 @@ public final class RoomService {
      */
     public void resume(Participant p, RoomKey key, long lastSeq, Connection lost, PresenceStatus status) {
         onRoom(key, p, null, () -> {
-            Room room = rooms.computeIfAbsent(key, k -> new Room(k, firstSeq()));
+            Room room = rooms.get(key);
+            if (recentlyEnded(key) || (room != null && room.removed.contains(p.user()))) {
+                // The session ended, or the user was removed, while they were away: nothing to resume.
+                reply(p.connection(), new ServerMessage.RoomResumed(key.room(), false, null, null));
+                return;
+            }
+            if (room == null) {
+                room = rooms.computeIfAbsent(key, k -> new Room(k, firstSeq()));
+            }
             Room.RoomMember member = room.member(p.user());
             if (member != null && lost != null && member.connections.remove(lost)) {
                 member.connections.add(p.connection());
             } else if (member == null || !member.connections.contains(p.connection())) {
                 Sessions.RoomRole roomRole = roleFor(room, p);
                 admit(room, p, roomRole == null ? Sessions.RoomRole.PARTICIPANT : roomRole, status);
+                member = room.member(p.user());
             }
             List<Outbound> missed = room.since(lastSeq);
             if (missed == null) {
                 reply(p.connection(), new ServerMessage.RoomResumed(key.room(), false, null, snapshot(room, p.user())));
-                return;
+            } else {
+                reply(p.connection(), new ServerMessage.RoomResumed(key.room(), true, lastSeq + 1, null));
+                for (Outbound frame : missed) {
+                    p.connection().send(frame);
+                }
             }
-            reply(p.connection(), new ServerMessage.RoomResumed(key.room(), true, lastSeq + 1, null));
-            for (Outbound frame : missed) {
-                p.connection().send(frame);
+            if (member != null && member.breakout != null) {
+                rejoinBreakout(room, member, p, lost);
             }
         });
+    }
+
+    /** A member who was in a breakout when their connection dropped is put back there, and told so. */
+    private void rejoinBreakout(Room group, Room.RoomMember member, Participant p, Connection lost) {
+        Room breakout = rooms.get(member.breakout);
+        if (breakout == null) {
+            member.breakout = null;
+            return;
+        }
+        Room.RoomMember inBreakout = breakout.member(p.user());
+        if (inBreakout == null) {
+            return;
+        }
+        if (lost != null) {
+            inBreakout.connections.remove(lost);
+        }
+        inBreakout.connections.add(p.connection());
+        List<String> peers = new java.util.ArrayList<>();
+        breakout.members.keySet().forEach(u -> {
+            if (!u.equals(p.user())) {
+                peers.add(u.user());
+            }
+        });
+        reply(p.connection(), new ServerMessage.BreakoutMoved(group.key.room(), breakout.key.room(), peers,
+                snapshot(breakout, p.user())));
     }
 
     /** Shows a user's new status in every room they are in on this node. */

@@ -62,6 +62,7 @@ public final class SessionControl {
     public void resume(Participant p, RoomKey key, String re) {
         facilitator(p, key, re, "session.resume", room -> {
             room.uncoveredSince = null;
+            room.pausedForCoverage = false;
             setState(room, Sessions.State.LIVE, null);
             return null;
         });
@@ -88,7 +89,8 @@ public final class SessionControl {
                 throw new Refused(ErrorCode.NOT_FOUND, "nobody of that id is waiting");
             }
             for (Participant w : waiting) {
-                rooms.admit(room, w, Sessions.RoomRole.PARTICIPANT, PresenceStatus.AVAILABLE);
+                Sessions.RoomRole role = RoomService.roleFor(room, w);
+                rooms.admit(room, w, role == null ? Sessions.RoomRole.PARTICIPANT : role, PresenceStatus.AVAILABLE);
             }
             for (Participant w : waiting) {
                 w.connection().send(Outbound.of(new ServerMessage.Admitted(key.room(), rooms.snapshot(room, w.user()))));
@@ -119,6 +121,7 @@ public final class SessionControl {
             if (member == null) {
                 throw new Refused(ErrorCode.NOT_FOUND, "no member of that id");
             }
+            room.removed.add(target);
             if (member.breakout != null) {
                 Room breakout = rooms.rooms.get(member.breakout);
                 if (breakout != null) {
@@ -183,13 +186,34 @@ public final class SessionControl {
 
     /** Ends a breakout: its members are back in their group, and the group sees them return. */
     public void endBreakout(Participant p, RoomKey breakoutKey, String re) {
-        facilitator(p, breakoutKey, re, "breakout.return", breakout -> {
-            if (breakout.parent == null) {
-                throw new Refused(ErrorCode.INVALID_MESSAGE, "not a breakout");
+        RoomKey groupKey = new RoomKey(breakoutKey.org(), breakoutKey.grantRoom());
+        // Runs on the group's executor, which is also the breakout's. Any facilitator of the breakout
+        // or of its group may end it: one whose own clinician dropped for good must not keep the
+        // client stepped out.
+        rooms.onRoom(breakoutKey, p, re, () -> {
+            Room breakout = rooms.rooms.get(breakoutKey);
+            Room group = rooms.rooms.get(groupKey);
+            String outcome = "ok";
+            try {
+                if (!breakoutKey.isBreakout() || breakout == null) {
+                    throw new Refused(ErrorCode.NOT_FOUND, "no such breakout");
+                }
+                if (!facilitates(breakout, p) && !facilitates(group, p)) {
+                    throw new Refused(ErrorCode.FORBIDDEN, "only a facilitator may do this");
+                }
+                returnFrom(breakout);
+                RoomService.reply(p.connection(), new ServerMessage.Ok(re, null));
+            } catch (Refused r) {
+                outcome = "refused:" + r.code.wire();
+                RoomService.reply(p.connection(), RoomService.error(re, r.code, r.getMessage()));
             }
-            returnFrom(breakout);
-            return null;
+            audit.record(new AuditEvent(p.user().user(), "breakout.return", "room:" + breakoutKey, outcome, Map.of()));
         });
+    }
+
+    private static boolean facilitates(Room room, Participant p) {
+        Room.RoomMember me = room == null ? null : room.member(p.user());
+        return me != null && me.connections.contains(p.connection()) && me.roomRole.facilitates();
     }
 
     private void returnFrom(Room breakout) {
@@ -255,12 +279,17 @@ public final class SessionControl {
                 Room.RoomMember client = room.firstParticipant();
                 if (client == null || room.hasFacilitator()) {
                     room.uncoveredSince = null;
+                    if (room.pausedForCoverage && room.hasFacilitator()) {
+                        room.pausedForCoverage = false;
+                        setState(room, Sessions.State.LIVE, "facilitator present");
+                    }
                     return;
                 }
                 if (room.uncoveredSince == null) {
                     room.uncoveredSince = now;
                 } else if (room.state == Sessions.State.LIVE && !now.isBefore(room.uncoveredSince.plus(coverageTimeout))) {
                     setState(room, Sessions.State.PAUSED, "coverage");
+                    room.pausedForCoverage = true;
                     audit.record(new AuditEvent("system", "session.coverage_pause", "room:" + key, "ok", Map.of()));
                     alerts.coverageLost(client.user, key.room());
                 }
@@ -278,6 +307,7 @@ public final class SessionControl {
 
     private void close(Room room, String reason) {
         room.state = Sessions.State.ENDED;
+        rooms.ended.put(room.key, rooms.clock.instant());
         Outbound ended = Outbound.of(new ServerMessage.SessionStateChanged(room.key.room(), room.nextSeq(),
                 Sessions.State.ENDED, reason));
         for (Room.RoomMember m : room.members.values()) {

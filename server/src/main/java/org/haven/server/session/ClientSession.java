@@ -75,6 +75,7 @@ public final class ClientSession {
         }
         Resumptions.Departure resumed = previous;
         services.chat.userConnected(principal, connection);
+        services.alerts.nameOf(user, principal.name());
         services.presence.connect(user, connection.id()).whenComplete((presence, failure) -> {
             PresenceStatus status = presence != null ? presence.status() : PresenceStatus.AVAILABLE;
             connection.send(Outbound.of(new ServerMessage.Ok(hello.id(), welcome(version))));
@@ -105,14 +106,18 @@ public final class ClientSession {
         Participant self = participant();
         for (java.util.Map.Entry<String, Long> e : lastSeq.entrySet()) {
             RoomKey key = RoomKey.of(user, e.getKey());
-            if (!principal.isGranted(key.grantRoom()) || key.isBreakout() || joined.size() >= services.config.maxRoomsPerConnection()) {
+            boolean wasMember = previous != null && previous.rooms.contains(key);
+            if (!wasMember || !principal.isGranted(key.grantRoom()) || key.isBreakout()
+                    || joined.size() >= services.config.maxRoomsPerConnection()) {
+                // Only a room the lost connection was in can be taken up again without the checks of
+                // a join (check-in, admission, roles, limits): anything else is not recovered, and
+                // the client joins as usual.
+                send(new ServerMessage.RoomResumed(e.getKey(), false, null, null));
                 continue;
             }
-            boolean wasMember = previous != null && previous.rooms.contains(key);
             joined.add(key);
             taken.add(key);
-            services.rooms.resume(self, key, wasMember ? e.getValue() : -1,
-                    quiet && wasMember ? previous.participant.connection() : null, status);
+            services.rooms.resume(self, key, e.getValue(), quiet ? previous.participant.connection() : null, status);
         }
         if (quiet) {
             leaveQuietlyReplaced(previous, taken);
@@ -322,6 +327,9 @@ public final class ClientSession {
         }
         principal = next;
         scheduleExpiry();
+        // Alerts and the discreet chat go by the grants of the token in force.
+        services.alerts.responderRefreshed(next, connection);
+        services.chat.userConnected(next, connection);
         // Grants may have shrunk: the connection leaves the rooms the new token no longer grants.
         Participant self = participant();
         for (RoomKey key : Set.copyOf(joined)) {
@@ -379,7 +387,8 @@ public final class ClientSession {
 
     /** Completes with whether the caller may enter {@code room} as far as check-in goes. */
     private java.util.concurrent.CompletionStage<Boolean> checkInGate(String room) {
-        if (principal.role() != Role.CLIENT || !services.care.requiresCheckIn(principal.org())) {
+        if (principal.role() != Role.CLIENT || !services.care.requiresCheckIn(principal.org())
+                || services.rooms.kindOf(RoomKey.of(user, room)) != org.haven.protocol.Sessions.RoomKind.GROUP) {
             return java.util.concurrent.CompletableFuture.completedFuture(true);
         }
         return services.care.hasValidCheckIn(user, room);

@@ -110,6 +110,13 @@ final class ChannelConnection implements Connection {
             return;
         }
         if (frame.urgent()) {
+            // Urgent frames never displace others, but a client that takes none at all is not kept
+            // forever: past this bound it is closed, and its alerts escalate and wait for its return.
+            if (urgent.size() + 1 > maxQueuedMessages) {
+                log.warn("urgent queue overflow connection={} queued={}", id, urgent.size());
+                closeNow(CloseCode.SLOW_CONSUMER, "outbound queue overflow");
+                return;
+            }
             urgent.add(frame);
         } else {
             if (normal.size() + 1 > maxQueuedMessages || queuedBytes + frame.utf8().length > maxQueuedBytes) {

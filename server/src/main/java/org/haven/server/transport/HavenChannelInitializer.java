@@ -68,7 +68,7 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
     private WebSocketServerProtocolConfig webSocketConfig() {
         return WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(WEBSOCKET_PATH)
-                .checkStartsWith(false)
+                .checkStartsWith(true) // the route has checked the path; a query string is fine
                 .handleCloseFrames(false) // the frame codec answers close frames and notes who said goodbye
                 .dropPongFrames(true)
                 .handshakeTimeoutMillis(config.helloTimeout().toMillis())

@@ -271,6 +271,18 @@ class AlertLifecycleIT {
     }
 
     @Test
+    void aRefreshedTokenWithoutTheRoomNoLongerReceivesItsAlerts() throws Exception {
+        HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
+        HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1", "group-2");
+        String narrower = haven.token("dr-bo", Role.CLINICIAN, "demo", Duration.ofHours(2), "group-2");
+        bo.request(id -> new ClientMessage.TokenRefresh(id, narrower)).get(5, TimeUnit.SECONDS);
+        String alert = raise(alice, "group-1", Alerts.Severity.HIGH);
+        assertThat(bo.awaitEvent(ServerMessage.AlertNotice.class, n -> n.alert().id().equals(alert),
+                Duration.ofMillis(800))).isNull();
+        assertError(bo.request(id -> new ClientMessage.AlertAcknowledge(id, alert)), ErrorCode.NOT_FOUND);
+    }
+
+    @Test
     void aDispatchIsRecordedOnceHoweverManyClinicianPressIt() throws Exception {
         HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
         HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");

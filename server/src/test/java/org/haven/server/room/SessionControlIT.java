@@ -186,6 +186,29 @@ class SessionControlIT {
     }
 
     @Test
+    void aClientWhoDropsInABreakoutIsPutBackThereOnReconnect() throws Exception {
+        HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
+        HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
+        haven.join(bo, "group-1");
+        haven.join(alice, "group-1");
+        String breakout = bo.call(id -> new ClientMessage.BreakoutStart(id, "group-1", "alice", null, null),
+                Result.BreakoutStarted.class).get(5, TimeUnit.SECONDS).breakout();
+        alice.awaitEvent(ServerMessage.BreakoutMoved.class, m -> true, WAIT);
+        String token = alice.resumeToken();
+        var seen = alice.lastSeq();
+        alice.abort(); // wifi blip in the middle of the breakout
+        HavenClient back = haven.connect();
+        back.hello(haven.token("alice", Role.CLIENT, "demo", "group-1"), null, token, seen).get(5, TimeUnit.SECONDS);
+        ServerMessage.BreakoutMoved again = back.awaitEvent(ServerMessage.BreakoutMoved.class, m -> true, WAIT);
+        assertThat(again.breakout()).isEqualTo(breakout);
+        assertThat(again.peers()).containsExactly("dr-bo");
+        bo.request(id -> new ClientMessage.ChatSend(id, breakout, "still with me?")).get(5, TimeUnit.SECONDS);
+        assertThat(back.awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("still with me?"), WAIT))
+                .isNotNull();
+        back.request(id -> new ClientMessage.ChatSend(id, breakout, "yes")).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void endingTheGroupEndsItsBreakoutsAndTellsEveryone() throws Exception {
         HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
         HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
@@ -206,6 +229,8 @@ class SessionControlIT {
         }
         assertError(alice.request(id -> new ClientMessage.ChatSend(id, breakout, "hello?")), ErrorCode.NOT_A_MEMBER);
         assertError(carol.request(id -> new ClientMessage.ChatSend(id, "group-1", "hello?")), ErrorCode.NOT_A_MEMBER);
+        // The end holds: the room does not quietly open again.
+        assertError(carol.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.SESSION_ENDED);
     }
 
     @Test
@@ -221,6 +246,7 @@ class SessionControlIT {
         assertThat(carol.awaitEvent(ServerMessage.Removed.class, r -> true, WAIT)).isNotNull();
         assertThat(alice.awaitEvent(ServerMessage.MemberLeft.class, l -> l.user().equals("carol"), WAIT)).isNotNull();
         assertError(carol.request(id -> new ClientMessage.ChatSend(id, "group-1", "hey")), ErrorCode.NOT_A_MEMBER);
+        assertError(carol.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.FORBIDDEN);
     }
 
     @Test
@@ -272,6 +298,14 @@ class SessionControlIT {
                 n -> n.alert().source() == Alerts.Source.COVERAGE, WAIT);
         assertThat(coverage.alert().room()).isEqualTo("group-1");
         assertThat(coverage.alert().severity()).isEqualTo(Alerts.Severity.HIGH);
+        assertThat(coverage.alert().clientName()).isEqualTo("Name of alice");
+
+        // A facilitator arrives: the session goes on by itself.
+        HavenClient boAgain = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
+        haven.join(boAgain, "group-1");
+        assertThat(alice.awaitEvent(ServerMessage.SessionStateChanged.class, s -> s.state() == Sessions.State.LIVE, WAIT))
+                .isNotNull();
+        alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "thank you")).get(5, TimeUnit.SECONDS);
     }
 
     static void assertError(CompletableFuture<?> reply, ErrorCode code) {

@@ -124,6 +124,24 @@ class RecoveryIT {
         assertThat(again.awaitEvent(ServerMessage.RoomResumed.class, r -> true, WAIT).recovered()).isFalse();
     }
 
+    @Test
+    void aResumeCannotEnterARoomTheLostConnectionWasNotIn() throws Exception {
+        HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
+        haven.join(bo, "group-1");
+        bo.request(id -> new ClientMessage.SessionConfigure(id, "group-1", org.haven.protocol.Sessions.RoomKind.GROUP,
+                true)).get(5, TimeUnit.SECONDS);
+        HavenClient eve = haven.connect(); // no check-in, no admission, no token: only a lastSeq
+        eve.hello(haven.token("eve", Role.CLIENT, "demo", "group-1"), null, null, Map.of("group-1", 0L))
+                .get(5, TimeUnit.SECONDS);
+        ServerMessage.RoomResumed resumed = eve.awaitEvent(ServerMessage.RoomResumed.class, r -> true, WAIT);
+        assertThat(resumed.recovered()).isFalse();
+        assertThat(resumed.snapshot()).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> eve.request(id -> new ClientMessage.ChatSend(id,
+                "group-1", "let me in")).get(5, TimeUnit.SECONDS)).hasMessageContaining("not_a_member");
+        assertThat(bo.awaitEvent(ServerMessage.MemberJoined.class, j -> j.member().user().equals("eve"),
+                Duration.ofMillis(500))).isNull();
+    }
+
     private static List<String> chats(HavenClient client, int n) throws InterruptedException {
         List<String> out = new ArrayList<>();
         while (out.size() < n) {
