@@ -200,6 +200,11 @@ public final class HavenClient implements AutoCloseable {
         channel.writeAndFlush(new TextWebSocketFrame(text));
     }
 
+    /** Sends a text frame of raw bytes, valid UTF-8 or not (tests of the server's checks). */
+    public void sendTextBytes(byte[] bytes) {
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+    }
+
     /** Sends a binary frame (not part of the protocol; the server closes with 1003). */
     public void sendBinary(byte[] bytes) {
         channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
@@ -349,6 +354,9 @@ public final class HavenClient implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (ready.isDone()) {
+                violations.add("client error: " + cause);
+            }
             ready.completeExceptionally(cause);
             ctx.close();
         }

@@ -160,6 +160,16 @@ final class ChannelConnection implements Connection {
         }
     }
 
+    /** The WebSocket decoder closes this connection for a protocol violation: not an abrupt loss. */
+    void closedForViolation() {
+        serverClosed = true;
+        closing = true;
+        // Should the decoder's close not complete (a peer that stops reading), do not wait for it forever.
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, CLOSE_FRAME_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
     /** The client sent a close frame: it is leaving on purpose. */
     void peerSaidGoodbye() {
         peerSaidGoodbye = true;

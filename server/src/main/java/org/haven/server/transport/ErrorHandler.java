@@ -33,9 +33,10 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof CorruptedWebSocketFrameException) {
-            // The WebSocket handler has already sent its close frame (1009 for an oversize frame).
+            // The WebSocket decoder is already writing its close frame (1009 for an oversize frame, 1007
+            // for bad UTF-8) and closes once it is out; closing here too would race it and lose the code.
             log.debug("protocol violation connection={} error={}", connection.id(), cause.getClass().getSimpleName());
-            ctx.close();
+            connection.closedForViolation();
         } else if (cause instanceof TooLongFrameException) {
             connection.close(CloseCode.MESSAGE_TOO_BIG, "message too big");
         } else if (cause instanceof CorruptedFrameException) {
@@ -43,8 +44,15 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
         } else if (cause instanceof IOException) {
             log.debug("connection error connection={} error={}", connection.id(), cause.getClass().getSimpleName());
             ctx.close();
+        } else if (cause instanceof io.netty.handler.codec.DecoderException
+                && cause.getCause() instanceof javax.net.ssl.SSLException) {
+            // Plain text on the TLS port, or a failed handshake: the client's bytes are not logged.
+            log.debug("tls refused connection={} error={}", connection.id(), cause.getCause().getClass().getSimpleName());
+            ctx.close();
         } else {
-            log.warn("unexpected error connection={}", connection.id(), cause);
+            // Exception messages can quote what a client sent: only the type and where it came from are logged.
+            StackTraceElement at = cause.getStackTrace().length > 0 ? cause.getStackTrace()[0] : null;
+            log.warn("unexpected error connection={} error={} at={}", connection.id(), cause.getClass().getName(), at);
             connection.close(CloseCode.INTERNAL_ERROR, "internal error");
         }
     }

@@ -39,6 +39,8 @@ class RecoveryIT {
         carol.request(id -> new ClientMessage.ChatSend(id, "group-1", "before")).get(5, TimeUnit.SECONDS);
         alice.awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("before"), WAIT);
         Map<String, Long> seen = alice.lastSeq();
+        // Everything up to "before" has reached bo too; what he receives from now on is what matters.
+        assertThat(bo.awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("before"), WAIT)).isNotNull();
         bo.drainEvents();
 
         alice.abort(); // the network drops: no close frame
