@@ -340,6 +340,18 @@ class AlertLifecycleIT {
         assertError(alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.CHECK_IN_REQUIRED);
     }
 
+    @Test
+    void aDeclinedCheckInTellsTheCareTeam() throws Exception {
+        HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
+        HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
+        alice.request(id -> new ClientMessage.CheckInDecline(id, "group-1")).get(5, TimeUnit.SECONDS);
+        Alerts.View declined = bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true, WAIT).alert();
+        assertThat(declined.source()).isEqualTo(Alerts.Source.CHECK_IN_DECLINED);
+        assertThat(declined.severity()).isEqualTo(Alerts.Severity.LOW);
+        assertThat(declined.clientName()).isEqualTo("Name of alice");
+        assertError(alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.CHECK_IN_REQUIRED);
+    }
+
     // ---- helpers
 
     static String raise(HavenClient client, String room, Alerts.Severity severity) throws Exception {

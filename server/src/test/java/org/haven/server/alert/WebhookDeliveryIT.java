@@ -119,6 +119,17 @@ class WebhookDeliveryIT {
                 .containsExactly("alert.raised", "alert.raised", "alert.acknowledged");
     }
 
+    @Test
+    void anAlertNobodyCanReceiveFiresTheUndeliveredWebhook() throws Exception {
+        HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
+        alice.request(id -> new ClientMessage.AlertRaise(id, null, null, Alerts.Severity.HIGH)).get(5, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> receiver.requests().stream().anyMatch(r -> r.event().equals("alert.undelivered")));
+        Received undelivered = receiver.requests().stream().filter(r -> r.event().equals("alert.undelivered"))
+                .findFirst().orElseThrow();
+        assertSigned(undelivered);
+        assertNoHealthData(undelivered.bodyText());
+    }
+
     /** The signature verifies with the receiver's helper, and matches the documented formula computed here. */
     private static void assertSigned(Received r) throws Exception {
         byte[] secret = SECRET.getBytes(UTF_8);

@@ -189,6 +189,19 @@ class DirectChatIT {
     }
 
     @Test
+    void eachOneTimePrekeyIsHandedOutOnce() throws Exception {
+        Device alice = device("alice", Role.CLIENT, "alice-phone", "group-1");
+        device("dr-bo", Role.CLINICIAN, "bo-laptop", "group-1"); // published 5 one-time prekeys
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 5; i++) {
+            E2e.Prekey oneTime = fetchOne(alice.client(), "dr-bo").oneTimePrekey();
+            assertThat(oneTime).isNotNull();
+            assertThat(seen.add(oneTime.keyId())).as("key %s handed out twice", oneTime.keyId()).isTrue();
+        }
+        assertThat(fetchOne(alice.client(), "dr-bo").oneTimePrekey()).as("supply exhausted").isNull();
+    }
+
+    @Test
     void aChangedIdentityKeyIsAnnouncedToChatPartners() throws Exception {
         Device alice = device("alice", Role.CLIENT, "alice-phone", "group-1");
         Device bo = device("dr-bo", Role.CLINICIAN, "bo-laptop", "group-1");

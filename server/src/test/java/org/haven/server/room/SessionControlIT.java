@@ -125,6 +125,24 @@ class SessionControlIT {
         assertThat(alice.awaitEvent(ServerMessage.SessionStateChanged.class,
                 s -> s.state() == Sessions.State.LIVE, WAIT)).isNotNull();
         alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "ok")).get(5, TimeUnit.SECONDS);
+        assertError(alice.request(id -> new ClientMessage.SessionPause(id, "group-1")), ErrorCode.FORBIDDEN);
+
+        // Every control action, allowed or refused, is in the audit trail.
+        var audited = ((org.haven.server.audit.InMemoryAuditTrail) haven.server().audit()).records();
+        assertThat(audited).anySatisfy(r -> {
+            assertThat(r.action()).isEqualTo("session.pause");
+            assertThat(r.actor()).isEqualTo("dr-bo");
+            assertThat(r.outcome()).isEqualTo("ok");
+        });
+        assertThat(audited).anySatisfy(r -> {
+            assertThat(r.action()).isEqualTo("session.resume");
+            assertThat(r.outcome()).isEqualTo("ok");
+        });
+        assertThat(audited).anySatisfy(r -> {
+            assertThat(r.action()).isEqualTo("session.pause");
+            assertThat(r.actor()).isEqualTo("alice");
+            assertThat(r.outcome()).isEqualTo("refused:forbidden");
+        });
     }
 
     @Test
