@@ -341,6 +341,17 @@ class AlertLifecycleIT {
     }
 
     @Test
+    void aClinicianWhoStopsReadingIsPassedBy() throws Exception {
+        HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
+        HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
+        HavenClient sup = haven.login("sup-kim", Role.SUPERVISOR, "demo");
+        bo.stopReading(); // a frozen laptop: alerts go out to it, nothing comes back
+        String alert = raise(alice, "group-1", Alerts.Severity.HIGH);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(notice(sup, AlertReason.ESCALATED, alert).tier()).isEqualTo("supervisors");
+    }
+
+    @Test
     void aDeclinedCheckInTellsTheCareTeam() throws Exception {
         HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
         HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
