@@ -24,6 +24,7 @@ import org.haven.server.audit.AuditRecord;
 import org.haven.server.audit.InMemoryAuditTrail;
 import org.haven.server.testing.MutableClock;
 import org.haven.server.testing.TestServer;
+import org.haven.server.testing.Replies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -86,7 +87,7 @@ class AlertLifecycleIT {
                 .get(5, TimeUnit.SECONDS);
         Alerts.View resolved = awaitState(bo, raised.id(), Alerts.State.RESOLVED);
         assertThat(resolved.followUpDueAt()).isAfter(resolved.updatedAt());
-        assertError(bo.request(id -> new ClientMessage.AlertEngage(id, raised.id())), ErrorCode.ILLEGAL_TRANSITION);
+        Replies.assertError(bo.request(id -> new ClientMessage.AlertEngage(id, raised.id())), ErrorCode.ILLEGAL_TRANSITION);
         clock.advance(Duration.ofHours(24).plusSeconds(1));
         awaitState(bo, raised.id(), Alerts.State.FOLLOW_UP_DUE);
         ServerMessage.FollowUpDue due = bo.awaitEvent(ServerMessage.FollowUpDue.class, e -> true, WAIT);
@@ -244,10 +245,10 @@ class AlertLifecycleIT {
         String alert = raise(alice, "group-1", Alerts.Severity.HIGH);
         notice(bo, AlertReason.RAISED, alert);
 
-        assertError(carol.request(id -> new ClientMessage.AlertAcknowledge(id, alert)), ErrorCode.FORBIDDEN);
-        assertError(alice.request(id -> new ClientMessage.AlertList(id)), ErrorCode.FORBIDDEN);
-        assertError(stranger.request(id -> new ClientMessage.AlertAcknowledge(id, alert)), ErrorCode.NOT_FOUND);
-        assertError(otherOrg.request(id -> new ClientMessage.AlertAcknowledge(id, alert)), ErrorCode.NOT_FOUND);
+        Replies.assertError(carol.request(id -> new ClientMessage.AlertAcknowledge(id, alert)), ErrorCode.FORBIDDEN);
+        Replies.assertError(alice.request(id -> new ClientMessage.AlertList(id)), ErrorCode.FORBIDDEN);
+        Replies.assertError(stranger.request(id -> new ClientMessage.AlertAcknowledge(id, alert)), ErrorCode.NOT_FOUND);
+        Replies.assertError(otherOrg.request(id -> new ClientMessage.AlertAcknowledge(id, alert)), ErrorCode.NOT_FOUND);
         assertThat(stranger.call(id -> new ClientMessage.AlertList(id), Result.AlertList.class).get(5, TimeUnit.SECONDS)
                 .alerts()).isEmpty();
         assertThat(otherOrg.call(id -> new ClientMessage.AlertList(id), Result.AlertList.class).get(5, TimeUnit.SECONDS)
@@ -259,13 +260,13 @@ class AlertLifecycleIT {
         Result.CareRecord record = bo.call(id -> new ClientMessage.CareRecordGet(id, "alice", "group-1"),
                 Result.CareRecord.class).get(5, TimeUnit.SECONDS);
         assertThat(record.checkIn().address().city()).isEqualTo("Springfield");
-        assertError(stranger.request(id -> new ClientMessage.CareRecordGet(id, "alice", "group-1")),
+        Replies.assertError(stranger.request(id -> new ClientMessage.CareRecordGet(id, "alice", "group-1")),
                 ErrorCode.NOT_FOUND);
-        assertError(otherOrg.request(id -> new ClientMessage.CareRecordGet(id, "alice", "group-1")),
+        Replies.assertError(otherOrg.request(id -> new ClientMessage.CareRecordGet(id, "alice", "group-1")),
                 ErrorCode.NOT_FOUND);
-        assertError(carol.request(id -> new ClientMessage.CareRecordGet(id, "alice", "group-1")), ErrorCode.NOT_FOUND);
-        assertError(carol.request(id -> new ClientMessage.PlanSet(id, "alice", PLAN)), ErrorCode.FORBIDDEN);
-        assertError(stranger.request(id -> new ClientMessage.PlanSet(id, "alice", PLAN)), ErrorCode.FORBIDDEN);
+        Replies.assertError(carol.request(id -> new ClientMessage.CareRecordGet(id, "alice", "group-1")), ErrorCode.NOT_FOUND);
+        Replies.assertError(carol.request(id -> new ClientMessage.PlanSet(id, "alice", PLAN)), ErrorCode.FORBIDDEN);
+        Replies.assertError(stranger.request(id -> new ClientMessage.PlanSet(id, "alice", PLAN)), ErrorCode.FORBIDDEN);
         assertThat(bo.call(id -> new ClientMessage.PlanSet(id, "alice", PLAN), Result.CareVersion.class)
                 .get(5, TimeUnit.SECONDS).version()).isEqualTo(1);
     }
@@ -279,7 +280,7 @@ class AlertLifecycleIT {
         String alert = raise(alice, "group-1", Alerts.Severity.HIGH);
         assertThat(bo.awaitEvent(ServerMessage.AlertNotice.class, n -> n.alert().id().equals(alert),
                 Duration.ofMillis(800))).isNull();
-        assertError(bo.request(id -> new ClientMessage.AlertAcknowledge(id, alert)), ErrorCode.NOT_FOUND);
+        Replies.assertError(bo.request(id -> new ClientMessage.AlertAcknowledge(id, alert)), ErrorCode.NOT_FOUND);
     }
 
     @Test
@@ -306,7 +307,7 @@ class AlertLifecycleIT {
         Alerts.View view = awaitState(cy, alert, Alerts.State.EMERGENCY_DISPATCHED);
         assertThat(view.actions()).filteredOn(x -> x.type() == Alerts.ActionType.DISPATCHED_EMERGENCY_SERVICES)
                 .hasSize(1);
-        assertError(cy.request(id -> new ClientMessage.AlertEngage(id, alert)), ErrorCode.ILLEGAL_TRANSITION);
+        Replies.assertError(cy.request(id -> new ClientMessage.AlertEngage(id, alert)), ErrorCode.ILLEGAL_TRANSITION);
     }
 
     @Test
@@ -328,7 +329,7 @@ class AlertLifecycleIT {
     void joiningWithoutACheckInIsRefusedAndTheCareTeamIsTold() throws Exception {
         HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
         HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
-        assertError(alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.CHECK_IN_REQUIRED);
+        Replies.assertError(alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.CHECK_IN_REQUIRED);
         Alerts.View missing = bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true, WAIT).alert();
         assertThat(missing.source()).isEqualTo(Alerts.Source.CHECK_IN_MISSING);
         assertThat(missing.severity()).isEqualTo(Alerts.Severity.LOW);
@@ -337,7 +338,7 @@ class AlertLifecycleIT {
                 .extracting(Alerts.HistoryEntry::event).contains("auto_closed");
         clock.advance(Duration.ofHours(5)); // past the check-in's validity: a new session needs a new one
         alice.request(id -> new ClientMessage.RoomLeave(id, "group-1")).get(5, TimeUnit.SECONDS);
-        assertError(alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.CHECK_IN_REQUIRED);
+        Replies.assertError(alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.CHECK_IN_REQUIRED);
     }
 
     @Test
@@ -360,7 +361,7 @@ class AlertLifecycleIT {
         assertThat(declined.source()).isEqualTo(Alerts.Source.CHECK_IN_DECLINED);
         assertThat(declined.severity()).isEqualTo(Alerts.Severity.LOW);
         assertThat(declined.clientName()).isEqualTo("Name of alice");
-        assertError(alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.CHECK_IN_REQUIRED);
+        Replies.assertError(alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.CHECK_IN_REQUIRED);
     }
 
     // ---- helpers
@@ -388,12 +389,4 @@ class AlertLifecycleIT {
         responder.request(id -> new ClientMessage.AlertConfirm(id, view.id(), view.version())).get(5, TimeUnit.SECONDS);
     }
 
-    static void assertError(CompletableFuture<?> reply, ErrorCode code) {
-        assertThatThrownBy(() -> reply.get(5, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .cause()
-                .isInstanceOf(HavenErrorException.class)
-                .extracting(e -> ((HavenErrorException) e).code())
-                .isEqualTo(code);
-    }
 }

@@ -26,7 +26,7 @@ class CheckInExemptionIT {
         assertThat(snapshot.members()).extracting(org.haven.protocol.Member::user).containsExactly("alice");
 
         HavenClient bound = haven.login("alice", Role.CLIENT, "demo", "group-1");
-        AlertLifecycleIT.assertError(bound.request(id -> new ClientMessage.RoomJoin(id, "group-1")),
+        org.haven.server.testing.Replies.assertError(bound.request(id -> new ClientMessage.RoomJoin(id, "group-1")),
                 org.haven.protocol.ErrorCode.CHECK_IN_REQUIRED);
     }
 }

@@ -24,6 +24,7 @@ import org.haven.protocol.ServerMessage;
 import org.haven.server.testing.LogCapture;
 import org.haven.server.testing.MutableClock;
 import org.haven.server.testing.TestServer;
+import org.haven.server.testing.Replies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -139,7 +140,7 @@ class DirectChatIT {
             alice.client().request(id -> new ClientMessage.DmSend(id, "dr-bo", List.of(e))).get(5, TimeUnit.SECONDS);
         }
         E2e.Envelope fourth = DirectCipher.seal(alice.keys(), "alice", fetchOne(alice.client(), "dr-bo"), "dr-bo", "m3");
-        assertError(alice.client().request(id -> new ClientMessage.DmSend(id, "dr-bo", List.of(fourth))),
+        Replies.assertError(alice.client().request(id -> new ClientMessage.DmSend(id, "dr-bo", List.of(fourth))),
                 ErrorCode.LIMIT_REACHED);
 
         clock.advance(Duration.ofMinutes(30).plusSeconds(1)); // the mailbox's time-to-live, 30 min in this test
@@ -158,12 +159,12 @@ class DirectChatIT {
         Device stranger = device("dr-x", Role.CLINICIAN, "x-laptop", "group-9");
         HavenClient mum = haven.login("mum", Role.SUPPORT, "demo", "group-1");
 
-        assertError(alice.client().request(id -> new ClientMessage.KeysFetch(id, "carol")), ErrorCode.FORBIDDEN);
-        assertError(alice.client().request(id -> new ClientMessage.KeysFetch(id, "dr-x")), ErrorCode.FORBIDDEN);
-        assertError(alice.client().request(id -> new ClientMessage.KeysFetch(id, "nobody")), ErrorCode.FORBIDDEN);
-        assertError(mum.request(id -> new ClientMessage.KeysFetch(id, "dr-bo")), ErrorCode.FORBIDDEN);
+        Replies.assertError(alice.client().request(id -> new ClientMessage.KeysFetch(id, "carol")), ErrorCode.FORBIDDEN);
+        Replies.assertError(alice.client().request(id -> new ClientMessage.KeysFetch(id, "dr-x")), ErrorCode.FORBIDDEN);
+        Replies.assertError(alice.client().request(id -> new ClientMessage.KeysFetch(id, "nobody")), ErrorCode.FORBIDDEN);
+        Replies.assertError(mum.request(id -> new ClientMessage.KeysFetch(id, "dr-bo")), ErrorCode.FORBIDDEN);
         E2e.Envelope e = DirectCipher.seal(bo.keys(), "dr-bo", fetchOne(bo.client(), "alice"), "alice", "hi");
-        assertError(carol.client().request(id -> new ClientMessage.DmSend(id, "alice", List.of(e))), ErrorCode.FORBIDDEN);
+        Replies.assertError(carol.client().request(id -> new ClientMessage.DmSend(id, "alice", List.of(e))), ErrorCode.FORBIDDEN);
         assertThat(fetchOne(stranger.client(), "dr-bo").device()).isEqualTo("bo-laptop"); // clinicians of one org
         assertThat(fetchOne(bo.client(), "alice").device()).isEqualTo("alice-phone");
     }
@@ -184,7 +185,7 @@ class DirectChatIT {
         }
         E2e.Envelope wrongDevice = new E2e.Envelope("bo-tablet", "alice-phone", E2e.X25519_AES_GCM, "AAAA", null,
                 "AAECAwQFBgcICQoL", "AAAA");
-        assertError(alice.client().request(id -> new ClientMessage.DmSend(id, "dr-bo", List.of(wrongDevice))),
+        Replies.assertError(alice.client().request(id -> new ClientMessage.DmSend(id, "dr-bo", List.of(wrongDevice))),
                 ErrorCode.NOT_FOUND);
     }
 
@@ -215,12 +216,4 @@ class DirectChatIT {
         assertThat(changed.fingerprint()).isEqualTo(reinstalled.fingerprint());
     }
 
-    static void assertError(CompletableFuture<?> reply, ErrorCode code) {
-        assertThatThrownBy(() -> reply.get(5, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .cause()
-                .isInstanceOf(HavenErrorException.class)
-                .extracting(x -> ((HavenErrorException) x).code())
-                .isEqualTo(code);
-    }
 }

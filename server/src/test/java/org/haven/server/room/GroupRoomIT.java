@@ -18,6 +18,7 @@ import org.haven.protocol.Result;
 import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.testing.TestServer;
+import org.haven.server.testing.Replies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -93,7 +94,7 @@ class GroupRoomIT {
                         org.assertj.core.groups.Tuple.tuple("dr-bo", PresenceStatus.ON_CALL));
 
         // A client may not claim a care-team status.
-        assertError(alice.request(id -> new ClientMessage.PresenceSet(id, PresenceStatus.ON_CALL)),
+        Replies.assertError(alice.request(id -> new ClientMessage.PresenceSet(id, PresenceStatus.ON_CALL)),
                 ErrorCode.FORBIDDEN);
     }
 
@@ -153,17 +154,17 @@ class GroupRoomIT {
     @Test
     void joinAndChatAreAuthorizedOnEveryRequest() throws Exception {
         HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
-        assertError(alice.request(id -> new ClientMessage.RoomJoin(id, "group-2")), ErrorCode.FORBIDDEN);
-        assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "hi")), ErrorCode.NOT_A_MEMBER);
-        assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-2", "hi")), ErrorCode.FORBIDDEN);
-        assertError(alice.request(id -> new ClientMessage.PresenceQuery(id, "group-1")), ErrorCode.NOT_A_MEMBER);
-        assertError(alice.request(id -> new ClientMessage.RoomLeave(id, "group-1")), ErrorCode.NOT_A_MEMBER);
+        Replies.assertError(alice.request(id -> new ClientMessage.RoomJoin(id, "group-2")), ErrorCode.FORBIDDEN);
+        Replies.assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "hi")), ErrorCode.NOT_A_MEMBER);
+        Replies.assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-2", "hi")), ErrorCode.FORBIDDEN);
+        Replies.assertError(alice.request(id -> new ClientMessage.PresenceQuery(id, "group-1")), ErrorCode.NOT_A_MEMBER);
+        Replies.assertError(alice.request(id -> new ClientMessage.RoomLeave(id, "group-1")), ErrorCode.NOT_A_MEMBER);
         join(alice, "group-1");
-        assertError(alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.ALREADY_JOINED);
+        Replies.assertError(alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.ALREADY_JOINED);
         String tooLong = "x".repeat(haven.server().config().maxChatChars() + 1);
-        assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", tooLong)), ErrorCode.TOO_LARGE);
+        Replies.assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", tooLong)), ErrorCode.TOO_LARGE);
         alice.request(id -> new ClientMessage.RoomLeave(id, "group-1")).get(5, TimeUnit.SECONDS);
-        assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "hi")), ErrorCode.NOT_A_MEMBER);
+        Replies.assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "hi")), ErrorCode.NOT_A_MEMBER);
     }
 
     @Test
@@ -182,12 +183,4 @@ class GroupRoomIT {
         return haven.join(client, room);
     }
 
-    static void assertError(java.util.concurrent.CompletableFuture<?> reply, ErrorCode code) {
-        assertThatThrownBy(() -> reply.get(5, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .cause()
-                .isInstanceOf(HavenErrorException.class)
-                .extracting(e -> ((HavenErrorException) e).code())
-                .isEqualTo(code);
-    }
 }

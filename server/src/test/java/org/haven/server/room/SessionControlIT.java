@@ -24,6 +24,7 @@ import org.haven.protocol.ServerMessage;
 import org.haven.protocol.Sessions;
 import org.haven.server.testing.MutableClock;
 import org.haven.server.testing.TestServer;
+import org.haven.server.testing.Replies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -70,12 +71,12 @@ class SessionControlIT {
                 turn.username()));
 
         // A support person joins family sessions only.
-        assertError(mum.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.FORBIDDEN);
+        Replies.assertError(mum.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.FORBIDDEN);
         bo.request(id -> new ClientMessage.SessionConfigure(id, "group-1", Sessions.RoomKind.FAMILY, false))
                 .get(5, TimeUnit.SECONDS);
         assertThat(haven.join(mum, "group-1").members()).extracting(Member::roomRole)
                 .contains(Sessions.RoomRole.SUPPORT);
-        assertError(alice.request(id -> new ClientMessage.SessionPause(id, "group-1")), ErrorCode.FORBIDDEN);
+        Replies.assertError(alice.request(id -> new ClientMessage.SessionPause(id, "group-1")), ErrorCode.FORBIDDEN);
     }
 
     @Test
@@ -93,7 +94,7 @@ class SessionControlIT {
         ServerMessage.WaitingList list = bo.awaitEvent(ServerMessage.WaitingList.class,
                 w -> !w.waiting().isEmpty(), WAIT);
         assertThat(list.waiting()).extracting(Member::user).containsExactly("alice");
-        assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "hello?")), ErrorCode.NOT_A_MEMBER);
+        Replies.assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "hello?")), ErrorCode.NOT_A_MEMBER);
 
         bo.request(id -> new ClientMessage.RoomAdmit(id, "group-1", "alice")).get(5, TimeUnit.SECONDS);
         ServerMessage.Admitted admitted = alice.awaitEvent(ServerMessage.Admitted.class, a -> true, WAIT);
@@ -106,8 +107,8 @@ class SessionControlIT {
         eve.request(id -> new ClientMessage.RoomJoin(id, "group-1")).get(5, TimeUnit.SECONDS);
         bo.request(id -> new ClientMessage.RoomDecline(id, "group-1", "eve")).get(5, TimeUnit.SECONDS);
         assertThat(eve.awaitEvent(ServerMessage.Declined.class, d -> true, WAIT)).isNotNull();
-        assertError(bo.request(id -> new ClientMessage.RoomAdmit(id, "group-1", "eve")), ErrorCode.NOT_FOUND);
-        assertError(alice.request(id -> new ClientMessage.RoomAdmit(id, "group-1", "eve")), ErrorCode.FORBIDDEN);
+        Replies.assertError(bo.request(id -> new ClientMessage.RoomAdmit(id, "group-1", "eve")), ErrorCode.NOT_FOUND);
+        Replies.assertError(alice.request(id -> new ClientMessage.RoomAdmit(id, "group-1", "eve")), ErrorCode.FORBIDDEN);
     }
 
     @Test
@@ -119,13 +120,13 @@ class SessionControlIT {
         bo.request(id -> new ClientMessage.SessionPause(id, "group-1")).get(5, TimeUnit.SECONDS);
         assertThat(alice.awaitEvent(ServerMessage.SessionStateChanged.class,
                 s -> s.state() == Sessions.State.PAUSED, WAIT)).isNotNull();
-        assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "hello?")), ErrorCode.SESSION_PAUSED);
+        Replies.assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "hello?")), ErrorCode.SESSION_PAUSED);
         bo.request(id -> new ClientMessage.ChatSend(id, "group-1", "we will be back shortly")).get(5, TimeUnit.SECONDS);
         bo.request(id -> new ClientMessage.SessionResume(id, "group-1")).get(5, TimeUnit.SECONDS);
         assertThat(alice.awaitEvent(ServerMessage.SessionStateChanged.class,
                 s -> s.state() == Sessions.State.LIVE, WAIT)).isNotNull();
         alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "ok")).get(5, TimeUnit.SECONDS);
-        assertError(alice.request(id -> new ClientMessage.SessionPause(id, "group-1")), ErrorCode.FORBIDDEN);
+        Replies.assertError(alice.request(id -> new ClientMessage.SessionPause(id, "group-1")), ErrorCode.FORBIDDEN);
 
         // Every control action, allowed or refused, is in the audit trail.
         var audited = ((org.haven.server.audit.InMemoryAuditTrail) haven.server().audit()).records();
@@ -175,9 +176,9 @@ class SessionControlIT {
         carol.request(id -> new ClientMessage.ChatSend(id, "group-1", "where did they go?")).get(5, TimeUnit.SECONDS);
         assertThat(alice.awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("where did they go?"),
                 Duration.ofMillis(400))).isNull();
-        assertError(carol.request(id -> new ClientMessage.RtcSignal(id, "group-1", "alice", Sessions.Signal.OFFER, "v=0")),
+        Replies.assertError(carol.request(id -> new ClientMessage.RtcSignal(id, "group-1", "alice", Sessions.Signal.OFFER, "v=0")),
                 ErrorCode.NOT_A_MEMBER);
-        assertError(carol.request(id -> new ClientMessage.ChatSend(id, started.breakout(), "hi")), ErrorCode.NOT_A_MEMBER);
+        Replies.assertError(carol.request(id -> new ClientMessage.ChatSend(id, started.breakout(), "hi")), ErrorCode.NOT_A_MEMBER);
 
         bo.request(id -> new ClientMessage.BreakoutReturn(id, started.breakout())).get(5, TimeUnit.SECONDS);
         assertThat(alice.awaitEvent(ServerMessage.BreakoutEnded.class, e -> true, WAIT)).isNotNull();
@@ -245,10 +246,10 @@ class SessionControlIT {
                     s -> s.state() == Sessions.State.ENDED && s.room().equals("group-1"), WAIT);
             assertThat(ended.reason()).isEqualTo("session over");
         }
-        assertError(alice.request(id -> new ClientMessage.ChatSend(id, breakout, "hello?")), ErrorCode.NOT_A_MEMBER);
-        assertError(carol.request(id -> new ClientMessage.ChatSend(id, "group-1", "hello?")), ErrorCode.NOT_A_MEMBER);
+        Replies.assertError(alice.request(id -> new ClientMessage.ChatSend(id, breakout, "hello?")), ErrorCode.NOT_A_MEMBER);
+        Replies.assertError(carol.request(id -> new ClientMessage.ChatSend(id, "group-1", "hello?")), ErrorCode.NOT_A_MEMBER);
         // The end holds: the room does not quietly open again.
-        assertError(carol.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.SESSION_ENDED);
+        Replies.assertError(carol.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.SESSION_ENDED);
     }
 
     @Test
@@ -259,12 +260,12 @@ class SessionControlIT {
         haven.join(bo, "group-1");
         haven.join(alice, "group-1");
         haven.join(carol, "group-1");
-        assertError(alice.request(id -> new ClientMessage.RoomRemove(id, "group-1", "carol")), ErrorCode.FORBIDDEN);
+        Replies.assertError(alice.request(id -> new ClientMessage.RoomRemove(id, "group-1", "carol")), ErrorCode.FORBIDDEN);
         bo.request(id -> new ClientMessage.RoomRemove(id, "group-1", "carol")).get(5, TimeUnit.SECONDS);
         assertThat(carol.awaitEvent(ServerMessage.Removed.class, r -> true, WAIT)).isNotNull();
         assertThat(alice.awaitEvent(ServerMessage.MemberLeft.class, l -> l.user().equals("carol"), WAIT)).isNotNull();
-        assertError(carol.request(id -> new ClientMessage.ChatSend(id, "group-1", "hey")), ErrorCode.NOT_A_MEMBER);
-        assertError(carol.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.FORBIDDEN);
+        Replies.assertError(carol.request(id -> new ClientMessage.ChatSend(id, "group-1", "hey")), ErrorCode.NOT_A_MEMBER);
+        Replies.assertError(carol.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.FORBIDDEN);
     }
 
     @Test
@@ -282,11 +283,11 @@ class SessionControlIT {
         assertThat(relay.from()).isEqualTo("alice");
         assertThat(relay.signal()).isEqualTo(Sessions.Signal.OFFER);
         assertThat(relay.payload()).isEqualTo(sdp);
-        assertError(alice.request(id -> new ClientMessage.RtcSignal(id, "group-1", "dave", Sessions.Signal.OFFER, sdp)),
+        Replies.assertError(alice.request(id -> new ClientMessage.RtcSignal(id, "group-1", "dave", Sessions.Signal.OFFER, sdp)),
                 ErrorCode.NOT_A_MEMBER);
-        assertError(alice.request(id -> new ClientMessage.RtcSignal(id, "group-2", "dave", Sessions.Signal.OFFER, sdp)),
+        Replies.assertError(alice.request(id -> new ClientMessage.RtcSignal(id, "group-2", "dave", Sessions.Signal.OFFER, sdp)),
                 ErrorCode.FORBIDDEN);
-        assertError(alice.request(id -> new ClientMessage.RtcSignal(id, "group-1", "dr-bo", Sessions.Signal.OFFER,
+        Replies.assertError(alice.request(id -> new ClientMessage.RtcSignal(id, "group-1", "dr-bo", Sessions.Signal.OFFER,
                 "x".repeat(SessionControl.MAX_SIGNAL_CHARS + 1))), ErrorCode.TOO_LARGE);
         assertThat(dave.awaitEvent(ServerMessage.RtcRelay.class, r -> true, Duration.ofMillis(300))).isNull();
     }
@@ -326,12 +327,4 @@ class SessionControlIT {
         alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "thank you")).get(5, TimeUnit.SECONDS);
     }
 
-    static void assertError(CompletableFuture<?> reply, ErrorCode code) {
-        assertThatThrownBy(() -> reply.get(5, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .cause()
-                .isInstanceOf(HavenErrorException.class)
-                .extracting(e -> ((HavenErrorException) e).code())
-                .isEqualTo(code);
-    }
 }

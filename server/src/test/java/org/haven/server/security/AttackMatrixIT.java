@@ -33,6 +33,7 @@ import org.haven.protocol.Role;
 import org.haven.protocol.Sessions;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.testing.TestServer;
+import org.haven.server.testing.Replies;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -73,11 +74,6 @@ class AttackMatrixIT {
         return client;
     }
 
-    private static void refused(CompletableFuture<?> reply, ErrorCode code) {
-        assertThatThrownBy(() -> reply.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(HavenErrorException.class)
-                .extracting(e -> ((HavenErrorException) e).code()).isEqualTo(code);
-    }
 
     @TestFactory
     List<DynamicTest> everyAttackIsRefusedWithItsDocumentedCode() throws Exception {
@@ -126,28 +122,28 @@ class AttackMatrixIT {
         // ---- across organisations and rooms
         cases.add(DynamicTest.dynamicTest("another organisation acknowledges an alert", () -> {
             String alert = raise("victim-1");
-            refused(login("dr-evil-1", Role.CLINICIAN, "other-org", "group-1")
+            Replies.assertError(login("dr-evil-1", Role.CLINICIAN, "other-org", "group-1")
                     .request(id -> new ClientMessage.AlertAcknowledge(id, alert)), ErrorCode.NOT_FOUND);
         }));
         cases.add(DynamicTest.dynamicTest("another organisation reads a care record", () -> {
             checkedIn("victim-2");
-            refused(login("dr-evil-2", Role.CLINICIAN, "other-org", "group-1")
+            Replies.assertError(login("dr-evil-2", Role.CLINICIAN, "other-org", "group-1")
                     .request(id -> new ClientMessage.CareRecordGet(id, "victim-2", "group-1")), ErrorCode.NOT_FOUND);
         }));
         cases.add(DynamicTest.dynamicTest("a clinician without the room's grant reads a care record", () -> {
             checkedIn("victim-3");
-            refused(login("dr-other-room", Role.CLINICIAN, "demo", "group-9")
+            Replies.assertError(login("dr-other-room", Role.CLINICIAN, "demo", "group-9")
                     .request(id -> new ClientMessage.CareRecordGet(id, "victim-3", "group-1")), ErrorCode.NOT_FOUND);
         }));
-        cases.add(DynamicTest.dynamicTest("a client joins a room not granted", () -> refused(
+        cases.add(DynamicTest.dynamicTest("a client joins a room not granted", () -> Replies.assertError(
                 login("c-1", Role.CLIENT, "demo", "group-1").request(id -> new ClientMessage.RoomJoin(id, "group-2")),
                 ErrorCode.FORBIDDEN)));
         cases.add(DynamicTest.dynamicTest("a client reads another client's check-in", () -> {
             checkedIn("victim-4");
-            refused(login("c-2", Role.CLIENT, "demo", "group-1")
+            Replies.assertError(login("c-2", Role.CLIENT, "demo", "group-1")
                     .request(id -> new ClientMessage.CareRecordGet(id, "victim-4", "group-1")), ErrorCode.NOT_FOUND);
         }));
-        cases.add(DynamicTest.dynamicTest("a client rewrites another client's safety plan", () -> refused(
+        cases.add(DynamicTest.dynamicTest("a client rewrites another client's safety plan", () -> Replies.assertError(
                 login("c-3", Role.CLIENT, "demo", "group-1").request(id -> new ClientMessage.PlanSet(id, "victim-5",
                         new Care.SafetyPlan(List.of("x"), List.of(), List.of(), List.of(), List.of(), List.of()))),
                 ErrorCode.FORBIDDEN)));
@@ -156,19 +152,19 @@ class AttackMatrixIT {
             joined(a, "group-1");
             HavenClient b = login("c-5", Role.CLINICIAN, "demo", "group-3");
             joined(b, "group-3");
-            refused(a.request(id -> new ClientMessage.RtcSignal(id, "group-1", "c-5", Sessions.Signal.OFFER, "v=0")),
+            Replies.assertError(a.request(id -> new ClientMessage.RtcSignal(id, "group-1", "c-5", Sessions.Signal.OFFER, "v=0")),
                     ErrorCode.NOT_A_MEMBER);
         }));
 
         // ---- a client trying clinicians' actions
         cases.add(DynamicTest.dynamicTest("a client acknowledges an alert", () -> {
             String alert = raise("victim-6");
-            refused(login("c-6", Role.CLIENT, "demo", "group-1")
+            Replies.assertError(login("c-6", Role.CLIENT, "demo", "group-1")
                     .request(id -> new ClientMessage.AlertAcknowledge(id, alert)), ErrorCode.FORBIDDEN);
         }));
-        cases.add(DynamicTest.dynamicTest("a client lists alerts", () -> refused(
+        cases.add(DynamicTest.dynamicTest("a client lists alerts", () -> Replies.assertError(
                 login("c-7", Role.CLIENT, "demo", "group-1").request(ClientMessage.AlertList::new), ErrorCode.FORBIDDEN)));
-        cases.add(DynamicTest.dynamicTest("a client flags another client", () -> refused(
+        cases.add(DynamicTest.dynamicTest("a client flags another client", () -> Replies.assertError(
                 login("c-8", Role.CLIENT, "demo", "group-1").request(id -> new ClientMessage.AlertFlag(id, "victim-7",
                         "group-1", Alerts.Kind.OTHER, Alerts.Severity.LOW, null)), ErrorCode.FORBIDDEN)));
         for (String action : List.of("pause", "admit", "remove", "breakout", "end")) {
@@ -186,7 +182,7 @@ class AttackMatrixIT {
                     case "breakout" -> c.request(id -> new ClientMessage.BreakoutStart(id, room, "c-" + action, null, null));
                     default -> c.request(id -> new ClientMessage.SessionEnd(id, room, "bye"));
                 };
-                refused(reply, ErrorCode.FORBIDDEN);
+                Replies.assertError(reply, ErrorCode.FORBIDDEN);
             }));
         }
 

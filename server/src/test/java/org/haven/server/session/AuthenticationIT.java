@@ -17,6 +17,7 @@ import org.haven.protocol.ProtocolVersion;
 import org.haven.protocol.Result;
 import org.haven.protocol.Role;
 import org.haven.server.testing.TestServer;
+import org.haven.server.testing.Replies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -82,14 +83,14 @@ class AuthenticationIT {
     void closesWhenNoProtocolVersionIsShared() throws Exception {
         HavenClient client = haven.connect();
         var reply = client.request(id -> new ClientMessage.Hello(id, haven.token("a", Role.CLIENT, "demo"), List.of(99)));
-        assertErrorCode(reply, ErrorCode.INVALID_MESSAGE);
+        Replies.assertError(reply, ErrorCode.INVALID_MESSAGE);
         assertThat(closeOf(client).code()).isEqualTo(CloseCode.UNSUPPORTED_VERSION.code());
     }
 
     @Test
     void refusesASecondHelloButStaysUsable() throws Exception {
         HavenClient client = haven.login("alice", Role.CLIENT, "demo", "group-1");
-        assertErrorCode(client.hello(haven.token("alice", Role.CLIENT, "demo", "group-1")),
+        Replies.assertError(client.hello(haven.token("alice", Role.CLIENT, "demo", "group-1")),
                 ErrorCode.ALREADY_AUTHENTICATED);
         client.request(ClientMessage.Ping::new).get(5, TimeUnit.SECONDS);
     }
@@ -121,10 +122,10 @@ class AuthenticationIT {
     void aRefreshCannotSwitchUsers() throws Exception {
         HavenClient client = haven.login("alice", Role.CLIENT, "demo", "group-1");
         String other = haven.token("mallory", Role.CLIENT, "demo", "group-1");
-        assertErrorCode(client.request(id -> new ClientMessage.TokenRefresh(id, other)), ErrorCode.TOKEN_REJECTED);
+        Replies.assertError(client.request(id -> new ClientMessage.TokenRefresh(id, other)), ErrorCode.TOKEN_REJECTED);
         String elevated = haven.token("alice", Role.CLINICIAN, "demo", "group-1");
-        assertErrorCode(client.request(id -> new ClientMessage.TokenRefresh(id, elevated)), ErrorCode.TOKEN_REJECTED);
-        assertErrorCode(client.request(id -> new ClientMessage.TokenRefresh(id, "not.a.token")),
+        Replies.assertError(client.request(id -> new ClientMessage.TokenRefresh(id, elevated)), ErrorCode.TOKEN_REJECTED);
+        Replies.assertError(client.request(id -> new ClientMessage.TokenRefresh(id, "not.a.token")),
                 ErrorCode.TOKEN_REJECTED);
     }
 
@@ -138,19 +139,11 @@ class AuthenticationIT {
         alice.request(id -> new ClientMessage.TokenRefresh(id, narrower)).get(5, TimeUnit.SECONDS);
         assertThat(bo.awaitEvent(org.haven.protocol.ServerMessage.MemberLeft.class, e -> e.user().equals("alice"),
                 Duration.ofSeconds(5))).isNotNull();
-        assertErrorCode(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "hi")), ErrorCode.FORBIDDEN);
+        Replies.assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "hi")), ErrorCode.FORBIDDEN);
     }
 
     private static CloseStatus closeOf(HavenClient client) throws Exception {
         return client.closeFuture().get(5, TimeUnit.SECONDS);
     }
 
-    private static void assertErrorCode(java.util.concurrent.CompletableFuture<?> reply, ErrorCode code) {
-        assertThatThrownBy(() -> reply.get(5, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .cause()
-                .isInstanceOf(HavenErrorException.class)
-                .extracting(e -> ((HavenErrorException) e).code())
-                .isEqualTo(code);
-    }
 }
