@@ -14,9 +14,13 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.session.SessionService;
 import org.slf4j.Logger;
@@ -48,9 +52,22 @@ public final class HavenTransport implements AutoCloseable {
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
         this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        HttpRoutes routes = new HttpRoutes(new OriginPolicy(config.allowedOrigins()), this::isReady, config.adminToken(),
-                sessions);
+        HttpRoutes routes = new HttpRoutes(new OriginPolicy(config.allowedOrigins()), endpoints(config, sessions),
+                ConsoleFiles.fromClassPath());
         this.initializer = new HavenChannelInitializer(config, sessions, routes, registry, TlsContexts.forServer(config));
+    }
+
+    /** The HTTP routes this configuration has: optional ones are absent, not refused. */
+    private Map<String, HttpEndpoint> endpoints(ServerConfig config, SessionService sessions) {
+        Map<String, HttpEndpoint> endpoints = new HashMap<>(HttpRoutes.health(this::isReady));
+        if (config.adminToken() != null) {
+            endpoints.put(AdminRevokeEndpoint.PATH, new AdminRevokeEndpoint(config.adminToken(), sessions));
+        }
+        if (config.mode() == ServerConfig.Mode.DEV && config.hmacSecret() != null) {
+            endpoints.put(DevTokenEndpoint.PATH, new DevTokenEndpoint(new DevTokens(config.hmacSecret(),
+                    config.issuer(), config.audience(), Clock.systemUTC())));
+        }
+        return endpoints;
     }
 
     /** Binds and starts accepting; returns the bound port (useful with port 0). */

@@ -12,7 +12,8 @@ package org.haven.server.transport;
  *   <li>{@link #KEEP_ALIVE} — pings a silent WebSocket, closes one that stays silent (a broken peer)</li>
  *   <li>{@link #HTTP_CODEC} — HTTP/1.1 until the upgrade; replaced by the WebSocket codec after it</li>
  *   <li>{@link #HTTP_AGGREGATOR} — whole requests, bounded</li>
- *   <li>{@link #HTTP_ROUTES} — {@code /healthz}, {@code /readyz}, and the origin check of {@code /ws}</li>
+ *   <li>{@link #HTTP_ROUTES} — the origin check of {@code /ws}, then {@code /healthz}, {@code /readyz}, the
+ *       optional {@code /admin/revoke} and {@code /dev/token}, and the console's files</li>
  *   <li>{@link #WEBSOCKET} — the handshake, close, ping/pong and frame size limit</li>
  *   <li>{@link #WEBSOCKET_AGGREGATOR} — fragmented messages joined, same size limit</li>
  *   <li>{@link #FRAME_CODEC} — text frame to decoded protocol record; outbound frames to text frames</li>

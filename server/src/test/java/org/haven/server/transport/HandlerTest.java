@@ -42,7 +42,7 @@ class HandlerTest {
     @Test
     void httpRoutesAnswerHealthReadinessAndNotFound() {
         boolean[] ready = {true};
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(new OriginPolicy(List.of()), () -> ready[0], null, null));
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(new OriginPolicy(List.of()), HttpRoutes.health(() -> ready[0]), ConsoleFiles.fromClassPath()));
         assertThat(status(ch, "/healthz")).isEqualTo(HttpResponseStatus.OK);
         assertThat(status(ch, "/readyz")).isEqualTo(HttpResponseStatus.OK);
         ready[0] = false;
@@ -54,7 +54,8 @@ class HandlerTest {
     @Test
     void httpRoutesRefuseAForeignOriginAndPassAnAllowedOne() {
         EmbeddedChannel ch = new EmbeddedChannel(
-                new HttpRoutes(new OriginPolicy(List.of("https://care.example")), () -> true, null, null));
+                new HttpRoutes(new OriginPolicy(List.of("https://care.example")), HttpRoutes.health(() -> true),
+                        ConsoleFiles.fromClassPath()));
         FullHttpRequest foreign = request("/ws");
         foreign.headers().set(HttpHeaderNames.ORIGIN, "https://evil.example");
         ch.writeInbound(foreign);
