@@ -9,6 +9,9 @@ if ! command -v java >/dev/null 2>&1 || ! java -version 2>&1 | grep -qE 'version
   need_install+=(openjdk-17-jdk-headless)
 fi
 command -v mvn >/dev/null 2>&1 || need_install+=(maven)
+# The browser tests drive Debian's Chromium headless; Node runs them.
+[ -x /usr/bin/chromium ] || need_install+=(chromium)
+command -v node >/dev/null 2>&1 || need_install+=(nodejs npm)
 
 if [ ${#need_install[@]} -gt 0 ]; then
   echo "haven: installing ${need_install[*]}"
@@ -17,5 +20,13 @@ if [ ${#need_install[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_install[@]}"
 fi
+
+# The JavaScript packages the tests use (locked versions), installed once.
+for dir in browser-tests load-tests/peers/socketio; do
+  if [ -f "$dir/package-lock.json" ] && [ ! -d "$dir/node_modules" ]; then
+    echo "haven: npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
 
 exec mvn -B -ntp verify "$@"

@@ -1,6 +1,7 @@
 package org.haven.server;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,6 +24,7 @@ import org.haven.server.webhook.WebhookSettings;
 import org.haven.server.auth.VerificationKeys;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.limit.RequestRateLimiter;
+import org.haven.server.metrics.NodeMetrics;
 import org.haven.server.presence.InMemoryPresenceStore;
 import org.haven.server.presence.PresenceStore;
 import org.haven.server.room.IceServers;
@@ -49,10 +51,12 @@ public final class HavenServer implements AutoCloseable {
     private final AlertService alerts;
     private final InMemoryMailbox mailbox;
     private final HavenTransport transport;
+    private final NodeMetrics metrics;
     private int port;
 
     private HavenServer(ServerConfig config, Clock clock, Ticker ticker) {
         this.config = config;
+        this.metrics = new NodeMetrics();
         VerificationKeys keys = VerificationKeys.load(config.hmacSecret(), config.publicKeyPem(), config.jwksFile());
         JwtTokenVerifier verifier = new JwtTokenVerifier(keys, config.issuer(), config.audience(), config.clockSkew(),
                 clock, ticker);
@@ -73,7 +77,7 @@ public final class HavenServer implements AutoCloseable {
                 audit, clock, config.checkInValidity(), config.checkInExemptOrgs());
         this.alertStore = new InMemoryAlertStore();
         this.alerts = new AlertService(alertStore, care, audit, webhooks, clock, config.escalation(),
-                config.alertOnCheckIn());
+                config.alertOnCheckIn(), metrics.registry());
         RequestRateLimiter limiter = new RequestRateLimiter(config.requestsPerSecond(), config.requestBurst(),
                 config.floodRefusals(), ticker);
         SessionControl control = new SessionControl(rooms, audit, alerts, config.coverageTimeout());
@@ -83,7 +87,9 @@ public final class HavenServer implements AutoCloseable {
                 config.dmBetweenClinicians());
         SessionService sessions = new SessionService(config, verifier, presence, rooms, control, care, alerts, chat,
                 limiter, timer, clock, ticker);
-        this.transport = new HavenTransport(config, sessions);
+        Gauge.builder("haven.rooms", rooms, RoomService::roomCount).description("Rooms with members on this node")
+                .register(metrics.registry());
+        this.transport = new HavenTransport(config, sessions, metrics);
     }
 
     /** Starts a node with the system clock. */
@@ -155,5 +161,6 @@ public final class HavenServer implements AutoCloseable {
         alerts.close();
         webhooks.close();
         audit.close();
+        metrics.close();
     }
 }

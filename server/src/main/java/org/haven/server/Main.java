@@ -17,7 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import org.haven.protocol.Role;
 import org.haven.server.audit.AuditVerifier;
 import org.haven.server.auth.DevTokens;
+import org.haven.server.config.ConfigSources;
 import org.haven.server.config.ServerConfig;
+import org.haven.server.logging.LogSetup;
 
 /**
  * The command line: {@code serve} (the default) runs a node; {@code token} prints a dev token that a
@@ -26,13 +28,16 @@ import org.haven.server.config.ServerConfig;
 public final class Main {
 
     private static final String USAGE = """
-            usage: java -jar haven-server.jar [serve]
+            usage: java -jar haven-server.jar [--config <file.yml>] [serve]
+                   java -jar haven-server.jar [--config <file.yml>] --print-config
+                       prints the effective configuration (secrets masked) and where each value came from
                    java -jar haven-server.jar token --sub <user> --role <client|clinician|supervisor|support>
                                                     --org <org> --rooms <room,room...> [--name <display name>] [--ttl 1h]
                    java -jar haven-server.jar audit-verify <file>
                        checks an audit trail's hash chain: exit 0 intact, 1 broken, 2 unreadable
                        (works in any mode, without a token secret)
-            configuration: HAVEN_* environment variables (see README.md)""";
+            configuration: a YAML file (--config or HAVEN_CONFIG) with HAVEN_* environment variables over it;
+            every setting is listed in docs/operations.md""";
 
     private Main() {}
 
@@ -41,8 +46,18 @@ public final class Main {
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
-        String command = args.length == 0 ? "serve" : args[0];
-        List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        List<String> all = new java.util.ArrayList<>(Arrays.asList(args));
+        Path configFile = null;
+        if (all.size() >= 1 && all.get(0).equals("--config")) {
+            if (all.size() < 2) {
+                err.println("haven: --config needs a file\n" + USAGE);
+                return 2;
+            }
+            configFile = Path.of(all.get(1));
+            all = all.subList(2, all.size());
+        }
+        String command = all.isEmpty() ? "serve" : all.get(0);
+        List<String> rest = all.subList(Math.min(1, all.size()), all.size());
         // Commands that need no server configuration run before it is read, so a production host
         // without a token secret in its environment can still use them.
         switch (command) {
@@ -54,16 +69,22 @@ public final class Main {
             default:
                 break;
         }
+        ConfigSources sources;
         ServerConfig config;
         try {
-            config = ServerConfig.fromEnvironment(env);
+            sources = ConfigSources.load(env, configFile);
+            config = sources.config();
         } catch (IllegalArgumentException e) {
             err.println("haven: invalid configuration: " + e.getMessage());
             return 2;
         }
         switch (command) {
             case "serve":
+                LogSetup.apply(config);
                 return serve(config, out);
+            case "--print-config":
+                out.print(sources.print(config));
+                return 0;
             case "token":
                 return token(config, rest, out, err);
             default:
@@ -80,7 +101,8 @@ public final class Main {
             stopped.countDown();
         }, "haven-shutdown"));
         out.println("Haven is listening on port " + server.port() + " (WebSocket at ws://localhost:" + server.port()
-                + "/ws, health at /healthz, readiness at /readyz)");
+                + "/ws, health at /healthz, readiness at /readyz, metrics at /metrics)");
+        out.println("Browser console: http://localhost:" + server.port() + "/");
         if (config.mode() == ServerConfig.Mode.DEV) {
             out.println("Dev mode: tokens are signed with the public dev secret. Mint one with:");
             out.println("  java -jar server/target/haven-server.jar token --sub alice --role client --org demo"

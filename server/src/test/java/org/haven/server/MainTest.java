@@ -61,4 +61,29 @@ class MainTest {
                 "HAVEN_JWT_ISSUER", "https://idp.example", "HAVEN_JWT_AUDIENCE", "haven"), "serve")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("HAVEN_JWT_SECRET");
     }
+
+    @Test
+    void printsTheEffectiveConfigurationWithSecretsMasked() throws Exception {
+        assertThat(run(Map.of("HAVEN_ADMIN_TOKEN", "an-admin-token-that-must-stay-hidden-0123456789", "HAVEN_PORT", "9400"),
+                "--print-config")).isZero();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("port: \"9400\"", "# environment", "admin_token: \"********\"",
+                "jwt_secret: \"********\"").doesNotContain("must-stay-hidden", ServerConfig.DEV_SECRET);
+    }
+
+    @Test
+    void readsTheConfigurationFileGivenWithConfig(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("haven.yml");
+        java.nio.file.Files.writeString(file, "port: 9500\nmax_chat_chars: 2000\n");
+        assertThat(run(Map.of(), "--config", file.toString(), "--print-config")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("max_chat_chars: \"2000\"");
+    }
+
+    @Test
+    void anInvalidSettingStopsTheStartNamingIt() throws Exception {
+        assertThat(run(Map.of("HAVEN_LOG_FORMAT", "xml"))).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("haven: invalid configuration: HAVEN_LOG_FORMAT");
+        assertThat(run(Map.of(), "--config")).isEqualTo(2);
+    }
 }

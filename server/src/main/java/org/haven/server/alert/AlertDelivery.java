@@ -148,15 +148,20 @@ final class AlertDelivery {
         }
     }
 
-    /** A responder's client confirmed a version; older versions count as confirmed too. */
-    void confirm(String connectionId, String alertId, long version) {
+    /**
+     * A responder's client confirmed a version; older versions count as confirmed too. Returns
+     * whether it confirmed a delivery that was waiting.
+     */
+    boolean confirm(String connectionId, String alertId, long version) {
         Map<String, Pending> pending = unconfirmed.get(connectionId);
         if (pending != null) {
             Pending p = pending.get(alertId);
             if (p != null && version >= p.version) {
                 pending.remove(alertId);
+                return true;
             }
         }
+        return false;
     }
 
     /** Sends again every delivery left unconfirmed for longer than its alert's redelivery interval. */

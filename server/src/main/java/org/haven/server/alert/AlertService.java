@@ -59,11 +59,12 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
     private final boolean alertOnCheckIn;
     private final ScheduledExecutorService executor;
     private final AlertDelivery delivery;
+    private final AlertMetrics metrics;
     private final Map<String, DistressAlert> alerts = new LinkedHashMap<>();
     private final Map<UserRef, String> names = new java.util.concurrent.ConcurrentHashMap<>();
 
     public AlertService(AlertStore store, CareService care, AuditTrail audit, WebhookNotifier webhooks, Clock clock,
-            EscalationPolicy policy, boolean alertOnCheckIn) {
+            EscalationPolicy policy, boolean alertOnCheckIn, io.micrometer.core.instrument.MeterRegistry meters) {
         this.store = store;
         this.care = care;
         this.audit = audit;
@@ -72,6 +73,7 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
         this.policy = policy;
         this.alertOnCheckIn = alertOnCheckIn;
         this.delivery = new AlertDelivery(audit);
+        this.metrics = new AlertMetrics(meters);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "haven-alerts");
             t.setDaemon(true);
@@ -211,6 +213,7 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
             alert.tierIndex = severity == Severity.IMMINENT ? policy.lastTier()
                     : policy.startTier(room != null && source != Source.COVERAGE);
             alerts.put(alert.id, alert);
+            metrics.raised(severity);
             reachTiers(alert, 0, now);
             alert.ackDeadline = now.plus(policy.ackTimeout(severity));
             audit.record(new AuditEvent(by, "alert.raise", "alert:" + alert.id, "ok", Map.of("client",
@@ -277,6 +280,7 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
         if (!delivery.anyTargetConnected(alert)) {
             if (!alert.undelivered) {
                 alert.undelivered = true;
+                metrics.undelivered();
                 alert.changed(now, "system", "undelivered", "no responder connected");
                 log.warn("alert undelivered alert={} org={}", alert.id, alert.org());
             }
@@ -309,6 +313,7 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
         reachTiers(alert, before, now);
         alert.changed(now, "system", "escalated", why + " -> " + alert.tier().wire());
         alert.ackDeadline = now.plus(alert.policy.ackTimeout(alert.severity));
+        metrics.escalated();
         audit.record(new AuditEvent("system", "alert.escalate", "alert:" + alert.id, "ok",
                 Map.of("tier", alert.tier().wire(), "why", why)));
         persistAndPush(alert, AlertReason.ESCALATED, "alert.escalated");
@@ -319,6 +324,7 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
 
     private void tick() {
         Instant now = clock.instant();
+        metrics.countStates(alerts.values(), a -> a.state);
         for (DistressAlert a : new ArrayList<>(alerts.values())) {
             if (a.state == State.RAISED && !now.isBefore(a.ackDeadline)) {
                 escalate(a, now, "no acknowledgement");
@@ -433,7 +439,11 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
 
     public void confirm(Connection connection, ClientMessage.AlertConfirm m) {
         run(() -> {
-            delivery.confirm(connection.id(), m.alert(), m.version());
+            DistressAlert a = alerts.get(m.alert());
+            if (delivery.confirm(connection.id(), m.alert(), m.version()) && a != null && !a.receiptSeen) {
+                a.receiptSeen = true;
+                metrics.delivered(java.time.Duration.between(a.raisedAt, clock.instant()));
+            }
             reply(connection, new ServerMessage.Ok(m.id(), null));
         });
     }

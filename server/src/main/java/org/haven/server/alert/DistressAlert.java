@@ -43,6 +43,8 @@ final class DistressAlert {
     String engagedBy;
     String resolvedBy;
     Instant updatedAt;
+    /** Whether a responder has confirmed receiving this alert yet (its delivery time is measured once). */
+    boolean receiptSeen;
     Instant ackDeadline;
     Instant engageDeadline;
     Instant followUpDueAt;

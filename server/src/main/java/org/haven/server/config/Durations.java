@@ -24,4 +24,19 @@ final class Durations {
             default -> throw new IllegalArgumentException("unit must be ms, s, m or h");
         };
     }
+
+    /** The shortest of those forms that is exact: {@code 90s}, {@code 2m}, {@code 250ms}. */
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms != 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms != 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
 }

@@ -65,10 +65,17 @@ public record ServerConfig(
         int maxConnectionsPerUser,
         String adminToken,
         Path tlsCertificate,
-        Path tlsPrivateKey) {
+        Path tlsPrivateKey,
+        String logLevel,
+        LogFormat logFormat) {
 
     /** Whether dev conveniences (the well-known dev secret, the token command) are allowed. */
     public enum Mode { DEV, PRODUCTION }
+
+    /** How log lines are written: one JSON object per line (for collectors), or plain text (for people). */
+    public enum LogFormat { JSON, TEXT }
+
+    private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     /**
      * The HS256 secret that dev tokens are signed with. It is public knowledge, so production mode
@@ -138,6 +145,10 @@ public record ServerConfig(
         webhookUrls = List.copyOf(webhookUrls);
         check(webhookUrls.isEmpty() || (webhookSecret != null && webhookSecret.length() >= 16),
                 "HAVEN_WEBHOOK_SECRET", webhookSecret == null ? "unset" : "(too short)", "at least 16 characters with HAVEN_WEBHOOK_URLS");
+        check(logLevel != null && LOG_LEVELS.contains(logLevel.toUpperCase(Locale.ROOT)), "HAVEN_LOG_LEVEL", logLevel,
+                "one of trace, debug, info, warn, error, off");
+        logLevel = logLevel.toUpperCase(Locale.ROOT);
+        Objects.requireNonNull(logFormat, "logFormat");
     }
 
     /** The defaults: dev mode, port 8080, the dev secret. */
@@ -152,107 +163,41 @@ public record ServerConfig(
 
     /** Reads {@code HAVEN_*} variables over the defaults; a bad value fails with the variable's name. */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
+        return from(env, name -> name);
+    }
+
+    /**
+     * Builds from setting values keyed by environment variable name; {@code where} says where a
+     * value came from, for the message when it cannot be read. Unknown names are ignored here (the
+     * environment holds much else); a configuration file refuses them before this.
+     */
+    static ServerConfig from(Map<String, String> values, Function<String, String> where) {
         Builder b = builder();
-        read(env, "HAVEN_HOST", s -> s, v -> b.host = v);
-        read(env, "HAVEN_PORT", Integer::parseInt, v -> b.port = v);
-        read(env, "HAVEN_MODE", s -> Mode.valueOf(s.toUpperCase(Locale.ROOT)), v -> b.mode = v);
-        read(env, "HAVEN_JWT_SECRET", s -> s, v -> b.hmacSecret = v);
-        read(env, "HAVEN_JWT_PUBLIC_KEY", Path::of, v -> b.publicKeyPem = v);
-        read(env, "HAVEN_JWT_JWKS", Path::of, v -> b.jwksFile = v);
-        read(env, "HAVEN_JWT_ISSUER", s -> s, v -> b.issuer = v);
-        read(env, "HAVEN_JWT_AUDIENCE", s -> s, v -> b.audience = v);
-        read(env, "HAVEN_JWT_CLOCK_SKEW", Durations::parse, v -> b.clockSkew = v);
-        read(env, "HAVEN_ALLOWED_ORIGINS", ServerConfig::list, v -> b.allowedOrigins = v);
-        read(env, "HAVEN_MAX_FRAME_BYTES", Integer::parseInt, v -> b.maxFrameBytes = v);
-        read(env, "HAVEN_MAX_CHAT_CHARS", Integer::parseInt, v -> b.maxChatChars = v);
-        read(env, "HAVEN_HELLO_TIMEOUT", Durations::parse, v -> b.helloTimeout = v);
-        read(env, "HAVEN_PING_INTERVAL", Durations::parse, v -> b.pingInterval = v);
-        read(env, "HAVEN_IDLE_TIMEOUT", Durations::parse, v -> b.idleTimeout = v);
-        read(env, "HAVEN_DRAIN_TIMEOUT", Durations::parse, v -> b.drainTimeout = v);
-        read(env, "HAVEN_RATE_PER_SECOND", Integer::parseInt, v -> b.requestsPerSecond = v);
-        read(env, "HAVEN_RATE_BURST", Integer::parseInt, v -> b.requestBurst = v);
-        read(env, "HAVEN_RATE_FLOOD_REFUSALS", Integer::parseInt, v -> b.floodRefusals = v);
-        read(env, "HAVEN_MAX_ROOMS_PER_CONNECTION", Integer::parseInt, v -> b.maxRoomsPerConnection = v);
-        read(env, "HAVEN_MAX_MEMBERS_PER_ROOM", Integer::parseInt, v -> b.maxMembersPerRoom = v);
-        read(env, "HAVEN_OUTBOUND_QUEUE_MESSAGES", Integer::parseInt, v -> b.outboundQueueMessages = v);
-        read(env, "HAVEN_OUTBOUND_QUEUE_BYTES", Integer::parseInt, v -> b.outboundQueueBytes = v);
-        read(env, "HAVEN_CHECKIN_VALIDITY", Durations::parse, v -> b.checkInValidity = v);
-        read(env, "HAVEN_CHECKIN_EXEMPT_ORGS", s -> Set.copyOf(list(s)), v -> b.checkInExemptOrgs = v);
-        read(env, "HAVEN_ALERT_ON_CHECKIN", ServerConfig::bool, v -> b.alertOnCheckIn = v);
-        read(env, "HAVEN_AUDIT_FILE", Path::of, v -> b.auditFile = v);
-        read(env, "HAVEN_WEBHOOK_URLS", s -> list(s).stream().map(URI::create).toList(), v -> b.webhookUrls = v);
-        read(env, "HAVEN_WEBHOOK_SECRET", s -> s, v -> b.webhookSecret = v);
-        read(env, "HAVEN_CRISIS_RESOURCES", Path::of, v -> b.crisisResourcesFile = v);
-        read(env, "HAVEN_STUN_URLS", ServerConfig::list, v -> b.stunUrls = v);
-        read(env, "HAVEN_TURN_URLS", ServerConfig::list, v -> b.turnUrls = v);
-        read(env, "HAVEN_TURN_SECRET", s -> s, v -> b.turnSecret = v);
-        read(env, "HAVEN_TURN_TTL", Durations::parse, v -> b.turnCredentialTtl = v);
-        read(env, "HAVEN_COVERAGE_TIMEOUT", Durations::parse, v -> b.coverageTimeout = v);
-        read(env, "HAVEN_RECOVERY_WINDOW", Durations::parse, v -> b.recoveryWindow = v);
-        read(env, "HAVEN_RECOVERY_GRACE", Durations::parse, v -> b.recoveryGrace = v);
-        read(env, "HAVEN_MAILBOX_TTL", Durations::parse, v -> b.mailboxTtl = v);
-        read(env, "HAVEN_MAILBOX_PER_DEVICE", Integer::parseInt, v -> b.mailboxPerDevice = v);
-        read(env, "HAVEN_DM_BETWEEN_CLINICIANS", ServerConfig::bool, v -> b.dmBetweenClinicians = v);
-        read(env, "HAVEN_MAX_CONNECTIONS", Integer::parseInt, v -> b.maxConnections = v);
-        read(env, "HAVEN_MAX_CONNECTIONS_PER_USER", Integer::parseInt, v -> b.maxConnectionsPerUser = v);
-        read(env, "HAVEN_ADMIN_TOKEN", s -> s, v -> b.adminToken = v);
-        read(env, "HAVEN_TLS_CERT", Path::of, v -> b.tlsCertificate = v);
-        read(env, "HAVEN_TLS_KEY", Path::of, v -> b.tlsPrivateKey = v);
-        EscalationPolicy p = b.escalation;
-        Map<Severity, Duration> ack = new EnumMap<>(p.ackTimeouts());
-        for (Severity severity : Severity.values()) {
-            read(env, "HAVEN_ALERT_ACK_TIMEOUT_" + severity.name(), Durations::parse, v -> ack.put(severity, v));
-        }
-        Duration[] rest = {p.engagementTimeout(), p.followUpDelay(), p.redeliveryInterval()};
-        read(env, "HAVEN_ALERT_ENGAGEMENT_TIMEOUT", Durations::parse, v -> rest[0] = v);
-        read(env, "HAVEN_ALERT_FOLLOW_UP_DELAY", Durations::parse, v -> rest[1] = v);
-        read(env, "HAVEN_ALERT_REDELIVERY_INTERVAL", Durations::parse, v -> rest[2] = v);
-        b.escalation = new EscalationPolicy(p.tiers(), ack, rest[0], rest[1], rest[2]);
-        // Outside dev mode there is no default secret: one of the key settings must be given.
-        if (b.mode == Mode.PRODUCTION && !env.containsKey("HAVEN_JWT_SECRET")) {
-            b.hmacSecret = null;
-        }
-        if (b.mode == Mode.PRODUCTION && !env.containsKey("HAVEN_JWT_ISSUER")) {
-            throw new IllegalArgumentException("HAVEN_JWT_ISSUER: unset (expected: the issuer of your tokens in production mode)");
-        }
-        if (b.mode == Mode.PRODUCTION && !env.containsKey("HAVEN_JWT_AUDIENCE")) {
-            throw new IllegalArgumentException("HAVEN_JWT_AUDIENCE: unset (expected: the audience of your tokens in production mode)");
-        }
-        return b.build();
-    }
-
-    private static <T> void read(Map<String, String> env, String name, Function<String, T> parse,
-            java.util.function.Consumer<T> set) {
-        String raw = env.get(name);
-        if (raw == null || raw.isBlank()) {
-            return;
-        }
-        try {
-            set.accept(parse.apply(raw.trim()));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(name + ": cannot read '" + (name.contains("SECRET") ? "***" : raw)
-                    + "' (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static boolean bool(String raw) {
-        if (raw.equalsIgnoreCase("true")) {
-            return true;
-        }
-        if (raw.equalsIgnoreCase("false")) {
-            return false;
-        }
-        throw new IllegalArgumentException("expected true or false");
-    }
-
-    private static List<String> list(String raw) {
-        List<String> out = new ArrayList<>();
-        for (String part : raw.split(",")) {
-            if (!part.isBlank()) {
-                out.add(part.trim());
+        for (Settings.Setting setting : Settings.all()) {
+            String raw = values.get(setting.env());
+            if (raw == null || raw.isBlank()) {
+                continue;
+            }
+            try {
+                setting.read().accept(b, raw.trim());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(where.apply(setting.env()) + ": cannot read '"
+                        + (setting.secret() ? Settings.MASK : raw) + "' (" + e.getMessage() + ")", e);
             }
         }
-        return out;
+        // Outside dev mode there is no default secret: one of the key settings must be given.
+        if (b.mode == Mode.PRODUCTION && !values.containsKey("HAVEN_JWT_SECRET")) {
+            b.hmacSecret = null;
+        }
+        if (b.mode == Mode.PRODUCTION && !values.containsKey("HAVEN_JWT_ISSUER")) {
+            throw new IllegalArgumentException(where.apply("HAVEN_JWT_ISSUER")
+                    + ": unset (expected: the issuer of your tokens in production mode)");
+        }
+        if (b.mode == Mode.PRODUCTION && !values.containsKey("HAVEN_JWT_AUDIENCE")) {
+            throw new IllegalArgumentException(where.apply("HAVEN_JWT_AUDIENCE")
+                    + ": unset (expected: the audience of your tokens in production mode)");
+        }
+        return b.build();
     }
 
     private static void positive(Duration d, String name) {
@@ -313,6 +258,8 @@ public record ServerConfig(
         private String adminToken;
         private Path tlsCertificate;
         private Path tlsPrivateKey;
+        private String logLevel = "INFO";
+        private LogFormat logFormat = LogFormat.JSON;
 
         private Builder() {}
 
@@ -334,6 +281,7 @@ public record ServerConfig(
             mailboxPerDevice = c.mailboxPerDevice; dmBetweenClinicians = c.dmBetweenClinicians;
             maxConnections = c.maxConnections; maxConnectionsPerUser = c.maxConnectionsPerUser;
             adminToken = c.adminToken; tlsCertificate = c.tlsCertificate; tlsPrivateKey = c.tlsPrivateKey;
+            logLevel = c.logLevel; logFormat = c.logFormat;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -382,6 +330,37 @@ public record ServerConfig(
         public Builder maxConnectionsPerUser(int v) { maxConnectionsPerUser = v; return this; }
         public Builder adminToken(String v) { adminToken = v; return this; }
         public Builder tls(Path certificate, Path privateKey) { tlsCertificate = certificate; tlsPrivateKey = privateKey; return this; }
+        public Builder tlsCertificate(Path v) { tlsCertificate = v; return this; }
+        public Builder tlsPrivateKey(Path v) { tlsPrivateKey = v; return this; }
+        public Builder logLevel(String v) { logLevel = v; return this; }
+        public Builder logFormat(LogFormat v) { logFormat = v; return this; }
+
+        /** The time {@code severity} may wait for an acknowledgement before the next tier is added. */
+        public Builder ackTimeout(Severity severity, Duration v) {
+            Map<Severity, Duration> ack = new EnumMap<>(escalation.ackTimeouts());
+            ack.put(severity, v);
+            escalation = new EscalationPolicy(escalation.tiers(), ack, escalation.engagementTimeout(),
+                    escalation.followUpDelay(), escalation.redeliveryInterval());
+            return this;
+        }
+
+        public Builder engagementTimeout(Duration v) {
+            escalation = new EscalationPolicy(escalation.tiers(), escalation.ackTimeouts(), v,
+                    escalation.followUpDelay(), escalation.redeliveryInterval());
+            return this;
+        }
+
+        public Builder followUpDelay(Duration v) {
+            escalation = new EscalationPolicy(escalation.tiers(), escalation.ackTimeouts(),
+                    escalation.engagementTimeout(), v, escalation.redeliveryInterval());
+            return this;
+        }
+
+        public Builder redeliveryInterval(Duration v) {
+            escalation = new EscalationPolicy(escalation.tiers(), escalation.ackTimeouts(),
+                    escalation.engagementTimeout(), escalation.followUpDelay(), v);
+            return this;
+        }
 
         /** Validates and builds; a bad setting fails with its name. */
         public ServerConfig build() {
@@ -392,7 +371,7 @@ public record ServerConfig(
                     alertOnCheckIn, escalation, auditFile, webhookUrls, webhookSecret, crisisResourcesFile, stunUrls,
                     turnUrls, turnSecret, turnCredentialTtl, coverageTimeout, recoveryWindow, recoveryGrace, mailboxTtl,
                     mailboxPerDevice, dmBetweenClinicians, maxConnections, maxConnectionsPerUser, adminToken,
-                    tlsCertificate, tlsPrivateKey);
+                    tlsCertificate, tlsPrivateKey, logLevel, logFormat);
         }
     }
 

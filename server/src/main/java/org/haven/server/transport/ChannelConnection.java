@@ -30,7 +30,7 @@ final class ChannelConnection implements Connection {
     private final String id;
     private final int maxQueuedMessages;
     private final int maxQueuedBytes;
-    private final java.util.function.Consumer<CloseCode> closeCounter;
+    private final TransportCounters counters;
     private final ArrayDeque<Outbound> urgent = new ArrayDeque<>();
     private final ArrayDeque<Outbound> normal = new ArrayDeque<>();
     private int queuedBytes;
@@ -40,13 +40,12 @@ final class ChannelConnection implements Connection {
     private volatile boolean serverClosed;
 
     ChannelConnection(Channel channel, int maxQueuedMessages, int maxQueuedBytes) {
-        this(channel, maxQueuedMessages, maxQueuedBytes, code -> { });
+        this(channel, maxQueuedMessages, maxQueuedBytes, new TransportCounters());
     }
 
-    ChannelConnection(Channel channel, int maxQueuedMessages, int maxQueuedBytes,
-            java.util.function.Consumer<CloseCode> closeCounter) {
+    ChannelConnection(Channel channel, int maxQueuedMessages, int maxQueuedBytes, TransportCounters counters) {
         this.channel = channel;
-        this.closeCounter = closeCounter;
+        this.counters = counters;
         this.id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         this.maxQueuedMessages = maxQueuedMessages;
         this.maxQueuedBytes = maxQueuedBytes;
@@ -85,6 +84,11 @@ final class ChannelConnection implements Connection {
     }
 
     /** Writes queued frames while the socket accepts them; called when it becomes writable again. */
+    /** Counts a decoded inbound message (or an invalid one) by type. */
+    void received(org.haven.protocol.Decoded decoded) {
+        counters.received(decoded);
+    }
+
     void drain() {
         boolean wrote = false;
         while (channel.isWritable() && !closing) {
@@ -136,7 +140,7 @@ final class ChannelConnection implements Connection {
         }
         closing = true;
         serverClosed = true;
-        closeCounter.accept(code);
+        counters.closed(code);
         log.info("closing connection={} code={}", id, code.code());
         urgent.clear();
         normal.clear();
@@ -185,7 +189,8 @@ final class ChannelConnection implements Connection {
         return closing;
     }
 
-    private static TextWebSocketFrame frameOf(Outbound frame) {
+    private TextWebSocketFrame frameOf(Outbound frame) {
+        counters.sent();
         return new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8()));
     }
 }

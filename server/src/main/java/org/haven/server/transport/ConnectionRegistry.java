@@ -1,10 +1,7 @@
 package org.haven.server.transport;
 
 import io.netty.channel.Channel;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.protocol.CloseCode;
 import org.haven.server.config.ServerConfig;
@@ -13,34 +10,29 @@ import org.haven.server.config.ServerConfig;
 final class ConnectionRegistry {
 
     private final Set<ChannelConnection> open = ConcurrentHashMap.newKeySet();
-    private final Map<CloseCode, LongAdder> closes = new EnumMap<>(CloseCode.class);
+    private final TransportCounters counters = new TransportCounters();
 
-    ConnectionRegistry() {
-        for (CloseCode code : CloseCode.values()) {
-            closes.put(code, new LongAdder());
-        }
+    TransportCounters counters() {
+        return counters;
     }
-
-    private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
     /** A connection was refused because the node was full. */
     void refused() {
-        refused.increment();
+        counters.refused();
     }
 
     long refusedCount() {
-        return refused.sum();
+        return counters.refusedCount();
     }
 
     /** How many connections the server closed with {@code code} since it started. */
     long closedWith(CloseCode code) {
-        return closes.get(code).sum();
+        return counters.closedWith(code);
     }
 
     ChannelConnection register(Channel channel, ServerConfig config) {
         ChannelConnection connection =
-                new ChannelConnection(channel, config.outboundQueueMessages(), config.outboundQueueBytes(),
-                        code -> closes.get(code).increment());
+                new ChannelConnection(channel, config.outboundQueueMessages(), config.outboundQueueBytes(), counters);
         open.add(connection);
         channel.closeFuture().addListener(f -> open.remove(connection));
         return connection;

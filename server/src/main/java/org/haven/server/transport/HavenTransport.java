@@ -1,5 +1,6 @@
 package org.haven.server.transport;
 
+import io.micrometer.core.instrument.Gauge;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -13,6 +14,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ServerConfig;
+import org.haven.server.metrics.NodeMetrics;
 import org.haven.server.session.SessionService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,21 +48,26 @@ public final class HavenTransport implements AutoCloseable {
     private volatile Channel serverChannel;
     private volatile boolean draining;
 
-    public HavenTransport(ServerConfig config, SessionService sessions) {
+    public HavenTransport(ServerConfig config, SessionService sessions, NodeMetrics metrics) {
         this.config = config;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
         this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        HttpRoutes routes = new HttpRoutes(new OriginPolicy(config.allowedOrigins()), endpoints(config, sessions),
-                ConsoleFiles.fromClassPath());
+        HttpRoutes routes = new HttpRoutes(new OriginPolicy(config.allowedOrigins()),
+                endpoints(config, sessions, metrics), ConsoleFiles.fromClassPath());
+        Gauge.builder("haven.connections", registry, ConnectionRegistry::size)
+                .description("Open connections on this node (WebSocket and plain HTTP)").register(metrics.registry());
+        registry.counters().bindTo(metrics.registry());
         this.initializer = new HavenChannelInitializer(config, sessions, routes, registry, TlsContexts.forServer(config));
     }
 
     /** The HTTP routes this configuration has: optional ones are absent, not refused. */
-    private Map<String, HttpEndpoint> endpoints(ServerConfig config, SessionService sessions) {
+    private Map<String, HttpEndpoint> endpoints(ServerConfig config, SessionService sessions, NodeMetrics metrics) {
         Map<String, HttpEndpoint> endpoints = new HashMap<>(HttpRoutes.health(this::isReady));
+        endpoints.put("/metrics", HttpRoutes.get(() -> HttpReply.text(HttpResponseStatus.OK, NodeMetrics.CONTENT_TYPE,
+                metrics.scrape())));
         if (config.adminToken() != null) {
             endpoints.put(AdminRevokeEndpoint.PATH, new AdminRevokeEndpoint(config.adminToken(), sessions));
         }

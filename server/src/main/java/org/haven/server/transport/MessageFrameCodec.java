@@ -42,7 +42,9 @@ final class MessageFrameCodec extends MessageToMessageDecoder<WebSocketFrame> {
             return; // waiting for the peer's close frame; nothing it sends now is acted on
         }
         if (frame instanceof TextWebSocketFrame text) {
-            out.add(codec.decodeClient(text.text()));
+            org.haven.protocol.Decoded decoded = codec.decodeClient(text.text());
+            connection.received(decoded);
+            out.add(decoded);
         } else if (frame instanceof BinaryWebSocketFrame) {
             connection.close(CloseCode.UNSUPPORTED_DATA, "binary frames are not part of the protocol");
         }

@@ -59,6 +59,17 @@ class NoHealthDataInLogsIT {
         bo.request(id -> new ClientMessage.AlertAction(id, notice.alert().id(),
                 org.haven.protocol.Alerts.ActionType.NOTE, null, NOTE)).get(5, TimeUnit.SECONDS);
         bo.request(id -> new ClientMessage.CareRecordGet(id, "alice", "group-1")).get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.AlertFlag(id, "alice", "group-1", org.haven.protocol.Alerts.Kind.SELF_HARM_IDEATION,
+                org.haven.protocol.Alerts.Severity.MODERATE, NOTE)).get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.RtcSignal(id, "group-1", "alice", org.haven.protocol.Sessions.Signal.OFFER,
+                "v=0 o=- " + NAME + " IN IP4 " + BAD_FRAME_TEXT)).get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.BreakoutStart(id, "group-1", "alice", null, notice.alert().id()))
+                .get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.AlertResolve(id, notice.alert().id(),
+                org.haven.protocol.Alerts.Outcome.STABILIZED, NOTE)).get(5, TimeUnit.SECONDS);
+        // A check-in the server refuses: the refusal names the field, never the value.
+        alice.sendText("{\"type\":\"checkin.submit\",\"id\":\"c1\",\"room\":\"group-1\",\"address\":{\"street\":\""
+                + BAD_FRAME_TEXT + "\"},\"callbackPhone\":\"call " + CONTACT_PHONE + " or " + CONTACT_NAME + "\"}");
         alice.sendText("{\"type\":\"chat.send\",\"id\":\"x\",\"room\":{\"address\":\"" + BAD_FRAME_TEXT + "\"}}");
         alice.sendText("{\"type\":\"chat.send\",\"id\":\"y\",\"text\":\"" + BAD_FRAME_TEXT);
         alice.request(id -> new ClientMessage.ChatSend(id, "group-1", CHAT.repeat(200)));

@@ -2,12 +2,29 @@ package org.haven.server.testing;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.encoder.Encoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.haven.server.config.ServerConfig;
+import org.haven.server.logging.LogSetup;
 
-/** Keeps every log line of the test JVM (message and exception text) so tests can search them. */
+/**
+ * Keeps every log line of the test JVM so tests can search them: the message with its exception
+ * text, followed by the line exactly as the production JSON encoder writes it (stack trace, key-value
+ * pairs and MDC included).
+ */
 public final class LogCapture extends AppenderBase<ILoggingEvent> {
+
+    private Encoder<ILoggingEvent> json;
+
+    @Override
+    public void start() {
+        json = LogSetup.encoder(ServerConfig.LogFormat.JSON, (LoggerContext) getContext());
+        super.start();
+    }
 
     private static final int MAX_LINES = 200_000;
     private static final List<String> LINES = new ArrayList<>();
@@ -18,6 +35,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> {
         for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
             line.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
         }
+        line.append(" | json: ").append(new String(json.encode(event), StandardCharsets.UTF_8));
         synchronized (LINES) {
             if (LINES.size() >= MAX_LINES) {
                 LINES.remove(0);

@@ -1,0 +1,61 @@
+package org.haven.server.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import org.haven.server.config.ServerConfig;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the configured log format and level to the process's logging: one JSON object per line
+ * ({@code timestamp, level, threadName, loggerName, mdc, kvpList, formattedMessage, throwable}) for
+ * collectors, or a plain line for people. What is logged is the same either way: opaque ids only.
+ */
+public final class LogSetup {
+
+    static final String TEXT_PATTERN = "%d{ISO8601} %-5level [%thread] %logger{24} - %msg%n";
+
+    private LogSetup() {}
+
+    /** Replaces the root logger's console appender with one in the configured format and level. */
+    public static void apply(ServerConfig config) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return; // another SLF4J binding: its own configuration rules
+        }
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setName("STDOUT");
+        appender.setEncoder(encoder(config.logFormat(), context));
+        appender.start();
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.detachAndStopAllAppenders();
+        root.addAppender(appender);
+        root.setLevel(Level.toLevel(config.logLevel(), Level.INFO));
+    }
+
+    /** The encoder of {@code format}, started (tests encode captured events with it). */
+    public static Encoder<ILoggingEvent> encoder(ServerConfig.LogFormat format, LoggerContext context) {
+        if (format == ServerConfig.LogFormat.TEXT) {
+            PatternLayoutEncoder text = new PatternLayoutEncoder();
+            text.setContext(context);
+            text.setPattern(TEXT_PATTERN);
+            text.start();
+            return text;
+        }
+        JsonEncoder json = new JsonEncoder();
+        json.setContext(context);
+        json.setWithSequenceNumber(false);
+        json.setWithNanoseconds(false);
+        json.setWithContext(false);
+        json.setWithMessage(false);
+        json.setWithArguments(false);
+        json.setWithFormattedMessage(true);
+        json.start();
+        return json;
+    }
+}
