@@ -12,6 +12,8 @@ command -v mvn >/dev/null 2>&1 || need_install+=(maven)
 # The browser tests drive Debian's Chromium headless; Node runs them.
 [ -x /usr/bin/chromium ] || need_install+=(chromium)
 command -v node >/dev/null 2>&1 || need_install+=(nodejs npm)
+# The TLS test asks openssl, a client that still offers TLS 1.0/1.1, to try them.
+command -v openssl >/dev/null 2>&1 || need_install+=(openssl)
 
 if [ ${#need_install[@]} -gt 0 ]; then
   echo "haven: installing ${need_install[*]}"

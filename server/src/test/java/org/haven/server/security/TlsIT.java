@@ -42,6 +42,28 @@ class TlsIT {
     @RegisterExtension
     final TestServer haven = new TestServer(b -> b.tls(CERTS.certificate, CERTS.privateKey));
 
+    /** What openssl (a client that still speaks the old versions when asked) hears from the server. */
+    private String opensslHandshake(String version) throws Exception {
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + haven.server().port(),
+                "-servername", "localhost", version, "-cipher", "DEFAULT:@SECLEVEL=0")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("openssl finished").isTrue();
+        return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void refusesTls11AndTls10EvenFromAClientThatOffersThem() throws Exception {
+        String tls12 = opensslHandshake("-tls1_2");
+        assertThat(tls12).as("control: the same client gets TLS 1.2").contains("Protocol  : TLSv1.2")
+                .doesNotContain("Cipher is (NONE)");
+        for (String old : new String[] {"-tls1_1", "-tls1"}) {
+            String refused = opensslHandshake(old);
+            assertThat(refused).as("the client offered " + old + "; the server answered with a protocol_version alert")
+                    .contains("alert protocol version").contains("Cipher is (NONE)");
+        }
+    }
+
     @Test
     void aClientTrustingTheCaConnectsOverWss() throws Exception {
         SslContext tls = SslContextBuilder.forClient().trustManager(CERTS.ca).protocols("TLSv1.3").build();
