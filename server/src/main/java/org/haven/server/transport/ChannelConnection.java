@@ -51,6 +51,11 @@ final class ChannelConnection implements Connection {
         this.maxQueuedBytes = maxQueuedBytes;
     }
 
+    /** Completes when the connection's channel has closed. */
+    io.netty.channel.ChannelFuture closeFuture() {
+        return channel.closeFuture();
+    }
+
     @Override
     public String id() {
         return id;

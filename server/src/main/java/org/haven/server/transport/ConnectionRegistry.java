@@ -1,8 +1,13 @@
 package org.haven.server.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.haven.protocol.CloseCode;
 import org.haven.server.config.ServerConfig;
 
@@ -42,10 +47,23 @@ final class ConnectionRegistry {
         return open.size();
     }
 
-    /** Sends "going away" to every connection; they close once the frame is written. */
-    void goingAway() {
+    /**
+     * Sends "going away" to every connection and waits, up to {@code within}, for each to close
+     * (each closes once its close frame is answered or its grace runs out). Returns whether all did.
+     */
+    boolean goingAway(Duration within) {
+        List<ChannelFuture> closing = new ArrayList<>();
         for (ChannelConnection connection : open) {
             connection.close(CloseCode.GOING_AWAY, "server shutting down");
+            closing.add(connection.closeFuture());
         }
+        long deadline = System.nanoTime() + within.toNanos();
+        for (ChannelFuture closed : closing) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !closed.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -17,10 +17,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ServerConfig;
@@ -114,22 +112,11 @@ public final class HavenTransport implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
         }
-        registry.goingAway();
-        Instant deadline = Instant.now().plus(config.drainTimeout());
-        while (registry.size() > 0 && Instant.now().isBefore(deadline)) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        if (registry.size() > 0) {
+        if (!registry.goingAway(config.drainTimeout())) {
             log.warn("drain time-out with connections={} still open", registry.size());
         }
-        Duration quiet = Duration.ofMillis(0);
-        bossGroup.shutdownGracefully(quiet.toMillis(), 2000, TimeUnit.MILLISECONDS);
-        workerGroup.shutdownGracefully(quiet.toMillis(), 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2000, TimeUnit.MILLISECONDS);
+        workerGroup.shutdownGracefully(0, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
         log.info("transport stopped");
     }
 }
