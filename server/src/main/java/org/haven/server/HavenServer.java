@@ -7,17 +7,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.haven.server.alert.AlertService;
 import org.haven.server.alert.AlertStore;
-import org.haven.server.alert.InMemoryAlertStore;
 import org.haven.server.audit.AuditTrail;
 import org.haven.server.audit.InMemoryAuditTrail;
 import org.haven.server.audit.JsonLinesAuditTrail;
 import org.haven.server.auth.JwtTokenVerifier;
 import org.haven.server.care.CareService;
 import org.haven.server.chat.DirectChatService;
-import org.haven.server.chat.InMemoryKeyDirectory;
-import org.haven.server.chat.InMemoryMailbox;
+import org.haven.server.chat.Mailbox;
 import org.haven.server.care.CrisisResources;
-import org.haven.server.care.InMemoryCareStore;
 import org.haven.server.care.RoomAffiliations;
 import org.haven.server.webhook.WebhookNotifier;
 import org.haven.server.webhook.WebhookSettings;
@@ -25,7 +22,6 @@ import org.haven.server.auth.VerificationKeys;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.limit.RequestRateLimiter;
 import org.haven.server.metrics.NodeMetrics;
-import org.haven.server.presence.InMemoryPresenceStore;
 import org.haven.server.presence.PresenceStore;
 import org.haven.server.room.IceServers;
 import org.haven.server.room.RoomExecutors;
@@ -47,15 +43,15 @@ public final class HavenServer implements AutoCloseable {
     private final RoomService rooms;
     private final AuditTrail audit;
     private final WebhookNotifier webhooks;
-    private final AlertStore alertStore;
+    private final Engines engines;
     private final AlertService alerts;
-    private final InMemoryMailbox mailbox;
     private final HavenTransport transport;
     private final NodeMetrics metrics;
     private int port;
 
-    private HavenServer(ServerConfig config, Clock clock, Ticker ticker) {
+    private HavenServer(ServerConfig config, Clock clock, Ticker ticker, Engines engines) {
         this.config = config;
+        this.engines = engines;
         this.metrics = new NodeMetrics();
         VerificationKeys keys = VerificationKeys.load(config.hmacSecret(), config.publicKeyPem(), config.jwksFile());
         JwtTokenVerifier verifier = new JwtTokenVerifier(keys, config.issuer(), config.audience(), config.clockSkew(),
@@ -66,24 +62,22 @@ public final class HavenServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.presence = new InMemoryPresenceStore();
+        this.presence = engines.presence();
         this.rooms = new RoomService(roomExecutors, clock, config.maxMembersPerRoom(), new IceServers(config.stunUrls(),
                 config.turnUrls(), config.turnSecret(), config.turnCredentialTtl(), clock), config.recoveryWindow());
         this.audit = config.auditFile() == null ? new InMemoryAuditTrail(clock)
                 : new JsonLinesAuditTrail(config.auditFile(), clock);
         this.webhooks = new WebhookNotifier(config.webhookUrls().isEmpty() ? WebhookSettings.disabled()
                 : WebhookSettings.of(config.webhookUrls(), config.webhookSecret()), clock);
-        CareService care = new CareService(new InMemoryCareStore(), new RoomAffiliations(), CrisisResources.load(config.crisisResourcesFile()),
+        CareService care = new CareService(engines.care(), new RoomAffiliations(), CrisisResources.load(config.crisisResourcesFile()),
                 audit, clock, config.checkInValidity(), config.checkInExemptOrgs());
-        this.alertStore = new InMemoryAlertStore();
-        this.alerts = new AlertService(alertStore, care, audit, webhooks, clock, config.escalation(),
+        this.alerts = new AlertService(engines.alerts(), care, audit, webhooks, clock, config.escalation(),
                 config.alertOnCheckIn(), metrics.registry());
         RequestRateLimiter limiter = new RequestRateLimiter(config.requestsPerSecond(), config.requestBurst(),
                 config.floodRefusals(), ticker);
         SessionControl control = new SessionControl(rooms, audit, alerts, config.coverageTimeout());
         timer.scheduleWithFixedDelay(control::checkCoverage, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-        this.mailbox = new InMemoryMailbox(config.mailboxPerDevice());
-        DirectChatService chat = new DirectChatService(new InMemoryKeyDirectory(), mailbox, clock, config.mailboxTtl(),
+        DirectChatService chat = new DirectChatService(engines.keys(), engines.mailbox(), clock, config.mailboxTtl(),
                 config.dmBetweenClinicians());
         SessionService sessions = new SessionService(config, verifier, presence, rooms, control, care, alerts, chat,
                 limiter, timer, clock, ticker);
@@ -99,7 +93,16 @@ public final class HavenServer implements AutoCloseable {
 
     /** Starts a node with the given time sources (tests control time this way). */
     public static HavenServer start(ServerConfig config, Clock clock, Ticker ticker) throws InterruptedException {
-        HavenServer server = new HavenServer(config, clock, ticker);
+        return start(config, clock, ticker, Engines.inMemory(config));
+    }
+
+    /**
+     * Starts a node on the given engines. Open alerts the alert store holds are taken up again:
+     * their escalation goes on from where the store says it was.
+     */
+    public static HavenServer start(ServerConfig config, Clock clock, Ticker ticker, Engines engines)
+            throws InterruptedException {
+        HavenServer server = new HavenServer(config, clock, ticker, engines);
         try {
             server.port = server.transport.start();
         } catch (RuntimeException | InterruptedException e) {
@@ -144,13 +147,18 @@ public final class HavenServer implements AutoCloseable {
     }
 
     /** The direct-message mailbox (tests prove it holds no plaintext). */
-    public InMemoryMailbox mailbox() {
-        return mailbox;
+    public Mailbox mailbox() {
+        return engines.mailbox();
     }
 
     /** The alert store (tests read it). */
     public AlertStore alertStore() {
-        return alertStore;
+        return engines.alerts();
+    }
+
+    /** The engines this node keeps its state in. */
+    public Engines engines() {
+        return engines;
     }
 
     @Override

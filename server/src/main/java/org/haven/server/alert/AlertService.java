@@ -80,6 +80,28 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
             return t;
         });
         executor.scheduleWithFixedDelay(() -> run(this::tick), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        takeUpStoredAlerts();
+    }
+
+    /**
+     * Takes up the open alerts the store holds (a restart, or a store this node shares): their
+     * escalation goes on from the tier and deadlines stored, and responders get them on connect.
+     */
+    private void takeUpStoredAlerts() {
+        store.unclosed().whenComplete((stored, failure) -> run(() -> {
+            if (failure != null) {
+                log.error("stored alerts could not be read; open alerts of an earlier run are not escalated", failure);
+                return;
+            }
+            for (StoredAlert s : stored) {
+                if (!alerts.containsKey(s.view().id())) {
+                    alerts.put(s.view().id(), DistressAlert.restore(s));
+                }
+            }
+            if (!stored.isEmpty()) {
+                log.info("took up stored alerts count={}", stored.size());
+            }
+        }));
     }
 
     // ---- sources -------------------------------------------------------------------------------

@@ -86,6 +86,32 @@ final class DistressAlert {
                 care.checkIn(), care.contacts(), care.plan(), List.copyOf(actions.values()), List.copyOf(history));
     }
 
+    /** The live state of a stored alert, as it was when last saved (a node taking it up again). */
+    static DistressAlert restore(StoredAlert stored) {
+        Alerts.View v = stored.view();
+        DistressAlert a = new DistressAlert(v.id(), new UserRef(stored.org(), v.client()), v.clientName(), v.room(),
+                v.source(), v.kind(), v.severity(), stored.policy(), new CareSnapshot(v.checkIn(), v.emergencyContacts(), v.safetyPlan()),
+                v.raisedAt());
+        a.state = v.state();
+        a.version = v.version();
+        a.presses = v.presses();
+        a.tierIndex = stored.tierIndex();
+        a.undelivered = v.undelivered();
+        a.acknowledgedBy = v.acknowledgedBy();
+        a.engagedBy = v.engagedBy();
+        a.resolvedBy = stored.resolvedBy();
+        a.updatedAt = v.updatedAt();
+        a.ackDeadline = stored.ackDeadline();
+        a.engageDeadline = stored.engageDeadline();
+        a.followUpDueAt = v.followUpDueAt();
+        a.targets.addAll(stored.targets());
+        for (Alerts.Action action : v.actions()) {
+            a.actions.put(action.key(), action);
+        }
+        a.history.addAll(v.history());
+        return a;
+    }
+
     StoredAlert stored() {
         return new StoredAlert(org(), view(), policy, tierIndex, targets, ackDeadline, engageDeadline, resolvedBy);
     }

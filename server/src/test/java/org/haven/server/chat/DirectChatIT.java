@@ -86,11 +86,11 @@ class DirectChatIT {
                 .isEqualTo(reply);
 
         // Nothing the server stores, or logs, contains the plaintext.
-        for (E2e.DirectMessage stored : haven.server().mailbox().everything()) {
+        for (E2e.DirectMessage stored : ((org.haven.server.chat.InMemoryMailbox) haven.server().mailbox()).everything()) {
             String json = ProtocolCodec.instance().encode(new ServerMessage.DmMessage(stored));
             assertThat(json).doesNotContain("PINEAPPLE").doesNotContain("unsafe").doesNotContain("kitchen");
         }
-        assertThat(haven.server().mailbox().everything()).hasSize(2);
+        assertThat(((org.haven.server.chat.InMemoryMailbox) haven.server().mailbox()).everything()).hasSize(2);
         assertThat(LogCapture.lines()).noneMatch(l -> l.contains("PINEAPPLE") || l.contains("kitchen")
                 || l.contains(sealed.ciphertext()));
     }
@@ -148,7 +148,7 @@ class DirectChatIT {
         boAgain.hello(haven.token("dr-bo", Role.CLINICIAN, "demo", "group-1"), "bo-laptop", null, null)
                 .get(5, TimeUnit.SECONDS);
         assertThat(boAgain.awaitEvent(ServerMessage.DmMessage.class, m -> true, Duration.ofMillis(500))).isNull();
-        assertThat(haven.server().mailbox().everything()).isEmpty();
+        assertThat(((org.haven.server.chat.InMemoryMailbox) haven.server().mailbox()).everything()).isEmpty();
     }
 
     @Test

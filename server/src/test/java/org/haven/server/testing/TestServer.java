@@ -11,6 +11,7 @@ import org.haven.client.ClientOptions;
 import org.haven.client.HavenClient;
 import org.haven.protocol.ProtocolSchema;
 import org.haven.protocol.Role;
+import org.haven.server.Engines;
 import org.haven.server.HavenServer;
 import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ServerConfig;
@@ -31,6 +32,7 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     private final List<HavenClient> clients = new CopyOnWriteArrayList<>();
     private final List<String> schemaViolations = new CopyOnWriteArrayList<>();
     private HavenServer server;
+    private Engines engines;
     private DevTokens tokens;
 
     public TestServer() {
@@ -56,8 +58,20 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
                 .drainTimeout(Duration.ofSeconds(2))
                 .auditFile(null))
                 .build();
-        server = HavenServer.start(config, clock, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+        engines = Engines.inMemory(config);
+        server = HavenServer.start(config, clock, com.github.benmanes.caffeine.cache.Ticker.systemTicker(), engines);
         tokens = new DevTokens(config.hmacSecret(), config.issuer(), config.audience(), Clock.systemUTC());
+    }
+
+    /**
+     * Stops this node and starts another on the same engines and clock (a new port): what a node
+     * taking over after another's loss finds. Clients connected to the old node are closed.
+     */
+    public HavenServer restart() throws InterruptedException {
+        ServerConfig config = server.config();
+        server.close();
+        server = HavenServer.start(config, clock, com.github.benmanes.caffeine.cache.Ticker.systemTicker(), engines);
+        return server;
     }
 
     @Override
