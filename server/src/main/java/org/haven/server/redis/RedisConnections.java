@@ -11,9 +11,11 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.ConnectionIntent;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -43,7 +45,10 @@ import java.util.function.Supplier;
  * unreachable Redis stops the start with a clear error) and {@link #close()}. Every command has a
  * time-out; a lost connection reconnects by itself (backoff 50 ms doubling to 2 s), and while it is
  * down commands fail at once with a {@code RedisException} instead of queueing, so callers see
- * trouble immediately rather than after the time-out. Futures complete on Lettuce's I/O threads:
+ * trouble immediately rather than after the time-out; a command in flight when a connection breaks
+ * fails with the connection's error. On a cluster, every master is connected at start; a master
+ * that appears later (fail-over, resharding) is connected on first use, and commands that reach it
+ * while that connection is being made are refused in the same way. Futures complete on Lettuce's I/O threads:
  * continue on your own executor for anything but short, non-blocking work.
  *
  * <p>Redis holds health data (check-ins, safety plans, contacts, alerts): it must be private to
@@ -145,11 +150,25 @@ public final class RedisConnections implements AutoCloseable {
         client.addListener(health);
         try {
             StatefulRedisClusterConnection<String, String> connection = client.connect(StringCodec.UTF8);
+            connectToEveryMaster(connection);
             return new RedisConnections(resources, client, connection, connection.async(),
                     () -> client.connectPubSubAsync(StringCodec.UTF8), health, true);
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
+        }
+    }
+
+    /**
+     * Opens the connection to each master now: Lettuce connects to a node on first use, and
+     * commands that arrive while that connection is being made are refused like those to a node
+     * that is down.
+     */
+    private static void connectToEveryMaster(StatefulRedisClusterConnection<String, String> connection) {
+        for (RedisClusterNode node : connection.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                connection.getConnection(node.getUri().getHost(), node.getUri().getPort(), ConnectionIntent.WRITE);
+            }
         }
     }
 

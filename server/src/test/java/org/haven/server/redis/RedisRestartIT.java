@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -83,10 +84,10 @@ class RedisRestartIT {
         process.command("CLIENT PAUSE 10000 ALL");
         CompletionStage<Void> inFlight = alerts.save(alert("a-2"));
         process.kill();
-        assertThatThrownBy(() -> inFlight.toCompletableFuture().get(TIMEOUT.multipliedBy(2).toMillis(),
-                TimeUnit.MILLISECONDS))
+        // Fails with the broken connection's error well before the time-out would have ended it.
+        assertThatThrownBy(() -> inFlight.toCompletableFuture().get(TIMEOUT.toMillis() / 2, TimeUnit.MILLISECONDS))
                 .isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(RedisException.class);
+                .cause().isInstanceOfAny(RedisException.class, IOException.class);
     }
 
     @Test
@@ -111,6 +112,6 @@ class RedisRestartIT {
         process.kill();
         assertThatThrownBy(() -> RedisConnections.open(process.url(), TIMEOUT))
                 .isInstanceOf(RedisConnectionException.class)
-                .hasMessageContaining("127.0.0.1:" + process.port());
+                .hasMessageContaining(":" + process.port());
     }
 }

@@ -24,13 +24,18 @@ public final class RedisClusterProcess implements AutoCloseable {
         this.masters = List.copyOf(masters);
     }
 
-    /** Starts three masters, creates the cluster, and waits until it serves every slot. */
-    public static RedisClusterProcess start() {
+    /**
+     * Starts three masters ({@code extraArgs} added to each command line), creates the cluster, and
+     * waits until it serves every slot. Master {@code i} serves the {@code i}-th third of the slots.
+     */
+    public static RedisClusterProcess start(String... extraArgs) {
         List<RedisProcess> masters = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                masters.add(RedisProcess.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                        "--cluster-node-timeout", "5000"));
+                List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-config-file",
+                        "nodes.conf", "--cluster-node-timeout", "5000"));
+                args.addAll(List.of(extraArgs));
+                masters.add(RedisProcess.start(args.toArray(String[]::new)));
             }
             RedisClusterProcess cluster = new RedisClusterProcess(masters);
             cluster.create();
@@ -42,7 +47,7 @@ public final class RedisClusterProcess implements AutoCloseable {
         }
     }
 
-    /** The masters, for tests that kill one. */
+    /** The masters, for tests that kill one; a restarted master rejoins with its slots (its nodes.conf is kept). */
     public List<RedisProcess> masters() {
         return masters;
     }
