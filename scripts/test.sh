@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs Haven's whole test suite on a fresh Debian machine: installs what is missing, then builds
+# Runs Haven's whole test suite on a fresh Debian machine: installs what is missing (JDK 17, Maven,
+# redis-server for the Redis engine tests), then builds
 # and runs every unit and integration test (mvn verify). Non-interactive; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,9 @@ if ! command -v java >/dev/null 2>&1 || ! java -version 2>&1 | grep -qE 'version
   need_install+=(openjdk-17-jdk-headless)
 fi
 command -v mvn >/dev/null 2>&1 || need_install+=(maven)
+# The Redis engine tests start real redis-server processes (and redis-cli for the cluster).
+command -v redis-server >/dev/null 2>&1 || need_install+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || need_install+=(redis-tools)
 
 if [ ${#need_install[@]} -gt 0 ]; then
   echo "haven: installing ${need_install[*]}"

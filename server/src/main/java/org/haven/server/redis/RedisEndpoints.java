@@ -38,7 +38,7 @@ record RedisEndpoints(boolean cluster, List<RedisURI> uris) {
 
     /** Parses {@code url}; throws {@link IllegalArgumentException} naming {@code REDIS_URL} when it is not usable. */
     static RedisEndpoints parse(String url) {
-        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(url, "redisUrl");
         int schemeEnd = url.indexOf("://");
         if (schemeEnd <= 0) {
             throw new IllegalArgumentException("REDIS_URL: no scheme (expected: redis://, rediss://, "

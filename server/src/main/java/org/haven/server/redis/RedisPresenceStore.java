@@ -182,7 +182,7 @@ public final class RedisPresenceStore implements PresenceStore {
      * while the node's entries are intact, and {@code false} when they were lost — the node missed
      * its deadline and was declared dead, or Redis lost its data. The store has then started a new
      * life: the server must {@link #connect} every connection it still holds again (the others
-     * were told these users left), and announce the joins.
+     * were told these users left), and announce the joins. Not to be called concurrently with itself.
      */
     public CompletionStage<Boolean> heartbeat() {
         String current = life;
