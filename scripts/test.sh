@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs Haven's whole test suite on a fresh Debian machine: installs what is missing, then builds
+# Runs Haven's whole test suite on a fresh Debian machine: installs what is missing (JDK 17, Maven,
+# redis-server for the Redis engine tests), then builds
 # and runs every unit and integration test (mvn verify). Non-interactive; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,9 @@ command -v mvn >/dev/null 2>&1 || need_install+=(maven)
 command -v node >/dev/null 2>&1 || need_install+=(nodejs npm)
 # The TLS test asks openssl, a client that still offers TLS 1.0/1.1, to try them.
 command -v openssl >/dev/null 2>&1 || need_install+=(openssl)
+# The Redis engine tests start real redis-server processes (and redis-cli for the cluster).
+command -v redis-server >/dev/null 2>&1 || need_install+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || need_install+=(redis-tools)
 
 if [ ${#need_install[@]} -gt 0 ]; then
   echo "haven: installing ${need_install[*]}"

@@ -1,0 +1,108 @@
+package org.haven.server.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.haven.protocol.Alerts;
+import org.haven.protocol.Care;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guarantees of {@link AlertStore}, run against every implementation: extend it and supply a
+ * fresh, empty store.
+ */
+public abstract class AlertStoreContract {
+
+    /** A new, empty store. */
+    protected abstract AlertStore newStore();
+
+    private AlertStore store;
+
+    protected final AlertStore store() {
+        if (store == null) {
+            store = newStore();
+        }
+        return store;
+    }
+
+    private static final Instant T0 = Instant.parse("2030-01-02T03:04:05.123456Z");
+
+    protected static <T> T await(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    /** An alert with every field set, health data included, so a store must keep all of it. */
+    public static StoredAlert alert(String org, String id, Alerts.State state, long version) {
+        Care.CheckIn checkIn = new Care.CheckIn("ci-1", "alice", "group-1",
+                new Care.Address("1 Main St", "Apt 2", "Springfield", "IL", "62701", "US"),
+                new Care.Coordinates(39.78, -89.65, 25), "+15551234567", true, T0);
+        List<Care.EmergencyContact> contacts = List.of(new Care.EmergencyContact("Bo", "brother", "+15557654321", true));
+        Care.SafetyPlan plan = new Care.SafetyPlan(List.of("racing thoughts"), List.of("walk"), List.of("music"),
+                List.of("Bo"), List.of("Dr Kay"), List.of("lock away pills"));
+        Alerts.View view = new Alerts.View(id, version, "alice", "Alice", "group-1", Alerts.Source.HELP_BUTTON,
+                Alerts.Kind.SEVERE_ANXIETY, Alerts.Severity.HIGH, state, 1, T0, T0.plusSeconds(version), "facilitators",
+                false, state == Alerts.State.RAISED ? null : "dr-bo", null, null, checkIn, contacts, plan,
+                List.of(new Alerts.Action(Alerts.ActionType.GROUNDING_EXERCISE, "k1", "dr-bo", T0, "breathing")),
+                List.of(new Alerts.HistoryEntry(T0, "alice", "raised", null)));
+        return new StoredAlert(org, view, EscalationPolicy.defaults(), 0, Set.of("c-1", "c-2"), T0.plusSeconds(60),
+                null, state == Alerts.State.RESOLVED ? "dr-bo" : null);
+    }
+
+    @Test
+    void anEmptyStoreHasNothingUnclosed() throws Exception {
+        assertThat(await(store().unclosed())).isEmpty();
+    }
+
+    @Test
+    void aSavedAlertComesBackWhole() throws Exception {
+        StoredAlert raised = alert("demo", "a-1", Alerts.State.RAISED, 1);
+        await(store().save(raised));
+        assertThat(await(store().unclosed())).containsExactly(raised);
+    }
+
+    @Test
+    void theLatestSaveReplacesThePrevious() throws Exception {
+        AlertStore store = store();
+        await(store.save(alert("demo", "a-1", Alerts.State.RAISED, 1)));
+        StoredAlert acknowledged = alert("demo", "a-1", Alerts.State.ACKNOWLEDGED, 2);
+        await(store.save(acknowledged));
+        assertThat(await(store.unclosed())).containsExactly(acknowledged);
+    }
+
+    @Test
+    void savesOfOneAlertApplyInTheOrderCalled() throws Exception {
+        AlertStore store = store();
+        List<CompletionStage<Void>> saves = List.of(
+                store.save(alert("demo", "a-1", Alerts.State.RAISED, 1)),
+                store.save(alert("demo", "a-1", Alerts.State.ACKNOWLEDGED, 2)),
+                store.save(alert("demo", "a-1", Alerts.State.ENGAGED, 3)));
+        for (CompletionStage<Void> s : saves) {
+            await(s);
+        }
+        assertThat(await(store.unclosed())).extracting(a -> a.view().state()).containsExactly(Alerts.State.ENGAGED);
+    }
+
+    @Test
+    void resolvedAlertsStayUnclosedUntilClosed() throws Exception {
+        AlertStore store = store();
+        await(store.save(alert("demo", "a-1", Alerts.State.RESOLVED, 5)));
+        await(store.save(alert("demo", "a-2", Alerts.State.FOLLOW_UP_DUE, 6)));
+        assertThat(await(store.unclosed())).hasSize(2);
+        await(store.save(alert("demo", "a-1", Alerts.State.CLOSED, 7)));
+        assertThat(await(store.unclosed())).extracting(a -> a.view().id()).containsExactly("a-2");
+    }
+
+    @Test
+    void alertsOfEveryOrganisationAreListed() throws Exception {
+        AlertStore store = store();
+        await(store.save(alert("demo", "a-1", Alerts.State.RAISED, 1)));
+        await(store.save(alert("other:org", "a-3", Alerts.State.RAISED, 1)));
+        await(store.save(alert("{third}", "a-2", Alerts.State.ENGAGED, 3)));
+        assertThat(await(store.unclosed())).extracting(StoredAlert::org)
+                .containsExactlyInAnyOrder("demo", "other:org", "{third}");
+    }
+}
