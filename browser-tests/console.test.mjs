@@ -40,7 +40,7 @@ const PLANTED = {
   city: 'Springfield',
   phone: '+1 217 555 0142',
   contactName: 'Priya Plantedcontact',
-  contactPhone: '+1 217 555 0199',
+  contactPhone: '+1 217 555 0163',
   coping: 'PLANTED-COPING breathe out slowly, count to ten',
   ...(process.env.HAVEN_PLANTED ? JSON.parse(process.env.HAVEN_PLANTED) : {}),
 };
