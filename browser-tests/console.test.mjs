@@ -85,6 +85,17 @@ async function preflight() {
 /** A page that records the WebSocket frames it receives and everything its console says. */
 async function newPage(browser, name, viewport = { width: 1280, height: 900 }) {
   const context = await browser.newContext({ viewport, reducedMotion: 'no-preference' });
+  // Test hook: keep the page's WebSockets reachable, so a step can drop the connection.
+  await context.addInitScript(() => {
+    const Native = window.WebSocket;
+    window.__sockets = [];
+    window.WebSocket = class extends Native {
+      constructor(...args) {
+        super(...args);
+        window.__sockets.push(this);
+      }
+    };
+  });
   const page = await context.newPage();
   frames[name] = [];
   page.on('websocket', (ws) => ws.on('framereceived', (f) => frames[name].push(String(f.payload))));
@@ -375,6 +386,62 @@ async function main() {
       if (carolText.includes('PLANTED-E2E')) fail('the other client sees the private chat');
       await shot(alice, '08-client-private-chat');
       await shot(bo, '09-clinician-private-chat');
+    });
+
+    await step('the client\'s connection drops and comes back (resume token, lastSeq); nothing is missed', async () => {
+      const before = frames.client.length;
+      await alice.evaluate(() => window.__sockets.at(-1).close(4010, 'test: connection dropped'));
+      await bo.fill('[data-room="group-1"] .chat-form input', 'While you were away');
+      await bo.press('[data-room="group-1"] .chat-form input', 'Enter');
+      await alice.waitForSelector('#connection[data-state="open"]', { timeout: 10000 })
+        .catch(() => fail('the client did not reconnect'));
+      await expectText(alice, '#client-chat li', 'While you were away', 'the client\'s chat after the reconnect');
+      const resumed = frames.client.slice(before).filter((f) => f.startsWith('{"type":"room.resumed"'));
+      if (!resumed.length) fail('the reconnect did not resume the room (no room.resumed)');
+      results.resumed = resumed.map((f) => JSON.parse(f).recovered);
+      await alice.fill('#client-chat-input', 'Back again');
+      await alice.press('#client-chat-input', 'Enter');
+      await expectText(bo, '[data-room="group-1"] .chat-log li', 'Back again', 'the therapist\'s chat after the client\'s reconnect');
+      const count = await alice.locator('#client-chat li', { hasText: 'While you were away' }).count();
+      if (count !== 1) fail(`the message sent during the gap shows ${count} times`);
+    });
+
+    await step('the therapist pauses and resumes; moves the client to a breakout and back', async () => {
+      await bo.click('[data-room="group-1"] [data-key="pause"]');
+      await expectText(alice, '#client-room-state', 'paused', 'the client\'s session state');
+      if (!(await alice.locator('#client-chat-input').isDisabled())) fail('the client can still type while the session is paused');
+      await bo.click('[data-room="group-1"] [data-key="resume"]');
+      await alice.waitForSelector('#client-room-state', { state: 'hidden' });
+      await bo.click('[data-room="group-1"] [data-key="breakout-alice"]');
+      await expectText(alice, '#client-room-heading', 'Private room with your therapist', 'the client\'s breakout');
+      await bo.waitForSelector('[data-room^="group-1~"]', { timeout: 5000 }).catch(() => fail('the therapist has no breakout card'));
+      await expectText(carol, '#client-roster li', 'stepped out', 'the other client\'s roster');
+      if ((await textOf(carol, 'body')).includes('breakout')) fail('the other client is told about the breakout');
+      await alice.fill('#client-chat-input', 'Just us here');
+      await alice.press('#client-chat-input', 'Enter');
+      await expectText(bo, '[data-room^="group-1~"] .chat-log li', 'Just us here', 'the breakout chat');
+      if ((await textOf(carol, '#client-chat')).includes('Just us here')) fail('the breakout chat reached the group');
+      await shot(bo, '10a-clinician-breakout');
+      await bo.click('[data-room^="group-1~"] [data-key="return"]');
+      await expectText(alice, '#client-room-heading', 'Group session', 'the client back in the group');
+      await bo.waitForSelector('[data-room^="group-1~"]', { state: 'detached', timeout: 5000 }).catch(() => fail('the breakout card stayed'));
+    });
+
+    await step('the waiting room: a client waits and the therapist admits them', async () => {
+      await bo.check('[data-room="group-1"] [data-key="admission"]');
+      const dan = await newPage(browser, 'waiting-client');
+      await signIn(dan, { name: 'Dan', sub: 'dan', role: 'client' });
+      await dan.waitForSelector('#checkin-form', { state: 'visible' });
+      await dan.fill('#ci-street', '9 Waiting Road');
+      await dan.fill('#ci-city', 'Springfield');
+      await dan.fill('#ci-phone', '+1 217 555 0120');
+      await dan.click('#checkin-submit');
+      await dan.waitForSelector('#client-waiting', { state: 'visible' });
+      await expectText(bo, '[data-room="group-1"] .waiting-list li', 'Dan', 'the waiting list');
+      await bo.click('[data-room="group-1"] [data-key="admit-dan"]');
+      await expectText(dan, '#client-roster li', 'Dr Bo', 'the admitted client\'s roster');
+      await expectText(bo, '[data-room="group-1"] .roster li', 'Dan', 'the therapist\'s roster');
+      await bo.uncheck('[data-room="group-1"] [data-key="admission"]');
     });
 
     await step('the console\'s crypto opens the Java library\'s vectors and seals for Java', async () => {
