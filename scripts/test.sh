@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs Haven's whole test suite on a fresh Debian machine: installs what is missing (JDK 17, Maven,
-# redis-server for the Redis engine tests), then builds
-# and runs every unit and integration test (mvn verify). Non-interactive; safe to run again.
+# Runs Haven's whole test suite on a fresh Debian machine: installs what is missing (JDK, Maven,
+# redis-server, Node.js, Debian's Chromium, openssl, the tests' npm packages), then builds and runs
+# every unit and integration test (mvn verify), the real-browser console test included.
+# Non-interactive; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,14 +11,15 @@ if ! command -v java >/dev/null 2>&1 || ! java -version 2>&1 | grep -qE 'version
   need_install+=(openjdk-17-jdk-headless)
 fi
 command -v mvn >/dev/null 2>&1 || need_install+=(maven)
-# The browser tests drive Debian's Chromium headless; Node runs them.
-[ -x /usr/bin/chromium ] || need_install+=(chromium)
-command -v node >/dev/null 2>&1 || need_install+=(nodejs npm)
-# The TLS test asks openssl, a client that still offers TLS 1.0/1.1, to try them.
-command -v openssl >/dev/null 2>&1 || need_install+=(openssl)
 # The Redis engine tests start real redis-server processes (and redis-cli for the cluster).
 command -v redis-server >/dev/null 2>&1 || need_install+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need_install+=(redis-tools)
+# The console's browser test (BrowserConsoleIT): Playwright drives Debian's Chromium, headless.
+[ -x /usr/bin/chromium ] || need_install+=(chromium)
+command -v node >/dev/null 2>&1 || need_install+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_install+=(npm)
+# The TLS test asks openssl, a client that still offers TLS 1.0/1.1, to try them.
+command -v openssl >/dev/null 2>&1 || need_install+=(openssl)
 
 if [ ${#need_install[@]} -gt 0 ]; then
   echo "haven: installing ${need_install[*]}"
@@ -27,7 +29,8 @@ if [ ${#need_install[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_install[@]}"
 fi
 
-# The JavaScript packages the tests use (locked versions), installed once.
+# The JavaScript packages the tests use (locked versions; playwright-core drives the Chromium
+# above and downloads no browser), installed once.
 for dir in browser-tests load-tests/peers/socketio; do
   if [ -f "$dir/package-lock.json" ] && [ ! -d "$dir/node_modules" ]; then
     echo "haven: npm ci in $dir"
