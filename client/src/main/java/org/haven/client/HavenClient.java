@@ -258,8 +258,10 @@ public final class HavenClient implements AutoCloseable {
 
     /** Ends the TCP connection without a close frame, as a lost network would. */
     public void abort() {
-        channel.config().setOption(ChannelOption.SO_LINGER, 0);
-        channel.close();
+        if (channel.isOpen()) { // a connection already gone has nothing left to end
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+        }
     }
 
     /** Sends a normal close frame and waits briefly for the server's answer. */

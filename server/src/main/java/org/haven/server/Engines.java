@@ -1,6 +1,10 @@
 package org.haven.server;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.InMemoryAlertStore;
 import org.haven.server.care.CareStore;
@@ -9,15 +13,34 @@ import org.haven.server.chat.InMemoryKeyDirectory;
 import org.haven.server.chat.InMemoryMailbox;
 import org.haven.server.chat.KeyDirectory;
 import org.haven.server.chat.Mailbox;
+import org.haven.server.cluster.NodeLease;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.presence.InMemoryPresenceStore;
 import org.haven.server.presence.PresenceStore;
+import org.haven.server.redis.RedisAlertStore;
+import org.haven.server.redis.RedisCareStore;
+import org.haven.server.redis.RedisConnections;
+import org.haven.server.redis.RedisKeyDirectory;
+import org.haven.server.redis.RedisKeys;
+import org.haven.server.redis.RedisMailbox;
+import org.haven.server.redis.RedisNodeLease;
+import org.haven.server.redis.RedisPresenceStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a node keeps its state: one engine per kind, each behind a small interface with an
- * in-memory and a Redis implementation. A node's features see only these interfaces.
+ * in-memory and a Redis implementation, plus the lease that says which node sharing them is active,
+ * whether their store is reachable, and the housekeeping they need on a timer. A node's features see
+ * only the interfaces.
  */
-public record Engines(PresenceStore presence, AlertStore alerts, CareStore care, KeyDirectory keys, Mailbox mailbox) {
+public record Engines(PresenceStore presence, AlertStore alerts, CareStore care, KeyDirectory keys, Mailbox mailbox,
+        NodeLease lease, BooleanSupplier reachable, Runnable housekeeping, AutoCloseable resources) {
+
+    /** How long the active node's lease and a node's presence heartbeat last without renewal. */
+    public static final Duration LEASE_TTL = Duration.ofSeconds(10);
+
+    private static final Logger log = LoggerFactory.getLogger(Engines.class);
 
     public Engines {
         Objects.requireNonNull(presence, "presence");
@@ -25,11 +48,55 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
         Objects.requireNonNull(care, "care");
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(mailbox, "mailbox");
+        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(reachable, "reachable");
+        Objects.requireNonNull(housekeeping, "housekeeping");
+        Objects.requireNonNull(resources, "resources");
     }
 
     /** Everything in this process's memory: one node, nothing kept across a restart. */
     public static Engines inMemory(ServerConfig config) {
         return new Engines(new InMemoryPresenceStore(), new InMemoryAlertStore(), new InMemoryCareStore(),
-                new InMemoryKeyDirectory(), new InMemoryMailbox(config.mailboxPerDevice()));
+                new InMemoryKeyDirectory(), new InMemoryMailbox(config.mailboxPerDevice()), NodeLease.sole(),
+                () -> true, () -> { }, () -> { });
+    }
+
+    /**
+     * Everything in the Redis that {@code config.redisUrl()} names, through one owner of the
+     * connections (opened here, closed with the engines). Fails when Redis cannot be reached at start.
+     */
+    public static Engines redis(ServerConfig config) {
+        RedisConnections redis = RedisConnections.open(config.redisUrl());
+        RedisKeys keys = RedisKeys.defaults();
+        String node = "n-" + UUID.randomUUID();
+        RedisPresenceStore presence = new RedisPresenceStore(redis, keys, node, LEASE_TTL);
+        return new Engines(presence, new RedisAlertStore(redis, keys), new RedisCareStore(redis, keys),
+                new RedisKeyDirectory(redis, keys), new RedisMailbox(redis, keys, config.mailboxPerDevice()),
+                new RedisNodeLease(redis, keys, node, LEASE_TTL), redis::isUp, presenceHousekeeping(presence), redis);
+    }
+
+    /** Heartbeats this node's presence entries and cleans up after dead nodes; never two runs at once. */
+    private static Runnable presenceHousekeeping(RedisPresenceStore presence) {
+        AtomicBoolean running = new AtomicBoolean();
+        return () -> {
+            if (!running.compareAndSet(false, true)) {
+                return;
+            }
+            presence.heartbeat()
+                    .thenCompose(alive -> presence.reapDeadNodes())
+                    .whenComplete((offline, failure) -> {
+                        running.set(false);
+                        if (failure != null) {
+                            log.warn("presence housekeeping failed ({})", failure.getClass().getSimpleName());
+                        } else if (!offline.isEmpty()) {
+                            log.info("presence of dead nodes cleared users={}", offline.size());
+                        }
+                    });
+        };
+    }
+
+    /** The engines for {@code config}: Redis when it names one, memory otherwise. */
+    public static Engines forConfig(ServerConfig config) {
+        return config.redisUrl() == null ? inMemory(config) : redis(config);
     }
 }

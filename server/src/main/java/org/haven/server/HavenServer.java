@@ -3,8 +3,10 @@ package org.haven.server;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.haven.server.alert.AlertService;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.audit.AuditTrail;
@@ -28,7 +30,10 @@ import org.haven.server.room.RoomExecutors;
 import org.haven.server.room.SessionControl;
 import org.haven.server.room.RoomService;
 import org.haven.server.session.SessionService;
+import org.haven.server.cluster.ActiveStandby;
 import org.haven.server.transport.HavenTransport;
+import org.haven.server.transport.Readiness;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Haven node: wires configuration, engines, feature services and the transport, and stops them
@@ -47,6 +52,9 @@ public final class HavenServer implements AutoCloseable {
     private final AlertService alerts;
     private final HavenTransport transport;
     private final NodeMetrics metrics;
+    private final ActiveStandby role;
+    private final CompletableFuture<Readiness> stopped = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private int port;
 
     private HavenServer(ServerConfig config, Clock clock, Ticker ticker, Engines engines) {
@@ -83,7 +91,24 @@ public final class HavenServer implements AutoCloseable {
                 limiter, timer, clock, ticker);
         Gauge.builder("haven.rooms", rooms, RoomService::roomCount).description("Rooms with members on this node")
                 .register(metrics.registry());
-        this.transport = new HavenTransport(config, sessions, metrics);
+        this.transport = new HavenTransport(config, sessions, metrics, this::readiness);
+        this.role = new ActiveStandby(engines.lease(), alerts::takeUpStoredAlerts, this::fenced);
+    }
+
+    /** What {@code /readyz} says: serving when active (degraded while a store is unreachable), else not. */
+    private Readiness readiness() {
+        return switch (role.role()) {
+            case ACTIVE -> engines.reachable().getAsBoolean() && role.storeReachable() ? Readiness.READY
+                    : Readiness.DEGRADED;
+            case STANDBY -> Readiness.STANDBY;
+            case FENCED -> Readiness.FENCED;
+        };
+    }
+
+    /** Another node took over: this one tells its clients to reconnect (to the active node) and stops. */
+    private void fenced() {
+        transport.handOver();
+        stopped.complete(Readiness.FENCED);
     }
 
     /** Starts a node with the system clock. */
@@ -93,18 +118,23 @@ public final class HavenServer implements AutoCloseable {
 
     /** Starts a node with the given time sources (tests control time this way). */
     public static HavenServer start(ServerConfig config, Clock clock, Ticker ticker) throws InterruptedException {
-        return start(config, clock, ticker, Engines.inMemory(config));
+        return start(config, clock, ticker, Engines.forConfig(config));
     }
 
     /**
-     * Starts a node on the given engines. Open alerts the alert store holds are taken up again:
-     * their escalation goes on from where the store says it was.
+     * Starts a node on the given engines. It serves once it holds the active lease (at once for
+     * engines of its own; after the active node stops renewing it for shared ones); then the open
+     * alerts the alert store holds are taken up again, and their escalation goes on from where the
+     * store says it was.
      */
     public static HavenServer start(ServerConfig config, Clock clock, Ticker ticker, Engines engines)
             throws InterruptedException {
         HavenServer server = new HavenServer(config, clock, ticker, engines);
         try {
             server.port = server.transport.start();
+            server.role.start(server.timer, Engines.LEASE_TTL.dividedBy(4));
+            server.timer.scheduleWithFixedDelay(engines.housekeeping(), 0, Engines.LEASE_TTL.toMillis() / 4,
+                    TimeUnit.MILLISECONDS);
         } catch (RuntimeException | InterruptedException e) {
             server.close();
             throw e;
@@ -161,14 +191,35 @@ public final class HavenServer implements AutoCloseable {
         return engines;
     }
 
+    /** Whether this node serves now (it is the active node, and not stopping). */
+    public Readiness readinessNow() {
+        return transport.readiness();
+    }
+
+    /** Completes when the node stops: closed, or fenced because another node took over. */
+    public CompletableFuture<Readiness> stopped() {
+        return stopped;
+    }
+
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         transport.close();
+        role.release();
         timer.shutdownNow();
         roomExecutors.close();
         alerts.close();
         webhooks.close();
         audit.close();
         metrics.close();
+        try {
+            engines.resources().close();
+        } catch (Exception e) {
+            LoggerFactory.getLogger(HavenServer.class).warn("engines did not close cleanly ({})",
+                    e.getClass().getSimpleName());
+        }
+        stopped.complete(Readiness.DRAINING);
     }
 }

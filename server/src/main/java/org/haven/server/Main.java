@@ -13,13 +13,13 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.haven.protocol.Role;
 import org.haven.server.audit.AuditVerifier;
 import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ConfigSources;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.logging.LogSetup;
+import org.haven.server.transport.Readiness;
 
 /**
  * The command line: {@code serve} (the default) runs a node; {@code token} prints a dev token that a
@@ -95,20 +95,25 @@ public final class Main {
 
     private static int serve(ServerConfig config, PrintStream out) throws InterruptedException {
         HavenServer server = HavenServer.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "haven-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "haven-shutdown"));
         out.println("Haven is listening on port " + server.port() + " (WebSocket at ws://localhost:" + server.port()
                 + "/ws, health at /healthz, readiness at /readyz, metrics at /metrics)");
         out.println("Browser console: http://localhost:" + server.port() + "/");
+        if (config.redisUrl() != null && !server.readinessNow().serving()) {
+            out.println("Standby: another node is active on this Redis; this one takes over when it stops.");
+        }
         if (config.mode() == ServerConfig.Mode.DEV) {
             out.println("Dev mode: tokens are signed with the public dev secret. Mint one with:");
             out.println("  java -jar server/target/haven-server.jar token --sub alice --role client --org demo"
                     + " --rooms group-1 --name Alice");
         }
-        stopped.await();
+        Readiness why = server.stopped().join();
+        if (why == Readiness.FENCED) {
+            // Another node took over while this one could not renew its lease: stop, so that the
+            // supervisor starts it again as a standby.
+            server.close();
+            return 3;
+        }
         return 0;
     }
 

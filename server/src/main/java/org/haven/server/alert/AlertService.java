@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,6 +61,9 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
     private final ScheduledExecutorService executor;
     private final AlertDelivery delivery;
     private final AlertMetrics metrics;
+    /** Alerts the store did not take yet (it was unreachable): kept here, stored again on the tick. */
+    private final java.util.Set<String> unstored = new java.util.LinkedHashSet<>();
+    private boolean retrying;
     private final Map<String, DistressAlert> alerts = new LinkedHashMap<>();
     private final Map<UserRef, String> names = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -80,14 +84,13 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
             return t;
         });
         executor.scheduleWithFixedDelay(() -> run(this::tick), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-        takeUpStoredAlerts();
     }
 
     /**
      * Takes up the open alerts the store holds (a restart, or a store this node shares): their
      * escalation goes on from the tier and deadlines stored, and responders get them on connect.
      */
-    private void takeUpStoredAlerts() {
+    public void takeUpStoredAlerts() {
         store.unclosed().whenComplete((stored, failure) -> run(() -> {
             if (failure != null) {
                 log.error("stored alerts could not be read; open alerts of an earlier run are not escalated", failure);
@@ -214,11 +217,8 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
                         severity.name().toLowerCase(java.util.Locale.ROOT));
                 store.save(existing.stored()).whenComplete((v, e) -> run(() -> {
                     if (e != null) {
-                        log.error("alert could not be stored alert={}", existing.id, e);
-                        if (requester != null) {
-                            reply(requester, new ServerMessage.Error(re, ErrorCode.INTERNAL,
-                                    "the alert could not be stored; call the crisis line now"));
-                        }
+                        notStored(existing, requester, re, e);
+                        delivery.push(existing, AlertReason.UPDATED, clock.instant());
                         return;
                     }
                     answerRaise(existing, requester, re, isClient, known);
@@ -245,11 +245,8 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
             // Stored first; only then is the raiser told, and the responders notified.
             store.save(alert.stored()).whenComplete((v, e) -> run(() -> {
                 if (e != null) {
-                    log.error("alert could not be stored alert={}", alert.id, e);
-                    if (requester != null) {
-                        reply(requester, new ServerMessage.Error(re, ErrorCode.INTERNAL,
-                                "the alert could not be stored; call the crisis line now"));
-                    }
+                    notStored(alert, requester, re, e);
+                    delivery.push(alert, AlertReason.RAISED, clock.instant());
                     return;
                 }
                 answerRaise(alert, requester, re, isClient, known);
@@ -364,6 +361,7 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
             }
         }
         delivery.redeliver(now, alerts::get);
+        storeAgain();
     }
 
     private void remindFollowUp(DistressAlert a) {
@@ -623,13 +621,54 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
                 Long.toString(a.version))));
         store.save(a.stored()).whenComplete((v, e) -> {
             if (e != null) {
-                log.error("alert could not be stored alert={}", a.id, e);
+                run(() -> notStored(a, null, null, e));
             }
         });
         delivery.push(a, reason, clock.instant());
         if (webhookEvent != null) {
             webhook(a, webhookEvent);
         }
+    }
+
+    /**
+     * The store refused or could not be reached. The raiser is told (the alert is not durable: call
+     * the crisis line now), the responders connected here still get the alert, and the alert is kept
+     * here and stored again on every tick until the store takes it.
+     */
+    private void notStored(DistressAlert a, Connection requester, String re, Throwable failure) {
+        log.error("alert could not be stored alert={} ({}); kept here and retried", a.id,
+                failure.getClass().getSimpleName());
+        unstored.add(a.id);
+        if (requester != null) {
+            reply(requester, new ServerMessage.Error(re, ErrorCode.INTERNAL,
+                    "the alert could not be stored; call the crisis line now"));
+        }
+    }
+
+    /** Stores again every alert the store did not take, one attempt in flight at a time. Alert thread. */
+    private void storeAgain() {
+        if (unstored.isEmpty() || retrying) {
+            return;
+        }
+        retrying = true;
+        List<CompletableFuture<String>> attempts = new ArrayList<>();
+        for (String id : unstored) {
+            DistressAlert a = alerts.get(id);
+            if (a != null) {
+                attempts.add(store.save(a.stored()).toCompletableFuture().thenApply(v -> id));
+            }
+        }
+        CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> run(() -> {
+            retrying = false;
+            for (CompletableFuture<String> attempt : attempts) {
+                if (!attempt.isCompletedExceptionally()) {
+                    unstored.remove(attempt.join());
+                }
+            }
+            if (unstored.isEmpty()) {
+                log.info("every alert kept during the store's outage is stored");
+            }
+        }));
     }
 
     private void webhook(DistressAlert a, String event) {

@@ -50,7 +50,8 @@ public final class ConfigSources {
         Map<String, String> fromFile = chosen == null ? Map.of() : readFile(chosen);
         Map<String, String> values = new HashMap<>(fromFile);
         env.forEach((name, value) -> {
-            if (name.startsWith(Settings.PREFIX) && value != null && !value.isBlank()) {
+            if ((name.startsWith(Settings.PREFIX) || name.equals(ServerConfig.REDIS_URL_ALIAS)) && value != null
+                    && !value.isBlank()) {
                 values.put(name, value);
             }
         });
@@ -74,6 +75,10 @@ public final class ConfigSources {
 
     /** Where the value of {@code env} comes from: the variable, the file's key, or the default. */
     public String origin(String env) {
+        if (env.equals(ServerConfig.REDIS_URL_SETTING) && !values.containsKey(env)
+                && values.containsKey(ServerConfig.REDIS_URL_ALIAS)) {
+            return "environment (" + ServerConfig.REDIS_URL_ALIAS + ")";
+        }
         if (values.containsKey(env) && !values.get(env).equals(fromFile.get(env))) {
             return "environment";
         }

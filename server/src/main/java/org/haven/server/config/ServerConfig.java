@@ -67,13 +67,18 @@ public record ServerConfig(
         Path tlsCertificate,
         Path tlsPrivateKey,
         String logLevel,
-        LogFormat logFormat) {
+        LogFormat logFormat,
+        String redisUrl) {
 
     /** Whether dev conveniences (the well-known dev secret, the token command) are allowed. */
     public enum Mode { DEV, PRODUCTION }
 
     /** How log lines are written: one JSON object per line (for collectors), or plain text (for people). */
     public enum LogFormat { JSON, TEXT }
+
+    /** The Redis URL setting, and the conventional variable that stands for it when it is not set. */
+    static final String REDIS_URL_SETTING = "HAVEN_REDIS_URL";
+    static final String REDIS_URL_ALIAS = "REDIS_URL";
 
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
@@ -149,6 +154,8 @@ public record ServerConfig(
                 "one of trace, debug, info, warn, error, off");
         logLevel = logLevel.toUpperCase(Locale.ROOT);
         Objects.requireNonNull(logFormat, "logFormat");
+        check(redisUrl == null || redisUrl.matches("(?i)(redis|rediss|redis-sentinel|rediss-sentinel|redis-cluster|rediss-cluster)://.+"),
+                "HAVEN_REDIS_URL", "(not a Redis URL)", "redis://, rediss://, redis-sentinel:// or redis-cluster:// (or REDIS_URL)");
     }
 
     /** The defaults: dev mode, port 8080, the dev secret. */
@@ -172,6 +179,10 @@ public record ServerConfig(
      * environment holds much else); a configuration file refuses them before this.
      */
     static ServerConfig from(Map<String, String> values, Function<String, String> where) {
+        if (!values.containsKey(REDIS_URL_SETTING) && values.get(REDIS_URL_ALIAS) != null) {
+            values = new java.util.HashMap<>(values);
+            values.put(REDIS_URL_SETTING, values.get(REDIS_URL_ALIAS));
+        }
         Builder b = builder();
         for (Settings.Setting setting : Settings.all()) {
             String raw = values.get(setting.env());
@@ -260,6 +271,7 @@ public record ServerConfig(
         private Path tlsPrivateKey;
         private String logLevel = "INFO";
         private LogFormat logFormat = LogFormat.JSON;
+        private String redisUrl;
 
         private Builder() {}
 
@@ -281,7 +293,7 @@ public record ServerConfig(
             mailboxPerDevice = c.mailboxPerDevice; dmBetweenClinicians = c.dmBetweenClinicians;
             maxConnections = c.maxConnections; maxConnectionsPerUser = c.maxConnectionsPerUser;
             adminToken = c.adminToken; tlsCertificate = c.tlsCertificate; tlsPrivateKey = c.tlsPrivateKey;
-            logLevel = c.logLevel; logFormat = c.logFormat;
+            logLevel = c.logLevel; logFormat = c.logFormat; redisUrl = c.redisUrl;
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -334,6 +346,8 @@ public record ServerConfig(
         public Builder tlsPrivateKey(Path v) { tlsPrivateKey = v; return this; }
         public Builder logLevel(String v) { logLevel = v; return this; }
         public Builder logFormat(LogFormat v) { logFormat = v; return this; }
+        /** Redis for every engine (a cluster of nodes shares it); null keeps everything in memory. */
+        public Builder redisUrl(String v) { redisUrl = v; return this; }
 
         /** The time {@code severity} may wait for an acknowledgement before the next tier is added. */
         public Builder ackTimeout(Severity severity, Duration v) {
@@ -371,7 +385,7 @@ public record ServerConfig(
                     alertOnCheckIn, escalation, auditFile, webhookUrls, webhookSecret, crisisResourcesFile, stunUrls,
                     turnUrls, turnSecret, turnCredentialTtl, coverageTimeout, recoveryWindow, recoveryGrace, mailboxTtl,
                     mailboxPerDevice, dmBetweenClinicians, maxConnections, maxConnectionsPerUser, adminToken,
-                    tlsCertificate, tlsPrivateKey, logLevel, logFormat);
+                    tlsCertificate, tlsPrivateKey, logLevel, logFormat, redisUrl);
         }
     }
 
@@ -384,6 +398,7 @@ public record ServerConfig(
                 + ", auditFile=" + auditFile + ", webhookUrls=" + webhookUrls.size()
                 + ", webhookSecret=" + (webhookSecret == null ? "unset" : "***")
                 + ", turnSecret=" + (turnSecret == null ? "unset" : "***")
-                + ", adminToken=" + (adminToken == null ? "unset" : "***") + ", tls=" + (tlsCertificate != null) + "]";
+                + ", adminToken=" + (adminToken == null ? "unset" : "***") + ", tls=" + (tlsCertificate != null)
+                + ", redis=" + (redisUrl != null) + "]";
     }
 }

@@ -126,6 +126,7 @@ public final class Settings {
         s.add(secret("HAVEN_ADMIN_TOKEN", ServerConfig.Builder::adminToken, ServerConfig::adminToken));
         s.add(plain("HAVEN_TLS_CERT", (b, v) -> b.tlsCertificate(Path.of(v)), ServerConfig::tlsCertificate));
         s.add(plain("HAVEN_TLS_KEY", (b, v) -> b.tlsPrivateKey(Path.of(v)), ServerConfig::tlsPrivateKey));
+        s.add(plain("HAVEN_REDIS_URL", ServerConfig.Builder::redisUrl, c -> maskPassword(c.redisUrl())));
         s.add(plain("HAVEN_LOG_LEVEL", (b, v) -> b.logLevel(v), ServerConfig::logLevel));
         s.add(plain("HAVEN_LOG_FORMAT", (b, v) -> b.logFormat(ServerConfig.LogFormat.valueOf(v.toUpperCase(Locale.ROOT))),
                 c -> c.logFormat().name().toLowerCase(Locale.ROOT)));
@@ -155,6 +156,11 @@ public final class Settings {
     private static Setting bool(String env, BiConsumer<ServerConfig.Builder, Boolean> read,
             Function<ServerConfig, Object> show) {
         return plain(env, (b, v) -> read.accept(b, parseBoolean(v)), show);
+    }
+
+    /** A URL with the password of its user information masked ({@code redis://u:********@host}). */
+    static String maskPassword(String url) {
+        return url == null ? null : url.replaceAll("(://[^:/@,]*:)[^@/]*@", "$1" + MASK + "@");
     }
 
     static boolean parseBoolean(String raw) {

@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ServerConfig;
@@ -45,15 +46,18 @@ public final class HavenTransport implements AutoCloseable {
     private final HavenChannelInitializer initializer;
     private volatile Channel serverChannel;
     private volatile boolean draining;
+    private final Supplier<Readiness> node;
 
-    public HavenTransport(ServerConfig config, SessionService sessions, NodeMetrics metrics) {
+    public HavenTransport(ServerConfig config, SessionService sessions, NodeMetrics metrics,
+            Supplier<Readiness> node) {
+        this.node = node;
         this.config = config;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
         this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        HttpRoutes routes = new HttpRoutes(new OriginPolicy(config.allowedOrigins()),
+        HttpRoutes routes = new HttpRoutes(new OriginPolicy(config.allowedOrigins()), this::readiness,
                 endpoints(config, sessions, metrics), ConsoleFiles.fromClassPath());
         Gauge.builder("haven.connections", registry, ConnectionRegistry::size)
                 .description("Open connections on this node (WebSocket and plain HTTP)").register(metrics.registry());
@@ -63,7 +67,7 @@ public final class HavenTransport implements AutoCloseable {
 
     /** The HTTP routes this configuration has: optional ones are absent, not refused. */
     private Map<String, HttpEndpoint> endpoints(ServerConfig config, SessionService sessions, NodeMetrics metrics) {
-        Map<String, HttpEndpoint> endpoints = new HashMap<>(HttpRoutes.health(this::isReady));
+        Map<String, HttpEndpoint> endpoints = new HashMap<>(HttpRoutes.health(this::readiness));
         endpoints.put("/metrics", HttpRoutes.get(() -> HttpReply.text(HttpResponseStatus.OK, NodeMetrics.CONTENT_TYPE,
                 metrics.scrape())));
         if (config.adminToken() != null) {
@@ -91,9 +95,19 @@ public final class HavenTransport implements AutoCloseable {
         return port;
     }
 
-    /** Whether the node accepts new connections. */
+    /** Whether the node accepts new sessions. */
     public boolean isReady() {
-        return serverChannel != null && serverChannel.isActive() && !draining;
+        return readiness().serving();
+    }
+
+    /** What {@code /readyz} says: the node's own state, unless the transport is stopping. */
+    public Readiness readiness() {
+        return serverChannel == null || !serverChannel.isActive() || draining ? Readiness.DRAINING : node.get();
+    }
+
+    /** Tells every client to reconnect elsewhere (another node took over), keeping the port open. */
+    public void handOver() {
+        registry.goingAway(java.time.Duration.ZERO);
     }
 
     /** Open connections on this node. */

@@ -16,11 +16,12 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The plain HTTP side of a node, shared by all channels: the gate of {@code /ws}, which refuses
- * foreign origins with 403 before any handshake, then one {@link HttpEndpoint} per exact path, then
+ * foreign origins with 403 and, while the node does not serve, everyone with 503, before any
+ * handshake; then one {@link HttpEndpoint} per exact path, then
  * the console's files below {@code /console/}. Everything else is 404.
  */
 @ChannelHandler.Sharable
@@ -29,24 +30,34 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final OriginPolicy origins;
     private final Map<String, HttpEndpoint> endpoints;
     private final ConsoleFiles console;
+    private final Supplier<Readiness> readiness;
 
-    HttpRoutes(OriginPolicy origins, Map<String, HttpEndpoint> endpoints, ConsoleFiles console) {
+    HttpRoutes(OriginPolicy origins, Supplier<Readiness> readiness, Map<String, HttpEndpoint> endpoints,
+            ConsoleFiles console) {
         super(false);
         this.origins = origins;
+        this.readiness = readiness;
         this.endpoints = Map.copyOf(endpoints);
         this.console = console;
     }
 
-    /** {@code GET /healthz} (the process is alive) and {@code GET /readyz} (503 while draining). */
-    static Map<String, HttpEndpoint> health(BooleanSupplier ready) {
+    /**
+     * {@code GET /healthz} (the process is alive) and {@code GET /readyz}: 200 with {@code ready} or
+     * {@code degraded} while the node serves, 503 with {@code standby}, {@code fenced} or
+     * {@code draining} while it does not.
+     */
+    static Map<String, HttpEndpoint> health(Supplier<Readiness> readiness) {
         return Map.of(
                 "/healthz", get(() -> HttpReply.json(HttpResponseStatus.OK, "{\"status\":\"up\"}")),
-                "/readyz", get(() -> ready.getAsBoolean() ? HttpReply.json(HttpResponseStatus.OK, "{\"status\":\"ready\"}")
-                        : HttpReply.json(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"status\":\"draining\"}")));
+                "/readyz", get(() -> {
+                    Readiness r = readiness.get();
+                    return HttpReply.json(r.serving() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "{\"status\":\"" + r.wire() + "\"}");
+                }));
     }
 
     /** An endpoint that answers GET (and HEAD) only. */
-    static HttpEndpoint get(java.util.function.Supplier<HttpReply> reply) {
+    static HttpEndpoint get(Supplier<HttpReply> reply) {
         return request -> HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method())
                 ? reply.get() : HttpReply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed");
     }
@@ -58,6 +69,13 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             String origin = request.headers().get(HttpHeaderNames.ORIGIN);
             if (!origins.permits(origin, request.headers().get(HttpHeaderNames.HOST))) {
                 respond(ctx, request, HttpReply.error(HttpResponseStatus.FORBIDDEN, "origin_not_allowed"));
+                return;
+            }
+            Readiness r = readiness.get();
+            if (!r.serving()) {
+                // A standby (or a stopping node) takes no sessions: the client reconnects, through the
+                // load balancer, to the active node.
+                respond(ctx, request, HttpReply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, r.wire()));
                 return;
             }
             ctx.fireChannelRead(request); // the WebSocket handler takes it from here and releases it

@@ -42,7 +42,8 @@ class HandlerTest {
     @Test
     void httpRoutesAnswerHealthReadinessAndNotFound() {
         boolean[] ready = {true};
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(new OriginPolicy(List.of()), HttpRoutes.health(() -> ready[0]), ConsoleFiles.fromClassPath()));
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(new OriginPolicy(List.of()), () -> Readiness.READY,
+                HttpRoutes.health(() -> ready[0] ? Readiness.READY : Readiness.DRAINING), ConsoleFiles.fromClassPath()));
         assertThat(status(ch, "/healthz")).isEqualTo(HttpResponseStatus.OK);
         assertThat(status(ch, "/readyz")).isEqualTo(HttpResponseStatus.OK);
         ready[0] = false;
@@ -54,8 +55,8 @@ class HandlerTest {
     @Test
     void httpRoutesRefuseAForeignOriginAndPassAnAllowedOne() {
         EmbeddedChannel ch = new EmbeddedChannel(
-                new HttpRoutes(new OriginPolicy(List.of("https://care.example")), HttpRoutes.health(() -> true),
-                        ConsoleFiles.fromClassPath()));
+                new HttpRoutes(new OriginPolicy(List.of("https://care.example")), () -> Readiness.READY,
+                        HttpRoutes.health(() -> Readiness.READY), ConsoleFiles.fromClassPath()));
         FullHttpRequest foreign = request("/ws");
         foreign.headers().set(HttpHeaderNames.ORIGIN, "https://evil.example");
         ch.writeInbound(foreign);
