@@ -18,6 +18,8 @@ command -v redis-cli >/dev/null 2>&1 || need_install+=(redis-tools)
 [ -x /usr/bin/chromium ] || need_install+=(chromium)
 command -v node >/dev/null 2>&1 || need_install+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_install+=(npm)
+# The load-balanced test runs docker/haproxy.cfg with Debian's HAProxy.
+[ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null 2>&1 || need_install+=(haproxy)
 # The TLS test asks openssl, a client that still offers TLS 1.0/1.1, to try them.
 command -v openssl >/dev/null 2>&1 || need_install+=(openssl)
 

@@ -33,6 +33,8 @@ public final class Main {
                        prints the effective configuration (secrets masked) and where each value came from
                    java -jar haven-server.jar token --sub <user> --role <client|clinician|supervisor|support>
                                                     --org <org> --rooms <room,room...> [--name <display name>] [--ttl 1h]
+                   java -jar haven-server.jar healthcheck
+                       exit 0 when the node on this machine (HAVEN_PORT) answers /healthz (containers' health checks)
                    java -jar haven-server.jar audit-verify <file>
                        checks an audit trail's hash chain: exit 0 intact, 1 broken, 2 unreadable
                        (works in any mode, without a token secret)
@@ -63,6 +65,8 @@ public final class Main {
         switch (command) {
             case "audit-verify":
                 return auditVerify(rest, out, err);
+            case "healthcheck":
+                return healthcheck(env, err);
             case "help", "--help", "-h":
                 out.println(USAGE);
                 return 0;
@@ -115,6 +119,38 @@ public final class Main {
             return 3;
         }
         return 0;
+    }
+
+    /**
+     * Asks the node on this machine whether it is alive: {@code GET /healthz} on {@code HAVEN_PORT},
+     * or with TLS configured, whether the port accepts a connection. Exit 0 alive, 1 not.
+     */
+    private static int healthcheck(Map<String, String> env, PrintStream err) {
+        int port;
+        try {
+            port = Integer.parseInt(env.getOrDefault("HAVEN_PORT", "8080").trim());
+        } catch (NumberFormatException e) {
+            err.println("haven: healthcheck: HAVEN_PORT is not a port");
+            return 2;
+        }
+        try {
+            if (env.get("HAVEN_TLS_CERT") != null) {
+                try (java.net.Socket socket = new java.net.Socket()) {
+                    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+                }
+                return 0;
+            }
+            java.net.http.HttpResponse<Void> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/healthz"))
+                            .timeout(Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200 ? 0 : 1;
+        } catch (IOException e) {
+            err.println("haven: healthcheck: nothing answers on port " + port);
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
     }
 
     private static int token(ServerConfig config, List<String> args, PrintStream out, PrintStream err) {

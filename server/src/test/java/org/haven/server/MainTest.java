@@ -86,4 +86,18 @@ class MainTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("haven: invalid configuration: HAVEN_LOG_FORMAT");
         assertThat(run(Map.of(), "--config")).isEqualTo(2);
     }
+
+    @Test
+    void healthcheckAsksTheNodeOnThisMachine() throws Exception {
+        try (HavenServer node = HavenServer.start(ServerConfig.builder().host("127.0.0.1").port(0).auditFile(null)
+                .build())) {
+            assertThat(run(Map.of("HAVEN_PORT", Integer.toString(node.port())), "healthcheck")).isZero();
+        }
+        int unused;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            unused = s.getLocalPort();
+        }
+        assertThat(run(Map.of("HAVEN_PORT", Integer.toString(unused)), "healthcheck")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("nothing answers on port " + unused);
+    }
 }
