@@ -18,4 +18,10 @@ if [ ${#need_install[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_install[@]}"
 fi
 
+# The load tests' smoke run also covers the Socket.IO peer when node and its packages are present.
+if command -v npm >/dev/null 2>&1; then
+  (cd load-tests/peers/socketio && npm ci --no-audit --no-fund --silent) \
+    || echo "haven: npm ci failed in load-tests/peers/socketio; its smoke tests will be skipped"
+fi
+
 exec mvn -B -ntp verify "$@"
