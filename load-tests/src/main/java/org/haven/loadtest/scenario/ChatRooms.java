@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -93,7 +94,7 @@ final class ChatRooms {
 
     /** Connections the server closed while the run was on, by close code ({@code -1}: without a close frame). */
     Map<Integer, Long> closesByCode() {
-        Map<Integer, Long> out = new java.util.TreeMap<>();
+        Map<Integer, Long> out = new TreeMap<>();
         closesByCode.forEach((code, n) -> out.put(code, n.sum()));
         return out;
     }

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -114,10 +116,10 @@ final class Connector {
     private static String describe(Throwable e) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause
-                && (cause instanceof java.util.concurrent.CompletionException || cause.getMessage() == null)) {
+                && (cause instanceof CompletionException || cause.getMessage() == null)) {
             cause = cause.getCause();
         }
-        if (cause instanceof java.util.concurrent.TimeoutException) {
+        if (cause instanceof TimeoutException) {
             return "no answer within " + Run.CONNECT_TIMEOUT.toSeconds() + " s";
         }
         return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
