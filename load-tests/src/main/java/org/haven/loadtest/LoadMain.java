@@ -5,9 +5,11 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The {@code haven-load.jar} command: runs one bounded load scenario against a Haven server on this
- * machine and prints what it measured. Exit status 0 when every alert was received, 1 when an alert
- * was lost or the run failed, 2 for a usage error.
+ * The {@code haven-load.jar} command: runs one bounded load scenario against a server on this
+ * machine and prints what it measured ({@code alert-latency} on an idle Haven, or one of the
+ * comparison scenarios against Haven, the Socket.IO peer or the bare Netty ceiling); also runs the
+ * ceiling server ({@code ceiling-server}) and writes the comparison report ({@code report}).
+ * Exit status 0 when the run went as planned, 1 when it did not, 2 for a usage error.
  */
 public final class LoadMain {
 
@@ -27,9 +29,20 @@ public final class LoadMain {
         Objects.requireNonNull(args, "args");
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(err, "err");
+        String command = args.length > 0 ? args[0] : "";
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            out.print(LoadOptions.USAGE);
+            out.print(ScenarioCommand.SCENARIOS.contains(command) ? ScenarioCommand.USAGE
+                    : LoadOptions.USAGE + "\n" + ScenarioCommand.USAGE);
             return OK;
+        }
+        if (ScenarioCommand.SCENARIOS.contains(command)) {
+            return ScenarioCommand.run(args, out, err);
+        }
+        if (command.equals(CeilingCommand.NAME)) {
+            return CeilingCommand.run(args, out, err);
+        }
+        if (command.equals(ReportCommand.NAME)) {
+            return ReportCommand.run(args, out, err);
         }
         LoadOptions options;
         try {

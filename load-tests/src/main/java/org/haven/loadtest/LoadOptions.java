@@ -59,10 +59,12 @@ public record LoadOptions(String scenario, AlertLatencyScenario.Settings setting
     public static LoadOptions parse(String... args) throws UsageException {
         Objects.requireNonNull(args, "args");
         if (args.length == 0) {
-            throw new UsageException("missing the scenario (alert-latency)");
+            throw new UsageException("missing the scenario (alert-latency, capacity, group-chat, alert-under-load,"
+                    + " connect-storm, slow-consumers)");
         }
         if (!args[0].equals("alert-latency")) {
-            throw new UsageException("unknown scenario '" + args[0] + "' (known: alert-latency)");
+            throw new UsageException("unknown scenario '" + args[0] + "' (known: alert-latency, capacity, group-chat,"
+                    + " alert-under-load, connect-storm, slow-consumers; also ceiling-server, report)");
         }
         Map<String, String> values = new HashMap<>();
         for (int i = 1; i < args.length; i += 2) {

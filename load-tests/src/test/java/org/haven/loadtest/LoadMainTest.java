@@ -89,4 +89,35 @@ class LoadMainTest {
         assertThat(run("alert-latency", "--url", "ws://127.0.0.1:1/ws", "--alerts", "1")).isEqualTo(LoadMain.FAILED);
         assertThat(err()).contains("could not run", "clinician at ws://127.0.0.1:1/ws");
     }
+
+    @Test
+    void comparisonScenariosRefuseHostsThatAreNotThisMachine() throws Exception {
+        for (String scenario : new String[] {"capacity", "group-chat", "alert-under-load", "connect-storm", "slow-consumers"}) {
+            assertThat(run(scenario, "--url", "ws://192.168.1.10:8080")).isEqualTo(LoadMain.USAGE);
+        }
+        assertThat(err()).contains("refusing to load 192.168.1.10");
+    }
+
+    @Test
+    void comparisonScenariosExplainTheirMistakes() throws Exception {
+        assertThat(run("group-chat", "--alerts", "5")).isEqualTo(LoadMain.USAGE);
+        assertThat(run("group-chat", "--target", "nginx")).isEqualTo(LoadMain.USAGE);
+        assertThat(run("group-chat", "--members", "501")).isEqualTo(LoadMain.USAGE);
+        assertThat(run("group-chat", "--ramp", "yes")).isEqualTo(LoadMain.USAGE);
+        assertThat(run("alert-under-load", "--rooms", "1", "--members", "3", "--alerts", "3")).isEqualTo(LoadMain.USAGE);
+        assertThat(err()).contains("unknown option '--alerts' for group-chat", "unknown target 'nginx'",
+                "--members: 501 (expected 2..500)", "--ramp: yes (expected on or off)", "at most one per client, 2");
+    }
+
+    @Test
+    void helpListsTheComparisonScenarios() throws Exception {
+        assertThat(run("group-chat", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("connect-storm", "--slow-percent", "--ramp on|off");
+    }
+
+    @Test
+    void theCeilingServerRefusesToListenBeyondLoopback() throws Exception {
+        assertThat(run("ceiling-server", "--host", "0.0.0.0")).isEqualTo(LoadMain.USAGE);
+        assertThat(err()).contains("expected: a loopback address");
+    }
 }

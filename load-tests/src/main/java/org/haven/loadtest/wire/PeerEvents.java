@@ -1,0 +1,23 @@
+package org.haven.loadtest.wire;
+
+/**
+ * What the connections of a run tell their scenario, on the connections' event loops (so quickly,
+ * and thread-safely). Every method does nothing by default; a scenario overrides what it measures.
+ */
+public interface PeerEvents {
+
+    /** A chat message of the generator reached {@code receiver}; times are {@link System#nanoTime()}. */
+    default void chatDelivered(WirePeer receiver, long intendedNanos, long receivedNanos) {}
+
+    /** The server answered a chat post of {@code sender}: {@code error} is its error code, or {@code null}. */
+    default void postAnswered(WirePeer sender, String error) {}
+
+    /**
+     * An alert of {@code raiser} reached {@code receiver}: {@code raised} for the first notice of an
+     * alert, {@code false} for any later one (escalated, re-sent).
+     */
+    default void alertNoticed(WirePeer receiver, String raiser, boolean raised, long receivedNanos) {}
+
+    /** A frame the generator did not expect (an unsolicited error, an undecodable frame). */
+    default void unexpected(WirePeer receiver, String what) {}
+}
