@@ -99,7 +99,10 @@ public final class Main {
 
     private static int serve(ServerConfig config, PrintStream out) throws InterruptedException {
         HavenServer server = HavenServer.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "haven-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            LogSetup.flush();
+        }, "haven-shutdown"));
         out.println("Haven is listening on port " + server.port() + " (WebSocket at ws://localhost:" + server.port()
                 + "/ws, health at /healthz, readiness at /readyz, metrics at /metrics)");
         out.println("Browser console: http://localhost:" + server.port() + "/");

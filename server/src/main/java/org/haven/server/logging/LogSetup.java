@@ -1,5 +1,6 @@
 package org.haven.server.logging;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -18,24 +19,44 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogSetup {
 
+    static final int QUEUE_SIZE = 8192;
     static final String TEXT_PATTERN = "%d{ISO8601} %-5level [%thread] %logger{24} - %msg%n";
 
     private LogSetup() {}
 
-    /** Replaces the root logger's console appender with one in the configured format and level. */
+    /**
+     * Replaces the root logger's appender with one in the configured format and level. Lines are
+     * written by a background thread: an event loop that logs never waits on standard output (when
+     * the queue of 8192 lines is full, further lines are dropped rather than stall the server).
+     */
     public static void apply(ServerConfig config) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return; // another SLF4J binding: its own configuration rules
         }
-        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(context);
+        console.setName("STDOUT");
+        console.setEncoder(encoder(config.logFormat(), context));
+        console.start();
+        AsyncAppender appender = new AsyncAppender();
         appender.setContext(context);
-        appender.setName("STDOUT");
-        appender.setEncoder(encoder(config.logFormat(), context));
+        appender.setName("ASYNC");
+        appender.setQueueSize(QUEUE_SIZE);
+        appender.setDiscardingThreshold(0); // keep every level until the queue is full
+        appender.setNeverBlock(true);
+        appender.addAppender(console);
         appender.start();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
         root.addAppender(appender);
         root.setLevel(Level.toLevel(config.logLevel(), Level.INFO));
+    }
+
+    /** Writes out the lines still queued (at the end of the process). */
+    public static void flush() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
+        }
     }
 
     /** The encoder of {@code format}, started (tests encode captured events with it). */
