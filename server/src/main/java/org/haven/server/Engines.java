@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.InMemoryAlertStore;
+import org.haven.server.auth.InMemoryRevocationStore;
+import org.haven.server.auth.RevocationStore;
 import org.haven.server.care.CareStore;
 import org.haven.server.care.InMemoryCareStore;
 import org.haven.server.chat.InMemoryKeyDirectory;
@@ -25,6 +27,7 @@ import org.haven.server.redis.RedisKeys;
 import org.haven.server.redis.RedisMailbox;
 import org.haven.server.redis.RedisNodeLease;
 import org.haven.server.redis.RedisPresenceStore;
+import org.haven.server.redis.RedisRevocationStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * only the interfaces.
  */
 public record Engines(PresenceStore presence, AlertStore alerts, CareStore care, KeyDirectory keys, Mailbox mailbox,
-        NodeLease lease, BooleanSupplier reachable, Runnable housekeeping, AutoCloseable resources) {
+        RevocationStore revocations, NodeLease lease, BooleanSupplier reachable, Runnable housekeeping, AutoCloseable resources) {
 
     /** How long the active node's lease and a node's presence heartbeat last without renewal. */
     public static final Duration LEASE_TTL = Duration.ofSeconds(10);
@@ -48,6 +51,7 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
         Objects.requireNonNull(care, "care");
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(mailbox, "mailbox");
+        Objects.requireNonNull(revocations, "revocations");
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(reachable, "reachable");
         Objects.requireNonNull(housekeeping, "housekeeping");
@@ -57,7 +61,8 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
     /** Everything in this process's memory: one node, nothing kept across a restart. */
     public static Engines inMemory(ServerConfig config) {
         return new Engines(new InMemoryPresenceStore(), new InMemoryAlertStore(), new InMemoryCareStore(),
-                new InMemoryKeyDirectory(), new InMemoryMailbox(config.mailboxPerDevice()), NodeLease.sole(),
+                new InMemoryKeyDirectory(), new InMemoryMailbox(config.mailboxPerDevice()), new InMemoryRevocationStore(),
+                NodeLease.sole(),
                 () -> true, () -> { }, () -> { });
     }
 
@@ -72,7 +77,7 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
         RedisPresenceStore presence = new RedisPresenceStore(redis, keys, node, LEASE_TTL);
         return new Engines(presence, new RedisAlertStore(redis, keys), new RedisCareStore(redis, keys),
                 new RedisKeyDirectory(redis, keys), new RedisMailbox(redis, keys, config.mailboxPerDevice()),
-                new RedisNodeLease(redis, keys, node, LEASE_TTL), redis::isUp, presenceHousekeeping(presence), redis);
+                new RedisRevocationStore(redis, keys), new RedisNodeLease(redis, keys, node, LEASE_TTL), redis::isUp, presenceHousekeeping(presence), redis);
     }
 
     /** Heartbeats this node's presence entries and cleans up after dead nodes; never two runs at once. */

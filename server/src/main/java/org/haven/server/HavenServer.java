@@ -88,11 +88,14 @@ public final class HavenServer implements AutoCloseable {
         DirectChatService chat = new DirectChatService(engines.keys(), engines.mailbox(), clock, config.mailboxTtl(),
                 config.dmBetweenClinicians());
         SessionService sessions = new SessionService(config, verifier, presence, rooms, control, care, alerts, chat,
-                limiter, timer, clock, ticker);
+                limiter, engines.revocations(), timer, clock, ticker);
         Gauge.builder("haven.rooms", rooms, RoomService::roomCount).description("Rooms with members on this node")
                 .register(metrics.registry());
         this.transport = new HavenTransport(config, sessions, metrics, this::readiness);
-        this.role = new ActiveStandby(engines.lease(), alerts::takeUpStoredAlerts, this::fenced);
+        this.role = new ActiveStandby(engines.lease(), () -> {
+            sessions.loadRevocations();
+            alerts.takeUpStoredAlerts();
+        }, this::fenced);
     }
 
     /** What {@code /readyz} says: serving when active (degraded while a store is unreachable), else not. */

@@ -11,6 +11,8 @@ import org.haven.protocol.ServerMessage;
 import org.haven.server.alert.AlertService;
 import java.util.List;
 import org.haven.server.auth.DenyList;
+import org.haven.server.auth.Revocation;
+import org.haven.server.auth.RevocationStore;
 import org.haven.server.auth.Principal;
 import org.haven.server.presence.UserRef;
 import org.haven.server.care.CareService;
@@ -51,15 +53,17 @@ public final class SessionService implements Revocations {
     final Resumptions resumptions;
     final SessionDirectory directory = new SessionDirectory();
     final DenyList denyList;
+    private final RevocationStore revocationStore;
 
     public SessionService(ServerConfig config, TokenVerifier verifier, PresenceStore presence, RoomService rooms,
             SessionControl control, CareService care, AlertService alerts, DirectChatService chat,
-            RequestRateLimiter rateLimiter, ScheduledExecutorService timer, Clock clock,
+            RequestRateLimiter rateLimiter, RevocationStore revocationStore, ScheduledExecutorService timer, Clock clock,
             com.github.benmanes.caffeine.cache.Ticker ticker) {
+        this.revocationStore = revocationStore;
         this.control = control;
         this.chat = chat;
         this.resumptions = new Resumptions(timer, config.recoveryWindow(), ticker);
-        this.denyList = new DenyList(java.time.Duration.ofHours(24), ticker);
+        this.denyList = new DenyList(java.time.Duration.ofHours(24), clock, ticker);
         this.care = care;
         this.alerts = alerts;
         this.config = config;
@@ -104,9 +108,37 @@ public final class SessionService implements Revocations {
         return new HelloOutcome.Accepted(session);
     }
 
+    /**
+     * Takes up the revocations kept in the store (this node became the active one): what was revoked
+     * on a node that is gone stays refused here.
+     */
+    public void loadRevocations() {
+        revocationStore.active(clock.instant()).whenComplete((revocations, failure) -> {
+            if (failure != null) {
+                log.error("revocations could not be read ({}); those taken on other nodes are not enforced yet",
+                        failure.getClass().getSimpleName());
+                return;
+            }
+            denyList.load(revocations);
+            if (!revocations.isEmpty()) {
+                log.info("revocations loaded count={}", revocations.size());
+            }
+        });
+    }
+
+    /** Keeps a revocation in the store, so that it outlives this node. */
+    private void keep(Revocation revocation) {
+        revocationStore.add(revocation).whenComplete((v, failure) -> {
+            if (failure != null) {
+                log.error("revocation could not be stored ({}); it holds on this node only",
+                        failure.getClass().getSimpleName());
+            }
+        });
+    }
+
     @Override
     public int revokeToken(String tokenId) {
-        denyList.revokeToken(tokenId);
+        keep(denyList.revokeToken(tokenId));
         int closed = 0;
         for (ClientSession s : directory.all()) {
             if (tokenId.equals(s.principal().tokenId())) {
@@ -121,7 +153,7 @@ public final class SessionService implements Revocations {
     @Override
     public int revokeUser(String org, String user) {
         UserRef ref = new UserRef(org, user);
-        denyList.revokeUser(ref);
+        keep(denyList.revokeUser(ref));
         List<ClientSession> sessions = directory.of(ref);
         sessions.forEach(ClientSession::revoke);
         log.info("user revoked user={} closed={}", user, sessions.size());

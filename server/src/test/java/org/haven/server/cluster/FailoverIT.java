@@ -100,9 +100,10 @@ class FailoverIT {
     }
 
     @Test
-    void aStandbyRefusesSessionsAndACleanStopHandsOverAtOnce() throws Exception {
+    void aStandbyRefusesSessionsAndACleanStopHandsOverAtOnceWithItsRevocations() throws Exception {
         redis = RedisProcess.start();
-        Map<String, String> env = Map.of("REDIS_URL", redis.url());
+        String admin = "an-admin-token-for-the-failover-test-0123456789";
+        Map<String, String> env = Map.of("REDIS_URL", redis.url(), "HAVEN_ADMIN_TOKEN", admin);
         a = HavenProcess.start(env);
         a.awaitReadiness("ready", Duration.ofSeconds(30));
         b = HavenProcess.start(env);
@@ -110,11 +111,28 @@ class FailoverIT {
         assertThat(HavenClient.connect(b.uri(), ClientOptions.defaults()))
                 .failsWithin(Duration.ofSeconds(10)).withThrowableThat().withMessageContaining("503");
 
+        // A token revoked on the active node stays refused after the take-over.
+        String revoked = tokens.mint("mallory", Role.CLIENT, "demo", List.of(), null, Duration.ofHours(1));
+        String jti = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                java.util.Base64.getUrlDecoder().decode(revoked.split("\\.")[1])).get("jti").asText();
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + a.port() + "/admin/revoke"))
+                .header("Authorization", "Bearer " + admin)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"tokenId\":\"" + jti + "\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+
         long stoppedAt = System.nanoTime();
         a.close(); // SIGTERM: drains, then releases the lease
         b.awaitReadiness("ready", Duration.ofSeconds(10));
         assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).as("no lease time to wait out")
                 .isLessThan(LEASE);
         login(b, "alice", Role.CLIENT).close();
+
+        HavenClient mallory = HavenClient.connect(b.uri(), ClientOptions.defaults()).get(10, TimeUnit.SECONDS);
+        mallory.hello(revoked);
+        assertThat(mallory.closeFuture().get(10, TimeUnit.SECONDS).code())
+                .as("revoked on the node that is gone, refused on the one that took over")
+                .isEqualTo(org.haven.protocol.CloseCode.REVOKED.code());
     }
 }
