@@ -70,7 +70,7 @@ public final class DirectChatService {
     public void userConnected(Principal p, Connection connection) {
         UserRef user = userOf(p);
         known.put(user, new Known(p.role(), p.rooms()));
-        connectionsOfUser.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet()).add(connection);
+        add(connectionsOfUser, user, connection);
     }
 
     /** A connection speaks for a device: it receives that device's messages, the waiting ones first. */
@@ -78,12 +78,9 @@ public final class DirectChatService {
         Device d = new Device(userOf(p), device);
         Device before = deviceOfConnection.put(connection, d);
         if (before != null && !before.equals(d)) {
-            Set<Connection> old = connectionsOfDevice.get(before);
-            if (old != null) {
-                old.remove(connection);
-            }
+            remove(connectionsOfDevice, before, connection);
         }
-        connectionsOfDevice.computeIfAbsent(d, k -> ConcurrentHashMap.newKeySet()).add(connection);
+        add(connectionsOfDevice, d, connection);
         mailbox.pending(d.user(), device, clock.instant()).thenAccept(messages -> {
             for (E2e.DirectMessage m : messages) {
                 connection.send(Outbound.of(new ServerMessage.DmMessage(m)));
@@ -91,15 +88,29 @@ public final class DirectChatService {
         });
     }
 
-    public void connectionClosed(Connection connection) {
+    /** A connection of {@code user} closed: it is forgotten (in time independent of how many are open). */
+    public void connectionClosed(UserRef user, Connection connection) {
         Device d = deviceOfConnection.remove(connection);
         if (d != null) {
-            Set<Connection> set = connectionsOfDevice.get(d);
-            if (set != null) {
-                set.remove(connection);
-            }
+            remove(connectionsOfDevice, d, connection);
         }
-        connectionsOfUser.values().forEach(set -> set.remove(connection));
+        remove(connectionsOfUser, user, connection);
+    }
+
+    // Sets are changed inside compute, so a set emptied and dropped by one thread is never added to by another.
+    private static <K> void add(Map<K, Set<Connection>> index, K key, Connection connection) {
+        index.compute(key, (k, set) -> {
+            Set<Connection> out = set != null ? set : ConcurrentHashMap.newKeySet();
+            out.add(connection);
+            return out;
+        });
+    }
+
+    private static <K> void remove(Map<K, Set<Connection>> index, K key, Connection connection) {
+        index.computeIfPresent(key, (k, set) -> {
+            set.remove(connection);
+            return set.isEmpty() ? null : set;
+        });
     }
 
     public CompletionStage<Result.KeysPublished> publish(Principal p, Connection connection, ClientMessage.KeysPublish m) {

@@ -264,7 +264,7 @@ public final class ClientSession {
         }
         services.rateLimiter.forget(connection.id());
         services.directory.remove(user, this);
-        services.chat.connectionClosed(connection);
+        services.chat.connectionClosed(user, connection);
         java.time.Duration grace = connection.endedAbruptly() ? services.config.recoveryGrace() : java.time.Duration.ZERO;
         Participant self = participant();
         java.util.Set<RoomKey> rooms = java.util.Set.copyOf(joined);
