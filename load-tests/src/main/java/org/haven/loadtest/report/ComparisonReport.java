@@ -100,7 +100,8 @@ public final class ComparisonReport {
                     .append(f.target()).append(" | ").append(verdict(f)).append(" |\n");
         }
         out.append("| two nodes on Redis | alert p99 across nodes | not built | not run | — | | | ≤ 25 ms | not measured:"
-                + " Haven's Redis engines are not built yet |\n");
+                + " on Redis one node serves at a time (a standby takes over); delivery across serving nodes is not"
+                + " built yet |\n");
         return out.toString();
     }
 
