@@ -1,5 +1,6 @@
 package org.haven.server;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
@@ -68,10 +69,11 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
 
     /**
      * Everything in the Redis that {@code config.redisUrl()} names, through one owner of the
-     * connections (opened here, closed with the engines). Fails when Redis cannot be reached at start.
+     * connections (opened here, closed with the engines), command latencies recorded in
+     * {@code meters} (null: none). Fails when Redis cannot be reached at start.
      */
-    public static Engines redis(ServerConfig config) {
-        RedisConnections redis = RedisConnections.open(config.redisUrl());
+    public static Engines redis(ServerConfig config, MeterRegistry meters) {
+        RedisConnections redis = RedisConnections.open(config.redisUrl(), RedisConnections.DEFAULT_TIMEOUT, meters);
         RedisKeys keys = RedisKeys.defaults();
         String node = "n-" + UUID.randomUUID();
         RedisPresenceStore presence = new RedisPresenceStore(redis, keys, node, LEASE_TTL);
@@ -102,6 +104,11 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
 
     /** The engines for {@code config}: Redis when it names one, memory otherwise. */
     public static Engines forConfig(ServerConfig config) {
-        return config.redisUrl() == null ? inMemory(config) : redis(config);
+        return forConfig(config, null);
+    }
+
+    /** As {@link #forConfig(ServerConfig)}, Redis command latencies recorded in {@code meters} (null: none). */
+    public static Engines forConfig(ServerConfig config, MeterRegistry meters) {
+        return config.redisUrl() == null ? inMemory(config) : redis(config, meters);
     }
 }

@@ -57,10 +57,10 @@ public final class HavenServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private int port;
 
-    private HavenServer(ServerConfig config, Clock clock, Ticker ticker, Engines engines) {
+    private HavenServer(ServerConfig config, Clock clock, Ticker ticker, Engines engines, NodeMetrics metrics) {
         this.config = config;
         this.engines = engines;
-        this.metrics = new NodeMetrics();
+        this.metrics = metrics;
         VerificationKeys keys = VerificationKeys.load(config.hmacSecret(), config.publicKeyPem(), config.jwksFile());
         JwtTokenVerifier verifier = new JwtTokenVerifier(keys, config.issuer(), config.audience(), config.clockSkew(),
                 clock, ticker);
@@ -121,7 +121,15 @@ public final class HavenServer implements AutoCloseable {
 
     /** Starts a node with the given time sources (tests control time this way). */
     public static HavenServer start(ServerConfig config, Clock clock, Ticker ticker) throws InterruptedException {
-        return start(config, clock, ticker, Engines.forConfig(config));
+        NodeMetrics metrics = new NodeMetrics();
+        Engines engines;
+        try {
+            engines = Engines.forConfig(config, metrics.registry());
+        } catch (RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
+        return start(config, clock, ticker, engines, metrics);
     }
 
     /**
@@ -132,7 +140,12 @@ public final class HavenServer implements AutoCloseable {
      */
     public static HavenServer start(ServerConfig config, Clock clock, Ticker ticker, Engines engines)
             throws InterruptedException {
-        HavenServer server = new HavenServer(config, clock, ticker, engines);
+        return start(config, clock, ticker, engines, new NodeMetrics());
+    }
+
+    private static HavenServer start(ServerConfig config, Clock clock, Ticker ticker, Engines engines,
+            NodeMetrics metrics) throws InterruptedException {
+        HavenServer server = new HavenServer(config, clock, ticker, engines, metrics);
         try {
             server.port = server.transport.start();
             server.role.start(server.timer, Engines.LEASE_TTL.dividedBy(4));

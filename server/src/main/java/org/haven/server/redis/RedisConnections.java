@@ -17,7 +17,10 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ConnectionIntent;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
+import io.lettuce.core.metrics.MicrometerOptions;
 import io.lettuce.core.resource.ClientResources;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.Objects;
@@ -93,16 +96,29 @@ public final class RedisConnections implements AutoCloseable {
      * {@code RedisConnectionException} when Redis cannot be reached.
      */
     public static RedisConnections open(String redisUrl, Duration timeout) {
+        return open(redisUrl, timeout, null);
+    }
+
+    /**
+     * As {@link #open(String, Duration)}, recording every command's latency in {@code meters}
+     * ({@code lettuce_command_completion_seconds} and {@code lettuce_command_firstresponse_seconds},
+     * tagged with the command type and the Redis address; null records nothing).
+     */
+    public static RedisConnections open(String redisUrl, Duration timeout, MeterRegistry meters) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
         }
         RedisEndpoints endpoints = RedisEndpoints.parse(redisUrl);
         endpoints.uris().forEach(uri -> uri.setTimeout(timeout));
-        ClientResources resources = ClientResources.builder()
+        ClientResources.Builder builder = ClientResources.builder()
                 .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2,
-                        TimeUnit.MILLISECONDS))
-                .build();
+                        TimeUnit.MILLISECONDS));
+        if (meters != null) {
+            builder.commandLatencyRecorder(new MicrometerCommandLatencyRecorder(meters,
+                    MicrometerOptions.builder().histogram(true).build()));
+        }
+        ClientResources resources = builder.build();
         ConnectionHealth health = new ConnectionHealth();
         try {
             return endpoints.cluster()

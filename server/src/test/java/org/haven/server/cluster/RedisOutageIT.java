@@ -79,6 +79,11 @@ class RedisOutageIT {
         assertThat(notice).as("the alert reaches the clinician connected here").isNotNull();
         String alert = notice.alert().id();
 
+        // Redis command latencies are among the node's metrics.
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(haven.httpBase() + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("lettuce_command_completion_seconds_count{", "command=\"EVALSHA\"");
+
         redis.restart();
         Awaitility.await().atMost(Duration.ofSeconds(15))
                 .until(() -> readiness().equals("200 {\"status\":\"ready\"}"));

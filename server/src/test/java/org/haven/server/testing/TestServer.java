@@ -58,8 +58,8 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
                 .drainTimeout(Duration.ofSeconds(2))
                 .auditFile(null))
                 .build();
-        engines = Engines.forConfig(config);
-        server = HavenServer.start(config, clock, com.github.benmanes.caffeine.cache.Ticker.systemTicker(), engines);
+        server = HavenServer.start(config, clock, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+        engines = server.engines();
         tokens = new DevTokens(config.hmacSecret(), config.issuer(), config.audience(), Clock.systemUTC());
     }
 
