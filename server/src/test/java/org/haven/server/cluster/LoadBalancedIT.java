@@ -108,6 +108,10 @@ class LoadBalancedIT {
             throw new AssertionError("HAProxy is not installed: `apt-get install -y haproxy` (scripts/test.sh does)", e);
         }
         Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> status("/readyz") == 200);
+        for (int i = 0; i < 6; i++) {
+            assertThat(status("/readyz")).as("every request reaches the active node (a standby's 503 is retried)")
+                    .isEqualTo(200);
+        }
         assertThat(status("/metrics")).as("operations endpoints stay internal").isEqualTo(403);
         assertThat(status("/admin/revoke")).isEqualTo(403);
 
