@@ -39,7 +39,18 @@ import org.slf4j.LoggerFactory;
  * only the interfaces.
  */
 public record Engines(PresenceStore presence, AlertStore alerts, CareStore care, KeyDirectory keys, Mailbox mailbox,
-        RevocationStore revocations, NodeLease lease, BooleanSupplier reachable, Runnable housekeeping, AutoCloseable resources) {
+        RevocationStore revocations, NodeLease lease, BooleanSupplier reachable, Housekeeping housekeeping,
+        AutoCloseable resources) {
+
+    /** What the engines need done on a timer (about every 2.5 s), never two runs at once. */
+    @FunctionalInterface
+    public interface Housekeeping {
+        /**
+         * Does it; {@code presenceLost} runs when the store lost this node's presence entries (Redis
+         * restarted empty, or declared this node dead): the node must register its connections again.
+         */
+        void run(Runnable presenceLost);
+    }
 
     /** How long the active node's lease and a node's presence heartbeat last without renewal. */
     public static final Duration LEASE_TTL = Duration.ofSeconds(10);
@@ -64,7 +75,7 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
         return new Engines(new InMemoryPresenceStore(), new InMemoryAlertStore(), new InMemoryCareStore(),
                 new InMemoryKeyDirectory(), new InMemoryMailbox(config.mailboxPerDevice()), new InMemoryRevocationStore(),
                 NodeLease.sole(),
-                () -> true, () -> { }, () -> { });
+                () -> true, presenceLost -> { }, () -> { });
     }
 
     /**
@@ -83,14 +94,20 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
     }
 
     /** Heartbeats this node's presence entries and cleans up after dead nodes; never two runs at once. */
-    private static Runnable presenceHousekeeping(RedisPresenceStore presence) {
+    private static Housekeeping presenceHousekeeping(RedisPresenceStore presence) {
         AtomicBoolean running = new AtomicBoolean();
-        return () -> {
+        return presenceLost -> {
             if (!running.compareAndSet(false, true)) {
                 return;
             }
             presence.heartbeat()
-                    .thenCompose(alive -> presence.reapDeadNodes())
+                    .thenCompose(alive -> {
+                        if (!alive) {
+                            log.warn("this node's presence entries were lost; registering its connections again");
+                            presenceLost.run();
+                        }
+                        return presence.reapDeadNodes();
+                    })
                     .whenComplete((offline, failure) -> {
                         running.set(false);
                         if (failure != null) {

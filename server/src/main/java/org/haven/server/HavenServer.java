@@ -50,6 +50,7 @@ public final class HavenServer implements AutoCloseable {
     private final WebhookNotifier webhooks;
     private final Engines engines;
     private final AlertService alerts;
+    private final SessionService sessions;
     private final HavenTransport transport;
     private final NodeMetrics metrics;
     private final ActiveStandby role;
@@ -87,7 +88,7 @@ public final class HavenServer implements AutoCloseable {
         timer.scheduleWithFixedDelay(control::checkCoverage, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         DirectChatService chat = new DirectChatService(engines.keys(), engines.mailbox(), clock, config.mailboxTtl(),
                 config.dmBetweenClinicians());
-        SessionService sessions = new SessionService(config, verifier, presence, rooms, control, care, alerts, chat,
+        this.sessions = new SessionService(config, verifier, presence, rooms, control, care, alerts, chat,
                 limiter, engines.revocations(), timer, clock, ticker);
         Gauge.builder("haven.rooms", rooms, RoomService::roomCount).description("Rooms with members on this node")
                 .register(metrics.registry());
@@ -149,8 +150,8 @@ public final class HavenServer implements AutoCloseable {
         try {
             server.port = server.transport.start();
             server.role.start(server.timer, Engines.LEASE_TTL.dividedBy(4));
-            server.timer.scheduleWithFixedDelay(engines.housekeeping(), 0, Engines.LEASE_TTL.toMillis() / 4,
-                    TimeUnit.MILLISECONDS);
+            server.timer.scheduleWithFixedDelay(() -> engines.housekeeping().run(server.sessions::registerPresenceAgain),
+                    0, Engines.LEASE_TTL.toMillis() / 4, TimeUnit.MILLISECONDS);
         } catch (RuntimeException | InterruptedException e) {
             server.close();
             throw e;

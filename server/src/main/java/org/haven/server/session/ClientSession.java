@@ -52,6 +52,10 @@ public final class ClientSession {
         this.user = new UserRef(principal.org(), principal.user());
     }
 
+    Connection connection() {
+        return connection;
+    }
+
     UserRef user() {
         return user;
     }

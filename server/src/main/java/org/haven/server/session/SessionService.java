@@ -126,6 +126,24 @@ public final class SessionService implements Revocations {
         });
     }
 
+    /**
+     * Registers every live connection of this node in the presence store again: the store lost
+     * them (Redis restarted empty, or this node was taken for dead), and until then its users look
+     * offline to everyone reading presence.
+     */
+    public void registerPresenceAgain() {
+        List<ClientSession> live = directory.all();
+        for (ClientSession s : live) {
+            presence.connect(s.user(), s.connection().id()).whenComplete((p, failure) -> {
+                if (failure != null) {
+                    log.warn("presence not registered again connection={} ({})", s.connection().id(),
+                            failure.getClass().getSimpleName());
+                }
+            });
+        }
+        log.info("presence registered again connections={}", live.size());
+    }
+
     /** Keeps a revocation in the store, so that it outlives this node. */
     private void keep(Revocation revocation) {
         revocationStore.add(revocation).whenComplete((v, failure) -> {

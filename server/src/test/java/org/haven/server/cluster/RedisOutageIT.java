@@ -17,6 +17,7 @@ import org.haven.protocol.Result;
 import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.alert.StoredAlert;
+import org.haven.server.presence.UserRef;
 import org.haven.server.testing.RedisProcess;
 import org.haven.server.testing.Replies;
 import org.haven.server.testing.TestServer;
@@ -87,6 +88,9 @@ class RedisOutageIT {
         redis.restart();
         Awaitility.await().atMost(Duration.ofSeconds(15))
                 .until(() -> readiness().equals("200 {\"status\":\"ready\"}"));
+        // Redis came back empty: the node registers its connections again, and its users are online.
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> haven.server().engines().presence()
+                .get(new UserRef("demo", "alice")).toCompletableFuture().get(2, TimeUnit.SECONDS).online());
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 haven.server().alertStore().unclosed().toCompletableFuture().get(2, TimeUnit.SECONDS))
                 .extracting(StoredAlert::view).extracting(Alerts.View::id).contains(alert));
