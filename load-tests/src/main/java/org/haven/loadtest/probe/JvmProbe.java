@@ -11,27 +11,16 @@ import java.util.regex.Pattern;
  * The memory of a server JVM: resident memory from {@code /proc}, the heap after a full collection
  * from {@code jcmd <pid> GC.run} then {@code jcmd <pid> GC.heap_info}.
  */
-final class JvmProbe implements ServerProbe {
+final class JvmProbe extends ProcessProbe {
 
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
     private static final long JCMD_SECONDS = 20;
 
-    private final ProcessMemory memory;
     private final long pid;
 
     JvmProbe(ProcessMemory memory, long pid) {
-        this.memory = memory;
+        super(memory);
         this.pid = pid;
-    }
-
-    @Override
-    public OptionalLong residentBytes() {
-        return memory.resident();
-    }
-
-    @Override
-    public OptionalLong peakResidentBytes() {
-        return memory.peakResident();
     }
 
     @Override

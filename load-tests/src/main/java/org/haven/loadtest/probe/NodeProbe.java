@@ -15,29 +15,18 @@ import java.util.OptionalLong;
  * from the peer's {@code /stats} (which runs a full collection first when node was started with
  * {@code --expose-gc}, as the comparison script does).
  */
-final class NodeProbe implements ServerProbe {
+final class NodeProbe extends ProcessProbe {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ProcessMemory memory;
     private final URI statsUrl;
     // HTTP/1.1: an HTTP/2 upgrade request would be taken for a WebSocket upgrade by the peer's Engine.IO.
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     NodeProbe(ProcessMemory memory, URI statsUrl) {
-        this.memory = memory;
+        super(memory);
         this.statsUrl = statsUrl;
-    }
-
-    @Override
-    public OptionalLong residentBytes() {
-        return memory.resident();
-    }
-
-    @Override
-    public OptionalLong peakResidentBytes() {
-        return memory.peakResident();
     }
 
     @Override
