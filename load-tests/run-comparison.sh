@@ -156,7 +156,7 @@ for t in $targets; do
 done
 for t in $targets; do
   run_scenario slow-consumers "$t" "$chat_max" --rooms $rooms --members $members --interval-ms "$interval" \
-    "${chat_time[@]}" --slow-percent 10
+    --warmup-seconds 10 --seconds 40 --slow-percent 10
 done
 
 # 3. Capacity and connect storm.

@@ -122,7 +122,7 @@ final class ChatLoad implements PeerEvents {
     public void chatDelivered(WirePeer receiver, long intendedNanos, long receivedNanos) {
         PhaseStats phaseStats = phaseOf(intendedNanos);
         if (phaseStats != null && !phaseStats.phase.silent().contains(receiver)) {
-            phaseStats.record(receivedNanos - intendedNanos);
+            phaseStats.record(receivedNanos - intendedNanos, intendedNanos);
         }
     }
 

@@ -9,13 +9,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
 import org.haven.loadtest.wire.PeerEvents;
 import org.haven.loadtest.wire.WirePeer;
 
 /**
- * Group chat in which a share of the clients stop reading (and posting) when the measured phase
- * starts, like frozen devices: reports the latency and deliveries of everyone else, the server's
- * memory before, during and after, and how many of the frozen clients the server disconnected.
+ * Group chat in which a share of the clients stop reading (and posting) when the slow phase starts,
+ * like frozen devices: reports the latency and deliveries of everyone else, the server's memory
+ * before, during and after, and how many of the frozen clients the server disconnected. A baseline
+ * phase of the same length and the same posts (the clients who will freeze already silent, but
+ * still reading) comes first, so "the others' latency is unaffected" is measured in one run on one
+ * server, not against another scenario.
  */
 public final class SlowConsumersScenario {
 
@@ -71,8 +75,9 @@ public final class SlowConsumersScenario {
         double interval = plan.intervalMillis() / 1000;
         Phase warmup = Phase.of("warm-up", System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200), plan.warmupSeconds(),
                 chat, interval, Set.of(), false);
-        Phase measured = Phase.of("measured", warmup.endNanos(), plan.seconds(), chat, interval, Set.copyOf(slow), true);
-        load.start(List.of(warmup, measured));
+        Phase baseline = Phase.of("baseline", warmup.endNanos(), plan.seconds(), chat, interval, Set.copyOf(slow), true);
+        Phase measured = Phase.of("slow", baseline.endNanos(), plan.seconds(), chat, interval, Set.copyOf(slow), true);
+        load.start(List.of(warmup, baseline, measured));
         for (long wait = measured.startNanos() - System.nanoTime(); wait > 0; wait = measured.startNanos() - System.nanoTime()) {
             LockSupport.parkNanos(wait);
         }
@@ -87,7 +92,15 @@ public final class SlowConsumersScenario {
 
         report.row("readers (not slow)", "readers", Integer.toString(chat.members().size() - slow.size()))
                 .row("slow consumers", "slow", Integer.toString(slow.size()));
-        PhaseStats stats = load.stats().get(1);
+        Histogram before = load.stats().get(1).latencyMicros();
+        report.row("readers' p99 before the slow stop reading (ms)", "baseline_p99_ms",
+                        Report.ms(before.getValueAtPercentile(99) / 1000.0))
+                .row("readers' p99.9 before the slow stop reading (ms)", "baseline_p999_ms",
+                        Report.ms(before.getValueAtPercentile(99.9) / 1000.0))
+                .row("deliveries missing before", "baseline_missing", Long.toString(load.stats().get(1).missing()));
+        PhaseStats stats = load.stats().get(2);
+        report.line("readers' p99 by second before (ms)", load.stats().get(1).p99BySecond());
+        report.line("readers' p99 by second while slow (ms)", stats.p99BySecond());
         if (!ChatFigures.addTo(report, stats, load, chat)) {
             report.problem(stats.missing() + " deliveries to readers did not arrive");
         }
