@@ -1,17 +1,16 @@
 package org.haven.server.limit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.time.Duration;
 
 /**
- * A token bucket per key (a connection id): {@code perSecond} requests a second on average, bursts
- * up to {@code burst}. Buckets live in a Caffeine cache that forgets idle keys; time comes from an
- * injected {@link Ticker}, so the limiter is tested without sleeping.
+ * Token buckets, one per connection: {@code perSecond} requests a second on average, bursts up to
+ * {@code burst}. Each connection holds its own {@link Bucket} (made by {@link #bucket()}), so
+ * taking a token touches nothing shared and a closed connection's bucket goes with it; no map to
+ * clean up on the event loop. Time comes from an injected {@link Ticker}, so the limiter is tested
+ * without sleeping.
  *
- * <p>A request over the limit is {@link Decision#LIMITED}; a key that keeps sending while limited,
- * {@code floodRefusals} refusals without a pause long enough to earn a token, is
+ * <p>A request over the limit is {@link Decision#LIMITED}; a connection that keeps sending while
+ * limited, {@code floodRefusals} refusals without a pause long enough to earn a token, is
  * {@link Decision#FLOOD}.
  */
 public final class RequestRateLimiter {
@@ -23,7 +22,6 @@ public final class RequestRateLimiter {
     private final int burst;
     private final int floodRefusals;
     private final Ticker ticker;
-    private final Cache<String, Bucket> buckets;
 
     public RequestRateLimiter(int perSecond, int burst, int floodRefusals, Ticker ticker) {
         if (perSecond <= 0 || burst < 1 || floodRefusals < 1) {
@@ -34,42 +32,38 @@ public final class RequestRateLimiter {
         this.burst = burst;
         this.floodRefusals = floodRefusals;
         this.ticker = ticker;
-        this.buckets = Caffeine.newBuilder()
-                .ticker(ticker)
-                .expireAfterAccess(Duration.ofMinutes(5))
-                .build();
     }
 
-    /** Takes one token for {@code key}. */
-    public Decision acquire(String key) {
-        Bucket bucket = buckets.get(key, k -> new Bucket(burst, ticker.read()));
-        synchronized (bucket) {
-            long now = ticker.read();
-            bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.last) * tokensPerNano);
-            bucket.last = now;
-            if (bucket.tokens >= 1) {
-                bucket.tokens -= 1;
-                bucket.refusals = 0;
+    /** A full bucket for a new connection. */
+    public Bucket bucket() {
+        return new Bucket(this);
+    }
+
+    /** One connection's tokens. Thread-safe; in practice taken from the connection's event loop only. */
+    public static final class Bucket {
+        private final RequestRateLimiter limits;
+        private double tokens;
+        private long last;
+        private int refusals;
+
+        private Bucket(RequestRateLimiter limits) {
+            this.limits = limits;
+            this.tokens = limits.burst;
+            this.last = limits.ticker.read();
+        }
+
+        /** Takes one token. */
+        public synchronized Decision acquire() {
+            long now = limits.ticker.read();
+            tokens = Math.min(limits.burst, tokens + (now - last) * limits.tokensPerNano);
+            last = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                refusals = 0;
                 return Decision.ALLOWED;
             }
-            bucket.refusals++;
-            return bucket.refusals >= floodRefusals ? Decision.FLOOD : Decision.LIMITED;
-        }
-    }
-
-    /** Drops the bucket of a closed connection. */
-    public void forget(String key) {
-        buckets.invalidate(key);
-    }
-
-    private static final class Bucket {
-        double tokens;
-        long last;
-        int refusals;
-
-        Bucket(double tokens, long last) {
-            this.tokens = tokens;
-            this.last = last;
+            refusals++;
+            return refusals >= limits.floodRefusals ? Decision.FLOOD : Decision.LIMITED;
         }
     }
 }

@@ -44,12 +44,14 @@ public final class ClientSession {
     private boolean closed;
     private String resumeToken;
     private boolean flooded;
+    private final RequestRateLimiter.Bucket requests;
 
     ClientSession(SessionService services, Connection connection, Principal principal) {
         this.services = services;
         this.connection = connection;
         this.principal = principal;
         this.user = new UserRef(principal.org(), principal.user());
+        this.requests = services.rateLimiter.bucket();
     }
 
     Connection connection() {
@@ -266,7 +268,6 @@ public final class ClientSession {
         if (expiry != null) {
             expiry.cancel(false);
         }
-        services.rateLimiter.forget(connection.id());
         services.directory.remove(user, this);
         services.chat.connectionClosed(user, connection);
         java.time.Duration grace = connection.endedAbruptly() ? services.config.recoveryGrace() : java.time.Duration.ZERO;
@@ -292,7 +293,7 @@ public final class ClientSession {
         if (closed || flooded) {
             return false;
         }
-        RequestRateLimiter.Decision decision = services.rateLimiter.acquire(connection.id());
+        RequestRateLimiter.Decision decision = requests.acquire();
         switch (decision) {
             case ALLOWED:
                 return true;

@@ -13,61 +13,61 @@ class RequestRateLimiterTest {
 
     private final MutableClock ticker = new MutableClock(Instant.EPOCH);
     private final RequestRateLimiter limiter = new RequestRateLimiter(10, 20, 5, ticker);
+    private final RequestRateLimiter.Bucket c1 = limiter.bucket();
 
     @Test
     void allowsABurstThenLimits() {
         for (int i = 0; i < 20; i++) {
-            assertThat(limiter.acquire("c1")).isEqualTo(Decision.ALLOWED);
+            assertThat(c1.acquire()).isEqualTo(Decision.ALLOWED);
         }
-        assertThat(limiter.acquire("c1")).isEqualTo(Decision.LIMITED);
+        assertThat(c1.acquire()).isEqualTo(Decision.LIMITED);
     }
 
     @Test
     void refillsAtTheConfiguredRate() {
         for (int i = 0; i < 20; i++) {
-            limiter.acquire("c1");
+            c1.acquire();
         }
-        assertThat(limiter.acquire("c1")).isEqualTo(Decision.LIMITED);
+        assertThat(c1.acquire()).isEqualTo(Decision.LIMITED);
         ticker.advance(Duration.ofMillis(100)); // one token at 10 per second
-        assertThat(limiter.acquire("c1")).isEqualTo(Decision.ALLOWED);
-        assertThat(limiter.acquire("c1")).isEqualTo(Decision.LIMITED);
+        assertThat(c1.acquire()).isEqualTo(Decision.ALLOWED);
+        assertThat(c1.acquire()).isEqualTo(Decision.LIMITED);
         ticker.advance(Duration.ofSeconds(10)); // refills to the burst, no further
         for (int i = 0; i < 20; i++) {
-            assertThat(limiter.acquire("c1")).isEqualTo(Decision.ALLOWED);
+            assertThat(c1.acquire()).isEqualTo(Decision.ALLOWED);
         }
-        assertThat(limiter.acquire("c1")).isEqualTo(Decision.LIMITED);
+        assertThat(c1.acquire()).isEqualTo(Decision.LIMITED);
     }
 
     @Test
     void sustainedRefusalsAreAFlood() {
         for (int i = 0; i < 20; i++) {
-            limiter.acquire("c1");
+            c1.acquire();
         }
         for (int i = 0; i < 4; i++) {
-            assertThat(limiter.acquire("c1")).isEqualTo(Decision.LIMITED);
+            assertThat(c1.acquire()).isEqualTo(Decision.LIMITED);
         }
-        assertThat(limiter.acquire("c1")).isEqualTo(Decision.FLOOD);
+        assertThat(c1.acquire()).isEqualTo(Decision.FLOOD);
     }
 
     @Test
     void anAllowedRequestResetsTheFloodCount() {
         for (int i = 0; i < 24; i++) {
-            limiter.acquire("c1");
+            c1.acquire();
         }
         ticker.advance(Duration.ofMillis(100));
-        assertThat(limiter.acquire("c1")).isEqualTo(Decision.ALLOWED);
+        assertThat(c1.acquire()).isEqualTo(Decision.ALLOWED);
         for (int i = 0; i < 4; i++) {
-            assertThat(limiter.acquire("c1")).isEqualTo(Decision.LIMITED);
+            assertThat(c1.acquire()).isEqualTo(Decision.LIMITED);
         }
     }
 
     @Test
-    void keysAreIndependent() {
+    void eachConnectionHasItsOwnBucket() {
         for (int i = 0; i < 21; i++) {
-            limiter.acquire("c1");
+            c1.acquire();
         }
-        assertThat(limiter.acquire("c2")).isEqualTo(Decision.ALLOWED);
-        limiter.forget("c1");
-        assertThat(limiter.acquire("c1")).isEqualTo(Decision.ALLOWED);
+        assertThat(c1.acquire()).isEqualTo(Decision.LIMITED);
+        assertThat(limiter.bucket().acquire()).isEqualTo(Decision.ALLOWED);
     }
 }
