@@ -60,10 +60,18 @@ public final class AlertLatencyScenario {
      * @param maxDuration the hard time limit of the whole run, connecting and closing included
      */
     public record Settings(URI url, int alerts, int ratePerSecond, int warmup, int window, String org, String secret,
-            String issuer, String audience, Duration receiveTimeout, Duration maxDuration) {
+            String issuer, String audience, Duration receiveTimeout, Duration maxDuration, URI clientUrl) {
+
+        /** Clients on the clinician's server. */
+        public Settings(URI url, int alerts, int ratePerSecond, int warmup, int window, String org, String secret,
+                String issuer, String audience, Duration receiveTimeout, Duration maxDuration) {
+            this(url, alerts, ratePerSecond, warmup, window, org, secret, issuer, audience, receiveTimeout, maxDuration,
+                    url);
+        }
 
         public Settings {
             Loopback.require(url);
+            Loopback.require(clientUrl);
             Objects.requireNonNull(org, "org");
             Objects.requireNonNull(secret, "secret");
             Objects.requireNonNull(issuer, "issuer");
@@ -190,7 +198,7 @@ public final class AlertLatencyScenario {
     private void connectFirstWindow(long deadline) throws InterruptedException {
         int first = Math.min(settings.window(), total);
         for (int i = 0; i < first; i++) {
-            slots.get(i).connect(settings.url(), CONNECT_TIMEOUT);
+            slots.get(i).connect(settings.clientUrl(), CONNECT_TIMEOUT);
         }
         for (int i = 0; i < first; i++) {
             try {
@@ -215,7 +223,7 @@ public final class AlertLatencyScenario {
         slot.scheduledAt(startNanos + i * periodNanos);
         try {
             if (i + settings.window() < total) {
-                slots.get(i + settings.window()).connect(settings.url(), CONNECT_TIMEOUT);
+                slots.get(i + settings.window()).connect(settings.clientUrl(), CONNECT_TIMEOUT);
             }
             slot.ready.whenComplete((client, e) -> {
                 if (e != null) {

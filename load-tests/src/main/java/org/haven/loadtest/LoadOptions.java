@@ -22,6 +22,8 @@ public record LoadOptions(String scenario, AlertLatencyScenario.Settings setting
             server on this machine. Sends only to loopback, a fixed number of alerts, within a time limit.
 
               --url URL            ws://127.0.0.1:8080/ws   loopback only (localhost, 127.x.x.x, [::1])
+              --client-url URL     the --url   where the clients raising alerts connect: another node of
+                                   the cluster measures raise on one node -> receipt on the other
               --alerts N           2000    alerts, one per client user (1..100000)
               --rate N             50      alerts per second (1..10000)
               --warmup N           0       alerts sent first at the same rate, not measured (0..100000)
@@ -37,7 +39,7 @@ public record LoadOptions(String scenario, AlertLatencyScenario.Settings setting
             Exit status: 0 every alert received, 1 an alert lost or the run failed, 2 usage error.
             """;
 
-    private static final Set<String> OPTIONS = Set.of("--url", "--alerts", "--rate", "--warmup", "--window", "--org", "--secret",
+    private static final Set<String> OPTIONS = Set.of("--url", "--client-url", "--alerts", "--rate", "--warmup", "--window", "--org", "--secret",
             "--issuer", "--audience", "--max-seconds");
     private static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(10);
     /** Connecting, the receive time-out after the last alert, and closing, on top of the sending time. */
@@ -94,7 +96,8 @@ public record LoadOptions(String scenario, AlertLatencyScenario.Settings setting
             return new LoadOptions(args[0], new AlertLatencyScenario.Settings(url, alerts, rate, warmup, window,
                     text(values, "--org", "bench"), text(values, "--secret", ServerConfig.DEV_SECRET),
                     text(values, "--issuer", ServerConfig.DEV_ISSUER), text(values, "--audience", ServerConfig.DEV_AUDIENCE),
-                    RECEIVE_TIMEOUT, Duration.ofSeconds(maxSeconds)));
+                    RECEIVE_TIMEOUT, Duration.ofSeconds(maxSeconds),
+                    values.containsKey("--client-url") ? url(values.get("--client-url")) : url));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -46,6 +46,8 @@ final class ScenarioCommand {
             Every scenario:
               --target T           haven    haven | socketio | ceiling (the bare Netty server)
               --url URL            ws://127.0.0.1:8080   the target's path is added when the URL has none
+              --url-b URL          -        another node of the same cluster: every other connection goes
+                                            there (cross-node fan-out; Haven on Redis)
               --server-pid PID     -        the server's process, for memory figures (jcmd; node: /stats)
               --max-seconds N      120      hard time limit of the run (10..3600)
               --threads N          0        generator event-loop threads (0: Netty's default)
@@ -67,7 +69,7 @@ final class ScenarioCommand {
             Exit status: 0 the run went as planned, 1 it did not (see the problems), 2 usage error.
             """;
 
-    private static final Set<String> COMMON = Set.of("--target", "--url", "--server-pid", "--max-seconds", "--threads",
+    private static final Set<String> COMMON = Set.of("--target", "--url", "--url-b", "--server-pid", "--max-seconds", "--threads",
             "--source-addresses", "--result-file", "--org", "--secret", "--issuer", "--audience");
     private static final Set<String> CHAT = Set.of("--rooms", "--members", "--interval-ms", "--payload",
             "--warmup-seconds", "--seconds");
@@ -156,7 +158,8 @@ final class ScenarioCommand {
         return new RunSettings(target, url, line.text("--org", "bench"), line.text("--secret", ServerConfig.DEV_SECRET),
                 line.text("--issuer", ServerConfig.DEV_ISSUER), line.text("--audience", ServerConfig.DEV_AUDIENCE),
                 line.integer("--threads", 0, 0, 256), line.integer("--source-addresses", 0, 0, 250),
-                Duration.ofSeconds(line.integer("--max-seconds", 120, 10, 3600)), probe);
+                Duration.ofSeconds(line.integer("--max-seconds", 120, 10, 3600)), probe,
+                line.optional("--url-b") == null ? null : url(line.optional("--url-b")));
     }
 
     private static ChatPlan chatPlan(CommandLine line) throws LoadOptions.UsageException {

@@ -7,7 +7,7 @@ package org.haven.protocol;
  */
 public enum CloseCode {
     /** Standard: the server is shutting down or restarting; reconnect to another node. */
-    GOING_AWAY(1001, "The server is shutting down; reconnect, possibly to another node."),
+    GOING_AWAY(1001, "The server is shutting down, or another node serves the organisation now; reconnect, possibly to another node."),
     /** Standard: a binary frame was received; the protocol uses text frames only. */
     UNSUPPORTED_DATA(1003, "Binary frames are not part of the protocol."),
     /** Standard: a frame or message exceeded the maximum size (64 KiB by default). */

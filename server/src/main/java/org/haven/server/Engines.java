@@ -16,7 +16,8 @@ import org.haven.server.chat.InMemoryKeyDirectory;
 import org.haven.server.chat.InMemoryMailbox;
 import org.haven.server.chat.KeyDirectory;
 import org.haven.server.chat.Mailbox;
-import org.haven.server.cluster.NodeLease;
+import org.haven.server.cluster.Leases;
+import org.haven.server.cluster.NodeBus;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.presence.InMemoryPresenceStore;
 import org.haven.server.presence.PresenceStore;
@@ -26,7 +27,8 @@ import org.haven.server.redis.RedisConnections;
 import org.haven.server.redis.RedisKeyDirectory;
 import org.haven.server.redis.RedisKeys;
 import org.haven.server.redis.RedisMailbox;
-import org.haven.server.redis.RedisNodeLease;
+import org.haven.server.redis.RedisLeases;
+import org.haven.server.redis.RedisNodeBus;
 import org.haven.server.redis.RedisPresenceStore;
 import org.haven.server.redis.RedisRevocationStore;
 import org.slf4j.Logger;
@@ -34,12 +36,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where a node keeps its state: one engine per kind, each behind a small interface with an
- * in-memory and a Redis implementation, plus the lease that says which node sharing them is active,
- * whether their store is reachable, and the housekeeping they need on a timer. A node's features see
+ * in-memory and a Redis implementation, plus the leases that say which node serves which
+ * organisation, the bus between nodes, whether their store is reachable, and the housekeeping they need on a timer. A node's features see
  * only the interfaces.
  */
 public record Engines(PresenceStore presence, AlertStore alerts, CareStore care, KeyDirectory keys, Mailbox mailbox,
-        RevocationStore revocations, NodeLease lease, BooleanSupplier reachable, Housekeeping housekeeping,
+        RevocationStore revocations, Leases leases, NodeBus bus, BooleanSupplier reachable, Housekeeping housekeeping,
         AutoCloseable resources) {
 
     /** What the engines need done on a timer (about every 2.5 s), never two runs at once. */
@@ -52,7 +54,7 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
         void run(Runnable presenceLost);
     }
 
-    /** How long the active node's lease and a node's presence heartbeat last without renewal. */
+    /** How long a node's and an organisation's lease, and a node's presence heartbeat, last without renewal. */
     public static final Duration LEASE_TTL = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(Engines.class);
@@ -64,7 +66,8 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(mailbox, "mailbox");
         Objects.requireNonNull(revocations, "revocations");
-        Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(leases, "leases");
+        Objects.requireNonNull(bus, "bus");
         Objects.requireNonNull(reachable, "reachable");
         Objects.requireNonNull(housekeeping, "housekeeping");
         Objects.requireNonNull(resources, "resources");
@@ -74,7 +77,7 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
     public static Engines inMemory(ServerConfig config) {
         return new Engines(new InMemoryPresenceStore(), new InMemoryAlertStore(), new InMemoryCareStore(),
                 new InMemoryKeyDirectory(), new InMemoryMailbox(config.mailboxPerDevice()), new InMemoryRevocationStore(),
-                NodeLease.sole(),
+                Leases.sole(newNodeId()), NodeBus.alone(),
                 () -> true, presenceLost -> { }, () -> { });
     }
 
@@ -86,11 +89,17 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
     public static Engines redis(ServerConfig config, MeterRegistry meters) {
         RedisConnections redis = RedisConnections.open(config.redisUrl(), RedisConnections.DEFAULT_TIMEOUT, meters);
         RedisKeys keys = RedisKeys.defaults();
-        String node = "n-" + UUID.randomUUID();
+        String node = newNodeId();
         RedisPresenceStore presence = new RedisPresenceStore(redis, keys, node, LEASE_TTL);
         return new Engines(presence, new RedisAlertStore(redis, keys), new RedisCareStore(redis, keys),
                 new RedisKeyDirectory(redis, keys), new RedisMailbox(redis, keys, config.mailboxPerDevice()),
-                new RedisRevocationStore(redis, keys), new RedisNodeLease(redis, keys, node, LEASE_TTL), redis::isUp, presenceHousekeeping(presence), redis);
+                new RedisRevocationStore(redis, keys), new RedisLeases(redis, keys, node, LEASE_TTL),
+                new RedisNodeBus(redis, keys, node), redis::isUp, presenceHousekeeping(presence), redis);
+    }
+
+    /** A node id: unique among running nodes, safe to log. */
+    private static String newNodeId() {
+        return "n-" + UUID.randomUUID().toString().substring(0, 13);
     }
 
     /** Heartbeats this node's presence entries and cleans up after dead nodes; never two runs at once. */

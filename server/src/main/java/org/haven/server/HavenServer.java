@@ -30,7 +30,10 @@ import org.haven.server.room.RoomExecutors;
 import org.haven.server.room.SessionControl;
 import org.haven.server.room.RoomService;
 import org.haven.server.session.SessionService;
-import org.haven.server.cluster.ActiveStandby;
+import org.haven.server.auth.Revocation;
+import org.haven.server.cluster.OrgOwnership;
+import org.haven.server.cluster.Relay;
+import org.haven.server.cluster.RevocationMessages;
 import org.haven.server.transport.HavenTransport;
 import org.haven.server.transport.Readiness;
 import org.slf4j.LoggerFactory;
@@ -53,7 +56,8 @@ public final class HavenServer implements AutoCloseable {
     private final SessionService sessions;
     private final HavenTransport transport;
     private final NodeMetrics metrics;
-    private final ActiveStandby role;
+    private final OrgOwnership ownership;
+    private final Relay relay;
     private final CompletableFuture<Readiness> stopped = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private int port;
@@ -88,31 +92,33 @@ public final class HavenServer implements AutoCloseable {
         timer.scheduleWithFixedDelay(control::checkCoverage, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         DirectChatService chat = new DirectChatService(engines.keys(), engines.mailbox(), clock, config.mailboxTtl(),
                 config.dmBetweenClinicians());
+        this.ownership = new OrgOwnership(engines.leases(), alerts::takeUpStoredAlerts, this::handOver);
         this.sessions = new SessionService(config, verifier, presence, rooms, control, care, alerts, chat,
-                limiter, engines.revocations(), timer, clock, ticker);
+                limiter, engines.revocations(), ownership, timer, clock, ticker);
+        this.relay = new Relay(engines.bus(), ownership, sessions);
+        sessions.announceRevocationsTo(r -> relay.broadcast(RevocationMessages.of(r)));
         Gauge.builder("haven.rooms", rooms, RoomService::roomCount).description("Rooms with members on this node")
                 .register(metrics.registry());
-        this.transport = new HavenTransport(config, sessions, metrics, this::readiness);
-        this.role = new ActiveStandby(engines.lease(), () -> {
-            sessions.loadRevocations();
-            alerts.takeUpStoredAlerts();
-        }, this::fenced);
+        this.transport = new HavenTransport(config, sessions, relay, metrics, this::readiness);
     }
 
-    /** What {@code /readyz} says: serving when active (degraded while a store is unreachable), else not. */
+    /** What {@code /readyz} says: every node serves; degraded while the store or the bus is unreachable. */
     private Readiness readiness() {
-        return switch (role.role()) {
-            case ACTIVE -> engines.reachable().getAsBoolean() && role.storeReachable() ? Readiness.READY
-                    : Readiness.DEGRADED;
-            case STANDBY -> Readiness.STANDBY;
-            case FENCED -> Readiness.FENCED;
-        };
+        return engines.reachable().getAsBoolean() && ownership.reachable() && engines.bus().isUp() ? Readiness.READY
+                : Readiness.DEGRADED;
     }
 
-    /** Another node took over: this one tells its clients to reconnect (to the active node) and stops. */
-    private void fenced() {
-        transport.handOver();
-        stopped.complete(Readiness.FENCED);
+    /** Another node serves {@code org} now: its sessions here end (clients reconnect there) and its alerts go. */
+    private void handOver(String org) {
+        sessions.handOver(org);
+        alerts.handOver(org);
+    }
+
+    /** The cluster's regular work: leases renewed, both ends of relayed connections checked, orphaned organisations taken up. */
+    private void clusterCheck() {
+        ownership.renew();
+        relay.check();
+        alerts.organisationsWithOpenAlerts().thenAccept(ownership::claimOrphans).exceptionally(e -> null);
     }
 
     /** Starts a node with the system clock. */
@@ -148,15 +154,34 @@ public final class HavenServer implements AutoCloseable {
             NodeMetrics metrics) throws InterruptedException {
         HavenServer server = new HavenServer(config, clock, ticker, engines, metrics);
         try {
+            server.relay.start(server::fromOtherNodes).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            server.sessions.loadRevocations();
             server.port = server.transport.start();
-            server.role.start(server.timer, Engines.LEASE_TTL.dividedBy(4));
+            server.timer.scheduleWithFixedDelay(server::clusterCheck, 0, Engines.LEASE_TTL.toMillis() / 4,
+                    TimeUnit.MILLISECONDS);
             server.timer.scheduleWithFixedDelay(() -> engines.housekeeping().run(server.sessions::registerPresenceAgain),
                     0, Engines.LEASE_TTL.toMillis() / 4, TimeUnit.MILLISECONDS);
         } catch (RuntimeException | InterruptedException e) {
             server.close();
             throw e;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            server.close();
+            throw new IllegalStateException("the cluster bus could not be joined", e);
         }
         return server;
+    }
+
+    /** A broadcast from another node (or this one): a revocation to enforce here too. */
+    private void fromOtherNodes(com.fasterxml.jackson.databind.JsonNode message) {
+        Revocation r = RevocationMessages.read(message);
+        if (r != null) {
+            sessions.revokedElsewhere(r);
+        }
+    }
+
+    /** This node's id in the cluster. */
+    public String node() {
+        return ownership.node();
     }
 
     /** The bound port. */
@@ -213,7 +238,7 @@ public final class HavenServer implements AutoCloseable {
         return transport.readiness();
     }
 
-    /** Completes when the node stops: closed, or fenced because another node took over. */
+    /** Completes when the node stops. */
     public CompletableFuture<Readiness> stopped() {
         return stopped;
     }
@@ -224,7 +249,8 @@ public final class HavenServer implements AutoCloseable {
             return;
         }
         transport.close();
-        role.release();
+        relay.close();
+        ownership.releaseAll();
         timer.shutdownNow();
         roomExecutors.close();
         alerts.close();

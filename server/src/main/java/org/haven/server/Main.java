@@ -19,7 +19,6 @@ import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ConfigSources;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.logging.LogSetup;
-import org.haven.server.transport.Readiness;
 
 /**
  * The command line: {@code serve} (the default) runs a node; {@code token} prints a dev token that a
@@ -106,21 +105,15 @@ public final class Main {
         out.println("Haven is listening on port " + server.port() + " (WebSocket at ws://localhost:" + server.port()
                 + "/ws, health at /healthz, readiness at /readyz, metrics at /metrics)");
         out.println("Browser console: http://localhost:" + server.port() + "/");
-        if (config.redisUrl() != null && !server.readinessNow().serving()) {
-            out.println("Standby: another node is active on this Redis; this one takes over when it stops.");
+        if (config.redisUrl() != null) {
+            out.println("Cluster node " + server.node() + ": serves with every other node on this Redis.");
         }
         if (config.mode() == ServerConfig.Mode.DEV) {
             out.println("Dev mode: tokens are signed with the public dev secret. Mint one with:");
             out.println("  java -jar server/target/haven-server.jar token --sub alice --role client --org demo"
                     + " --rooms group-1 --name Alice");
         }
-        Readiness why = server.stopped().join();
-        if (why == Readiness.FENCED) {
-            // Another node took over while this one could not renew its lease: stop, so that the
-            // supervisor starts it again as a standby.
-            server.close();
-            return 3;
-        }
+        server.stopped().join();
         return 0;
     }
 

@@ -77,7 +77,7 @@ final class Connector {
             long from = perSecond > 0 ? scheduled : System.nanoTime();
             WirePeer peer = peers.get(i);
             attempted++;
-            run.generator.connect(run.endpoint, peer, firstIndex + i, Run.CONNECT_TIMEOUT)
+            run.generator.connect(run.endpoint(firstIndex + i), peer, firstIndex + i, Run.CONNECT_TIMEOUT)
                     .thenCompose(v -> peer.authenticate())
                     .thenCompose(v -> then.apply(peer))
                     .orTimeout(Run.CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)

@@ -23,6 +23,8 @@ final class Run implements AutoCloseable {
     final RunSettings settings;
     final Generator generator;
     final URI endpoint;
+    /** Another node of the cluster, for every other connection; null when there is one. */
+    private final URI secondEndpoint;
     /** Past this, stop measuring and close (the hard deadline less the cleanup reserve). */
     final long deadlineNanos;
     final long hardDeadlineNanos;
@@ -37,8 +39,14 @@ final class Run implements AutoCloseable {
         int sources = settings.sourceAddresses() > 0 ? settings.sourceAddresses() : Generator.sourcesFor(connections);
         this.generator = new Generator(settings.threads(), sources);
         this.endpoint = settings.target().endpoint(settings.url());
+        this.secondEndpoint = settings.secondUrl() == null ? null : settings.target().endpoint(settings.secondUrl());
         this.tokens = new BenchTokens(settings.secret(), settings.issuer(), settings.audience(), runId);
         this.tokenTtl = settings.maxDuration().plus(Duration.ofMinutes(10));
+    }
+
+    /** Where connection number {@code index} goes: with a second node, odd ones go there. */
+    URI endpoint(int index) {
+        return secondEndpoint != null && index % 2 == 1 ? secondEndpoint : endpoint;
     }
 
     /** A new connection (not yet open) for user {@code name} of this run, granted {@code rooms}. */

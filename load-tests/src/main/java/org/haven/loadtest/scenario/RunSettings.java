@@ -17,11 +17,21 @@ import org.haven.server.config.ServerConfig;
  * @param threads generator event-loop threads; 0 for Netty's default
  * @param sourceAddresses loopback source addresses to spread connections over; 0 picks enough
  * @param maxDuration the hard time limit of the whole run, connecting and closing included
+ * @param secondUrl another node of the same cluster: every other connection goes there (null: none)
  */
 public record RunSettings(Target target, URI url, String org, String secret, String issuer, String audience,
-        int threads, int sourceAddresses, Duration maxDuration, ServerProbe probe) {
+        int threads, int sourceAddresses, Duration maxDuration, ServerProbe probe, URI secondUrl) {
+
+    /** Every connection to {@code url}. */
+    public RunSettings(Target target, URI url, String org, String secret, String issuer, String audience,
+            int threads, int sourceAddresses, Duration maxDuration, ServerProbe probe) {
+        this(target, url, org, secret, issuer, audience, threads, sourceAddresses, maxDuration, probe, null);
+    }
 
     public RunSettings {
+        if (secondUrl != null) {
+            Loopback.require(secondUrl);
+        }
         Objects.requireNonNull(target, "target");
         Loopback.require(url);
         Objects.requireNonNull(org, "org");

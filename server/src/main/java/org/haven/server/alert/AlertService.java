@@ -87,24 +87,44 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
     }
 
     /**
-     * Takes up the open alerts the store holds (a restart, or a store this node shares): their
-     * escalation goes on from the tier and deadlines stored, and responders get them on connect.
+     * Takes up the open alerts of organisation {@code org} the store holds (this node now serves
+     * it: a restart, or the node that served it died): their escalation goes on from the tier and
+     * deadlines stored, and responders get them on connect.
      */
-    public void takeUpStoredAlerts() {
+    public void takeUpStoredAlerts(String org) {
         store.unclosed().whenComplete((stored, failure) -> run(() -> {
             if (failure != null) {
                 log.error("stored alerts could not be read; open alerts of an earlier run are not escalated", failure);
                 return;
             }
+            int taken = 0;
             for (StoredAlert s : stored) {
-                if (!alerts.containsKey(s.view().id())) {
+                if (s.org().equals(org) && !alerts.containsKey(s.view().id())) {
                     alerts.put(s.view().id(), DistressAlert.restore(s));
+                    taken++;
                 }
             }
-            if (!stored.isEmpty()) {
-                log.info("took up stored alerts count={}", stored.size());
+            if (taken > 0) {
+                log.info("took up stored alerts count={}", taken);
             }
         }));
+    }
+
+    /** The organisations with open alerts in the store (a node that died may have left some). */
+    public java.util.concurrent.CompletionStage<java.util.Set<String>> organisationsWithOpenAlerts() {
+        return store.unclosed().thenApply(stored -> {
+            java.util.Set<String> orgs = new java.util.HashSet<>();
+            stored.forEach(s -> orgs.add(s.org()));
+            return orgs;
+        });
+    }
+
+    /**
+     * Another node serves organisation {@code org} now: its alerts leave this node (they are in the
+     * store, where that node takes them up); one not yet stored stays here and is retried.
+     */
+    public void handOver(String org) {
+        run(() -> alerts.values().removeIf(a -> a.client.org().equals(org) && !unstored.contains(a.id)));
     }
 
     // ---- sources -------------------------------------------------------------------------------

@@ -8,6 +8,12 @@ public sealed interface HelloOutcome {
     /** The token was accepted; the welcome has been sent. */
     record Accepted(ClientSession session) implements HelloOutcome {}
 
+    /**
+     * The token was accepted, and another node serves the user's organisation: the connection is
+     * relayed to {@code owner}, which answers the hello.
+     */
+    record Relayed(String owner, String org) implements HelloOutcome {}
+
     /** The hello was refused; the connection must close with {@code code}. */
     record Refused(CloseCode code, String reason) implements HelloOutcome {}
 }

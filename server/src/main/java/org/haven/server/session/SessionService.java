@@ -13,7 +13,9 @@ import java.util.List;
 import org.haven.server.auth.DenyList;
 import org.haven.server.auth.Revocation;
 import org.haven.server.auth.RevocationStore;
+import java.util.concurrent.CompletionStage;
 import org.haven.server.auth.Principal;
+import org.haven.server.cluster.OrgOwnership;
 import org.haven.server.presence.UserRef;
 import org.haven.server.care.CareService;
 import org.haven.server.chat.DirectChatService;
@@ -54,11 +56,13 @@ public final class SessionService implements Revocations {
     final SessionDirectory directory = new SessionDirectory();
     final DenyList denyList;
     private final RevocationStore revocationStore;
+    private final OrgOwnership ownership;
 
     public SessionService(ServerConfig config, TokenVerifier verifier, PresenceStore presence, RoomService rooms,
             SessionControl control, CareService care, AlertService alerts, DirectChatService chat,
-            RequestRateLimiter rateLimiter, RevocationStore revocationStore, ScheduledExecutorService timer, Clock clock,
-            com.github.benmanes.caffeine.cache.Ticker ticker) {
+            RequestRateLimiter rateLimiter, RevocationStore revocationStore, OrgOwnership ownership,
+            ScheduledExecutorService timer, Clock clock, com.github.benmanes.caffeine.cache.Ticker ticker) {
+        this.ownership = ownership;
         this.revocationStore = revocationStore;
         this.control = control;
         this.chat = chat;
@@ -77,25 +81,62 @@ public final class SessionService implements Revocations {
                 config.requestBurst());
     }
 
-    /** Handles the first message of a connection. */
-    public HelloOutcome hello(Connection connection, ClientMessage.Hello hello) {
+    /**
+     * Handles the first message of a connection: checks the version and the token, then opens the
+     * session here when this node serves the user's organisation (taking it up when no node does),
+     * or answers {@link HelloOutcome.Relayed} with the node that serves it.
+     */
+    public CompletionStage<HelloOutcome> hello(Connection connection, ClientMessage.Hello hello) {
+        return hello(connection, hello, true);
+    }
+
+    /**
+     * The hello of a connection relayed from another node: opened here when this node serves the
+     * organisation; {@link HelloOutcome.Relayed} (to be refused) when it moved meanwhile.
+     */
+    public CompletionStage<HelloOutcome> helloAsOwner(Connection connection, ClientMessage.Hello hello) {
+        return hello(connection, hello, false);
+    }
+
+    private CompletionStage<HelloOutcome> hello(Connection connection, ClientMessage.Hello hello, boolean mayRelay) {
         int version = ProtocolVersion.negotiate(hello.versions());
         if (version < 0) {
             connection.send(Outbound.of(new ServerMessage.Error(hello.id(), ErrorCode.INVALID_MESSAGE,
                     "no common protocol version; this server speaks " + ProtocolVersion.SUPPORTED)));
-            return new HelloOutcome.Refused(CloseCode.UNSUPPORTED_VERSION, "no common protocol version");
+            return completed(new HelloOutcome.Refused(CloseCode.UNSUPPORTED_VERSION, "no common protocol version"));
         }
         Principal principal;
         try {
             principal = verifier.verify(hello.token());
         } catch (TokenRejectedException e) {
             log.info("hello refused connection={} reason={}", connection.id(), e.reason());
-            return new HelloOutcome.Refused(CloseCode.AUTH_FAILED, "token rejected: " + e.getMessage());
+            return completed(new HelloOutcome.Refused(CloseCode.AUTH_FAILED, "token rejected: " + e.getMessage()));
         }
         if (denyList.isRevoked(principal)) {
             log.info("hello refused connection={} reason=revoked", connection.id());
-            return new HelloOutcome.Refused(CloseCode.REVOKED, "revoked");
+            return completed(new HelloOutcome.Refused(CloseCode.REVOKED, "revoked"));
         }
+        if (ownership.owns(principal.org())) {
+            return completed(open(connection, hello, version, principal));
+        }
+        return ownership.ownerOf(principal.org()).handle((owner, failure) -> {
+            if (failure != null) {
+                log.warn("hello refused connection={} reason=cluster_unreachable ({})", connection.id(),
+                        failure.getClass().getSimpleName());
+                return new HelloOutcome.Refused(CloseCode.GOING_AWAY, "the cluster is unreachable; try again shortly");
+            }
+            if (owner.equals(ownership.node())) {
+                return open(connection, hello, version, principal);
+            }
+            if (!mayRelay) {
+                return new HelloOutcome.Relayed(owner, principal.org());
+            }
+            log.info("hello relayed connection={} node={}", connection.id(), owner);
+            return new HelloOutcome.Relayed(owner, principal.org());
+        });
+    }
+
+    private HelloOutcome open(Connection connection, ClientMessage.Hello hello, int version, Principal principal) {
         ClientSession session = new ClientSession(this, connection, principal);
         if (!directory.add(session.user(), session, config.maxConnectionsPerUser())) {
             log.info("hello refused connection={} user={} reason=too_many_connections", connection.id(), principal.user());
@@ -106,6 +147,22 @@ public final class SessionService implements Revocations {
         log.info("session opened connection={} user={} org={} role={}", connection.id(), principal.user(),
                 principal.org(), principal.role().wire());
         return new HelloOutcome.Accepted(session);
+    }
+
+    private static CompletionStage<HelloOutcome> completed(HelloOutcome outcome) {
+        return java.util.concurrent.CompletableFuture.completedFuture(outcome);
+    }
+
+    /** Ends the sessions of organisation {@code org} here: another node serves it now. */
+    public void handOver(String org) {
+        int n = 0;
+        for (ClientSession s : directory.all()) {
+            if (s.user().org().equals(org)) {
+                s.connection().close(CloseCode.GOING_AWAY, "the node serving your organisation changed; reconnect");
+                n++;
+            }
+        }
+        log.info("organisation handed over sessions={}", n);
     }
 
     /**
@@ -154,27 +211,45 @@ public final class SessionService implements Revocations {
         });
     }
 
+    /** Where this node's revocations go to reach the other nodes (set once at start; none alone). */
+    private volatile java.util.function.Consumer<Revocation> peers = r -> { };
+
+    /** Sends each revocation taken here to {@code peers} too: the other nodes end their sessions. */
+    public void announceRevocationsTo(java.util.function.Consumer<Revocation> peers) {
+        this.peers = peers;
+    }
+
     @Override
     public int revokeToken(String tokenId) {
-        keep(denyList.revokeToken(tokenId));
-        int closed = 0;
-        for (ClientSession s : directory.all()) {
-            if (tokenId.equals(s.principal().tokenId())) {
-                s.revoke();
-                closed++;
-            }
-        }
-        log.info("token revoked closed={}", closed);
-        return closed;
+        Revocation revocation = denyList.revokeToken(tokenId);
+        keep(revocation);
+        peers.accept(revocation);
+        return endRevoked(revocation);
     }
 
     @Override
     public int revokeUser(String org, String user) {
-        UserRef ref = new UserRef(org, user);
-        keep(denyList.revokeUser(ref));
-        List<ClientSession> sessions = directory.of(ref);
+        Revocation revocation = denyList.revokeUser(new UserRef(org, user));
+        keep(revocation);
+        peers.accept(revocation);
+        return endRevoked(revocation);
+    }
+
+    /** A revocation taken on another node: denied here too, its sessions here ended. */
+    public void revokedElsewhere(Revocation revocation) {
+        denyList.load(List.of(revocation));
+        endRevoked(revocation);
+    }
+
+    private int endRevoked(Revocation revocation) {
+        List<ClientSession> sessions = revocation.user() != null ? directory.of(revocation.user())
+                : directory.all().stream().filter(s -> revocation.tokenId().equals(s.principal().tokenId())).toList();
         sessions.forEach(ClientSession::revoke);
-        log.info("user revoked user={} closed={}", user, sessions.size());
+        if (revocation.user() != null) {
+            log.info("user revoked user={} closed={}", revocation.user().user(), sessions.size());
+        } else {
+            log.info("token revoked closed={}", sessions.size());
+        }
         return sessions.size();
     }
 }

@@ -27,8 +27,11 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final ConnectionRegistry registry;
     private final io.netty.handler.ssl.SslContext tls;
 
-    HavenChannelInitializer(ServerConfig config, SessionService sessions, HttpRoutes routes,
-            ConnectionRegistry registry, io.netty.handler.ssl.SslContext tls) {
+    private final org.haven.server.cluster.Relay relay;
+
+    HavenChannelInitializer(ServerConfig config, SessionService sessions, org.haven.server.cluster.Relay relay,
+            HttpRoutes routes, ConnectionRegistry registry, io.netty.handler.ssl.SslContext tls) {
+        this.relay = relay;
         this.tls = tls;
         this.config = config;
         this.sessions = sessions;
@@ -61,7 +64,7 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast(PipelineNames.WEBSOCKET_AGGREGATOR, new WebSocketFrameAggregator(config.maxFrameBytes()));
         p.addLast(PipelineNames.FRAME_CODEC, new MessageFrameCodec(connection));
         p.addLast(PipelineNames.OUTBOUND_QUEUE, new OutboundQueueHandler(connection));
-        p.addLast(PipelineNames.HELLO_GATE, new HelloGate(sessions, connection, config.helloTimeout()));
+        p.addLast(PipelineNames.HELLO_GATE, new HelloGate(sessions, relay, connection, config.helloTimeout()));
         p.addLast(PipelineNames.ERRORS, new ErrorHandler(connection));
     }
 

@@ -48,8 +48,8 @@ public final class HavenTransport implements AutoCloseable {
     private volatile boolean draining;
     private final Supplier<Readiness> node;
 
-    public HavenTransport(ServerConfig config, SessionService sessions, NodeMetrics metrics,
-            Supplier<Readiness> node) {
+    public HavenTransport(ServerConfig config, SessionService sessions, org.haven.server.cluster.Relay relay,
+            NodeMetrics metrics, Supplier<Readiness> node) {
         this.node = node;
         this.config = config;
         boolean epoll = Epoll.isAvailable();
@@ -62,7 +62,7 @@ public final class HavenTransport implements AutoCloseable {
         Gauge.builder("haven.connections", registry, ConnectionRegistry::size)
                 .description("Open connections on this node (WebSocket and plain HTTP)").register(metrics.registry());
         registry.counters().bindTo(metrics.registry());
-        this.initializer = new HavenChannelInitializer(config, sessions, routes, registry, TlsContexts.forServer(config));
+        this.initializer = new HavenChannelInitializer(config, sessions, relay, routes, registry, TlsContexts.forServer(config));
     }
 
     /** The HTTP routes this configuration has: optional ones are absent, not refused. */
@@ -103,11 +103,6 @@ public final class HavenTransport implements AutoCloseable {
     /** What {@code /readyz} says: the node's own state, unless the transport is stopping. */
     public Readiness readiness() {
         return serverChannel == null || !serverChannel.isActive() || draining ? Readiness.DRAINING : node.get();
-    }
-
-    /** Tells every client to reconnect elsewhere (another node took over), keeping the port open. */
-    public void handOver() {
-        registry.goingAway(java.time.Duration.ZERO);
     }
 
     /** Open connections on this node. */

@@ -1,5 +1,10 @@
 package org.haven.server.transport;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.haven.server.cluster.Relay;
+import org.haven.server.session.ClientSession;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -26,8 +31,12 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
     private final Duration timeout;
     private ScheduledFuture<?> deadline;
     private boolean decided;
+    /** Requests that came after the hello, before it was answered; null when not waiting. */
+    private List<Decoded> waiting;
+    private final Relay relay;
 
-    HelloGate(SessionService sessions, ChannelConnection connection, Duration timeout) {
+    HelloGate(SessionService sessions, Relay relay, ChannelConnection connection, Duration timeout) {
+        this.relay = relay;
         this.sessions = sessions;
         this.connection = connection;
         this.timeout = timeout;
@@ -55,6 +64,9 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
             return;
         }
         if (decided) {
+            if (waiting != null) {
+                waiting.add(decoded); // sent before the hello was answered: handled once it is
+            }
             return;
         }
         decided = true;
@@ -71,9 +83,39 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
             connection.close(CloseCode.AUTH_REQUIRED, "the first message must be hello");
             return;
         }
-        HelloOutcome outcome = sessions.hello(connection, hello);
-        if (outcome instanceof HelloOutcome.Accepted accepted) {
-            ctx.pipeline().replace(this, PipelineNames.SESSION, new SessionHandler(accepted.session()));
+        waiting = new ArrayList<>();
+        sessions.hello(connection, hello).whenComplete((outcome, failure) ->
+                ctx.executor().execute(() -> decide(ctx, hello, outcome, failure)));
+    }
+
+    /** The hello is answered: the session (here, or relayed to the node serving the organisation) takes over. */
+    private void decide(ChannelHandlerContext ctx, ClientMessage.Hello hello, HelloOutcome outcome, Throwable failure) {
+        List<Decoded> early = waiting;
+        waiting = null;
+        if (failure != null) {
+            connection.close(CloseCode.INTERNAL_ERROR, "internal error");
+        } else if (outcome instanceof HelloOutcome.Accepted accepted) {
+            ClientSession session = accepted.session();
+            ctx.pipeline().replace(this, PipelineNames.SESSION, new SessionHandler(session));
+            for (Decoded d : early) {
+                if (d instanceof Decoded.Message m) {
+                    session.onMessage(m.message());
+                } else {
+                    session.onInvalid((Decoded.Invalid) d);
+                }
+            }
+            if (!ctx.channel().isActive()) {
+                session.onClosed();
+            }
+        } else if (outcome instanceof HelloOutcome.Relayed relayed) {
+            Relay.Gatewayed gatewayed = relay.open(connection, relayed.owner(), relayed.org(), hello);
+            ctx.pipeline().replace(this, PipelineNames.SESSION, new RelayHandler(gatewayed, connection));
+            for (Decoded d : early) {
+                RelayHandler.forward(gatewayed, connection, d);
+            }
+            if (!ctx.channel().isActive()) {
+                gatewayed.closed(connection.endedAbruptly());
+            }
         } else if (outcome instanceof HelloOutcome.Refused refused) {
             connection.close(refused.code(), refused.reason());
         }

@@ -8,10 +8,6 @@ public enum Readiness {
     READY(true),
     /** Serving, but a store is unreachable: local rooms go on, state is resynced when it returns. */
     DEGRADED(true),
-    /** Waiting to take over from the active node: not serving. */
-    STANDBY(false),
-    /** Another node took over: not serving, about to stop. */
-    FENCED(false),
     /** Shutting down. */
     DRAINING(false);
 

@@ -114,7 +114,7 @@ class HandlerTest {
         ChannelConnection c = new ChannelConnection(ch, 16, 1 << 20);
         ch.freezeTime();
         ch.pipeline().addLast(PipelineNames.HTTP_ROUTES, new ChannelInboundHandlerAdapter());
-        ch.pipeline().addLast(PipelineNames.HELLO_GATE, new HelloGate(null, c, Duration.ofSeconds(5)));
+        ch.pipeline().addLast(PipelineNames.HELLO_GATE, new HelloGate(null, null, c, Duration.ofSeconds(5)));
         ch.pipeline().fireUserEventTriggered(new WebSocketServerProtocolHandler.HandshakeComplete("/ws",
                 new io.netty.handler.codec.http.DefaultHttpHeaders(), null));
         ch.advanceTimeBy(4900, TimeUnit.MILLISECONDS);
@@ -130,7 +130,7 @@ class HandlerTest {
     void helloGateClosesOnAnythingButHello() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ChannelConnection c = connection(ch, 16, 1 << 20);
-        ch.pipeline().addLast(PipelineNames.HELLO_GATE, new HelloGate(null, c, Duration.ofSeconds(5)));
+        ch.pipeline().addLast(PipelineNames.HELLO_GATE, new HelloGate(null, null, c, Duration.ofSeconds(5)));
         ch.writeInbound(new Decoded.Message(new ClientMessage.RoomJoin("1", "group-1")));
         assertThat(closeCode(ch)).isEqualTo(CloseCode.AUTH_REQUIRED.code());
         ch.finishAndReleaseAll();

@@ -1,0 +1,188 @@
+package org.haven.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.haven.client.ClientOptions;
+import org.haven.client.HavenClient;
+import org.haven.protocol.Alerts;
+import org.haven.protocol.ClientMessage;
+import org.haven.protocol.CloseCode;
+import org.haven.protocol.PresenceStatus;
+import org.haven.protocol.Result;
+import org.haven.protocol.Role;
+import org.haven.protocol.ServerMessage;
+import org.haven.server.auth.DevTokens;
+import org.haven.server.config.ServerConfig;
+import org.haven.server.testing.HavenProcess;
+import org.haven.server.testing.RedisProcess;
+import org.haven.server.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes on one real Redis, each the packaged jar in its own JVM, both serving: the first node a
+ * user of organisation {@code demo} reaches serves it, and the other relays its clients there. A
+ * client on node A raises an alert and a clinician on node B receives it, location included; group
+ * chat crosses nodes both ways; a token revoked on one node ends the session wherever it runs; the
+ * node serving the organisation is killed in the middle of an escalation and the other node takes
+ * the organisation and the alert up and carries the escalation on (guarantee 2).
+ */
+class ClusterIT {
+
+    private static final Duration LEASE = Duration.ofSeconds(10);
+
+    private final DevTokens tokens = new DevTokens(ServerConfig.DEV_SECRET, ServerConfig.DEV_ISSUER,
+            ServerConfig.DEV_AUDIENCE, Clock.systemUTC());
+    private RedisProcess redis;
+    private HavenProcess a;
+    private HavenProcess b;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {a, b, redis}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    private void twoNodes(Map<String, String> extra) throws Exception {
+        redis = RedisProcess.start();
+        Map<String, String> env = new java.util.HashMap<>(extra);
+        env.put("REDIS_URL", redis.url());
+        a = HavenProcess.start(env);
+        b = HavenProcess.start(env);
+        a.awaitReadiness("ready", Duration.ofSeconds(30));
+        b.awaitReadiness("ready", Duration.ofSeconds(30));
+    }
+
+    private HavenClient login(HavenProcess node, String sub, Role role, String... rooms) throws Exception {
+        return login(node, tokens.mint(sub, role, "demo", List.of(rooms), "Name of " + sub, Duration.ofHours(1)));
+    }
+
+    private static HavenClient login(HavenProcess node, String token) throws Exception {
+        HavenClient client = HavenClient.connect(node.uri(), ClientOptions.defaults()).get(10, TimeUnit.SECONDS);
+        client.hello(token).get(10, TimeUnit.SECONDS);
+        return client;
+    }
+
+    private static void checkIn(HavenClient client) throws Exception {
+        client.call(id -> new ClientMessage.CheckInSubmit(id, "group-1", TestServer.ADDRESS, null, "+1 217 555 0100",
+                true), Result.CheckInRecorded.class).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aClientOnOneNodeReachesAClinicianOnTheOther() throws Exception {
+        twoNodes(Map.of());
+        HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A now serves "demo"
+        HavenClient bo = login(b, "dr-bo", Role.CLINICIAN, "group-1"); // relayed from B to A
+        checkIn(alice);
+        bo.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
+        alice.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
+
+        alice.call(id -> new ClientMessage.ChatSend(id, "group-1", "hello from node A"), Result.ChatSent.class)
+                .get(10, TimeUnit.SECONDS);
+        assertThat(bo.awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("hello from node A"),
+                Duration.ofSeconds(5))).as("group chat reaches a member on the other node").isNotNull();
+        bo.call(id -> new ClientMessage.ChatSend(id, "group-1", "hello from node B"), Result.ChatSent.class)
+                .get(10, TimeUnit.SECONDS);
+        assertThat(alice.awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("hello from node B"),
+                Duration.ofSeconds(5))).as("and back").isNotNull();
+
+        long raised = System.nanoTime();
+        String alert = alice.call(id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
+                Result.AlertReceived.class).get(10, TimeUnit.SECONDS).alert();
+        ServerMessage.AlertNotice notice = bo.awaitEvent(ServerMessage.AlertNotice.class,
+                n -> n.alert().id().equals(alert), Duration.ofSeconds(5));
+        long micros = (System.nanoTime() - raised) / 1000;
+        assertThat(notice).as("the clinician on node B receives the alert raised on node A").isNotNull();
+        assertThat(notice.alert().checkIn().address()).isEqualTo(TestServer.ADDRESS);
+        System.out.println("cross-node alert raise -> notice on the other node: " + micros + " us");
+
+        bo.request(id -> new ClientMessage.AlertAcknowledge(id, alert)).get(10, TimeUnit.SECONDS);
+        assertThat(bo.awaitEvent(ServerMessage.AlertNotice.class,
+                n -> n.alert().id().equals(alert) && n.alert().state() == Alerts.State.ACKNOWLEDGED,
+                Duration.ofSeconds(5))).isNotNull();
+        assertThat(a.log()).doesNotContain("LEAK:");
+        assertThat(b.log()).doesNotContain("LEAK:");
+        alice.close();
+        bo.close();
+    }
+
+    @Test
+    void aTokenRevokedOnOneNodeEndsTheSessionWhereverItRuns() throws Exception {
+        String admin = "an-admin-token-for-the-cluster-test-0123456789";
+        twoNodes(Map.of("HAVEN_ADMIN_TOKEN", admin));
+        login(a, "alice", Role.CLIENT).close(); // node A serves "demo"
+        String token = tokens.mint("mallory", Role.CLIENT, "demo", List.of(), null, Duration.ofHours(1));
+        HavenClient mallory = login(b, token); // connected to B, session on A
+        String jti = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1])).get("jti").asText();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + b.port() + "/admin/revoke"))
+                .header("Authorization", "Bearer " + admin)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tokenId\":\"" + jti + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(mallory.closeFuture().get(1, TimeUnit.SECONDS).code()).as("ended within one second")
+                .isEqualTo(CloseCode.REVOKED.code());
+
+        HavenClient again = HavenClient.connect(a.uri(), ClientOptions.defaults()).get(10, TimeUnit.SECONDS);
+        again.hello(token);
+        assertThat(again.closeFuture().get(10, TimeUnit.SECONDS).code()).as("refused on the other node too")
+                .isEqualTo(CloseCode.REVOKED.code());
+    }
+
+    @Test
+    void theNodeServingTheOrganisationIsKilledAndTheOtherCarriesTheEscalationOn() throws Exception {
+        twoNodes(Map.of("HAVEN_ALERT_ACK_TIMEOUT_HIGH", "3s"));
+        HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"
+        HavenClient bo = login(b, "dr-bo", Role.CLINICIAN, "group-1"); // relayed from B to A
+        checkIn(alice);
+        String alert = alice.call(id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
+                Result.AlertReceived.class).get(10, TimeUnit.SECONDS).alert();
+        assertThat(bo.awaitEvent(ServerMessage.AlertNotice.class, n -> n.alert().id().equals(alert),
+                Duration.ofSeconds(5))).isNotNull();
+
+        long killedAt = System.nanoTime();
+        a.kill();
+        assertThat(bo.closeFuture().get(LEASE.plusSeconds(10).toSeconds(), TimeUnit.SECONDS).code())
+                .as("node B tells its relayed clients to reconnect once node A's lease ran out")
+                .isEqualTo(CloseCode.GOING_AWAY.code());
+
+        HavenClient[] night = new HavenClient[1];
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> {
+                    night[0] = login(b, "dr-night", Role.CLINICIAN);
+                    return true;
+                });
+        night[0].request(id -> new ClientMessage.PresenceSet(id, PresenceStatus.ON_CALL)).get(10, TimeUnit.SECONDS);
+        HavenClient sup = login(b, "sup-kim", Role.SUPERVISOR);
+        ServerMessage.AlertNotice onB = sup.awaitEvent(ServerMessage.AlertNotice.class,
+                n -> n.alert().id().equals(alert) && n.alert().tier().equals("supervisors"), Duration.ofSeconds(20));
+        assertThat(onB).as("the alert climbed to the supervisors on the node that took over").isNotNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(LEASE.plusSeconds(25));
+        assertThat(onB.alert().state()).isEqualTo(Alerts.State.RAISED);
+        assertThat(onB.alert().checkIn().address()).isEqualTo(TestServer.ADDRESS);
+        assertThat(onB.alert().history()).extracting(Alerts.HistoryEntry::event).contains("raised", "escalated");
+
+        sup.request(id -> new ClientMessage.AlertAcknowledge(id, alert)).get(10, TimeUnit.SECONDS);
+        assertThat(sup.awaitEvent(ServerMessage.AlertNotice.class,
+                n -> n.alert().id().equals(alert) && n.alert().state() == Alerts.State.ACKNOWLEDGED,
+                Duration.ofSeconds(5))).isNotNull();
+        assertThat(b.log()).doesNotContain("LEAK:");
+        for (HavenClient client : List.of(alice, bo, night[0], sup)) {
+            client.close();
+        }
+    }
+}

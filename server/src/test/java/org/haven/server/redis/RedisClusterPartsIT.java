@@ -1,0 +1,96 @@
+package org.haven.server.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.haven.server.testing.RedisServers;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The parts the nodes of a cluster share, on one Redis server and on a three-master cluster:
+ * {@link RedisLeases} (held by one node at a time, renewed and released only by it, free again once
+ * it stops renewing) and {@link RedisNodeBus} (to one node, to all).
+ */
+class RedisClusterPartsIT {
+
+    @RegisterExtension
+    static final RedisServers redis = new RedisServers();
+
+    abstract static class Contract {
+        abstract RedisConnections connections();
+
+        private final RedisKeys keys = RedisServers.freshKeys();
+
+        @Test
+        void aLeaseIsHeldByOneNodeAtATime() throws Exception {
+            RedisLeases a = new RedisLeases(connections(), keys, "node-a", Duration.ofSeconds(10));
+            RedisLeases b = new RedisLeases(connections(), keys, "node-b", Duration.ofSeconds(10));
+            assertThat(get(a.acquireOrRenew("org:demo"))).isEqualTo("node-a");
+            assertThat(get(b.acquireOrRenew("org:demo"))).as("taken: b learns the holder").isEqualTo("node-a");
+            assertThat(get(a.acquireOrRenew("org:demo"))).as("renewed by its holder").isEqualTo("node-a");
+            assertThat(get(b.holder("org:demo"))).contains("node-a");
+            get(b.release("org:demo"));
+            assertThat(get(a.holder("org:demo"))).as("only the holder releases").contains("node-a");
+            get(a.release("org:demo"));
+            assertThat(get(b.holder("org:demo"))).isEqualTo(Optional.empty());
+            assertThat(get(b.acquireOrRenew("org:demo"))).as("free again: taken at once").isEqualTo("node-b");
+        }
+
+        @Test
+        void aLeaseNotRenewedRunsOut() throws Exception {
+            RedisLeases a = new RedisLeases(connections(), keys, "node-a", Duration.ofMillis(300));
+            RedisLeases b = new RedisLeases(connections(), keys, "node-b", Duration.ofMillis(300));
+            assertThat(get(a.acquireOrRenew("node:node-a"))).isEqualTo("node-a");
+            Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> get(b.holder("node:node-a")).isEmpty());
+            assertThat(get(b.acquireOrRenew("node:node-a"))).isEqualTo("node-b");
+        }
+
+        @Test
+        void theBusCarriesMessagesToOneNodeAndToAll() throws Exception {
+            RedisNodeBus a = new RedisNodeBus(connections(), keys, "node-a");
+            RedisNodeBus b = new RedisNodeBus(connections(), keys, "node-b");
+            List<String> toA = new CopyOnWriteArrayList<>();
+            List<String> toB = new CopyOnWriteArrayList<>();
+            get(a.start(toA::add));
+            get(b.start(toB::add));
+            for (int i = 0; i < 100; i++) {
+                get(a.send("node-b", "m" + i));
+            }
+            get(b.broadcast("everyone"));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> toB.size() == 101 && toA.size() == 1);
+            assertThat(toB.subList(0, 100)).as("in the order sent").containsExactlyElementsOf(
+                    java.util.stream.IntStream.range(0, 100).mapToObj(i -> "m" + i).toList());
+            assertThat(toB.get(100)).isEqualTo("everyone");
+            assertThat(toA).containsExactly("everyone");
+            assertThat(a.isUp()).isTrue();
+        }
+
+        private static <T> T get(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+            return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Nested
+    class OneServer extends Contract {
+        @Override
+        RedisConnections connections() {
+            return redis.standalone();
+        }
+    }
+
+    @Nested
+    class Cluster extends Contract {
+        @Override
+        RedisConnections connections() {
+            return redis.cluster();
+        }
+    }
+}
