@@ -46,7 +46,7 @@ class ComparisonReportTest {
         assertThat(block).contains("| 12.50 | — | — |", "| Haven ≤ 10 ms (one node) | **no** |");
         assertThat(block).contains("not measured at 100,000 (18000 held)", "yes at 18000 connections");
         assertThat(block).contains("| connect-storm | authenticated connections/s | — | — | — |", "| not measured |");
-        assertThat(block).contains("two nodes on Redis", "delivery across serving nodes is not built yet");
+        assertThat(block).contains("two nodes on Redis", "load-tests/run-cluster.sh");
     }
 
     @Test

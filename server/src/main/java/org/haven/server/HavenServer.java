@@ -248,9 +248,11 @@ public final class HavenServer implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        // Organisations first: their clients reconnect and the next node takes them (and their
+        // alerts) at once, rather than after the leases ran out.
+        ownership.releaseAll();
         transport.close();
         relay.close();
-        ownership.releaseAll();
         timer.shutdownNow();
         roomExecutors.close();
         alerts.close();

@@ -1,6 +1,7 @@
 package org.haven.server.cluster;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -136,17 +137,22 @@ public final class OrgOwnership {
         return leases.holder(lease(org));
     }
 
-    /** Gives every lease up (a clean stop): other nodes take the organisations at once. */
+    /**
+     * Gives every lease up (a clean stop): each organisation is handed over ({@code onLost}: its
+     * clients told to reconnect) and the next node to need it takes it at once, alerts included.
+     */
     public void releaseAll() {
-        CompletableFuture<?>[] all = owned.stream().map(o -> leases.release(lease(o)).toCompletableFuture())
-                .toArray(CompletableFuture[]::new);
+        List<String> orgs = List.copyOf(owned);
         owned.clear();
+        CompletableFuture<?>[] all = orgs.stream().map(o -> leases.release(lease(o)).toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(all).thenCompose(v -> leases.release(nodeLease(node())))
                     .toCompletableFuture().get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("leases not released ({}); they run out by themselves", e.getClass().getSimpleName());
         }
+        orgs.forEach(onLost);
     }
 
     private static String lease(String org) {

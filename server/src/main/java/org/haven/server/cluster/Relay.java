@@ -79,7 +79,7 @@ public final class Relay implements AutoCloseable {
             String kind = m.path("k").asText();
             switch (kind) {
                 case "out", "close" -> toClient(m);
-                case "hello", "in", "gone" -> owner.execute(() -> fromGateway(m));
+                case "hello", "in", "gone" -> onOwner(() -> fromGateway(m));
                 default -> broadcasts.accept(m);
             }
         });
@@ -194,12 +194,27 @@ public final class Relay implements AutoCloseable {
         @Override
         public void close(CloseCode code, String reason) {
             Relay.this.send(gateway, message("close").put("c", id).put("code", code.code()).put("r", reason));
-            owner.execute(() -> ended(key(gateway, id), false));
+            onOwner(() -> ended(key(gateway, id), false));
         }
 
         @Override
         public boolean endedAbruptly() {
             return abrupt;
+        }
+    }
+
+    /** Runs {@code task} on the owner thread; once the relay is closed, nothing more runs. */
+    private void onOwner(Runnable task) {
+        try {
+            owner.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.error("relay task failed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
         }
     }
 
@@ -246,7 +261,7 @@ public final class Relay implements AutoCloseable {
         }
         Remote r = new Remote(new RemoteConnection(gateway, id));
         remotes.put(key, r);
-        sessions.helloAsOwner(r.connection, hello).whenComplete((outcome, failure) -> owner.execute(() -> {
+        sessions.helloAsOwner(r.connection, hello).whenComplete((outcome, failure) -> onOwner(() -> {
             if (outcome instanceof HelloOutcome.Accepted accepted) {
                 r.session = accepted.session();
                 if (r.gone) {
@@ -309,13 +324,13 @@ public final class Relay implements AutoCloseable {
                 }
             }));
         }
-        owner.execute(() -> {
+        onOwner(() -> {
             Set<String> gateways = new HashSet<>();
             remotes.values().forEach(r -> gateways.add(r.connection.gateway));
             for (String gateway : gateways) {
                 ownership.alive(gateway).whenComplete((alive, failure) -> {
                     if (failure == null && !alive) {
-                        owner.execute(() -> gatewayDied(gateway));
+                        onOwner(() -> gatewayDied(gateway));
                     }
                 });
             }
@@ -326,7 +341,9 @@ public final class Relay implements AutoCloseable {
         int ended = 0;
         for (Map.Entry<String, Remote> e : List.copyOf(remotes.entrySet())) {
             if (e.getValue().connection.gateway.equals(gateway)) {
-                e.getValue().connection.abrupt = true;
+                // Not "abrupt": the node's lease has run out already, which is all the grace there is
+                // (a leave must be seen within the presence time-to-live of a node's death).
+                e.getValue().connection.abrupt = false;
                 ended(e.getKey(), true);
                 ended++;
             }
@@ -339,12 +356,21 @@ public final class Relay implements AutoCloseable {
         return remotes.size();
     }
 
+    /** Tells every client relayed here or from here to reconnect (this node is stopping). */
     @Override
     public void close() {
         for (Gatewayed g : List.copyOf(gatewayed.values())) {
             g.local.close(CloseCode.GOING_AWAY, "the server is shutting down");
         }
         gatewayed.clear();
+        for (Remote r : List.copyOf(remotes.values())) {
+            r.connection.close(CloseCode.GOING_AWAY, "the server is shutting down");
+        }
         owner.shutdown();
+        try {
+            owner.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

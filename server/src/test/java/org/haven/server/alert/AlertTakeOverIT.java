@@ -51,6 +51,9 @@ class AlertTakeOverIT {
 
         // Nobody acknowledges on the new node either: escalation climbs to the last tier.
         clock.advance(Duration.ofSeconds(61));
+        assertThat(night.awaitEvent(ServerMessage.AlertNotice.class,
+                n -> n.alert().id().equals(alert) && n.alert().tier().equals("on_call"), WAIT))
+                .as("one tier up: the on-call clinician").isNotNull();
         clock.advance(Duration.ofSeconds(61));
         ServerMessage.AlertNotice top = sup.awaitEvent(ServerMessage.AlertNotice.class,
                 n -> n.alert().id().equals(alert) && n.alert().tier().equals("supervisors"), WAIT);

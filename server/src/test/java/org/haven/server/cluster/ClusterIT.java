@@ -185,4 +185,27 @@ class ClusterIT {
             client.close();
         }
     }
+
+    @Test
+    void theClientsOfANodeThatDiesLeaveTheirRoomsOnTheNodeServingThem() throws Exception {
+        twoNodes(Map.of());
+        HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"
+        HavenClient bo = login(b, "dr-bo", Role.CLINICIAN, "group-1"); // relayed from B to A
+        checkIn(alice);
+        bo.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
+        alice.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
+
+        long killedAt = System.nanoTime();
+        b.kill();
+        ServerMessage.MemberLeft left = alice.awaitEvent(ServerMessage.MemberLeft.class,
+                m -> m.user().equals("dr-bo"), LEASE.plusSeconds(15));
+        assertThat(left).as("node A finds node B gone (its lease ran out) and announces the leave").isNotNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("within 15 s of the node's death (guarantee 3)")
+                .isLessThan(Duration.ofSeconds(15));
+        alice.call(id -> new ClientMessage.ChatSend(id, "group-1", "still here"), Result.ChatSent.class)
+                .get(10, TimeUnit.SECONDS);
+        assertThat(a.log()).doesNotContain("LEAK:");
+        alice.close();
+        bo.close();
+    }
 }

@@ -29,6 +29,20 @@ public final class RedisClusterProcess implements AutoCloseable {
      * waits until it serves every slot. Master {@code i} serves the {@code i}-th third of the slots.
      */
     public static RedisClusterProcess start(String... extraArgs) {
+        // A free port can be taken by another process between being picked and being bound (a
+        // master then answers "not empty"): start over on fresh ports, a few times.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(extraArgs);
+            } catch (IllegalStateException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static RedisClusterProcess startOnce(String... extraArgs) {
         List<RedisProcess> masters = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
