@@ -45,7 +45,7 @@ start_node() { # name -> sets port_<name>
   eval "port_$name=$port"
 }
 
-relayed_interval=${RELAYED_INTERVAL_MS:-8000}
+chat_interval=${CHAT_INTERVAL_MS:-8000}
 if $quick; then alerts=(--alerts 50 --rate 25 --warmup 20); chat=(--rooms 4 --members 10 --warmup-seconds 2 --step-seconds 2 --max-steps 3)
 else alerts=(--alerts 2000 --rate 50 --warmup 200); chat=(--rooms 20 --members 50 --warmup-seconds 10 --step-seconds 10 --max-steps 10); fi
 
@@ -66,11 +66,11 @@ alert_run "warm-up taking org-a on A (not a figure)" "$A" "$A" org-a >/dev/null
 alert_run "clients on A, clinician on B, A serving" "$B" "$A" org-a
 
 echo "== group chat, one node (A), highest sustained with p99 <= 50 ms"
-timeout 200 java -jar "$LOAD_JAR" group-chat --url "ws://127.0.0.1:$port_a" --org chat-one --ramp on \
-  --interval-ms 2000 --factor 1.5 "${chat[@]}" --max-seconds 180 | grep -E "highest sustained|its p99|problem|PASS|FAIL" || true
+timeout 200 java -jar "$LOAD_JAR" group-chat --url "ws://127.0.0.1:$port_a" --org chat-one --ramp on --interval-ms "$chat_interval" \
+  --factor 1.5 "${chat[@]}" --max-seconds 180 | grep -E "highest sustained|its p99|problem|PASS|FAIL" || true
 echo "== group chat, every other member on B (relayed), highest sustained with p99 <= 50 ms"
 timeout 200 java -jar "$LOAD_JAR" group-chat --url "ws://127.0.0.1:$port_a" --url-b "ws://127.0.0.1:$port_b" \
-  --org chat-two --ramp on --interval-ms "$relayed_interval" --factor 1.5 "${chat[@]}" --max-seconds 180 \
+  --org chat-two --ramp on --interval-ms "$chat_interval" --factor 1.5 "${chat[@]}" --max-seconds 180 \
   | grep -E "highest sustained|its p99|problem|PASS|FAIL" || true
 echo "== which node took which organisation"
 for n in a b; do

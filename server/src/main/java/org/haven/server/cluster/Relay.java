@@ -78,7 +78,7 @@ public final class Relay implements AutoCloseable {
             }
             String kind = m.path("k").asText();
             switch (kind) {
-                case "out", "close" -> toClient(m);
+                case "out", "outmany", "close" -> toClient(m);
                 case "hello", "in", "gone" -> onOwner(() -> fromGateway(m));
                 default -> broadcasts.accept(m);
             }
@@ -136,6 +136,16 @@ public final class Relay implements AutoCloseable {
     }
 
     private void toClient(JsonNode m) {
+        if (m.path("k").asText().equals("outmany")) {
+            Outbound frame = new Outbound(m.path("m").asText().getBytes(StandardCharsets.UTF_8), m.path("u").asBoolean());
+            for (JsonNode id : m.path("cs")) {
+                Gatewayed g = gatewayed.get(id.asText());
+                if (g != null) {
+                    g.local.send(frame);
+                }
+            }
+            return;
+        }
         Gatewayed g = gatewayed.get(m.path("c").asText());
         if (g == null) {
             return; // the client is gone already
@@ -170,6 +180,18 @@ public final class Relay implements AutoCloseable {
         }
     }
 
+    /** The route to a gateway's connections: a room event goes there once, with the ids of its members. */
+    private final Map<String, org.haven.server.connection.SharedRoute> routes = new ConcurrentHashMap<>();
+
+    private org.haven.server.connection.SharedRoute routeTo(String gateway) {
+        return routes.computeIfAbsent(gateway, g -> (frame, ids) -> {
+            ObjectNode m = message("outmany").put("u", frame.urgent()).put("m", frame.text());
+            com.fasterxml.jackson.databind.node.ArrayNode cs = m.putArray("cs");
+            ids.forEach(cs::add);
+            send(g, m);
+        });
+    }
+
     /** The owner's view of a gateway's connection: frames and closes go back over the bus. */
     private final class RemoteConnection implements Connection {
         final String gateway;
@@ -200,6 +222,11 @@ public final class Relay implements AutoCloseable {
         @Override
         public boolean endedAbruptly() {
             return abrupt;
+        }
+
+        @Override
+        public org.haven.server.connection.SharedRoute route() {
+            return routeTo(gateway);
         }
     }
 
@@ -348,6 +375,7 @@ public final class Relay implements AutoCloseable {
                 ended++;
             }
         }
+        routes.remove(gateway);
         log.warn("node gone; its relayed sessions end node={} sessions={}", gateway, ended);
     }
 

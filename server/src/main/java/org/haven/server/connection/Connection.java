@@ -29,4 +29,12 @@ public interface Connection {
     default boolean endedAbruptly() {
         return false;
     }
+
+    /**
+     * The route this connection shares with others (a room's broadcast then sends a frame once per
+     * route), or null when it is reached on its own.
+     */
+    default SharedRoute route() {
+        return null;
+    }
 }

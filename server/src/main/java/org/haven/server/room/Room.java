@@ -205,18 +205,33 @@ final class Room {
 
     /**
      * Sends one encoded frame to every connection present in the room: members who stepped out
-     * into a breakout hear nothing of the group until they return.
+     * into a breakout hear nothing of the group until they return. Connections sharing a route
+     * (another node's) get it through the route, once per route.
      */
     void broadcast(Outbound frame, Connection skip) {
+        Map<org.haven.server.connection.SharedRoute, List<String>> routed = null;
         for (RoomMember m : members.values()) {
             if (m.breakout != null) {
                 continue;
             }
             for (Connection c : m.connections) {
-                if (c != skip) {
+                if (c == skip) {
+                    continue;
+                }
+                org.haven.server.connection.SharedRoute route = c.route();
+                if (route == null) {
                     c.send(frame);
+                } else {
+                    if (routed == null) {
+                        routed = new java.util.HashMap<>();
+                    }
+                    routed.computeIfAbsent(route, r -> new ArrayList<>()).add(c.id());
                 }
             }
+        }
+        if (routed != null) {
+            // Members on another node: the frame travels there once, with the list of them.
+            routed.forEach((route, ids) -> route.sendAll(frame, ids));
         }
     }
 

@@ -50,13 +50,14 @@ class AlertTakeOverIT {
         assertThat(takenUp.clientName()).isEqualTo("Name of alice");
 
         // Nobody acknowledges on the new node either: escalation climbs to the last tier.
-        clock.advance(Duration.ofSeconds(61));
-        assertThat(night.awaitEvent(ServerMessage.AlertNotice.class,
-                n -> n.alert().id().equals(alert) && n.alert().tier().equals("on_call"), WAIT))
-                .as("one tier up: the on-call clinician").isNotNull();
-        clock.advance(Duration.ofSeconds(61));
-        ServerMessage.AlertNotice top = sup.awaitEvent(ServerMessage.AlertNotice.class,
-                n -> n.alert().id().equals(alert) && n.alert().tier().equals("supervisors"), WAIT);
+        // (One tier a tick: advance, let the new node's tick see it, and again, up to three times.
+        // Whether the old node escalated once more as its clients were disconnected is a race.)
+        ServerMessage.AlertNotice top = null;
+        for (int i = 0; i < 3 && top == null; i++) {
+            clock.advance(Duration.ofSeconds(61));
+            top = sup.awaitEvent(ServerMessage.AlertNotice.class,
+                    n -> n.alert().id().equals(alert) && n.alert().tier().equals("supervisors"), Duration.ofSeconds(2));
+        }
         assertThat(top).as("the supervisors' tier reached on the new node").isNotNull();
         assertThat(top.alert().history()).extracting(Alerts.HistoryEntry::event).contains("raised", "escalated");
 
