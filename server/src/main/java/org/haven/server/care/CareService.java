@@ -3,6 +3,7 @@ package org.haven.server.care;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +36,13 @@ public final class CareService {
     private final Clock clock;
     private final Duration checkInValidity;
     private final Set<String> checkInExemptOrgs;
+    /**
+     * What this node last stored or read of each client's check-ins, contacts and plan: an alert
+     * raised while the store is unreachable still carries the location and the safety plan.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Care.CheckIn> lastCheckIns;
+    private final com.github.benmanes.caffeine.cache.Cache<UserRef, List<Care.EmergencyContact>> lastContacts;
+    private final com.github.benmanes.caffeine.cache.Cache<UserRef, Care.SafetyPlan> lastPlans;
 
     public CareService(CareStore store, RoomAffiliations affiliations, CrisisResources resources, AuditTrail audit,
             Clock clock, Duration checkInValidity, Set<String> checkInExemptOrgs) {
@@ -45,6 +53,16 @@ public final class CareService {
         this.clock = clock;
         this.checkInValidity = checkInValidity;
         this.checkInExemptOrgs = Set.copyOf(checkInExemptOrgs);
+        this.lastCheckIns = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000)
+                .expireAfterWrite(checkInValidity).build();
+        this.lastContacts = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000)
+                .expireAfterWrite(Duration.ofHours(12)).build();
+        this.lastPlans = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000)
+                .expireAfterWrite(Duration.ofHours(12)).build();
+    }
+
+    private static String checkInKey(UserRef client, String room) {
+        return client.org() + "\n" + client.user() + "\n" + room;
     }
 
     /** Whether clients of {@code org} must check in before joining a group session. */
@@ -69,6 +87,7 @@ public final class CareService {
         Care.CheckIn checkIn = new Care.CheckIn("ci-" + randomId(), caller.user(), m.room(), m.address(),
                 m.coordinates(), m.callbackPhone(), m.privateSetting(), clock.instant());
         return store.recordCheckIn(client, checkIn).thenApply(stored -> {
+            lastCheckIns.put(checkInKey(client, m.room()), stored);
             affiliations.add(client, m.room());
             audit.record(new AuditEvent(caller.user(), "checkin.submit", "client:" + client, "ok",
                     Map.of("room", m.room(), "checkIn", stored.id())));
@@ -87,6 +106,7 @@ public final class CareService {
     public CompletionStage<Result.CareVersion> setContacts(Principal caller, ClientMessage.ContactsSet m) {
         UserRef client = editableClient(caller, m.client(), "care.contacts.set");
         return store.appendContacts(client, m.contacts(), caller.user(), clock.instant()).thenApply(v -> {
+            lastContacts.put(client, v.value());
             audit.record(new AuditEvent(caller.user(), "care.contacts.set", "client:" + client, "ok",
                     Map.of("version", Long.toString(v.version()))));
             return new Result.CareVersion(client.user(), v.version());
@@ -96,6 +116,7 @@ public final class CareService {
     public CompletionStage<Result.CareVersion> setPlan(Principal caller, ClientMessage.PlanSet m) {
         UserRef client = editableClient(caller, m.client(), "care.plan.set");
         return store.appendPlan(client, m.plan(), caller.user(), clock.instant()).thenApply(v -> {
+            lastPlans.put(client, v.value());
             audit.record(new AuditEvent(caller.user(), "care.plan.set", "client:" + client, "ok",
                     Map.of("version", Long.toString(v.version()))));
             return new Result.CareVersion(client.user(), v.version());
@@ -120,14 +141,37 @@ public final class CareService {
                 }));
     }
 
-    /** The parts of a client's record that travel with an alert. */
+    /**
+     * The parts of a client's record that travel with an alert. When the store cannot be reached,
+     * what this node last stored or read of them (a location confirmed here minutes ago is better
+     * than none in a crisis).
+     */
     public CompletionStage<CareSnapshot> snapshot(UserRef client, String room) {
         CompletionStage<Optional<Care.CheckIn>> checkIn = room == null
                 ? CompletableFuture.completedFuture(Optional.empty())
-                : store.latestCheckIn(client, room);
-        return checkIn.thenCompose(c -> store.contacts(client).thenCombine(store.plan(client),
-                (contacts, plan) -> new CareSnapshot(c.orElse(null),
-                        contacts.map(Care.Versioned::value).orElse(null), plan.map(Care.Versioned::value).orElse(null))));
+                : store.latestCheckIn(client, room).handle((c, failure) -> {
+                    if (failure != null) {
+                        return Optional.ofNullable(lastCheckIns.getIfPresent(checkInKey(client, room)));
+                    }
+                    c.ifPresent(found -> lastCheckIns.put(checkInKey(client, room), found));
+                    return c;
+                });
+        CompletionStage<Optional<List<Care.EmergencyContact>>> contacts = store.contacts(client).handle((v, failure) -> {
+            if (failure != null) {
+                return Optional.ofNullable(lastContacts.getIfPresent(client));
+            }
+            v.ifPresent(found -> lastContacts.put(client, found.value()));
+            return v.map(Care.Versioned::value);
+        });
+        CompletionStage<Optional<Care.SafetyPlan>> plan = store.plan(client).handle((v, failure) -> {
+            if (failure != null) {
+                return Optional.ofNullable(lastPlans.getIfPresent(client));
+            }
+            v.ifPresent(found -> lastPlans.put(client, found.value()));
+            return v.map(Care.Versioned::value);
+        });
+        return checkIn.thenCompose(c -> contacts.thenCombine(plan,
+                (k, p) -> new CareSnapshot(c.orElse(null), k.orElse(null), p.orElse(null))));
     }
 
     /** Crisis resources for a client, by their organisation and the country of the check-in (if any). */

@@ -66,7 +66,7 @@ public final class Relay implements AutoCloseable {
         this.sessions = sessions;
     }
 
-    /** Starts receiving from the bus; broadcasts go to {@code broadcasts}. */
+    /** Starts receiving from the bus; other nodes' broadcasts go to {@code broadcasts}. */
     public java.util.concurrent.CompletionStage<Void> start(java.util.function.Consumer<JsonNode> broadcasts) {
         return bus.start(text -> {
             JsonNode m;
@@ -80,14 +80,18 @@ public final class Relay implements AutoCloseable {
             switch (kind) {
                 case "out", "outmany", "close" -> toClient(m);
                 case "hello", "in", "gone" -> onOwner(() -> fromGateway(m));
-                default -> broadcasts.accept(m);
+                default -> {
+                    if (!node.equals(m.path("from").asText())) {
+                        broadcasts.accept(m); // this node acted on its own broadcast already
+                    }
+                }
             }
         });
     }
 
-    /** Sends a broadcast to every node (this one too). */
+    /** Sends a broadcast to every other node. */
     public void broadcast(ObjectNode message) {
-        bus.broadcast(message.toString()).exceptionally(e -> {
+        bus.broadcast(message.put("from", node).toString()).exceptionally(e -> {
             log.warn("broadcast not sent ({})", e.getClass().getSimpleName());
             return null;
         });

@@ -223,16 +223,18 @@ public final class SessionService implements Revocations {
     public int revokeToken(String tokenId) {
         Revocation revocation = denyList.revokeToken(tokenId);
         keep(revocation);
+        int closed = endRevoked(revocation);
         peers.accept(revocation);
-        return endRevoked(revocation);
+        return closed;
     }
 
     @Override
     public int revokeUser(String org, String user) {
         Revocation revocation = denyList.revokeUser(new UserRef(org, user));
         keep(revocation);
+        int closed = endRevoked(revocation);
         peers.accept(revocation);
-        return endRevoked(revocation);
+        return closed;
     }
 
     /** A revocation taken on another node: denied here too, its sessions here ended. */

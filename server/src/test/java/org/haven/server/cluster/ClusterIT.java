@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
  * client on node A raises an alert and a clinician on node B receives it, location included; group
  * chat crosses nodes both ways; a token revoked on one node ends the session wherever it runs; the
  * node serving the organisation is killed in the middle of an escalation and the other node takes
- * the organisation and the alert up and carries the escalation on (guarantee 2).
+ * the organisation and the alert up and carries the escalation on (guarantee 2); a node that dies
+ * has its clients' leaves announced within 15 s (guarantee 3); Redis restarted empty mid-traffic
+ * loses nothing.
  */
 class ClusterIT {
 
@@ -207,5 +209,50 @@ class ClusterIT {
         assertThat(a.log()).doesNotContain("LEAK:");
         alice.close();
         bo.close();
+    }
+
+    @Test
+    void redisRestartedMidTrafficLosesNothing() throws Exception {
+        twoNodes(Map.of());
+        HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"
+        HavenClient bo = login(a, "dr-bo", Role.CLINICIAN, "group-1");
+        HavenClient kim = login(b, "dr-kim", Role.CLINICIAN, "group-1"); // relayed from B to A
+        checkIn(alice);
+        for (HavenClient c : List.of(bo, kim, alice)) {
+            c.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
+        }
+
+        redis.kill();
+        assertThat(kim.closeFuture().get(10, TimeUnit.SECONDS).code())
+                .as("without the bus, node B tells its relayed client to reconnect").isEqualTo(CloseCode.GOING_AWAY.code());
+        a.awaitReadiness("degraded", Duration.ofSeconds(10));
+        alice.call(id -> new ClientMessage.ChatSend(id, "group-1", "still here?"), Result.ChatSent.class)
+                .get(10, TimeUnit.SECONDS);
+        assertThat(bo.awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("still here?"),
+                Duration.ofSeconds(5))).as("node A's rooms go on").isNotNull();
+        org.haven.server.testing.Replies.assertError(alice.request(id -> new ClientMessage.AlertRaise(id, "group-1",
+                null, Alerts.Severity.HIGH)), org.haven.protocol.ErrorCode.INTERNAL);
+        ServerMessage.AlertNotice notice = bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true,
+                Duration.ofSeconds(5));
+        assertThat(notice).as("the alert reaches the clinician on the node serving the organisation").isNotNull();
+
+        redis.restart(); // empty: every lease, presence entry and the unstored alert must come back
+        a.awaitReadiness("ready", Duration.ofSeconds(20));
+        b.awaitReadiness("ready", Duration.ofSeconds(20));
+        HavenClient[] again = new HavenClient[1];
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> {
+                    again[0] = login(b, "dr-kim", Role.CLINICIAN, "group-1");
+                    return true;
+                });
+        ServerMessage.AlertNotice open = again[0].awaitEvent(ServerMessage.AlertNotice.class,
+                n -> n.alert().id().equals(notice.alert().id()), Duration.ofSeconds(10));
+        assertThat(open).as("the relayed clinician gets the open alert, with its location, after Redis returned")
+                .isNotNull();
+        assertThat(open.alert().checkIn().address()).isEqualTo(TestServer.ADDRESS);
+        assertThat(a.log()).doesNotContain("LEAK:");
+        for (HavenClient c : List.of(alice, bo, kim, again[0])) {
+            c.close();
+        }
     }
 }

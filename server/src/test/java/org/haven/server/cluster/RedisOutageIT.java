@@ -78,6 +78,9 @@ class RedisOutageIT {
         ServerMessage.AlertNotice notice = bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true,
                 Duration.ofSeconds(5));
         assertThat(notice).as("the alert reaches the clinician connected here").isNotNull();
+        assertThat(notice.alert().checkIn()).as("with the location the client confirmed before Redis went away")
+                .isNotNull();
+        assertThat(notice.alert().checkIn().address()).isEqualTo(TestServer.ADDRESS);
         String alert = notice.alert().id();
 
         // Redis command latencies are among the node's metrics.
