@@ -92,14 +92,14 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
      * deadlines stored, and responders get them on connect.
      */
     public void takeUpStoredAlerts(String org) {
-        store.unclosed().whenComplete((stored, failure) -> run(() -> {
+        store.unclosed(org).whenComplete((stored, failure) -> run(() -> {
             if (failure != null) {
                 log.error("stored alerts could not be read; open alerts of an earlier run are not escalated", failure);
                 return;
             }
             int taken = 0;
             for (StoredAlert s : stored) {
-                if (s.org().equals(org) && !alerts.containsKey(s.view().id())) {
+                if (!alerts.containsKey(s.view().id())) {
                     alerts.put(s.view().id(), DistressAlert.restore(s));
                     taken++;
                 }
@@ -112,11 +112,7 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
 
     /** The organisations with open alerts in the store (a node that died may have left some). */
     public java.util.concurrent.CompletionStage<java.util.Set<String>> organisationsWithOpenAlerts() {
-        return store.unclosed().thenApply(stored -> {
-            java.util.Set<String> orgs = new java.util.HashSet<>();
-            stored.forEach(s -> orgs.add(s.org()));
-            return orgs;
-        });
+        return store.organisationsWithOpenAlerts();
     }
 
     /**

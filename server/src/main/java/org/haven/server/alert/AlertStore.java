@@ -17,4 +17,10 @@ public interface AlertStore {
 
     /** Every alert not yet closed, of every organisation. */
     CompletionStage<List<StoredAlert>> unclosed();
+
+    /** The alerts of organisation {@code org} not yet closed. */
+    CompletionStage<List<StoredAlert>> unclosed(String org);
+
+    /** The organisations with at least one alert not yet closed: cheap, read on a timer by every node. */
+    CompletionStage<java.util.Set<String>> organisationsWithOpenAlerts();
 }

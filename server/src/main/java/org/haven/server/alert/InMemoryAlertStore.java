@@ -24,6 +24,19 @@ public final class InMemoryAlertStore implements AlertStore {
                 .filter(a -> a.view().state() != Alerts.State.CLOSED).toList());
     }
 
+    @Override
+    public CompletionStage<List<StoredAlert>> unclosed(String org) {
+        return CompletableFuture.completedFuture(alerts.values().stream()
+                .filter(a -> a.org().equals(org) && a.view().state() != Alerts.State.CLOSED).toList());
+    }
+
+    @Override
+    public CompletionStage<java.util.Set<String>> organisationsWithOpenAlerts() {
+        return CompletableFuture.completedFuture(alerts.values().stream()
+                .filter(a -> a.view().state() != Alerts.State.CLOSED).map(StoredAlert::org)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet()));
+    }
+
     /** Every alert ever stored (tests). */
     public StoredAlert get(String id) {
         return alerts.get(id);

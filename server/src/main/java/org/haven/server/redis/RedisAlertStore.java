@@ -71,6 +71,32 @@ public final class RedisAlertStore implements AlertStore {
         });
     }
 
+    @Override
+    public CompletionStage<List<StoredAlert>> unclosed(String org) {
+        return unclosed(redis.commands(), org);
+    }
+
+    @Override
+    public CompletionStage<java.util.Set<String>> organisationsWithOpenAlerts() {
+        RedisClusterAsyncCommands<String, String> c = redis.commands();
+        return c.smembers(orgsKey()).thenCompose(orgs -> {
+            List<String> listed = List.copyOf(orgs);
+            List<CompletableFuture<Long>> counts = new ArrayList<>();
+            for (String org : listed) {
+                counts.add(c.scard(openKey(org)).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                java.util.Set<String> open = new java.util.HashSet<>();
+                for (int i = 0; i < listed.size(); i++) {
+                    if (counts.get(i).join() > 0) {
+                        open.add(listed.get(i));
+                    }
+                }
+                return java.util.Set.copyOf(open);
+            });
+        });
+    }
+
     private CompletionStage<List<StoredAlert>> unclosed(RedisClusterAsyncCommands<String, String> c, String org) {
         return c.smembers(openKey(org)).thenCompose(ids -> {
             if (ids.isEmpty()) {

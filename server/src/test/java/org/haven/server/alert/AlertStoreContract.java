@@ -105,4 +105,19 @@ public abstract class AlertStoreContract {
         assertThat(await(store.unclosed())).extracting(StoredAlert::org)
                 .containsExactlyInAnyOrder("demo", "other:org", "{third}");
     }
+
+    @Test
+    void oneOrganisationsOpenAlertsAndTheOrganisationsWithAny() throws Exception {
+        AlertStore store = store();
+        assertThat(await(store.organisationsWithOpenAlerts())).isEmpty();
+        await(store.save(alert("demo", "a-1", Alerts.State.RAISED, 1)));
+        await(store.save(alert("demo", "a-2", Alerts.State.ACKNOWLEDGED, 2)));
+        await(store.save(alert("other:org", "a-3", Alerts.State.RAISED, 1)));
+        await(store.save(alert("{third}", "a-4", Alerts.State.RAISED, 1)));
+        await(store.save(alert("{third}", "a-4", Alerts.State.CLOSED, 2)));
+        assertThat(await(store.unclosed("demo"))).extracting(a -> a.view().id()).containsExactlyInAnyOrder("a-1", "a-2");
+        assertThat(await(store.unclosed("{third}"))).isEmpty();
+        assertThat(await(store.unclosed("nobody"))).isEmpty();
+        assertThat(await(store.organisationsWithOpenAlerts())).containsExactlyInAnyOrder("demo", "other:org");
+    }
 }
