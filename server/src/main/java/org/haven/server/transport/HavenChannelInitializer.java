@@ -64,7 +64,7 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast(PipelineNames.WEBSOCKET_AGGREGATOR, new WebSocketFrameAggregator(config.maxFrameBytes()));
         p.addLast(PipelineNames.FRAME_CODEC, new MessageFrameCodec(connection));
         p.addLast(PipelineNames.OUTBOUND_QUEUE, new OutboundQueueHandler(connection));
-        p.addLast(PipelineNames.HELLO_GATE, new HelloGate(sessions, relay, connection, config.helloTimeout()));
+        p.addLast(PipelineNames.HELLO_GATE, new HelloGate(sessions::hello, relay, connection, config.helloTimeout()));
         p.addLast(PipelineNames.ERRORS, new ErrorHandler(connection));
     }
 

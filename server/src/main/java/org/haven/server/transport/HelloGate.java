@@ -26,7 +26,20 @@ import org.haven.server.session.SessionService;
  */
 final class HelloGate extends ChannelInboundHandlerAdapter {
 
-    private final SessionService sessions;
+    /** How a hello is answered: {@link SessionService#hello}, in production. */
+    @FunctionalInterface
+    interface Greeter {
+        java.util.concurrent.CompletionStage<HelloOutcome> hello(org.haven.server.connection.Connection connection,
+                ClientMessage.Hello hello);
+    }
+
+    /**
+     * Requests a client may send after its hello before it is answered (the answer can wait for
+     * the cluster to say which node serves the organisation); past this the connection is a flood.
+     */
+    static final int MAX_EARLY_REQUESTS = 32;
+
+    private final Greeter sessions;
     private final ChannelConnection connection;
     private final Duration timeout;
     private ScheduledFuture<?> deadline;
@@ -35,7 +48,7 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
     private List<Decoded> waiting;
     private final Relay relay;
 
-    HelloGate(SessionService sessions, Relay relay, ChannelConnection connection, Duration timeout) {
+    HelloGate(Greeter sessions, Relay relay, ChannelConnection connection, Duration timeout) {
         this.relay = relay;
         this.sessions = sessions;
         this.connection = connection;
@@ -65,6 +78,11 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
         }
         if (decided) {
             if (waiting != null) {
+                if (waiting.size() >= MAX_EARLY_REQUESTS) {
+                    waiting = null; // nothing of it is answered: the connection goes
+                    connection.close(CloseCode.RATE_LIMIT_FLOOD, "too many requests before the hello was answered");
+                    return;
+                }
                 waiting.add(decoded); // sent before the hello was answered: handled once it is
             }
             return;
@@ -90,7 +108,7 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
 
     /** The hello is answered: the session (here, or relayed to the node serving the organisation) takes over. */
     private void decide(ChannelHandlerContext ctx, ClientMessage.Hello hello, HelloOutcome outcome, Throwable failure) {
-        List<Decoded> early = waiting;
+        List<Decoded> early = waiting == null ? List.of() : waiting;
         waiting = null;
         if (failure != null) {
             connection.close(CloseCode.INTERNAL_ERROR, "internal error");

@@ -137,6 +137,25 @@ class HandlerTest {
     }
 
     @Test
+    void requestsPilingUpBeforeTheHelloIsAnsweredAreAFlood() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ChannelConnection c = connection(ch, 16, 1 << 20);
+        java.util.concurrent.CompletableFuture<org.haven.server.session.HelloOutcome> unanswered =
+                new java.util.concurrent.CompletableFuture<>();
+        ch.pipeline().addLast(PipelineNames.HELLO_GATE, new HelloGate((conn, hello) -> unanswered, null, c,
+                Duration.ofSeconds(5)));
+        ch.writeInbound(new Decoded.Message(new ClientMessage.Hello("h", "a-token", java.util.List.of(1), null, null,
+                null)));
+        for (int i = 0; i < HelloGate.MAX_EARLY_REQUESTS; i++) {
+            ch.writeInbound(new Decoded.Message(new ClientMessage.Ping("p" + i)));
+        }
+        assertThat((Object) ch.readOutbound()).as("kept for the answer").isNull();
+        ch.writeInbound(new Decoded.Message(new ClientMessage.Ping("one-too-many")));
+        assertThat(closeCode(ch)).isEqualTo(CloseCode.RATE_LIMIT_FLOOD.code());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void slowConsumerOverflowClosesButUrgentFramesAreKeptAndGoFirst() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ChannelConnection c = connection(ch, 3, 1 << 20);
