@@ -27,7 +27,7 @@ public enum CloseCode {
     /** The token was revoked, or the user's access was withdrawn. */
     REVOKED(4006, "The token or the user's access was revoked."),
     /** The connection kept sending past its rate limit. */
-    RATE_LIMIT_FLOOD(4008, "Sustained flooding past the rate limit."),
+    RATE_LIMIT_FLOOD(4008, "Sustained flooding past the rate limit, or too many requests before the hello was answered."),
     /** The client did not read fast enough and its outbound queue overflowed. */
     SLOW_CONSUMER(4009, "The client did not read fast enough; its outbound queue overflowed."),
     /** The server could not answer pings from this connection in time (no pong). */
