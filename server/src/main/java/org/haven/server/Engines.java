@@ -31,17 +31,19 @@ import org.haven.server.redis.RedisLeases;
 import org.haven.server.redis.RedisNodeBus;
 import org.haven.server.redis.RedisPresenceStore;
 import org.haven.server.redis.RedisRevocationStore;
+import org.haven.server.redis.RedisRoomJournal;
+import org.haven.server.room.RoomJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Where a node keeps its state: one engine per kind, each behind a small interface with an
  * in-memory and a Redis implementation, plus the leases that say which node serves which
- * organisation, the bus between nodes, whether their store is reachable, and the housekeeping they need on a timer. A node's features see
+ * organisation, the bus between nodes, the journal of rooms (for the next node to serve them), whether their store is reachable, and the housekeeping they need on a timer. A node's features see
  * only the interfaces.
  */
 public record Engines(PresenceStore presence, AlertStore alerts, CareStore care, KeyDirectory keys, Mailbox mailbox,
-        RevocationStore revocations, Leases leases, NodeBus bus, BooleanSupplier reachable, Housekeeping housekeeping,
+        RevocationStore revocations, RoomJournal rooms, Leases leases, NodeBus bus, BooleanSupplier reachable, Housekeeping housekeeping,
         AutoCloseable resources) {
 
     /** What the engines need done on a timer (about every 2.5 s), never two runs at once. */
@@ -66,6 +68,7 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(mailbox, "mailbox");
         Objects.requireNonNull(revocations, "revocations");
+        Objects.requireNonNull(rooms, "rooms");
         Objects.requireNonNull(leases, "leases");
         Objects.requireNonNull(bus, "bus");
         Objects.requireNonNull(reachable, "reachable");
@@ -77,7 +80,7 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
     public static Engines inMemory(ServerConfig config) {
         return new Engines(new InMemoryPresenceStore(), new InMemoryAlertStore(), new InMemoryCareStore(),
                 new InMemoryKeyDirectory(), new InMemoryMailbox(config.mailboxPerDevice()), new InMemoryRevocationStore(),
-                Leases.sole(newNodeId()), NodeBus.alone(),
+                RoomJournal.NONE, Leases.sole(newNodeId()), NodeBus.alone(),
                 () -> true, presenceLost -> { }, () -> { });
     }
 
@@ -93,7 +96,8 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
         RedisPresenceStore presence = new RedisPresenceStore(redis, keys, node, LEASE_TTL);
         return new Engines(presence, new RedisAlertStore(redis, keys), new RedisCareStore(redis, keys),
                 new RedisKeyDirectory(redis, keys), new RedisMailbox(redis, keys, config.mailboxPerDevice()),
-                new RedisRevocationStore(redis, keys), new RedisLeases(redis, keys, node, LEASE_TTL),
+                new RedisRevocationStore(redis, keys), new RedisRoomJournal(redis, keys, node, RoomJournal.MAX_EVENTS),
+                new RedisLeases(redis, keys, node, LEASE_TTL),
                 new RedisNodeBus(redis, keys, node), redis::isUp, presenceHousekeeping(presence), redis);
     }
 

@@ -77,7 +77,8 @@ public final class HavenServer implements AutoCloseable {
         });
         this.presence = engines.presence();
         this.rooms = new RoomService(roomExecutors, clock, config.maxMembersPerRoom(), new IceServers(config.stunUrls(),
-                config.turnUrls(), config.turnSecret(), config.turnCredentialTtl(), clock), config.recoveryWindow());
+                config.turnUrls(), config.turnSecret(), config.turnCredentialTtl(), clock), config.recoveryWindow(),
+                engines.rooms(), timer);
         this.audit = config.auditFile() == null ? new InMemoryAuditTrail(clock)
                 : new JsonLinesAuditTrail(config.auditFile(), clock);
         this.webhooks = new WebhookNotifier(config.webhookUrls().isEmpty() ? WebhookSettings.disabled()
@@ -92,7 +93,7 @@ public final class HavenServer implements AutoCloseable {
         timer.scheduleWithFixedDelay(control::checkCoverage, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         DirectChatService chat = new DirectChatService(engines.keys(), engines.mailbox(), clock, config.mailboxTtl(),
                 config.dmBetweenClinicians());
-        this.ownership = new OrgOwnership(engines.leases(), alerts::takeUpStoredAlerts, this::handOver);
+        this.ownership = new OrgOwnership(engines.leases(), this::takeUp, this::handOver);
         this.sessions = new SessionService(config, verifier, presence, rooms, control, care, alerts, chat,
                 limiter, engines.revocations(), ownership, timer, clock, ticker);
         this.relay = new Relay(engines.bus(), ownership, sessions);
@@ -106,6 +107,12 @@ public final class HavenServer implements AutoCloseable {
     private Readiness readiness() {
         return engines.reachable().getAsBoolean() && ownership.reachable() && engines.bus().isUp() ? Readiness.READY
                 : Readiness.DEGRADED;
+    }
+
+    /** This node serves {@code org} now: its rooms and open alerts are taken up from the store. */
+    private void takeUp(String org) {
+        rooms.restore(org);
+        alerts.takeUpStoredAlerts(org);
     }
 
     /** Another node serves {@code org} now: its sessions here end (clients reconnect there) and its alerts go. */

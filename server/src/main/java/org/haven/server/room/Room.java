@@ -61,6 +61,15 @@ final class Room {
     /** Recent events, oldest first, kept for the recovery window so a reconnecting client misses none. */
     private final java.util.ArrayDeque<Recorded> history = new java.util.ArrayDeque<>();
     private long seq;
+    /**
+     * Taken up from the journal after the node serving it stopped: the last number its earlier life
+     * recorded and the first of this one. A client whose last number lies between saw events nobody
+     * recorded: it is not recovered. -1 when this room did not start that way.
+     */
+    private long priorLast = -1;
+    private long lifeStart;
+    /** The room's record in the journal, or null when it has none (a single node, a breakout). */
+    private Journaled journaled;
 
     /** One room event as sent, with when. */
     record Recorded(long seq, Outbound frame, Instant at) {}
@@ -82,6 +91,55 @@ final class Room {
         this.kind = kind;
         this.parent = parent;
         this.seq = firstSeq;
+        this.lifeStart = firstSeq;
+    }
+
+    /**
+     * Records this room's events in {@code journal} from now on, each delivered once recorded (or
+     * after {@code wait}, when the journal is slow) on {@code executor}, the room's own.
+     */
+    void journalTo(RoomJournal journal, java.util.concurrent.Executor executor, java.time.Duration wait) {
+        journaled = new Journaled(journal, executor, wait);
+    }
+
+    /** Whether this room records its events in a journal. */
+    boolean journaled() {
+        return journaled != null;
+    }
+
+    /** The journal this room records in, or null. */
+    RoomJournal journal() {
+        return journaled == null ? null : journaled.journal;
+    }
+
+    /**
+     * Continues a room recorded by the node that served it before: its recent events (numbered
+     * before this life's) become the start of the history, so a client that saw up to one of them
+     * recovers the rest.
+     */
+    void takeUp(List<RoomJournal.Event> events) {
+        for (RoomJournal.Event e : events) {
+            history.addLast(new Recorded(e.seq(), new Outbound(e.frame().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    false), Instant.ofEpochMilli(e.at())));
+        }
+        priorLast = events.isEmpty() ? -1 : events.get(events.size() - 1).seq();
+        if (priorLast >= seq) {
+            // The earlier node's clock was ahead: this life still numbers above every recorded event.
+            seq = priorLast + 1_000_000;
+            lifeStart = seq;
+        }
+    }
+
+    /**
+     * Runs {@code send} after every event taken so far is delivered (at once when none waits for the
+     * journal): a reply that follows an event never overtakes it.
+     */
+    void afterEvents(Runnable send) {
+        if (journaled == null || journaled.delivered.isDone()) {
+            send.run();
+        } else {
+            journaled.delivered = journaled.delivered.thenRunAsync(send, journaled.executor);
+        }
     }
 
     long seq() {
@@ -168,7 +226,9 @@ final class Room {
 
     /**
      * Sends a room event to every connection present and keeps it for recovery. {@code event.seq()}
-     * must be the number just taken with {@link #nextSeq()}.
+     * must be the number just taken with {@link #nextSeq()}. A journaled room records the event first
+     * and delivers it once recorded, to the connections present now: whatever any client received,
+     * the next node to serve the room can recover.
      */
     void event(org.haven.protocol.ServerMessage.RoomEvent event, Instant now, java.time.Duration window) {
         Outbound frame = Outbound.of(event);
@@ -177,7 +237,11 @@ final class Room {
         while (!history.isEmpty() && (history.size() > MAX_HISTORY || history.peekFirst().at().isBefore(oldest))) {
             history.removeFirst();
         }
-        broadcast(frame, null);
+        if (journaled == null) {
+            broadcast(frame, null);
+        } else {
+            journaled.record(this, event, frame, now);
+        }
     }
 
     /**
@@ -185,7 +249,7 @@ final class Room {
      * some are gone (or {@code lastSeq} is from another life of this room).
      */
     List<Outbound> since(long lastSeq) {
-        if (lastSeq > seq || lastSeq < 0) {
+        if (lastSeq > seq || lastSeq < 0 || lastSeq > priorLast && lastSeq < lifeStart) {
             return null;
         }
         if (lastSeq == seq) {
@@ -209,6 +273,12 @@ final class Room {
      * (another node's) get it through the route, once per route.
      */
     void broadcast(Outbound frame, Connection skip) {
+        present(skip).send(frame);
+    }
+
+    /** The connections present in the room now (but {@code skip}), those of other nodes by route. */
+    private Delivery present(Connection skip) {
+        List<Connection> direct = new ArrayList<>();
         Map<org.haven.server.connection.SharedRoute, List<String>> routed = null;
         for (RoomMember m : members.values()) {
             if (m.breakout != null) {
@@ -220,7 +290,7 @@ final class Room {
                 }
                 org.haven.server.connection.SharedRoute route = c.route();
                 if (route == null) {
-                    c.send(frame);
+                    direct.add(c);
                 } else {
                     if (routed == null) {
                         routed = new java.util.HashMap<>();
@@ -229,9 +299,105 @@ final class Room {
                 }
             }
         }
-        if (routed != null) {
-            // Members on another node: the frame travels there once, with the list of them.
-            routed.forEach((route, ids) -> route.sendAll(frame, ids));
+        return new Delivery(direct, routed);
+    }
+
+    /** Where one frame goes: connections here, and the ids of those on each other node's route. */
+    private record Delivery(List<Connection> direct, Map<org.haven.server.connection.SharedRoute, List<String>> routed) {
+        void send(Outbound frame) {
+            for (Connection c : direct) {
+                c.send(frame);
+            }
+            if (routed != null) {
+                // Members on another node: the frame travels there once, with the list of them.
+                routed.forEach((route, ids) -> route.sendAll(frame, ids));
+            }
+        }
+    }
+
+    /**
+     * A room's record in the journal: each event is recorded, then delivered in order on the room's
+     * executor. An entry that could not be recorded (the store is down or slow, the record was out of
+     * step, another node serves the organisation) makes the next one start the record again with the
+     * whole roster; a slow store delays delivery by at most {@code wait}, so rooms go on without it.
+     */
+    private static final class Journaled {
+        final RoomJournal journal;
+        final java.util.concurrent.Executor executor;
+        final long waitMillis;
+        java.util.concurrent.CompletableFuture<Void> delivered = java.util.concurrent.CompletableFuture.completedFuture(null);
+        volatile boolean outOfStep = true;
+        String lastHeader;
+
+        Journaled(RoomJournal journal, java.util.concurrent.Executor executor, java.time.Duration wait) {
+            this.journal = journal;
+            this.executor = executor;
+            this.waitMillis = wait.toMillis();
+        }
+
+        void record(Room room, org.haven.protocol.ServerMessage.RoomEvent event, Outbound frame, Instant now) {
+            Delivery delivery = room.present(null);
+            boolean reset = outOfStep;
+            outOfStep = false;
+            String header = RoomRecords.header(room);
+            Map<String, String> members;
+            List<String> gone = List.of();
+            if (reset) {
+                members = new java.util.HashMap<>();
+                for (RoomMember m : room.members.values()) {
+                    members.put(m.user.user(), RoomRecords.member(m.view()));
+                }
+            } else {
+                members = Map.of();
+                if (event instanceof org.haven.protocol.ServerMessage.MemberLeft left) {
+                    gone = List.of(left.user());
+                } else if (!(event instanceof org.haven.protocol.ServerMessage.ChatMessage)) {
+                    RoomMember m = room.members.get(new UserRef(room.key.org(), changedUser(event)));
+                    if (m != null) {
+                        members = Map.of(m.user.user(), RoomRecords.member(m.view()));
+                    }
+                }
+                if (header.equals(lastHeader)) {
+                    header = null;
+                }
+            }
+            if (header != null) {
+                lastHeader = header;
+            }
+            RoomJournal.Entry entry = new RoomJournal.Entry(event.seq(), event.seq() - 1, now.toEpochMilli(),
+                    frame.text(), reset ? lastHeader : header, members, gone, reset);
+            java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
+            try {
+                journal.append(room.key, entry).whenComplete((appended, failure) -> {
+                    if (failure != null || appended != RoomJournal.Appended.WRITTEN) {
+                        outOfStep = true;
+                    }
+                    written.complete(null);
+                });
+            } catch (RuntimeException e) {
+                outOfStep = true;
+                written.complete(null);
+            }
+            if (delivered.isDone() && written.isDone()) {
+                delivery.send(frame);
+                return;
+            }
+            written.completeOnTimeout(null, waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            delivered = delivered.runAfterBoth(written, () -> { }).thenRunAsync(() -> delivery.send(frame), executor);
+        }
+
+        /** The member an event other than a chat message or a leave is about. */
+        private static String changedUser(org.haven.protocol.ServerMessage.RoomEvent event) {
+            if (event instanceof org.haven.protocol.ServerMessage.MemberJoined e) {
+                return e.member().user();
+            } else if (event instanceof org.haven.protocol.ServerMessage.PresenceChanged e) {
+                return e.user();
+            } else if (event instanceof org.haven.protocol.ServerMessage.SteppedOut e) {
+                return e.user();
+            } else if (event instanceof org.haven.protocol.ServerMessage.Returned e) {
+                return e.user();
+            }
+            return "";
         }
     }
 

@@ -41,8 +41,21 @@ public final class RoomService {
 
     final java.time.Duration recoveryWindow;
 
+    /** The journal rooms are recorded in, for the next node to serve their organisation. */
+    private final RoomJournal journal;
+    private final java.util.concurrent.ScheduledExecutorService timer;
+    /** Organisations whose recorded rooms are being taken up. */
+    private final Map<String, java.util.concurrent.CompletableFuture<Void>> restoring = new ConcurrentHashMap<>();
+
+    /** How long an event waits for the journal before it is delivered anyway. */
+    static final java.time.Duration JOURNAL_WAIT = java.time.Duration.ofMillis(250);
+    /** How long members of a room taken up from the journal have to come back before they are announced gone. */
+    static final java.time.Duration RETURN_AFTER_TAKE_UP = java.time.Duration.ofSeconds(3);
+
     public RoomService(RoomExecutors executors, Clock clock, int maxMembersPerRoom, IceServers iceServers,
-            java.time.Duration recoveryWindow) {
+            java.time.Duration recoveryWindow, RoomJournal journal, java.util.concurrent.ScheduledExecutorService timer) {
+        this.journal = java.util.Objects.requireNonNull(journal, "journal");
+        this.timer = java.util.Objects.requireNonNull(timer, "timer");
         this.recoveryWindow = recoveryWindow;
         this.executors = executors;
         this.clock = clock;
@@ -97,7 +110,7 @@ public final class RoomService {
                 reply(p.connection(), error(re, ErrorCode.SESSION_ENDED, "this session has ended"));
                 return;
             }
-            Room room = rooms.computeIfAbsent(key, k -> new Room(k, firstSeq()));
+            Room room = rooms.computeIfAbsent(key, this::newRoom);
             Room.RoomMember member = room.member(p.user());
             if (member != null && member.connections.contains(p.connection())) {
                 reply(p.connection(), error(re, ErrorCode.ALREADY_JOINED, "already joined on this connection"));
@@ -133,6 +146,15 @@ public final class RoomService {
             admit(room, p, roomRole, status);
             reply(p.connection(), new ServerMessage.Ok(re, snapshot(room, p.user())));
         });
+    }
+
+    /** A new group room (of its first member), recorded in the journal when there is one. */
+    private Room newRoom(RoomKey key) {
+        Room room = new Room(key, firstSeq());
+        if (journal.records() && !key.isBreakout()) {
+            room.journalTo(journal, task -> executors.execute(key, task), JOURNAL_WAIT);
+        }
+        return room;
     }
 
     /** Where a new room's sequence starts: above every number an earlier room of the same id used. */
@@ -262,7 +284,8 @@ public final class RoomService {
             long seq = room.nextSeq();
             room.event(new ServerMessage.ChatMessage(key.room(), seq, p.user().user(), p.name(), text,
                     clock.instant()), clock.instant(), recoveryWindow);
-            reply(p.connection(), new ServerMessage.Ok(re, new Result.ChatSent(key.room(), seq)));
+            // Told "sent" once the message is delivered (recorded first, when the room is journaled).
+            room.afterEvents(() -> reply(p.connection(), new ServerMessage.Ok(re, new Result.ChatSent(key.room(), seq))));
         });
     }
 
@@ -294,7 +317,7 @@ public final class RoomService {
                 return;
             }
             if (room == null) {
-                room = rooms.computeIfAbsent(key, k -> new Room(k, firstSeq()));
+                room = rooms.computeIfAbsent(key, this::newRoom);
             }
             Room.RoomMember member = room.member(p.user());
             if (member != null && lost != null && member.connections.remove(lost)) {
@@ -315,6 +338,138 @@ public final class RoomService {
             }
             if (member != null && member.breakout != null) {
                 rejoinBreakout(room, member, p, lost);
+            }
+        });
+    }
+
+    /**
+     * Takes up the recorded rooms of {@code org}, which this node has just begun to serve (the node
+     * that served it stopped): each room comes back with its session state, its recent events (so
+     * clients recover what they missed) and its members, none of them connected. Members who were
+     * in a breakout are back in the group (breakouts are not recorded); members who do not come back
+     * within {@link #RETURN_AFTER_TAKE_UP} are announced gone. A room already live here is left as it
+     * is. Completes when done (also when the journal could not be read: the rooms then start afresh).
+     */
+    public java.util.concurrent.CompletionStage<Void> restore(String org) {
+        if (!journal.records()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        restoring.put(org, done);
+        journal.load(org).whenComplete((recorded, failure) -> {
+            if (failure != null) {
+                log.warn("rooms not taken up org={} ({}); they start afresh", org, failure.getClass().getSimpleName());
+                recorded = List.of();
+            }
+            java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(recorded.size() + 1);
+            Runnable one = () -> {
+                if (left.decrementAndGet() == 0) {
+                    restoring.remove(org, done);
+                    done.complete(null);
+                }
+            };
+            for (RoomJournal.Recorded r : recorded) {
+                RoomKey key = new RoomKey(org, r.room());
+                executors.execute(key, () -> {
+                    try {
+                        takeUp(key, r);
+                    } finally {
+                        one.run();
+                    }
+                });
+            }
+            if (!recorded.isEmpty()) {
+                log.info("rooms taken up org={} rooms={}", org, recorded.size());
+            }
+            one.run();
+        });
+        return done;
+    }
+
+    /** Completes when the rooms of {@code org} being taken up are (at once when none are). */
+    public java.util.concurrent.CompletionStage<Void> restored(String org) {
+        java.util.concurrent.CompletableFuture<Void> pending = restoring.get(org);
+        return pending == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : pending;
+    }
+
+    /** One recorded room, taken up. Room thread only. */
+    private void takeUp(RoomKey key, RoomJournal.Recorded recorded) {
+        if (rooms.containsKey(key) || key.isBreakout()) {
+            return;
+        }
+        RoomRecords.Header header = RoomRecords.header(recorded.header());
+        if (header.state() == Sessions.State.ENDED) {
+            ended.putIfAbsent(key, clock.instant());
+            return;
+        }
+        Room room = new Room(key, header.kind(), null, firstSeq());
+        room.takeUp(recorded.events());
+        room.state = header.state();
+        room.requiresAdmission = header.admission();
+        room.pausedForCoverage = header.pausedForCoverage();
+        header.removed().forEach(u -> room.removed.add(new UserRef(key.org(), u)));
+        List<UserRef> steppedOut = new java.util.ArrayList<>();
+        recorded.members().forEach((user, text) -> {
+            org.haven.protocol.Member m = RoomRecords.member(text);
+            UserRef ref = new UserRef(key.org(), user);
+            room.members.put(ref, new Room.RoomMember(ref, m.role(), m.name(), m.roomRole(), m.status()));
+            roomsOfUser.computeIfAbsent(ref, u -> ConcurrentHashMap.newKeySet()).add(key);
+            if (m.steppedOut()) {
+                steppedOut.add(ref);
+            }
+        });
+        room.journalTo(journal, task -> executors.execute(key, task), JOURNAL_WAIT);
+        rooms.put(key, room);
+        for (UserRef u : steppedOut) {
+            room.event(new ServerMessage.Returned(key.room(), room.nextSeq(), u.user()), clock.instant(), recoveryWindow);
+        }
+        timer.schedule(() -> executors.execute(key, () -> announceAbsent(room)), RETURN_AFTER_TAKE_UP.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Members of a room taken up who did not come back are gone. Room thread only. */
+    private void announceAbsent(Room room) {
+        if (rooms.get(room.key) != room) {
+            return;
+        }
+        for (Room.RoomMember m : List.copyOf(room.members.values())) {
+            if (m.connections.isEmpty()) {
+                detach(room, m.user, null);
+            }
+        }
+        retireIfEmpty(room);
+    }
+
+    /**
+     * A client whose earlier session this node does not know (it was served by a node that stopped)
+     * takes up its place in a room taken up from the journal: only when the room lists the user as a
+     * member not connected yet. Answers {@code room.resumed} as {@link #resume} does; otherwise
+     * {@code room.resumed} not recovered without a snapshot (the client joins as usual), and
+     * {@code onRefused} runs.
+     */
+    public void resumeTakenUp(Participant p, RoomKey key, long lastSeq, PresenceStatus status, Runnable onRefused) {
+        onRoom(key, p, null, () -> {
+            Room room = rooms.get(key);
+            Room.RoomMember member = room == null ? null : room.member(p.user());
+            if (member == null || !member.connections.isEmpty() || room.removed.contains(p.user())) {
+                onRefused.run();
+                reply(p.connection(), new ServerMessage.RoomResumed(key.room(), false, null, null));
+                return;
+            }
+            member.connections.add(p.connection());
+            List<Outbound> missed = room.since(lastSeq);
+            if (missed == null) {
+                reply(p.connection(), new ServerMessage.RoomResumed(key.room(), false, null, snapshot(room, p.user())));
+            } else {
+                reply(p.connection(), new ServerMessage.RoomResumed(key.room(), true, lastSeq + 1, null));
+                for (Outbound frame : missed) {
+                    p.connection().send(frame);
+                }
+            }
+            if (member.status != status) {
+                member.status = status;
+                room.event(new ServerMessage.PresenceChanged(key.room(), room.nextSeq(), p.user().user(), status),
+                        clock.instant(), recoveryWindow);
             }
         });
     }
@@ -386,8 +541,14 @@ public final class RoomService {
     }
 
     void retireIfEmpty(Room room) {
-        if (room.isEmpty() && room.breakouts.isEmpty()) {
-            rooms.remove(room.key, room);
+        if (room.isEmpty() && room.breakouts.isEmpty() && rooms.remove(room.key, room) && room.journaled()) {
+            // Nothing to take up: the next room of this id starts afresh. Sent after the room's last
+            // entries, and before a next room's first, on the same connection: applied in that order.
+            journal.forget(room.key).whenComplete((v, failure) -> {
+                if (failure != null) {
+                    log.debug("room record not dropped room={} ({})", room.key, failure.getClass().getSimpleName());
+                }
+            });
         }
     }
 

@@ -112,6 +112,13 @@ public final class ClientSession {
         Participant self = participant();
         for (java.util.Map.Entry<String, Long> e : lastSeq.entrySet()) {
             RoomKey key = RoomKey.of(user, e.getKey());
+            if (previous == null && principal.isGranted(key.grantRoom()) && !key.isBreakout()
+                    && joined.size() < services.config.maxRoomsPerConnection() && joined.add(key)) {
+                // The session is not known here (the node that served it stopped): the user takes up
+                // their place if a room taken up from that node's journal lists them.
+                services.rooms.resumeTakenUp(self, key, e.getValue(), status, () -> joined.remove(key));
+                continue;
+            }
             boolean wasMember = previous != null && previous.rooms.contains(key);
             if (!wasMember || !principal.isGranted(key.grantRoom()) || key.isBreakout()
                     || joined.size() >= services.config.maxRoomsPerConnection()) {

@@ -117,9 +117,13 @@ public final class SessionService implements Revocations {
             return completed(new HelloOutcome.Refused(CloseCode.REVOKED, "revoked"));
         }
         if (ownership.owns(principal.org())) {
-            return completed(open(connection, hello, version, principal));
+            CompletionStage<Void> restored = rooms.restored(principal.org());
+            return restored.toCompletableFuture().isDone() ? completed(open(connection, hello, version, principal))
+                    : restored.thenApply(v -> open(connection, hello, version, principal));
         }
-        return ownership.ownerOf(principal.org()).handle((owner, failure) -> {
+        return ownership.ownerOf(principal.org()).thenCompose(owner -> owner.equals(ownership.node())
+                // Just taken up: the organisation's rooms come back from the journal before its first session.
+                ? rooms.restored(principal.org()).thenApply(v -> owner) : completed(owner)).handle((owner, failure) -> {
             if (failure != null) {
                 log.warn("hello refused connection={} reason=cluster_unreachable ({})", connection.id(),
                         failure.getClass().getSimpleName());
@@ -149,8 +153,8 @@ public final class SessionService implements Revocations {
         return new HelloOutcome.Accepted(session);
     }
 
-    private static CompletionStage<HelloOutcome> completed(HelloOutcome outcome) {
-        return java.util.concurrent.CompletableFuture.completedFuture(outcome);
+    private static <T> CompletionStage<T> completed(T value) {
+        return java.util.concurrent.CompletableFuture.completedFuture(value);
     }
 
     /** Ends the sessions of organisation {@code org} here: another node serves it now. */

@@ -189,6 +189,86 @@ class ClusterIT {
     }
 
     @Test
+    void theRoomsOfAKilledNodeComeBackOnTheOtherWithWhatEachClientMissed() throws Exception {
+        twoNodes(Map.of("HAVEN_RECOVERY_GRACE", "3s"));
+        Map<String, String> token = new java.util.HashMap<>();
+        for (String user : List.of("alice", "bob", "cy", "dr-bo")) {
+            token.put(user, tokens.mint(user, user.startsWith("dr-") ? Role.CLINICIAN : Role.CLIENT, "demo",
+                    List.of("group-1"), "Name of " + user, Duration.ofHours(1)));
+        }
+        Map<String, HavenClient> onA = new java.util.LinkedHashMap<>();
+        for (String user : List.of("dr-bo", "alice", "bob", "cy")) { // node A serves "demo"
+            HavenClient client = login(a, token.get(user));
+            if (!user.startsWith("dr-")) {
+                checkIn(client);
+            }
+            client.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class)
+                    .get(10, TimeUnit.SECONDS);
+            onA.put(user, client);
+        }
+        // Bob's connection breaks; while he is away the group goes on; then node A dies.
+        HavenClient bob = onA.get("bob");
+        bob.awaitEvent(ServerMessage.MemberJoined.class, m -> m.member().user().equals("cy"), Duration.ofSeconds(5));
+        Map<String, Long> bobSeen = bob.lastSeq();
+        bob.abort();
+        onA.get("alice").call(id -> new ClientMessage.ChatSend(id, "group-1", "while you were away"),
+                Result.ChatSent.class).get(10, TimeUnit.SECONDS);
+        assertThat(onA.get("dr-bo").awaitEvent(ServerMessage.ChatMessage.class,
+                m -> m.text().equals("while you were away"), Duration.ofSeconds(5))).isNotNull();
+        long oldSeq = onA.get("alice").lastSeq().get("group-1");
+        long killedAt = System.nanoTime();
+        a.kill();
+
+        // Everyone but cy reconnects through node B, resuming; B takes the organisation and its rooms up.
+        Map<String, HavenClient> onB = new java.util.LinkedHashMap<>();
+        for (String user : List.of("alice", "bob", "dr-bo")) {
+            Map<String, Long> seen = user.equals("bob") ? bobSeen : onA.get(user).lastSeq();
+            HavenClient[] again = new HavenClient[1];
+            Awaitility.await().atMost(LEASE.plusSeconds(20)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> {
+                        HavenClient c = HavenClient.connect(b.uri(), ClientOptions.defaults()).get(10, TimeUnit.SECONDS);
+                        try {
+                            c.hello(token.get(user), null, "unknown-to-node-b", seen).get(5, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            c.abort();
+                            throw e;
+                        }
+                        again[0] = c;
+                        return true;
+                    });
+            onB.put(user, again[0]);
+        }
+        for (Map.Entry<String, HavenClient> e : onB.entrySet()) {
+            ServerMessage.RoomResumed resumed = e.getValue().awaitEvent(ServerMessage.RoomResumed.class,
+                    r -> r.room().equals("group-1"), Duration.ofSeconds(10));
+            assertThat(resumed).as(e.getKey() + " is told about the room").isNotNull();
+            assertThat(resumed.recovered()).as(e.getKey() + " recovers: the room came back from Redis").isTrue();
+        }
+        assertThat(onB.get("bob").awaitEvent(ServerMessage.ChatMessage.class,
+                m -> m.text().equals("while you were away"), Duration.ofSeconds(5)))
+                .as("the message bob missed before node A died reaches him from the room's history in Redis")
+                .isNotNull();
+        ServerMessage.MemberLeft cyLeft = onB.get("alice").awaitEvent(ServerMessage.MemberLeft.class,
+                m -> m.user().equals("cy"), Duration.ofSeconds(15));
+        assertThat(cyLeft).as("cy, who did not come back, is announced gone").isNotNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("within 15 s of the node's death (guarantee 3)")
+                .isLessThan(Duration.ofSeconds(15));
+        assertThat(cyLeft.seq()).as("the room numbers above everything node A used").isGreaterThan(oldSeq);
+        System.out.println("room taken up: cy's leave announced " + (System.nanoTime() - killedAt) / 1_000_000
+                + " ms after node A died");
+
+        onB.get("bob").call(id -> new ClientMessage.ChatSend(id, "group-1", "back again"), Result.ChatSent.class)
+                .get(10, TimeUnit.SECONDS);
+        assertThat(onB.get("alice").awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("back again"),
+                Duration.ofSeconds(5))).isNotNull();
+        assertThat(onB.get("dr-bo").awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("back again"),
+                Duration.ofSeconds(5))).isNotNull();
+        assertThat(b.log()).doesNotContain("LEAK:");
+        onB.values().forEach(HavenClient::close);
+        onA.values().forEach(HavenClient::abort);
+    }
+
+    @Test
     void theClientsOfANodeThatDiesLeaveTheirRoomsOnTheNodeServingThem() throws Exception {
         twoNodes(Map.of());
         HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"

@@ -1,0 +1,107 @@
+package org.haven.server.room;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import org.haven.server.cluster.Leases;
+
+/**
+ * A {@link RoomJournal} in this process's memory, fenced by {@code leases} (written only while
+ * {@code leases.node()} holds the organisation's lease). Shared by the nodes of one process (tests);
+ * records do not expire. Thread-safe.
+ */
+public final class InMemoryRoomJournal implements RoomJournal {
+
+    private static final class Room {
+        String header;
+        final Map<String, String> members = new LinkedHashMap<>();
+        final ArrayDeque<Event> events = new ArrayDeque<>();
+    }
+
+    private final Map<RoomKey, Room> shared;
+    private final Leases leases;
+    private final int maxEvents;
+
+    /** A journal written by the node of {@code leases}, keeping at most {@code maxEvents} events per room. */
+    public InMemoryRoomJournal(Leases leases, int maxEvents) {
+        this(new HashMap<>(), leases, maxEvents);
+    }
+
+    private InMemoryRoomJournal(Map<RoomKey, Room> shared, Leases leases, int maxEvents) {
+        this.leases = Objects.requireNonNull(leases, "leases");
+        if (maxEvents < 1) {
+            throw new IllegalArgumentException("maxEvents: " + maxEvents + " (expected: > 0)");
+        }
+        this.maxEvents = maxEvents;
+        this.shared = shared;
+    }
+
+    /** The same records, written by the node of {@code other} (another node of this process). */
+    public InMemoryRoomJournal as(Leases other) {
+        return new InMemoryRoomJournal(shared, other, maxEvents);
+    }
+
+    private CompletionStage<Boolean> serving(String org) {
+        return leases.holder("org:" + org).thenApply(h -> h.isPresent() && h.get().equals(leases.node()));
+    }
+
+    @Override
+    public CompletionStage<Appended> append(RoomKey key, Entry entry) {
+        return serving(key.org()).thenApply(serving -> {
+            if (!serving) {
+                return Appended.NOT_SERVING;
+            }
+            synchronized (shared) {
+                Room room = shared.get(key);
+                if (entry.reset()) {
+                    room = new Room();
+                    shared.put(key, room);
+                } else if (room == null || room.events.isEmpty() || room.events.peekLast().seq() != entry.prevSeq()) {
+                    shared.remove(key);
+                    return Appended.OUT_OF_STEP;
+                }
+                room.events.addLast(new Event(entry.seq(), entry.at(), entry.frame()));
+                while (room.events.size() > maxEvents) {
+                    room.events.removeFirst();
+                }
+                if (entry.header() != null) {
+                    room.header = entry.header();
+                }
+                room.members.putAll(entry.members());
+                entry.gone().forEach(room.members::remove);
+                return Appended.WRITTEN;
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<List<Recorded>> load(String org) {
+        return serving(org).thenApply(serving -> {
+            List<Recorded> out = new ArrayList<>();
+            synchronized (shared) {
+                shared.forEach((key, room) -> {
+                    if (key.org().equals(org)) {
+                        out.add(new Recorded(key.room(), room.header, room.members, new ArrayList<>(room.events)));
+                    }
+                });
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> forget(RoomKey key) {
+        return serving(key.org()).thenAccept(serving -> {
+            if (serving) {
+                synchronized (shared) {
+                    shared.remove(key);
+                }
+            }
+        });
+    }
+}
