@@ -222,6 +222,15 @@ public final class RedisConnections implements AutoCloseable {
         return !closed && connection.isOpen() && health.allUp();
     }
 
+    /**
+     * Runs {@code task} every {@code period} on the client's own threads until {@link #close()}; a
+     * failure is the task's to handle. For upkeep of connections (subscriptions), never blocking.
+     */
+    public void every(Duration period, Runnable task) {
+        resources.eventExecutorGroup().scheduleWithFixedDelay(task, period.toMillis(), period.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
     /** Whether this talks to a Redis Cluster. */
     public boolean isCluster() {
         return cluster;

@@ -1,17 +1,36 @@
 package org.haven.server.redis;
 
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.haven.server.cluster.NodeBus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node bus on Redis pub/sub: one channel per node, one for broadcasts, each under a hash tag of
- * its own. Lettuce subscribes again by itself after a reconnect. On a Redis Cluster, PUBLISH reaches
- * subscribers on every master (classic pub/sub is cluster-wide).
+ * its own. On one server (or Sentinel), classic {@code PUBLISH}/{@code SUBSCRIBE}; Lettuce subscribes
+ * again by itself after a reconnect. On a Redis Cluster, <em>sharded</em> pub/sub
+ * ({@code SPUBLISH}/{@code SSUBSCRIBE}): a message travels only within the shard that owns its
+ * channel's slot, instead of to every master, and the nodes' channels spread over the shards by
+ * their hash tags. Lettuce sends each {@code SSUBSCRIBE} to the master owning the slot but does not
+ * follow a slot that moves (failover, resharding), so this bus subscribes again when Redis says a
+ * channel was unsubscribed, and every few seconds (a repeated {@code SSUBSCRIBE} is harmless).
  */
 public final class RedisNodeBus implements NodeBus {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisNodeBus.class);
+
+    /** How often a cluster bus renews its sharded subscriptions. */
+    static final Duration RESUBSCRIBE_EVERY = Duration.ofSeconds(5);
 
     private final RedisConnections redis;
     private final RedisKeys keys;
@@ -36,26 +55,70 @@ public final class RedisNodeBus implements NodeBus {
         String mine = channelOf(node);
         String all = everyone();
         return redis.connectPubSub().thenCompose(connection -> {
-            connection.addListener(new RedisPubSubAdapter<>() {
+            if (!redis.isCluster()) {
+                connection.addListener(new RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(String channel, String message) {
+                        if (channel.equals(mine) || channel.equals(all)) {
+                            receiver.accept(message);
+                        }
+                    }
+                });
+                return connection.async().subscribe(mine, all);
+            }
+            StatefulRedisClusterPubSubConnection<String, String> sharded =
+                    (StatefulRedisClusterPubSubConnection<String, String>) connection;
+            List<String> wanted = List.of(mine, all);
+            sharded.addListener(new RedisPubSubAdapter<>() {
                 @Override
-                public void message(String channel, String message) {
-                    if (channel.equals(mine) || channel.equals(all)) {
+                public void smessage(String channel, String message) {
+                    if (wanted.contains(channel)) {
                         receiver.accept(message);
                     }
                 }
+
+                @Override
+                public void sunsubscribed(String channel, long count) {
+                    if (wanted.contains(channel) && sharded.isOpen()) {
+                        // Redis drops a sharded subscription whose slot moved: follow it.
+                        subscribe(sharded, channel).exceptionally(e -> null);
+                    }
+                }
             });
-            return connection.async().subscribe(mine, all);
+            redis.every(RESUBSCRIBE_EVERY, () -> wanted.forEach(channel -> subscribe(sharded, channel)
+                    .exceptionally(e -> {
+                        log.debug("bus subscription not renewed ({})", e.getClass().getSimpleName());
+                        return null;
+                    })));
+            return CompletableFuture.allOf(subscribe(sharded, mine), subscribe(sharded, all));
         });
+    }
+
+    /**
+     * Subscribes {@code channel} on the master owning its slot, opening the connection to that master
+     * first (a command sent while it is being opened would be refused).
+     */
+    private static CompletableFuture<Void> subscribe(StatefulRedisClusterPubSubConnection<String, String> connection,
+            String channel) {
+        RedisClusterNode master = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
+        CompletionStage<?> ready = master == null ? CompletableFuture.completedFuture(null)
+                : connection.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort());
+        return ready.thenCompose(c -> connection.async().ssubscribe(channel)).toCompletableFuture();
     }
 
     @Override
     public CompletionStage<Void> send(String node, String message) {
-        return redis.commands().publish(channelOf(node), message).thenApply(n -> null);
+        return publish(channelOf(node), message);
     }
 
     @Override
     public CompletionStage<Void> broadcast(String message) {
-        return redis.commands().publish(everyone(), message).thenApply(n -> null);
+        return publish(everyone(), message);
+    }
+
+    private CompletionStage<Void> publish(String channel, String message) {
+        return (redis.isCluster() ? redis.commands().spublish(channel, message)
+                : redis.commands().publish(channel, message)).thenApply(n -> null);
     }
 
     @Override

@@ -92,5 +92,68 @@ class RedisClusterPartsIT {
         RedisConnections connections() {
             return redis.cluster();
         }
+
+        @Test
+        void theBusUsesShardedChannelsEachOnTheMasterOwningItsSlot() throws Exception {
+            RedisKeys keys = RedisServers.freshKeys();
+            RedisNodeBus bus = new RedisNodeBus(connections(), keys, "node-s");
+            List<String> received = new CopyOnWriteArrayList<>();
+            bus.start(received::add).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            String channel = keys.tagged("node:node-s", "bus");
+            long sharded = 0;
+            for (org.haven.server.testing.RedisProcess master : redis.clusterMasters()) {
+                String shard = master.command("PUBSUB SHARDNUMSUB " + channel);
+                String classic = master.command("PUBSUB NUMSUB " + channel);
+                assertThat(classic).as("no classic subscription on any master").endsWith("0");
+                sharded += shard.trim().endsWith("1") ? 1 : 0;
+            }
+            assertThat(sharded).as("one sharded subscription, on the one master owning the slot").isEqualTo(1);
+            new RedisNodeBus(connections(), keys, "node-t").send("node-s", "hello").toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("hello"));
+        }
+
+        @Test
+        void theBusFollowsItsChannelWhenTheSlotMovesToAnotherMaster() throws Exception {
+            RedisKeys keys = RedisServers.freshKeys();
+            List<org.haven.server.testing.RedisProcess> masters = redis.clusterMasters();
+            String node;
+            int slot;
+            do { // a channel whose slot holds no key, so it may be moved at once
+                node = "node-" + java.util.UUID.randomUUID();
+                slot = io.lettuce.core.cluster.SlotHash.getSlot(keys.tagged("node:" + node, "bus"));
+            } while (!masters.get(0).command("CLUSTER COUNTKEYSINSLOT " + slot).equals("0"));
+            String channel = keys.tagged("node:" + node, "bus");
+            RedisNodeBus bus = new RedisNodeBus(connections(), keys, node);
+            List<String> received = new CopyOnWriteArrayList<>();
+            bus.start(received::add).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            org.haven.server.testing.RedisProcess owner = null;
+            for (org.haven.server.testing.RedisProcess master : masters) {
+                if (master.command("PUBSUB SHARDNUMSUB " + channel).endsWith("1")) {
+                    owner = master;
+                }
+            }
+            assertThat(owner).isNotNull();
+            org.haven.server.testing.RedisProcess target = masters.get(masters.get(0) == owner ? 1 : 0);
+            try {
+                for (org.haven.server.testing.RedisProcess master : masters) {
+                    master.command("CLUSTER SETSLOT " + slot + " NODE " + target.command("CLUSTER MYID"));
+                }
+                org.haven.server.testing.RedisProcess moved = target;
+                Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> moved.command("PUBSUB SHARDNUMSUB " + channel).endsWith("1"));
+                String to = node;
+                RedisNodeBus sender = new RedisNodeBus(connections(), keys, "node-t");
+                Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                        .ignoreExceptions().until(() -> {
+                            sender.send(to, "after the move").toCompletableFuture().get(2, TimeUnit.SECONDS);
+                            return received.contains("after the move");
+                        });
+            } finally {
+                for (org.haven.server.testing.RedisProcess master : masters) {
+                    master.command("CLUSTER SETSLOT " + slot + " NODE " + owner.command("CLUSTER MYID"));
+                }
+            }
+        }
     }
 }

@@ -162,7 +162,7 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
-    /** Just enough of the Redis protocol to PING a server and read INFO-like replies, without a client library. */
+    /** Just enough of the Redis protocol to PING a server and read INFO-like and array replies, without a client library. */
     static final class Resp {
         private Resp() {}
 
@@ -173,15 +173,26 @@ public final class RedisProcess implements AutoCloseable {
                 OutputStream out = socket.getOutputStream();
                 out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                InputStream in = socket.getInputStream();
-                String first = line(in);
-                return switch (first.charAt(0)) {
-                    case '+', ':' -> first.substring(1);
-                    case '-' -> throw new IOException("redis error: " + first.substring(1));
-                    case '$' -> bulk(in, Integer.parseInt(first.substring(1)));
-                    default -> throw new IOException("unexpected reply: " + first);
-                };
+                return value(socket.getInputStream());
             }
+        }
+
+        /** One reply; an array's elements one per line. */
+        private static String value(InputStream in) throws IOException {
+            String first = line(in);
+            return switch (first.charAt(0)) {
+                case '+', ':' -> first.substring(1);
+                case '-' -> throw new IOException("redis error: " + first.substring(1));
+                case '$' -> bulk(in, Integer.parseInt(first.substring(1)));
+                case '*' -> {
+                    StringBuilder all = new StringBuilder();
+                    for (int i = Integer.parseInt(first.substring(1)); i > 0; i--) {
+                        all.append(value(in)).append(i > 1 ? "\n" : "");
+                    }
+                    yield all.toString();
+                }
+                default -> throw new IOException("unexpected reply: " + first);
+            };
         }
 
         private static String bulk(InputStream in, int length) throws IOException {

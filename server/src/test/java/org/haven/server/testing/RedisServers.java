@@ -46,6 +46,12 @@ public final class RedisServers implements BeforeAllCallback, AfterAllCallback {
         return cluster;
     }
 
+    /** The masters of the shared three-master cluster. */
+    public synchronized java.util.List<RedisProcess> clusterMasters() {
+        cluster();
+        return root.getStore(SHARED).get("cluster", RedisClusterProcess.class).masters();
+    }
+
     /** Keys under a namespace no other test uses. */
     public static RedisKeys freshKeys() {
         return new RedisKeys("test-" + UUID.randomUUID());
