@@ -121,11 +121,14 @@ public final class HavenServer implements AutoCloseable {
         alerts.handOver(org);
     }
 
-    /** The cluster's regular work: leases renewed, both ends of relayed connections checked, orphaned organisations taken up. */
+    /**
+     * The cluster's regular work: leases renewed, both ends of relayed connections checked, and any
+     * organisation with an overdue alert deadline (its node died) claimed, atomically, and taken up.
+     */
     private void clusterCheck() {
         ownership.renew();
         relay.check();
-        alerts.organisationsWithOpenAlerts().thenAccept(ownership::claimOrphans).exceptionally(e -> null);
+        alerts.organisationsOverdue().thenAccept(ownership::claimOrphans).exceptionally(e -> null);
     }
 
     /** Starts a node with the system clock. */

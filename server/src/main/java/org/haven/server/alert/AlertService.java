@@ -110,9 +110,16 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
         }));
     }
 
-    /** The organisations with open alerts in the store (a node that died may have left some). */
-    public java.util.concurrent.CompletionStage<java.util.Set<String>> organisationsWithOpenAlerts() {
-        return store.organisationsWithOpenAlerts();
+    /** How long past an alert's deadline its organisation counts as left behind by the node serving it. */
+    static final java.time.Duration OVERDUE_AFTER = java.time.Duration.ofSeconds(1);
+
+    /**
+     * The organisations with an alert whose deadline passed more than {@link #OVERDUE_AFTER} ago
+     * (from the store's sorted set of deadlines): the node serving each should have acted by then,
+     * so it died (or nobody serves it). A node takes them up, by the organisation's lease.
+     */
+    public java.util.concurrent.CompletionStage<java.util.Set<String>> organisationsOverdue() {
+        return store.overdue(clock.instant().minus(OVERDUE_AFTER), 100);
     }
 
     /**

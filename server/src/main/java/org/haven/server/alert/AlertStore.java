@@ -21,6 +21,12 @@ public interface AlertStore {
     /** The alerts of organisation {@code org} not yet closed. */
     CompletionStage<List<StoredAlert>> unclosed(String org);
 
-    /** The organisations with at least one alert not yet closed: cheap, read on a timer by every node. */
-    CompletionStage<java.util.Set<String>> organisationsWithOpenAlerts();
+    /**
+     * The organisations with an alert whose next deadline ({@link StoredAlert#nextDeadline()}) is
+     * before {@code before}, at most {@code limit} of them, earliest deadlines first. The deadlines
+     * are kept in order (in Redis, a sorted set), so this is cheap: read on a timer by every node,
+     * which takes up (atomically, by the organisation's lease) an organisation whose serving node
+     * let a deadline pass: it died.
+     */
+    CompletionStage<java.util.Set<String>> overdue(java.time.Instant before, int limit);
 }

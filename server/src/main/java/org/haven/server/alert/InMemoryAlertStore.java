@@ -31,10 +31,12 @@ public final class InMemoryAlertStore implements AlertStore {
     }
 
     @Override
-    public CompletionStage<java.util.Set<String>> organisationsWithOpenAlerts() {
-        return CompletableFuture.completedFuture(alerts.values().stream()
-                .filter(a -> a.view().state() != Alerts.State.CLOSED).map(StoredAlert::org)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet()));
+    public CompletionStage<java.util.Set<String>> overdue(java.time.Instant before, int limit) {
+        java.util.Set<String> orgs = new java.util.LinkedHashSet<>();
+        alerts.values().stream().filter(a -> a.nextDeadline() != null && a.nextDeadline().isBefore(before))
+                .sorted(java.util.Comparator.comparing(StoredAlert::nextDeadline))
+                .limit(limit).forEach(a -> orgs.add(a.org()));
+        return CompletableFuture.completedFuture(java.util.Set.copyOf(orgs));
     }
 
     /** Every alert ever stored (tests). */

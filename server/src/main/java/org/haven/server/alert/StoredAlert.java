@@ -21,4 +21,18 @@ public record StoredAlert(
     public StoredAlert {
         targets = Set.copyOf(targets);
     }
+
+    /**
+     * When the node serving the alert must act on it next, or null when nothing is due by time: the
+     * acknowledgement deadline of a raised alert (escalation), the engagement deadline of an
+     * acknowledged one, the follow-up of a resolved one.
+     */
+    public Instant nextDeadline() {
+        return switch (view.state()) {
+            case RAISED -> ackDeadline;
+            case ACKNOWLEDGED -> engageDeadline;
+            case RESOLVED -> view.followUpDueAt();
+            default -> null;
+        };
+    }
 }

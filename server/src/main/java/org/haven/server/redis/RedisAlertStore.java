@@ -16,7 +16,9 @@ import org.haven.server.alert.StoredAlert;
  * {@link AlertStore} in Redis, shared by every node. Per organisation (hash tag {@code {org}}): one
  * key per alert holding its JSON, and the set of its alerts not yet closed; one set lists the
  * organisations that have alerts. An alert and its place in the open set change together in one
- * Lua script, so {@link #unclosed()} never misses a stored open alert.
+ * Lua script, so {@link #unclosed()} never misses a stored open alert. One sorted set holds every
+ * open alert's next deadline (score: epoch milliseconds; member: {@code org:id}), written after the
+ * alert on every save: every node reads the overdue ones on a timer ({@link #overdue}).
  *
  * <p>Alerts carry health data (location, contacts, safety plan): Redis must be private to Haven,
  * over TLS where the network is not. Closed alerts are kept, as the contract requires; retention
@@ -52,7 +54,12 @@ public final class RedisAlertStore implements AlertStore {
         CompletionStage<Long> stored = SAVE.run(c, ScriptOutputType.INTEGER,
                 new String[] {alertKey(alert.org(), id), openKey(alert.org())},
                 RedisJson.write(alert), id, open ? "1" : "0");
-        return listed.thenCombine(stored, (a, b) -> null);
+        // The deadline index is in a slot of its own: updated after the alert, in the same order as saves.
+        String member = RedisKeys.escape(alert.org()) + ":" + RedisKeys.escape(id);
+        java.time.Instant due = alert.nextDeadline();
+        CompletionStage<Long> indexed = due == null ? c.zrem(dueKey(), member)
+                : c.zadd(dueKey(), (double) due.toEpochMilli(), member);
+        return listed.thenCombine(stored, (a, b) -> null).thenCombine(indexed, (a, b) -> null);
     }
 
     @Override
@@ -77,24 +84,22 @@ public final class RedisAlertStore implements AlertStore {
     }
 
     @Override
-    public CompletionStage<java.util.Set<String>> organisationsWithOpenAlerts() {
-        RedisClusterAsyncCommands<String, String> c = redis.commands();
-        return c.smembers(orgsKey()).thenCompose(orgs -> {
-            List<String> listed = List.copyOf(orgs);
-            List<CompletableFuture<Long>> counts = new ArrayList<>();
-            for (String org : listed) {
-                counts.add(c.scard(openKey(org)).toCompletableFuture());
-            }
-            return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                java.util.Set<String> open = new java.util.HashSet<>();
-                for (int i = 0; i < listed.size(); i++) {
-                    if (counts.get(i).join() > 0) {
-                        open.add(listed.get(i));
+    public CompletionStage<java.util.Set<String>> overdue(java.time.Instant before, int limit) {
+        return redis.commands().zrangebyscore(dueKey(),
+                        io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, (double) (before.toEpochMilli() - 1)),
+                        io.lettuce.core.Limit.create(0, limit))
+                .thenApply(members -> {
+                    java.util.Set<String> orgs = new java.util.LinkedHashSet<>();
+                    for (String member : members) {
+                        orgs.add(RedisKeys.unescape(member.substring(0, member.indexOf(':'))));
                     }
-                }
-                return java.util.Set.copyOf(open);
-            });
-        });
+                    return java.util.Set.copyOf(orgs);
+                });
+    }
+
+    /** The sorted set of every alert's next deadline: score in epoch milliseconds, member {@code org:id} (escaped). */
+    private String dueKey() {
+        return keys.tagged("alerts", "due");
     }
 
     private CompletionStage<List<StoredAlert>> unclosed(RedisClusterAsyncCommands<String, String> c, String org) {

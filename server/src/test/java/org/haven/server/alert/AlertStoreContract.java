@@ -109,7 +109,6 @@ public abstract class AlertStoreContract {
     @Test
     void oneOrganisationsOpenAlertsAndTheOrganisationsWithAny() throws Exception {
         AlertStore store = store();
-        assertThat(await(store.organisationsWithOpenAlerts())).isEmpty();
         await(store.save(alert("demo", "a-1", Alerts.State.RAISED, 1)));
         await(store.save(alert("demo", "a-2", Alerts.State.ACKNOWLEDGED, 2)));
         await(store.save(alert("other:org", "a-3", Alerts.State.RAISED, 1)));
@@ -118,6 +117,27 @@ public abstract class AlertStoreContract {
         assertThat(await(store.unclosed("demo"))).extracting(a -> a.view().id()).containsExactlyInAnyOrder("a-1", "a-2");
         assertThat(await(store.unclosed("{third}"))).isEmpty();
         assertThat(await(store.unclosed("nobody"))).isEmpty();
-        assertThat(await(store.organisationsWithOpenAlerts())).containsExactlyInAnyOrder("demo", "other:org");
+    }
+
+    @Test
+    void organisationsWithAnAlertPastItsDeadlineAreOverdue() throws Exception {
+        AlertStore store = store();
+        java.time.Instant t = Instant.parse("2030-01-02T03:05:05.123Z"); // the raised alerts' deadline (T0 + 60 s)
+        assertThat(await(store.overdue(t.plusSeconds(3600), 10))).isEmpty();
+        await(store.save(alert("demo", "a-1", Alerts.State.RAISED, 1)));
+        await(store.save(alert("other:org", "a-3", Alerts.State.RAISED, 1)));
+        await(store.save(alert("{third}", "a-4", Alerts.State.RAISED, 1)));
+        await(store.save(alert("{third}", "a-4", Alerts.State.CLOSED, 2)));
+        await(store.save(alert("fourth", "a-5", Alerts.State.ENGAGED, 3)));
+        assertThat(await(store.overdue(t, 10))).as("not before the deadline").isEmpty();
+        assertThat(await(store.overdue(t.plusMillis(1), 10))).as("closed and engaged alerts have no deadline")
+                .containsExactlyInAnyOrder("demo", "other:org");
+        assertThat(await(store.overdue(t.plusMillis(1), 1))).hasSize(1);
+
+        StoredAlert escalated = alert("demo", "a-1", Alerts.State.RAISED, 2);
+        await(store.save(new StoredAlert("demo", escalated.view(), escalated.policy(), 1, escalated.targets(),
+                t.plusSeconds(60), null, null)));
+        assertThat(await(store.overdue(t.plusMillis(1), 10))).as("a deadline moved on is no longer overdue")
+                .containsExactly("other:org");
     }
 }

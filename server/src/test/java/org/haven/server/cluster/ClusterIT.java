@@ -269,6 +269,25 @@ class ClusterIT {
     }
 
     @Test
+    void anAlertWhoseNodeDiedIsTakenUpWhenItsDeadlinePassesWithNobodyConnected() throws Exception {
+        twoNodes(Map.of("HAVEN_ALERT_ACK_TIMEOUT_HIGH", "3s"));
+        HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"
+        checkIn(alice);
+        String alert = alice.call(id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
+                Result.AlertReceived.class).get(10, TimeUnit.SECONDS).alert();
+        a.kill();
+        alice.abort();
+        // Nobody connects anywhere: node B finds the alert's deadline overdue in Redis' sorted set of
+        // deadlines, takes the organisation's lease once node A's has run out, and escalates.
+        String key = "haven:{demo}:alert:" + alert;
+        Awaitility.await().atMost(LEASE.plusSeconds(20)).pollInterval(Duration.ofMillis(500))
+                .until(() -> b.log().contains("organisation taken up org=demo"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+                .until(() -> redis.command("GET " + key).contains("no acknowledgement -> "));
+        assertThat(b.log()).doesNotContain("LEAK:");
+    }
+
+    @Test
     void theClientsOfANodeThatDiesLeaveTheirRoomsOnTheNodeServingThem() throws Exception {
         twoNodes(Map.of());
         HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"
