@@ -59,6 +59,8 @@ import java.util.function.Supplier;
  */
 public final class RedisConnections implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisConnections.class);
+
     /** Default time-out of one command, and of connecting. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
@@ -227,9 +229,22 @@ public final class RedisConnections implements AutoCloseable {
      * failure is the task's to handle. For upkeep of connections (subscriptions), never blocking.
      */
     public void every(Duration period, Runnable task) {
-        resources.eventExecutorGroup().scheduleWithFixedDelay(task, period.toMillis(), period.toMillis(),
-                TimeUnit.MILLISECONDS);
+        upkeep.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("redis upkeep failed ({})", e.getClass().getSimpleName());
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
+
+    /** One daemon thread for {@link #every}: the tasks only send commands, never wait for them. */
+    private final java.util.concurrent.ScheduledExecutorService upkeep =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "haven-redis-upkeep");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** Whether this talks to a Redis Cluster. */
     public boolean isCluster() {
@@ -243,6 +258,7 @@ public final class RedisConnections implements AutoCloseable {
             return;
         }
         closed = true;
+        upkeep.shutdownNow();
         subscribers.forEach(StatefulConnection::close);
         subscribers.clear();
         connection.close();

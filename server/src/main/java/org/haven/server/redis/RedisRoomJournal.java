@@ -28,35 +28,55 @@ public final class RedisRoomJournal implements RoomJournal {
     /** How long a room's record lasts after its last write. */
     public static final Duration RECORD_TTL = Duration.ofHours(1);
 
+    /**
+     * KEYS: lease, index, events, meta, members. ARGV: node, max events, time-to-live (ms), room id,
+     * then each entry: seq, prevSeq, at, frame, header ('' unchanged), reset ('1'/'0'), number of
+     * members, (user, member)..., number gone, user... Returns 0 written, 1 out of step, 2 not serving.
+     */
     private static final RedisScript APPEND = new RedisScript("""
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then
               return 2
             end
-            if ARGV[7] == '1' then
-              redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
-            elseif redis.call('HGET', KEYS[4], 'last') ~= ARGV[3] then
-              redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
-              redis.call('SREM', KEYS[2], ARGV[10])
-              return 1
-            end
-            redis.call('RPUSH', KEYS[3], ARGV[2] .. ':' .. ARGV[4] .. ':' .. ARGV[5])
-            redis.call('LTRIM', KEYS[3], -tonumber(ARGV[8]), -1)
-            redis.call('HSET', KEYS[4], 'last', ARGV[2])
-            if ARGV[6] ~= '' then
-              redis.call('HSET', KEYS[4], 'header', ARGV[6])
-            end
-            local i = 12
-            for _ = 1, tonumber(ARGV[11]) do
-              redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1])
-              i = i + 2
-            end
+            local i = 5
+            local last = redis.call('HGET', KEYS[4], 'last')
+            local header = nil
             while i <= #ARGV do
-              redis.call('HDEL', KEYS[5], ARGV[i])
+              if ARGV[i + 5] == '1' then
+                redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
+              elseif last ~= ARGV[i + 1] then
+                redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
+                redis.call('SREM', KEYS[2], ARGV[4])
+                return 1
+              end
+              redis.call('RPUSH', KEYS[3], ARGV[i] .. ':' .. ARGV[i + 2] .. ':' .. ARGV[i + 3])
+              last = ARGV[i]
+              if ARGV[i + 4] ~= '' then
+                header = ARGV[i + 4]
+              end
+              if ARGV[i + 5] == '1' and header then
+                redis.call('HSET', KEYS[4], 'header', header)
+              end
+              local n = tonumber(ARGV[i + 6])
+              i = i + 7
+              for _ = 1, n do
+                redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1])
+                i = i + 2
+              end
+              n = tonumber(ARGV[i])
               i = i + 1
+              for _ = 1, n do
+                redis.call('HDEL', KEYS[5], ARGV[i])
+                i = i + 1
+              end
             end
-            redis.call('SADD', KEYS[2], ARGV[10])
+            redis.call('LTRIM', KEYS[3], -tonumber(ARGV[2]), -1)
+            redis.call('HSET', KEYS[4], 'last', last)
+            if header then
+              redis.call('HSET', KEYS[4], 'header', header)
+            end
+            redis.call('SADD', KEYS[2], ARGV[4])
             for k = 2, 5 do
-              redis.call('PEXPIRE', KEYS[k], ARGV[9])
+              redis.call('PEXPIRE', KEYS[k], ARGV[3])
             end
             return 0
             """);
@@ -87,24 +107,27 @@ public final class RedisRoomJournal implements RoomJournal {
     }
 
     @Override
-    public CompletionStage<Appended> append(RoomKey key, Entry entry) {
-        List<String> args = new ArrayList<>(12 + 2 * entry.members().size() + entry.gone().size());
+    public CompletionStage<Appended> append(RoomKey key, List<Entry> entries) {
+        List<String> args = new ArrayList<>(4 + 10 * entries.size());
         args.add(node);
-        args.add(Long.toString(entry.seq()));
-        args.add(Long.toString(entry.prevSeq()));
-        args.add(Long.toString(entry.at()));
-        args.add(entry.frame());
-        args.add(entry.header() == null ? "" : entry.header());
-        args.add(entry.reset() ? "1" : "0");
         args.add(Integer.toString(maxEvents));
         args.add(Long.toString(RECORD_TTL.toMillis()));
         args.add(key.room());
-        args.add(Integer.toString(entry.members().size()));
-        entry.members().forEach((user, member) -> {
-            args.add(user);
-            args.add(member);
-        });
-        args.addAll(entry.gone());
+        for (Entry entry : entries) {
+            args.add(Long.toString(entry.seq()));
+            args.add(Long.toString(entry.prevSeq()));
+            args.add(Long.toString(entry.at()));
+            args.add(entry.frame());
+            args.add(entry.header() == null ? "" : entry.header());
+            args.add(entry.reset() ? "1" : "0");
+            args.add(Integer.toString(entry.members().size()));
+            entry.members().forEach((user, member) -> {
+                args.add(user);
+                args.add(member);
+            });
+            args.add(Integer.toString(entry.gone().size()));
+            args.addAll(entry.gone());
+        }
         return APPEND.<Long>run(redis.commands(), ScriptOutputType.INTEGER, keysOf(key), args.toArray(String[]::new))
                 .thenApply(r -> switch (r.intValue()) {
                     case 0 -> Appended.WRITTEN;

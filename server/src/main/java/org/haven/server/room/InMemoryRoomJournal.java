@@ -51,32 +51,42 @@ public final class InMemoryRoomJournal implements RoomJournal {
     }
 
     @Override
-    public CompletionStage<Appended> append(RoomKey key, Entry entry) {
+    public CompletionStage<Appended> append(RoomKey key, List<Entry> entries) {
         return serving(key.org()).thenApply(serving -> {
             if (!serving) {
                 return Appended.NOT_SERVING;
             }
             synchronized (shared) {
-                Room room = shared.get(key);
-                if (entry.reset()) {
-                    room = new Room();
-                    shared.put(key, room);
-                } else if (room == null || room.events.isEmpty() || room.events.peekLast().seq() != entry.prevSeq()) {
-                    shared.remove(key);
-                    return Appended.OUT_OF_STEP;
+                for (Entry entry : entries) {
+                    if (appendOne(key, entry) != Appended.WRITTEN) {
+                        return Appended.OUT_OF_STEP;
+                    }
                 }
-                room.events.addLast(new Event(entry.seq(), entry.at(), entry.frame()));
-                while (room.events.size() > maxEvents) {
-                    room.events.removeFirst();
-                }
-                if (entry.header() != null) {
-                    room.header = entry.header();
-                }
-                room.members.putAll(entry.members());
-                entry.gone().forEach(room.members::remove);
                 return Appended.WRITTEN;
             }
         });
+    }
+
+    /** One entry; the caller holds the lock. */
+    private Appended appendOne(RoomKey key, Entry entry) {
+        Room room = shared.get(key);
+        if (entry.reset()) {
+            room = new Room();
+            shared.put(key, room);
+        } else if (room == null || room.events.isEmpty() || room.events.peekLast().seq() != entry.prevSeq()) {
+            shared.remove(key);
+            return Appended.OUT_OF_STEP;
+        }
+        room.events.addLast(new Event(entry.seq(), entry.at(), entry.frame()));
+        while (room.events.size() > maxEvents) {
+            room.events.removeFirst();
+        }
+        if (entry.header() != null) {
+            room.header = entry.header();
+        }
+        room.members.putAll(entry.members());
+        entry.gone().forEach(room.members::remove);
+        return Appended.WRITTEN;
     }
 
     @Override

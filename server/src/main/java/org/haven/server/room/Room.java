@@ -135,10 +135,10 @@ final class Room {
      * journal): a reply that follows an event never overtakes it.
      */
     void afterEvents(Runnable send) {
-        if (journaled == null || journaled.delivered.isDone()) {
+        if (journaled == null) {
             send.run();
         } else {
-            journaled.delivered = journaled.delivered.thenRunAsync(send, journaled.executor);
+            journaled.after(this, send);
         }
     }
 
@@ -317,17 +317,26 @@ final class Room {
 
     /**
      * A room's record in the journal: each event is recorded, then delivered in order on the room's
-     * executor. An entry that could not be recorded (the store is down or slow, the record was out of
-     * step, another node serves the organisation) makes the next one start the record again with the
-     * whole roster; a slow store delays delivery by at most {@code wait}, so rooms go on without it.
+     * executor. Events taken while a write is under way go together in the next write (one script
+     * for all of them), so a busy room costs Redis one call per round trip, not one per event. An
+     * entry that could not be recorded (the store is down or slow, the record was out of step,
+     * another node serves the organisation) makes the next one start the record again with the whole
+     * roster; a slow store delays delivery by at most {@code wait}, so rooms go on without it.
+     * Confined to the room's executor, but for {@code outOfStep}.
      */
     private static final class Journaled {
         final RoomJournal journal;
         final java.util.concurrent.Executor executor;
         final long waitMillis;
-        java.util.concurrent.CompletableFuture<Void> delivered = java.util.concurrent.CompletableFuture.completedFuture(null);
         volatile boolean outOfStep = true;
-        String lastHeader;
+        private String lastHeader;
+        private List<Object> lastHeaderKey;
+        /** Entries not yet written and what to deliver after each (or a reply to send), in order. */
+        private final java.util.ArrayDeque<Step> waiting = new java.util.ArrayDeque<>();
+        private boolean writing;
+
+        /** An entry to write (null for a reply) and what to do once it is written. */
+        private record Step(RoomJournal.Entry entry, Runnable then) {}
 
         Journaled(RoomJournal journal, java.util.concurrent.Executor executor, java.time.Duration wait) {
             this.journal = journal;
@@ -335,11 +344,25 @@ final class Room {
             this.waitMillis = wait.toMillis();
         }
 
+        /** Whether nothing waits to be written or delivered. */
+        boolean idle() {
+            return !writing && waiting.isEmpty();
+        }
+
+        /** Runs {@code send} once every event taken before it is delivered. */
+        void after(Room room, Runnable send) {
+            if (idle()) {
+                send.run();
+            } else {
+                waiting.add(new Step(null, send));
+            }
+        }
+
         void record(Room room, org.haven.protocol.ServerMessage.RoomEvent event, Outbound frame, Instant now) {
             Delivery delivery = room.present(null);
             boolean reset = outOfStep;
             outOfStep = false;
-            String header = RoomRecords.header(room);
+            String header = header(room);
             Map<String, String> members;
             List<String> gone = List.of();
             if (reset) {
@@ -357,18 +380,50 @@ final class Room {
                         members = Map.of(m.user.user(), RoomRecords.member(m.view()));
                     }
                 }
-                if (header.equals(lastHeader)) {
-                    header = null;
-                }
-            }
-            if (header != null) {
-                lastHeader = header;
             }
             RoomJournal.Entry entry = new RoomJournal.Entry(event.seq(), event.seq() - 1, now.toEpochMilli(),
                     frame.text(), reset ? lastHeader : header, members, gone, reset);
+            waiting.add(new Step(entry, () -> delivery.send(frame)));
+            if (!writing) {
+                write(room);
+            }
+        }
+
+        /** The room's header when it changed since the last entry (always on a reset), else null. */
+        private String header(Room room) {
+            List<Object> key = List.of(room.kind, room.state, room.requiresAdmission, room.pausedForCoverage,
+                    room.removed.size());
+            if (lastHeader != null && key.equals(lastHeaderKey)) {
+                return null;
+            }
+            String header = RoomRecords.header(room);
+            lastHeaderKey = key;
+            if (header.equals(lastHeader)) {
+                return null;
+            }
+            lastHeader = header;
+            return header;
+        }
+
+        /** Writes every waiting entry in one step; once written (or after the wait), delivers them in order. */
+        private void write(Room room) {
+            List<Step> batch = new ArrayList<>(waiting);
+            waiting.clear();
+            List<RoomJournal.Entry> entries = new ArrayList<>(batch.size());
+            for (Step step : batch) {
+                if (step.entry() != null) {
+                    entries.add(step.entry());
+                }
+            }
+            if (entries.isEmpty()) {
+                writing = false;
+                batch.forEach(step -> step.then().run());
+                return;
+            }
+            writing = true;
             java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
             try {
-                journal.append(room.key, entry).whenComplete((appended, failure) -> {
+                journal.append(room.key, entries).whenComplete((appended, failure) -> {
                     if (failure != null || appended != RoomJournal.Appended.WRITTEN) {
                         outOfStep = true;
                     }
@@ -378,12 +433,21 @@ final class Room {
                 outOfStep = true;
                 written.complete(null);
             }
-            if (delivered.isDone() && written.isDone()) {
-                delivery.send(frame);
-                return;
-            }
-            written.completeOnTimeout(null, waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-            delivered = delivered.runAfterBoth(written, () -> { }).thenRunAsync(() -> delivery.send(frame), executor);
+            written.orTimeout(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .handle((v, slow) -> {
+                        if (slow != null) {
+                            outOfStep = true; // delivered without knowing it is recorded: start the record again
+                        }
+                        return null;
+                    })
+                    .thenRunAsync(() -> {
+                        batch.forEach(step -> step.then().run());
+                        if (waiting.isEmpty()) {
+                            writing = false;
+                        } else {
+                            write(room);
+                        }
+                    }, executor);
         }
 
         /** The member an event other than a chat message or a leave is about. */

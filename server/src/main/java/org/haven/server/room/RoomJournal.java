@@ -75,7 +75,16 @@ public interface RoomJournal {
     }
 
     /** Records one event of a room of {@code key.org()}, with what it changed. */
-    CompletionStage<Appended> append(RoomKey key, Entry entry);
+    default CompletionStage<Appended> append(RoomKey key, Entry entry) {
+        return append(key, List.of(entry));
+    }
+
+    /**
+     * Records consecutive events of a room in one atomic step, in order, each as {@link #append(RoomKey,
+     * Entry)} would; the first that is out of step drops the record and ends the step
+     * ({@link Appended#OUT_OF_STEP}, those before it were written and are dropped with it).
+     */
+    CompletionStage<Appended> append(RoomKey key, List<Entry> entries);
 
     /** Every recorded room of {@code org}. */
     CompletionStage<List<Recorded>> load(String org);
@@ -91,7 +100,7 @@ public interface RoomJournal {
     /** A journal that records nothing: a single node keeps its rooms in its own memory. */
     RoomJournal NONE = new RoomJournal() {
         @Override
-        public CompletionStage<Appended> append(RoomKey key, Entry entry) {
+        public CompletionStage<Appended> append(RoomKey key, List<Entry> entries) {
             return CompletableFuture.completedFuture(Appended.WRITTEN);
         }
 

@@ -71,6 +71,27 @@ public abstract class RoomJournalContract {
     }
 
     @Test
+    void writesSeveralEventsInOneStep() throws Exception {
+        RoomJournal journal = serving("n-1");
+        assertThat(await(journal.append(ROOM, List.of(first(1), next(2), new RoomJournal.Entry(3, 2, 1003, frame(3),
+                "{\"state\":\"paused\"}", Map.of(), List.of("alice"), false))))).isEqualTo(RoomJournal.Appended.WRITTEN);
+        assertThat(await(journal.append(ROOM, List.of(next(4), next(5))))).isEqualTo(RoomJournal.Appended.WRITTEN);
+        RoomJournal.Recorded room = only(await(journal.load("org-1")));
+        assertThat(room.events()).extracting(RoomJournal.Event::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(room.header()).isEqualTo("{\"state\":\"paused\"}");
+        assertThat(room.members()).containsOnlyKeys("bo");
+
+        assertThat(await(journal.append(ROOM, List.of(next(6), next(8), next(9)))))
+                .as("a gap inside a step").isEqualTo(RoomJournal.Appended.OUT_OF_STEP);
+        assertThat(await(journal.load("org-1"))).isEmpty();
+        assertThat(await(journal.append(ROOM, List.of(next(10), first(20), next(21)))))
+                .isEqualTo(RoomJournal.Appended.OUT_OF_STEP);
+        assertThat(await(journal.append(ROOM, List.of(first(30), next(31))))).isEqualTo(RoomJournal.Appended.WRITTEN);
+        assertThat(only(await(journal.load("org-1"))).events()).extracting(RoomJournal.Event::seq)
+                .containsExactly(30L, 31L);
+    }
+
+    @Test
     void keepsTheLastEventsOnly() throws Exception {
         RoomJournal journal = serving("n-1");
         await(journal.append(ROOM, first(1)));
