@@ -17,8 +17,8 @@ import org.haven.server.room.RoomKey;
  * organisation's lease ({@code {org:<id>}}), so on a Redis Cluster they share its slot and one Lua
  * script checks the lease and writes the entry atomically (the fence). Per room: a list of its
  * recent events ({@code seq:at:frame}), a hash with its last sequence number and session state,
- * a hash of its members; per organisation, the set of its recorded rooms. Each write renews their
- * time-to-live.
+ * a hash of its members; per organisation, the set of its recorded rooms. A write marked
+ * {@code refresh} renews their time-to-live.
  *
  * <p>Members' display names and chat text are in these records: Redis must be private to Haven,
  * over TLS where the network is not (as for alerts and care records).
@@ -30,8 +30,10 @@ public final class RedisRoomJournal implements RoomJournal {
 
     /**
      * KEYS: lease, index, events, meta, members. ARGV: node, max events, time-to-live (ms), room id,
-     * then each entry: seq, prevSeq, at, frame, header ('' unchanged), reset ('1'/'0'), number of
-     * members, (user, member)..., number gone, user... Returns 0 written, 1 out of step, 2 not serving.
+     * then each entry: seq, prevSeq, at, frame, header ('' unchanged), reset ('1'/'0'), refresh
+     * ('1'/'0'), number of members, (user, member)..., number gone, user... Returns 0 written, 1 out of
+     * step, 2 not serving. Most entries are a chat message: lease check, contiguity check, append,
+     * trim, last number; the time-to-live and the index are renewed only on a refresh.
      */
     private static final RedisScript APPEND = new RedisScript("""
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then
@@ -40,6 +42,7 @@ public final class RedisRoomJournal implements RoomJournal {
             local i = 5
             local last = redis.call('HGET', KEYS[4], 'last')
             local header = nil
+            local refresh = false
             while i <= #ARGV do
               if ARGV[i + 5] == '1' then
                 redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
@@ -56,11 +59,17 @@ public final class RedisRoomJournal implements RoomJournal {
               if ARGV[i + 5] == '1' and header then
                 redis.call('HSET', KEYS[4], 'header', header)
               end
-              local n = tonumber(ARGV[i + 6])
-              i = i + 7
-              for _ = 1, n do
-                redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1])
-                i = i + 2
+              if ARGV[i + 6] == '1' then
+                refresh = true
+              end
+              local n = tonumber(ARGV[i + 7])
+              i = i + 8
+              if n > 0 then
+                for _ = 1, n do
+                  redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1])
+                  i = i + 2
+                end
+                redis.call('PEXPIRE', KEYS[5], ARGV[3])
               end
               n = tonumber(ARGV[i])
               i = i + 1
@@ -74,9 +83,11 @@ public final class RedisRoomJournal implements RoomJournal {
             if header then
               redis.call('HSET', KEYS[4], 'header', header)
             end
-            redis.call('SADD', KEYS[2], ARGV[4])
-            for k = 2, 5 do
-              redis.call('PEXPIRE', KEYS[k], ARGV[3])
+            if refresh then
+              redis.call('SADD', KEYS[2], ARGV[4])
+              for k = 2, 5 do
+                redis.call('PEXPIRE', KEYS[k], ARGV[3])
+              end
             end
             return 0
             """);
@@ -120,6 +131,7 @@ public final class RedisRoomJournal implements RoomJournal {
             args.add(entry.frame());
             args.add(entry.header() == null ? "" : entry.header());
             args.add(entry.reset() ? "1" : "0");
+            args.add(entry.refresh() ? "1" : "0");
             args.add(Integer.toString(entry.members().size()));
             entry.members().forEach((user, member) -> {
                 args.add(user);

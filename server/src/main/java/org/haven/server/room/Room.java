@@ -96,10 +96,12 @@ final class Room {
 
     /**
      * Records this room's events in {@code journal} from now on, each delivered once recorded (or
-     * after {@code wait}, when the journal is slow) on {@code executor}, the room's own.
+     * after {@code wait}, when the journal is slow, checked on {@code timer}) on {@code executor},
+     * the room's own.
      */
-    void journalTo(RoomJournal journal, java.util.concurrent.Executor executor, java.time.Duration wait) {
-        journaled = new Journaled(journal, executor, wait);
+    void journalTo(RoomJournal journal, java.util.concurrent.Executor executor,
+            java.util.concurrent.ScheduledExecutorService timer, java.time.Duration wait) {
+        journaled = new Journaled(journal, executor, timer, wait);
     }
 
     /** Whether this room records its events in a journal. */
@@ -316,45 +318,50 @@ final class Room {
     }
 
     /**
-     * A room's record in the journal: each event is recorded, then delivered in order on the room's
-     * executor. Events taken while a write is under way go together in the next write (one script
-     * for all of them), so a busy room costs Redis one call per round trip, not one per event. An
-     * entry that could not be recorded (the store is down or slow, the record was out of step,
-     * another node serves the organisation) makes the next one start the record again with the whole
-     * roster; a slow store delays delivery by at most {@code wait}, so rooms go on without it.
-     * Confined to the room's executor, but for {@code outOfStep}.
+     * A room's record in the journal: each event's write is sent at once (writes of one room are
+     * pipelined on one connection, applied in order), and the event is delivered, in order, on the
+     * room's executor once written. An entry that could not be recorded (the store is down or slow,
+     * the record was out of step, another node serves the organisation) makes the next one start the
+     * record again with the whole roster; a slow store delays delivery by at most {@code wait}, so
+     * rooms go on without it. Confined to the room's executor, but for {@code outOfStep}.
      */
     private static final class Journaled {
+        /** How often a room's record renews its time-to-live and its place in the organisation's index. */
+        static final long REFRESH_MILLIS = 60_000;
+
         final RoomJournal journal;
         final java.util.concurrent.Executor executor;
-        final long waitMillis;
+        final java.util.concurrent.ScheduledExecutorService timer;
+        final long waitNanos;
         volatile boolean outOfStep = true;
+        /** Whether a drain is on its way to the executor: completions that find one coming add none. */
+        private final java.util.concurrent.atomic.AtomicBoolean drainComing = new java.util.concurrent.atomic.AtomicBoolean();
+        /** Whether the slow-journal check is scheduled (one per room at a time, not one per event). */
+        private boolean watching;
         private String lastHeader;
         private List<Object> lastHeaderKey;
-        /** Entries not yet written and what to deliver after each (or a reply to send), in order. */
-        private final java.util.ArrayDeque<Step> waiting = new java.util.ArrayDeque<>();
-        private boolean writing;
+        private long refreshedAt;
+        /** Events written or being written, and replies, not yet delivered: in order. */
+        private final java.util.ArrayDeque<Step> steps = new java.util.ArrayDeque<>();
+        private final Runnable drain = this::drain;
 
-        /** An entry to write (null for a reply) and what to do once it is written. */
-        private record Step(RoomJournal.Entry entry, Runnable then) {}
+        /** A write (null for a reply, always ready), when it was sent, and what to do once it is done. */
+        private record Step(java.util.concurrent.CompletableFuture<Void> written, long sentAt, Runnable then) {}
 
-        Journaled(RoomJournal journal, java.util.concurrent.Executor executor, java.time.Duration wait) {
+        Journaled(RoomJournal journal, java.util.concurrent.Executor executor,
+                java.util.concurrent.ScheduledExecutorService timer, java.time.Duration wait) {
             this.journal = journal;
             this.executor = executor;
-            this.waitMillis = wait.toMillis();
-        }
-
-        /** Whether nothing waits to be written or delivered. */
-        boolean idle() {
-            return !writing && waiting.isEmpty();
+            this.timer = timer;
+            this.waitNanos = wait.toNanos();
         }
 
         /** Runs {@code send} once every event taken before it is delivered. */
         void after(Room room, Runnable send) {
-            if (idle()) {
+            if (steps.isEmpty()) {
                 send.run();
             } else {
-                waiting.add(new Step(null, send));
+                steps.add(new Step(null, 0, send));
             }
         }
 
@@ -381,15 +388,77 @@ final class Room {
                     }
                 }
             }
-            RoomJournal.Entry entry = new RoomJournal.Entry(event.seq(), event.seq() - 1, now.toEpochMilli(),
-                    frame.text(), reset ? lastHeader : header, members, gone, reset);
-            waiting.add(new Step(entry, () -> delivery.send(frame)));
-            if (!writing) {
-                write(room);
+            long at = now.toEpochMilli();
+            boolean refresh = reset || at - refreshedAt >= REFRESH_MILLIS;
+            if (refresh) {
+                refreshedAt = at;
+            }
+            RoomJournal.Entry entry = new RoomJournal.Entry(event.seq(), event.seq() - 1, at, frame.text(),
+                    reset ? lastHeader : header, members, gone, reset, refresh);
+            java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
+            try {
+                journal.append(room.key, entry).whenComplete((appended, failure) -> {
+                    if (failure != null || appended != RoomJournal.Appended.WRITTEN) {
+                        outOfStep = true;
+                    }
+                    written.complete(null);
+                });
+            } catch (RuntimeException e) {
+                outOfStep = true;
+                written.complete(null);
+            }
+            if (steps.isEmpty() && written.isDone()) {
+                delivery.send(frame);
+                return;
+            }
+            steps.add(new Step(written, System.nanoTime(), () -> delivery.send(frame)));
+            written.whenComplete((v, failure) -> {
+                if (drainComing.compareAndSet(false, true)) {
+                    executor.execute(drain);
+                }
+            });
+            watch();
+        }
+
+        /** Delivers, in order, every step whose write is done. Room executor only. */
+        private void drain() {
+            drainComing.set(false);
+            Step step;
+            while ((step = steps.peek()) != null && (step.written() == null || step.written().isDone())) {
+                steps.poll();
+                step.then().run();
             }
         }
 
-        /** The room's header when it changed since the last entry (always on a reset), else null. */
+        /** Makes sure the oldest waiting write is checked once the wait is over. Room executor only. */
+        private void watch() {
+            Step oldest = steps.peek();
+            if (watching || oldest == null) {
+                return;
+            }
+            watching = true;
+            long due = Math.max(0, oldest.sentAt() + waitNanos - System.nanoTime());
+            timer.schedule(() -> executor.execute(this::giveUpSlowWrites), due, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+
+        /**
+         * Delivers the events whose write has taken longer than the wait, as if written: rooms go on
+         * while the journal is slow, and the record starts again. Room executor only.
+         */
+        private void giveUpSlowWrites() {
+            watching = false;
+            long now = System.nanoTime();
+            for (Step step : steps) {
+                if (step.written() != null && !step.written().isDone() && now - step.sentAt() >= waitNanos) {
+                    outOfStep = true; // delivered without knowing it is recorded
+                    step.written().complete(null);
+                }
+            }
+            drain();
+            watch();
+        }
+
+        /** The room's header when it changed since the last entry, else null. */
         private String header(Room room) {
             List<Object> key = List.of(room.kind, room.state, room.requiresAdmission, room.pausedForCoverage,
                     room.removed.size());
@@ -403,51 +472,6 @@ final class Room {
             }
             lastHeader = header;
             return header;
-        }
-
-        /** Writes every waiting entry in one step; once written (or after the wait), delivers them in order. */
-        private void write(Room room) {
-            List<Step> batch = new ArrayList<>(waiting);
-            waiting.clear();
-            List<RoomJournal.Entry> entries = new ArrayList<>(batch.size());
-            for (Step step : batch) {
-                if (step.entry() != null) {
-                    entries.add(step.entry());
-                }
-            }
-            if (entries.isEmpty()) {
-                writing = false;
-                batch.forEach(step -> step.then().run());
-                return;
-            }
-            writing = true;
-            java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
-            try {
-                journal.append(room.key, entries).whenComplete((appended, failure) -> {
-                    if (failure != null || appended != RoomJournal.Appended.WRITTEN) {
-                        outOfStep = true;
-                    }
-                    written.complete(null);
-                });
-            } catch (RuntimeException e) {
-                outOfStep = true;
-                written.complete(null);
-            }
-            written.orTimeout(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
-                    .handle((v, slow) -> {
-                        if (slow != null) {
-                            outOfStep = true; // delivered without knowing it is recorded: start the record again
-                        }
-                        return null;
-                    })
-                    .thenRunAsync(() -> {
-                        batch.forEach(step -> step.then().run());
-                        if (waiting.isEmpty()) {
-                            writing = false;
-                        } else {
-                            write(room);
-                        }
-                    }, executor);
         }
 
         /** The member an event other than a chat message or a leave is about. */

@@ -20,8 +20,9 @@ import java.util.concurrent.CompletionStage;
  * recorded is not written and the room's record is dropped ({@link Appended#OUT_OF_STEP}), so a
  * reader never takes a gap for a recovery. An entry marked {@code reset} starts the record again
  * from itself, whatever was there.</li>
- * <li>At most {@code maxEvents} events are kept per room; records expire when not written for a
- * while (the implementation's time-to-live), so a room nobody took up does not stay forever.</li>
+ * <li>At most {@code maxEvents} events are read back per room (the latest); records expire when not
+ * refreshed for a while (the implementation's time-to-live), so a room nobody took up does not stay
+ * forever.</li>
  * </ul>
  */
 public interface RoomJournal {
@@ -50,9 +51,19 @@ public interface RoomJournal {
      * @param members members added or changed by it, user id to opaque text
      * @param gone members it removed
      * @param reset whether the record starts again here: {@code members} is then the whole roster
+     * @param refresh whether to renew the record's time-to-live (and its place in the organisation's
+     *     list of rooms) with this entry; a writer does so on a reset and then about once a minute, so
+     *     most entries cost only the append
      */
     record Entry(long seq, long prevSeq, long at, String frame, String header, Map<String, String> members,
-            List<String> gone, boolean reset) {
+            List<String> gone, boolean reset, boolean refresh) {
+
+        /** An entry that renews the record's time-to-live. */
+        public Entry(long seq, long prevSeq, long at, String frame, String header, Map<String, String> members,
+                List<String> gone, boolean reset) {
+            this(seq, prevSeq, at, frame, header, members, gone, reset, true);
+        }
+
         public Entry {
             Objects.requireNonNull(frame, "frame");
             members = Map.copyOf(members);

@@ -152,7 +152,7 @@ public final class RoomService {
     private Room newRoom(RoomKey key) {
         Room room = new Room(key, firstSeq());
         if (journal.records() && !key.isBreakout()) {
-            room.journalTo(journal, task -> executors.execute(key, task), JOURNAL_WAIT);
+            room.journalTo(journal, task -> executors.execute(key, task), timer, JOURNAL_WAIT);
         }
         return room;
     }
@@ -418,7 +418,7 @@ public final class RoomService {
                 steppedOut.add(ref);
             }
         });
-        room.journalTo(journal, task -> executors.execute(key, task), JOURNAL_WAIT);
+        room.journalTo(journal, task -> executors.execute(key, task), timer, JOURNAL_WAIT);
         rooms.put(key, room);
         for (UserRef u : steppedOut) {
             room.event(new ServerMessage.Returned(key.room(), room.nextSeq(), u.user()), clock.instant(), recoveryWindow);

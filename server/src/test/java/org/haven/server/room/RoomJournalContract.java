@@ -36,7 +36,7 @@ public abstract class RoomJournalContract {
     }
 
     private static RoomJournal.Entry next(long seq) {
-        return new RoomJournal.Entry(seq, seq - 1, 1000 + seq, frame(seq), null, Map.of(), List.of(), false);
+        return new RoomJournal.Entry(seq, seq - 1, 1000 + seq, frame(seq), null, Map.of(), List.of(), false, false);
     }
 
     private static String frame(long seq) {
