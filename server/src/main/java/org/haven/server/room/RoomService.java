@@ -327,15 +327,7 @@ public final class RoomService {
                 admit(room, p, roomRole == null ? Sessions.RoomRole.PARTICIPANT : roomRole, status);
                 member = room.member(p.user());
             }
-            List<Outbound> missed = room.since(lastSeq);
-            if (missed == null) {
-                reply(p.connection(), new ServerMessage.RoomResumed(key.room(), false, null, snapshot(room, p.user())));
-            } else {
-                reply(p.connection(), new ServerMessage.RoomResumed(key.room(), true, lastSeq + 1, null));
-                for (Outbound frame : missed) {
-                    p.connection().send(frame);
-                }
-            }
+            replay(room, p, lastSeq);
             if (member != null && member.breakout != null) {
                 rejoinBreakout(room, member, p, lost);
             }
@@ -457,21 +449,30 @@ public final class RoomService {
                 return;
             }
             member.connections.add(p.connection());
-            List<Outbound> missed = room.since(lastSeq);
-            if (missed == null) {
-                reply(p.connection(), new ServerMessage.RoomResumed(key.room(), false, null, snapshot(room, p.user())));
-            } else {
-                reply(p.connection(), new ServerMessage.RoomResumed(key.room(), true, lastSeq + 1, null));
-                for (Outbound frame : missed) {
-                    p.connection().send(frame);
-                }
-            }
+            replay(room, p, lastSeq);
             if (member.status != status) {
                 member.status = status;
                 room.event(new ServerMessage.PresenceChanged(key.room(), room.nextSeq(), p.user().user(), status),
                         clock.instant(), recoveryWindow);
             }
         });
+    }
+
+    /**
+     * Answers a resume in {@code room}: {@code room.resumed} recovered and every event after
+     * {@code lastSeq}, once, in order, when all are kept; otherwise not recovered, with a snapshot.
+     * Room thread only.
+     */
+    private void replay(Room room, Participant p, long lastSeq) {
+        List<Outbound> missed = room.since(lastSeq);
+        if (missed == null) {
+            reply(p.connection(), new ServerMessage.RoomResumed(room.key.room(), false, null, snapshot(room, p.user())));
+        } else {
+            reply(p.connection(), new ServerMessage.RoomResumed(room.key.room(), true, lastSeq + 1, null));
+            for (Outbound frame : missed) {
+                p.connection().send(frame);
+            }
+        }
     }
 
     /** A member who was in a breakout when their connection dropped is put back there, and told so. */
