@@ -334,6 +334,9 @@ final class Room {
         final java.util.concurrent.ScheduledExecutorService timer;
         final long waitNanos;
         volatile boolean outOfStep = true;
+        /** When a write last failed or was refused (not serving); none is tried for a second after. */
+        private volatile long refusedAt = System.nanoTime() - RETRY_AFTER_NANOS;
+        static final long RETRY_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
         /** Whether a drain is on its way to the executor: completions that find one coming add none. */
         private final java.util.concurrent.atomic.AtomicBoolean drainComing = new java.util.concurrent.atomic.AtomicBoolean();
         /** Whether the slow-journal check is scheduled (one per room at a time, not one per event). */
@@ -367,6 +370,12 @@ final class Room {
 
         void record(Room room, org.haven.protocol.ServerMessage.RoomEvent event, Outbound frame, Instant now) {
             Delivery delivery = room.present(null);
+            if (outOfStep && System.nanoTime() - refusedAt < RETRY_AFTER_NANOS) {
+                // The store just failed or refused (down, or another node serves the organisation): do
+                // not build a whole-roster entry for every event meanwhile; deliver in order, try again later.
+                after(room, () -> delivery.send(frame));
+                return;
+            }
             boolean reset = outOfStep;
             outOfStep = false;
             String header = header(room);
@@ -398,12 +407,16 @@ final class Room {
             java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
             try {
                 journal.append(room.key, entry).whenComplete((appended, failure) -> {
+                    if (failure != null || appended == RoomJournal.Appended.NOT_SERVING) {
+                        refusedAt = System.nanoTime();
+                    }
                     if (failure != null || appended != RoomJournal.Appended.WRITTEN) {
                         outOfStep = true;
                     }
                     written.complete(null);
                 });
             } catch (RuntimeException e) {
+                refusedAt = System.nanoTime();
                 outOfStep = true;
                 written.complete(null);
             }

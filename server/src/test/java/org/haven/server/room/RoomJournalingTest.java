@@ -45,7 +45,7 @@ class RoomJournalingTest {
     }
 
     /** A journal whose writes complete when the test says so. */
-    static final class HeldJournal implements RoomJournal {
+    static class HeldJournal implements RoomJournal {
         final List<List<Entry>> writes = new CopyOnWriteArrayList<>();
         final List<CompletableFuture<Appended>> pending = new CopyOnWriteArrayList<>();
 
@@ -161,6 +161,32 @@ class RoomJournalingTest {
         Awaitility.await().atMost(WAIT).until(() -> journal.writes.size() == 7);
         assertThat(journal.writes.get(6).get(0).reset()).as("after writes that never completed, the record starts again")
                 .isTrue();
+    }
+
+    @Test
+    void whileTheJournalFailsEventsGoOutInOrderWithoutAWriteEach() {
+        AtomicInteger appends = new AtomicInteger();
+        RoomJournal down = new HeldJournal() {
+            @Override
+            public CompletionStage<Appended> append(RoomKey key, List<Entry> entries) {
+                appends.incrementAndGet();
+                return CompletableFuture.failedFuture(new IllegalStateException("the store is down"));
+            }
+        };
+        RoomService rooms = rooms(down);
+        Inbox bo = new Inbox();
+        Participant p = member("dr-bo", Role.CLINICIAN, bo);
+        rooms.join(p, GROUP, PresenceStatus.AVAILABLE, "1", () -> { });
+        for (int i = 0; i < 50; i++) {
+            rooms.chat(p, GROUP, "m" + i, "c" + i);
+        }
+        Awaitility.await().atMost(WAIT).until(() -> bo.all(ServerMessage.ChatMessage.class).size() == 50);
+        assertThat(bo.all(ServerMessage.ChatMessage.class)).extracting(ServerMessage.ChatMessage::text)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 50).mapToObj(i -> "m" + i).toList());
+        assertThat(bo.received.stream().filter(m -> m instanceof ServerMessage.Ok ok && ok.re().startsWith("c")))
+                .as("every post told sent").hasSize(50);
+        assertThat(appends.get()).as("after a failed write, none is tried for a second: not one per event")
+                .isBetween(1, 3);
     }
 
     @Test
