@@ -20,6 +20,7 @@ import org.haven.server.HavenServer;
 import org.haven.server.config.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -124,9 +125,28 @@ class ComparisonSmokeTest {
         assertThat(report.problems()).isEmpty();
         assertThat(figure(report, "slow")).isEqualTo(2);
         assertThat(figure(report, "readers")).isEqualTo(8);
+        assertThat(figure(report, "standins")).isEqualTo(2);
         assertThat(figure(report, "deliveries")).isPositive();
         assertThat(figure(report, "deliveries_missing")).isZero();
         assertThat(report.figure("rss_peak_mib")).isEqualTo(Report.NOT_MEASURED);
+    }
+
+    @Test
+    void theWarmupsStandInsAreClosedByTheServerBeforeAnythingIsMeasured() throws Exception {
+        // A server that closes silent clients within half a second, and a warm-up long enough for it.
+        try (HavenServer quick = HavenServer.start(ServerConfig.builder().host("127.0.0.1").port(0).auditFile(null)
+                .drainTimeout(Duration.ofSeconds(1)).pingInterval(Duration.ofMillis(200))
+                .idleTimeout(Duration.ofMillis(500)).build())) {
+            RunSettings settings = RunSettings.devServer(Target.HAVEN, URI.create("ws://127.0.0.1:" + quick.port()),
+                    Duration.ofSeconds(40));
+            Report report = new SlowConsumersScenario(settings, new ChatPlan(2, 5, 200, 64, 2, 2), 10).run();
+
+            assertThat(report.problems()).isEmpty();
+            assertThat(figure(report, "standins")).isEqualTo(2);
+            assertThat(figure(report, "standins_closed")).isEqualTo(2);
+            assertThat(figure(report, "slow_disconnected")).isEqualTo(2);
+            assertThat(figure(report, "deliveries_missing")).isZero();
+        }
     }
 
     @ParameterizedTest

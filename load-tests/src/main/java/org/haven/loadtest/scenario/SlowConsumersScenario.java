@@ -1,7 +1,10 @@
 package org.haven.loadtest.scenario;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -12,6 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.haven.loadtest.wire.PeerEvents;
 import org.haven.loadtest.wire.WirePeer;
+import org.haven.protocol.Role;
 
 /**
  * Group chat in which a share of the clients stop reading (and posting) when the slow phase starts,
@@ -20,10 +24,18 @@ import org.haven.loadtest.wire.WirePeer;
  * phase of the same length and the same posts (the clients who will freeze already silent, but
  * still reading) comes first, so "the others' latency is unaffected" is measured in one run on one
  * server, not against another scenario.
+ *
+ * <p>The warm-up has stand-ins: as many clients again, who freeze when it starts, so that the server
+ * has closed frozen clients once before anything is measured. The first server-initiated closes of
+ * a process's life make the JIT throw away code it compiled while every connection stayed open (a
+ * close frame through the encoder, a leave through the room): on two busy cores the server and the
+ * generator ran slower for one to three seconds while it compiled again. A server that has run for
+ * a while has long been through that, and the measured phase is meant to show such a server.
  */
 public final class SlowConsumersScenario {
 
     private static final long RESUME_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
+    private static final int STAND_IN_CONCURRENCY = 200;
 
     private final RunSettings settings;
     private final ChatPlan plan;
@@ -47,7 +59,9 @@ public final class SlowConsumersScenario {
         int slowPerRoom = Math.max(1, (int) Math.ceil((plan.members() - 1) * slowPercent / 100.0));
         report.line("slow", String.format(Locale.ROOT, "%d%% of each room's clients (%d per room, %d in all) stop reading"
                 + " and posting when the measured phase starts", slowPercent, slowPerRoom, slowPerRoom * plan.rooms()));
-        try (Run run = new Run(settings, plan.connections()); MemorySampler sampler = new MemorySampler(settings.probe())) {
+        int standIns = slowPerRoom * plan.rooms();
+        try (Run run = new Run(settings, plan.connections() + standIns);
+                MemorySampler sampler = new MemorySampler(settings.probe())) {
             ChatLoad load = new ChatLoad(plan.payloadChars(), new PeerEvents() {});
             ChatRooms chat;
             try {
@@ -56,7 +70,15 @@ public final class SlowConsumersScenario {
                 return report.problem("setting up the rooms: " + e.getMessage());
             }
             try {
-                measure(run, load, chat, slowPerRoom, sampler, report);
+                List<WirePeer> frozenInWarmup = openStandIns(run, chat, slowPerRoom);
+                if (frozenInWarmup.size() < standIns) {
+                    return report.problem(frozenInWarmup.size() + " of " + standIns + " warm-up stand-ins entered their rooms");
+                }
+                try {
+                    measure(run, load, chat, slowPerRoom, frozenInWarmup, sampler, report);
+                } finally {
+                    frozenInWarmup.forEach(WirePeer::close);
+                }
             } finally {
                 chat.closeAll();
             }
@@ -64,8 +86,8 @@ public final class SlowConsumersScenario {
         return report;
     }
 
-    private void measure(Run run, ChatLoad load, ChatRooms chat, int slowPerRoom, MemorySampler sampler, Report report)
-            throws InterruptedException {
+    private void measure(Run run, ChatLoad load, ChatRooms chat, int slowPerRoom, List<WirePeer> standIns,
+            MemorySampler sampler, Report report) throws InterruptedException {
         Set<WirePeer> slow = new HashSet<>();
         for (int r = 0; r < chat.rooms(); r++) {
             for (int seat = plan.members() - slowPerRoom; seat < plan.members(); seat++) {
@@ -78,9 +100,15 @@ public final class SlowConsumersScenario {
         Phase baseline = Phase.of("baseline", warmup.endNanos(), plan.seconds(), chat, interval, Set.copyOf(slow), true);
         Phase measured = Phase.of("slow", baseline.endNanos(), plan.seconds(), chat, interval, Set.copyOf(slow), true);
         load.start(List.of(warmup, baseline, measured));
-        for (long wait = measured.startNanos() - System.nanoTime(); wait > 0; wait = measured.startNanos() - System.nanoTime()) {
-            LockSupport.parkNanos(wait);
-        }
+        // The stand-ins freeze with the warm-up and read again for its last third, to take their close.
+        sleepUntil(warmup.startNanos());
+        standIns.forEach(WirePeer::stopReading);
+        sleepUntil(warmup.startNanos() + (warmup.endNanos() - warmup.startNanos()) * 2 / 3);
+        standIns.forEach(WirePeer::resumeReading);
+        sleepUntil(baseline.startNanos());
+        long standInsClosed = standIns.stream().filter(p -> p.closeFuture().isDone()).count();
+        standIns.forEach(WirePeer::close);
+        sleepUntil(measured.startNanos());
         slow.forEach(WirePeer::stopReading);
         OptionalLong residentBefore = settings.probe().residentBytes();
         load.awaitSchedule(run.deadlineNanos);
@@ -91,7 +119,9 @@ public final class SlowConsumersScenario {
         long disconnected = disconnectedByServer(slow, run);
 
         report.row("readers (not slow)", "readers", Integer.toString(chat.members().size() - slow.size()))
-                .row("slow consumers", "slow", Integer.toString(slow.size()));
+                .row("slow consumers", "slow", Integer.toString(slow.size()))
+                .row("warm-up stand-ins frozen", "standins", Integer.toString(standIns.size()))
+                .row("stand-ins the server closed in the warm-up", "standins_closed", Long.toString(standInsClosed));
         Histogram before = load.stats().get(1).latencyMicros();
         report.row("readers' p99 before the slow stop reading (ms)", "baseline_p99_ms",
                         Report.ms(before.getValueAtPercentile(99) / 1000.0))
@@ -109,6 +139,30 @@ public final class SlowConsumersScenario {
                 .row("server RSS peak while slow (MiB)", "rss_peak_mib", Report.mib(residentPeak))
                 .row("server RSS at end (MiB)", "rss_after_mib", Report.mib(residentAfter))
                 .row("server heap after GC at end (MiB)", "heap_after_gc_mib", Report.mib(heapAfterGc));
+    }
+
+    /** Clients who join the rooms only to freeze in the warm-up: {@code perRoom} in each, not members of the chat's count. */
+    private static List<WirePeer> openStandIns(Run run, ChatRooms chat, int perRoom) throws InterruptedException {
+        List<WirePeer> peers = new ArrayList<>();
+        Map<WirePeer, String> roomOf = new IdentityHashMap<>();
+        for (int r = 0; r < chat.rooms(); r++) {
+            String roomId = chat.member(r, 0).roomId();
+            for (int i = 0; i < perRoom; i++) {
+                WirePeer peer = run.peer(String.format(Locale.ROOT, "r%04d-w%03d", r, i), Role.CLIENT, List.of(roomId),
+                        new PeerEvents() {});
+                peers.add(peer);
+                roomOf.put(peer, roomId);
+            }
+        }
+        new Connector(run, STAND_IN_CONCURRENCY, 0).connect(peers, chat.members().size(),
+                peer -> peer.enterRoom(roomOf.get(peer)));
+        return peers.stream().filter(WirePeer::isOpen).toList();
+    }
+
+    private static void sleepUntil(long nanos) {
+        for (long wait = nanos - System.nanoTime(); wait > 0; wait = nanos - System.nanoTime()) {
+            LockSupport.parkNanos(wait);
+        }
     }
 
     // A connection that stopped reading does not notice that the server closed it: read again and see.
