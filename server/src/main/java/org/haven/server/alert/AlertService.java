@@ -112,6 +112,12 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
 
     /** How long past an alert's deadline its organisation counts as left behind by the node serving it. */
     static final java.time.Duration OVERDUE_AFTER = java.time.Duration.ofSeconds(1);
+    /**
+     * How long a raise waits for the store (the client's care record, then the alert's save) before
+     * going on without it. Redis answers in a millisecond or two; a stalled one (a partition that
+     * drops packets, a blocked server) answers nothing until the 2 s command time-out, twice over.
+     */
+    static final java.time.Duration STORE_WAIT = java.time.Duration.ofMillis(250);
 
     /**
      * The organisations with an alert whose deadline passed more than {@link #OVERDUE_AFTER} ago
@@ -224,7 +230,7 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
 
     private void open(UserRef client, String clientName, String room, Source source, Alerts.Kind kind,
             Severity severity, String by, String note, Connection requester, String re, boolean isClient) {
-        care.snapshot(client, room).whenComplete((snapshot, failure) -> run(() -> {
+        care.snapshot(client, room, STORE_WAIT).whenComplete((snapshot, failure) -> run(() -> {
             CareSnapshot known = failure == null ? snapshot : new CareSnapshot(null, null, null);
             if (failure != null) {
                 log.warn("care snapshot unavailable client={}", client);
@@ -238,14 +244,14 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
                 }
                 existing.changed(now, by, source == Source.CLINICIAN_FLAG ? "flagged" : "pressed_again",
                         severity.name().toLowerCase(java.util.Locale.ROOT));
+                Runnable pushUpdated = pushOnce(existing, AlertReason.UPDATED);
                 store.save(existing.stored()).whenComplete((v, e) -> run(() -> {
                     if (e != null) {
                         notStored(existing, requester, re, e);
-                        delivery.push(existing, AlertReason.UPDATED, clock.instant());
-                        return;
+                    } else {
+                        answerRaise(existing, requester, re, isClient, known);
                     }
-                    answerRaise(existing, requester, re, isClient, known);
-                    delivery.push(existing, AlertReason.UPDATED, clock.instant());
+                    pushUpdated.run();
                 }));
                 return;
             }
@@ -265,15 +271,17 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
                     client.toString(), "severity", severity.name(), "source", source.name())));
             log.info("alert raised alert={} org={} severity={} source={} tier={}", alert.id, client.org(), severity,
                     source, alert.tier().wire());
-            // Stored first; only then is the raiser told, and the responders notified.
+            // Stored first; only then is the raiser told. The responders are told then too, or once
+            // STORE_WAIT has passed without an answer from the store.
+            Runnable pushRaised = pushOnce(alert, AlertReason.RAISED);
             store.save(alert.stored()).whenComplete((v, e) -> run(() -> {
                 if (e != null) {
                     notStored(alert, requester, re, e);
-                    delivery.push(alert, AlertReason.RAISED, clock.instant());
+                    pushRaised.run();
                     return;
                 }
                 answerRaise(alert, requester, re, isClient, known);
-                delivery.push(alert, AlertReason.RAISED, clock.instant());
+                pushRaised.run();
                 webhook(alert, "alert.raised");
                 if (alert.undelivered) {
                     webhook(alert, "alert.undelivered");
@@ -651,6 +659,41 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
         if (webhookEvent != null) {
             webhook(a, webhookEvent);
         }
+    }
+
+    /**
+     * Pushes {@code a} to its responders once: when the caller runs the returned task (the store has
+     * answered), or after {@link #STORE_WAIT} if that has not happened by then, so a stalled store
+     * (no answer until the command time-out) does not hold a crisis alert back. Alert thread.
+     */
+    private Runnable pushOnce(DistressAlert a, AlertReason reason) {
+        boolean[] pushed = {false};
+        Runnable push = () -> {
+            if (!pushed[0]) {
+                pushed[0] = true;
+                delivery.push(a, reason, clock.instant());
+            }
+        };
+        java.util.concurrent.ScheduledFuture<?> early;
+        try {
+            early = executor.schedule(() -> {
+                try {
+                    if (!pushed[0]) {
+                        log.warn("alert store has not answered within {} ms; responders told first alert={}",
+                                STORE_WAIT.toMillis(), a.id);
+                        push.run();
+                    }
+                } catch (RuntimeException e) {
+                    log.error("alert task failed", e);
+                }
+            }, STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return push;
+        }
+        return () -> {
+            early.cancel(false);
+            push.run();
+        };
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.haven.protocol.Care;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.ErrorCode;
@@ -144,26 +145,28 @@ public final class CareService {
     /**
      * The parts of a client's record that travel with an alert. When the store cannot be reached,
      * what this node last stored or read of them (a location confirmed here minutes ago is better
-     * than none in a crisis).
+     * than none in a crisis). Each read waits at most {@code wait}: a stalled store is treated as an
+     * unreachable one rather than holding the alert back until its command time-out.
      */
-    public CompletionStage<CareSnapshot> snapshot(UserRef client, String room) {
+    public CompletionStage<CareSnapshot> snapshot(UserRef client, String room, Duration wait) {
         CompletionStage<Optional<Care.CheckIn>> checkIn = room == null
                 ? CompletableFuture.completedFuture(Optional.empty())
-                : store.latestCheckIn(client, room).handle((c, failure) -> {
+                : within(store.latestCheckIn(client, room), wait).handle((c, failure) -> {
                     if (failure != null) {
                         return Optional.ofNullable(lastCheckIns.getIfPresent(checkInKey(client, room)));
                     }
                     c.ifPresent(found -> lastCheckIns.put(checkInKey(client, room), found));
                     return c;
                 });
-        CompletionStage<Optional<List<Care.EmergencyContact>>> contacts = store.contacts(client).handle((v, failure) -> {
-            if (failure != null) {
-                return Optional.ofNullable(lastContacts.getIfPresent(client));
-            }
-            v.ifPresent(found -> lastContacts.put(client, found.value()));
-            return v.map(Care.Versioned::value);
-        });
-        CompletionStage<Optional<Care.SafetyPlan>> plan = store.plan(client).handle((v, failure) -> {
+        CompletionStage<Optional<List<Care.EmergencyContact>>> contacts = within(store.contacts(client), wait)
+                .handle((v, failure) -> {
+                    if (failure != null) {
+                        return Optional.ofNullable(lastContacts.getIfPresent(client));
+                    }
+                    v.ifPresent(found -> lastContacts.put(client, found.value()));
+                    return v.map(Care.Versioned::value);
+                });
+        CompletionStage<Optional<Care.SafetyPlan>> plan = within(store.plan(client), wait).handle((v, failure) -> {
             if (failure != null) {
                 return Optional.ofNullable(lastPlans.getIfPresent(client));
             }
@@ -172,6 +175,11 @@ public final class CareService {
         });
         return checkIn.thenCompose(c -> contacts.thenCombine(plan,
                 (k, p) -> new CareSnapshot(c.orElse(null), k.orElse(null), p.orElse(null))));
+    }
+
+    /** {@code read}, or a time-out failure once {@code wait} has passed without its answer. */
+    private static <T> CompletableFuture<T> within(CompletionStage<T> read, Duration wait) {
+        return read.toCompletableFuture().thenApply(v -> v).orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Crisis resources for a client, by their organisation and the country of the check-in (if any). */

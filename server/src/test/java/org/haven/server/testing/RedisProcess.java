@@ -74,6 +74,35 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server without closing anything (SIGSTOP): its sockets stay open and it answers
+     * nothing, as a blocked server or a partition that drops packets would. {@link #resume()} wakes it.
+     */
+    public synchronized void pause() {
+        signal("-STOP");
+    }
+
+    /** Lets a {@link #pause() paused} server run again (SIGCONT): it answers what waited. */
+    public synchronized void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String which) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("redis-server on port " + port + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + which + " failed for redis-server on port " + port);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("kill " + which + " could not run", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Starts the server again on the same port, empty, and waits until it answers. */
     public synchronized void restart() {
         kill();
