@@ -50,7 +50,7 @@ start_node() { # name -> sets port_<name>
 
 chat_interval=${CHAT_INTERVAL_MS:-8000}
 if $quick; then alerts=(--alerts 50 --rate 25 --warmup 20); chat=(--rooms 4 --members 10 --warmup-seconds 2 --step-seconds 2 --max-steps 3)
-else alerts=(--alerts 2000 --rate 50 --warmup 200); chat=(--rooms 20 --members 50 --warmup-seconds 10 --step-seconds 10 --max-steps 10); fi
+else alerts=(--alerts 2000 --rate 50 --warmup 1000); chat=(--rooms 20 --members 50 --warmup-seconds 10 --step-seconds 10 --max-steps 10); fi
 
 alert_run() { # label clinician-url client-url org
   echo "== alert latency, $1"
@@ -63,6 +63,8 @@ start_node b
 A="ws://127.0.0.1:$port_a/ws"; B="ws://127.0.0.1:$port_b/ws"
 # Each run's organisation is served by the node its first user reaches: the clinician connects first.
 alert_run "same node (all on A)" "$A" "$A" org-same
+# Node B has served nothing yet: warm its serving side (and A's relaying side) as org-a's run warms A.
+alert_run "warm-up, B serving (not a figure)" "$B" "$A" org-b-warm >/dev/null
 alert_run "clients on A, clinician on B, B serving" "$B" "$A" org-b
 # Organisation org-a: served by A, taken by a first run on A; then the clinician on B is relayed.
 alert_run "warm-up taking org-a on A (not a figure)" "$A" "$A" org-a >/dev/null
