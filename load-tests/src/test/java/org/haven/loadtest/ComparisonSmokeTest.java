@@ -133,13 +133,13 @@ class ComparisonSmokeTest {
 
     @Test
     void theWarmupsStandInsAreClosedByTheServerBeforeAnythingIsMeasured() throws Exception {
-        // A server that closes silent clients within half a second, and a warm-up long enough for it.
+        // A server that closes silent clients within about a second, and a warm-up long enough for it.
         try (HavenServer quick = HavenServer.start(ServerConfig.builder().host("127.0.0.1").port(0).auditFile(null)
-                .drainTimeout(Duration.ofSeconds(1)).pingInterval(Duration.ofMillis(200))
-                .idleTimeout(Duration.ofMillis(500)).build())) {
+                .drainTimeout(Duration.ofSeconds(1)).pingInterval(Duration.ofMillis(300))
+                .idleTimeout(Duration.ofMillis(900)).build())) {
             RunSettings settings = RunSettings.devServer(Target.HAVEN, URI.create("ws://127.0.0.1:" + quick.port()),
                     Duration.ofSeconds(40));
-            Report report = new SlowConsumersScenario(settings, new ChatPlan(2, 5, 200, 64, 2, 2), 10).run();
+            Report report = new SlowConsumersScenario(settings, new ChatPlan(2, 5, 200, 64, 4, 2), 10).run();
 
             assertThat(report.problems()).isEmpty();
             assertThat(figure(report, "standins")).isEqualTo(2);

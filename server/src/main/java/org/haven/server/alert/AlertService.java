@@ -688,6 +688,8 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
                 }
             }, STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Stopping: the store's answer will find no thread to run on either, so tell them now.
+            push.run();
             return push;
         }
         return () -> {

@@ -21,6 +21,8 @@ import org.haven.server.audit.AuditEvent;
 import org.haven.server.audit.AuditTrail;
 import org.haven.server.auth.Principal;
 import org.haven.server.presence.UserRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Care records: session check-ins, emergency contacts, safety plans. Decides who may read and
@@ -29,6 +31,8 @@ import org.haven.server.presence.UserRef;
  * trail.
  */
 public final class CareService {
+
+    private static final Logger log = LoggerFactory.getLogger(CareService.class);
 
     private final CareStore store;
     private final RoomAffiliations affiliations;
@@ -149,37 +153,41 @@ public final class CareService {
      * unreachable one rather than holding the alert back until its command time-out.
      */
     public CompletionStage<CareSnapshot> snapshot(UserRef client, String room, Duration wait) {
+        // Each answer refreshes this node's copy even when it comes after the wait.
         CompletionStage<Optional<Care.CheckIn>> checkIn = room == null
                 ? CompletableFuture.completedFuture(Optional.empty())
-                : within(store.latestCheckIn(client, room), wait).handle((c, failure) -> {
-                    if (failure != null) {
-                        return Optional.ofNullable(lastCheckIns.getIfPresent(checkInKey(client, room)));
+                : orLastCopy(store.latestCheckIn(client, room).whenComplete((c, failure) -> {
+                    if (failure == null) {
+                        c.ifPresent(found -> lastCheckIns.put(checkInKey(client, room), found));
                     }
-                    c.ifPresent(found -> lastCheckIns.put(checkInKey(client, room), found));
-                    return c;
-                });
-        CompletionStage<Optional<List<Care.EmergencyContact>>> contacts = within(store.contacts(client), wait)
-                .handle((v, failure) -> {
-                    if (failure != null) {
-                        return Optional.ofNullable(lastContacts.getIfPresent(client));
+                }), wait, () -> lastCheckIns.getIfPresent(checkInKey(client, room)), client);
+        CompletionStage<Optional<List<Care.EmergencyContact>>> contacts = orLastCopy(store.contacts(client)
+                .whenComplete((v, failure) -> {
+                    if (failure == null) {
+                        v.ifPresent(found -> lastContacts.put(client, found.value()));
                     }
-                    v.ifPresent(found -> lastContacts.put(client, found.value()));
-                    return v.map(Care.Versioned::value);
-                });
-        CompletionStage<Optional<Care.SafetyPlan>> plan = within(store.plan(client), wait).handle((v, failure) -> {
-            if (failure != null) {
-                return Optional.ofNullable(lastPlans.getIfPresent(client));
+                }).thenApply(v -> v.map(Care.Versioned::value)), wait, () -> lastContacts.getIfPresent(client), client);
+        CompletionStage<Optional<Care.SafetyPlan>> plan = orLastCopy(store.plan(client).whenComplete((v, failure) -> {
+            if (failure == null) {
+                v.ifPresent(found -> lastPlans.put(client, found.value()));
             }
-            v.ifPresent(found -> lastPlans.put(client, found.value()));
-            return v.map(Care.Versioned::value);
-        });
+        }).thenApply(v -> v.map(Care.Versioned::value)), wait, () -> lastPlans.getIfPresent(client), client);
         return checkIn.thenCompose(c -> contacts.thenCombine(plan,
                 (k, p) -> new CareSnapshot(c.orElse(null), k.orElse(null), p.orElse(null))));
     }
 
-    /** {@code read}, or a time-out failure once {@code wait} has passed without its answer. */
-    private static <T> CompletableFuture<T> within(CompletionStage<T> read, Duration wait) {
-        return read.toCompletableFuture().thenApply(v -> v).orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS);
+    /** {@code read}'s answer, or this node's last copy if it fails or has not answered within {@code wait}. */
+    private static <T> CompletionStage<Optional<T>> orLastCopy(CompletionStage<Optional<T>> read, Duration wait,
+            java.util.function.Supplier<T> lastCopy, UserRef client) {
+        return read.toCompletableFuture().thenApply(v -> v).orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((v, failure) -> {
+                    if (failure == null) {
+                        return v;
+                    }
+                    log.warn("care store did not answer within {} ms; using this node's last copy client={}",
+                            wait.toMillis(), client);
+                    return Optional.ofNullable(lastCopy.get());
+                });
     }
 
     /** Crisis resources for a client, by their organisation and the country of the check-in (if any). */

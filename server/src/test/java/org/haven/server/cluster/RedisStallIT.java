@@ -61,6 +61,7 @@ class RedisStallIT {
             ServerMessage.AlertNotice notice = bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true,
                     Duration.ofMillis(1500));
             assertThat(notice).as("the clinician here is told while Redis is stalled").isNotNull();
+            assertThat(notice.reason()).isEqualTo(ServerMessage.AlertReason.RAISED);
             assertThat(Duration.ofNanos(System.nanoTime() - raisedAt)).isLessThan(Duration.ofMillis(1500));
             assertThat(notice.alert().checkIn()).as("with the location this node last stored").isNotNull();
             assertThat(notice.alert().checkIn().address()).isEqualTo(TestServer.ADDRESS);
@@ -74,8 +75,15 @@ class RedisStallIT {
             // Received once stored, or (the save timed out during the stall) told to call the crisis line.
             assertThat(answer.handle((ok, refused) -> true).get(5, TimeUnit.SECONDS))
                     .as("the raiser is answered once the store has answered").isTrue();
+            assertThat(bo.awaitEvent(ServerMessage.AlertNotice.class, n -> n.alert().id().equals(alert)
+                    && n.reason() == ServerMessage.AlertReason.RAISED, Duration.ofMillis(500)))
+                    .as("the responders were told once, not again when the store answered").isNull();
         } finally {
-            redis.resume();
+            try {
+                redis.resume();
+            } catch (IllegalStateException gone) {
+                // Redis died meanwhile: the assertion above says what went wrong.
+            }
         }
     }
 }
