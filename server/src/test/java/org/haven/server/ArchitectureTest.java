@@ -1,6 +1,7 @@
 package org.haven.server;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -35,6 +36,13 @@ class ArchitectureTest {
     void featurePackagesDoNotReachIntoTheTransport() {
         noClasses().that().resideOutsideOfPackages("org.haven.server.transport..", "org.haven.server")
                 .should().dependOnClassesThat().resideInAPackage("org.haven.server.transport..")
+                .check(server);
+    }
+
+    @Test
+    void featurePackagesHaveNoCycles() {
+        slices().matching("org.haven.server.(*)..").should().beFreeOfCycles()
+                .because("each feature package can be read, tested and changed from its own dependencies up")
                 .check(server);
     }
 }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * store that is down) and takes nothing new; one that finds another node holding a lease it thought
  * its own hands the organisation over ({@code onLost}).
  */
-public final class OrgOwnership {
+public final class OrgOwnership implements org.haven.server.session.Serving {
 
     private static final Logger log = LoggerFactory.getLogger(OrgOwnership.class);
 
@@ -43,11 +43,13 @@ public final class OrgOwnership {
         this.onLost = onLost;
     }
 
+    @Override
     public String node() {
         return leases.node();
     }
 
     /** Whether this node serves {@code org} now. */
+    @Override
     public boolean owns(String org) {
         return owned.contains(org);
     }
@@ -61,6 +63,7 @@ public final class OrgOwnership {
      * The node serving {@code org}: this node's id when it holds the lease (taking it when free),
      * else the holder's. Fails when the store cannot be reached and this node does not hold it.
      */
+    @Override
     public CompletionStage<String> ownerOf(String org) {
         if (owned.contains(org)) {
             return CompletableFuture.completedFuture(node());

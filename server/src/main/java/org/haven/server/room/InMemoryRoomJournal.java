@@ -8,14 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
-import org.haven.server.cluster.Leases;
 
 /**
- * A {@link RoomJournal} in this process's memory, fenced by {@code leases} (written only while
- * {@code leases.node()} holds the organisation's lease). Shared by the nodes of one process (tests);
- * records do not expire. Thread-safe.
+ * A {@link RoomJournal} in this process's memory, fenced (written only while its {@link Fence} says
+ * this node serves the organisation: in a cluster, while it holds the organisation's lease). Shared
+ * by the nodes of one process (tests); records do not expire. Thread-safe.
  */
 public final class InMemoryRoomJournal implements RoomJournal {
+
+    /** Whether the writing node serves an organisation now. */
+    @FunctionalInterface
+    public interface Fence {
+        CompletionStage<Boolean> serving(String org);
+    }
 
     private static final class Room {
         String header;
@@ -24,16 +29,16 @@ public final class InMemoryRoomJournal implements RoomJournal {
     }
 
     private final Map<RoomKey, Room> shared;
-    private final Leases leases;
+    private final Fence fence;
     private final int maxEvents;
 
-    /** A journal written by the node of {@code leases}, keeping at most {@code maxEvents} events per room. */
-    public InMemoryRoomJournal(Leases leases, int maxEvents) {
-        this(new HashMap<>(), leases, maxEvents);
+    /** A journal written by the node {@code fence} speaks for, keeping at most {@code maxEvents} events per room. */
+    public InMemoryRoomJournal(Fence fence, int maxEvents) {
+        this(new HashMap<>(), fence, maxEvents);
     }
 
-    private InMemoryRoomJournal(Map<RoomKey, Room> shared, Leases leases, int maxEvents) {
-        this.leases = Objects.requireNonNull(leases, "leases");
+    private InMemoryRoomJournal(Map<RoomKey, Room> shared, Fence fence, int maxEvents) {
+        this.fence = Objects.requireNonNull(fence, "fence");
         if (maxEvents < 1) {
             throw new IllegalArgumentException("maxEvents: " + maxEvents + " (expected: > 0)");
         }
@@ -41,18 +46,14 @@ public final class InMemoryRoomJournal implements RoomJournal {
         this.shared = shared;
     }
 
-    /** The same records, written by the node of {@code other} (another node of this process). */
-    public InMemoryRoomJournal as(Leases other) {
+    /** The same records, written by the node {@code other} speaks for (another node of this process). */
+    public InMemoryRoomJournal as(Fence other) {
         return new InMemoryRoomJournal(shared, other, maxEvents);
-    }
-
-    private CompletionStage<Boolean> serving(String org) {
-        return leases.holder("org:" + org).thenApply(h -> h.isPresent() && h.get().equals(leases.node()));
     }
 
     @Override
     public CompletionStage<Appended> append(RoomKey key, List<Entry> entries) {
-        return serving(key.org()).thenApply(serving -> {
+        return fence.serving(key.org()).thenApply(serving -> {
             if (!serving) {
                 return Appended.NOT_SERVING;
             }
@@ -91,7 +92,7 @@ public final class InMemoryRoomJournal implements RoomJournal {
 
     @Override
     public CompletionStage<List<Recorded>> load(String org) {
-        return serving(org).thenApply(serving -> {
+        return fence.serving(org).thenApply(serving -> {
             List<Recorded> out = new ArrayList<>();
             synchronized (shared) {
                 shared.forEach((key, room) -> {
@@ -106,7 +107,7 @@ public final class InMemoryRoomJournal implements RoomJournal {
 
     @Override
     public CompletionStage<Void> forget(RoomKey key) {
-        return serving(key.org()).thenAccept(serving -> {
+        return fence.serving(key.org()).thenAccept(serving -> {
             if (serving) {
                 synchronized (shared) {
                     shared.remove(key);

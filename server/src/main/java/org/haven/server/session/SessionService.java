@@ -15,7 +15,6 @@ import org.haven.server.auth.Revocation;
 import org.haven.server.auth.RevocationStore;
 import java.util.concurrent.CompletionStage;
 import org.haven.server.auth.Principal;
-import org.haven.server.cluster.OrgOwnership;
 import org.haven.server.presence.UserRef;
 import org.haven.server.care.CareService;
 import org.haven.server.chat.DirectChatService;
@@ -56,11 +55,11 @@ public final class SessionService implements Revocations {
     final SessionDirectory directory = new SessionDirectory();
     final DenyList denyList;
     private final RevocationStore revocationStore;
-    private final OrgOwnership ownership;
+    private final Serving ownership;
 
     public SessionService(ServerConfig config, TokenVerifier verifier, PresenceStore presence, RoomService rooms,
             SessionControl control, CareService care, AlertService alerts, DirectChatService chat,
-            RequestRateLimiter rateLimiter, RevocationStore revocationStore, OrgOwnership ownership,
+            RequestRateLimiter rateLimiter, RevocationStore revocationStore, Serving ownership,
             ScheduledExecutorService timer, Clock clock, com.github.benmanes.caffeine.cache.Ticker ticker) {
         this.ownership = ownership;
         this.revocationStore = revocationStore;

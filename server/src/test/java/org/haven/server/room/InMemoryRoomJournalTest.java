@@ -17,9 +17,9 @@ class InMemoryRoomJournalTest extends RoomJournalContract {
     @Override
     protected RoomJournal journalOf(String node) {
         if (journal == null) {
-            journal = new InMemoryRoomJournal(leasesOf(node), MAX_EVENTS);
+            journal = new InMemoryRoomJournal(fenceOf(leasesOf(node)), MAX_EVENTS);
         }
-        return journal.as(leasesOf(node));
+        return journal.as(fenceOf(leasesOf(node)));
     }
 
     @Override

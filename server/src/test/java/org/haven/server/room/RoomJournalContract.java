@@ -24,6 +24,11 @@ public abstract class RoomJournalContract {
     /** The leases of node {@code node}, over the same store. */
     protected abstract Leases leasesOf(String node);
 
+    /** The fence of a node holding organisation leases as the cluster names them ({@code org:<id>}). */
+    static InMemoryRoomJournal.Fence fenceOf(Leases leases) {
+        return org -> leases.holder("org:" + org).thenApply(h -> h.isPresent() && h.get().equals(leases.node()));
+    }
+
     private static <T> T await(CompletionStage<T> stage) throws Exception {
         return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
     }

@@ -217,7 +217,7 @@ class RoomJournalingTest {
 
     @Test
     void anotherNodeTakesTheRoomUpAndAMemberItDoesNotKnowRecoversWhatItMissed() {
-        InMemoryRoomJournal shared = new InMemoryRoomJournal(Leases.sole("n-1"), RoomJournal.MAX_EVENTS);
+        InMemoryRoomJournal shared = new InMemoryRoomJournal(RoomJournalContract.fenceOf(Leases.sole("n-1")), RoomJournal.MAX_EVENTS);
         RoomService first = rooms(shared);
         Inbox bo = new Inbox();
         Inbox alice = new Inbox();
@@ -232,7 +232,7 @@ class RoomJournalingTest {
         Awaitility.await().atMost(WAIT).until(() -> !cy.all(ServerMessage.ChatMessage.class).isEmpty());
 
         // The node serving the room is gone; another takes the organisation's rooms up.
-        RoomService second = rooms(shared.as(Leases.sole("n-2")));
+        RoomService second = rooms(shared.as(RoomJournalContract.fenceOf(Leases.sole("n-2"))));
         second.restore("org-1").toCompletableFuture().join();
         Inbox aliceAgain = new Inbox();
         second.resumeTakenUp(member("alice", Role.CLIENT, aliceAgain), GROUP, aliceSaw, PresenceStatus.AVAILABLE,
