@@ -101,6 +101,7 @@ class ComparisonSmokeTest {
         assertThat(report.problems()).isEmpty();
         assertThat(report.scenario()).isEqualTo("group-chat-ramp");
         assertThat(figure(report, "steps_run")).isEqualTo(2);
+        assertThat(figure(report, "missed_below_highest")).isZero();
         assertThat(Double.parseDouble(report.figure("highest_sustained_per_s"))).isPositive();
         assertThat(report.table()).contains("step 1", "step 2", "sustained");
     }

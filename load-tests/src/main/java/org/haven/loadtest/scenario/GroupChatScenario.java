@@ -113,7 +113,7 @@ public final class GroupChatScenario {
             }
             RampStep step = RampStep.of(stats, ramp, MAX_MISSING_FRACTION);
             steps.add(step);
-            if (!step.sustained()) {
+            if (Ramp.endsAfter(steps.stream().map(RampStep::sustained).toList())) {
                 break;
             }
         }
@@ -127,6 +127,8 @@ public final class GroupChatScenario {
                 .row("  at posts/s", "highest_sustained_posts_per_s", best == null ? "0" : Report.rate(best.postsPerSecond()))
                 .row("  its p99 (ms)", "highest_sustained_p99_ms", best == null ? Report.NOT_MEASURED : Report.ms(best.p99Millis()))
                 .row("  member interval (ms)", "highest_sustained_interval_ms", best == null ? Report.NOT_MEASURED : Report.ms(best.intervalMillis()))
+                .row("steps missed below it", "missed_below_highest", Long.toString(best == null ? 0
+                        : steps.subList(0, steps.indexOf(best)).stream().filter(s -> !s.sustained()).count()))
                 .row("max send lag (ms)", "max_send_lag_ms", Report.ms(load.maxSendLagNanos() / 1e6))
                 .row("connections closed by server", "server_closes",
                         Long.toString(chat.closesByCode().values().stream().mapToLong(Long::longValue).sum()));
