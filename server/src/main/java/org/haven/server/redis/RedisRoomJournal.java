@@ -30,7 +30,7 @@ public final class RedisRoomJournal implements RoomJournal {
 
     /**
      * KEYS: lease, index, events, meta, members. ARGV: node, max events, time-to-live (ms), room id,
-     * then each entry: seq, prevSeq, at, frame, header ('' unchanged), reset ('1'/'0'), refresh
+     * then each entry: seq, prevSeq, at, frame ('' none: the header alone changed), header ('' unchanged), reset ('1'/'0'), refresh
      * ('1'/'0'), number of members, (user, member)..., number gone, user... Returns 0 written, 1 out of
      * step, 2 not serving. Most entries are a chat message: lease check, contiguity check, append,
      * trim, last number; the time-to-live and the index are renewed only on a refresh.
@@ -51,7 +51,9 @@ public final class RedisRoomJournal implements RoomJournal {
                 redis.call('SREM', KEYS[2], ARGV[4])
                 return 1
               end
-              redis.call('RPUSH', KEYS[3], ARGV[i] .. ':' .. ARGV[i + 2] .. ':' .. ARGV[i + 3])
+              if ARGV[i + 3] ~= '' then
+                redis.call('RPUSH', KEYS[3], ARGV[i] .. ':' .. ARGV[i + 2] .. ':' .. ARGV[i + 3])
+              end
               last = ARGV[i]
               if ARGV[i + 4] ~= '' then
                 header = ARGV[i + 4]
@@ -128,7 +130,7 @@ public final class RedisRoomJournal implements RoomJournal {
             args.add(Long.toString(entry.seq()));
             args.add(Long.toString(entry.prevSeq()));
             args.add(Long.toString(entry.at()));
-            args.add(entry.frame());
+            args.add(entry.frame() == null ? "" : entry.frame());
             args.add(entry.header() == null ? "" : entry.header());
             args.add(entry.reset() ? "1" : "0");
             args.add(entry.refresh() ? "1" : "0");

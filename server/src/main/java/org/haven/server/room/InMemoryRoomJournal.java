@@ -24,6 +24,7 @@ public final class InMemoryRoomJournal implements RoomJournal {
 
     private static final class Room {
         String header;
+        long last;
         final Map<String, String> members = new LinkedHashMap<>();
         final ArrayDeque<Event> events = new ArrayDeque<>();
     }
@@ -74,13 +75,16 @@ public final class InMemoryRoomJournal implements RoomJournal {
         if (entry.reset()) {
             room = new Room();
             shared.put(key, room);
-        } else if (room == null || room.events.isEmpty() || room.events.peekLast().seq() != entry.prevSeq()) {
+        } else if (room == null || room.last != entry.prevSeq()) {
             shared.remove(key);
             return Appended.OUT_OF_STEP;
         }
-        room.events.addLast(new Event(entry.seq(), entry.at(), entry.frame()));
-        while (room.events.size() > maxEvents) {
-            room.events.removeFirst();
+        room.last = entry.seq();
+        if (entry.frame() != null) {
+            room.events.addLast(new Event(entry.seq(), entry.at(), entry.frame()));
+            while (room.events.size() > maxEvents) {
+                room.events.removeFirst();
+            }
         }
         if (entry.header() != null) {
             room.header = entry.header();

@@ -1,7 +1,11 @@
 package org.haven.server.room;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,36 +13,87 @@ import java.util.Map;
 import java.util.Set;
 import org.haven.protocol.Member;
 import org.haven.protocol.PresenceStatus;
+import org.haven.protocol.Result;
 import org.haven.protocol.Role;
+import org.haven.protocol.ServerMessage;
 import org.haven.protocol.Sessions;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
 
 /**
- * The live state of one room: kind and session state, members (each with the connections they
- * joined through and their role in the room), the waiting room, breakouts, and the sequence number
- * of its last event. Confined to the room's executor: never touched by two threads at once.
+ * The live state of one room and the only code that changes it: kind and session state, members
+ * (each with the connections they joined through and their role in the room), the waiting room,
+ * breakouts, the users removed from the session, and its history. Every change others can see is
+ * an event numbered by the room and emitted through its {@link RoomSink} (sent at once, or recorded
+ * in the journal first); a change of configuration is recorded through the same sink. Who is in
+ * which room is reported to the {@link Membership} (the registry), which alone keeps that index.
+ *
+ * <p>Threading: confined to the room's executor (a breakout shares its group's), but for
+ * {@link #kind()}, which any thread may read.
  */
 final class Room {
 
-    /** A member: one user, any number of their connections. */
+    /** Told when a user becomes a member of a room or stops being one. */
+    interface Membership {
+        void joined(UserRef user, RoomKey room);
+
+        void left(UserRef user, RoomKey room);
+
+        /** For rooms nobody indexes (tests). */
+        Membership NONE = new Membership() {
+            @Override
+            public void joined(UserRef user, RoomKey room) {}
+
+            @Override
+            public void left(UserRef user, RoomKey room) {}
+        };
+    }
+
+    /** A member: one user, any number of their connections. Changed only by its room. */
     static final class RoomMember {
         final UserRef user;
         final Role role;
         final String name;
         final Sessions.RoomRole roomRole;
-        PresenceStatus status;
+        private PresenceStatus status;
         /** The breakout this member stepped out into, or null. */
-        RoomKey breakout;
-        final Set<Connection> connections = new LinkedHashSet<>();
+        private RoomKey breakout;
+        private final Set<Connection> connections = new LinkedHashSet<>();
 
-        RoomMember(UserRef user, Role role, String name, Sessions.RoomRole roomRole, PresenceStatus status) {
+        private RoomMember(UserRef user, Role role, String name, Sessions.RoomRole roomRole, PresenceStatus status) {
             this.user = user;
             this.role = role;
             this.name = name;
             this.roomRole = roomRole;
             this.status = status;
+        }
+
+        PresenceStatus status() {
+            return status;
+        }
+
+        RoomKey breakout() {
+            return breakout;
+        }
+
+        /** This member's connections in the room, in the order they joined. */
+        Collection<Connection> connections() {
+            return Collections.unmodifiableSet(connections);
+        }
+
+        boolean connectedThrough(Connection c) {
+            return connections.contains(c);
+        }
+
+        /** Whether the member is in the room now: connected, and not stepped out into a breakout. */
+        boolean present() {
+            return breakout == null && !connections.isEmpty();
+        }
+
+        /** One of this member's connections, as a participant (for a move into a breakout). */
+        Participant through(Connection c) {
+            return new Participant(user, role, name, c);
         }
 
         Member view() {
@@ -47,110 +102,62 @@ final class Room {
     }
 
     final RoomKey key;
+    /** The group of a breakout, or null. */
     final RoomKey parent;
-    volatile Sessions.RoomKind kind;
-    Sessions.State state = Sessions.State.LIVE;
-    boolean requiresAdmission;
-    Instant uncoveredSince;
-    boolean pausedForCoverage;
+    private volatile Sessions.RoomKind kind;
+    private Sessions.State state = Sessions.State.LIVE;
+    private boolean requiresAdmission;
+    private Instant uncoveredSince;
+    private boolean pausedForCoverage;
     /** Users a facilitator removed: they may not come back into this session. */
-    final Set<UserRef> removed = new LinkedHashSet<>();
-    final Map<UserRef, RoomMember> members = new LinkedHashMap<>();
-    final Map<UserRef, List<Participant>> waiting = new LinkedHashMap<>();
-    final Set<RoomKey> breakouts = new LinkedHashSet<>();
-    /** Recent events, oldest first, kept for the recovery window so a reconnecting client misses none. */
-    private final java.util.ArrayDeque<Recorded> history = new java.util.ArrayDeque<>();
-    private long seq;
-    /**
-     * Taken up from the journal after the node serving it stopped: the last number its earlier life
-     * recorded and the first of this one. A client whose last number lies between saw events nobody
-     * recorded: it is not recovered. -1 when this room did not start that way.
-     */
-    private long priorLast = -1;
-    private long lifeStart;
-    /** The room's record in the journal, or null when it has none (a single node, a breakout). */
-    private Journaled journaled;
-
-    /** One room event as sent, with when. */
-    record Recorded(long seq, Outbound frame, Instant at) {}
-
-    /** At most this many events are kept per room, whatever the recovery window. */
-    static final int MAX_HISTORY = 2048;
-
-    Room(RoomKey key, long firstSeq) {
-        this(key, Sessions.RoomKind.GROUP, null, firstSeq);
-    }
+    private final Set<UserRef> removed = new LinkedHashSet<>();
+    private final Map<UserRef, RoomMember> members = new LinkedHashMap<>();
+    private final Map<UserRef, List<Participant>> waiting = new LinkedHashMap<>();
+    private final Set<RoomKey> breakouts = new LinkedHashSet<>();
+    private final RoomHistory history;
+    private final RoomSink sink;
+    private final Membership membership;
+    private final Clock clock;
 
     /**
-     * {@code firstSeq}: a room that empties is retired, and a later one of the same id starts
-     * numbering above anything the earlier one used (the creation time in microseconds), so a
-     * client's last sequence number from an earlier life can never be mistaken for one of this.
+     * A room of {@code kind} ({@code parent}: the group of a breakout, else null) whose events are
+     * numbered from above {@code firstSeq}, kept for {@code window} and emitted through {@code sink}.
      */
-    Room(RoomKey key, Sessions.RoomKind kind, RoomKey parent, long firstSeq) {
+    Room(RoomKey key, Sessions.RoomKind kind, RoomKey parent, long firstSeq, Duration window, RoomSink sink,
+            Membership membership, Clock clock) {
         this.key = key;
         this.kind = kind;
         this.parent = parent;
-        this.seq = firstSeq;
-        this.lifeStart = firstSeq;
+        this.history = new RoomHistory(firstSeq, window);
+        this.sink = sink;
+        this.membership = membership;
+        this.clock = clock;
     }
 
-    /**
-     * Records this room's events in {@code journal} from now on, each delivered once recorded (or
-     * after {@code wait}, when the journal is slow, checked on {@code timer}) on {@code executor},
-     * the room's own.
-     */
-    void journalTo(RoomJournal journal, java.util.concurrent.Executor executor,
-            java.util.concurrent.ScheduledExecutorService timer, java.time.Duration wait) {
-        journaled = new Journaled(journal, executor, timer, wait);
+    // ---- reading (room thread, but kind) -------------------------------------------------------
+
+    Sessions.RoomKind kind() {
+        return kind;
     }
 
-    /** Whether this room records its events in a journal. */
+    Sessions.State state() {
+        return state;
+    }
+
+    boolean requiresAdmission() {
+        return requiresAdmission;
+    }
+
+    boolean pausedForCoverage() {
+        return pausedForCoverage;
+    }
+
     boolean journaled() {
-        return journaled != null;
-    }
-
-    /** The journal this room records in, or null. */
-    RoomJournal journal() {
-        return journaled == null ? null : journaled.journal;
-    }
-
-    /**
-     * Continues a room recorded by the node that served it before: its recent events (numbered
-     * before this life's) become the start of the history, so a client that saw up to one of them
-     * recovers the rest.
-     */
-    void takeUp(List<RoomJournal.Event> events) {
-        for (RoomJournal.Event e : events) {
-            history.addLast(new Recorded(e.seq(), new Outbound(e.frame().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    false), Instant.ofEpochMilli(e.at())));
-        }
-        priorLast = events.isEmpty() ? -1 : events.get(events.size() - 1).seq();
-        if (priorLast >= seq) {
-            // The earlier node's clock was ahead: this life still numbers above every recorded event.
-            seq = priorLast + 1_000_000;
-            lifeStart = seq;
-        }
-    }
-
-    /**
-     * Runs {@code send} after every event taken so far is delivered (at once when none waits for the
-     * journal): a reply that follows an event never overtakes it.
-     */
-    void afterEvents(Runnable send) {
-        if (journaled == null) {
-            send.run();
-        } else {
-            journaled.after(this, send);
-        }
+        return sink.journal() != null;
     }
 
     long seq() {
-        return seq;
-    }
-
-    /** Takes the next sequence number for a new event. */
-    long nextSeq() {
-        return ++seq;
+        return history.seq();
     }
 
     boolean isEmpty() {
@@ -165,12 +172,20 @@ final class Room {
         return members.get(user);
     }
 
-    RoomMember add(Participant p, Sessions.RoomRole roomRole, PresenceStatus status) {
-        return members.computeIfAbsent(p.user(), u -> new RoomMember(u, p.role(), p.name(), roomRole, status));
+    Collection<RoomMember> members() {
+        return Collections.unmodifiableCollection(members.values());
     }
 
-    void remove(UserRef user) {
-        members.remove(user);
+    boolean wasRemoved(UserRef user) {
+        return removed.contains(user);
+    }
+
+    Set<UserRef> removedUsers() {
+        return Collections.unmodifiableSet(removed);
+    }
+
+    Set<RoomKey> breakouts() {
+        return Collections.unmodifiableSet(breakouts);
     }
 
     boolean contains(Connection connection, UserRef user) {
@@ -181,7 +196,7 @@ final class Room {
     /** Whether any member facilitates this room (a clinician is present). */
     boolean hasFacilitator() {
         for (RoomMember m : members.values()) {
-            if (m.roomRole.facilitates() && m.breakout == null && !m.connections.isEmpty()) {
+            if (m.roomRole.facilitates() && m.present()) {
                 return true;
             }
         }
@@ -201,11 +216,27 @@ final class Room {
     /** The first client present in the room (not stepped out), or null. */
     RoomMember firstParticipant() {
         for (RoomMember m : members.values()) {
-            if (m.roomRole == Sessions.RoomRole.PARTICIPANT && m.breakout == null && !m.connections.isEmpty()) {
+            if (m.roomRole == Sessions.RoomRole.PARTICIPANT && m.present()) {
                 return m;
             }
         }
         return null;
+    }
+
+    /** The role {@code p} takes on joining, or null when their role may not join a room of this kind. */
+    Sessions.RoomRole roleFor(Participant p) {
+        return switch (p.role()) {
+            case CLINICIAN -> hasFacilitatorMember() ? Sessions.RoomRole.CO_FACILITATOR : Sessions.RoomRole.FACILITATOR;
+            case CLIENT -> Sessions.RoomRole.PARTICIPANT;
+            case SUPPORT -> kind == Sessions.RoomKind.FAMILY ? Sessions.RoomRole.SUPPORT : null;
+            case SUPERVISOR -> Sessions.RoomRole.OBSERVER;
+        };
+    }
+
+    /** Whether {@code roomRole} waits to be admitted to this room rather than joining at once. */
+    boolean waitsForAdmission(Sessions.RoomRole roomRole) {
+        return requiresAdmission
+                && (roomRole == Sessions.RoomRole.PARTICIPANT || roomRole == Sessions.RoomRole.SUPPORT);
     }
 
     List<Member> roster() {
@@ -220,59 +251,316 @@ final class Room {
         List<Member> out = new ArrayList<>();
         for (List<Participant> ps : waiting.values()) {
             Participant p = ps.get(0);
-            out.add(new Member(p.user().user(), p.name(), p.role(), Sessions.RoomRole.PARTICIPANT, PresenceStatus.AVAILABLE,
-                    false));
+            out.add(new Member(p.user().user(), p.name(), p.role(), Sessions.RoomRole.PARTICIPANT,
+                    PresenceStatus.AVAILABLE, false));
         }
         return out;
     }
 
+    /** The room as a joiner sees it, with {@code ice} for their media. */
+    Result.RoomSnapshot snapshot(List<Sessions.IceServer> ice) {
+        return new Result.RoomSnapshot(key.room(), history.seq(), kind, state, parent == null ? null : parent.room(),
+                roster(), ice);
+    }
+
+    /** The session state as recorded in the journal. */
+    RoomRecords.Header header() {
+        List<String> out = removed.isEmpty() ? List.of() : removed.stream().map(UserRef::user).toList();
+        return new RoomRecords.Header(kind, state, requiresAdmission, pausedForCoverage, out);
+    }
+
+    /** The events after {@code lastSeq}, in order, when all are kept; null when some are gone. */
+    List<Outbound> since(long lastSeq) {
+        return history.since(lastSeq);
+    }
+
+    /** Runs {@code send} after every event so far is delivered: a reply after an event never overtakes it. */
+    void afterEvents(Runnable send) {
+        sink.after(send);
+    }
+
+    // ---- membership ----------------------------------------------------------------------------
+
     /**
-     * Sends a room event to every connection present and keeps it for recovery. {@code event.seq()}
-     * must be the number just taken with {@link #nextSeq()}. A journaled room records the event first
-     * and delivers it once recorded, to the connections present now: whatever any client received,
-     * the next node to serve the room can recover.
+     * Adds a participant's connection as a member with {@code roomRole}, telling the others when the
+     * user is new; a facilitator's arrival ends a pause for coverage.
      */
-    void event(org.haven.protocol.ServerMessage.RoomEvent event, Instant now, java.time.Duration window) {
-        Outbound frame = Outbound.of(event);
-        history.addLast(new Recorded(event.seq(), frame, now));
-        Instant oldest = now.minus(window);
-        while (!history.isEmpty() && (history.size() > MAX_HISTORY || history.peekFirst().at().isBefore(oldest))) {
-            history.removeFirst();
+    RoomMember admit(Participant p, Sessions.RoomRole roomRole, PresenceStatus status) {
+        RoomMember member = members.get(p.user());
+        if (member == null) {
+            member = new RoomMember(p.user(), p.role(), p.name(), roomRole, status);
+            members.put(p.user(), member);
+            membership.joined(p.user(), key);
+            emit(new ServerMessage.MemberJoined(key.room(), history.next(), member.view()));
         }
-        if (journaled == null) {
-            broadcast(frame, null);
-        } else {
-            journaled.record(this, event, frame, now);
+        member.connections.add(p.connection());
+        if (pausedForCoverage && member.roomRole.facilitates()) {
+            pausedForCoverage = false;
+            uncoveredSince = null;
+            changeState(Sessions.State.LIVE, "facilitator present");
+        }
+        return member;
+    }
+
+    /** A member whose connection {@code lost} dropped carries on through {@code now}; false when not a member by it. */
+    boolean reconnect(UserRef user, Connection lost, Connection now) {
+        RoomMember member = members.get(user);
+        if (member == null || lost == null || !member.connections.remove(lost)) {
+            return false;
+        }
+        member.connections.add(now);
+        return true;
+    }
+
+    /** A member not connected yet (taken up from the journal) comes back through {@code c}. */
+    void attach(RoomMember member, Connection c) {
+        member.connections.add(c);
+    }
+
+    /** Takes one connection out of the room, announcing the leave when it was the user's last. */
+    void detach(UserRef user, Connection connection) {
+        RoomMember member = members.get(user);
+        if (member == null) {
+            return;
+        }
+        member.connections.remove(connection);
+        if (member.connections.isEmpty()) {
+            members.remove(user);
+            membership.left(user, key);
+            emit(new ServerMessage.MemberLeft(key.room(), history.next(), user.user()));
         }
     }
 
-    /**
-     * The events after {@code lastSeq}, in order, when every one of them is still kept; null when
-     * some are gone (or {@code lastSeq} is from another life of this room).
-     */
-    List<Outbound> since(long lastSeq) {
-        if (lastSeq > seq || lastSeq < 0 || lastSeq > priorLast && lastSeq < lifeStart) {
-            return null;
-        }
-        if (lastSeq == seq) {
-            return List.of();
-        }
-        if (history.isEmpty() || history.peekFirst().seq() > lastSeq + 1) {
-            return null;
-        }
-        List<Outbound> out = new ArrayList<>();
-        for (Recorded r : history) {
-            if (r.seq() > lastSeq) {
-                out.add(r.frame());
+    /** Members taken up from the journal who never came back are gone. */
+    void dropAbsent() {
+        for (RoomMember m : List.copyOf(members.values())) {
+            if (m.connections.isEmpty()) {
+                detach(m.user, null);
             }
         }
-        return out;
+    }
+
+    /** Shows a member's new presence status; false when nothing changed. */
+    boolean status(UserRef user, PresenceStatus status) {
+        RoomMember member = members.get(user);
+        if (member == null || member.status == status) {
+            return false;
+        }
+        member.status = status;
+        emit(new ServerMessage.PresenceChanged(key.room(), history.next(), user.user(), status));
+        return true;
+    }
+
+    /** Posts to the group chat; returns the message's sequence number. */
+    long chat(Participant p, String text) {
+        long seq = history.next();
+        Instant now = clock.instant();
+        emit(new ServerMessage.ChatMessage(key.room(), seq, p.user().user(), p.name(), text, now));
+        return seq;
+    }
+
+    // ---- the waiting room ----------------------------------------------------------------------
+
+    /** Puts {@code p} in the waiting room; the facilitators see the new list. */
+    void enqueue(Participant p) {
+        waiting.computeIfAbsent(p.user(), u -> new ArrayList<>()).add(p);
+        showWaitingList();
+    }
+
+    /** Takes one waiting connection out; false when it was not waiting. */
+    boolean dequeue(Participant p) {
+        List<Participant> ws = waiting.get(p.user());
+        if (ws == null || !ws.removeIf(w -> w.connection() == p.connection())) {
+            return false;
+        }
+        if (ws.isEmpty()) {
+            waiting.remove(p.user());
+        }
+        showWaitingList();
+        return true;
+    }
+
+    /** Takes every waiting connection of {@code user} out (to admit or decline them); null when none waits. */
+    List<Participant> takeWaiting(UserRef user) {
+        List<Participant> ws = waiting.remove(user);
+        if (ws != null) {
+            showWaitingList();
+        }
+        return ws;
+    }
+
+    private void showWaitingList() {
+        toFacilitators(Outbound.of(new ServerMessage.WaitingList(key.room(), waitingList())));
+    }
+
+    // ---- session state -------------------------------------------------------------------------
+
+    /** Sets the session's kind and admission rule; recorded at once when journaled. */
+    void configure(Sessions.RoomKind newKind, boolean admission) {
+        kind = newKind;
+        requiresAdmission = admission;
+        sink.stateChanged(this, clock.instant());
+    }
+
+    void pause() {
+        changeState(Sessions.State.PAUSED, null);
+    }
+
+    /** A facilitator resumes the session (also one paused for coverage). */
+    void resume() {
+        uncoveredSince = null;
+        pausedForCoverage = false;
+        changeState(Sessions.State.LIVE, null);
     }
 
     /**
-     * Sends one encoded frame to every connection present in the room: members who stepped out
-     * into a breakout hear nothing of the group until they return. Connections sharing a route
-     * (another node's) get it through the route, once per route.
+     * The coverage rule at {@code now}: a room with a client present and no facilitator for longer
+     * than {@code timeout} is paused. Returns the client left alone when this call paused the room,
+     * else null.
+     */
+    RoomMember checkCoverage(Instant now, Duration timeout) {
+        RoomMember client = firstParticipant();
+        if (client == null || hasFacilitator()) {
+            uncoveredSince = null;
+            if (pausedForCoverage && hasFacilitator()) {
+                pausedForCoverage = false;
+                changeState(Sessions.State.LIVE, "facilitator present");
+            }
+            return null;
+        }
+        if (uncoveredSince == null) {
+            uncoveredSince = now;
+        } else if (state == Sessions.State.LIVE && !now.isBefore(uncoveredSince.plus(timeout))) {
+            pausedForCoverage = true;
+            changeState(Sessions.State.PAUSED, "coverage");
+            return client;
+        }
+        return null;
+    }
+
+    /** Bars {@code user} from the session: they may not come back. Their connections are detached by the caller. */
+    void bar(UserRef user) {
+        removed.add(user);
+    }
+
+    /**
+     * Ends the session: every member (those stepped out too) and everyone waiting is told, with the
+     * reason, and the room is empty. When journaled, the end replaces the room's record, so the node
+     * that takes the organisation up next keeps the session ended.
+     */
+    void end(String reason) {
+        state = Sessions.State.ENDED;
+        Delivery.Builder everyone = new Delivery.Builder();
+        for (RoomMember m : members.values()) {
+            m.connections.forEach(everyone::add);
+        }
+        for (List<Participant> ws : waiting.values()) {
+            ws.forEach(w -> everyone.add(w.connection()));
+        }
+        ServerMessage.SessionStateChanged ended = new ServerMessage.SessionStateChanged(key.room(), history.next(),
+                Sessions.State.ENDED, reason);
+        Outbound frame = Outbound.of(ended);
+        Instant now = clock.instant();
+        history.add(ended.seq(), frame, now);
+        sink.emit(this, ended, frame, now, everyone.build());
+        for (UserRef user : List.copyOf(members.keySet())) {
+            membership.left(user, key);
+        }
+        members.clear();
+        waiting.clear();
+        breakouts.clear();
+    }
+
+    private void changeState(Sessions.State newState, String reason) {
+        if (state == newState) {
+            return;
+        }
+        state = newState;
+        emit(new ServerMessage.SessionStateChanged(key.room(), history.next(), newState, reason));
+    }
+
+    // ---- breakouts -----------------------------------------------------------------------------
+
+    void addBreakout(RoomKey breakout) {
+        breakouts.add(breakout);
+    }
+
+    void dropBreakout(RoomKey breakout) {
+        breakouts.remove(breakout);
+    }
+
+    /** {@code member} steps out into {@code breakout}; the group sees only that. */
+    void stepOut(RoomMember member, RoomKey breakout) {
+        member.breakout = breakout;
+        emit(new ServerMessage.SteppedOut(key.room(), history.next(), member.user.user()));
+    }
+
+    /** {@code user} is back from {@code breakout}; the group sees them return. False when they were not out there. */
+    boolean returnFrom(UserRef user, RoomKey breakout) {
+        RoomMember member = members.get(user);
+        if (member == null || !breakout.equals(member.breakout)) {
+            return false;
+        }
+        member.breakout = null;
+        emit(new ServerMessage.Returned(key.room(), history.next(), user.user()));
+        return true;
+    }
+
+    /** A member whose breakout is gone is simply back, with nothing to announce (it never reached the group). */
+    void forgetBreakout(RoomMember member) {
+        member.breakout = null;
+    }
+
+    /** Everyone in a breakout leaves it at once (it ends); nobody is told here. */
+    List<RoomMember> empty() {
+        List<RoomMember> out = List.copyOf(members.values());
+        for (UserRef user : List.copyOf(members.keySet())) {
+            membership.left(user, key);
+        }
+        members.clear();
+        return out;
+    }
+
+    // ---- taken up from the journal -------------------------------------------------------------
+
+    /**
+     * Continues a room as the node that served it before recorded it: its session state, its recent
+     * events (numbered before this life's) and its members, none connected. Members who were in a
+     * breakout are back in the group (breakouts are not recorded), and announced so.
+     */
+    void takeUp(RoomRecords.Header header, Map<String, Member> recordedMembers, List<RoomJournal.Event> events) {
+        history.takeUp(events);
+        state = header.state();
+        requiresAdmission = header.admission();
+        pausedForCoverage = header.pausedForCoverage();
+        header.removed().forEach(u -> removed.add(new UserRef(key.org(), u)));
+        List<UserRef> steppedOut = new ArrayList<>();
+        recordedMembers.forEach((user, m) -> {
+            UserRef ref = new UserRef(key.org(), user);
+            members.put(ref, new RoomMember(ref, m.role(), m.name(), m.roomRole(), m.status()));
+            membership.joined(ref, key);
+            if (m.steppedOut()) {
+                steppedOut.add(ref);
+            }
+        });
+        for (UserRef u : steppedOut) {
+            emit(new ServerMessage.Returned(key.room(), history.next(), u.user()));
+        }
+    }
+
+    // ---- sending -------------------------------------------------------------------------------
+
+    /** Emits an event (numbered just now) to the connections present, keeping it for recovery. */
+    private void emit(ServerMessage.RoomEvent event) {
+        Outbound frame = Outbound.of(event);
+        Instant now = clock.instant();
+        history.add(event.seq(), frame, now);
+        sink.emit(this, event, frame, now, present(null));
+    }
+
+    /**
+     * Sends one encoded frame (not a room event) to every connection present in the room: members who
+     * stepped out into a breakout hear nothing of the group until they return.
      */
     void broadcast(Outbound frame, Connection skip) {
         present(skip).send(frame);
@@ -280,226 +568,18 @@ final class Room {
 
     /** The connections present in the room now (but {@code skip}), those of other nodes by route. */
     private Delivery present(Connection skip) {
-        List<Connection> direct = new ArrayList<>();
-        Map<org.haven.server.connection.SharedRoute, List<String>> routed = null;
+        Delivery.Builder out = new Delivery.Builder();
         for (RoomMember m : members.values()) {
             if (m.breakout != null) {
                 continue;
             }
             for (Connection c : m.connections) {
-                if (c == skip) {
-                    continue;
-                }
-                org.haven.server.connection.SharedRoute route = c.route();
-                if (route == null) {
-                    direct.add(c);
-                } else {
-                    if (routed == null) {
-                        routed = new java.util.HashMap<>();
-                    }
-                    routed.computeIfAbsent(route, r -> new ArrayList<>()).add(c.id());
+                if (c != skip) {
+                    out.add(c);
                 }
             }
         }
-        return new Delivery(direct, routed);
-    }
-
-    /** Where one frame goes: connections here, and the ids of those on each other node's route. */
-    private record Delivery(List<Connection> direct, Map<org.haven.server.connection.SharedRoute, List<String>> routed) {
-        void send(Outbound frame) {
-            for (Connection c : direct) {
-                c.send(frame);
-            }
-            if (routed != null) {
-                // Members on another node: the frame travels there once, with the list of them.
-                routed.forEach((route, ids) -> route.sendAll(frame, ids));
-            }
-        }
-    }
-
-    /**
-     * A room's record in the journal: each event's write is sent at once (writes of one room are
-     * pipelined on one connection, applied in order), and the event is delivered, in order, on the
-     * room's executor once written. An entry that could not be recorded (the store is down or slow,
-     * the record was out of step, another node serves the organisation) makes the next one start the
-     * record again with the whole roster; a slow store delays delivery by at most {@code wait}, so
-     * rooms go on without it. Confined to the room's executor, but for {@code outOfStep}.
-     */
-    private static final class Journaled {
-        /** How often a room's record renews its time-to-live and its place in the organisation's index. */
-        static final long REFRESH_MILLIS = 60_000;
-
-        final RoomJournal journal;
-        final java.util.concurrent.Executor executor;
-        final java.util.concurrent.ScheduledExecutorService timer;
-        final long waitNanos;
-        volatile boolean outOfStep = true;
-        /** When a write last failed or was refused (not serving); none is tried for a second after. */
-        private volatile long refusedAt = System.nanoTime() - RETRY_AFTER_NANOS;
-        static final long RETRY_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
-        /** Whether a drain is on its way to the executor: completions that find one coming add none. */
-        private final java.util.concurrent.atomic.AtomicBoolean drainComing = new java.util.concurrent.atomic.AtomicBoolean();
-        /** Whether the slow-journal check is scheduled (one per room at a time, not one per event). */
-        private boolean watching;
-        private String lastHeader;
-        private List<Object> lastHeaderKey;
-        private long refreshedAt;
-        /** Events written or being written, and replies, not yet delivered: in order. */
-        private final java.util.ArrayDeque<Step> steps = new java.util.ArrayDeque<>();
-        private final Runnable drain = this::drain;
-
-        /** A write (null for a reply, always ready), when it was sent, and what to do once it is done. */
-        private record Step(java.util.concurrent.CompletableFuture<Void> written, long sentAt, Runnable then) {}
-
-        Journaled(RoomJournal journal, java.util.concurrent.Executor executor,
-                java.util.concurrent.ScheduledExecutorService timer, java.time.Duration wait) {
-            this.journal = journal;
-            this.executor = executor;
-            this.timer = timer;
-            this.waitNanos = wait.toNanos();
-        }
-
-        /** Runs {@code send} once every event taken before it is delivered. */
-        void after(Room room, Runnable send) {
-            if (steps.isEmpty()) {
-                send.run();
-            } else {
-                steps.add(new Step(null, 0, send));
-            }
-        }
-
-        void record(Room room, org.haven.protocol.ServerMessage.RoomEvent event, Outbound frame, Instant now) {
-            Delivery delivery = room.present(null);
-            if (outOfStep && System.nanoTime() - refusedAt < RETRY_AFTER_NANOS) {
-                // The store just failed or refused (down, or another node serves the organisation): do
-                // not build a whole-roster entry for every event meanwhile; deliver in order, try again later.
-                after(room, () -> delivery.send(frame));
-                return;
-            }
-            boolean reset = outOfStep;
-            outOfStep = false;
-            String header = header(room);
-            Map<String, String> members;
-            List<String> gone = List.of();
-            if (reset) {
-                members = new java.util.HashMap<>();
-                for (RoomMember m : room.members.values()) {
-                    members.put(m.user.user(), RoomRecords.member(m.view()));
-                }
-            } else {
-                members = Map.of();
-                if (event instanceof org.haven.protocol.ServerMessage.MemberLeft left) {
-                    gone = List.of(left.user());
-                } else if (!(event instanceof org.haven.protocol.ServerMessage.ChatMessage)) {
-                    RoomMember m = room.members.get(new UserRef(room.key.org(), changedUser(event)));
-                    if (m != null) {
-                        members = Map.of(m.user.user(), RoomRecords.member(m.view()));
-                    }
-                }
-            }
-            long at = now.toEpochMilli();
-            boolean refresh = reset || at - refreshedAt >= REFRESH_MILLIS;
-            if (refresh) {
-                refreshedAt = at;
-            }
-            RoomJournal.Entry entry = new RoomJournal.Entry(event.seq(), event.seq() - 1, at, frame.text(),
-                    reset ? lastHeader : header, members, gone, reset, refresh);
-            java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
-            try {
-                journal.append(room.key, entry).whenComplete((appended, failure) -> {
-                    if (failure != null || appended == RoomJournal.Appended.NOT_SERVING) {
-                        refusedAt = System.nanoTime();
-                    }
-                    if (failure != null || appended != RoomJournal.Appended.WRITTEN) {
-                        outOfStep = true;
-                    }
-                    written.complete(null);
-                });
-            } catch (RuntimeException e) {
-                refusedAt = System.nanoTime();
-                outOfStep = true;
-                written.complete(null);
-            }
-            if (steps.isEmpty() && written.isDone()) {
-                delivery.send(frame);
-                return;
-            }
-            steps.add(new Step(written, System.nanoTime(), () -> delivery.send(frame)));
-            written.whenComplete((v, failure) -> {
-                if (drainComing.compareAndSet(false, true)) {
-                    executor.execute(drain);
-                }
-            });
-            watch();
-        }
-
-        /** Delivers, in order, every step whose write is done. Room executor only. */
-        private void drain() {
-            drainComing.set(false);
-            Step step;
-            while ((step = steps.peek()) != null && (step.written() == null || step.written().isDone())) {
-                steps.poll();
-                step.then().run();
-            }
-        }
-
-        /** Makes sure the oldest waiting write is checked once the wait is over. Room executor only. */
-        private void watch() {
-            Step oldest = steps.peek();
-            if (watching || oldest == null) {
-                return;
-            }
-            watching = true;
-            long due = Math.max(0, oldest.sentAt() + waitNanos - System.nanoTime());
-            timer.schedule(() -> executor.execute(this::giveUpSlowWrites), due, java.util.concurrent.TimeUnit.NANOSECONDS);
-        }
-
-        /**
-         * Delivers the events whose write has taken longer than the wait, as if written: rooms go on
-         * while the journal is slow, and the record starts again. Room executor only.
-         */
-        private void giveUpSlowWrites() {
-            watching = false;
-            long now = System.nanoTime();
-            for (Step step : steps) {
-                if (step.written() != null && !step.written().isDone() && now - step.sentAt() >= waitNanos) {
-                    outOfStep = true; // delivered without knowing it is recorded
-                    step.written().complete(null);
-                }
-            }
-            drain();
-            watch();
-        }
-
-        /** The room's header when it changed since the last entry, else null. */
-        private String header(Room room) {
-            List<Object> key = List.of(room.kind, room.state, room.requiresAdmission, room.pausedForCoverage,
-                    room.removed.size());
-            if (lastHeader != null && key.equals(lastHeaderKey)) {
-                return null;
-            }
-            String header = RoomRecords.header(room);
-            lastHeaderKey = key;
-            if (header.equals(lastHeader)) {
-                return null;
-            }
-            lastHeader = header;
-            return header;
-        }
-
-        /** The member an event other than a chat message or a leave is about. */
-        private static String changedUser(org.haven.protocol.ServerMessage.RoomEvent event) {
-            if (event instanceof org.haven.protocol.ServerMessage.MemberJoined e) {
-                return e.member().user();
-            } else if (event instanceof org.haven.protocol.ServerMessage.PresenceChanged e) {
-                return e.user();
-            } else if (event instanceof org.haven.protocol.ServerMessage.SteppedOut e) {
-                return e.user();
-            } else if (event instanceof org.haven.protocol.ServerMessage.Returned e) {
-                return e.user();
-            }
-            return "";
-        }
+        return out.build();
     }
 
     /** Sends a frame to the members who facilitate the room. */

@@ -2,7 +2,6 @@ package org.haven.server.room;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -20,6 +19,9 @@ import java.util.concurrent.CompletionStage;
  * recorded is not written and the room's record is dropped ({@link Appended#OUT_OF_STEP}), so a
  * reader never takes a gap for a recovery. An entry marked {@code reset} starts the record again
  * from itself, whatever was there.</li>
+ * <li>An entry without a frame changes only what it carries (header, members): the session's
+ * configuration changed with no event members see. Its {@code seq} is its {@code prevSeq}, the
+ * room's last event, and it is checked for contiguity like any other.</li>
  * <li>At most {@code maxEvents} events are read back per room (the latest); records expire when not
  * refreshed for a while (the implementation's time-to-live), so a room nobody took up does not stay
  * forever.</li>
@@ -28,7 +30,7 @@ import java.util.concurrent.CompletionStage;
 public interface RoomJournal {
 
     /** How many recent events of a room are kept: as many as a room keeps in memory for recovery. */
-    int MAX_EVENTS = Room.MAX_HISTORY;
+    int MAX_EVENTS = RoomHistory.MAX_EVENTS;
 
     /** What became of an entry. */
     enum Appended {
@@ -46,7 +48,7 @@ public interface RoomJournal {
      * @param seq the event's sequence number
      * @param prevSeq the sequence number of the room's previous event (or its first sequence number)
      * @param at when it happened, in epoch milliseconds
-     * @param frame the event as sent, JSON text
+     * @param frame the event as sent, JSON text; null for an entry that only changes the header
      * @param header the room's session state after it (opaque text), or null when unchanged
      * @param members members added or changed by it, user id to opaque text
      * @param gone members it removed
@@ -65,7 +67,9 @@ public interface RoomJournal {
         }
 
         public Entry {
-            Objects.requireNonNull(frame, "frame");
+            if (frame == null && seq != prevSeq) {
+                throw new IllegalArgumentException("an entry without an event keeps the room's last number");
+            }
             members = Map.copyOf(members);
             gone = List.copyOf(gone);
             if (reset && header == null) {

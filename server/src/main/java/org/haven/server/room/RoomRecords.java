@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.haven.protocol.Member;
 import org.haven.protocol.Sessions;
-import org.haven.server.presence.UserRef;
 
 /** How a room's session state and members are written in the {@link RoomJournal}: small JSON texts. */
 final class RoomRecords {
@@ -20,10 +19,8 @@ final class RoomRecords {
 
     private RoomRecords() {}
 
-    static String header(Room room) {
-        List<String> removed = room.removed.isEmpty() ? List.of()
-                : room.removed.stream().map(UserRef::user).toList();
-        return write(new Header(room.kind, room.state, room.requiresAdmission, room.pausedForCoverage, removed));
+    static String write(Header header) {
+        return write((Object) header);
     }
 
     static Header header(String text) {

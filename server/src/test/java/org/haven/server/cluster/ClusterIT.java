@@ -269,6 +269,50 @@ class ClusterIT {
     }
 
     @Test
+    void aSessionEndedOrConfiguredBeforeItsNodeDiedStaysSoOnTheNodeThatTakesItUp() throws Exception {
+        twoNodes(Map.of());
+        HavenClient bo = login(a, "dr-bo", Role.CLINICIAN, "group-1", "group-2"); // node A serves "demo"
+        HavenClient alice = login(a, "alice", Role.CLIENT, "group-1", "group-2");
+        checkIn(alice);
+        for (String room : List.of("group-1", "group-2")) {
+            bo.call(id -> new ClientMessage.RoomJoin(id, room), Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
+        }
+        alice.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.SessionEnd(id, "group-1", "group finished")).get(10, TimeUnit.SECONDS);
+        assertThat(alice.awaitEvent(ServerMessage.SessionStateChanged.class,
+                e -> e.state() == org.haven.protocol.Sessions.State.ENDED, Duration.ofSeconds(5))).isNotNull();
+        bo.request(id -> new ClientMessage.SessionConfigure(id, "group-2", org.haven.protocol.Sessions.RoomKind.GROUP,
+                true)).get(10, TimeUnit.SECONDS);
+        a.kill();
+
+        HavenClient[] again = new HavenClient[1];
+        String token = tokens.mint("alice", Role.CLIENT, "demo", List.of("group-1", "group-2"), "Name of alice",
+                Duration.ofHours(1));
+        Awaitility.await().atMost(LEASE.plusSeconds(20)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> {
+                    HavenClient c = HavenClient.connect(b.uri(), ClientOptions.defaults()).get(10, TimeUnit.SECONDS);
+                    try {
+                        c.hello(token).get(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        c.abort();
+                        throw e;
+                    }
+                    again[0] = c;
+                    return true;
+                });
+        HavenClient aliceOnB = again[0];
+        org.haven.server.testing.Replies.assertError(aliceOnB.request(id -> new ClientMessage.RoomJoin(id, "group-1")),
+                org.haven.protocol.ErrorCode.SESSION_ENDED);
+        aliceOnB.call(id -> new ClientMessage.CheckInSubmit(id, "group-2", TestServer.ADDRESS, null, "+1 217 555 0100",
+                true), Result.CheckInRecorded.class).get(10, TimeUnit.SECONDS);
+        assertThat(aliceOnB.request(id -> new ClientMessage.RoomJoin(id, "group-2")).get(10, TimeUnit.SECONDS).result())
+                .as("group-2 still asks for admission").isInstanceOf(Result.Waiting.class);
+        aliceOnB.close();
+        bo.abort();
+        alice.abort();
+    }
+
+    @Test
     void anAlertWhoseNodeDiedIsTakenUpWhenItsDeadlinePassesWithNobodyConnected() throws Exception {
         twoNodes(Map.of("HAVEN_ALERT_ACK_TIMEOUT_HIGH", "3s"));
         HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"

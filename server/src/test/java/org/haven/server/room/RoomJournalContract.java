@@ -139,6 +139,30 @@ public abstract class RoomJournalContract {
     }
 
     @Test
+    void anEntryWithoutAnEventChangesTheHeaderInStep() throws Exception {
+        RoomJournal journal = serving("n-1");
+        await(journal.append(ROOM, first(1)));
+        await(journal.append(ROOM, next(2)));
+        assertThat(await(journal.append(ROOM, new RoomJournal.Entry(2, 2, 1002, null, "{\"state\":\"paused\"}",
+                Map.of(), List.of(), false, false)))).isEqualTo(RoomJournal.Appended.WRITTEN);
+        RoomJournal.Recorded room = only(await(journalOf("n-2").load("org-1")));
+        assertThat(room.header()).isEqualTo("{\"state\":\"paused\"}");
+        assertThat(room.events()).extracting(RoomJournal.Event::seq).as("no event added").containsExactly(1L, 2L);
+        assertThat(await(journal.append(ROOM, next(3)))).as("the next event follows the last one")
+                .isEqualTo(RoomJournal.Appended.WRITTEN);
+        assertThat(await(journal.append(ROOM, new RoomJournal.Entry(2, 2, 1004, null, "{\"state\":\"live\"}",
+                Map.of(), List.of(), false, false)))).as("out of step like any entry")
+                .isEqualTo(RoomJournal.Appended.OUT_OF_STEP);
+        assertThat(await(journal.append(ROOM, new RoomJournal.Entry(9, 9, 1009, null, "{\"state\":\"ended\"}",
+                Map.of(), List.of(), true)))).as("a reset without an event").isEqualTo(RoomJournal.Appended.WRITTEN);
+        assertThat(await(journal.append(ROOM, next(10)))).isEqualTo(RoomJournal.Appended.WRITTEN);
+        RoomJournal.Recorded again = only(await(journal.load("org-1")));
+        assertThat(again.header()).isEqualTo("{\"state\":\"ended\"}");
+        assertThat(again.members()).isEmpty();
+        assertThat(again.events()).extracting(RoomJournal.Event::seq).containsExactly(10L);
+    }
+
+    @Test
     void aForgottenRoomIsGone() throws Exception {
         RoomJournal journal = serving("n-1");
         await(journal.append(ROOM, first(1)));

@@ -269,6 +269,89 @@ class RoomJournalingTest {
         assertThat(roster.members()).extracting(org.haven.protocol.Member::user).containsExactly("alice");
     }
 
+    /** An audit trail that keeps nothing: these tests are about rooms. */
+    static final org.haven.server.audit.AuditTrail NO_AUDIT = new org.haven.server.audit.AuditTrail() {
+        @Override
+        public void record(org.haven.server.audit.AuditEvent event) {
+        }
+
+        @Override
+        public CompletableFuture<Void> flush() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    private static SessionControl control(RoomService rooms) {
+        return new SessionControl(rooms, NO_AUDIT, SessionAlerts.NONE, Duration.ofMinutes(5));
+    }
+
+    private static boolean answered(Inbox inbox, String re) {
+        return inbox.received.stream().anyMatch(m -> m instanceof ServerMessage.Ok ok && re.equals(ok.re())
+                || m instanceof ServerMessage.Error e && re.equals(e.re()));
+    }
+
+    @Test
+    void anEndedSessionStaysEndedWhenAnotherNodeTakesItsOrganisationUp() {
+        InMemoryRoomJournal shared = new InMemoryRoomJournal(RoomJournalContract.fenceOf(Leases.sole("n-1")), RoomJournal.MAX_EVENTS);
+        RoomService first = rooms(shared);
+        Inbox bo = new Inbox();
+        Inbox alice = new Inbox();
+        Participant boHere = member("dr-bo", Role.CLINICIAN, bo);
+        first.join(boHere, GROUP, PresenceStatus.AVAILABLE, "1", () -> { });
+        first.join(member("alice", Role.CLIENT, alice), GROUP, PresenceStatus.AVAILABLE, "2", () -> { });
+        Awaitility.await().atMost(WAIT).until(() -> answered(alice, "2"));
+        long aliceSaw = alice.all(ServerMessage.Ok.class).get(0).result() instanceof Result.RoomSnapshot s ? s.seq() : -1;
+        control(first).end(boHere, GROUP, "group finished", "3");
+        Awaitility.await().atMost(WAIT).until(() -> answered(bo, "3"));
+        Awaitility.await().atMost(WAIT).until(() -> !alice.all(ServerMessage.SessionStateChanged.class).isEmpty());
+        assertThat(alice.all(ServerMessage.SessionStateChanged.class)).singleElement()
+                .satisfies(e -> assertThat(e.state()).isEqualTo(org.haven.protocol.Sessions.State.ENDED));
+
+        // The node that served the session is gone; another takes the organisation up.
+        RoomService second = rooms(shared.as(RoomJournalContract.fenceOf(Leases.sole("n-2"))));
+        second.restore("org-1").toCompletableFuture().join();
+        Inbox aliceAgain = new Inbox();
+        AtomicInteger refused = new AtomicInteger();
+        second.resumeTakenUp(member("alice", Role.CLIENT, aliceAgain), GROUP, aliceSaw, PresenceStatus.AVAILABLE,
+                refused::incrementAndGet);
+        Awaitility.await().atMost(WAIT).until(() -> !aliceAgain.all(ServerMessage.RoomResumed.class).isEmpty());
+        assertThat(refused.get()).as("nothing to resume in an ended session").isEqualTo(1);
+        assertThat(aliceAgain.all(ServerMessage.RoomResumed.class)).singleElement()
+                .satisfies(r -> assertThat(r.recovered()).isFalse());
+        Inbox boAgain = new Inbox();
+        second.join(member("dr-bo", Role.CLINICIAN, boAgain), GROUP, PresenceStatus.AVAILABLE, "4", () -> { });
+        Awaitility.await().atMost(WAIT).until(() -> answered(boAgain, "4"));
+        assertThat(boAgain.all(ServerMessage.Error.class)).as("the end holds on the node that took the session up")
+                .singleElement().satisfies(e -> assertThat(e.code()).isEqualTo(org.haven.protocol.ErrorCode.SESSION_ENDED));
+    }
+
+    @Test
+    void aSessionsConfigurationIsRecordedAtOnceAndHoldsOnTheNodeThatTakesItUp() {
+        InMemoryRoomJournal shared = new InMemoryRoomJournal(RoomJournalContract.fenceOf(Leases.sole("n-1")), RoomJournal.MAX_EVENTS);
+        RoomService first = rooms(shared);
+        Inbox bo = new Inbox();
+        Participant boHere = member("dr-bo", Role.CLINICIAN, bo);
+        first.join(boHere, GROUP, PresenceStatus.AVAILABLE, "1", () -> { });
+        Awaitility.await().atMost(WAIT).until(() -> answered(bo, "1"));
+        control(first).configure(boHere, GROUP, org.haven.protocol.Sessions.RoomKind.INDIVIDUAL, true, "2");
+        Awaitility.await().atMost(WAIT).until(() -> answered(bo, "2"));
+
+        // No other room event follows: the configuration alone must be in the record.
+        RoomService second = rooms(shared.as(RoomJournalContract.fenceOf(Leases.sole("n-2"))));
+        second.restore("org-1").toCompletableFuture().join();
+        Inbox alice = new Inbox();
+        second.join(member("alice", Role.CLIENT, alice), GROUP, PresenceStatus.AVAILABLE, "3", () -> { });
+        Awaitility.await().atMost(WAIT).until(() -> answered(alice, "3"));
+        assertThat(alice.all(ServerMessage.Ok.class)).singleElement()
+                .satisfies(ok -> assertThat(ok.result()).as("admission is still required")
+                        .isInstanceOf(Result.Waiting.class));
+        assertThat(second.kindOf(GROUP)).isEqualTo(org.haven.protocol.Sessions.RoomKind.INDIVIDUAL);
+    }
+
     private static int indexOf(Inbox inbox, java.util.function.Predicate<ServerMessage> match) {
         for (int i = 0; i < inbox.received.size(); i++) {
             if (match.test(inbox.received.get(i))) {
