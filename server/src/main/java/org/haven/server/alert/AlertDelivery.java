@@ -23,7 +23,10 @@ import org.haven.server.presence.UserRef;
  * The connected responders of this node and what each has confirmed. Alerts go out as urgent
  * frames (they jump every outbound queue); a delivery not confirmed within the redelivery
  * interval is sent again, so each targeted connection receives each alert at least once.
- * Confined to the alert executor.
+ * Which responders a tier holds is the {@link Escalator}'s to say; this class only knows who is
+ * connected and what each confirmed.
+ *
+ * <p>Threading: confined to the alert thread.
  */
 final class AlertDelivery {
 
@@ -82,22 +85,6 @@ final class AlertDelivery {
         return out;
     }
 
-    /** The connected responders of one tier for an alert. */
-    List<Responder> inTier(EscalationPolicy.Tier tier, DistressAlert alert) {
-        List<Responder> out = new ArrayList<>();
-        for (Responder r : responders(alert.org())) {
-            boolean in = switch (tier) {
-                case FACILITATORS -> r.role == Role.CLINICIAN && alert.room != null && r.grants.contains(alert.room);
-                case ON_CALL -> r.role == Role.CLINICIAN && r.status == PresenceStatus.ON_CALL;
-                case SUPERVISORS -> r.role == Role.SUPERVISOR;
-            };
-            if (in) {
-                out.add(r);
-            }
-        }
-        return out;
-    }
-
     /** Whether a responder may see an alert: same organisation, and a supervisor, granted its room, or notified of it. */
     static boolean canSee(Responder r, DistressAlert alert) {
         if (!r.user.org().equals(alert.org())) {
@@ -105,13 +92,13 @@ final class AlertDelivery {
         }
         return r.role == Role.SUPERVISOR
                 || (alert.room != null && r.grants.contains(alert.room))
-                || alert.targets.contains(r.user.user());
+                || alert.isTarget(r.user.user());
     }
 
     /** Whether at least one targeted responder is connected to this node. */
     boolean anyTargetConnected(DistressAlert alert) {
         for (Responder r : responders(alert.org())) {
-            if (alert.targets.contains(r.user.user())) {
+            if (alert.isTarget(r.user.user())) {
                 return true;
             }
         }
@@ -122,7 +109,7 @@ final class AlertDelivery {
     void push(DistressAlert alert, ServerMessage.AlertReason reason, Instant now) {
         Outbound frame = Outbound.urgent(new ServerMessage.AlertNotice(reason, alert.view()));
         for (Responder r : responders(alert.org())) {
-            if (alert.targets.contains(r.user.user())) {
+            if (alert.isTarget(r.user.user())) {
                 send(r, alert, frame, now);
             }
         }
@@ -136,7 +123,7 @@ final class AlertDelivery {
     private void send(Responder r, DistressAlert alert, Outbound frame, Instant now) {
         r.connection.send(frame);
         unconfirmed.computeIfAbsent(r.connection.id(), c -> new HashMap<>()).put(alert.id,
-                new Pending(alert.version, now));
+                new Pending(alert.version(), now));
         auditCareRead(r, alert, "alert");
     }
 

@@ -2,6 +2,7 @@ package org.haven.server.alert;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,9 +15,12 @@ import org.haven.server.care.CareSnapshot;
 import org.haven.server.presence.UserRef;
 
 /**
- * One alert's live state. Confined to the alert executor: every change happens on that one
- * thread, so transitions are serialised (two clinicians acknowledging at once: the first wins).
- * Every change bumps {@link #version}; responders confirm versions.
+ * One alert's live state. Its lifecycle changes only by {@link #apply applying} a transition
+ * decided by {@link AlertLifecycle}; its tier and targets only by the {@link Escalator}. Every change
+ * seen by responders adds a history line and bumps {@link #version()}; responders confirm versions.
+ *
+ * <p>Threading: confined to the alert thread: transitions are serialised (two clinicians
+ * acknowledging at once: the first wins).
  */
 final class DistressAlert {
 
@@ -29,25 +33,19 @@ final class DistressAlert {
     final EscalationPolicy policy;
     final Instant raisedAt;
     final CareSnapshot care;
-    final Set<String> targets = new LinkedHashSet<>();
-    final Map<String, Alerts.Action> actions = new LinkedHashMap<>();
-    final List<Alerts.HistoryEntry> history = new ArrayList<>();
+    private final Set<String> targets = new LinkedHashSet<>();
+    private final Map<String, Alerts.Action> actions = new LinkedHashMap<>();
+    private final List<Alerts.HistoryEntry> history = new ArrayList<>();
 
-    Severity severity;
-    State state = State.RAISED;
-    long version;
-    int presses = 1;
-    int tierIndex;
-    boolean undelivered;
-    String acknowledgedBy;
-    String engagedBy;
-    String resolvedBy;
-    Instant updatedAt;
+    private AlertLifecycle.Status status;
+    private Severity severity;
+    private long version;
+    private int presses = 1;
+    private int tierIndex;
+    private boolean undelivered;
+    private Instant updatedAt;
     /** Whether a responder has confirmed receiving this alert yet (its delivery time is measured once). */
-    boolean receiptSeen;
-    Instant ackDeadline;
-    Instant engageDeadline;
-    Instant followUpDueAt;
+    private boolean receiptSeen;
 
     DistressAlert(String id, UserRef client, String clientName, String room, Alerts.Source source, Alerts.Kind kind,
             Severity severity, EscalationPolicy policy, CareSnapshot care, Instant now) {
@@ -63,14 +61,88 @@ final class DistressAlert {
         this.raisedAt = now;
         this.updatedAt = now;
         this.version = 1;
+        this.status = AlertLifecycle.Status.raised(now.plus(policy.ackTimeout(severity)));
     }
 
     String org() {
         return client.org();
     }
 
+    AlertLifecycle.Status status() {
+        return status;
+    }
+
+    State state() {
+        return status.state();
+    }
+
+    Severity severity() {
+        return severity;
+    }
+
+    long version() {
+        return version;
+    }
+
+    int tierIndex() {
+        return tierIndex;
+    }
+
     EscalationPolicy.Tier tier() {
         return policy.tiers().get(tierIndex);
+    }
+
+    boolean undelivered() {
+        return undelivered;
+    }
+
+    Set<String> targets() {
+        return Collections.unmodifiableSet(targets);
+    }
+
+    boolean isTarget(String user) {
+        return targets.contains(user);
+    }
+
+    Alerts.Action action(String key) {
+        return actions.get(key);
+    }
+
+    /** The last history line (who did what last). */
+    Alerts.HistoryEntry lastEntry() {
+        return history.get(history.size() - 1);
+    }
+
+    // ---- changes -------------------------------------------------------------------------------
+
+    /** Takes a lifecycle step decided by {@link AlertLifecycle}. */
+    void apply(AlertLifecycle.Transition t, Instant now) {
+        status = t.next();
+        changed(now, t.by(), t.event(), t.detail());
+    }
+
+    /** The first line of a new alert's history (no new version: it is version 1). */
+    void raisedBy(String by, Instant now) {
+        history.add(new Alerts.HistoryEntry(now, by, "raised", source.name().toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /** The client pressed again, or a clinician flagged the same client: one more press, severity only rises. */
+    void pressedAgain(Severity pressed, String by, String event, Instant now) {
+        presses++;
+        if (pressed.compareTo(severity) > 0) {
+            severity = pressed;
+        }
+        changed(now, by, event, pressed.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Records an action (a note at raise or resolve, a step taken); without a history line of its own. */
+    void addAction(Alerts.Action action) {
+        actions.put(action.key(), action);
+    }
+
+    /** A history line that is not a change responders are sent (no new version). */
+    void remember(String by, String event, String detail, Instant now) {
+        history.add(new Alerts.HistoryEntry(now, by, event, detail));
     }
 
     /** Records a change: history line, new version, new update time. */
@@ -80,30 +152,57 @@ final class DistressAlert {
         version++;
     }
 
+    /** Escalation only: adds a responder to those told. */
+    void target(String user) {
+        targets.add(user);
+    }
+
+    /** Escalation only: the alert now reaches tier {@code index}. */
+    void reachTier(int index) {
+        tierIndex = index;
+    }
+
+    /** Escalation only: a new acknowledgement deadline (after a climb). */
+    void ackBy(Instant deadline) {
+        status = status.withAckDeadline(deadline);
+    }
+
+    /** Escalation only: whether nobody it targets is connected. */
+    void undelivered(boolean value) {
+        undelivered = value;
+    }
+
+    /** A responder confirmed receipt; true the first time (the delivery time is measured once). */
+    boolean firstReceipt() {
+        if (receiptSeen) {
+            return false;
+        }
+        receiptSeen = true;
+        return true;
+    }
+
+    // ---- views ---------------------------------------------------------------------------------
+
     Alerts.View view() {
-        return new Alerts.View(id, version, client.user(), clientName, room, source, kind, severity, state, presses,
-                raisedAt, updatedAt, tier().wire(), undelivered, acknowledgedBy, engagedBy, followUpDueAt,
-                care.checkIn(), care.contacts(), care.plan(), List.copyOf(actions.values()), List.copyOf(history));
+        return new Alerts.View(id, version, client.user(), clientName, room, source, kind, severity, status.state(),
+                presses, raisedAt, updatedAt, tier().wire(), undelivered, status.acknowledgedBy(), status.engagedBy(),
+                status.followUpDueAt(), care.checkIn(), care.contacts(), care.plan(), List.copyOf(actions.values()),
+                List.copyOf(history));
     }
 
     /** The live state of a stored alert, as it was when last saved (a node taking it up again). */
     static DistressAlert restore(StoredAlert stored) {
         Alerts.View v = stored.view();
         DistressAlert a = new DistressAlert(v.id(), new UserRef(stored.org(), v.client()), v.clientName(), v.room(),
-                v.source(), v.kind(), v.severity(), stored.policy(), new CareSnapshot(v.checkIn(), v.emergencyContacts(), v.safetyPlan()),
-                v.raisedAt());
-        a.state = v.state();
+                v.source(), v.kind(), v.severity(), stored.policy(),
+                new CareSnapshot(v.checkIn(), v.emergencyContacts(), v.safetyPlan()), v.raisedAt());
+        a.status = new AlertLifecycle.Status(v.state(), v.acknowledgedBy(), v.engagedBy(), stored.resolvedBy(),
+                stored.ackDeadline(), stored.engageDeadline(), v.followUpDueAt());
         a.version = v.version();
         a.presses = v.presses();
         a.tierIndex = stored.tierIndex();
         a.undelivered = v.undelivered();
-        a.acknowledgedBy = v.acknowledgedBy();
-        a.engagedBy = v.engagedBy();
-        a.resolvedBy = stored.resolvedBy();
         a.updatedAt = v.updatedAt();
-        a.ackDeadline = stored.ackDeadline();
-        a.engageDeadline = stored.engageDeadline();
-        a.followUpDueAt = v.followUpDueAt();
         a.targets.addAll(stored.targets());
         for (Alerts.Action action : v.actions()) {
             a.actions.put(action.key(), action);
@@ -113,6 +212,7 @@ final class DistressAlert {
     }
 
     StoredAlert stored() {
-        return new StoredAlert(org(), view(), policy, tierIndex, targets, ackDeadline, engageDeadline, resolvedBy);
+        return new StoredAlert(org(), view(), policy, tierIndex, targets, status.ackDeadline(), status.engageDeadline(),
+                status.resolvedBy());
     }
 }

@@ -1,0 +1,231 @@
+package org.haven.server.alert;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.haven.protocol.Alerts;
+import org.haven.protocol.Alerts.Severity;
+import org.haven.protocol.Alerts.Source;
+import org.haven.protocol.Alerts.State;
+import org.haven.protocol.ClientMessage;
+import org.haven.protocol.ErrorCode;
+import org.haven.protocol.Refusal;
+import org.haven.protocol.Result;
+import org.haven.protocol.Role;
+import org.haven.protocol.ServerMessage;
+import org.haven.protocol.ServerMessage.AlertReason;
+import org.haven.server.audit.AuditEvent;
+import org.haven.server.audit.AuditTrail;
+import org.haven.server.auth.Principal;
+import org.haven.server.care.CareService;
+import org.haven.server.care.CareSnapshot;
+import org.haven.server.connection.Connection;
+import org.haven.server.connection.Outbound;
+import org.haven.server.presence.UserRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where alerts come from, and how repeats join the open one: a client's help button, a clinician's
+ * flag, a missing or declined check-in, lost coverage. A new alert carries a snapshot of the
+ * client's care record (check-in, contacts, plan) taken when it is raised; it starts at its first
+ * tier and is stored before the raiser is told "received". A repeat (the same client pressing again,
+ * a clinician flagging a client with an open alert) adds a press to the open alert and may raise its
+ * severity, never lower it.
+ *
+ * <p>Threading: the public entry points may be called from any thread; all work happens on the
+ * alert thread.
+ */
+final class AlertIntake {
+
+    private static final Logger log = LoggerFactory.getLogger(AlertIntake.class);
+
+    private final AlertBook book;
+    private final CareService care;
+    private final Escalator escalator;
+    private final AlertPublisher publisher;
+    private final AuditTrail audit;
+    private final AlertMetrics metrics;
+    private final Clock clock;
+    private final EscalationPolicy policy;
+    private final boolean alertOnCheckIn;
+    private final AlertThread thread;
+    private final Map<UserRef, String> names = new ConcurrentHashMap<>();
+
+    AlertIntake(AlertBook book, CareService care, Escalator escalator, AlertPublisher publisher, AuditTrail audit,
+            AlertMetrics metrics, Clock clock, EscalationPolicy policy, boolean alertOnCheckIn, AlertThread thread) {
+        this.book = book;
+        this.care = care;
+        this.escalator = escalator;
+        this.publisher = publisher;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.policy = policy;
+        this.alertOnCheckIn = alertOnCheckIn;
+        this.thread = thread;
+    }
+
+    /** The display name of a user, remembered from their token, for alerts about them. Any thread. */
+    void nameOf(UserRef user, String name) {
+        if (name != null) {
+            names.put(user, name);
+        }
+    }
+
+    /** The client's help button. Answers with the alert id, crisis resources and coping steps. */
+    void raiseByClient(Principal caller, Connection connection, ClientMessage.AlertRaise m) {
+        if (caller.role() != Role.CLIENT) {
+            refuse(connection, m.id(), ErrorCode.FORBIDDEN, "the help button is for clients; clinicians flag");
+            return;
+        }
+        if (m.room() != null && !caller.isGranted(m.room())) {
+            refuse(connection, m.id(), ErrorCode.FORBIDDEN, "the token does not grant this room");
+            return;
+        }
+        UserRef client = new UserRef(caller.org(), caller.user());
+        Severity severity = m.severity() != null ? m.severity() : Severity.HIGH;
+        Alerts.Kind kind = m.kind() != null ? m.kind() : Alerts.Kind.OTHER;
+        open(new Raise(client, caller.name(), m.room(), Source.HELP_BUTTON, kind, severity, caller.user(), null,
+                connection, m.id(), true));
+    }
+
+    /** A clinician flags distress they observed. */
+    void flag(Principal caller, Connection connection, ClientMessage.AlertFlag m) {
+        if (!caller.role().isCareTeam()) {
+            refuse(connection, m.id(), ErrorCode.FORBIDDEN, "only the care team flags distress");
+            return;
+        }
+        UserRef client = new UserRef(caller.org(), m.client());
+        if (!care.mayReadInRoom(caller, client, m.room())) {
+            refuse(connection, m.id(), ErrorCode.FORBIDDEN, "the client is not in a room you are granted");
+            return;
+        }
+        open(new Raise(client, null, m.room(), Source.CLINICIAN_FLAG, m.kind(), m.severity(), caller.user(), m.note(),
+                connection, m.id(), false));
+    }
+
+    /** A missing or declined check-in where one is required: a low-severity alert, when configured. */
+    void raiseForCheckIn(UserRef client, String clientName, String room, Source source) {
+        if (!alertOnCheckIn) {
+            return;
+        }
+        thread.run(() -> {
+            for (DistressAlert a : book.view()) {
+                if (a.client.equals(client) && a.state().isOpen() && a.source == source && room.equals(a.room)) {
+                    return; // one open alert per client, room and reason is enough
+                }
+            }
+            open(new Raise(client, clientName, room, source, Alerts.Kind.OTHER, Severity.LOW, "system", null, null,
+                    null, false));
+        });
+    }
+
+    /** Clients were left alone in {@code room}: a high-severity coverage alert, on-call first. */
+    void coverageLost(UserRef client, String room) {
+        thread.run(() -> open(new Raise(client, null, room, Source.COVERAGE, Alerts.Kind.OTHER, Severity.HIGH, "system",
+                null, null, null, false)));
+    }
+
+    /** A facilitator moved the client into a breakout for this alert: recorded on it, once per breakout. */
+    void movedToBreakout(String alertId, UserRef by, String breakout) {
+        thread.run(() -> {
+            DistressAlert a = book.get(alertId);
+            if (a == null || !a.org().equals(by.org()) || !a.state().isOpen()) {
+                return;
+            }
+            String key = "breakout-" + breakout;
+            if (a.action(key) != null) {
+                return;
+            }
+            Instant now = clock.instant();
+            a.addAction(new Alerts.Action(Alerts.ActionType.MOVED_TO_BREAKOUT, key, by.user(), now, null));
+            a.changed(now, by.user(), "action", "moved_to_breakout");
+            publisher.changed(a, AlertReason.UPDATED, null);
+        });
+    }
+
+    /** The client checked in: low-severity check-in alerts for that room close themselves. */
+    void checkedIn(UserRef client, String room) {
+        thread.run(() -> {
+            Instant now = clock.instant();
+            for (DistressAlert a : book.all()) {
+                if (a.client.equals(client) && room.equals(a.room) && a.state() == State.RAISED
+                        && a.severity() == Severity.LOW
+                        && (a.source == Source.CHECK_IN_MISSING || a.source == Source.CHECK_IN_DECLINED)) {
+                    AlertLifecycle.Transition t = AlertLifecycle.checkedIn(a.status());
+                    a.apply(t, now);
+                    publisher.changed(a, AlertReason.UPDATED, t.webhook());
+                }
+            }
+        });
+    }
+
+    /** One raise: about whom, from where, by whom, and whom to answer (null for automatic sources). */
+    private record Raise(UserRef client, String clientName, String room, Source source, Alerts.Kind kind,
+            Severity severity, String by, String note, Connection requester, String re, boolean byClient) {}
+
+    private void open(Raise r) {
+        care.snapshot(r.client(), r.room(), AlertPublisher.STORE_WAIT).whenComplete((snapshot, failure) -> thread.run(() -> {
+            CareSnapshot known = failure == null ? snapshot : new CareSnapshot(null, null, null);
+            if (failure != null) {
+                log.warn("care snapshot unavailable client={}", r.client());
+            }
+            Instant now = clock.instant();
+            DistressAlert existing = book.openAlertOf(r.client(), r.source());
+            if (existing != null) {
+                existing.pressedAgain(r.severity(), r.by(),
+                        r.source() == Source.CLINICIAN_FLAG ? "flagged" : "pressed_again", now);
+                publisher.saveThenPush(existing, AlertReason.UPDATED, r.requester(), r.re(),
+                        () -> answer(existing, r, known));
+                return;
+            }
+            DistressAlert alert = new DistressAlert("a-" + randomId(), r.client(),
+                    r.clientName() != null ? r.clientName() : names.get(r.client()), r.room(), r.source(), r.kind(),
+                    r.severity(), policy, known, now);
+            alert.raisedBy(r.by(), now);
+            if (r.note() != null) {
+                alert.addAction(new Alerts.Action(Alerts.ActionType.NOTE, "note-raise", r.by(), now, r.note()));
+            }
+            book.add(alert);
+            metrics.raised(r.severity());
+            escalator.start(alert, now);
+            audit.record(new AuditEvent(r.by(), "alert.raise", "alert:" + alert.id, "ok", Map.of("client",
+                    r.client().toString(), "severity", r.severity().name(), "source", r.source().name())));
+            log.info("alert raised alert={} org={} severity={} source={} tier={}", alert.id, r.client().org(),
+                    r.severity(), r.source(), alert.tier().wire());
+            // Stored first; only then is the raiser told. The responders are told then too, or once
+            // STORE_WAIT has passed without an answer from the store.
+            publisher.saveThenPush(alert, AlertReason.RAISED, r.requester(), r.re(), () -> {
+                answer(alert, r, known);
+                publisher.webhook(alert, "alert.raised");
+                if (alert.undelivered()) {
+                    publisher.webhook(alert, "alert.undelivered");
+                }
+            });
+        }));
+    }
+
+    /** The raiser is told "received": a client with crisis resources for where they are, and coping steps. */
+    private void answer(DistressAlert alert, Raise r, CareSnapshot known) {
+        if (r.requester() == null) {
+            return;
+        }
+        var resources = r.byClient() ? care.crisisResources(alert.org(), known.checkIn())
+                : List.<org.haven.protocol.Care.CrisisResource>of();
+        var coping = r.byClient() ? known.copingSteps() : List.<String>of();
+        r.requester().send(Outbound.of(new ServerMessage.Ok(r.re(),
+                new Result.AlertReceived(alert.id, alert.state(), resources, coping))));
+    }
+
+    private static void refuse(Connection connection, String re, ErrorCode code, String message) {
+        connection.send(Outbound.of(new Refusal(code, message).toError(re)));
+    }
+
+    static String randomId() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    }
+}

@@ -1,0 +1,189 @@
+package org.haven.server.alert;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Function;
+import org.haven.protocol.ErrorCode;
+import org.haven.protocol.ServerMessage;
+import org.haven.protocol.ServerMessage.AlertReason;
+import org.haven.server.audit.AuditEvent;
+import org.haven.server.audit.AuditTrail;
+import org.haven.server.connection.Connection;
+import org.haven.server.connection.Outbound;
+import org.haven.server.webhook.WebhookEvent;
+import org.haven.server.webhook.WebhookNotifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable save, then push: every change to an alert is written to the audit trail and the store,
+ * and pushed to its connected responders (and integrators, by webhook). A raise is pushed once the
+ * store answers, or after {@link #STORE_WAIT} if it has not, so a stalled store never holds a
+ * crisis alert back; an alert the store did not take is kept here and stored again on every tick
+ * until it is.
+ *
+ * <p>Threading: the alert thread; store answers come back to it.
+ */
+final class AlertPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(AlertPublisher.class);
+
+    /**
+     * How long a raise waits for the store (the client's care record, then the alert's save) before
+     * going on without it. Redis answers in a millisecond or two; a stalled one (a partition that
+     * drops packets, a blocked server) answers nothing until the 2 s command time-out, twice over.
+     */
+    static final Duration STORE_WAIT = Duration.ofMillis(250);
+
+    private final AlertStore store;
+    private final AlertDelivery delivery;
+    private final AuditTrail audit;
+    private final WebhookNotifier webhooks;
+    private final Clock clock;
+    private final AlertThread thread;
+    /** Alerts the store did not take yet (it was unreachable): kept here, stored again on the tick. */
+    private final Set<String> unstored = new LinkedHashSet<>();
+    private boolean retrying;
+
+    AlertPublisher(AlertStore store, AlertDelivery delivery, AuditTrail audit, WebhookNotifier webhooks, Clock clock,
+            AlertThread thread) {
+        this.store = store;
+        this.delivery = delivery;
+        this.audit = audit;
+        this.webhooks = webhooks;
+        this.clock = clock;
+        this.thread = thread;
+    }
+
+    /**
+     * An alert changed (its last history line says how): audited, stored, pushed to its responders
+     * with {@code reason}, and {@code webhookEvent} (when not null) sent to integrators.
+     */
+    void changed(DistressAlert a, AlertReason reason, String webhookEvent) {
+        var last = a.lastEntry();
+        audit.record(new AuditEvent(last.by(), "alert." + last.event(), "alert:" + a.id, "ok", Map.of("state",
+                a.state().name(), "version", Long.toString(a.version()))));
+        save(a);
+        delivery.push(a, reason, clock.instant());
+        if (webhookEvent != null) {
+            webhook(a, webhookEvent);
+        }
+    }
+
+    /** Stores {@code a}; one the store does not take is kept and stored again on the tick. */
+    void save(DistressAlert a) {
+        store.save(a.stored()).whenComplete((v, e) -> {
+            if (e != null) {
+                thread.run(() -> notStored(a, null, null, e));
+            }
+        });
+    }
+
+    /**
+     * Stores {@code a}, then runs {@code stored} (true) or {@code notStored} handling (false) on the
+     * alert thread; its responders are pushed {@code reason} once, when the store answers or after
+     * {@link #STORE_WAIT}, whichever is first.
+     */
+    void saveThenPush(DistressAlert a, AlertReason reason, Connection requester, String re, Runnable onStored) {
+        Runnable push = pushOnce(a, reason);
+        store.save(a.stored()).whenComplete((v, e) -> thread.run(() -> {
+            if (e != null) {
+                notStored(a, requester, re, e);
+            } else {
+                onStored.run();
+            }
+            push.run();
+        }));
+    }
+
+    /** Whether {@code id} waits to be stored again (it must not leave this node). */
+    boolean isUnstored(String id) {
+        return unstored.contains(id);
+    }
+
+    /** Sends an integrator event about {@code a}: ids, kind, severity and state only. */
+    void webhook(DistressAlert a, String event) {
+        webhooks.publish(new WebhookEvent(event, a.id, a.org(), a.room, a.client.user(),
+                a.kind.name().toLowerCase(Locale.ROOT), a.severity().name().toLowerCase(Locale.ROOT),
+                a.state().name().toLowerCase(Locale.ROOT), clock.instant()));
+    }
+
+    /**
+     * Pushes {@code a} to its responders once: when the caller runs the returned task (the store has
+     * answered), or after {@link #STORE_WAIT} if that has not happened by then.
+     */
+    private Runnable pushOnce(DistressAlert a, AlertReason reason) {
+        boolean[] pushed = {false};
+        Runnable push = () -> {
+            if (!pushed[0]) {
+                pushed[0] = true;
+                delivery.push(a, reason, clock.instant());
+            }
+        };
+        ScheduledFuture<?> early = thread.schedule(() -> {
+            if (!pushed[0]) {
+                log.warn("alert store has not answered within {} ms; responders told first alert={}",
+                        STORE_WAIT.toMillis(), a.id);
+                push.run();
+            }
+        }, STORE_WAIT);
+        if (early == null) {
+            // Stopping: the store's answer will find no thread to run on either, so tell them now.
+            push.run();
+            return push;
+        }
+        return () -> {
+            early.cancel(false);
+            push.run();
+        };
+    }
+
+    /**
+     * The store refused or could not be reached. The raiser is told (the alert is not durable: call
+     * the crisis line now), the responders connected here still get the alert, and the alert is kept
+     * here and stored again on every tick until the store takes it.
+     */
+    private void notStored(DistressAlert a, Connection requester, String re, Throwable failure) {
+        log.error("alert could not be stored alert={} ({}); kept here and retried", a.id,
+                failure.getClass().getSimpleName());
+        unstored.add(a.id);
+        if (requester != null) {
+            requester.send(Outbound.of(new ServerMessage.Error(re, ErrorCode.INTERNAL,
+                    "the alert could not be stored; call the crisis line now")));
+        }
+    }
+
+    /** Stores again every alert the store did not take, one attempt in flight at a time. */
+    void storeAgain(Function<String, DistressAlert> lookup) {
+        if (unstored.isEmpty() || retrying) {
+            return;
+        }
+        retrying = true;
+        List<CompletableFuture<String>> attempts = new ArrayList<>();
+        for (String id : unstored) {
+            DistressAlert a = lookup.apply(id);
+            if (a != null) {
+                attempts.add(store.save(a.stored()).toCompletableFuture().thenApply(v -> id));
+            }
+        }
+        CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> thread.run(() -> {
+            retrying = false;
+            for (CompletableFuture<String> attempt : attempts) {
+                if (!attempt.isCompletedExceptionally()) {
+                    unstored.remove(attempt.join());
+                }
+            }
+            if (unstored.isEmpty()) {
+                log.info("every alert kept during the store's outage is stored");
+            }
+        }));
+    }
+}

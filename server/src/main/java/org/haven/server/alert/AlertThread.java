@@ -1,0 +1,74 @@
+package org.haven.server.alert;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread all alert state lives on ({@code haven-alerts}): every change to an alert, the
+ * responders and what they confirmed runs here, one task at a time, so transitions are serialised
+ * without locks. A task that fails is logged and the thread goes on.
+ */
+final class AlertThread implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AlertThread.class);
+
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "haven-alerts");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Runs {@code task} on the alert thread; dropped (and logged) once the service stopped. */
+    void run(Runnable task) {
+        try {
+            executor.execute(guarded(task));
+        } catch (RejectedExecutionException e) {
+            log.warn("alert service stopped; task dropped");
+        }
+    }
+
+    /** Runs {@code task} on the alert thread after {@code delay}; null when the service stopped. */
+    ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        try {
+            return executor.schedule(guarded(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    /** Runs {@code task} every {@code period}, first after one period. */
+    void every(Duration period, Runnable task) {
+        executor.scheduleWithFixedDelay(guarded(task), period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the caller is on the alert thread (tests and assertions). */
+    boolean isCurrent() {
+        return Thread.currentThread().getName().equals("haven-alerts");
+    }
+
+    private static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("alert task failed", e);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

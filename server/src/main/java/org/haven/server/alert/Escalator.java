@@ -1,0 +1,144 @@
+package org.haven.server.alert;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.haven.protocol.Alerts;
+import org.haven.protocol.PresenceStatus;
+import org.haven.protocol.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How an alert climbs, in one place: which tier it starts at, who each tier holds, and how it goes
+ * up (past tiers with nobody connected, at once; to the next after each acknowledgement time-out).
+ * The order of the tiers and the time-outs are the alert's {@link EscalationPolicy}; everything
+ * else about the policy is here. Changes the alert's tier, targets and delivery flag, and adds the
+ * history lines that go with them; storing and pushing are the caller's.
+ *
+ * <p>Threading: the alert thread.
+ */
+final class Escalator {
+
+    private static final Logger log = LoggerFactory.getLogger(Escalator.class);
+
+    private final AlertDelivery delivery;
+    private final AlertMetrics metrics;
+
+    Escalator(AlertDelivery delivery, AlertMetrics metrics) {
+        this.delivery = delivery;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The tier a new alert starts at: every tier at once when imminent; on call first when it is
+     * raised outside a session or for lost coverage (the facilitators are the ones missing); else
+     * the room's facilitators.
+     */
+    static int startTier(EscalationPolicy policy, Alerts.Severity severity, String room, Alerts.Source source) {
+        if (severity == Alerts.Severity.IMMINENT) {
+            return policy.lastTier();
+        }
+        return policy.startTier(room != null && source != Alerts.Source.COVERAGE);
+    }
+
+    /** The responders of one tier connected here, for an alert. */
+    List<AlertDelivery.Responder> inTier(EscalationPolicy.Tier tier, DistressAlert alert) {
+        List<AlertDelivery.Responder> out = new ArrayList<>();
+        for (AlertDelivery.Responder r : delivery.responders(alert.org())) {
+            boolean in = switch (tier) {
+                case FACILITATORS -> r.role == Role.CLINICIAN && alert.room != null && r.grants.contains(alert.room);
+                case ON_CALL -> r.role == Role.CLINICIAN && r.status == PresenceStatus.ON_CALL;
+                case SUPERVISORS -> r.role == Role.SUPERVISOR;
+            };
+            if (in) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code r} belongs to a tier the alert has reached. */
+    boolean inReachedTiers(AlertDelivery.Responder r, DistressAlert a) {
+        for (int t = 0; t <= a.tierIndex(); t++) {
+            if (inTier(a.policy.tiers().get(t), a).contains(r)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Adds the connected responders of tiers {@code from}..current to the alert's targets, climbing
+     * further at once past tiers nobody of is connected. With nobody at all, the alert is marked
+     * undelivered (it is kept, escalation goes on, and anyone who connects and may see it gets it).
+     */
+    void reach(DistressAlert alert, int from, Instant now) {
+        EscalationPolicy policy = alert.policy;
+        for (int t = from; t <= alert.tierIndex(); t++) {
+            target(alert, policy.tiers().get(t));
+        }
+        while (!delivery.anyTargetConnected(alert) && alert.tierIndex() < policy.lastTier()) {
+            alert.reachTier(alert.tierIndex() + 1);
+            target(alert, alert.tier());
+        }
+        if (!delivery.anyTargetConnected(alert)) {
+            if (!alert.undelivered()) {
+                alert.undelivered(true);
+                metrics.undelivered();
+                alert.changed(now, "system", "undelivered", "no responder connected");
+                log.warn("alert undelivered alert={} org={}", alert.id, alert.org());
+            }
+        } else if (alert.undelivered()) {
+            alert.undelivered(false);
+            alert.changed(now, "system", "delivered", null);
+        }
+    }
+
+    /** A new alert reaches its first tiers; it must be acknowledged within its severity's time-out. */
+    void start(DistressAlert alert, Instant now) {
+        alert.reachTier(startTier(alert.policy, alert.severity(), alert.room, alert.source));
+        reach(alert, 0, now);
+    }
+
+    /**
+     * A responder of a reached tier connected while nobody the alert targets was: they are told, and
+     * the alert is delivered again. Returns whether that happened.
+     */
+    boolean reachLateResponder(DistressAlert alert, AlertDelivery.Responder r, Instant now) {
+        if (!alert.state().isOpen() || !alert.undelivered() || !inReachedTiers(r, alert)) {
+            return false;
+        }
+        alert.target(r.user.user());
+        reach(alert, alert.tierIndex(), now);
+        return true;
+    }
+
+    /**
+     * Climbs to the next tier that has someone connected (an empty tier would only waste a
+     * time-out), adds its responders, and gives them a new acknowledgement time-out. Returns whether
+     * the alert became undelivered by it.
+     */
+    boolean escalate(DistressAlert alert, Instant now, String why) {
+        boolean wasUndelivered = alert.undelivered();
+        int before = alert.tierIndex();
+        EscalationPolicy policy = alert.policy;
+        while (alert.tierIndex() < policy.lastTier()) {
+            alert.reachTier(alert.tierIndex() + 1);
+            if (!inTier(alert.tier(), alert).isEmpty()) {
+                break;
+            }
+        }
+        reach(alert, before, now);
+        alert.changed(now, "system", "escalated", why + " -> " + alert.tier().wire());
+        alert.ackBy(now.plus(policy.ackTimeout(alert.severity())));
+        metrics.escalated();
+        return alert.undelivered() && !wasUndelivered;
+    }
+
+    private void target(DistressAlert alert, EscalationPolicy.Tier tier) {
+        for (AlertDelivery.Responder r : inTier(tier, alert)) {
+            alert.target(r.user.user());
+        }
+    }
+}

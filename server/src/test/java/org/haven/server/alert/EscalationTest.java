@@ -1,0 +1,184 @@
+package org.haven.server.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.haven.protocol.Alerts;
+import org.haven.protocol.ClientMessage;
+import org.haven.protocol.CloseCode;
+import org.haven.protocol.PresenceStatus;
+import org.haven.protocol.ProtocolCodec;
+import org.haven.protocol.Result;
+import org.haven.protocol.Role;
+import org.haven.protocol.ServerMessage;
+import org.haven.server.audit.InMemoryAuditTrail;
+import org.haven.server.auth.Principal;
+import org.haven.server.care.CareService;
+import org.haven.server.care.CrisisResources;
+import org.haven.server.care.InMemoryCareStore;
+import org.haven.server.care.RoomAffiliations;
+import org.haven.server.connection.Connection;
+import org.haven.server.connection.Outbound;
+import org.haven.server.testing.MutableClock;
+import org.haven.server.webhook.WebhookNotifier;
+import org.haven.server.webhook.WebhookSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Escalation in process, with no sockets and no sleeping: the clock is stepped and the alert
+ * thread ticked by hand. An unacknowledged alert climbs tier by tier when its severity's time-out
+ * passes and not a moment before, skips a tier nobody of is connected, is marked undelivered with
+ * nobody at all and delivered to the first responder of a reached tier who connects, and an
+ * acknowledgement not followed by engagement raises it again.
+ */
+class EscalationTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T10:00:00Z"));
+    private final InMemoryAuditTrail audit = new InMemoryAuditTrail(clock);
+    private final WebhookNotifier webhooks = new WebhookNotifier(WebhookSettings.disabled(), clock);
+    private final AlertService alerts = new AlertService(new InMemoryAlertStore(),
+            new CareService(new InMemoryCareStore(), new RoomAffiliations(), CrisisResources.load(null), audit, clock,
+                    Duration.ofHours(1), Set.of()),
+            audit, webhooks, clock, EscalationPolicy.defaults(), false, new SimpleMeterRegistry(), null);
+
+    @AfterEach
+    void stop() {
+        alerts.close();
+        webhooks.close();
+        audit.close();
+    }
+
+    /** A connection that keeps the alert frames it is sent, decoded. */
+    static final class Inbox implements Connection {
+        private static final AtomicInteger IDS = new AtomicInteger();
+        final String id = "c-" + IDS.incrementAndGet();
+        final List<ServerMessage> received = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public void send(Outbound frame) {
+            received.add(ProtocolCodec.instance().decodeServer(frame.text()));
+        }
+
+        @Override
+        public void close(CloseCode code, String reason) {
+        }
+
+        List<ServerMessage.AlertNotice> notices() {
+            return received.stream().filter(ServerMessage.AlertNotice.class::isInstance)
+                    .map(ServerMessage.AlertNotice.class::cast).toList();
+        }
+
+        ServerMessage.AlertNotice last() {
+            List<ServerMessage.AlertNotice> all = notices();
+            return all.isEmpty() ? null : all.get(all.size() - 1);
+        }
+    }
+
+    private static Principal principal(String user, Role role, String... rooms) {
+        return new Principal(user, "demo", role, Set.of(rooms), "Name of " + user, "t-" + user,
+                Instant.parse("2030-01-01T00:00:00Z"));
+    }
+
+    private Inbox connect(String user, Role role, PresenceStatus status, String... rooms) {
+        Inbox inbox = new Inbox();
+        alerts.responderConnected(principal(user, role, rooms), inbox, status);
+        return inbox;
+    }
+
+    private String raise(Alerts.Severity severity) {
+        Inbox alice = new Inbox();
+        alerts.raiseByClient(principal("alice", Role.CLIENT, "group-1"), alice,
+                new ClientMessage.AlertRaise("r-1", "group-1", Alerts.Kind.OTHER, severity));
+        Awaitility.await().atMost(WAIT).until(() -> !alice.received.isEmpty());
+        ServerMessage.Ok ok = (ServerMessage.Ok) alice.received.get(0);
+        return ((Result.AlertReceived) ok.result()).alert();
+    }
+
+    /** Steps the clock and ticks; the tick is done when this returns. */
+    private void after(Duration d) {
+        clock.advance(d);
+        alerts.tickNow().join();
+    }
+
+    @Test
+    void anUnacknowledgedAlertClimbsTierByTierWhenItsTimeOutPassesAndNotBefore() {
+        Inbox bo = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
+        Inbox onCall = connect("dr-on", Role.CLINICIAN, PresenceStatus.ON_CALL);
+        Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
+        raise(Alerts.Severity.HIGH);
+        Awaitility.await().atMost(WAIT).until(() -> bo.last() != null);
+        assertThat(bo.last().alert().tier()).isEqualTo("facilitators");
+        assertThat(onCall.notices()).as("on call is not told yet").isEmpty();
+
+        after(Duration.ofSeconds(59));
+        assertThat(onCall.notices()).as("59 s: the HIGH time-out (60 s) has not passed").isEmpty();
+        after(Duration.ofSeconds(1));
+        assertThat(onCall.last().reason()).isEqualTo(ServerMessage.AlertReason.ESCALATED);
+        assertThat(onCall.last().alert().tier()).isEqualTo("on_call");
+        assertThat(bo.last().reason()).as("those already told see it climb").isEqualTo(ServerMessage.AlertReason.ESCALATED);
+        assertThat(kim.notices()).isEmpty();
+
+        after(Duration.ofSeconds(60));
+        assertThat(kim.last().alert().tier()).isEqualTo("supervisors");
+        assertThat(kim.last().alert().history()).extracting(Alerts.HistoryEntry::event)
+                .containsSubsequence("raised", "escalated", "escalated");
+    }
+
+    @Test
+    void aTierNobodyOfIsConnectedIsSkipped() {
+        Inbox bo = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
+        Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
+        raise(Alerts.Severity.MODERATE);
+        Awaitility.await().atMost(WAIT).until(() -> bo.last() != null);
+        after(Duration.ofMinutes(3));
+        assertThat(kim.last().alert().tier()).as("nobody is on call: straight to the supervisors")
+                .isEqualTo("supervisors");
+    }
+
+    @Test
+    void withNobodyConnectedTheAlertIsUndeliveredUntilAResponderOfAReachedTierConnects() {
+        raise(Alerts.Severity.HIGH);
+        Inbox bo = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
+        Awaitility.await().atMost(WAIT).until(() -> bo.last() != null);
+        ServerMessage.AlertNotice seen = bo.last();
+        assertThat(seen.reason()).isEqualTo(ServerMessage.AlertReason.OPEN);
+        assertThat(seen.alert().undelivered()).as("delivered to the facilitator who connected").isFalse();
+        assertThat(seen.alert().history()).extracting(Alerts.HistoryEntry::event)
+                .containsSubsequence("raised", "undelivered", "delivered");
+    }
+
+    @Test
+    void anAcknowledgementNotFollowedByEngagementRaisesTheAlertAgain() {
+        Inbox bo = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
+        Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
+        String id = raise(Alerts.Severity.HIGH);
+        Awaitility.await().atMost(WAIT).until(() -> bo.last() != null);
+        alerts.acknowledge(principal("dr-bo", Role.CLINICIAN, "group-1"), bo,
+                new ClientMessage.AlertAcknowledge("a-1", id));
+        Awaitility.await().atMost(WAIT).until(() -> bo.last().alert().state() == Alerts.State.ACKNOWLEDGED);
+
+        after(Duration.ofMinutes(5).minusSeconds(1));
+        assertThat(bo.last().alert().state()).isEqualTo(Alerts.State.ACKNOWLEDGED);
+        after(Duration.ofSeconds(1));
+        ServerMessage.AlertNotice again = kim.last();
+        assertThat(again.alert().state()).isEqualTo(Alerts.State.RAISED);
+        assertThat(again.alert().acknowledgedBy()).isNull();
+        assertThat(again.alert().history()).extracting(Alerts.HistoryEntry::event)
+                .containsSubsequence("acknowledged", "engagement_timeout", "escalated");
+    }
+}
