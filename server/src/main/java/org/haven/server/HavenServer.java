@@ -28,6 +28,9 @@ import org.haven.server.presence.PresenceStore;
 import org.haven.server.room.IceServers;
 import org.haven.server.room.RoomExecutors;
 import org.haven.server.room.SessionControl;
+import org.haven.server.room.RoomHandlers;
+import org.haven.server.request.Handlers;
+import org.haven.protocol.ClientMessage;
 import org.haven.server.room.RoomService;
 import org.haven.server.session.SessionService;
 import org.haven.server.auth.Revocation;
@@ -94,8 +97,14 @@ public final class HavenServer implements AutoCloseable {
         DirectChatService chat = new DirectChatService(engines.keys(), engines.mailbox(), clock, config.mailboxTtl(),
                 config.dmBetweenClinicians());
         this.ownership = new OrgOwnership(engines.leases(), this::takeUp, this::handOver);
+        Handlers handlers = new Handlers();
         this.sessions = new SessionService(config, verifier, presence, rooms, control, care, alerts, chat,
-                limiter, engines.revocations(), ownership, timer, clock, ticker);
+                limiter, engines.revocations(), ownership, timer, clock, ticker, handlers);
+        RoomHandlers.register(handlers, rooms, control, config.maxChatChars());
+        care.register(handlers, alerts);
+        alerts.register(handlers);
+        chat.register(handlers);
+        handlers.requireEvery(ClientMessage.class);
         this.relay = new Relay(engines.bus(), ownership, sessions);
         sessions.announceRevocationsTo(r -> relay.broadcast(RevocationMessages.of(r)));
         Gauge.builder("haven.rooms", rooms, RoomService::roomCount).description("Rooms with members on this node")

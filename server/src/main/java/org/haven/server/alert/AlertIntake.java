@@ -12,19 +12,17 @@ import org.haven.protocol.Alerts.Source;
 import org.haven.protocol.Alerts.State;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.ErrorCode;
-import org.haven.protocol.Refusal;
 import org.haven.protocol.Result;
 import org.haven.protocol.Role;
-import org.haven.protocol.ServerMessage;
 import org.haven.protocol.ServerMessage.AlertReason;
 import org.haven.server.audit.AuditEvent;
 import org.haven.server.audit.AuditTrail;
 import org.haven.server.auth.Principal;
 import org.haven.server.care.CareService;
 import org.haven.server.care.CareSnapshot;
-import org.haven.server.connection.Connection;
-import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
+import org.haven.server.request.Reply;
+import org.haven.server.request.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,35 +75,39 @@ final class AlertIntake {
     }
 
     /** The client's help button. Answers with the alert id, crisis resources and coping steps. */
-    void raiseByClient(Principal caller, Connection connection, ClientMessage.AlertRaise m) {
+    void raiseByClient(Request<ClientMessage.AlertRaise> r) {
+        Principal caller = r.principal();
+        ClientMessage.AlertRaise m = r.message();
         if (caller.role() != Role.CLIENT) {
-            refuse(connection, m.id(), ErrorCode.FORBIDDEN, "the help button is for clients; clinicians flag");
+            r.reply().refuse(ErrorCode.FORBIDDEN, "the help button is for clients; clinicians flag");
             return;
         }
         if (m.room() != null && !caller.isGranted(m.room())) {
-            refuse(connection, m.id(), ErrorCode.FORBIDDEN, "the token does not grant this room");
+            r.reply().refuse(ErrorCode.FORBIDDEN, "the token does not grant this room");
             return;
         }
         UserRef client = new UserRef(caller.org(), caller.user());
         Severity severity = m.severity() != null ? m.severity() : Severity.HIGH;
         Alerts.Kind kind = m.kind() != null ? m.kind() : Alerts.Kind.OTHER;
         open(new Raise(client, caller.name(), m.room(), Source.HELP_BUTTON, kind, severity, caller.user(), null,
-                connection, m.id(), true));
+                r.reply(), true));
     }
 
     /** A clinician flags distress they observed. */
-    void flag(Principal caller, Connection connection, ClientMessage.AlertFlag m) {
+    void flag(Request<ClientMessage.AlertFlag> r) {
+        Principal caller = r.principal();
+        ClientMessage.AlertFlag m = r.message();
         if (!caller.role().isCareTeam()) {
-            refuse(connection, m.id(), ErrorCode.FORBIDDEN, "only the care team flags distress");
+            r.reply().refuse(ErrorCode.FORBIDDEN, "only the care team flags distress");
             return;
         }
         UserRef client = new UserRef(caller.org(), m.client());
         if (!care.mayReadInRoom(caller, client, m.room())) {
-            refuse(connection, m.id(), ErrorCode.FORBIDDEN, "the client is not in a room you are granted");
+            r.reply().refuse(ErrorCode.FORBIDDEN, "the client is not in a room you are granted");
             return;
         }
         open(new Raise(client, null, m.room(), Source.CLINICIAN_FLAG, m.kind(), m.severity(), caller.user(), m.note(),
-                connection, m.id(), false));
+                r.reply(), false));
     }
 
     /** A missing or declined check-in where one is required: a low-severity alert, when configured. */
@@ -119,15 +121,15 @@ final class AlertIntake {
                     return; // one open alert per client, room and reason is enough
                 }
             }
-            open(new Raise(client, clientName, room, source, Alerts.Kind.OTHER, Severity.LOW, "system", null, null,
-                    null, false));
+            open(new Raise(client, clientName, room, source, Alerts.Kind.OTHER, Severity.LOW, "system", null,
+                    Reply.none(), false));
         });
     }
 
     /** Clients were left alone in {@code room}: a high-severity coverage alert, on-call first. */
     void coverageLost(UserRef client, String room) {
         thread.run(() -> open(new Raise(client, null, room, Source.COVERAGE, Alerts.Kind.OTHER, Severity.HIGH, "system",
-                null, null, null, false)));
+                null, Reply.none(), false)));
     }
 
     /** A facilitator moved the client into a breakout for this alert: recorded on it, once per breakout. */
@@ -164,9 +166,9 @@ final class AlertIntake {
         });
     }
 
-    /** One raise: about whom, from where, by whom, and whom to answer (null for automatic sources). */
+    /** One raise: about whom, from where, by whom, and the answer to the raiser (none for automatic sources). */
     private record Raise(UserRef client, String clientName, String room, Source source, Alerts.Kind kind,
-            Severity severity, String by, String note, Connection requester, String re, boolean byClient) {}
+            Severity severity, String by, String note, Reply reply, boolean byClient) {}
 
     private void open(Raise r) {
         care.snapshot(r.client(), r.room(), AlertPublisher.STORE_WAIT).whenComplete((snapshot, failure) -> thread.run(() -> {
@@ -179,7 +181,7 @@ final class AlertIntake {
             if (existing != null) {
                 existing.pressedAgain(r.severity(), r.by(),
                         r.source() == Source.CLINICIAN_FLAG ? "flagged" : "pressed_again", now);
-                publisher.saveThenPush(existing, AlertReason.UPDATED, r.requester(), r.re(),
+                publisher.saveThenPush(existing, AlertReason.UPDATED, r.reply(),
                         () -> answer(existing, r, known));
                 return;
             }
@@ -199,7 +201,7 @@ final class AlertIntake {
                     r.severity(), r.source(), alert.tier().wire());
             // Stored first; only then is the raiser told. The responders are told then too, or once
             // STORE_WAIT has passed without an answer from the store.
-            publisher.saveThenPush(alert, AlertReason.RAISED, r.requester(), r.re(), () -> {
+            publisher.saveThenPush(alert, AlertReason.RAISED, r.reply(), () -> {
                 answer(alert, r, known);
                 publisher.webhook(alert, "alert.raised");
                 if (alert.undelivered()) {
@@ -211,18 +213,10 @@ final class AlertIntake {
 
     /** The raiser is told "received": a client with crisis resources for where they are, and coping steps. */
     private void answer(DistressAlert alert, Raise r, CareSnapshot known) {
-        if (r.requester() == null) {
-            return;
-        }
         var resources = r.byClient() ? care.crisisResources(alert.org(), known.checkIn())
                 : List.<org.haven.protocol.Care.CrisisResource>of();
         var coping = r.byClient() ? known.copingSteps() : List.<String>of();
-        r.requester().send(Outbound.of(new ServerMessage.Ok(r.re(),
-                new Result.AlertReceived(alert.id, alert.state(), resources, coping))));
-    }
-
-    private static void refuse(Connection connection, String re, ErrorCode code, String message) {
-        connection.send(Outbound.of(new Refusal(code, message).toError(re)));
+        r.reply().ok(new Result.AlertReceived(alert.id, alert.state(), resources, coping));
     }
 
     static String randomId() {

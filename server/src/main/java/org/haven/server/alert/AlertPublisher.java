@@ -12,12 +12,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Function;
 import org.haven.protocol.ErrorCode;
-import org.haven.protocol.ServerMessage;
 import org.haven.protocol.ServerMessage.AlertReason;
 import org.haven.server.audit.AuditEvent;
 import org.haven.server.audit.AuditTrail;
-import org.haven.server.connection.Connection;
-import org.haven.server.connection.Outbound;
+import org.haven.server.request.Reply;
 import org.haven.server.webhook.WebhookEvent;
 import org.haven.server.webhook.WebhookNotifier;
 import org.slf4j.Logger;
@@ -82,21 +80,22 @@ final class AlertPublisher {
     void save(DistressAlert a) {
         store.save(a.stored()).whenComplete((v, e) -> {
             if (e != null) {
-                thread.run(() -> notStored(a, null, null, e));
+                thread.run(() -> notStored(a, Reply.none(), e));
             }
         });
     }
 
     /**
-     * Stores {@code a}, then runs {@code stored} (true) or {@code notStored} handling (false) on the
-     * alert thread; its responders are pushed {@code reason} once, when the store answers or after
+     * Stores {@code a}, then runs {@code onStored} on the alert thread (or, when the store did not
+     * take it, tells {@code raiser} to call the crisis line now and keeps it to store again); its
+     * responders are pushed {@code reason} once, when the store answers or after
      * {@link #STORE_WAIT}, whichever is first.
      */
-    void saveThenPush(DistressAlert a, AlertReason reason, Connection requester, String re, Runnable onStored) {
+    void saveThenPush(DistressAlert a, AlertReason reason, Reply raiser, Runnable onStored) {
         Runnable push = pushOnce(a, reason);
         store.save(a.stored()).whenComplete((v, e) -> thread.run(() -> {
             if (e != null) {
-                notStored(a, requester, re, e);
+                notStored(a, raiser, e);
             } else {
                 onStored.run();
             }
@@ -151,14 +150,11 @@ final class AlertPublisher {
      * the crisis line now), the responders connected here still get the alert, and the alert is kept
      * here and stored again on every tick until the store takes it.
      */
-    private void notStored(DistressAlert a, Connection requester, String re, Throwable failure) {
+    private void notStored(DistressAlert a, Reply raiser, Throwable failure) {
         log.error("alert could not be stored alert={} ({}); kept here and retried", a.id,
                 failure.getClass().getSimpleName());
         unstored.add(a.id);
-        if (requester != null) {
-            requester.send(Outbound.of(new ServerMessage.Error(re, ErrorCode.INTERNAL,
-                    "the alert could not be stored; call the crisis line now")));
-        }
+        raiser.refuse(ErrorCode.INTERNAL, "the alert could not be stored; call the crisis line now");
     }
 
     /** Stores again every alert the store did not take, one attempt in flight at a time. */

@@ -14,14 +14,13 @@ import org.haven.protocol.ErrorCode;
 import org.haven.protocol.PresenceStatus;
 import org.haven.protocol.Refusal;
 import org.haven.protocol.Result;
-import org.haven.protocol.ServerMessage;
 import org.haven.protocol.ServerMessage.AlertReason;
 import org.haven.server.audit.AuditEvent;
 import org.haven.server.audit.AuditTrail;
 import org.haven.server.auth.Principal;
 import org.haven.server.connection.Connection;
-import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
+import org.haven.server.request.Request;
 
 /**
  * The responders' requests about alerts, from the protocol to the lifecycle and back: who may act
@@ -52,27 +51,31 @@ final class AlertRequests {
         this.thread = thread;
     }
 
-    void confirm(Connection connection, ClientMessage.AlertConfirm m) {
+    void confirm(Request<ClientMessage.AlertConfirm> r) {
+        ClientMessage.AlertConfirm m = r.message();
         thread.run(() -> {
             DistressAlert a = book.get(m.alert());
-            if (delivery.confirm(connection.id(), m.alert(), m.version()) && a != null && a.firstReceipt()) {
+            if (delivery.confirm(r.connection().id(), m.alert(), m.version()) && a != null && a.firstReceipt()) {
                 metrics.delivered(Duration.between(a.raisedAt, clock.instant()));
             }
-            reply(connection, new ServerMessage.Ok(m.id(), null));
+            r.reply().ok();
         });
     }
 
-    void acknowledge(Principal p, Connection c, ClientMessage.AlertAcknowledge m) {
-        request(p, c, m.id(), m.alert(), a -> step(a, AlertLifecycle.acknowledge(a.status(), a.policy, p.user(),
+    void acknowledge(Request<ClientMessage.AlertAcknowledge> r) {
+        String by = r.principal().user();
+        request(r, r.message().alert(), a -> step(a, AlertLifecycle.acknowledge(a.status(), a.policy, by,
                 clock.instant())));
     }
 
-    void engage(Principal p, Connection c, ClientMessage.AlertEngage m) {
-        request(p, c, m.id(), m.alert(), a -> step(a, AlertLifecycle.engage(a.status(), p.user())));
+    void engage(Request<ClientMessage.AlertEngage> r) {
+        request(r, r.message().alert(), a -> step(a, AlertLifecycle.engage(a.status(), r.principal().user())));
     }
 
-    void action(Principal p, Connection c, ClientMessage.AlertAction m) {
-        request(p, c, m.id(), m.alert(), a -> {
+    void action(Request<ClientMessage.AlertAction> r) {
+        Principal p = r.principal();
+        ClientMessage.AlertAction m = r.message();
+        request(r, m.alert(), a -> {
             AlertLifecycle.Transition t = AlertLifecycle.action(a.status(), m.action(), p.user());
             boolean repeatable = m.action() == Alerts.ActionType.NOTE || m.action() == Alerts.ActionType.GROUNDING_EXERCISE;
             String name = m.action().name().toLowerCase(Locale.ROOT);
@@ -88,8 +91,10 @@ final class AlertRequests {
         });
     }
 
-    void resolve(Principal p, Connection c, ClientMessage.AlertResolve m) {
-        request(p, c, m.id(), m.alert(), a -> {
+    void resolve(Request<ClientMessage.AlertResolve> r) {
+        Principal p = r.principal();
+        ClientMessage.AlertResolve m = r.message();
+        request(r, m.alert(), a -> {
             Instant now = clock.instant();
             AlertLifecycle.Transition t = AlertLifecycle.resolve(a.status(), a.policy, p.user(), m.outcome(), now);
             if (m.note() != null) {
@@ -99,21 +104,24 @@ final class AlertRequests {
         });
     }
 
-    void followUp(Principal p, Connection c, ClientMessage.AlertFollowUp m) {
-        request(p, c, m.id(), m.alert(), a -> {
+    void followUp(Request<ClientMessage.AlertFollowUp> r) {
+        Principal p = r.principal();
+        ClientMessage.AlertFollowUp m = r.message();
+        request(r, m.alert(), a -> {
             AlertLifecycle.Transition t = AlertLifecycle.followUp(a.status(), p.user());
             a.addAction(new Alerts.Action(Alerts.ActionType.NOTE, "follow-up", p.user(), clock.instant(), m.note()));
             return step(a, t);
         });
     }
 
-    void list(Principal p, Connection c, ClientMessage.AlertList m) {
+    void list(Request<ClientMessage.AlertList> r) {
+        Principal p = r.principal();
         thread.run(() -> {
             if (!p.role().isCareTeam()) {
-                reply(c, new Refusal(ErrorCode.FORBIDDEN, "alerts are for the care team").toError(m.id()));
+                r.reply().refuse(ErrorCode.FORBIDDEN, "alerts are for the care team");
                 return;
             }
-            AlertDelivery.Responder as = responderView(p, c);
+            AlertDelivery.Responder as = responderView(p, r.connection());
             List<Alerts.View> visible = new ArrayList<>();
             for (DistressAlert a : book.view()) {
                 if ((a.state().isOpen() || a.state() == State.RESOLVED || a.state() == State.FOLLOW_UP_DUE)
@@ -122,7 +130,7 @@ final class AlertRequests {
                     delivery.auditCareRead(as, a, "list");
                 }
             }
-            reply(c, new ServerMessage.Ok(m.id(), new Result.AlertList(visible)));
+            r.reply().ok(new Result.AlertList(visible));
         });
     }
 
@@ -138,21 +146,22 @@ final class AlertRequests {
     }
 
     /** Runs a responder's request on the alert thread: authorization, the step, the reply. */
-    private void request(Principal p, Connection c, String re, String alertId, Step step) {
+    private void request(Request<?> r, String alertId, Step step) {
+        Principal p = r.principal();
         thread.run(() -> {
             try {
                 if (!p.role().isCareTeam()) {
                     throw new Refusal(ErrorCode.FORBIDDEN, "alerts are handled by the care team");
                 }
                 DistressAlert a = book.get(alertId);
-                if (a == null || !AlertDelivery.canSee(responderView(p, c), a)) {
+                if (a == null || !AlertDelivery.canSee(responderView(p, r.connection()), a)) {
                     throw new Refusal(ErrorCode.NOT_FOUND, "no such alert visible to you");
                 }
-                reply(c, new ServerMessage.Ok(re, step.apply(a)));
-            } catch (Refusal r) {
+                r.reply().ok(step.apply(a));
+            } catch (Refusal refusal) {
                 audit.record(new AuditEvent(p.user(), "alert.request", "alert:" + alertId,
-                        "refused:" + r.code().wire(), Map.of()));
-                reply(c, r.toError(re));
+                        "refused:" + refusal.code().wire(), Map.of()));
+                r.reply().refuse(refusal);
             }
         });
     }
@@ -162,9 +171,5 @@ final class AlertRequests {
         return known != null ? known
                 : new AlertDelivery.Responder(new UserRef(p.org(), p.user()), p.role(), p.rooms(), c,
                         PresenceStatus.AVAILABLE);
-    }
-
-    private static void reply(Connection c, ServerMessage message) {
-        c.send(Outbound.of(message));
     }
 }

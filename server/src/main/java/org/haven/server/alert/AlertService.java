@@ -17,9 +17,12 @@ import org.haven.server.audit.AuditEvent;
 import org.haven.server.audit.AuditTrail;
 import org.haven.server.auth.Principal;
 import org.haven.server.care.CareService;
+import org.haven.server.care.CheckInAlerts;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
+import org.haven.server.request.Handlers;
+import org.haven.server.request.Request;
 import org.haven.server.room.SessionAlerts;
 import org.haven.server.webhook.WebhookNotifier;
 import org.slf4j.Logger;
@@ -42,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * be called from any thread and hands its work there. The clock is injected, and so is the tick
  * (a node ticks every 200 ms; a test steps the clock and ticks by hand).
  */
-public final class AlertService implements SessionAlerts, AutoCloseable {
+public final class AlertService implements SessionAlerts, CheckInAlerts, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AlertService.class);
     /** How often a node's alert thread checks deadlines, re-delivers and retries the store. */
@@ -131,13 +134,13 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
     // ---- sources -------------------------------------------------------------------------------
 
     /** The client's help button. Answers with the alert id, crisis resources and coping steps. */
-    public void raiseByClient(Principal caller, Connection connection, ClientMessage.AlertRaise m) {
-        intake.raiseByClient(caller, connection, m);
+    public void raiseByClient(Request<ClientMessage.AlertRaise> r) {
+        intake.raiseByClient(r);
     }
 
     /** A clinician flags distress they observed. */
-    public void flag(Principal caller, Connection connection, ClientMessage.AlertFlag m) {
-        intake.flag(caller, connection, m);
+    public void flag(Request<ClientMessage.AlertFlag> r) {
+        intake.flag(r);
     }
 
     /** A missing or declined check-in where one is required: a low-severity alert, when configured. */
@@ -156,8 +159,14 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
     }
 
     /** The client checked in: low-severity check-in alerts for that room close themselves. */
+    @Override
     public void checkedIn(UserRef client, String room) {
         intake.checkedIn(client, room);
+    }
+
+    @Override
+    public void checkInDeclined(UserRef client, String clientName, String room) {
+        intake.raiseForCheckIn(client, clientName, room, Source.CHECK_IN_DECLINED);
     }
 
     /** The display name of a user, remembered from their token, for alerts about them. */
@@ -231,34 +240,19 @@ public final class AlertService implements SessionAlerts, AutoCloseable {
         });
     }
 
-    // ---- requests ------------------------------------------------------------------------------
+    // ---- requests ----------------------------------------------------------------------------
 
-    public void confirm(Connection connection, ClientMessage.AlertConfirm m) {
-        requests.confirm(connection, m);
-    }
-
-    public void acknowledge(Principal p, Connection c, ClientMessage.AlertAcknowledge m) {
-        requests.acknowledge(p, c, m);
-    }
-
-    public void engage(Principal p, Connection c, ClientMessage.AlertEngage m) {
-        requests.engage(p, c, m);
-    }
-
-    public void action(Principal p, Connection c, ClientMessage.AlertAction m) {
-        requests.action(p, c, m);
-    }
-
-    public void resolve(Principal p, Connection c, ClientMessage.AlertResolve m) {
-        requests.resolve(p, c, m);
-    }
-
-    public void followUp(Principal p, Connection c, ClientMessage.AlertFollowUp m) {
-        requests.followUp(p, c, m);
-    }
-
-    public void list(Principal p, Connection c, ClientMessage.AlertList m) {
-        requests.list(p, c, m);
+    /** Registers the alert feature's request handlers. */
+    public void register(Handlers handlers) {
+        handlers.on(ClientMessage.AlertRaise.class, this::raiseByClient)
+                .on(ClientMessage.AlertFlag.class, this::flag)
+                .on(ClientMessage.AlertConfirm.class, requests::confirm)
+                .on(ClientMessage.AlertAcknowledge.class, requests::acknowledge)
+                .on(ClientMessage.AlertEngage.class, requests::engage)
+                .on(ClientMessage.AlertAction.class, requests::action)
+                .on(ClientMessage.AlertResolve.class, requests::resolve)
+                .on(ClientMessage.AlertFollowUp.class, requests::followUp)
+                .on(ClientMessage.AlertList.class, requests::list);
     }
 
     // ---- time ----------------------------------------------------------------------------------

@@ -70,6 +70,25 @@ public final class CareService {
         return client.org() + "\n" + client.user() + "\n" + room;
     }
 
+    /** Registers the care feature's request handlers; check-ins are reported to {@code alerts}. */
+    public void register(org.haven.server.request.Handlers handlers, CheckInAlerts alerts) {
+        handlers.on(ClientMessage.CheckInSubmit.class, r -> r.reply().complete(submitCheckIn(r.principal(), r.message())
+                .thenApply(recorded -> {
+                    Principal p = r.principal();
+                    alerts.checkedIn(new UserRef(p.org(), p.user()), r.message().room());
+                    return recorded;
+                })))
+                .on(ClientMessage.CheckInDecline.class, r -> {
+                    Principal p = r.principal();
+                    declineCheckIn(p, r.message());
+                    alerts.checkInDeclined(new UserRef(p.org(), p.user()), p.name(), r.message().room());
+                    r.reply().ok();
+                })
+                .on(ClientMessage.ContactsSet.class, r -> r.reply().complete(setContacts(r.principal(), r.message())))
+                .on(ClientMessage.PlanSet.class, r -> r.reply().complete(setPlan(r.principal(), r.message())))
+                .on(ClientMessage.CareRecordGet.class, r -> r.reply().complete(readRecord(r.principal(), r.message())));
+    }
+
     /** Whether clients of {@code org} must check in before joining a group session. */
     public boolean requiresCheckIn(String org) {
         return !checkInExemptOrgs.contains(org);

@@ -113,6 +113,18 @@ public final class DirectChatService {
         });
     }
 
+    /** Registers the discreet chat's request handlers. */
+    public void register(org.haven.server.request.Handlers handlers) {
+        handlers.on(ClientMessage.KeysPublish.class, r -> r.reply().complete(publish(r.principal(), r.connection(),
+                r.message())))
+                .on(ClientMessage.KeysFetch.class, r -> r.reply().complete(fetch(r.principal(), r.message())))
+                .on(ClientMessage.DmSend.class, r -> r.reply().complete(send(r.principal(), r.message())))
+                .on(ClientMessage.DmAck.class, r -> {
+                    ack(r.principal(), r.connection(), r.message());
+                    r.reply().ok();
+                });
+    }
+
     public CompletionStage<Result.KeysPublished> publish(Principal p, Connection connection, ClientMessage.KeysPublish m) {
         if (p.role() == Role.SUPPORT) {
             throw new Refusal(ErrorCode.FORBIDDEN, "the discreet chat is between clients and their clinicians");

@@ -17,6 +17,7 @@ import org.haven.protocol.ServerMessage;
 import org.haven.protocol.Sessions;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
+import org.haven.server.request.Reply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ final class RoomRecovery {
 
     /** See {@link RoomService#resume}. */
     void resume(Participant p, RoomKey key, long lastSeq, Connection lost, PresenceStatus status) {
-        requests.onRoom(key, p, null, () -> {
+        requests.onRoom(key, Reply.none(), () -> {
             Room room = registry.get(key);
             if (registry.recentlyEnded(key) || (room != null && room.wasRemoved(p.user()))) {
                 // The session ended, or the user was removed, while they were away: nothing to resume.
@@ -75,7 +76,7 @@ final class RoomRecovery {
 
     /** See {@link RoomService#resumeTakenUp}. */
     void resumeTakenUp(Participant p, RoomKey key, long lastSeq, PresenceStatus status, Runnable onRefused) {
-        requests.onRoom(key, p, null, () -> {
+        requests.onRoom(key, Reply.none(), () -> {
             Room room = registry.get(key);
             Room.RoomMember member = room == null ? null : room.member(p.user());
             if (member == null || !member.connections().isEmpty() || room.wasRemoved(p.user())) {

@@ -1,19 +1,20 @@
 package org.haven.server.room;
 
-import java.util.concurrent.ThreadLocalRandom;
-import org.haven.protocol.ErrorCode;
 import org.haven.protocol.Result;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
+import org.haven.server.request.Reply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a request about a room is run and answered: on the room's executor (so the answer and the
- * room's events reach the requester in order), with an unexpected failure answered {@code internal}
- * (with a reference in the log) rather than left unanswered; snapshots carry the joiner's media servers.
+ * How a request about a room is run: on the room's executor (so the answer and the room's events
+ * reach the requester in order), with an unexpected failure answered {@code internal} (with a
+ * reference in the log) rather than left unanswered; snapshots carry the joiner's media servers.
+ * Frames that are not answers (a resume's {@code room.resumed}, a move to a breakout) are sent with
+ * {@link #reply(Connection, ServerMessage)}.
  */
 final class RoomRequests {
 
@@ -36,18 +37,13 @@ final class RoomRequests {
      * Runs a request's task on the room's executor; if it fails unexpectedly the requester is told
      * {@code internal} rather than left waiting.
      */
-    void onRoom(RoomKey key, Participant p, String re, Runnable task) {
+    void onRoom(RoomKey key, Reply reply, Runnable task) {
         executors.execute(key, () -> {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                String reference = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-                log.error("room request failed reference={} room={} connection={}", reference, key,
-                        p.connection().id(), e);
-                if (re != null) {
-                    reply(p.connection(), error(re, ErrorCode.INTERNAL,
-                            "the request could not be completed (reference " + reference + ")"));
-                }
+                log.debug("room request failed room={}", key);
+                reply.fail(e);
             }
         });
     }
@@ -55,10 +51,6 @@ final class RoomRequests {
     /** The room as {@code user} sees it on joining. Room thread only. */
     Result.RoomSnapshot snapshot(Room room, UserRef user) {
         return room.snapshot(iceServers.forUser(user.user()));
-    }
-
-    static ServerMessage.Error error(String re, ErrorCode code, String message) {
-        return new ServerMessage.Error(re, code, message);
     }
 
     static void reply(Connection connection, ServerMessage message) {

@@ -8,10 +8,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.PresenceStatus;
 import org.haven.protocol.Result;
-import org.haven.protocol.ServerMessage;
 import org.haven.protocol.Sessions;
 import org.haven.server.connection.Connection;
 import org.haven.server.presence.UserRef;
+import org.haven.server.request.Reply;
 
 /**
  * Rooms: join (or wait to be admitted) with a snapshot, leave, group chat, presence within a room,
@@ -60,81 +60,75 @@ public final class RoomService {
     }
 
     /**
-     * Joins {@code p} to {@code key}, showing {@code status}; answers the request {@code re} with a
+     * Joins {@code p} to {@code key}, showing {@code status}; answers with a
      * {@link Result.RoomSnapshot} (or {@link Result.Waiting} when the room requires admission) and
      * tells the other members when the user is new to the room. {@code onRefused} runs when the join
      * is refused.
      */
-    public void join(Participant p, RoomKey key, PresenceStatus status, String re, Runnable onRefused) {
-        requests.onRoom(key, p, re, () -> {
+    public void join(Participant p, RoomKey key, PresenceStatus status, Reply reply, Runnable onRefused) {
+        requests.onRoom(key, reply, () -> {
             if (key.isBreakout()) {
-                refuse(p, re, onRefused, null, ErrorCode.FORBIDDEN, "breakouts are entered by a facilitator's move");
+                refuse(reply, onRefused, null, ErrorCode.FORBIDDEN, "breakouts are entered by a facilitator's move");
                 return;
             }
             if (registry.recentlyEnded(key)) {
-                refuse(p, re, onRefused, null, ErrorCode.SESSION_ENDED, "this session has ended");
+                refuse(reply, onRefused, null, ErrorCode.SESSION_ENDED, "this session has ended");
                 return;
             }
             Room room = registry.open(key);
             Room.RoomMember member = room.member(p.user());
             if (member != null && member.connectedThrough(p.connection())) {
-                RoomRequests.reply(p.connection(),
-                        RoomRequests.error(re, ErrorCode.ALREADY_JOINED, "already joined on this connection"));
+                reply.refuse(ErrorCode.ALREADY_JOINED, "already joined on this connection");
                 return;
             }
             if (room.wasRemoved(p.user())) {
-                refuse(p, re, onRefused, room, ErrorCode.FORBIDDEN, "a facilitator removed you from this session");
+                refuse(reply, onRefused, room, ErrorCode.FORBIDDEN, "a facilitator removed you from this session");
                 return;
             }
             Sessions.RoomRole roomRole = room.roleFor(p);
             if (roomRole == null) {
-                refuse(p, re, onRefused, room, ErrorCode.FORBIDDEN, "support members join family sessions only");
+                refuse(reply, onRefused, room, ErrorCode.FORBIDDEN, "support members join family sessions only");
                 return;
             }
             if (member == null && room.size() >= maxMembersPerRoom) {
-                refuse(p, re, onRefused, room, ErrorCode.LIMIT_REACHED,
+                refuse(reply, onRefused, room, ErrorCode.LIMIT_REACHED,
                         "the room is full (" + maxMembersPerRoom + " members)");
                 return;
             }
             if (member == null && room.waitsForAdmission(roomRole)) {
-                RoomRequests.reply(p.connection(), new ServerMessage.Ok(re, new Result.Waiting(key.room())));
+                reply.ok(new Result.Waiting(key.room()));
                 room.enqueue(p);
                 return;
             }
             room.admit(p, roomRole, status);
-            RoomRequests.reply(p.connection(), new ServerMessage.Ok(re, requests.snapshot(room, p.user())));
+            reply.ok(requests.snapshot(room, p.user()));
         });
     }
 
     /** Refuses a join: the room opened for it retires if nobody else is in it. */
-    private void refuse(Participant p, String re, Runnable onRefused, Room opened, ErrorCode code, String message) {
+    private void refuse(Reply reply, Runnable onRefused, Room opened, ErrorCode code, String message) {
         if (opened != null) {
             registry.retireIfEmpty(opened);
         }
         onRefused.run();
-        RoomRequests.reply(p.connection(), RoomRequests.error(re, code, message));
+        reply.refuse(code, message);
     }
 
     /**
      * Removes the connection of {@code p} from {@code key} (and from a breakout it stepped out into,
      * or the waiting room); the others see the user leave when it was their last connection in the
-     * room. With {@code re} null (a closed connection) nothing is answered.
+     * room. For a closed connection, {@link Reply#none()}.
      */
-    public void leave(Participant p, RoomKey key, String re) {
-        requests.onRoom(key, p, re, () -> {
+    public void leave(Participant p, RoomKey key, Reply reply) {
+        requests.onRoom(key, reply, () -> {
             Room room = registry.get(key);
             if (room != null && room.dequeue(p)) {
-                if (re != null) {
-                    RoomRequests.reply(p.connection(), new ServerMessage.Ok(re, null));
-                }
+                reply.ok();
                 registry.retireIfEmpty(room);
                 return;
             }
             if (room == null || !room.contains(p.connection(), p.user())) {
-                if (re != null) {
-                    RoomRequests.reply(p.connection(),
-                            RoomRequests.error(re, ErrorCode.NOT_A_MEMBER, "not a member of this room"));
-                }
+                reply.refuse(ErrorCode.NOT_A_MEMBER, "not a member of this room");
                 return;
             }
             Room.RoomMember member = room.member(p.user());
@@ -145,9 +139,7 @@ public final class RoomService {
                 }
             }
             detach(room, p.user(), p.connection());
-            if (re != null) {
-                RoomRequests.reply(p.connection(), new ServerMessage.Ok(re, null));
-            }
+            reply.ok();
         });
     }
 
@@ -158,41 +150,37 @@ public final class RoomService {
     }
 
     /** Posts {@code text} to the room's group chat; every connection present receives it in order. */
-    public void chat(Participant p, RoomKey key, String text, String re) {
-        requests.onRoom(key, p, re, () -> {
+    public void chat(Participant p, RoomKey key, String text, Reply reply) {
+        requests.onRoom(key, reply, () -> {
             Room room = registry.get(key);
             if (room == null || !room.contains(p.connection(), p.user())) {
-                RoomRequests.reply(p.connection(),
-                        RoomRequests.error(re, ErrorCode.NOT_A_MEMBER, "join the room before posting"));
+                reply.refuse(ErrorCode.NOT_A_MEMBER, "join the room before posting");
                 return;
             }
             Room.RoomMember member = room.member(p.user());
             if (member.breakout() != null) {
-                RoomRequests.reply(p.connection(),
-                        RoomRequests.error(re, ErrorCode.NOT_A_MEMBER, "you are in a breakout; post there"));
+                reply.refuse(ErrorCode.NOT_A_MEMBER, "you are in a breakout; post there");
                 return;
             }
             if (room.state() == Sessions.State.PAUSED && !member.roomRole.facilitates()) {
-                RoomRequests.reply(p.connection(), RoomRequests.error(re, ErrorCode.SESSION_PAUSED, "the session is paused"));
+                reply.refuse(ErrorCode.SESSION_PAUSED, "the session is paused");
                 return;
             }
             long seq = room.chat(p, text);
             // Told "sent" once the message is delivered (recorded first, when the room is journaled).
-            room.afterEvents(() -> RoomRequests.reply(p.connection(),
-                    new ServerMessage.Ok(re, new Result.ChatSent(key.room(), seq))));
+            room.afterEvents(() -> reply.ok(new Result.ChatSent(key.room(), seq)));
         });
     }
 
     /** Answers with the presence of every member of a room the caller has joined. */
-    public void presence(Participant p, RoomKey key, String re) {
-        requests.onRoom(key, p, re, () -> {
+    public void presence(Participant p, RoomKey key, Reply reply) {
+        requests.onRoom(key, reply, () -> {
             Room room = registry.get(key);
             if (room == null || !room.contains(p.connection(), p.user())) {
-                RoomRequests.reply(p.connection(),
-                        RoomRequests.error(re, ErrorCode.NOT_A_MEMBER, "presence is shown to members only"));
+                reply.refuse(ErrorCode.NOT_A_MEMBER, "presence is shown to members only");
                 return;
             }
-            RoomRequests.reply(p.connection(), new ServerMessage.Ok(re, new Result.PresenceList(key.room(), room.roster())));
+            reply.ok(new Result.PresenceList(key.room(), room.roster()));
         });
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.PresenceStatus;
+import org.haven.protocol.Refusal;
 import org.haven.protocol.Result;
 import org.haven.protocol.ServerMessage;
 import org.haven.protocol.Sessions;
@@ -15,6 +16,7 @@ import org.haven.server.audit.AuditTrail;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
+import org.haven.server.request.Reply;
 
 /**
  * What a facilitator does to a live session: configure it, pause and resume, admit or decline
@@ -40,33 +42,33 @@ public final class SessionControl {
         this.coverageTimeout = coverageTimeout;
     }
 
-    public void configure(Participant p, RoomKey key, Sessions.RoomKind kind, boolean requiresAdmission, String re) {
-        facilitator(p, key, re, "session.configure", room -> {
+    public void configure(Participant p, RoomKey key, Sessions.RoomKind kind, boolean requiresAdmission, Reply reply) {
+        facilitator(p, key, reply, "session.configure", room -> {
             if (kind == Sessions.RoomKind.BREAKOUT || room.kind() == Sessions.RoomKind.BREAKOUT) {
-                throw new Refused(ErrorCode.INVALID_MESSAGE, "a breakout is made with breakout.start");
+                throw new Refusal(ErrorCode.INVALID_MESSAGE, "a breakout is made with breakout.start");
             }
             room.configure(kind, requiresAdmission);
             return null;
         });
     }
 
-    public void pause(Participant p, RoomKey key, String re) {
-        facilitator(p, key, re, "session.pause", room -> {
+    public void pause(Participant p, RoomKey key, Reply reply) {
+        facilitator(p, key, reply, "session.pause", room -> {
             room.pause();
             return null;
         });
     }
 
-    public void resume(Participant p, RoomKey key, String re) {
-        facilitator(p, key, re, "session.resume", room -> {
+    public void resume(Participant p, RoomKey key, Reply reply) {
+        facilitator(p, key, reply, "session.resume", room -> {
             room.resume();
             return null;
         });
     }
 
     /** Ends the session and its breakouts: every member is told, with the reason, and the room closes. */
-    public void end(Participant p, RoomKey key, String reason, String re) {
-        facilitator(p, key, re, "session.end", room -> {
+    public void end(Participant p, RoomKey key, String reason, Reply reply) {
+        facilitator(p, key, reply, "session.end", room -> {
             for (RoomKey b : List.copyOf(room.breakouts())) {
                 Room breakout = registry().get(b);
                 if (breakout != null) {
@@ -78,11 +80,11 @@ public final class SessionControl {
         });
     }
 
-    public void admit(Participant p, RoomKey key, String user, String re) {
-        facilitator(p, key, re, "room.admit", room -> {
+    public void admit(Participant p, RoomKey key, String user, Reply reply) {
+        facilitator(p, key, reply, "room.admit", room -> {
             List<Participant> waiting = room.takeWaiting(new UserRef(key.org(), user));
             if (waiting == null) {
-                throw new Refused(ErrorCode.NOT_FOUND, "nobody of that id is waiting");
+                throw new Refusal(ErrorCode.NOT_FOUND, "nobody of that id is waiting");
             }
             for (Participant w : waiting) {
                 Sessions.RoomRole role = room.roleFor(w);
@@ -95,11 +97,11 @@ public final class SessionControl {
         });
     }
 
-    public void decline(Participant p, RoomKey key, String user, String re) {
-        facilitator(p, key, re, "room.decline", room -> {
+    public void decline(Participant p, RoomKey key, String user, Reply reply) {
+        facilitator(p, key, reply, "room.decline", room -> {
             List<Participant> waiting = room.takeWaiting(new UserRef(key.org(), user));
             if (waiting == null) {
-                throw new Refused(ErrorCode.NOT_FOUND, "nobody of that id is waiting");
+                throw new Refusal(ErrorCode.NOT_FOUND, "nobody of that id is waiting");
             }
             for (Participant w : waiting) {
                 w.connection().send(Outbound.of(new ServerMessage.Declined(key.room())));
@@ -108,12 +110,12 @@ public final class SessionControl {
         });
     }
 
-    public void remove(Participant p, RoomKey key, String user, String re) {
-        facilitator(p, key, re, "room.remove", room -> {
+    public void remove(Participant p, RoomKey key, String user, Reply reply) {
+        facilitator(p, key, reply, "room.remove", room -> {
             UserRef target = new UserRef(key.org(), user);
             Room.RoomMember member = room.member(target);
             if (member == null) {
-                throw new Refused(ErrorCode.NOT_FOUND, "no member of that id");
+                throw new Refusal(ErrorCode.NOT_FOUND, "no member of that id");
             }
             room.bar(target);
             if (member.breakout() != null) {
@@ -136,19 +138,19 @@ public final class SessionControl {
      * Moves a client and a clinician (the caller, or a named co-facilitator) into a new private
      * breakout. The two are told to switch; the group sees only that they stepped out.
      */
-    public void startBreakout(Participant p, RoomKey key, String client, String clinician, String alert, String re) {
-        facilitator(p, key, re, "breakout.start", room -> {
+    public void startBreakout(Participant p, RoomKey key, String client, String clinician, String alert, Reply reply) {
+        facilitator(p, key, reply, "breakout.start", room -> {
             if (key.isBreakout()) {
-                throw new Refused(ErrorCode.INVALID_MESSAGE, "a breakout has no breakouts");
+                throw new Refusal(ErrorCode.INVALID_MESSAGE, "a breakout has no breakouts");
             }
             Room.RoomMember who = room.member(new UserRef(key.org(), client));
             if (who == null || who.roomRole != Sessions.RoomRole.PARTICIPANT || who.breakout() != null) {
-                throw new Refused(ErrorCode.NOT_FOUND, "no client of that id present in the room");
+                throw new Refusal(ErrorCode.NOT_FOUND, "no client of that id present in the room");
             }
             Room.RoomMember with = clinician == null ? room.member(p.user())
                     : room.member(new UserRef(key.org(), clinician));
             if (with == null || !with.roomRole.facilitates() || with.breakout() != null) {
-                throw new Refused(ErrorCode.NOT_FOUND, "no facilitator of that id present in the room");
+                throw new Refusal(ErrorCode.NOT_FOUND, "no facilitator of that id present in the room");
             }
             Room breakout = registry().openBreakout(room);
             RoomKey breakoutKey = breakout.key;
@@ -175,27 +177,27 @@ public final class SessionControl {
     }
 
     /** Ends a breakout: its members are back in their group, and the group sees them return. */
-    public void endBreakout(Participant p, RoomKey breakoutKey, String re) {
+    public void endBreakout(Participant p, RoomKey breakoutKey, Reply reply) {
         RoomKey groupKey = new RoomKey(breakoutKey.org(), breakoutKey.grantRoom());
         // Runs on the group's executor, which is also the breakout's. Any facilitator of the breakout
         // or of its group may end it: one whose own clinician dropped for good must not keep the
         // client stepped out.
-        rooms.requests.onRoom(breakoutKey, p, re, () -> {
+        rooms.requests.onRoom(breakoutKey, reply, () -> {
             Room breakout = registry().get(breakoutKey);
             Room group = registry().get(groupKey);
             String outcome = "ok";
             try {
                 if (!breakoutKey.isBreakout() || breakout == null) {
-                    throw new Refused(ErrorCode.NOT_FOUND, "no such breakout");
+                    throw new Refusal(ErrorCode.NOT_FOUND, "no such breakout");
                 }
                 if (!facilitates(breakout, p) && !facilitates(group, p)) {
-                    throw new Refused(ErrorCode.FORBIDDEN, "only a facilitator may do this");
+                    throw new Refusal(ErrorCode.FORBIDDEN, "only a facilitator may do this");
                 }
                 returnFrom(breakout);
-                RoomRequests.reply(p.connection(), new ServerMessage.Ok(re, null));
-            } catch (Refused r) {
-                outcome = "refused:" + r.code.wire();
-                RoomRequests.reply(p.connection(), RoomRequests.error(re, r.code, r.getMessage()));
+                reply.ok();
+            } catch (Refusal r) {
+                outcome = "refused:" + r.code().wire();
+                reply.refuse(r);
             }
             audit.record(new AuditEvent(p.user().user(), "breakout.return", "room:" + breakoutKey, outcome, Map.of()));
         });
@@ -222,29 +224,27 @@ public final class SessionControl {
     }
 
     /** Relays a signalling message to one named peer of the same room, and only there. */
-    public void signal(Participant p, RoomKey key, String to, Sessions.Signal signal, String payload, String re) {
-        rooms.requests.onRoom(key, p, re, () -> {
+    public void signal(Participant p, RoomKey key, String to, Sessions.Signal signal, String payload, Reply reply) {
+        rooms.requests.onRoom(key, reply, () -> {
             if (payload.length() > MAX_SIGNAL_CHARS) {
-                RoomRequests.reply(p.connection(), RoomRequests.error(re, ErrorCode.TOO_LARGE,
-                        "signalling payload longer than " + MAX_SIGNAL_CHARS + " characters"));
+                reply.refuse(ErrorCode.TOO_LARGE, "signalling payload longer than " + MAX_SIGNAL_CHARS + " characters");
                 return;
             }
             Room room = registry().get(key);
             if (room == null || !room.contains(p.connection(), p.user()) || room.member(p.user()).breakout() != null) {
-                RoomRequests.reply(p.connection(), RoomRequests.error(re, ErrorCode.NOT_A_MEMBER, "not in this room"));
+                reply.refuse(ErrorCode.NOT_A_MEMBER, "not in this room");
                 return;
             }
             Room.RoomMember peer = room.member(new UserRef(key.org(), to));
             if (peer == null || peer.breakout() != null || peer.user.equals(p.user())) {
-                RoomRequests.reply(p.connection(), RoomRequests.error(re, ErrorCode.NOT_A_MEMBER,
-                        "the peer is not in this room"));
+                reply.refuse(ErrorCode.NOT_A_MEMBER, "the peer is not in this room");
                 return;
             }
             Outbound relay = Outbound.of(new ServerMessage.RtcRelay(key.room(), p.user().user(), signal, payload));
             for (Connection c : peer.connections()) {
                 c.send(relay);
             }
-            RoomRequests.reply(p.connection(), new ServerMessage.Ok(re, null));
+            reply.ok();
         });
     }
 
@@ -279,39 +279,29 @@ public final class SessionControl {
         return rooms.registry;
     }
 
-    /** A refusal inside a control action: answered with its code, audited as refused. */
-    private static final class Refused extends RuntimeException {
-        final ErrorCode code;
-
-        Refused(ErrorCode code, String message) {
-            super(message, null, false, false);
-            this.code = code;
-        }
-    }
-
     private interface Action {
         Result apply(Room room);
     }
 
     /** Runs a control action for a facilitator (or co-facilitator) present in the room. */
-    private void facilitator(Participant p, RoomKey key, String re, String action, Action body) {
-        rooms.requests.onRoom(key, p, re, () -> {
+    private void facilitator(Participant p, RoomKey key, Reply reply, String action, Action body) {
+        rooms.requests.onRoom(key, reply, () -> {
             Room room = registry().get(key);
             Room.RoomMember me = room == null ? null : room.member(p.user());
             String outcome = "ok";
             try {
                 if (me == null || !me.connectedThrough(p.connection())) {
-                    throw new Refused(ErrorCode.NOT_A_MEMBER, "join the room first");
+                    throw new Refusal(ErrorCode.NOT_A_MEMBER, "join the room first");
                 }
                 if (!me.roomRole.facilitates()) {
-                    throw new Refused(ErrorCode.FORBIDDEN, "only a facilitator may do this");
+                    throw new Refusal(ErrorCode.FORBIDDEN, "only a facilitator may do this");
                 }
                 Result result = body.apply(room);
                 // Answered once what the action changed is delivered (recorded first, when journaled).
-                room.afterEvents(() -> RoomRequests.reply(p.connection(), new ServerMessage.Ok(re, result)));
-            } catch (Refused r) {
-                outcome = "refused:" + r.code.wire();
-                RoomRequests.reply(p.connection(), RoomRequests.error(re, r.code, r.getMessage()));
+                room.afterEvents(() -> reply.ok(result));
+            } catch (Refusal r) {
+                outcome = "refused:" + r.code().wire();
+                reply.refuse(r);
             }
             audit.record(new AuditEvent(p.user().user(), action, "room:" + key, outcome, Map.of()));
         });

@@ -22,6 +22,10 @@ import org.haven.server.connection.Outbound;
 import org.haven.server.limit.RequestRateLimiter;
 import org.haven.server.presence.UserRef;
 import org.haven.server.room.Participant;
+import org.haven.server.request.Caller;
+import org.haven.server.request.Handlers;
+import org.haven.server.request.Reply;
+import org.haven.server.request.Request;
 import org.haven.server.room.RoomKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * token, then hands it to the feature service. Its inbound methods are called by one thread at a
  * time (the connection's event loop).
  */
-public final class ClientSession {
+public final class ClientSession implements Caller {
 
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
@@ -54,7 +58,8 @@ public final class ClientSession {
         this.requests = services.rateLimiter.bucket();
     }
 
-    Connection connection() {
+    @Override
+    public Connection connection() {
         return connection;
     }
 
@@ -68,6 +73,7 @@ public final class ClientSession {
     }
 
     /** The principal of the current token. */
+    @Override
     public Principal principal() {
         return principal;
     }
@@ -141,7 +147,7 @@ public final class ClientSession {
     private void leaveQuietlyReplaced(Resumptions.Departure previous, java.util.Set<RoomKey> taken) {
         for (RoomKey key : previous.rooms) {
             if (!taken.contains(key)) {
-                services.rooms.leave(previous.participant, key, null);
+                services.rooms.leave(previous.participant, key, Reply.none());
             }
         }
         services.presence.disconnect(user, previous.participant.connection().id());
@@ -154,105 +160,30 @@ public final class ClientSession {
                 p.rooms().stream().sorted().toList(), p.expiresAt(), services.limits, resumeToken);
     }
 
-    /** Handles a well-formed request; a failure is answered {@code internal}, never left unanswered. */
+    /**
+     * Handles a well-formed request: admitted by the rate limit, then handed to the handler of its
+     * type, which answers it (a failure is answered {@code internal}, never left unanswered).
+     */
     public void onMessage(ClientMessage message) {
-        if (!admit(message.id())) {
-            return;
-        }
-        try {
-            dispatch(message);
-        } catch (Refusal r) {
-            send(r.toError(message.id()));
-        } catch (RuntimeException e) {
-            internalError(message.id(), e);
+        if (admit(message.id())) {
+            services.handlers.dispatch(message, this);
         }
     }
 
-    private void dispatch(ClientMessage message) {
-        // Java 17 has no pattern switch; this chain is the one dispatch point, kept in the order of
-        // ClientMessage's subtypes.
-        if (message instanceof ClientMessage.Hello hello) {
-            error(hello.id(), ErrorCode.ALREADY_AUTHENTICATED, "hello is accepted once per connection");
-        } else if (message instanceof ClientMessage.TokenRefresh refresh) {
-            refresh(refresh);
-        } else if (message instanceof ClientMessage.Ping ping) {
-            send(new ServerMessage.Ok(ping.id(), null));
-        } else if (message instanceof ClientMessage.RoomJoin join) {
-            join(join);
-        } else if (message instanceof ClientMessage.RoomLeave leave) {
-            leave(leave);
-        } else if (message instanceof ClientMessage.ChatSend chat) {
-            chat(chat);
-        } else if (message instanceof ClientMessage.PresenceSet set) {
-            setStatus(set);
-        } else if (message instanceof ClientMessage.PresenceQuery query) {
-            queryPresence(query);
-        } else if (message instanceof ClientMessage.CheckInSubmit checkIn) {
-            answer(checkIn.id(), services.care.submitCheckIn(principal, checkIn)
-                    .thenApply(recorded -> {
-                        services.alerts.checkedIn(user, checkIn.room());
-                        return recorded;
-                    }));
-        } else if (message instanceof ClientMessage.CheckInDecline decline) {
-            services.care.declineCheckIn(principal, decline);
-            services.alerts.raiseForCheckIn(user, principal.name(), decline.room(), Alerts.Source.CHECK_IN_DECLINED);
-            send(new ServerMessage.Ok(decline.id(), null));
-        } else if (message instanceof ClientMessage.ContactsSet contacts) {
-            answer(contacts.id(), services.care.setContacts(principal, contacts));
-        } else if (message instanceof ClientMessage.PlanSet plan) {
-            answer(plan.id(), services.care.setPlan(principal, plan));
-        } else if (message instanceof ClientMessage.CareRecordGet read) {
-            answer(read.id(), services.care.readRecord(principal, read));
-        } else if (message instanceof ClientMessage.AlertRaise raise) {
-            services.alerts.raiseByClient(principal, connection, raise);
-        } else if (message instanceof ClientMessage.AlertFlag flag) {
-            services.alerts.flag(principal, connection, flag);
-        } else if (message instanceof ClientMessage.AlertConfirm confirm) {
-            services.alerts.confirm(connection, confirm);
-        } else if (message instanceof ClientMessage.AlertAcknowledge ack) {
-            services.alerts.acknowledge(principal, connection, ack);
-        } else if (message instanceof ClientMessage.AlertEngage engage) {
-            services.alerts.engage(principal, connection, engage);
-        } else if (message instanceof ClientMessage.AlertAction action) {
-            services.alerts.action(principal, connection, action);
-        } else if (message instanceof ClientMessage.AlertResolve resolve) {
-            services.alerts.resolve(principal, connection, resolve);
-        } else if (message instanceof ClientMessage.AlertFollowUp followUp) {
-            services.alerts.followUp(principal, connection, followUp);
-        } else if (message instanceof ClientMessage.AlertList list) {
-            services.alerts.list(principal, connection, list);
-        } else if (message instanceof ClientMessage.SessionConfigure m) {
-            services.control.configure(participant(), granted(m.room()), m.kind(), m.requiresAdmission(), m.id());
-        } else if (message instanceof ClientMessage.SessionPause m) {
-            services.control.pause(participant(), granted(m.room()), m.id());
-        } else if (message instanceof ClientMessage.SessionResume m) {
-            services.control.resume(participant(), granted(m.room()), m.id());
-        } else if (message instanceof ClientMessage.SessionEnd m) {
-            services.control.end(participant(), granted(m.room()), m.reason(), m.id());
-        } else if (message instanceof ClientMessage.RoomAdmit m) {
-            services.control.admit(participant(), granted(m.room()), m.user(), m.id());
-        } else if (message instanceof ClientMessage.RoomDecline m) {
-            services.control.decline(participant(), granted(m.room()), m.user(), m.id());
-        } else if (message instanceof ClientMessage.RoomRemove m) {
-            services.control.remove(participant(), granted(m.room()), m.user(), m.id());
-        } else if (message instanceof ClientMessage.BreakoutStart m) {
-            services.control.startBreakout(participant(), granted(m.room()), m.client(), m.clinician(), m.alert(), m.id());
-        } else if (message instanceof ClientMessage.BreakoutReturn m) {
-            services.control.endBreakout(participant(), granted(m.breakout()), m.id());
-        } else if (message instanceof ClientMessage.KeysPublish m) {
-            answer(m.id(), services.chat.publish(principal, connection, m));
-        } else if (message instanceof ClientMessage.KeysFetch m) {
-            answer(m.id(), services.chat.fetch(principal, m));
-        } else if (message instanceof ClientMessage.DmSend m) {
-            answer(m.id(), services.chat.send(principal, m));
-        } else if (message instanceof ClientMessage.DmAck m) {
-            services.chat.ack(principal, connection, m);
-            send(new ServerMessage.Ok(m.id(), null));
-        } else if (message instanceof ClientMessage.RtcSignal m) {
-            services.control.signal(participant(), granted(m.room()), m.to(), m.signal(), m.payload(), m.id());
-        } else {
-            error(message.id(), ErrorCode.UNKNOWN_TYPE, "unknown message type");
-        }
+    /** Registers the requests a session answers itself (they change the session's own state). */
+    static void register(Handlers handlers) {
+        handlers.on(ClientMessage.Hello.class, r -> r.reply().refuse(ErrorCode.ALREADY_AUTHENTICATED,
+                        "hello is accepted once per connection"))
+                .on(ClientMessage.Ping.class, r -> r.reply().ok())
+                .on(ClientMessage.TokenRefresh.class, r -> of(r).refresh(r.message(), r.reply()))
+                .on(ClientMessage.RoomJoin.class, r -> of(r).join(r.message(), r.reply()))
+                .on(ClientMessage.RoomLeave.class, r -> of(r).leave(r.message(), r.reply()))
+                .on(ClientMessage.PresenceSet.class, r -> of(r).setStatus(r.message(), r.reply()));
+    }
+
+    /** The session a request came through: only sessions dispatch requests. */
+    private static ClientSession of(Request<?> r) {
+        return (ClientSession) r.caller();
     }
 
     /** Answers a frame that could not be decoded; it counts against the rate limit like any request. */
@@ -283,7 +214,7 @@ public final class ClientSession {
         joined.clear();
         services.resumptions.departed(resumeToken, new Resumptions.Departure(user, self, rooms, () -> {
             for (RoomKey key : rooms) {
-                services.rooms.leave(self, key, null);
+                services.rooms.leave(self, key, Reply.none());
             }
             services.alerts.responderDisconnected(connection);
             services.presence.disconnect(user, connection.id()).thenAccept(presence -> {
@@ -305,7 +236,7 @@ public final class ClientSession {
             case ALLOWED:
                 return true;
             case LIMITED:
-                error(id, ErrorCode.RATE_LIMITED, "rate limit: " + services.config.requestsPerSecond()
+                new Reply(connection, id).refuse(ErrorCode.RATE_LIMITED, "rate limit: " + services.config.requestsPerSecond()
                         + " requests per second, bursts of " + services.config.requestBurst());
                 return false;
             default:
@@ -316,25 +247,25 @@ public final class ClientSession {
         }
     }
 
-    private void refresh(ClientMessage.TokenRefresh refresh) {
+    private void refresh(ClientMessage.TokenRefresh refresh, Reply reply) {
         Principal next;
         try {
             next = services.verifier.verify(refresh.token());
         } catch (TokenRejectedException e) {
-            error(refresh.id(), ErrorCode.TOKEN_REJECTED, "token rejected: " + e.getMessage());
+            reply.refuse(ErrorCode.TOKEN_REJECTED, "token rejected: " + e.getMessage());
             return;
         }
         Principal current = principal;
         if (services.denyList.isRevoked(next)) {
-            error(refresh.id(), ErrorCode.TOKEN_REJECTED, "token rejected: revoked");
+            reply.refuse(ErrorCode.TOKEN_REJECTED, "token rejected: revoked");
             return;
         }
         if (!current.isSameUser(next)) {
-            error(refresh.id(), ErrorCode.TOKEN_REJECTED, "the token names another user, organisation or role");
+            reply.refuse(ErrorCode.TOKEN_REJECTED, "the token names another user, organisation or role");
             return;
         }
         if (next.expiresAt().isBefore(current.expiresAt())) {
-            error(refresh.id(), ErrorCode.TOKEN_REJECTED, "the token expires before the current one");
+            reply.refuse(ErrorCode.TOKEN_REJECTED, "the token expires before the current one");
             return;
         }
         principal = next;
@@ -347,20 +278,20 @@ public final class ClientSession {
         for (RoomKey key : Set.copyOf(joined)) {
             if (!next.isGranted(key.room())) {
                 joined.remove(key);
-                services.rooms.leave(self, key, null);
+                services.rooms.leave(self, key, Reply.none());
             }
         }
-        send(new ServerMessage.Ok(refresh.id(), new Result.TokenRefreshed(next.expiresAt())));
+        reply.ok(new Result.TokenRefreshed(next.expiresAt()));
     }
 
-    private void join(ClientMessage.RoomJoin join) {
+    private void join(ClientMessage.RoomJoin join, Reply reply) {
         if (!principal.isGranted(join.room())) {
-            error(join.id(), ErrorCode.FORBIDDEN, "the token does not grant this room");
+            reply.refuse(ErrorCode.FORBIDDEN, "the token does not grant this room");
             return;
         }
         RoomKey key = RoomKey.of(user, join.room());
         if (!joined.contains(key) && joined.size() >= services.config.maxRoomsPerConnection()) {
-            error(join.id(), ErrorCode.LIMIT_REACHED,
+            reply.refuse(ErrorCode.LIMIT_REACHED,
                     "at most " + services.config.maxRoomsPerConnection() + " rooms per connection");
             return;
         }
@@ -384,15 +315,15 @@ public final class ClientSession {
                 undo.run();
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
                 if (cause instanceof Refusal r) {
-                    send(r.toError(join.id()));
+                    reply.refuse(r);
                 } else {
-                    internalError(join.id(), cause);
+                    reply.fail(cause);
                 }
             } else {
                 if (principal.role() == Role.CLIENT) {
                     services.care.affiliate(user, join.room());
                 }
-                services.rooms.join(self, key, presence.status(), join.id(), undo);
+                services.rooms.join(self, key, presence.status(), reply, undo);
             }
         });
     }
@@ -406,65 +337,26 @@ public final class ClientSession {
         return services.care.hasValidCheckIn(user, room);
     }
 
-    /** Replies with the result when the stage completes, or with its refusal or an internal error. */
-    private void answer(String re, java.util.concurrent.CompletionStage<? extends Result> stage) {
-        stage.whenComplete((result, failure) -> {
-            if (failure == null) {
-                send(new ServerMessage.Ok(re, result));
-                return;
-            }
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
-            if (cause instanceof Refusal r) {
-                send(r.toError(re));
-            } else {
-                internalError(re, cause);
-            }
-        });
-    }
-
-    private void leave(ClientMessage.RoomLeave leave) {
+    private void leave(ClientMessage.RoomLeave leave, Reply reply) {
         RoomKey key = RoomKey.of(user, leave.room());
         joined.remove(key);
-        services.rooms.leave(participant(), key, leave.id());
+        services.rooms.leave(participant(), key, reply);
     }
 
-    /** The room's key, once the token is checked to grant it (a breakout: its group). */
-    private RoomKey granted(String room) {
-        RoomKey key = RoomKey.of(user, room);
-        if (!principal.isGranted(key.grantRoom())) {
-            throw new Refusal(ErrorCode.FORBIDDEN, "the token does not grant this room");
-        }
-        return key;
-    }
-
-    private void chat(ClientMessage.ChatSend chat) {
-        granted(chat.room());
-        if (chat.text().length() > services.config.maxChatChars()) {
-            error(chat.id(), ErrorCode.TOO_LARGE, "text longer than " + services.config.maxChatChars() + " characters");
-            return;
-        }
-        services.rooms.chat(participant(), RoomKey.of(user, chat.room()), chat.text(), chat.id());
-    }
-
-    private void setStatus(ClientMessage.PresenceSet set) {
+    private void setStatus(ClientMessage.PresenceSet set, Reply reply) {
         if (!set.status().allowedFor(principal.role())) {
-            error(set.id(), ErrorCode.FORBIDDEN, "this status is for the care team only");
+            reply.refuse(ErrorCode.FORBIDDEN, "this status is for the care team only");
             return;
         }
         services.presence.setStatus(user, set.status()).whenComplete((presence, failure) -> {
             if (failure != null) {
-                internalError(set.id(), failure);
+                reply.fail(failure);
                 return;
             }
             services.rooms.statusChanged(user, presence.status());
             services.alerts.statusChanged(user, presence.status());
-            send(new ServerMessage.Ok(set.id(), null));
+            reply.ok();
         });
-    }
-
-    private void queryPresence(ClientMessage.PresenceQuery query) {
-        granted(query.room());
-        services.rooms.presence(participant(), RoomKey.of(user, query.room()), query.id());
     }
 
     private void scheduleExpiry() {
@@ -486,15 +378,5 @@ public final class ClientSession {
 
     private void send(ServerMessage message) {
         connection.send(Outbound.of(message));
-    }
-
-    private void internalError(String re, Throwable failure) {
-        String reference = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-        log.error("request failed reference={} connection={} user={}", reference, connection.id(), user.user(), failure);
-        error(re, ErrorCode.INTERNAL, "the request could not be completed (reference " + reference + ")");
-    }
-
-    private void error(String re, ErrorCode code, String message) {
-        send(new ServerMessage.Error(re, code, message));
     }
 }

@@ -25,6 +25,7 @@ import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.limit.RequestRateLimiter;
 import org.haven.server.presence.PresenceStore;
+import org.haven.server.request.Handlers;
 import org.haven.server.room.RoomService;
 import org.haven.server.room.SessionControl;
 import org.slf4j.Logger;
@@ -52,6 +53,8 @@ public final class SessionService implements Revocations {
     final SessionControl control;
     final DirectChatService chat;
     final Resumptions resumptions;
+    /** The handler of every request type: this package's own, and each feature's. */
+    final Handlers handlers;
     final SessionDirectory directory = new SessionDirectory();
     final DenyList denyList;
     private final RevocationStore revocationStore;
@@ -60,7 +63,10 @@ public final class SessionService implements Revocations {
     public SessionService(ServerConfig config, TokenVerifier verifier, PresenceStore presence, RoomService rooms,
             SessionControl control, CareService care, AlertService alerts, DirectChatService chat,
             RequestRateLimiter rateLimiter, RevocationStore revocationStore, Serving ownership,
-            ScheduledExecutorService timer, Clock clock, com.github.benmanes.caffeine.cache.Ticker ticker) {
+            ScheduledExecutorService timer, Clock clock, com.github.benmanes.caffeine.cache.Ticker ticker,
+            Handlers handlers) {
+        this.handlers = handlers;
+        ClientSession.register(handlers);
         this.ownership = ownership;
         this.revocationStore = revocationStore;
         this.control = control;

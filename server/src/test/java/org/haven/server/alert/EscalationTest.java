@@ -26,6 +26,8 @@ import org.haven.server.care.InMemoryCareStore;
 import org.haven.server.care.RoomAffiliations;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
+import org.haven.server.request.Caller;
+import org.haven.server.request.Handlers;
 import org.haven.server.testing.MutableClock;
 import org.haven.server.webhook.WebhookNotifier;
 import org.haven.server.webhook.WebhookSettings;
@@ -50,6 +52,27 @@ class EscalationTest {
             new CareService(new InMemoryCareStore(), new RoomAffiliations(), CrisisResources.load(null), audit, clock,
                     Duration.ofHours(1), Set.of()),
             audit, webhooks, clock, EscalationPolicy.defaults(), false, new SimpleMeterRegistry(), null);
+
+    private final Handlers handlers = new Handlers();
+
+    {
+        alerts.register(handlers);
+    }
+
+    /** A request from {@code user} through {@code connection}, handled as a node handles it. */
+    private void send(ClientMessage message, Principal principal, Connection connection) {
+        handlers.dispatch(message, new Caller() {
+            @Override
+            public Principal principal() {
+                return principal;
+            }
+
+            @Override
+            public Connection connection() {
+                return connection;
+            }
+        });
+    }
 
     @AfterEach
     void stop() {
@@ -102,8 +125,8 @@ class EscalationTest {
 
     private String raise(Alerts.Severity severity) {
         Inbox alice = new Inbox();
-        alerts.raiseByClient(principal("alice", Role.CLIENT, "group-1"), alice,
-                new ClientMessage.AlertRaise("r-1", "group-1", Alerts.Kind.OTHER, severity));
+        send(new ClientMessage.AlertRaise("r-1", "group-1", Alerts.Kind.OTHER, severity),
+                principal("alice", Role.CLIENT, "group-1"), alice);
         Awaitility.await().atMost(WAIT).until(() -> !alice.received.isEmpty());
         ServerMessage.Ok ok = (ServerMessage.Ok) alice.received.get(0);
         return ((Result.AlertReceived) ok.result()).alert();
@@ -168,8 +191,7 @@ class EscalationTest {
         Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
         String id = raise(Alerts.Severity.HIGH);
         Awaitility.await().atMost(WAIT).until(() -> bo.last() != null);
-        alerts.acknowledge(principal("dr-bo", Role.CLINICIAN, "group-1"), bo,
-                new ClientMessage.AlertAcknowledge("a-1", id));
+        send(new ClientMessage.AlertAcknowledge("a-1", id), principal("dr-bo", Role.CLINICIAN, "group-1"), bo);
         Awaitility.await().atMost(WAIT).until(() -> bo.last().alert().state() == Alerts.State.ACKNOWLEDGED);
 
         after(Duration.ofMinutes(5).minusSeconds(1));

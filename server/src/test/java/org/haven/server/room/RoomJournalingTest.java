@@ -22,6 +22,7 @@ import org.haven.server.cluster.Leases;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
+import org.haven.server.request.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -115,14 +116,14 @@ class RoomJournalingTest {
         RoomService rooms = rooms(journal);
         Inbox alice = new Inbox();
         Inbox bo = new Inbox();
-        rooms.join(member("dr-bo", Role.CLINICIAN, bo), GROUP, PresenceStatus.AVAILABLE, "1", () -> { });
-        rooms.join(member("alice", Role.CLIENT, alice), GROUP, PresenceStatus.AVAILABLE, "2", () -> { });
+        rooms.join(member("dr-bo", Role.CLINICIAN, bo), GROUP, PresenceStatus.AVAILABLE, new Reply(bo, "1"), () -> { });
+        rooms.join(member("alice", Role.CLIENT, alice), GROUP, PresenceStatus.AVAILABLE, new Reply(alice, "2"), () -> { });
         Awaitility.await().atMost(WAIT).until(() -> !journal.pending.isEmpty());
         journal.completeAll(RoomJournal.Appended.WRITTEN);
         Awaitility.await().atMost(WAIT).until(() -> !bo.all(ServerMessage.MemberJoined.class).isEmpty());
 
         int writesBefore = journal.writes.size();
-        rooms.chat(member("alice", Role.CLIENT, alice), GROUP, "hello", "3");
+        rooms.chat(member("alice", Role.CLIENT, alice), GROUP, "hello", new Reply(alice, "3"));
         Awaitility.await().atMost(WAIT).until(() -> journal.writes.size() > writesBefore);
         assertThat(journal.writes.get(writesBefore)).extracting(RoomJournal.Entry::frame)
                 .anyMatch(f -> f.contains("hello"));
@@ -145,10 +146,10 @@ class RoomJournalingTest {
         RoomService rooms = rooms(journal);
         Inbox bo = new Inbox();
         Participant p = member("dr-bo", Role.CLINICIAN, bo);
-        rooms.join(p, GROUP, PresenceStatus.AVAILABLE, "1", () -> { });
+        rooms.join(p, GROUP, PresenceStatus.AVAILABLE, new Reply(p.connection(), "1"), () -> { });
         Awaitility.await().atMost(WAIT).until(() -> journal.writes.size() == 1);
         for (int i = 0; i < 5; i++) {
-            rooms.chat(p, GROUP, "m" + i, "c" + i);
+            rooms.chat(p, GROUP, "m" + i, new Reply(p.connection(), "c" + i));
         }
         Awaitility.await().atMost(WAIT).until(() -> bo.all(ServerMessage.ChatMessage.class).size() == 5);
         // Nothing was ever acknowledged: each write was sent at once (pipelined) and given up after the wait.
@@ -157,7 +158,7 @@ class RoomJournalingTest {
                 .satisfies(e -> assertThat(e.reset()).isFalse()));
         assertThat(bo.all(ServerMessage.ChatMessage.class)).extracting(ServerMessage.ChatMessage::text)
                 .containsExactly("m0", "m1", "m2", "m3", "m4");
-        rooms.chat(p, GROUP, "m5", "c5");
+        rooms.chat(p, GROUP, "m5", new Reply(p.connection(), "c5"));
         Awaitility.await().atMost(WAIT).until(() -> journal.writes.size() == 7);
         assertThat(journal.writes.get(6).get(0).reset()).as("after writes that never completed, the record starts again")
                 .isTrue();
@@ -176,9 +177,9 @@ class RoomJournalingTest {
         RoomService rooms = rooms(down);
         Inbox bo = new Inbox();
         Participant p = member("dr-bo", Role.CLINICIAN, bo);
-        rooms.join(p, GROUP, PresenceStatus.AVAILABLE, "1", () -> { });
+        rooms.join(p, GROUP, PresenceStatus.AVAILABLE, new Reply(p.connection(), "1"), () -> { });
         for (int i = 0; i < 50; i++) {
-            rooms.chat(p, GROUP, "m" + i, "c" + i);
+            rooms.chat(p, GROUP, "m" + i, new Reply(p.connection(), "c" + i));
         }
         Awaitility.await().atMost(WAIT).until(() -> bo.all(ServerMessage.ChatMessage.class).size() == 50);
         assertThat(bo.all(ServerMessage.ChatMessage.class)).extracting(ServerMessage.ChatMessage::text)
@@ -195,11 +196,11 @@ class RoomJournalingTest {
         RoomService rooms = rooms(journal);
         Inbox bo = new Inbox();
         Inbox alice = new Inbox();
-        rooms.join(member("dr-bo", Role.CLINICIAN, bo), GROUP, PresenceStatus.AVAILABLE, "1", () -> { });
+        rooms.join(member("dr-bo", Role.CLINICIAN, bo), GROUP, PresenceStatus.AVAILABLE, new Reply(bo, "1"), () -> { });
         Awaitility.await().atMost(WAIT).until(() -> journal.writes.size() == 1);
         assertThat(journal.writes.get(0).get(0).reset()).as("a room's first entry starts its record").isTrue();
         journal.completeAll(RoomJournal.Appended.WRITTEN);
-        rooms.join(member("alice", Role.CLIENT, alice), GROUP, PresenceStatus.AVAILABLE, "2", () -> { });
+        rooms.join(member("alice", Role.CLIENT, alice), GROUP, PresenceStatus.AVAILABLE, new Reply(alice, "2"), () -> { });
         Awaitility.await().atMost(WAIT).until(() -> journal.writes.size() == 2);
         RoomJournal.Entry joined = journal.writes.get(1).get(0);
         assertThat(joined.reset()).isFalse();
@@ -207,7 +208,7 @@ class RoomJournalingTest {
         journal.completeAll(RoomJournal.Appended.OUT_OF_STEP);
         Awaitility.await().atMost(WAIT).until(() -> !bo.all(ServerMessage.MemberJoined.class).isEmpty());
 
-        rooms.chat(member("alice", Role.CLIENT, alice), GROUP, "hi", "3");
+        rooms.chat(member("alice", Role.CLIENT, alice), GROUP, "hi", new Reply(alice, "3"));
         Awaitility.await().atMost(WAIT).until(() -> journal.writes.size() == 3);
         RoomJournal.Entry restarted = journal.writes.get(2).get(0);
         assertThat(restarted.reset()).isTrue();
@@ -223,12 +224,12 @@ class RoomJournalingTest {
         Inbox alice = new Inbox();
         Inbox cy = new Inbox();
         Participant boHere = member("dr-bo", Role.CLINICIAN, bo);
-        first.join(boHere, GROUP, PresenceStatus.AVAILABLE, "1", () -> { });
-        first.join(member("alice", Role.CLIENT, alice), GROUP, PresenceStatus.AVAILABLE, "2", () -> { });
-        first.join(member("cy", Role.CLIENT, cy), GROUP, PresenceStatus.AVAILABLE, "3", () -> { });
+        first.join(boHere, GROUP, PresenceStatus.AVAILABLE, new Reply(boHere.connection(), "1"), () -> { });
+        first.join(member("alice", Role.CLIENT, alice), GROUP, PresenceStatus.AVAILABLE, new Reply(alice, "2"), () -> { });
+        first.join(member("cy", Role.CLIENT, cy), GROUP, PresenceStatus.AVAILABLE, new Reply(cy, "3"), () -> { });
         Awaitility.await().atMost(WAIT).until(() -> alice.all(ServerMessage.MemberJoined.class).size() == 1);
         long aliceSaw = alice.all(ServerMessage.MemberJoined.class).get(0).seq();
-        first.chat(boHere, GROUP, "while you were away", "4");
+        first.chat(boHere, GROUP, "while you were away", new Reply(boHere.connection(), "4"));
         Awaitility.await().atMost(WAIT).until(() -> !cy.all(ServerMessage.ChatMessage.class).isEmpty());
 
         // The node serving the room is gone; another takes the organisation's rooms up.
@@ -257,7 +258,7 @@ class RoomJournalingTest {
         long lastOld = cy.all(ServerMessage.ChatMessage.class).get(0).seq();
         assertThat(aliceAgain.all(ServerMessage.MemberLeft.class)).allSatisfy(m -> assertThat(m.seq()).isGreaterThan(lastOld));
         Result.PresenceList roster = null;
-        second.presence(member("alice", Role.CLIENT, aliceAgain), GROUP, "p");
+        second.presence(member("alice", Role.CLIENT, aliceAgain), GROUP, new Reply(aliceAgain, "p"));
         Awaitility.await().atMost(WAIT).until(() -> aliceAgain.received.stream()
                 .anyMatch(m -> m instanceof ServerMessage.Ok ok && "p".equals(ok.re())));
         for (ServerMessage m : aliceAgain.received) {
@@ -301,11 +302,11 @@ class RoomJournalingTest {
         Inbox bo = new Inbox();
         Inbox alice = new Inbox();
         Participant boHere = member("dr-bo", Role.CLINICIAN, bo);
-        first.join(boHere, GROUP, PresenceStatus.AVAILABLE, "1", () -> { });
-        first.join(member("alice", Role.CLIENT, alice), GROUP, PresenceStatus.AVAILABLE, "2", () -> { });
+        first.join(boHere, GROUP, PresenceStatus.AVAILABLE, new Reply(boHere.connection(), "1"), () -> { });
+        first.join(member("alice", Role.CLIENT, alice), GROUP, PresenceStatus.AVAILABLE, new Reply(alice, "2"), () -> { });
         Awaitility.await().atMost(WAIT).until(() -> answered(alice, "2"));
         long aliceSaw = alice.all(ServerMessage.Ok.class).get(0).result() instanceof Result.RoomSnapshot s ? s.seq() : -1;
-        control(first).end(boHere, GROUP, "group finished", "3");
+        control(first).end(boHere, GROUP, "group finished", new Reply(bo, "3"));
         Awaitility.await().atMost(WAIT).until(() -> answered(bo, "3"));
         Awaitility.await().atMost(WAIT).until(() -> !alice.all(ServerMessage.SessionStateChanged.class).isEmpty());
         assertThat(alice.all(ServerMessage.SessionStateChanged.class)).singleElement()
@@ -323,7 +324,7 @@ class RoomJournalingTest {
         assertThat(aliceAgain.all(ServerMessage.RoomResumed.class)).singleElement()
                 .satisfies(r -> assertThat(r.recovered()).isFalse());
         Inbox boAgain = new Inbox();
-        second.join(member("dr-bo", Role.CLINICIAN, boAgain), GROUP, PresenceStatus.AVAILABLE, "4", () -> { });
+        second.join(member("dr-bo", Role.CLINICIAN, boAgain), GROUP, PresenceStatus.AVAILABLE, new Reply(boAgain, "4"), () -> { });
         Awaitility.await().atMost(WAIT).until(() -> answered(boAgain, "4"));
         assertThat(boAgain.all(ServerMessage.Error.class)).as("the end holds on the node that took the session up")
                 .singleElement().satisfies(e -> assertThat(e.code()).isEqualTo(org.haven.protocol.ErrorCode.SESSION_ENDED));
@@ -335,16 +336,17 @@ class RoomJournalingTest {
         RoomService first = rooms(shared);
         Inbox bo = new Inbox();
         Participant boHere = member("dr-bo", Role.CLINICIAN, bo);
-        first.join(boHere, GROUP, PresenceStatus.AVAILABLE, "1", () -> { });
+        first.join(boHere, GROUP, PresenceStatus.AVAILABLE, new Reply(boHere.connection(), "1"), () -> { });
         Awaitility.await().atMost(WAIT).until(() -> answered(bo, "1"));
-        control(first).configure(boHere, GROUP, org.haven.protocol.Sessions.RoomKind.INDIVIDUAL, true, "2");
+        control(first).configure(boHere, GROUP, org.haven.protocol.Sessions.RoomKind.INDIVIDUAL, true,
+                new Reply(bo, "2"));
         Awaitility.await().atMost(WAIT).until(() -> answered(bo, "2"));
 
         // No other room event follows: the configuration alone must be in the record.
         RoomService second = rooms(shared.as(RoomJournalContract.fenceOf(Leases.sole("n-2"))));
         second.restore("org-1").toCompletableFuture().join();
         Inbox alice = new Inbox();
-        second.join(member("alice", Role.CLIENT, alice), GROUP, PresenceStatus.AVAILABLE, "3", () -> { });
+        second.join(member("alice", Role.CLIENT, alice), GROUP, PresenceStatus.AVAILABLE, new Reply(alice, "3"), () -> { });
         Awaitility.await().atMost(WAIT).until(() -> answered(alice, "3"));
         assertThat(alice.all(ServerMessage.Ok.class)).singleElement()
                 .satisfies(ok -> assertThat(ok.result()).as("admission is still required")

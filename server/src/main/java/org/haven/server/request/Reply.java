@@ -1,0 +1,98 @@
+package org.haven.server.request;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.haven.protocol.ErrorCode;
+import org.haven.protocol.Refusal;
+import org.haven.protocol.Result;
+import org.haven.protocol.ServerMessage;
+import org.haven.server.connection.Connection;
+import org.haven.server.connection.Outbound;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The answer to one request, sent once: {@code ok} with a result (or none), a refusal with its
+ * documented code, or {@code internal} for an unexpected failure (logged here with a reference the
+ * client is given; the client never sees a stack trace). A second answer is dropped and logged.
+ * Sent on the calling thread, so an answer sent after an event from the same thread arrives after it.
+ * Thread-safe.
+ */
+public final class Reply {
+
+    private static final Logger log = LoggerFactory.getLogger(Reply.class);
+
+    private final Connection connection;
+    private final String re;
+    private final AtomicBoolean sent = new AtomicBoolean();
+
+    /** The answer to request {@code re}, sent on {@code connection}; with {@code connection} null, none is sent. */
+    public Reply(Connection connection, String re) {
+        this.connection = connection;
+        this.re = re;
+    }
+
+    /** For work nobody asked for (a closed connection leaving its rooms): nothing is sent. */
+    public static Reply none() {
+        return new Reply(null, null);
+    }
+
+    /** The id of the request answered. */
+    public String re() {
+        return re;
+    }
+
+    public void ok() {
+        ok(null);
+    }
+
+    public void ok(Result result) {
+        send(new ServerMessage.Ok(re, result));
+    }
+
+    public void refuse(ErrorCode code, String message) {
+        send(new ServerMessage.Error(re, code, message));
+    }
+
+    public void refuse(Refusal refusal) {
+        send(refusal.toError(re));
+    }
+
+    /** An unexpected failure: logged with a reference, answered {@code internal} with it. */
+    public void fail(Throwable failure) {
+        String reference = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        log.error("request failed reference={} connection={}", reference, connection == null ? "-" : connection.id(),
+                failure);
+        refuse(ErrorCode.INTERNAL, "the request could not be completed (reference " + reference + ")");
+    }
+
+    /** Answers with the stage's result once it completes, or with its refusal, or {@code internal}. */
+    public void complete(CompletionStage<? extends Result> stage) {
+        stage.whenComplete((result, failure) -> {
+            if (failure == null) {
+                ok(result);
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof Refusal r) {
+                refuse(r);
+            } else {
+                fail(cause);
+            }
+        });
+    }
+
+    private void send(ServerMessage message) {
+        if (connection == null) {
+            return;
+        }
+        if (!sent.compareAndSet(false, true)) {
+            log.warn("second answer dropped connection={}", connection.id());
+            return;
+        }
+        connection.send(Outbound.of(message));
+    }
+}
