@@ -106,7 +106,7 @@ public final class HavenServer implements AutoCloseable {
         chat.register(handlers);
         handlers.requireEvery(ClientMessage.class);
         this.relay = new Relay(engines.bus(), ownership, sessions);
-        sessions.announceRevocationsTo(r -> relay.broadcast(RevocationMessages.of(r)));
+        sessions.announceRevocationsTo(r -> relay.broadcast(RevocationMessages.of(relay.node(), r)));
         Gauge.builder("haven.rooms", rooms, RoomService::roomCount).description("Rooms with members on this node")
                 .register(metrics.registry());
         this.transport = new HavenTransport(config, sessions, relay, metrics, this::readiness);
@@ -159,10 +159,9 @@ public final class HavenServer implements AutoCloseable {
     }
 
     /**
-     * Starts a node on the given engines. It serves once it holds the active lease (at once for
-     * engines of its own; after the active node stops renewing it for shared ones); then the open
-     * alerts the alert store holds are taken up again, and their escalation goes on from where the
-     * store says it was.
+     * Starts a node on the given engines. Every node serves; each organisation is served by the
+     * node holding its lease, which takes up that organisation's rooms and open alerts from the
+     * store when it begins to serve it (escalation goes on from where the store says it was).
      */
     public static HavenServer start(ServerConfig config, Clock clock, Ticker ticker, Engines engines)
             throws InterruptedException {
@@ -191,11 +190,8 @@ public final class HavenServer implements AutoCloseable {
     }
 
     /** A broadcast from another node (or this one): a revocation to enforce here too. */
-    private void fromOtherNodes(com.fasterxml.jackson.databind.JsonNode message) {
-        Revocation r = RevocationMessages.read(message);
-        if (r != null) {
-            sessions.revokedElsewhere(r);
-        }
+    private void fromOtherNodes(org.haven.server.cluster.NodeMessage.Revoked message) {
+        sessions.revokedElsewhere(RevocationMessages.read(message));
     }
 
     /** This node's id in the cluster. */
@@ -252,7 +248,7 @@ public final class HavenServer implements AutoCloseable {
         return engines;
     }
 
-    /** Whether this node serves now (it is the active node, and not stopping). */
+    /** What {@code /readyz} says now: ready, degraded (a store unreachable), or draining (stopping). */
     public Readiness readinessNow() {
         return transport.readiness();
     }

@@ -40,6 +40,22 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheRedisPackageUsesLettuce() {
+        noClasses().that().resideOutsideOfPackage("org.haven.server.redis..")
+                .should().dependOnClassesThat().resideInAPackage("io.lettuce..")
+                .because("the Redis engines are the one place that knows Redis; the rest sees engine interfaces")
+                .check(server);
+    }
+
+    @Test
+    void theTransportDoesNotKnowTheCluster() {
+        noClasses().that().resideInAPackage("org.haven.server.transport..")
+                .should().dependOnClassesThat().resideInAPackage("org.haven.server.cluster..")
+                .because("a relayed connection is a session.RelayGateway to the transport, whatever carries it")
+                .check(server);
+    }
+
+    @Test
     void featurePackagesHaveNoCycles() {
         slices().matching("org.haven.server.(*)..").should().beFreeOfCycles()
                 .because("each feature package can be read, tested and changed from its own dependencies up")

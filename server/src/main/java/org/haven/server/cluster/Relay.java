@@ -1,8 +1,5 @@
 package org.haven.server.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,9 +16,10 @@ import org.haven.protocol.Decoded;
 import org.haven.protocol.ProtocolCodec;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
-import org.haven.server.session.ClientSession;
 import org.haven.server.session.HelloOutcome;
-import org.haven.server.session.SessionService;
+import org.haven.server.session.RelayGateway;
+import org.haven.server.session.RelayedHellos;
+import org.haven.server.session.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,76 +34,85 @@ import org.slf4j.LoggerFactory;
  * event they missed included); the owner treats the connections of a gateway that died as ended
  * abruptly (their departures are announced after the grace period).
  *
- * <p>Bus messages are small JSON objects: {@code k} the kind, {@code g} the gateway, {@code c} the
- * connection id (the gateway's), {@code m} a protocol message's JSON text.
+ * <p>What travels is a {@link NodeMessage}, encoded by {@link NodeCodec}.
+ *
+ * <p>Threading: the gateway side runs on the threads that call it (event loops, the bus's) and keeps
+ * its state in concurrent maps. The owner side runs each relayed session on one of
+ * {@link #OWNER_THREADS} threads ({@code haven-relay-N}), chosen by the session's key: a session's
+ * requests are handled in order, one at a time, and sessions of different clients run in parallel.
  */
-public final class Relay implements AutoCloseable {
+public final class Relay implements RelayGateway, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** How many threads run the sessions relayed to this node. */
+    static final int OWNER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final String node;
     private final NodeBus bus;
     private final OrgOwnership ownership;
-    private final SessionService sessions;
+    private final RelayedHellos sessions;
     /** Gateway side: this node's connections relayed to an owner, by connection id. */
     private final Map<String, Gatewayed> gatewayed = new ConcurrentHashMap<>();
     /** Owner side: the sessions run here for other nodes' connections, by gateway and connection id. */
     private final Map<String, Remote> remotes = new ConcurrentHashMap<>();
-    /** Owner side runs on one thread: a relayed session's requests are handled in order, one at a time. */
-    private final ExecutorService owner = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "haven-relay");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Owner side: each relayed session runs on one of these, chosen by its key. */
+    private final ExecutorService[] owners = new ExecutorService[OWNER_THREADS];
 
-    public Relay(NodeBus bus, OrgOwnership ownership, SessionService sessions) {
+    public Relay(NodeBus bus, OrgOwnership ownership, RelayedHellos sessions) {
         this.node = ownership.node();
         this.bus = bus;
         this.ownership = ownership;
         this.sessions = sessions;
+        for (int i = 0; i < owners.length; i++) {
+            String name = "haven-relay-" + i;
+            owners[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            });
+        }
     }
 
-    /** Starts receiving from the bus; other nodes' broadcasts go to {@code broadcasts}. */
-    public java.util.concurrent.CompletionStage<Void> start(java.util.function.Consumer<JsonNode> broadcasts) {
+    /** This node's id in the cluster. */
+    public String node() {
+        return node;
+    }
+
+    /** Starts receiving from the bus; other nodes' revocations go to {@code revocations}. */
+    public java.util.concurrent.CompletionStage<Void> start(
+            java.util.function.Consumer<NodeMessage.Revoked> revocations) {
         return bus.start(text -> {
-            JsonNode m;
-            try {
-                m = JSON.readTree(text);
-            } catch (Exception e) {
+            NodeMessage m = NodeCodec.decode(text);
+            if (m == null) {
                 log.warn("unreadable bus message dropped");
-                return;
-            }
-            String kind = m.path("k").asText();
-            switch (kind) {
-                case "out", "outmany", "close" -> toClient(m);
-                case "hello", "in", "gone" -> onOwner(() -> fromGateway(m));
-                default -> {
-                    if (!node.equals(m.path("from").asText())) {
-                        broadcasts.accept(m); // this node acted on its own broadcast already
-                    }
+            } else if (m instanceof NodeMessage.Hello h) {
+                onOwner(key(h.gateway(), h.connection()), () -> hello(h));
+            } else if (m instanceof NodeMessage.In in) {
+                onOwner(key(in.gateway(), in.connection()), () -> request(in));
+            } else if (m instanceof NodeMessage.Gone gone) {
+                onOwner(key(gone.gateway(), gone.connection()), () -> gone(gone));
+            } else if (m instanceof NodeMessage.Revoked r) {
+                if (!node.equals(r.from())) {
+                    revocations.accept(r); // this node acted on its own broadcast already
                 }
+            } else {
+                toClient(m);
             }
         });
     }
 
     /** Sends a broadcast to every other node. */
-    public void broadcast(ObjectNode message) {
-        bus.broadcast(message.put("from", node).toString()).exceptionally(e -> {
+    public void broadcast(NodeMessage message) {
+        bus.broadcast(NodeCodec.encode(message)).exceptionally(e -> {
             log.warn("broadcast not sent ({})", e.getClass().getSimpleName());
             return null;
         });
     }
 
-    /** A JSON object to fill for {@link #broadcast}. */
-    public static ObjectNode message(String kind) {
-        return JSON.createObjectNode().put("k", kind);
-    }
-
     // ---- gateway side ---------------------------------------------------------------------------
 
     /** A connection of this node whose session runs on another. */
-    public final class Gatewayed {
+    public final class Gatewayed implements RelayGateway.Relayed {
         private final Connection local;
         private final String owner;
         private final String org;
@@ -116,55 +123,53 @@ public final class Relay implements AutoCloseable {
             this.org = org;
         }
 
-        /** Forwards a request. */
+        @Override
         public void forward(ClientMessage message) {
-            send(owner, message("in").put("g", node).put("c", local.id())
-                    .put("m", ProtocolCodec.instance().encode(message)));
+            send(owner, new NodeMessage.In(node, local.id(), ProtocolCodec.instance().encode(message)));
         }
 
-        /** The client's connection ended (abruptly: without a close handshake). */
+        @Override
         public void closed(boolean abrupt) {
             if (gatewayed.remove(local.id(), this)) {
-                send(owner, message("gone").put("g", node).put("c", local.id()).put("abrupt", abrupt));
+                send(owner, new NodeMessage.Gone(node, local.id(), abrupt));
             }
         }
     }
 
-    /** Relays {@code local} to {@code owner}, which serves {@code org}, starting with its hello. */
+    @Override
     public Gatewayed open(Connection local, String owner, String org, ClientMessage.Hello hello) {
         Gatewayed g = new Gatewayed(local, owner, org);
         gatewayed.put(local.id(), g);
-        send(owner, message("hello").put("g", node).put("c", local.id())
-                .put("m", ProtocolCodec.instance().encode(hello)));
+        send(owner, new NodeMessage.Hello(node, local.id(), ProtocolCodec.instance().encode(hello)));
         return g;
     }
 
-    private void toClient(JsonNode m) {
-        if (m.path("k").asText().equals("outmany")) {
-            Outbound frame = new Outbound(m.path("m").asText().getBytes(StandardCharsets.UTF_8), m.path("u").asBoolean());
-            for (JsonNode id : m.path("cs")) {
-                Gatewayed g = gatewayed.get(id.asText());
+    /** Gateway side: a frame or a close from the owner, for this node's clients. */
+    private void toClient(NodeMessage m) {
+        if (m instanceof NodeMessage.OutMany many) {
+            Outbound frame = new Outbound(many.frame().getBytes(StandardCharsets.UTF_8), many.urgent());
+            for (String id : many.connections()) {
+                Gatewayed g = gatewayed.get(id);
                 if (g != null) {
                     g.local.send(frame);
                 }
             }
-            return;
-        }
-        Gatewayed g = gatewayed.get(m.path("c").asText());
-        if (g == null) {
-            return; // the client is gone already
-        }
-        if (m.path("k").asText().equals("out")) {
-            g.local.send(new Outbound(m.path("m").asText().getBytes(StandardCharsets.UTF_8), m.path("u").asBoolean()));
-        } else {
-            gatewayed.remove(g.local.id(), g);
-            CloseCode code = CloseCode.of(m.path("code").asInt());
-            g.local.close(code == null ? CloseCode.GOING_AWAY : code, m.path("r").asText());
+        } else if (m instanceof NodeMessage.Out out) {
+            Gatewayed g = gatewayed.get(out.connection());
+            if (g != null) { // else the client is gone already
+                g.local.send(new Outbound(out.frame().getBytes(StandardCharsets.UTF_8), out.urgent()));
+            }
+        } else if (m instanceof NodeMessage.Close close) {
+            Gatewayed g = gatewayed.get(close.connection());
+            if (g != null && gatewayed.remove(g.local.id(), g)) {
+                CloseCode code = CloseCode.of(close.code());
+                g.local.close(code == null ? CloseCode.GOING_AWAY : code, close.reason());
+            }
         }
     }
 
-    private void send(String to, ObjectNode message) {
-        bus.send(to, message.toString()).exceptionally(e -> {
+    private void send(String to, NodeMessage message) {
+        bus.send(to, NodeCodec.encode(message)).exceptionally(e -> {
             log.warn("relay message not sent node={} ({})", to, e.getClass().getSimpleName());
             return null;
         });
@@ -172,10 +177,10 @@ public final class Relay implements AutoCloseable {
 
     // ---- owner side ----------------------------------------------------------------------------
 
-    /** A session run here for a connection on another node. Owner thread only. */
+    /** A session run here for a connection on another node. On its owner thread only. */
     private final class Remote {
         final RemoteConnection connection;
-        ClientSession session;
+        Session session;
         final List<ClientMessage> pending = new ArrayList<>();
         boolean gone;
 
@@ -188,12 +193,8 @@ public final class Relay implements AutoCloseable {
     private final Map<String, org.haven.server.connection.SharedRoute> routes = new ConcurrentHashMap<>();
 
     private org.haven.server.connection.SharedRoute routeTo(String gateway) {
-        return routes.computeIfAbsent(gateway, g -> (frame, ids) -> {
-            ObjectNode m = message("outmany").put("u", frame.urgent()).put("m", frame.text());
-            com.fasterxml.jackson.databind.node.ArrayNode cs = m.putArray("cs");
-            ids.forEach(cs::add);
-            send(g, m);
-        });
+        return routes.computeIfAbsent(gateway, g -> (frame, ids) -> send(g, new NodeMessage.OutMany(ids, frame.text(),
+                frame.urgent())));
     }
 
     /** The owner's view of a gateway's connection: frames and closes go back over the bus. */
@@ -214,13 +215,14 @@ public final class Relay implements AutoCloseable {
 
         @Override
         public void send(Outbound frame) {
-            Relay.this.send(gateway, message("out").put("c", id).put("u", frame.urgent()).put("m", frame.text()));
+            Relay.this.send(gateway, new NodeMessage.Out(id, frame.text(), frame.urgent()));
         }
 
         @Override
         public void close(CloseCode code, String reason) {
-            Relay.this.send(gateway, message("close").put("c", id).put("code", code.code()).put("r", reason));
-            onOwner(() -> ended(key(gateway, id), false));
+            Relay.this.send(gateway, new NodeMessage.Close(id, code.code(), reason));
+            String key = key(gateway, id);
+            onOwner(key, () -> ended(key));
         }
 
         @Override
@@ -234,10 +236,10 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    /** Runs {@code task} on the owner thread; once the relay is closed, nothing more runs. */
-    private void onOwner(Runnable task) {
+    /** Runs {@code task} on the owner thread of session {@code key}; once the relay is closed, nothing more runs. */
+    private void onOwner(String key, Runnable task) {
         try {
-            owner.execute(() -> {
+            owners[Math.floorMod(key.hashCode(), owners.length)].execute(() -> {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
@@ -253,46 +255,42 @@ public final class Relay implements AutoCloseable {
         return gateway + "/" + id;
     }
 
-    private void fromGateway(JsonNode m) {
-        String gateway = m.path("g").asText();
-        String id = m.path("c").asText();
-        String key = key(gateway, id);
-        switch (m.path("k").asText()) {
-            case "hello" -> hello(key, gateway, id, m.path("m").asText());
-            case "in" -> {
-                Remote r = remotes.get(key);
-                if (r == null) {
-                    return;
-                }
-                Decoded decoded = ProtocolCodec.instance().decodeClient(m.path("m").asText());
-                if (!(decoded instanceof Decoded.Message message)) {
-                    return; // the gateway forwards only what it decoded
-                }
-                if (r.session == null) {
-                    r.pending.add(message.message());
-                } else {
-                    r.session.onMessage(message.message());
-                }
-            }
-            case "gone" -> {
-                Remote r = remotes.get(key);
-                if (r != null) {
-                    r.connection.abrupt = m.path("abrupt").asBoolean();
-                    ended(key, true);
-                }
-            }
-            default -> { }
+    /** A later request of a relayed connection: to its session, or queued until the hello is answered. */
+    private void request(NodeMessage.In in) {
+        Remote r = remotes.get(key(in.gateway(), in.connection()));
+        if (r == null) {
+            return;
+        }
+        Decoded decoded = ProtocolCodec.instance().decodeClient(in.message());
+        if (!(decoded instanceof Decoded.Message message)) {
+            return; // the gateway forwards only what it decoded
+        }
+        if (r.session == null) {
+            r.pending.add(message.message());
+        } else {
+            r.session.onMessage(message.message());
         }
     }
 
-    private void hello(String key, String gateway, String id, String text) {
-        if (!(ProtocolCodec.instance().decodeClient(text) instanceof Decoded.Message d)
+    /** The gateway says the connection ended. */
+    private void gone(NodeMessage.Gone gone) {
+        String key = key(gone.gateway(), gone.connection());
+        Remote r = remotes.get(key);
+        if (r != null) {
+            r.connection.abrupt = gone.abrupt();
+            ended(key);
+        }
+    }
+
+    private void hello(NodeMessage.Hello h) {
+        if (!(ProtocolCodec.instance().decodeClient(h.hello()) instanceof Decoded.Message d)
                 || !(d.message() instanceof ClientMessage.Hello hello)) {
             return;
         }
-        Remote r = new Remote(new RemoteConnection(gateway, id));
+        String key = key(h.gateway(), h.connection());
+        Remote r = new Remote(new RemoteConnection(h.gateway(), h.connection()));
         remotes.put(key, r);
-        sessions.helloAsOwner(r.connection, hello).whenComplete((outcome, failure) -> onOwner(() -> {
+        sessions.helloAsOwner(r.connection, hello).whenComplete((outcome, failure) -> onOwner(key, () -> {
             if (outcome instanceof HelloOutcome.Accepted accepted) {
                 r.session = accepted.session();
                 if (r.gone) {
@@ -314,8 +312,8 @@ public final class Relay implements AutoCloseable {
         }));
     }
 
-    /** The connection behind {@code key} ended: its session closes (once). Owner thread only. */
-    private void ended(String key, boolean fromGateway) {
+    /** The connection behind {@code key} ended: its session closes (once). Its owner thread only. */
+    private void ended(String key) {
         Remote r = remotes.remove(key);
         if (r == null) {
             return;
@@ -355,27 +353,30 @@ public final class Relay implements AutoCloseable {
                 }
             }));
         }
-        onOwner(() -> {
-            Set<String> gateways = new HashSet<>();
-            remotes.values().forEach(r -> gateways.add(r.connection.gateway));
-            for (String gateway : gateways) {
-                ownership.alive(gateway).whenComplete((alive, failure) -> {
-                    if (failure == null && !alive) {
-                        onOwner(() -> gatewayDied(gateway));
-                    }
-                });
-            }
-        });
+        Set<String> gateways = new HashSet<>();
+        remotes.values().forEach(r -> gateways.add(r.connection.gateway));
+        for (String gateway : gateways) {
+            ownership.alive(gateway).whenComplete((alive, failure) -> {
+                if (failure == null && !alive) {
+                    gatewayDied(gateway);
+                }
+            });
+        }
     }
 
+    /** Ends the sessions of a gateway that died, each on its own thread. Any thread. */
     private void gatewayDied(String gateway) {
         int ended = 0;
         for (Map.Entry<String, Remote> e : List.copyOf(remotes.entrySet())) {
-            if (e.getValue().connection.gateway.equals(gateway)) {
-                // Not "abrupt": the node's lease has run out already, which is all the grace there is
-                // (a leave must be seen within the presence time-to-live of a node's death).
-                e.getValue().connection.abrupt = false;
-                ended(e.getKey(), true);
+            Remote r = e.getValue();
+            if (r.connection.gateway.equals(gateway)) {
+                String key = e.getKey();
+                onOwner(key, () -> {
+                    // Not "abrupt": the node's lease has run out already, which is all the grace there
+                    // is (a leave must be seen within the presence time-to-live of a node's death).
+                    r.connection.abrupt = false;
+                    ended(key);
+                });
                 ended++;
             }
         }
@@ -398,9 +399,13 @@ public final class Relay implements AutoCloseable {
         for (Remote r : List.copyOf(remotes.values())) {
             r.connection.close(CloseCode.GOING_AWAY, "the server is shutting down");
         }
-        owner.shutdown();
+        for (ExecutorService owner : owners) {
+            owner.shutdown();
+        }
         try {
-            owner.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+            for (ExecutorService owner : owners) {
+                owner.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -31,11 +31,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One authenticated connection: rate-limits and authorizes every request against the current
- * token, then hands it to the feature service. Its inbound methods are called by one thread at a
- * time (the connection's event loop).
+ * One authenticated connection: rate-limits every request, then hands it to the handler of its
+ * type ({@link Handlers}), which authorizes it against the current token. Its inbound methods are
+ * called by one thread at a time: the connection's event loop, or, for a session whose connection is
+ * on another node, the relay's thread ({@code haven-relay}).
  */
-public final class ClientSession implements Caller {
+public final class ClientSession implements Caller, Session {
 
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
@@ -164,6 +165,7 @@ public final class ClientSession implements Caller {
      * Handles a well-formed request: admitted by the rate limit, then handed to the handler of its
      * type, which answers it (a failure is answered {@code internal}, never left unanswered).
      */
+    @Override
     public void onMessage(ClientMessage message) {
         if (admit(message.id())) {
             services.handlers.dispatch(message, this);
@@ -187,6 +189,7 @@ public final class ClientSession implements Caller {
     }
 
     /** Answers a frame that could not be decoded; it counts against the rate limit like any request. */
+    @Override
     public void onInvalid(Decoded.Invalid invalid) {
         if (admit(invalid.id())) {
             send(invalid.toError());
@@ -198,6 +201,7 @@ public final class ClientSession implements Caller {
      * period when it ended abruptly (the client may be back at once, with its resume token).
      * Idempotent.
      */
+    @Override
     public void onClosed() {
         if (closed) {
             return;

@@ -6,7 +6,7 @@ import org.haven.protocol.CloseCode;
 public sealed interface HelloOutcome {
 
     /** The token was accepted; the welcome has been sent. */
-    record Accepted(ClientSession session) implements HelloOutcome {}
+    record Accepted(Session session) implements HelloOutcome {}
 
     /**
      * The token was accepted, and another node serves the user's organisation: the connection is

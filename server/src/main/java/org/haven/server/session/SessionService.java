@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * Opens sessions: checks a connection's {@code hello} (protocol version, token) and, when it is
  * accepted, creates the {@link ClientSession} that handles everything after it.
  */
-public final class SessionService implements Revocations {
+public final class SessionService implements Revocations, RelayedHellos {
 
     private static final Logger log = LoggerFactory.getLogger(SessionService.class);
 
@@ -99,6 +99,7 @@ public final class SessionService implements Revocations {
      * The hello of a connection relayed from another node: opened here when this node serves the
      * organisation; {@link HelloOutcome.Relayed} (to be refused) when it moved meanwhile.
      */
+    @Override
     public CompletionStage<HelloOutcome> helloAsOwner(Connection connection, ClientMessage.Hello hello) {
         return hello(connection, hello, false);
     }
@@ -175,8 +176,8 @@ public final class SessionService implements Revocations {
     }
 
     /**
-     * Takes up the revocations kept in the store (this node became the active one): what was revoked
-     * on a node that is gone stays refused here.
+     * Takes up the revocations kept in the store (at start): what was revoked on a node that is
+     * gone stays refused here.
      */
     public void loadRevocations() {
         revocationStore.active(clock.instant()).whenComplete((revocations, failure) -> {

@@ -27,9 +27,9 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final ConnectionRegistry registry;
     private final io.netty.handler.ssl.SslContext tls;
 
-    private final org.haven.server.cluster.Relay relay;
+    private final org.haven.server.session.RelayGateway relay;
 
-    HavenChannelInitializer(ServerConfig config, SessionService sessions, org.haven.server.cluster.Relay relay,
+    HavenChannelInitializer(ServerConfig config, SessionService sessions, org.haven.server.session.RelayGateway relay,
             HttpRoutes routes, ConnectionRegistry registry, io.netty.handler.ssl.SslContext tls) {
         this.relay = relay;
         this.tls = tls;

@@ -48,7 +48,7 @@ public final class HavenTransport implements AutoCloseable {
     private volatile boolean draining;
     private final Supplier<Readiness> node;
 
-    public HavenTransport(ServerConfig config, SessionService sessions, org.haven.server.cluster.Relay relay,
+    public HavenTransport(ServerConfig config, SessionService sessions, org.haven.server.session.RelayGateway relay,
             NodeMetrics metrics, Supplier<Readiness> node) {
         this.node = node;
         this.config = config;

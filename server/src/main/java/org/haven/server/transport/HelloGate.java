@@ -2,8 +2,7 @@ package org.haven.server.transport;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.haven.server.cluster.Relay;
-import org.haven.server.session.ClientSession;
+import org.haven.server.session.Session;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,6 +15,7 @@ import org.haven.protocol.CloseCode;
 import org.haven.protocol.Decoded;
 import org.haven.server.connection.Outbound;
 import org.haven.server.session.HelloOutcome;
+import org.haven.server.session.RelayGateway;
 import org.haven.server.session.SessionService;
 
 /**
@@ -46,9 +46,9 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
     private boolean decided;
     /** Requests that came after the hello, before it was answered; null when not waiting. */
     private List<Decoded> waiting;
-    private final Relay relay;
+    private final RelayGateway relay;
 
-    HelloGate(Greeter sessions, Relay relay, ChannelConnection connection, Duration timeout) {
+    HelloGate(Greeter sessions, RelayGateway relay, ChannelConnection connection, Duration timeout) {
         this.relay = relay;
         this.sessions = sessions;
         this.connection = connection;
@@ -113,7 +113,7 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
         if (failure != null) {
             connection.close(CloseCode.INTERNAL_ERROR, "internal error");
         } else if (outcome instanceof HelloOutcome.Accepted accepted) {
-            ClientSession session = accepted.session();
+            Session session = accepted.session();
             ctx.pipeline().replace(this, PipelineNames.SESSION, new SessionHandler(session));
             for (Decoded d : early) {
                 if (d instanceof Decoded.Message m) {
@@ -126,7 +126,7 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
                 session.onClosed();
             }
         } else if (outcome instanceof HelloOutcome.Relayed relayed) {
-            Relay.Gatewayed gatewayed = relay.open(connection, relayed.owner(), relayed.org(), hello);
+            RelayGateway.Relayed gatewayed = relay.open(connection, relayed.owner(), relayed.org(), hello);
             ctx.pipeline().replace(this, PipelineNames.SESSION, new RelayHandler(gatewayed, connection));
             for (Decoded d : early) {
                 RelayHandler.forward(gatewayed, connection, d);

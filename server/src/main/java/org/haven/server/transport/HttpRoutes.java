@@ -43,8 +43,7 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /**
      * {@code GET /healthz} (the process is alive) and {@code GET /readyz}: 200 with {@code ready} or
-     * {@code degraded} while the node serves, 503 with {@code standby}, {@code fenced} or
-     * {@code draining} while it does not.
+     * {@code degraded} while the node serves, 503 with {@code draining} once it is stopping.
      */
     static Map<String, HttpEndpoint> health(Supplier<Readiness> readiness) {
         return Map.of(
@@ -73,8 +72,8 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             Readiness r = readiness.get();
             if (!r.serving()) {
-                // A standby (or a stopping node) takes no sessions: the client reconnects, through the
-                // load balancer, to the active node.
+                // A stopping node takes no new sessions: the client reconnects, through the load
+                // balancer, to another node.
                 respond(ctx, request, HttpReply.error(HttpResponseStatus.SERVICE_UNAVAILABLE, r.wire()));
                 return;
             }

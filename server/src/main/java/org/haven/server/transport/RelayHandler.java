@@ -3,7 +3,7 @@ package org.haven.server.transport;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.haven.protocol.Decoded;
-import org.haven.server.cluster.Relay;
+import org.haven.server.session.RelayGateway;
 import org.haven.server.connection.Outbound;
 
 /**
@@ -12,15 +12,15 @@ import org.haven.server.connection.Outbound;
  */
 final class RelayHandler extends ChannelInboundHandlerAdapter {
 
-    private final Relay.Gatewayed gatewayed;
+    private final RelayGateway.Relayed gatewayed;
     private final ChannelConnection connection;
 
-    RelayHandler(Relay.Gatewayed gatewayed, ChannelConnection connection) {
+    RelayHandler(RelayGateway.Relayed gatewayed, ChannelConnection connection) {
         this.gatewayed = gatewayed;
         this.connection = connection;
     }
 
-    static void forward(Relay.Gatewayed gatewayed, ChannelConnection connection, Decoded decoded) {
+    static void forward(RelayGateway.Relayed gatewayed, ChannelConnection connection, Decoded decoded) {
         if (decoded instanceof Decoded.Message message) {
             gatewayed.forward(message.message());
         } else if (decoded instanceof Decoded.Invalid invalid) {

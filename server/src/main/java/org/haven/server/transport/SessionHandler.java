@@ -3,14 +3,14 @@ package org.haven.server.transport;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.haven.protocol.Decoded;
-import org.haven.server.session.ClientSession;
+import org.haven.server.session.Session;
 
 /** The authenticated phase: decoded frames go to the domain's session; a closed channel ends it. */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
 
-    private final ClientSession session;
+    private final Session session;
 
-    SessionHandler(ClientSession session) {
+    SessionHandler(Session session) {
         this.session = session;
     }
 

@@ -1,0 +1,75 @@
+package org.haven.server.cluster;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the nodes of a cluster tell each other over the {@link NodeBus}: a relayed connection's
+ * requests one way (gateway to owner), its frames and close the other, and broadcasts to every node.
+ * Encoded by {@link NodeCodec} only.
+ */
+public sealed interface NodeMessage {
+
+    /** Gateway to owner: a client on {@code gateway} with connection {@code connection} said hello ({@code hello}: its JSON). */
+    record Hello(String gateway, String connection, String hello) implements NodeMessage {
+        public Hello {
+            Objects.requireNonNull(gateway, "gateway");
+            Objects.requireNonNull(connection, "connection");
+            Objects.requireNonNull(hello, "hello");
+        }
+    }
+
+    /** Gateway to owner: a later request of that connection ({@code message}: its JSON). */
+    record In(String gateway, String connection, String message) implements NodeMessage {
+        public In {
+            Objects.requireNonNull(gateway, "gateway");
+            Objects.requireNonNull(connection, "connection");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /** Gateway to owner: the connection ended; {@code abrupt} when without a close handshake. */
+    record Gone(String gateway, String connection, boolean abrupt) implements NodeMessage {
+        public Gone {
+            Objects.requireNonNull(gateway, "gateway");
+            Objects.requireNonNull(connection, "connection");
+        }
+    }
+
+    /** Owner to gateway: a frame for one connection ({@code urgent}: it jumps the queue). */
+    record Out(String connection, String frame, boolean urgent) implements NodeMessage {
+        public Out {
+            Objects.requireNonNull(connection, "connection");
+            Objects.requireNonNull(frame, "frame");
+        }
+    }
+
+    /** Owner to gateway: one frame for several connections (a room event), sent once. */
+    record OutMany(List<String> connections, String frame, boolean urgent) implements NodeMessage {
+        public OutMany {
+            connections = List.copyOf(connections);
+            Objects.requireNonNull(frame, "frame");
+        }
+    }
+
+    /** Owner to gateway: close the connection with {@code code} and {@code reason}. */
+    record Close(String connection, int code, String reason) implements NodeMessage {
+        public Close {
+            Objects.requireNonNull(connection, "connection");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * Broadcast by {@code from}: a token ({@code token}) or a user ({@code org}, {@code user}) is
+     * revoked until {@code until} (epoch milliseconds). Ids and a time only.
+     */
+    record Revoked(String from, String token, String org, String user, long until) implements NodeMessage {
+        public Revoked {
+            Objects.requireNonNull(from, "from");
+            if (token == null && (org == null || user == null)) {
+                throw new IllegalArgumentException("a revocation names a token or a user");
+            }
+        }
+    }
+}

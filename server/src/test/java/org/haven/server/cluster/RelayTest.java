@@ -1,0 +1,271 @@
+package org.haven.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.awaitility.Awaitility;
+import org.haven.protocol.ClientMessage;
+import org.haven.protocol.CloseCode;
+import org.haven.protocol.Decoded;
+import org.haven.protocol.ServerMessage;
+import org.haven.server.connection.Connection;
+import org.haven.server.connection.Outbound;
+import org.haven.server.session.HelloOutcome;
+import org.haven.server.session.RelayedHellos;
+import org.haven.server.session.Session;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay in process, with no sockets: two relays joined by a bus in memory and leases in a map.
+ * A relayed session gets its requests in order, also those sent before its hello was answered;
+ * sessions of different connections run on different threads; its frames and its close reach the
+ * client; a gateway that dies ends its sessions, and a gateway whose organisation moved closes its
+ * clients so they reconnect.
+ */
+class RelayTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    /** Leases in a map, shared by the nodes of the test. */
+    static final class SharedLeases {
+        final Map<String, String> holders = new ConcurrentHashMap<>();
+
+        Leases of(String node) {
+            return new Leases() {
+                @Override
+                public String node() {
+                    return node;
+                }
+
+                @Override
+                public CompletionStage<String> acquireOrRenew(String name) {
+                    return CompletableFuture.completedFuture(holders.computeIfAbsent(name, n -> node));
+                }
+
+                @Override
+                public CompletionStage<Optional<String>> holder(String name) {
+                    return CompletableFuture.completedFuture(Optional.ofNullable(holders.get(name)));
+                }
+
+                @Override
+                public CompletionStage<Void> release(String name) {
+                    holders.remove(name, node);
+                    return CompletableFuture.completedFuture(null);
+                }
+            };
+        }
+    }
+
+    /** A bus in memory: what a node sends another is delivered at once on the sender's thread. */
+    static final class Buses {
+        final Map<String, Consumer<String>> receivers = new ConcurrentHashMap<>();
+
+        NodeBus of(String node) {
+            return new NodeBus() {
+                @Override
+                public CompletionStage<Void> start(Consumer<String> receiver) {
+                    receivers.put(node, receiver);
+                    return CompletableFuture.completedFuture(null);
+                }
+
+                @Override
+                public CompletionStage<Void> send(String to, String message) {
+                    Consumer<String> r = receivers.get(to);
+                    if (r == null) {
+                        return CompletableFuture.failedFuture(new IllegalStateException("no node " + to));
+                    }
+                    r.accept(message);
+                    return CompletableFuture.completedFuture(null);
+                }
+
+                @Override
+                public CompletionStage<Void> broadcast(String message) {
+                    receivers.values().forEach(r -> r.accept(message));
+                    return CompletableFuture.completedFuture(null);
+                }
+
+                @Override
+                public boolean isUp() {
+                    return true;
+                }
+            };
+        }
+    }
+
+    /** A client's connection on the gateway. */
+    static final class Client implements Connection {
+        final String id;
+        final List<String> frames = new CopyOnWriteArrayList<>();
+        volatile CloseCode closed;
+
+        Client(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public void send(Outbound frame) {
+            frames.add(frame.text());
+        }
+
+        @Override
+        public void close(CloseCode code, String reason) {
+            closed = code;
+        }
+    }
+
+    /** A session on the owner that keeps what it is given, and on which thread. */
+    static final class Recorded implements Session {
+        final Connection connection;
+        final List<String> ids = new CopyOnWriteArrayList<>();
+        final Set<String> threads = ConcurrentHashMap.newKeySet();
+        volatile boolean closed;
+
+        Recorded(Connection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void onMessage(ClientMessage message) {
+            ids.add(message.id());
+            threads.add(Thread.currentThread().getName());
+            connection.send(Outbound.of(new ServerMessage.Ok(message.id(), null)));
+        }
+
+        @Override
+        public void onInvalid(Decoded.Invalid invalid) {
+        }
+
+        @Override
+        public void onClosed() {
+            closed = true;
+        }
+    }
+
+    private final SharedLeases leases = new SharedLeases();
+    private final Buses buses = new Buses();
+    private final Map<String, Recorded> sessions = new ConcurrentHashMap<>();
+    private volatile CompletableFuture<Void> hellosAnswered = CompletableFuture.completedFuture(null);
+    private final RelayedHellos owner = (connection, hello) -> hellosAnswered.thenApply(v -> {
+        Recorded s = new Recorded(connection);
+        sessions.put(connection.id(), s);
+        return new HelloOutcome.Accepted(s);
+    });
+    private final RelayedHellos none = (connection, hello) -> CompletableFuture.completedFuture(
+            new HelloOutcome.Refused(CloseCode.AUTH_FAILED, "not here"));
+    private final Relay gateway = relay("n-a", none);
+    private final Relay serving = relay("n-b", owner);
+
+    private Relay relay(String node, RelayedHellos hellos) {
+        Relay relay = new Relay(buses.of(node), new OrgOwnership(leases.of(node), org -> { }, org -> { }), hellos);
+        relay.start(r -> { }).toCompletableFuture().join();
+        leases.holders.put("node:" + node, node);
+        return relay;
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        serving.close();
+    }
+
+    private static ClientMessage.Hello hello() {
+        return new ClientMessage.Hello("h", "token", List.of(1), null, null, null);
+    }
+
+    @Test
+    void requestsReachTheSessionInOrderAndItsFramesComeBack() {
+        Client alice = new Client("c-1");
+        Relay.Gatewayed g = gateway.open(alice, "n-b", "demo", hello());
+        for (int i = 0; i < 200; i++) {
+            g.forward(new ClientMessage.Ping("p-" + i));
+        }
+        Awaitility.await().atMost(WAIT).until(() -> alice.frames.size() == 200);
+        assertThat(sessions.get("c-1").ids).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, 200).mapToObj(i -> "p-" + i).toList());
+        assertThat(alice.frames.get(0)).contains("\"re\":\"p-0\"");
+        assertThat(sessions.get("c-1").threads).singleElement().asString().startsWith("haven-relay-");
+    }
+
+    @Test
+    void requestsSentBeforeTheHelloIsAnsweredWaitAndKeepTheirOrder() {
+        hellosAnswered = new CompletableFuture<>();
+        Client alice = new Client("c-1");
+        Relay.Gatewayed g = gateway.open(alice, "n-b", "demo", hello());
+        for (int i = 0; i < 20; i++) {
+            g.forward(new ClientMessage.Ping("p-" + i));
+        }
+        hellosAnswered.complete(null);
+        Awaitility.await().atMost(WAIT).until(() -> sessions.containsKey("c-1") && sessions.get("c-1").ids.size() == 20);
+        assertThat(sessions.get("c-1").ids).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, 20).mapToObj(i -> "p-" + i).toList());
+    }
+
+    @Test
+    void sessionsOfDifferentConnectionsRunOnSeveralThreadsEachInOrder() {
+        for (int c = 0; c < 32; c++) {
+            Relay.Gatewayed g = gateway.open(new Client("c-" + c), "n-b", "demo", hello());
+            for (int i = 0; i < 10; i++) {
+                g.forward(new ClientMessage.Ping("p-" + i));
+            }
+        }
+        Awaitility.await().atMost(WAIT).until(() -> sessions.size() == 32
+                && sessions.values().stream().allMatch(s -> s.ids.size() == 10));
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        for (Recorded s : sessions.values()) {
+            assertThat(s.threads).as("one session, one thread").hasSize(1);
+            assertThat(s.ids).containsExactly("p-0", "p-1", "p-2", "p-3", "p-4", "p-5", "p-6", "p-7", "p-8", "p-9");
+            threads.addAll(s.threads);
+        }
+        assertThat(threads).as("sessions spread over the relay's threads").hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void aCloseFromTheSessionClosesTheClientWithItsCode() {
+        Client alice = new Client("c-1");
+        gateway.open(alice, "n-b", "demo", hello());
+        Awaitility.await().atMost(WAIT).until(() -> sessions.containsKey("c-1"));
+        sessions.get("c-1").connection.close(CloseCode.REVOKED, "revoked");
+        Awaitility.await().atMost(WAIT).until(() -> alice.closed != null);
+        assertThat(alice.closed).isEqualTo(CloseCode.REVOKED);
+        Awaitility.await().atMost(WAIT).until(() -> sessions.get("c-1").closed);
+    }
+
+    @Test
+    void aGatewayThatDiesEndsItsSessionsAsLeavesNotAsDrops() {
+        gateway.open(new Client("c-1"), "n-b", "demo", hello());
+        Awaitility.await().atMost(WAIT).until(() -> sessions.containsKey("c-1"));
+        leases.holders.remove("node:n-a");
+        serving.check();
+        Awaitility.await().atMost(WAIT).until(() -> sessions.get("c-1").closed);
+        assertThat(sessions.get("c-1").connection.endedAbruptly())
+                .as("the dead node's lease ran out already: no further grace").isFalse();
+    }
+
+    @Test
+    void aGatewayWhoseOrganisationMovedClosesItsClientsToReconnect() {
+        Client alice = new Client("c-1");
+        gateway.open(alice, "n-b", "demo", hello());
+        leases.holders.put("org:demo", "n-b");
+        gateway.check();
+        assertThat(alice.closed).as("n-b still serves demo").isNull();
+        leases.holders.put("org:demo", "n-c");
+        gateway.check();
+        Awaitility.await().atMost(WAIT).until(() -> alice.closed != null);
+        assertThat(alice.closed).isEqualTo(CloseCode.GOING_AWAY);
+    }
+}
