@@ -79,23 +79,23 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
     /** Everything in this process's memory: one node, nothing kept across a restart. */
     public static Engines inMemory(ServerConfig config) {
         return new Engines(new InMemoryPresenceStore(), new InMemoryAlertStore(), new InMemoryCareStore(),
-                new InMemoryKeyDirectory(), new InMemoryMailbox(config.mailboxPerDevice()), new InMemoryRevocationStore(),
+                new InMemoryKeyDirectory(), new InMemoryMailbox(config.chat().mailboxPerDevice()), new InMemoryRevocationStore(),
                 RoomJournal.NONE, Leases.sole(newNodeId()), NodeBus.alone(),
                 () -> true, presenceLost -> { }, () -> { });
     }
 
     /**
-     * Everything in the Redis that {@code config.redisUrl()} names, through one owner of the
+     * Everything in the Redis that {@code config.storage().redisUrl()} names, through one owner of the
      * connections (opened here, closed with the engines), command latencies recorded in
      * {@code meters} (null: none). Fails when Redis cannot be reached at start.
      */
     public static Engines redis(ServerConfig config, MeterRegistry meters) {
-        RedisConnections redis = RedisConnections.open(config.redisUrl(), RedisConnections.DEFAULT_TIMEOUT, meters);
+        RedisConnections redis = RedisConnections.open(config.storage().redisUrl(), RedisConnections.DEFAULT_TIMEOUT, meters);
         RedisKeys keys = RedisKeys.defaults();
         String node = newNodeId();
         RedisPresenceStore presence = new RedisPresenceStore(redis, keys, node, LEASE_TTL);
         return new Engines(presence, new RedisAlertStore(redis, keys), new RedisCareStore(redis, keys),
-                new RedisKeyDirectory(redis, keys), new RedisMailbox(redis, keys, config.mailboxPerDevice()),
+                new RedisKeyDirectory(redis, keys), new RedisMailbox(redis, keys, config.chat().mailboxPerDevice()),
                 new RedisRevocationStore(redis, keys), new RedisRoomJournal(redis, keys, node, RoomJournal.MAX_EVENTS),
                 new RedisLeases(redis, keys, node, LEASE_TTL),
                 new RedisNodeBus(redis, keys, node), redis::isUp, presenceHousekeeping(presence), redis);
@@ -139,6 +139,6 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
 
     /** As {@link #forConfig(ServerConfig)}, Redis command latencies recorded in {@code meters} (null: none). */
     public static Engines forConfig(ServerConfig config, MeterRegistry meters) {
-        return config.redisUrl() == null ? inMemory(config) : redis(config, meters);
+        return config.storage().redisUrl() == null ? inMemory(config) : redis(config, meters);
     }
 }

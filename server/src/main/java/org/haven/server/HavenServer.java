@@ -69,8 +69,8 @@ public final class HavenServer implements AutoCloseable {
         this.config = config;
         this.engines = engines;
         this.metrics = metrics;
-        VerificationKeys keys = VerificationKeys.load(config.hmacSecret(), config.publicKeyPem(), config.jwksFile());
-        JwtTokenVerifier verifier = new JwtTokenVerifier(keys, config.issuer(), config.audience(), config.clockSkew(),
+        VerificationKeys keys = VerificationKeys.load(config.auth().hmacSecret(), config.auth().publicKeyPem(), config.auth().jwksFile());
+        JwtTokenVerifier verifier = new JwtTokenVerifier(keys, config.auth().issuer(), config.auth().audience(), config.auth().clockSkew(),
                 clock, ticker);
         this.roomExecutors = new RoomExecutors(Math.max(2, Runtime.getRuntime().availableProcessors()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -79,28 +79,28 @@ public final class HavenServer implements AutoCloseable {
             return t;
         });
         this.presence = engines.presence();
-        this.rooms = new RoomService(roomExecutors, clock, config.maxMembersPerRoom(), new IceServers(config.stunUrls(),
-                config.turnUrls(), config.turnSecret(), config.turnCredentialTtl(), clock), config.recoveryWindow(),
+        this.rooms = new RoomService(roomExecutors, clock, config.rooms().maxMembersPerRoom(), new IceServers(config.rooms().stunUrls(),
+                config.rooms().turnUrls(), config.rooms().turnSecret(), config.rooms().turnCredentialTtl(), clock), config.rooms().recoveryWindow(),
                 engines.rooms(), timer);
-        this.audit = config.auditFile() == null ? new InMemoryAuditTrail(clock)
-                : new JsonLinesAuditTrail(config.auditFile(), clock);
-        this.webhooks = new WebhookNotifier(config.webhookUrls().isEmpty() ? WebhookSettings.disabled()
-                : WebhookSettings.of(config.webhookUrls(), config.webhookSecret()), clock);
-        CareService care = new CareService(engines.care(), new RoomAffiliations(), CrisisResources.load(config.crisisResourcesFile()),
-                audit, clock, config.checkInValidity(), config.checkInExemptOrgs());
-        this.alerts = new AlertService(engines.alerts(), care, audit, webhooks, clock, config.escalation(),
-                config.alertOnCheckIn(), metrics.registry());
-        RequestRateLimiter limiter = new RequestRateLimiter(config.requestsPerSecond(), config.requestBurst(),
-                config.floodRefusals(), ticker);
-        SessionControl control = new SessionControl(rooms, audit, alerts, config.coverageTimeout());
+        this.audit = config.storage().auditFile() == null ? new InMemoryAuditTrail(clock)
+                : new JsonLinesAuditTrail(config.storage().auditFile(), clock);
+        this.webhooks = new WebhookNotifier(config.alerts().webhookUrls().isEmpty() ? WebhookSettings.disabled()
+                : WebhookSettings.of(config.alerts().webhookUrls(), config.alerts().webhookSecret()), clock);
+        CareService care = new CareService(engines.care(), new RoomAffiliations(), CrisisResources.load(config.care().crisisResourcesFile()),
+                audit, clock, config.care().checkInValidity(), config.care().checkInExemptOrgs());
+        this.alerts = new AlertService(engines.alerts(), care, audit, webhooks, clock, escalation(config.alerts()),
+                config.alerts().alertOnCheckIn(), metrics.registry());
+        RequestRateLimiter limiter = new RequestRateLimiter(config.requests().requestsPerSecond(), config.requests().requestBurst(),
+                config.requests().floodRefusals(), ticker);
+        SessionControl control = new SessionControl(rooms, audit, alerts, config.rooms().coverageTimeout());
         timer.scheduleWithFixedDelay(control::checkCoverage, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-        DirectChatService chat = new DirectChatService(engines.keys(), engines.mailbox(), clock, config.mailboxTtl(),
-                config.dmBetweenClinicians());
+        DirectChatService chat = new DirectChatService(engines.keys(), engines.mailbox(), clock, config.chat().mailboxTtl(),
+                config.chat().dmBetweenClinicians());
         this.ownership = new OrgOwnership(engines.leases(), this::takeUp, this::handOver);
         Handlers handlers = new Handlers();
         this.sessions = new SessionService(config, verifier, presence, rooms, control, care, alerts, chat,
                 limiter, engines.revocations(), ownership, timer, clock, ticker, handlers);
-        RoomHandlers.register(handlers, rooms, control, config.maxChatChars());
+        RoomHandlers.register(handlers, rooms, control, config.rooms().maxChatChars());
         care.register(handlers, alerts);
         alerts.register(handlers);
         chat.register(handlers);
@@ -110,6 +110,12 @@ public final class HavenServer implements AutoCloseable {
         Gauge.builder("haven.rooms", rooms, RoomService::roomCount).description("Rooms with members on this node")
                 .register(metrics.registry());
         this.transport = new HavenTransport(config, sessions, relay, metrics, this::readiness);
+    }
+
+    /** The escalation policy of the settings: the default tiers, the configured times. */
+    private static org.haven.server.alert.EscalationPolicy escalation(ServerConfig.Alerting a) {
+        return new org.haven.server.alert.EscalationPolicy(org.haven.server.alert.EscalationPolicy.defaults().tiers(),
+                a.ackTimeouts(), a.engagementTimeout(), a.followUpDelay(), a.redeliveryInterval());
     }
 
     /** What {@code /readyz} says: every node serves; degraded while the store or the bus is unreachable. */

@@ -105,7 +105,7 @@ public final class Main {
         out.println("Haven is listening on port " + server.port() + " (WebSocket at ws://localhost:" + server.port()
                 + "/ws, health at /healthz, readiness at /readyz, metrics at /metrics)");
         out.println("Browser console: http://localhost:" + server.port() + "/");
-        if (config.redisUrl() != null) {
+        if (config.storage().redisUrl() != null) {
             out.println("Cluster node " + server.node() + ": serves with every other node on this Redis.");
         }
         if (config.mode() == ServerConfig.Mode.DEV) {
@@ -181,7 +181,7 @@ public final class Main {
             err.println("haven: --ttl: " + e.getMessage());
             return 2;
         }
-        DevTokens tokens = new DevTokens(config.hmacSecret(), config.issuer(), config.audience(), Clock.systemUTC());
+        DevTokens tokens = new DevTokens(config.auth().hmacSecret(), config.auth().issuer(), config.auth().audience(), Clock.systemUTC());
         out.println(tokens.mint(sub, role, org, rooms, options.get("name"), ttl));
         return 0;
     }

@@ -55,6 +55,31 @@ class ArchitectureTest {
                 .check(server);
     }
 
+    /**
+     * Every class of the packages that own state says, in its Javadoc, on which thread it runs
+     * ("Threading: …"): the thread table of docs/architecture.md is only true while each class keeps
+     * to what it says.
+     */
+    @Test
+    void everyClassThatOwnsStateSaysOnWhichThreadItRuns() throws java.io.IOException {
+        java.util.List<String> silent = new java.util.ArrayList<>();
+        for (String pkg : java.util.List.of("room", "alert", "cluster", "session", "request", "chat", "care")) {
+            java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/org/haven/server", pkg);
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    String text = java.nio.file.Files.readString(f);
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                            "(?s)/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*"
+                                    + "(?:public )?(?:final )?(?:abstract )?class ").matcher(text);
+                    if (m.find() && !m.group(1).contains("Threading:")) {
+                        silent.add(pkg + "/" + f.getFileName());
+                    }
+                }
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(silent).as("classes whose Javadoc has no \"Threading:\"").isEmpty();
+    }
+
     @Test
     void featurePackagesHaveNoCycles() {
         slices().matching("org.haven.server.(*)..").should().beFreeOfCycles()

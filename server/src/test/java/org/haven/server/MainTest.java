@@ -33,8 +33,8 @@ class MainTest {
                 "--rooms", "group-1,group-2", "--name", "Alice")).isZero();
         String token = out.toString(StandardCharsets.UTF_8).trim();
         ServerConfig config = ServerConfig.fromEnvironment(Map.of());
-        JwtTokenVerifier verifier = new JwtTokenVerifier(VerificationKeys.load(config.hmacSecret(), null, null),
-                config.issuer(), config.audience(), Duration.ofSeconds(30), Clock.systemUTC(), Ticker.systemTicker());
+        JwtTokenVerifier verifier = new JwtTokenVerifier(VerificationKeys.load(config.auth().hmacSecret(), null, null),
+                config.auth().issuer(), config.auth().audience(), Duration.ofSeconds(30), Clock.systemUTC(), Ticker.systemTicker());
         Principal p = verifier.verify(token);
         assertThat(p.user()).isEqualTo("alice");
         assertThat(p.role()).isEqualTo(Role.CLIENT);

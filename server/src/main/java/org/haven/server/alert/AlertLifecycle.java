@@ -24,6 +24,8 @@ import org.haven.protocol.Refusal;
  *     │ closed ◀──follow-up──────┼─────────────────────────── resolved / follow_up_due
  *     └──────────────────────────┘                              (follow-up falls due)
  * </pre>
+ *
+ * <p>Threading: pure functions, any thread.
  */
 final class AlertLifecycle {
 

@@ -25,6 +25,9 @@ import org.haven.protocol.Alerts.State;
  *   <li>{@code haven_alerts_undelivered_total} — alerts that found no responder connected</li>
  *   <li>{@code haven_alert_delivery_seconds} — raise to the first responder's confirmed receipt</li>
  * </ul>
+ *
+ * <p>Threading: Updated on the alert thread; read by the metrics scrape on any thread (atomic
+ * counters).
  */
 final class AlertMetrics {
 

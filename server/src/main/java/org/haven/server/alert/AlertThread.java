@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
  * The one thread all alert state lives on ({@code haven-alerts}): every change to an alert, the
  * responders and what they confirmed runs here, one task at a time, so transitions are serialised
  * without locks. A task that fails is logged and the thread goes on.
+ *
+ * <p>Threading: it is the alert thread; {@link #run} and {@link #schedule} from any thread.
  */
 final class AlertThread implements AutoCloseable {
 

@@ -7,7 +7,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.protocol.Alerts;
 
-/** {@link AlertStore} for one node: a map by alert id. */
+/**
+ * {@link AlertStore} for one node: a map by alert id.
+ *
+ * <p>Threading: any thread (a concurrent map); answers at once, on the caller's thread.
+ */
 public final class InMemoryAlertStore implements AlertStore {
 
     private final Map<String, StoredAlert> alerts = new ConcurrentHashMap<>();

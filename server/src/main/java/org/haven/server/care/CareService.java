@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * edit them (a client their own; a clinician those of the clients of rooms they are granted; a
  * supervisor those of their organisation), and writes every change and every read to the audit
  * trail.
+ *
+ * <p>Threading: entry points from any thread; store completions run on the store's threads; its
+ * caches are thread-safe.
  */
 public final class CareService {
 

@@ -10,6 +10,8 @@ import org.haven.protocol.Care;
  * The crisis lines and emergency number a client is shown the moment they ask for help: the
  * organisation's configured list, or by default the 988 Suicide &amp; Crisis Lifeline (call or
  * text) and the local emergency number of the country the client checked in from.
+ *
+ * <p>Threading: immutable, any thread.
  */
 public final class CrisisResources {
 

@@ -11,7 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.haven.protocol.Care;
 import org.haven.server.presence.UserRef;
 
-/** {@link CareStore} for one node: append-only version lists per client, changed atomically per key. */
+/**
+ * {@link CareStore} for one node: append-only version lists per client, changed atomically per key.
+ *
+ * <p>Threading: any thread; concurrent maps, each list changed under its own lock; answers on the
+ * caller's thread.
+ */
 public final class InMemoryCareStore implements CareStore {
 
     private record RoomOfClient(UserRef client, String room) {}

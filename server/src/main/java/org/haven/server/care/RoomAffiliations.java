@@ -8,6 +8,8 @@ import org.haven.server.presence.UserRef;
 /**
  * Which rooms each client has been part of (joined, or checked in for): a clinician may see and
  * edit the care records of the clients of the rooms they are granted.
+ *
+ * <p>Threading: any thread; a concurrent map of concurrent sets.
  */
 public final class RoomAffiliations {
 

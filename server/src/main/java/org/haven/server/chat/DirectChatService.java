@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>Who may chat (in configuration): a client with the clinicians granted a room the client is
  * granted; clinicians (and supervisors) of one organisation with each other. Anything else is
  * {@code forbidden}. A user's grants are known from their last connection.
+ *
+ * <p>Threading: entry points from any thread (connections' threads, store completions); its maps
+ * are concurrent.
  */
 public final class DirectChatService {
 

@@ -12,7 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.haven.protocol.E2e;
 import org.haven.server.presence.UserRef;
 
-/** {@link KeyDirectory} for one node; each user's devices are changed under that user's lock. */
+/**
+ * {@link KeyDirectory} for one node; each user's devices are changed under that user's lock.
+ *
+ * <p>Threading: any thread; a concurrent map, each user's devices changed under that user's lock;
+ * answers on the caller's thread.
+ */
 public final class InMemoryKeyDirectory implements KeyDirectory {
 
     private static final class Device {

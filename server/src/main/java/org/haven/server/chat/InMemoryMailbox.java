@@ -11,7 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.haven.protocol.E2e;
 import org.haven.server.presence.UserRef;
 
-/** {@link Mailbox} for one node: an insertion-ordered map per device, pruned of expired messages on access. */
+/**
+ * {@link Mailbox} for one node: an insertion-ordered map per device, pruned of expired messages on
+ * access.
+ *
+ * <p>Threading: any thread; a concurrent map, each mailbox changed under its own lock; answers on
+ * the caller's thread.
+ */
 public final class InMemoryMailbox implements Mailbox {
 
     private record Key(UserRef user, String device) {}

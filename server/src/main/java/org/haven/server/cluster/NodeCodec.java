@@ -28,6 +28,8 @@ import java.util.List;
  * <p>The format is the one nodes spoke before this codec, so nodes of both versions understand each
  * other during a rolling restart. Decoding never throws: what is malformed or of an unknown kind is
  * {@code null} (a newer node's message an older one ignores). Thread-safe.
+ *
+ * <p>Threading: stateless, any thread.
  */
 public final class NodeCodec {
 

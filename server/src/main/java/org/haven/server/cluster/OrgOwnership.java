@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>A node that cannot reach the store keeps what it holds (nobody can take a lease through a
  * store that is down) and takes nothing new; one that finds another node holding a lease it thought
  * its own hands the organisation over ({@code onLost}).
+ *
+ * <p>Threading: renewals on {@code haven-timer}; questions from any thread; the set of
+ * organisations served is concurrent.
  */
 public final class OrgOwnership implements org.haven.server.session.Serving {
 

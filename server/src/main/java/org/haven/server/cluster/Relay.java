@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * its state in concurrent maps. The owner side runs each relayed session on one of
  * {@link #OWNER_THREADS} threads ({@code haven-relay-N}), chosen by the session's key: a session's
  * requests are handled in order, one at a time, and sessions of different clients run in parallel.
+ *
+ * <p>Both sides live in one class (some 400 lines) because they are one protocol: what the gateway
+ * sends, the owner reads, and the liveness checks of each side assume the other's; the encoding is
+ * {@link NodeCodec}'s.
  */
 public final class Relay implements RelayGateway, AutoCloseable {
 

@@ -4,7 +4,11 @@ import java.time.Instant;
 import org.haven.server.auth.Revocation;
 import org.haven.server.presence.UserRef;
 
-/** A revocation as the nodes tell each other on the bus: ids and an end time, nothing else. */
+/**
+ * A revocation as the nodes tell each other on the bus: ids and an end time, nothing else.
+ *
+ * <p>Threading: stateless, any thread.
+ */
 public final class RevocationMessages {
 
     private RevocationMessages() {}

@@ -3,7 +3,6 @@ package org.haven.server.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,63 +11,15 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import org.haven.protocol.Alerts.Severity;
-import org.haven.server.alert.EscalationPolicy;
 
 /**
- * The server's configuration: immutable, validated once when built, with an error that names the
- * setting. Read from environment variables ({@code HAVEN_*}) by {@link #fromEnvironment(Map)}; the
- * table of settings is in the README.
+ * The server's configuration: immutable, grouped by feature, validated once when built, with an
+ * error that names the setting. Every setting's variable, default, reading and rule is one entry of
+ * {@link Settings}; read from environment variables ({@code HAVEN_*}) by {@link #fromEnvironment(Map)}
+ * or from a file and the environment by {@link ConfigSources}; the table is in docs/operations.md.
  */
-public record ServerConfig(
-        String host,
-        int port,
-        Mode mode,
-        String hmacSecret,
-        Path publicKeyPem,
-        Path jwksFile,
-        String issuer,
-        String audience,
-        Duration clockSkew,
-        List<String> allowedOrigins,
-        int maxFrameBytes,
-        int maxChatChars,
-        Duration helloTimeout,
-        Duration pingInterval,
-        Duration idleTimeout,
-        Duration drainTimeout,
-        int requestsPerSecond,
-        int requestBurst,
-        int floodRefusals,
-        int maxRoomsPerConnection,
-        int maxMembersPerRoom,
-        int outboundQueueMessages,
-        int outboundQueueBytes,
-        Duration checkInValidity,
-        Set<String> checkInExemptOrgs,
-        boolean alertOnCheckIn,
-        EscalationPolicy escalation,
-        Path auditFile,
-        List<URI> webhookUrls,
-        String webhookSecret,
-        Path crisisResourcesFile,
-        List<String> stunUrls,
-        List<String> turnUrls,
-        String turnSecret,
-        Duration turnCredentialTtl,
-        Duration coverageTimeout,
-        Duration recoveryWindow,
-        Duration recoveryGrace,
-        Duration mailboxTtl,
-        int mailboxPerDevice,
-        boolean dmBetweenClinicians,
-        int maxConnections,
-        int maxConnectionsPerUser,
-        String adminToken,
-        Path tlsCertificate,
-        Path tlsPrivateKey,
-        String logLevel,
-        LogFormat logFormat,
-        String redisUrl) {
+public record ServerConfig(Mode mode, Transport transport, Auth auth, Requests requests, Rooms rooms, Care care,
+        Alerting alerts, Chat chat, Storage storage, Logging logging) {
 
     /** Whether dev conveniences (the well-known dev secret, the token command) are allowed. */
     public enum Mode { DEV, PRODUCTION }
@@ -76,11 +27,100 @@ public record ServerConfig(
     /** How log lines are written: one JSON object per line (for collectors), or plain text (for people). */
     public enum LogFormat { JSON, TEXT }
 
+    /** Listening, frames, keep-alive, queues and connection counts. */
+    public record Transport(String host, int port, List<String> allowedOrigins, Path tlsCertificate,
+            Path tlsPrivateKey, int maxFrameBytes, Duration helloTimeout, Duration pingInterval, Duration idleTimeout,
+            Duration drainTimeout, int outboundQueueMessages, int outboundQueueBytes, int maxConnections,
+            int maxConnectionsPerUser) {
+        public Transport {
+            Objects.requireNonNull(host, "host");
+            allowedOrigins = List.copyOf(allowedOrigins);
+        }
+    }
+
+    /** How tokens are verified, and the operator's token. */
+    public record Auth(String hmacSecret, Path publicKeyPem, Path jwksFile, String issuer, String audience,
+            Duration clockSkew, String adminToken) {
+        public Auth {
+            Objects.requireNonNull(issuer, "issuer");
+            Objects.requireNonNull(audience, "audience");
+        }
+
+        @Override
+        public String toString() {
+            return "Auth[hmacSecret=" + (hmacSecret == null ? "unset" : "***") + ", publicKeyPem=" + publicKeyPem
+                    + ", jwksFile=" + jwksFile + ", issuer=" + issuer + ", audience=" + audience + ", clockSkew="
+                    + clockSkew + ", adminToken=" + (adminToken == null ? "unset" : "***") + "]";
+        }
+    }
+
+    /** The rate of requests per connection, and how many rooms one connection may join. */
+    public record Requests(int requestsPerSecond, int requestBurst, int floodRefusals, int maxRoomsPerConnection) {}
+
+    /** Live rooms: size, chat, coverage, recovery, and the media servers given to front-ends. */
+    public record Rooms(int maxMembersPerRoom, int maxChatChars, Duration coverageTimeout, Duration recoveryWindow,
+            Duration recoveryGrace, List<String> stunUrls, List<String> turnUrls, String turnSecret,
+            Duration turnCredentialTtl) {
+        public Rooms {
+            stunUrls = List.copyOf(stunUrls);
+            turnUrls = List.copyOf(turnUrls);
+        }
+
+        @Override
+        public String toString() {
+            return "Rooms[maxMembersPerRoom=" + maxMembersPerRoom + ", turnUrls=" + turnUrls.size() + ", turnSecret="
+                    + (turnSecret == null ? "unset" : "***") + "]";
+        }
+    }
+
+    /** Check-ins and crisis resources. */
+    public record Care(Duration checkInValidity, Set<String> checkInExemptOrgs, Path crisisResourcesFile) {
+        public Care {
+            checkInExemptOrgs = Set.copyOf(checkInExemptOrgs);
+        }
+    }
+
+    /** Escalation times, check-in alerts and webhooks. */
+    public record Alerting(boolean alertOnCheckIn, Map<Severity, Duration> ackTimeouts, Duration engagementTimeout,
+            Duration followUpDelay, Duration redeliveryInterval, List<URI> webhookUrls, String webhookSecret) {
+        public Alerting {
+            ackTimeouts = Map.copyOf(ackTimeouts);
+            webhookUrls = List.copyOf(webhookUrls);
+        }
+
+        /** The time {@code severity} may wait for an acknowledgement before the next tier is added. */
+        public Duration ackTimeout(Severity severity) {
+            return ackTimeouts.get(severity);
+        }
+
+        @Override
+        public String toString() {
+            return "Alerting[webhookUrls=" + webhookUrls.size() + ", webhookSecret="
+                    + (webhookSecret == null ? "unset" : "***") + "]";
+        }
+    }
+
+    /** The discreet chat's mailbox and policy. */
+    public record Chat(Duration mailboxTtl, int mailboxPerDevice, boolean dmBetweenClinicians) {}
+
+    /** Where state is kept: the audit file, and Redis (null: every engine in memory). */
+    public record Storage(Path auditFile, String redisUrl) {
+        @Override
+        public String toString() {
+            return "Storage[auditFile=" + auditFile + ", redis=" + (redisUrl != null) + "]";
+        }
+    }
+
+    /** Log lines. */
+    public record Logging(String logLevel, LogFormat logFormat) {
+        public Logging {
+            Objects.requireNonNull(logFormat, "logFormat");
+        }
+    }
+
     /** The Redis URL setting, and the conventional variable that stands for it when it is not set. */
     static final String REDIS_URL_SETTING = "HAVEN_REDIS_URL";
     static final String REDIS_URL_ALIAS = "REDIS_URL";
-
-    private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     /**
      * The HS256 secret that dev tokens are signed with. It is public knowledge, so production mode
@@ -91,71 +131,16 @@ public record ServerConfig(
     public static final String DEV_AUDIENCE = "haven";
 
     public ServerConfig {
-        Objects.requireNonNull(host, "host");
         Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(issuer, "issuer");
-        Objects.requireNonNull(audience, "audience");
-        allowedOrigins = List.copyOf(allowedOrigins);
-        check(port >= 0 && port <= 65535, "HAVEN_PORT", port, "0..65535");
-        boolean hasKey = publicKeyPem != null || jwksFile != null;
-        check(hmacSecret != null || hasKey, "HAVEN_JWT_SECRET", "unset",
-                "a secret, or HAVEN_JWT_PUBLIC_KEY / HAVEN_JWT_JWKS");
-        if (hmacSecret != null) {
-            check(hmacSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32,
-                    "HAVEN_JWT_SECRET", "(" + hmacSecret.length() + " characters)", "at least 32 bytes");
-            check(mode == Mode.DEV || !hmacSecret.equals(DEV_SECRET), "HAVEN_JWT_SECRET", "the dev secret",
-                    "a private secret in production mode");
-        }
-        check(!issuer.isBlank(), "HAVEN_JWT_ISSUER", "blank", "non-blank");
-        check(!audience.isBlank(), "HAVEN_JWT_AUDIENCE", "blank", "non-blank");
-        check(!clockSkew.isNegative() && clockSkew.compareTo(Duration.ofMinutes(5)) <= 0,
-                "HAVEN_JWT_CLOCK_SKEW", clockSkew, "0..5m");
-        check(maxFrameBytes >= 1024 && maxFrameBytes <= 16 * 1024 * 1024, "HAVEN_MAX_FRAME_BYTES", maxFrameBytes,
-                "1024..16777216");
-        check(maxChatChars > 0 && maxChatChars * 4 < maxFrameBytes, "HAVEN_MAX_CHAT_CHARS", maxChatChars,
-                "> 0 and well under the frame size");
-        positive(helloTimeout, "HAVEN_HELLO_TIMEOUT");
-        positive(pingInterval, "HAVEN_PING_INTERVAL");
-        check(idleTimeout.compareTo(pingInterval) > 0, "HAVEN_IDLE_TIMEOUT", idleTimeout,
-                "> HAVEN_PING_INTERVAL (" + pingInterval + ")");
-        positive(drainTimeout, "HAVEN_DRAIN_TIMEOUT");
-        check(requestsPerSecond > 0, "HAVEN_RATE_PER_SECOND", requestsPerSecond, "> 0");
-        check(requestBurst >= requestsPerSecond, "HAVEN_RATE_BURST", requestBurst, ">= HAVEN_RATE_PER_SECOND");
-        check(floodRefusals > 0, "HAVEN_RATE_FLOOD_REFUSALS", floodRefusals, "> 0");
-        check(maxRoomsPerConnection > 0, "HAVEN_MAX_ROOMS_PER_CONNECTION", maxRoomsPerConnection, "> 0");
-        check(maxMembersPerRoom > 1, "HAVEN_MAX_MEMBERS_PER_ROOM", maxMembersPerRoom, "> 1");
-        check(outboundQueueMessages > 0, "HAVEN_OUTBOUND_QUEUE_MESSAGES", outboundQueueMessages, "> 0");
-        check(outboundQueueBytes >= maxFrameBytes, "HAVEN_OUTBOUND_QUEUE_BYTES", outboundQueueBytes,
-                ">= HAVEN_MAX_FRAME_BYTES");
-        positive(checkInValidity, "HAVEN_CHECKIN_VALIDITY");
-        checkInExemptOrgs = Set.copyOf(checkInExemptOrgs);
-        Objects.requireNonNull(escalation, "escalation");
-        stunUrls = List.copyOf(stunUrls);
-        turnUrls = List.copyOf(turnUrls);
-        check(turnUrls.isEmpty() || (turnSecret != null && !turnSecret.isBlank()), "HAVEN_TURN_SECRET", "unset",
-                "the TURN server's shared secret when HAVEN_TURN_URLS is set");
-        positive(turnCredentialTtl, "HAVEN_TURN_TTL");
-        positive(coverageTimeout, "HAVEN_COVERAGE_TIMEOUT");
-        positive(recoveryWindow, "HAVEN_RECOVERY_WINDOW");
-        check(!recoveryGrace.isNegative() && recoveryGrace.compareTo(Duration.ofSeconds(3)) <= 0,
-                "HAVEN_RECOVERY_GRACE", recoveryGrace, "0..3s (leaves must be seen within 5 s)");
-        positive(mailboxTtl, "HAVEN_MAILBOX_TTL");
-        check(mailboxPerDevice > 0, "HAVEN_MAILBOX_PER_DEVICE", mailboxPerDevice, "> 0");
-        check(maxConnections > 0, "HAVEN_MAX_CONNECTIONS", maxConnections, "> 0");
-        check(maxConnectionsPerUser > 0, "HAVEN_MAX_CONNECTIONS_PER_USER", maxConnectionsPerUser, "> 0");
-        check(adminToken == null || adminToken.length() >= 32, "HAVEN_ADMIN_TOKEN", "(too short)",
-                "at least 32 characters");
-        check((tlsCertificate == null) == (tlsPrivateKey == null), "HAVEN_TLS_CERT", tlsCertificate,
-                "set together with HAVEN_TLS_KEY");
-        webhookUrls = List.copyOf(webhookUrls);
-        check(webhookUrls.isEmpty() || (webhookSecret != null && webhookSecret.length() >= 16),
-                "HAVEN_WEBHOOK_SECRET", webhookSecret == null ? "unset" : "(too short)", "at least 16 characters with HAVEN_WEBHOOK_URLS");
-        check(logLevel != null && LOG_LEVELS.contains(logLevel.toUpperCase(Locale.ROOT)), "HAVEN_LOG_LEVEL", logLevel,
-                "one of trace, debug, info, warn, error, off");
-        logLevel = logLevel.toUpperCase(Locale.ROOT);
-        Objects.requireNonNull(logFormat, "logFormat");
-        check(redisUrl == null || redisUrl.matches("(?i)(redis|rediss|redis-sentinel|rediss-sentinel|redis-cluster|rediss-cluster)://.+"),
-                "HAVEN_REDIS_URL", "(not a Redis URL)", "redis://, rediss://, redis-sentinel:// or redis-cluster:// (or REDIS_URL)");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(requests, "requests");
+        Objects.requireNonNull(rooms, "rooms");
+        Objects.requireNonNull(care, "care");
+        Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(chat, "chat");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(logging, "logging");
     }
 
     /** The defaults: dev mode, port 8080, the dev secret. */
@@ -211,89 +196,101 @@ public record ServerConfig(
         return b.build();
     }
 
-    private static void positive(Duration d, String name) {
-        check(d != null && !d.isNegative() && !d.isZero(), name, d, "> 0");
-    }
-
-    private static void check(boolean ok, String name, Object value, String expected) {
-        if (!ok) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: " + expected + ")");
-        }
-    }
-
-    /** Builds a {@link ServerConfig}; every field starts at its documented default. */
+    /**
+     * Builds a {@link ServerConfig}. Every setting starts at its default from {@link Settings}; the
+     * setters are flat (one per setting), the configuration built is grouped.
+     */
     public static final class Builder {
-        private String host = "0.0.0.0";
-        private int port = 8080;
-        private Mode mode = Mode.DEV;
-        private String hmacSecret = DEV_SECRET;
-        private Path publicKeyPem;
-        private Path jwksFile;
-        private String issuer = DEV_ISSUER;
-        private String audience = DEV_AUDIENCE;
-        private Duration clockSkew = Duration.ofSeconds(30);
-        private List<String> allowedOrigins = List.of();
-        private int maxFrameBytes = 64 * 1024;
-        private int maxChatChars = 4000;
-        private Duration helloTimeout = Duration.ofSeconds(5);
-        private Duration pingInterval = Duration.ofSeconds(2);
-        private Duration idleTimeout = Duration.ofSeconds(4);
-        private Duration drainTimeout = Duration.ofSeconds(5);
-        private int requestsPerSecond = 20;
-        private int requestBurst = 40;
-        private int floodRefusals = 200;
-        private int maxRoomsPerConnection = 32;
-        private int maxMembersPerRoom = 500;
-        private int outboundQueueMessages = 4096;
-        private int outboundQueueBytes = 4 * 1024 * 1024;
-        private Duration checkInValidity = Duration.ofHours(4);
-        private Set<String> checkInExemptOrgs = Set.of();
-        private boolean alertOnCheckIn = true;
-        private EscalationPolicy escalation = EscalationPolicy.defaults();
-        private Path auditFile = Path.of("haven-audit.jsonl");
-        private List<URI> webhookUrls = List.of();
-        private String webhookSecret;
-        private Path crisisResourcesFile;
-        private List<String> stunUrls = List.of();
-        private List<String> turnUrls = List.of();
-        private String turnSecret;
-        private Duration turnCredentialTtl = Duration.ofHours(1);
-        private Duration coverageTimeout = Duration.ofSeconds(30);
-        private Duration recoveryWindow = Duration.ofMinutes(2);
-        private Duration recoveryGrace = Duration.ofSeconds(2);
-        private Duration mailboxTtl = Duration.ofHours(24);
-        private int mailboxPerDevice = 500;
-        private boolean dmBetweenClinicians = true;
-        private int maxConnections = 250_000;
-        private int maxConnectionsPerUser = 10;
-        private String adminToken;
-        private Path tlsCertificate;
-        private Path tlsPrivateKey;
-        private String logLevel = "INFO";
-        private LogFormat logFormat = LogFormat.JSON;
-        private String redisUrl;
+        String host;
+        int port;
+        Mode mode;
+        String hmacSecret;
+        Path publicKeyPem;
+        Path jwksFile;
+        String issuer;
+        String audience;
+        Duration clockSkew;
+        List<String> allowedOrigins = List.of();
+        int maxFrameBytes;
+        int maxChatChars;
+        Duration helloTimeout;
+        Duration pingInterval;
+        Duration idleTimeout;
+        Duration drainTimeout;
+        int requestsPerSecond;
+        int requestBurst;
+        int floodRefusals;
+        int maxRoomsPerConnection;
+        int maxMembersPerRoom;
+        int outboundQueueMessages;
+        int outboundQueueBytes;
+        Duration checkInValidity;
+        Set<String> checkInExemptOrgs = Set.of();
+        boolean alertOnCheckIn;
+        final Map<Severity, Duration> ackTimeouts = new EnumMap<>(Severity.class);
+        Duration engagementTimeout;
+        Duration followUpDelay;
+        Duration redeliveryInterval;
+        Path auditFile;
+        List<URI> webhookUrls = List.of();
+        String webhookSecret;
+        Path crisisResourcesFile;
+        List<String> stunUrls = List.of();
+        List<String> turnUrls = List.of();
+        String turnSecret;
+        Duration turnCredentialTtl;
+        Duration coverageTimeout;
+        Duration recoveryWindow;
+        Duration recoveryGrace;
+        Duration mailboxTtl;
+        int mailboxPerDevice;
+        boolean dmBetweenClinicians;
+        int maxConnections;
+        int maxConnectionsPerUser;
+        String adminToken;
+        Path tlsCertificate;
+        Path tlsPrivateKey;
+        String logLevel;
+        LogFormat logFormat;
+        String redisUrl;
 
-        private Builder() {}
+        private Builder() {
+            for (Settings.Setting s : Settings.all()) {
+                if (s.defaultText() != null) {
+                    s.read().accept(this, s.defaultText());
+                }
+            }
+        }
 
         private Builder(ServerConfig c) {
-            host = c.host; port = c.port; mode = c.mode; hmacSecret = c.hmacSecret;
-            publicKeyPem = c.publicKeyPem; jwksFile = c.jwksFile; issuer = c.issuer; audience = c.audience;
-            clockSkew = c.clockSkew; allowedOrigins = c.allowedOrigins; maxFrameBytes = c.maxFrameBytes;
-            maxChatChars = c.maxChatChars; helloTimeout = c.helloTimeout; pingInterval = c.pingInterval;
-            idleTimeout = c.idleTimeout; drainTimeout = c.drainTimeout; requestsPerSecond = c.requestsPerSecond;
-            requestBurst = c.requestBurst; floodRefusals = c.floodRefusals;
-            maxRoomsPerConnection = c.maxRoomsPerConnection; maxMembersPerRoom = c.maxMembersPerRoom;
-            outboundQueueMessages = c.outboundQueueMessages; outboundQueueBytes = c.outboundQueueBytes;
-            checkInValidity = c.checkInValidity; checkInExemptOrgs = c.checkInExemptOrgs;
-            alertOnCheckIn = c.alertOnCheckIn; escalation = c.escalation; auditFile = c.auditFile;
-            webhookUrls = c.webhookUrls; webhookSecret = c.webhookSecret; crisisResourcesFile = c.crisisResourcesFile;
-            stunUrls = c.stunUrls; turnUrls = c.turnUrls; turnSecret = c.turnSecret;
-            turnCredentialTtl = c.turnCredentialTtl; coverageTimeout = c.coverageTimeout;
-            recoveryWindow = c.recoveryWindow; recoveryGrace = c.recoveryGrace; mailboxTtl = c.mailboxTtl;
-            mailboxPerDevice = c.mailboxPerDevice; dmBetweenClinicians = c.dmBetweenClinicians;
-            maxConnections = c.maxConnections; maxConnectionsPerUser = c.maxConnectionsPerUser;
-            adminToken = c.adminToken; tlsCertificate = c.tlsCertificate; tlsPrivateKey = c.tlsPrivateKey;
-            logLevel = c.logLevel; logFormat = c.logFormat; redisUrl = c.redisUrl;
+            mode = c.mode;
+            Transport t = c.transport;
+            host = t.host(); port = t.port(); allowedOrigins = t.allowedOrigins(); tlsCertificate = t.tlsCertificate();
+            tlsPrivateKey = t.tlsPrivateKey(); maxFrameBytes = t.maxFrameBytes(); helloTimeout = t.helloTimeout();
+            pingInterval = t.pingInterval(); idleTimeout = t.idleTimeout(); drainTimeout = t.drainTimeout();
+            outboundQueueMessages = t.outboundQueueMessages(); outboundQueueBytes = t.outboundQueueBytes();
+            maxConnections = t.maxConnections(); maxConnectionsPerUser = t.maxConnectionsPerUser();
+            Auth a = c.auth;
+            hmacSecret = a.hmacSecret(); publicKeyPem = a.publicKeyPem(); jwksFile = a.jwksFile(); issuer = a.issuer();
+            audience = a.audience(); clockSkew = a.clockSkew(); adminToken = a.adminToken();
+            Requests r = c.requests;
+            requestsPerSecond = r.requestsPerSecond(); requestBurst = r.requestBurst(); floodRefusals = r.floodRefusals();
+            maxRoomsPerConnection = r.maxRoomsPerConnection();
+            Rooms m = c.rooms;
+            maxMembersPerRoom = m.maxMembersPerRoom(); maxChatChars = m.maxChatChars();
+            coverageTimeout = m.coverageTimeout(); recoveryWindow = m.recoveryWindow(); recoveryGrace = m.recoveryGrace();
+            stunUrls = m.stunUrls(); turnUrls = m.turnUrls(); turnSecret = m.turnSecret();
+            turnCredentialTtl = m.turnCredentialTtl();
+            checkInValidity = c.care.checkInValidity(); checkInExemptOrgs = c.care.checkInExemptOrgs();
+            crisisResourcesFile = c.care.crisisResourcesFile();
+            Alerting al = c.alerts;
+            alertOnCheckIn = al.alertOnCheckIn(); ackTimeouts.putAll(al.ackTimeouts());
+            engagementTimeout = al.engagementTimeout(); followUpDelay = al.followUpDelay();
+            redeliveryInterval = al.redeliveryInterval(); webhookUrls = al.webhookUrls(); webhookSecret = al.webhookSecret();
+            mailboxTtl = c.chat.mailboxTtl(); mailboxPerDevice = c.chat.mailboxPerDevice();
+            dmBetweenClinicians = c.chat.dmBetweenClinicians();
+            auditFile = c.storage.auditFile(); redisUrl = c.storage.redisUrl();
+            logLevel = c.logging.logLevel(); logFormat = c.logging.logFormat();
         }
 
         public Builder host(String v) { host = v; return this; }
@@ -322,7 +319,6 @@ public record ServerConfig(
         public Builder checkInValidity(Duration v) { checkInValidity = v; return this; }
         public Builder checkInExemptOrgs(Set<String> v) { checkInExemptOrgs = v; return this; }
         public Builder alertOnCheckIn(boolean v) { alertOnCheckIn = v; return this; }
-        public Builder escalation(EscalationPolicy v) { escalation = v; return this; }
         /** The audit trail's JSON-lines file; {@code null} keeps it in memory (tests). */
         public Builder auditFile(Path v) { auditFile = v; return this; }
         public Builder webhookUrls(List<URI> v) { webhookUrls = v; return this; }
@@ -348,57 +344,30 @@ public record ServerConfig(
         public Builder logFormat(LogFormat v) { logFormat = v; return this; }
         /** Redis for every engine (a cluster of nodes shares it); null keeps everything in memory. */
         public Builder redisUrl(String v) { redisUrl = v; return this; }
-
         /** The time {@code severity} may wait for an acknowledgement before the next tier is added. */
-        public Builder ackTimeout(Severity severity, Duration v) {
-            Map<Severity, Duration> ack = new EnumMap<>(escalation.ackTimeouts());
-            ack.put(severity, v);
-            escalation = new EscalationPolicy(escalation.tiers(), ack, escalation.engagementTimeout(),
-                    escalation.followUpDelay(), escalation.redeliveryInterval());
-            return this;
-        }
+        public Builder ackTimeout(Severity severity, Duration v) { ackTimeouts.put(severity, v); return this; }
+        public Builder engagementTimeout(Duration v) { engagementTimeout = v; return this; }
+        public Builder followUpDelay(Duration v) { followUpDelay = v; return this; }
+        public Builder redeliveryInterval(Duration v) { redeliveryInterval = v; return this; }
 
-        public Builder engagementTimeout(Duration v) {
-            escalation = new EscalationPolicy(escalation.tiers(), escalation.ackTimeouts(), v,
-                    escalation.followUpDelay(), escalation.redeliveryInterval());
-            return this;
-        }
-
-        public Builder followUpDelay(Duration v) {
-            escalation = new EscalationPolicy(escalation.tiers(), escalation.ackTimeouts(),
-                    escalation.engagementTimeout(), v, escalation.redeliveryInterval());
-            return this;
-        }
-
-        public Builder redeliveryInterval(Duration v) {
-            escalation = new EscalationPolicy(escalation.tiers(), escalation.ackTimeouts(),
-                    escalation.engagementTimeout(), escalation.followUpDelay(), v);
-            return this;
-        }
-
-        /** Validates and builds; a bad setting fails with its name. */
+        /** Builds, then checks every setting's rule ({@link Settings}); a bad setting fails with its name. */
         public ServerConfig build() {
-            return new ServerConfig(host, port, mode, hmacSecret, publicKeyPem, jwksFile, issuer, audience,
-                    clockSkew, allowedOrigins, maxFrameBytes, maxChatChars, helloTimeout, pingInterval, idleTimeout,
-                    drainTimeout, requestsPerSecond, requestBurst, floodRefusals, maxRoomsPerConnection,
-                    maxMembersPerRoom, outboundQueueMessages, outboundQueueBytes, checkInValidity, checkInExemptOrgs,
-                    alertOnCheckIn, escalation, auditFile, webhookUrls, webhookSecret, crisisResourcesFile, stunUrls,
-                    turnUrls, turnSecret, turnCredentialTtl, coverageTimeout, recoveryWindow, recoveryGrace, mailboxTtl,
-                    mailboxPerDevice, dmBetweenClinicians, maxConnections, maxConnectionsPerUser, adminToken,
-                    tlsCertificate, tlsPrivateKey, logLevel, logFormat, redisUrl);
+            ServerConfig config = new ServerConfig(mode,
+                    new Transport(host, port, allowedOrigins, tlsCertificate, tlsPrivateKey, maxFrameBytes,
+                            helloTimeout, pingInterval, idleTimeout, drainTimeout, outboundQueueMessages,
+                            outboundQueueBytes, maxConnections, maxConnectionsPerUser),
+                    new Auth(hmacSecret, publicKeyPem, jwksFile, issuer, audience, clockSkew, adminToken),
+                    new Requests(requestsPerSecond, requestBurst, floodRefusals, maxRoomsPerConnection),
+                    new Rooms(maxMembersPerRoom, maxChatChars, coverageTimeout, recoveryWindow, recoveryGrace, stunUrls,
+                            turnUrls, turnSecret, turnCredentialTtl),
+                    new Care(checkInValidity, checkInExemptOrgs, crisisResourcesFile),
+                    new Alerting(alertOnCheckIn, ackTimeouts, engagementTimeout, followUpDelay, redeliveryInterval,
+                            webhookUrls, webhookSecret),
+                    new Chat(mailboxTtl, mailboxPerDevice, dmBetweenClinicians),
+                    new Storage(auditFile, redisUrl),
+                    new Logging(logLevel == null ? null : logLevel.toUpperCase(Locale.ROOT), logFormat));
+            Settings.check(config);
+            return config;
         }
-    }
-
-    @Override
-    public String toString() {
-        return "ServerConfig[host=" + host + ", port=" + port + ", mode=" + mode
-                + ", hmacSecret=" + (hmacSecret == null ? "unset" : "***") + ", publicKeyPem=" + publicKeyPem
-                + ", jwksFile=" + jwksFile + ", issuer=" + issuer + ", audience=" + audience
-                + ", allowedOrigins=" + allowedOrigins + ", maxFrameBytes=" + maxFrameBytes
-                + ", auditFile=" + auditFile + ", webhookUrls=" + webhookUrls.size()
-                + ", webhookSecret=" + (webhookSecret == null ? "unset" : "***")
-                + ", turnSecret=" + (turnSecret == null ? "unset" : "***")
-                + ", adminToken=" + (adminToken == null ? "unset" : "***") + ", tls=" + (tlsCertificate != null)
-                + ", redis=" + (redisUrl != null) + "]";
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
@@ -15,15 +16,28 @@ import org.haven.protocol.Alerts.Severity;
 
 /**
  * Every setting of a node in one table: its environment variable (the YAML key is the same name
- * without {@code HAVEN_}, in lower case), how its text is read into a {@link ServerConfig.Builder},
- * how its effective value is shown, and whether it is a secret (masked when shown). Reading a
- * configuration, {@code --print-config} and the table in docs/operations.md all follow this list.
+ * without {@code HAVEN_}, in lower case), its default, how its text is read into a
+ * {@link ServerConfig.Builder}, how its effective value is shown, whether it is a secret (masked
+ * when shown), and the rule its value must keep (checked when a configuration is built, in this
+ * order, the first broken one named). Reading a configuration, the builder's defaults,
+ * {@code --print-config} and the table in docs/operations.md all follow this list.
  */
 public final class Settings {
 
+    /** What a setting's value must be: null when it is fine, else what was expected. */
+    @FunctionalInterface
+    public interface Rule {
+        Problem check(ServerConfig config);
+
+        Rule NONE = c -> null;
+    }
+
+    /** A broken rule: the value as it should be shown in the message (null: the setting's shown value), and what was expected. */
+    public record Problem(String value, String expected) {}
+
     /** One setting. */
-    public record Setting(String env, boolean secret, BiConsumer<ServerConfig.Builder, String> read,
-            Function<ServerConfig, Object> show) {
+    public record Setting(String env, boolean secret, String defaultText, BiConsumer<ServerConfig.Builder, String> read,
+            Function<ServerConfig, Object> show, Rule rule) {
 
         /** The key of this setting in a YAML configuration file. */
         public String yamlKey() {
@@ -35,10 +49,16 @@ public final class Settings {
             String text = text(show.apply(config));
             return secret && !text.isEmpty() ? MASK : text;
         }
+
+        /** The same setting with {@code rule}. */
+        Setting rule(Rule r) {
+            return new Setting(env, secret, defaultText, read, show, r);
+        }
     }
 
     public static final String PREFIX = "HAVEN_";
     public static final String MASK = "********";
+    private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
     private static final List<Setting> ALL = build();
 
@@ -59,103 +79,193 @@ public final class Settings {
         return null;
     }
 
+    /** Checks every setting's rule, in order; the first broken one fails with the setting's name. */
+    static void check(ServerConfig config) {
+        for (Setting s : ALL) {
+            Problem p = s.rule().check(config);
+            if (p != null) {
+                String value = p.value() != null ? p.value() : s.secret() && !s.shown(config).isEmpty() ? MASK
+                        : text(s.show().apply(config));
+                throw new IllegalArgumentException(s.env() + ": " + (value.isEmpty() ? "unset" : value)
+                        + " (expected: " + p.expected() + ")");
+            }
+        }
+    }
+
+    /** A rule that holds when {@code ok} does. */
+    private static Rule expect(java.util.function.Predicate<ServerConfig> ok, String expected) {
+        return c -> ok.test(c) ? null : new Problem(null, expected);
+    }
+
+    private static boolean positive(Duration d) {
+        return d != null && !d.isNegative() && !d.isZero();
+    }
+
+    private static Rule positive(Function<ServerConfig, Duration> d) {
+        return expect(c -> positive(d.apply(c)), "> 0");
+    }
+
     private static List<Setting> build() {
         List<Setting> s = new ArrayList<>();
-        s.add(plain("HAVEN_HOST", ServerConfig.Builder::host, ServerConfig::host));
-        s.add(plain("HAVEN_PORT", (b, v) -> b.port(Integer.parseInt(v)), ServerConfig::port));
-        s.add(plain("HAVEN_MODE", (b, v) -> b.mode(ServerConfig.Mode.valueOf(v.toUpperCase(Locale.ROOT))),
+        s.add(plain("HAVEN_HOST", "0.0.0.0", ServerConfig.Builder::host, c -> c.transport().host()));
+        s.add(plain("HAVEN_PORT", "8080", (b, v) -> b.port(Integer.parseInt(v)), c -> c.transport().port())
+                .rule(expect(c -> c.transport().port() >= 0 && c.transport().port() <= 65535, "0..65535")));
+        s.add(plain("HAVEN_MODE", "dev", (b, v) -> b.mode(ServerConfig.Mode.valueOf(v.toUpperCase(Locale.ROOT))),
                 c -> c.mode().name().toLowerCase(Locale.ROOT)));
-        s.add(secret("HAVEN_JWT_SECRET", ServerConfig.Builder::hmacSecret, ServerConfig::hmacSecret));
-        s.add(plain("HAVEN_JWT_PUBLIC_KEY", (b, v) -> b.publicKeyPem(Path.of(v)), ServerConfig::publicKeyPem));
-        s.add(plain("HAVEN_JWT_JWKS", (b, v) -> b.jwksFile(Path.of(v)), ServerConfig::jwksFile));
-        s.add(plain("HAVEN_JWT_ISSUER", ServerConfig.Builder::issuer, ServerConfig::issuer));
-        s.add(plain("HAVEN_JWT_AUDIENCE", ServerConfig.Builder::audience, ServerConfig::audience));
-        s.add(plain("HAVEN_JWT_CLOCK_SKEW", (b, v) -> b.clockSkew(Durations.parse(v)), ServerConfig::clockSkew));
-        s.add(plain("HAVEN_ALLOWED_ORIGINS", (b, v) -> b.allowedOrigins(list(v)), ServerConfig::allowedOrigins));
-        s.add(integer("HAVEN_MAX_FRAME_BYTES", ServerConfig.Builder::maxFrameBytes, ServerConfig::maxFrameBytes));
-        s.add(integer("HAVEN_MAX_CHAT_CHARS", ServerConfig.Builder::maxChatChars, ServerConfig::maxChatChars));
-        s.add(duration("HAVEN_HELLO_TIMEOUT", ServerConfig.Builder::helloTimeout, ServerConfig::helloTimeout));
-        s.add(duration("HAVEN_PING_INTERVAL", ServerConfig.Builder::pingInterval, ServerConfig::pingInterval));
-        s.add(duration("HAVEN_IDLE_TIMEOUT", ServerConfig.Builder::idleTimeout, ServerConfig::idleTimeout));
-        s.add(duration("HAVEN_DRAIN_TIMEOUT", ServerConfig.Builder::drainTimeout, ServerConfig::drainTimeout));
-        s.add(integer("HAVEN_RATE_PER_SECOND", ServerConfig.Builder::requestsPerSecond, ServerConfig::requestsPerSecond));
-        s.add(integer("HAVEN_RATE_BURST", ServerConfig.Builder::requestBurst, ServerConfig::requestBurst));
-        s.add(integer("HAVEN_RATE_FLOOD_REFUSALS", ServerConfig.Builder::floodRefusals, ServerConfig::floodRefusals));
-        s.add(integer("HAVEN_MAX_ROOMS_PER_CONNECTION", ServerConfig.Builder::maxRoomsPerConnection,
-                ServerConfig::maxRoomsPerConnection));
-        s.add(integer("HAVEN_MAX_MEMBERS_PER_ROOM", ServerConfig.Builder::maxMembersPerRoom,
-                ServerConfig::maxMembersPerRoom));
-        s.add(integer("HAVEN_OUTBOUND_QUEUE_MESSAGES", ServerConfig.Builder::outboundQueueMessages,
-                ServerConfig::outboundQueueMessages));
-        s.add(integer("HAVEN_OUTBOUND_QUEUE_BYTES", ServerConfig.Builder::outboundQueueBytes,
-                ServerConfig::outboundQueueBytes));
-        s.add(integer("HAVEN_MAX_CONNECTIONS", ServerConfig.Builder::maxConnections, ServerConfig::maxConnections));
-        s.add(integer("HAVEN_MAX_CONNECTIONS_PER_USER", ServerConfig.Builder::maxConnectionsPerUser,
-                ServerConfig::maxConnectionsPerUser));
-        s.add(duration("HAVEN_CHECKIN_VALIDITY", ServerConfig.Builder::checkInValidity, ServerConfig::checkInValidity));
-        s.add(plain("HAVEN_CHECKIN_EXEMPT_ORGS", (b, v) -> b.checkInExemptOrgs(Set.copyOf(list(v))),
-                ServerConfig::checkInExemptOrgs));
-        s.add(bool("HAVEN_ALERT_ON_CHECKIN", ServerConfig.Builder::alertOnCheckIn, ServerConfig::alertOnCheckIn));
+        s.add(secret("HAVEN_JWT_SECRET", ServerConfig.DEV_SECRET, ServerConfig.Builder::hmacSecret,
+                c -> c.auth().hmacSecret()).rule(c -> {
+                    String secret = c.auth().hmacSecret();
+                    if (secret == null) {
+                        return c.auth().publicKeyPem() != null || c.auth().jwksFile() != null ? null
+                                : new Problem("unset", "a secret, or HAVEN_JWT_PUBLIC_KEY / HAVEN_JWT_JWKS");
+                    }
+                    if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+                        return new Problem("(" + secret.length() + " characters)", "at least 32 bytes");
+                    }
+                    return c.mode() == ServerConfig.Mode.PRODUCTION && secret.equals(ServerConfig.DEV_SECRET)
+                            ? new Problem("the dev secret", "a private secret in production mode") : null;
+                }));
+        s.add(plain("HAVEN_JWT_PUBLIC_KEY", null, (b, v) -> b.publicKeyPem(Path.of(v)), c -> c.auth().publicKeyPem()));
+        s.add(plain("HAVEN_JWT_JWKS", null, (b, v) -> b.jwksFile(Path.of(v)), c -> c.auth().jwksFile()));
+        s.add(plain("HAVEN_JWT_ISSUER", ServerConfig.DEV_ISSUER, ServerConfig.Builder::issuer, c -> c.auth().issuer())
+                .rule(expect(c -> !c.auth().issuer().isBlank(), "non-blank")));
+        s.add(plain("HAVEN_JWT_AUDIENCE", ServerConfig.DEV_AUDIENCE, ServerConfig.Builder::audience,
+                c -> c.auth().audience()).rule(expect(c -> !c.auth().audience().isBlank(), "non-blank")));
+        s.add(duration("HAVEN_JWT_CLOCK_SKEW", "30s", ServerConfig.Builder::clockSkew, c -> c.auth().clockSkew())
+                .rule(expect(c -> !c.auth().clockSkew().isNegative()
+                        && c.auth().clockSkew().compareTo(Duration.ofMinutes(5)) <= 0, "0..5m")));
+        s.add(plain("HAVEN_ALLOWED_ORIGINS", null, (b, v) -> b.allowedOrigins(list(v)), c -> c.transport().allowedOrigins()));
+        s.add(integer("HAVEN_MAX_FRAME_BYTES", "65536", ServerConfig.Builder::maxFrameBytes,
+                c -> c.transport().maxFrameBytes()).rule(expect(c -> c.transport().maxFrameBytes() >= 1024
+                        && c.transport().maxFrameBytes() <= 16 * 1024 * 1024, "1024..16777216")));
+        s.add(integer("HAVEN_MAX_CHAT_CHARS", "4000", ServerConfig.Builder::maxChatChars, c -> c.rooms().maxChatChars())
+                .rule(expect(c -> c.rooms().maxChatChars() > 0
+                        && c.rooms().maxChatChars() * 4 < c.transport().maxFrameBytes(), "> 0 and well under the frame size")));
+        s.add(duration("HAVEN_HELLO_TIMEOUT", "5s", ServerConfig.Builder::helloTimeout, c -> c.transport().helloTimeout())
+                .rule(positive(c -> c.transport().helloTimeout())));
+        s.add(duration("HAVEN_PING_INTERVAL", "2s", ServerConfig.Builder::pingInterval, c -> c.transport().pingInterval())
+                .rule(positive(c -> c.transport().pingInterval())));
+        s.add(duration("HAVEN_IDLE_TIMEOUT", "4s", ServerConfig.Builder::idleTimeout, c -> c.transport().idleTimeout())
+                .rule(c -> c.transport().idleTimeout().compareTo(c.transport().pingInterval()) > 0 ? null
+                        : new Problem(null, "> HAVEN_PING_INTERVAL (" + c.transport().pingInterval() + ")")));
+        s.add(duration("HAVEN_DRAIN_TIMEOUT", "5s", ServerConfig.Builder::drainTimeout, c -> c.transport().drainTimeout())
+                .rule(positive(c -> c.transport().drainTimeout())));
+        s.add(integer("HAVEN_RATE_PER_SECOND", "20", ServerConfig.Builder::requestsPerSecond,
+                c -> c.requests().requestsPerSecond()).rule(expect(c -> c.requests().requestsPerSecond() > 0, "> 0")));
+        s.add(integer("HAVEN_RATE_BURST", "40", ServerConfig.Builder::requestBurst, c -> c.requests().requestBurst())
+                .rule(expect(c -> c.requests().requestBurst() >= c.requests().requestsPerSecond(),
+                        ">= HAVEN_RATE_PER_SECOND")));
+        s.add(integer("HAVEN_RATE_FLOOD_REFUSALS", "200", ServerConfig.Builder::floodRefusals,
+                c -> c.requests().floodRefusals()).rule(expect(c -> c.requests().floodRefusals() > 0, "> 0")));
+        s.add(integer("HAVEN_MAX_ROOMS_PER_CONNECTION", "32", ServerConfig.Builder::maxRoomsPerConnection,
+                c -> c.requests().maxRoomsPerConnection()).rule(expect(c -> c.requests().maxRoomsPerConnection() > 0, "> 0")));
+        s.add(integer("HAVEN_MAX_MEMBERS_PER_ROOM", "500", ServerConfig.Builder::maxMembersPerRoom,
+                c -> c.rooms().maxMembersPerRoom()).rule(expect(c -> c.rooms().maxMembersPerRoom() > 1, "> 1")));
+        s.add(integer("HAVEN_OUTBOUND_QUEUE_MESSAGES", "4096", ServerConfig.Builder::outboundQueueMessages,
+                c -> c.transport().outboundQueueMessages())
+                .rule(expect(c -> c.transport().outboundQueueMessages() > 0, "> 0")));
+        s.add(integer("HAVEN_OUTBOUND_QUEUE_BYTES", "4194304", ServerConfig.Builder::outboundQueueBytes,
+                c -> c.transport().outboundQueueBytes()).rule(expect(
+                        c -> c.transport().outboundQueueBytes() >= c.transport().maxFrameBytes(), ">= HAVEN_MAX_FRAME_BYTES")));
+        s.add(integer("HAVEN_MAX_CONNECTIONS", "250000", ServerConfig.Builder::maxConnections,
+                c -> c.transport().maxConnections()).rule(expect(c -> c.transport().maxConnections() > 0, "> 0")));
+        s.add(integer("HAVEN_MAX_CONNECTIONS_PER_USER", "10", ServerConfig.Builder::maxConnectionsPerUser,
+                c -> c.transport().maxConnectionsPerUser())
+                .rule(expect(c -> c.transport().maxConnectionsPerUser() > 0, "> 0")));
+        s.add(duration("HAVEN_CHECKIN_VALIDITY", "4h", ServerConfig.Builder::checkInValidity,
+                c -> c.care().checkInValidity()).rule(positive(c -> c.care().checkInValidity())));
+        s.add(plain("HAVEN_CHECKIN_EXEMPT_ORGS", null, (b, v) -> b.checkInExemptOrgs(Set.copyOf(list(v))),
+                c -> c.care().checkInExemptOrgs()));
+        s.add(bool("HAVEN_ALERT_ON_CHECKIN", "true", ServerConfig.Builder::alertOnCheckIn, c -> c.alerts().alertOnCheckIn()));
+        Map<Severity, String> ackDefaults = Map.of(Severity.LOW, "10m", Severity.MODERATE, "3m", Severity.HIGH, "1m",
+                Severity.IMMINENT, "30s");
         for (Severity severity : Severity.values()) {
-            s.add(duration("HAVEN_ALERT_ACK_TIMEOUT_" + severity.name(), (b, d) -> b.ackTimeout(severity, d),
-                    c -> c.escalation().ackTimeout(severity)));
+            s.add(duration("HAVEN_ALERT_ACK_TIMEOUT_" + severity.name(), ackDefaults.get(severity),
+                    (b, d) -> b.ackTimeout(severity, d), c -> c.alerts().ackTimeout(severity))
+                    .rule(positive(c -> c.alerts().ackTimeout(severity))));
         }
-        s.add(duration("HAVEN_ALERT_ENGAGEMENT_TIMEOUT", ServerConfig.Builder::engagementTimeout,
-                c -> c.escalation().engagementTimeout()));
-        s.add(duration("HAVEN_ALERT_FOLLOW_UP_DELAY", ServerConfig.Builder::followUpDelay,
-                c -> c.escalation().followUpDelay()));
-        s.add(duration("HAVEN_ALERT_REDELIVERY_INTERVAL", ServerConfig.Builder::redeliveryInterval,
-                c -> c.escalation().redeliveryInterval()));
-        s.add(duration("HAVEN_COVERAGE_TIMEOUT", ServerConfig.Builder::coverageTimeout, ServerConfig::coverageTimeout));
-        s.add(plain("HAVEN_AUDIT_FILE", (b, v) -> b.auditFile(Path.of(v)), ServerConfig::auditFile));
-        s.add(plain("HAVEN_WEBHOOK_URLS", (b, v) -> b.webhookUrls(list(v).stream().map(URI::create).toList()),
-                ServerConfig::webhookUrls));
-        s.add(secret("HAVEN_WEBHOOK_SECRET", ServerConfig.Builder::webhookSecret, ServerConfig::webhookSecret));
-        s.add(plain("HAVEN_CRISIS_RESOURCES", (b, v) -> b.crisisResourcesFile(Path.of(v)),
-                ServerConfig::crisisResourcesFile));
-        s.add(plain("HAVEN_STUN_URLS", (b, v) -> b.stunUrls(list(v)), ServerConfig::stunUrls));
-        s.add(plain("HAVEN_TURN_URLS", (b, v) -> b.turnUrls(list(v)), ServerConfig::turnUrls));
-        s.add(secret("HAVEN_TURN_SECRET", ServerConfig.Builder::turnSecret, ServerConfig::turnSecret));
-        s.add(duration("HAVEN_TURN_TTL", ServerConfig.Builder::turnCredentialTtl, ServerConfig::turnCredentialTtl));
-        s.add(duration("HAVEN_RECOVERY_WINDOW", ServerConfig.Builder::recoveryWindow, ServerConfig::recoveryWindow));
-        s.add(duration("HAVEN_RECOVERY_GRACE", ServerConfig.Builder::recoveryGrace, ServerConfig::recoveryGrace));
-        s.add(duration("HAVEN_MAILBOX_TTL", ServerConfig.Builder::mailboxTtl, ServerConfig::mailboxTtl));
-        s.add(integer("HAVEN_MAILBOX_PER_DEVICE", ServerConfig.Builder::mailboxPerDevice, ServerConfig::mailboxPerDevice));
-        s.add(bool("HAVEN_DM_BETWEEN_CLINICIANS", ServerConfig.Builder::dmBetweenClinicians,
-                ServerConfig::dmBetweenClinicians));
-        s.add(secret("HAVEN_ADMIN_TOKEN", ServerConfig.Builder::adminToken, ServerConfig::adminToken));
-        s.add(plain("HAVEN_TLS_CERT", (b, v) -> b.tlsCertificate(Path.of(v)), ServerConfig::tlsCertificate));
-        s.add(plain("HAVEN_TLS_KEY", (b, v) -> b.tlsPrivateKey(Path.of(v)), ServerConfig::tlsPrivateKey));
-        s.add(plain("HAVEN_REDIS_URL", ServerConfig.Builder::redisUrl, c -> maskPassword(c.redisUrl())));
-        s.add(plain("HAVEN_LOG_LEVEL", (b, v) -> b.logLevel(v), ServerConfig::logLevel));
-        s.add(plain("HAVEN_LOG_FORMAT", (b, v) -> b.logFormat(ServerConfig.LogFormat.valueOf(v.toUpperCase(Locale.ROOT))),
-                c -> c.logFormat().name().toLowerCase(Locale.ROOT)));
+        s.add(duration("HAVEN_ALERT_ENGAGEMENT_TIMEOUT", "5m", ServerConfig.Builder::engagementTimeout,
+                c -> c.alerts().engagementTimeout()).rule(positive(c -> c.alerts().engagementTimeout())));
+        s.add(duration("HAVEN_ALERT_FOLLOW_UP_DELAY", "24h", ServerConfig.Builder::followUpDelay,
+                c -> c.alerts().followUpDelay()).rule(positive(c -> c.alerts().followUpDelay())));
+        s.add(duration("HAVEN_ALERT_REDELIVERY_INTERVAL", "5s", ServerConfig.Builder::redeliveryInterval,
+                c -> c.alerts().redeliveryInterval()).rule(positive(c -> c.alerts().redeliveryInterval())));
+        s.add(duration("HAVEN_COVERAGE_TIMEOUT", "30s", ServerConfig.Builder::coverageTimeout,
+                c -> c.rooms().coverageTimeout()).rule(positive(c -> c.rooms().coverageTimeout())));
+        s.add(plain("HAVEN_AUDIT_FILE", "haven-audit.jsonl", (b, v) -> b.auditFile(Path.of(v)),
+                c -> c.storage().auditFile()));
+        s.add(plain("HAVEN_WEBHOOK_URLS", null, (b, v) -> b.webhookUrls(list(v).stream().map(URI::create).toList()),
+                c -> c.alerts().webhookUrls()));
+        s.add(secret("HAVEN_WEBHOOK_SECRET", null, ServerConfig.Builder::webhookSecret, c -> c.alerts().webhookSecret())
+                .rule(c -> c.alerts().webhookUrls().isEmpty()
+                        || (c.alerts().webhookSecret() != null && c.alerts().webhookSecret().length() >= 16) ? null
+                        : new Problem(c.alerts().webhookSecret() == null ? "unset" : "(too short)",
+                                "at least 16 characters with HAVEN_WEBHOOK_URLS")));
+        s.add(plain("HAVEN_CRISIS_RESOURCES", null, (b, v) -> b.crisisResourcesFile(Path.of(v)),
+                c -> c.care().crisisResourcesFile()));
+        s.add(plain("HAVEN_STUN_URLS", null, (b, v) -> b.stunUrls(list(v)), c -> c.rooms().stunUrls()));
+        s.add(plain("HAVEN_TURN_URLS", null, (b, v) -> b.turnUrls(list(v)), c -> c.rooms().turnUrls()));
+        s.add(secret("HAVEN_TURN_SECRET", null, ServerConfig.Builder::turnSecret, c -> c.rooms().turnSecret())
+                .rule(c -> c.rooms().turnUrls().isEmpty()
+                        || (c.rooms().turnSecret() != null && !c.rooms().turnSecret().isBlank()) ? null
+                        : new Problem("unset", "the TURN server's shared secret when HAVEN_TURN_URLS is set")));
+        s.add(duration("HAVEN_TURN_TTL", "1h", ServerConfig.Builder::turnCredentialTtl,
+                c -> c.rooms().turnCredentialTtl()).rule(positive(c -> c.rooms().turnCredentialTtl())));
+        s.add(duration("HAVEN_RECOVERY_WINDOW", "2m", ServerConfig.Builder::recoveryWindow,
+                c -> c.rooms().recoveryWindow()).rule(positive(c -> c.rooms().recoveryWindow())));
+        s.add(duration("HAVEN_RECOVERY_GRACE", "2s", ServerConfig.Builder::recoveryGrace, c -> c.rooms().recoveryGrace())
+                .rule(expect(c -> !c.rooms().recoveryGrace().isNegative()
+                        && c.rooms().recoveryGrace().compareTo(Duration.ofSeconds(3)) <= 0,
+                        "0..3s (leaves must be seen within 5 s)")));
+        s.add(duration("HAVEN_MAILBOX_TTL", "24h", ServerConfig.Builder::mailboxTtl, c -> c.chat().mailboxTtl())
+                .rule(positive(c -> c.chat().mailboxTtl())));
+        s.add(integer("HAVEN_MAILBOX_PER_DEVICE", "500", ServerConfig.Builder::mailboxPerDevice,
+                c -> c.chat().mailboxPerDevice()).rule(expect(c -> c.chat().mailboxPerDevice() > 0, "> 0")));
+        s.add(bool("HAVEN_DM_BETWEEN_CLINICIANS", "true", ServerConfig.Builder::dmBetweenClinicians,
+                c -> c.chat().dmBetweenClinicians()));
+        s.add(secret("HAVEN_ADMIN_TOKEN", null, ServerConfig.Builder::adminToken, c -> c.auth().adminToken())
+                .rule(c -> c.auth().adminToken() == null || c.auth().adminToken().length() >= 32 ? null
+                        : new Problem("(too short)", "at least 32 characters")));
+        s.add(plain("HAVEN_TLS_CERT", null, (b, v) -> b.tlsCertificate(Path.of(v)), c -> c.transport().tlsCertificate())
+                .rule(expect(c -> (c.transport().tlsCertificate() == null) == (c.transport().tlsPrivateKey() == null),
+                        "set together with HAVEN_TLS_KEY")));
+        s.add(plain("HAVEN_TLS_KEY", null, (b, v) -> b.tlsPrivateKey(Path.of(v)), c -> c.transport().tlsPrivateKey()));
+        s.add(plain("HAVEN_REDIS_URL", null, ServerConfig.Builder::redisUrl, c -> maskPassword(c.storage().redisUrl()))
+                .rule(c -> c.storage().redisUrl() == null || c.storage().redisUrl().matches(
+                        "(?i)(redis|rediss|redis-sentinel|rediss-sentinel|redis-cluster|rediss-cluster)://.+") ? null
+                        : new Problem("(not a Redis URL)",
+                                "redis://, rediss://, redis-sentinel:// or redis-cluster:// (or REDIS_URL)")));
+        s.add(plain("HAVEN_LOG_LEVEL", "info", ServerConfig.Builder::logLevel, c -> c.logging().logLevel())
+                .rule(expect(c -> c.logging().logLevel() != null && LOG_LEVELS.contains(c.logging().logLevel()),
+                        "one of trace, debug, info, warn, error, off")));
+        s.add(plain("HAVEN_LOG_FORMAT", "json", (b, v) -> b.logFormat(ServerConfig.LogFormat.valueOf(v.toUpperCase(Locale.ROOT))),
+                c -> c.logging().logFormat().name().toLowerCase(Locale.ROOT)));
         return List.copyOf(s);
     }
 
-    private static Setting plain(String env, BiConsumer<ServerConfig.Builder, String> read,
+    private static Setting plain(String env, String defaultText, BiConsumer<ServerConfig.Builder, String> read,
             Function<ServerConfig, Object> show) {
-        return new Setting(env, false, read, show);
+        return new Setting(env, false, defaultText, read, show, Rule.NONE);
     }
 
-    private static Setting secret(String env, BiConsumer<ServerConfig.Builder, String> read,
+    private static Setting secret(String env, String defaultText, BiConsumer<ServerConfig.Builder, String> read,
             Function<ServerConfig, Object> show) {
-        return new Setting(env, true, read, show);
+        return new Setting(env, true, defaultText, read, show, Rule.NONE);
     }
 
-    private static Setting integer(String env, java.util.function.ObjIntConsumer<ServerConfig.Builder> read,
+    private static Setting integer(String env, String defaultText, java.util.function.ObjIntConsumer<ServerConfig.Builder> read,
             Function<ServerConfig, Object> show) {
-        return plain(env, (b, v) -> read.accept(b, Integer.parseInt(v)), show);
+        return plain(env, defaultText, (b, v) -> read.accept(b, Integer.parseInt(v)), show);
     }
 
-    private static Setting duration(String env, BiConsumer<ServerConfig.Builder, Duration> read,
+    private static Setting duration(String env, String defaultText, BiConsumer<ServerConfig.Builder, Duration> read,
             Function<ServerConfig, Object> show) {
-        return plain(env, (b, v) -> read.accept(b, Durations.parse(v)), show);
+        return plain(env, defaultText, (b, v) -> read.accept(b, Durations.parse(v)), show);
     }
 
-    private static Setting bool(String env, BiConsumer<ServerConfig.Builder, Boolean> read,
+    private static Setting bool(String env, String defaultText, BiConsumer<ServerConfig.Builder, Boolean> read,
             Function<ServerConfig, Object> show) {
-        return plain(env, (b, v) -> read.accept(b, parseBoolean(v)), show);
+        return plain(env, defaultText, (b, v) -> read.accept(b, parseBoolean(v)), show);
     }
 
     /** A URL with the password of its user information masked ({@code redis://u:********@host}). */

@@ -36,7 +36,7 @@ public final class LogSetup {
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
         console.setName("STDOUT");
-        console.setEncoder(encoder(config.logFormat(), context));
+        console.setEncoder(encoder(config.logging().logFormat(), context));
         console.start();
         AsyncAppender appender = new AsyncAppender();
         appender.setContext(context);
@@ -49,7 +49,7 @@ public final class LogSetup {
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
         root.addAppender(appender);
-        root.setLevel(Level.toLevel(config.logLevel(), Level.INFO));
+        root.setLevel(Level.toLevel(config.logging().logLevel(), Level.INFO));
     }
 
     /** Writes out the lines still queued (at the end of the process). */

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  * client is given; the client never sees a stack trace). A second answer is dropped and logged.
  * Sent on the calling thread, so an answer sent after an event from the same thread arrives after it.
  * Thread-safe.
+ *
+ * <p>Threading: any thread; answered once.
  */
 public final class Reply {
 

@@ -15,6 +15,8 @@ import org.haven.protocol.Sessions;
  * The STUN and TURN servers a video front-end needs, with short-lived TURN credentials in the TURN
  * REST API convention (as coturn's {@code use-auth-secret} expects): username
  * {@code <expiry unix seconds>:<user>}, credential base64(HMAC-SHA1(shared secret, username)).
+ *
+ * <p>Threading: immutable, any thread.
  */
 public final class IceServers {
 

@@ -13,6 +13,8 @@ import java.util.concurrent.CompletionStage;
  * A {@link RoomJournal} in this process's memory, fenced (written only while its {@link Fence} says
  * this node serves the organisation: in a cluster, while it holds the organisation's lease). Shared
  * by the nodes of one process (tests); records do not expire. Thread-safe.
+ *
+ * <p>Threading: any thread (one lock over the records it shares).
  */
 public final class InMemoryRoomJournal implements RoomJournal {
 

@@ -31,6 +31,12 @@ import org.haven.server.presence.UserRef;
  *
  * <p>Threading: confined to the room's executor (a breakout shares its group's), but for
  * {@link #kind()}, which any thread may read.
+ *
+ * <p>Why one class of some 600 lines: it is the only code that changes a room's state, so each
+ * invariant (a member is present or stepped out, never both; every visible change is one numbered
+ * event; the end empties the room and holds) is kept in one place. Its parts that need no room
+ * state are outside: the history ({@link RoomHistory}), where events go ({@link RoomSink}), the index
+ * of rooms ({@link RoomRegistry}) and recovery ({@link RoomRecovery}).
  */
 final class Room {
 

@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
  * A fixed set of single-thread executors; each room is pinned to one of them, so a room's state is
  * changed by one thread at a time and its events are ordered without locks. Event loops stay free
  * for I/O.
+ *
+ * <p>Threading: it owns the room threads ({@code haven-room-N}); {@link #execute} from any thread.
  */
 public final class RoomExecutors implements AutoCloseable {
 

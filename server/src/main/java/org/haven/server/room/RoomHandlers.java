@@ -12,6 +12,9 @@ import org.haven.server.request.Request;
  * The room feature's requests: group chat, presence in a room, a facilitator's control of the
  * session, breakouts and signalling. Each checks that the token grants the room (a breakout: its
  * group) before the room's own checks of membership and role.
+ *
+ * <p>Threading: the handlers run on the connection's thread and hand the work to the room's
+ * executor.
  */
 public final class RoomHandlers {
 

@@ -11,6 +11,8 @@ import org.haven.server.connection.Outbound;
 /**
  * A room's sequence numbers and its recent events, kept for the recovery window so a reconnecting
  * client misses none. Confined to the room's executor.
+ *
+ * <p>Threading: the room's executor only.
  */
 final class RoomHistory {
 

@@ -7,7 +7,11 @@ import java.util.List;
 import org.haven.protocol.Member;
 import org.haven.protocol.Sessions;
 
-/** How a room's session state and members are written in the {@link RoomJournal}: small JSON texts. */
+/**
+ * How a room's session state and members are written in the {@link RoomJournal}: small JSON texts.
+ *
+ * <p>Threading: stateless, any thread.
+ */
 final class RoomRecords {
 
     private static final ObjectMapper JSON = new ObjectMapper()

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
  * reference in the log) rather than left unanswered; snapshots carry the joiner's media servers.
  * Frames that are not answers (a resume's {@code room.resumed}, a move to a breakout) are sent with
  * {@link #reply(Connection, ServerMessage)}.
+ *
+ * <p>Threading: any thread; the tasks it runs, on the room's executor.
  */
 final class RoomRequests {
 

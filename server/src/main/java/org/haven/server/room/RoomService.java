@@ -28,6 +28,8 @@ import org.haven.server.request.Reply;
  *
  * <p>Authorization by grant is checked by the caller before a request gets here; this class checks
  * membership and roles in the room.
+ *
+ * <p>Threading: entry points from any thread; each operation runs on its room's executor.
  */
 public final class RoomService {
 

@@ -24,6 +24,9 @@ import org.haven.server.request.Reply;
  * plus WebRTC signalling between two members of one room, and the coverage rule (clients are never
  * left alone in a session). Every action is checked against the caller's role in the room and
  * written to the audit trail. Runs on the rooms' executors, like {@link RoomService}.
+ *
+ * <p>Threading: entry points from any thread; every action runs on the room's executor (a
+ * breakout's is its group's).
  */
 public final class SessionControl {
 

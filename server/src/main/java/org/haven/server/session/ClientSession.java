@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One authenticated connection: rate-limits every request, then hands it to the handler of its
- * type ({@link Handlers}), which authorizes it against the current token. Its inbound methods are
- * called by one thread at a time: the connection's event loop, or, for a session whose connection is
- * on another node, the relay's thread ({@code haven-relay}).
+ * type ({@link Handlers}), which authorizes it against the current token.
+ *
+ * <p>Threading: its inbound methods are called by one thread at a time: the connection's event
+ * loop, or, for a session whose connection is on another node, one of the relay's threads
+ * ({@code haven-relay-N}, always the same for one session).
  */
 public final class ClientSession implements Caller, Session {
 
@@ -120,7 +122,7 @@ public final class ClientSession implements Caller, Session {
         for (java.util.Map.Entry<String, Long> e : lastSeq.entrySet()) {
             RoomKey key = RoomKey.of(user, e.getKey());
             if (previous == null && principal.isGranted(key.grantRoom()) && !key.isBreakout()
-                    && joined.size() < services.config.maxRoomsPerConnection() && joined.add(key)) {
+                    && joined.size() < services.config.requests().maxRoomsPerConnection() && joined.add(key)) {
                 // The session is not known here (the node that served it stopped): the user takes up
                 // their place if a room taken up from that node's journal lists them.
                 services.rooms.resumeTakenUp(self, key, e.getValue(), status, () -> joined.remove(key));
@@ -128,7 +130,7 @@ public final class ClientSession implements Caller, Session {
             }
             boolean wasMember = previous != null && previous.rooms.contains(key);
             if (!wasMember || !principal.isGranted(key.grantRoom()) || key.isBreakout()
-                    || joined.size() >= services.config.maxRoomsPerConnection()) {
+                    || joined.size() >= services.config.requests().maxRoomsPerConnection()) {
                 // Only a room the lost connection was in can be taken up again without the checks of
                 // a join (check-in, admission, roles, limits): anything else is not recovered, and
                 // the client joins as usual.
@@ -212,7 +214,7 @@ public final class ClientSession implements Caller, Session {
         }
         services.directory.remove(user, this);
         services.chat.connectionClosed(user, connection);
-        java.time.Duration grace = connection.endedAbruptly() ? services.config.recoveryGrace() : java.time.Duration.ZERO;
+        java.time.Duration grace = connection.endedAbruptly() ? services.config.rooms().recoveryGrace() : java.time.Duration.ZERO;
         Participant self = participant();
         java.util.Set<RoomKey> rooms = java.util.Set.copyOf(joined);
         joined.clear();
@@ -240,8 +242,8 @@ public final class ClientSession implements Caller, Session {
             case ALLOWED:
                 return true;
             case LIMITED:
-                new Reply(connection, id).refuse(ErrorCode.RATE_LIMITED, "rate limit: " + services.config.requestsPerSecond()
-                        + " requests per second, bursts of " + services.config.requestBurst());
+                new Reply(connection, id).refuse(ErrorCode.RATE_LIMITED, "rate limit: " + services.config.requests().requestsPerSecond()
+                        + " requests per second, bursts of " + services.config.requests().requestBurst());
                 return false;
             default:
                 flooded = true;
@@ -294,9 +296,9 @@ public final class ClientSession implements Caller, Session {
             return;
         }
         RoomKey key = RoomKey.of(user, join.room());
-        if (!joined.contains(key) && joined.size() >= services.config.maxRoomsPerConnection()) {
+        if (!joined.contains(key) && joined.size() >= services.config.requests().maxRoomsPerConnection()) {
             reply.refuse(ErrorCode.LIMIT_REACHED,
-                    "at most " + services.config.maxRoomsPerConnection() + " rooms per connection");
+                    "at most " + services.config.requests().maxRoomsPerConnection() + " rooms per connection");
             return;
         }
         boolean added = joined.add(key);
@@ -368,7 +370,7 @@ public final class ClientSession implements Caller, Session {
             expiry.cancel(false);
         }
         Duration left = Duration.between(services.clock.instant(),
-                principal.expiresAt().plus(services.config.clockSkew()));
+                principal.expiresAt().plus(services.config.auth().clockSkew()));
         expiry = services.timer.schedule(() -> {
             log.info("token expired connection={} user={}", connection.id(), user.user());
             connection.close(CloseCode.TOKEN_EXPIRED, "token expired");

@@ -20,6 +20,9 @@ import org.haven.server.room.RoomKey;
  * connection without a close handshake is not announced as gone until a short grace period has
  * passed, so a quick reconnect shows nobody a leave and a join; whoever comes first, the reconnect
  * or the end of the grace, settles it.
+ *
+ * <p>Threading: any thread; a departure is settled once, by the reconnect or by the grace timer on
+ * {@code haven-timer}, whichever comes first (an atomic flag).
  */
 final class Resumptions {
 

@@ -6,7 +6,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.server.presence.UserRef;
 
-/** The live sessions of this node, by user and by token id: for the per-user limit and for revocation. */
+/**
+ * The live sessions of this node, by user and by token id: for the per-user limit and for
+ * revocation.
+ *
+ * <p>Threading: any thread; a concurrent map of concurrent sets.
+ */
 final class SessionDirectory {
 
     private final Map<UserRef, Set<ClientSession>> byUser = new ConcurrentHashMap<>();

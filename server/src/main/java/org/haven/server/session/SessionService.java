@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens sessions: checks a connection's {@code hello} (protocol version, token) and, when it is
  * accepted, creates the {@link ClientSession} that handles everything after it.
+ *
+ * <p>Threading: hellos arrive on connections' threads and the relay's; revocations on the bus's and
+ * the timer's; its maps are concurrent.
  */
 public final class SessionService implements Revocations, RelayedHellos {
 
@@ -71,7 +74,7 @@ public final class SessionService implements Revocations, RelayedHellos {
         this.revocationStore = revocationStore;
         this.control = control;
         this.chat = chat;
-        this.resumptions = new Resumptions(timer, config.recoveryWindow(), ticker);
+        this.resumptions = new Resumptions(timer, config.rooms().recoveryWindow(), ticker);
         this.denyList = new DenyList(java.time.Duration.ofHours(24), clock, ticker);
         this.care = care;
         this.alerts = alerts;
@@ -82,8 +85,8 @@ public final class SessionService implements Revocations, RelayedHellos {
         this.rateLimiter = rateLimiter;
         this.timer = timer;
         this.clock = clock;
-        this.limits = new Result.Limits(config.maxFrameBytes(), config.maxChatChars(), config.requestsPerSecond(),
-                config.requestBurst());
+        this.limits = new Result.Limits(config.transport().maxFrameBytes(), config.rooms().maxChatChars(), config.requests().requestsPerSecond(),
+                config.requests().requestBurst());
     }
 
     /**
@@ -148,10 +151,10 @@ public final class SessionService implements Revocations, RelayedHellos {
 
     private HelloOutcome open(Connection connection, ClientMessage.Hello hello, int version, Principal principal) {
         ClientSession session = new ClientSession(this, connection, principal);
-        if (!directory.add(session.user(), session, config.maxConnectionsPerUser())) {
+        if (!directory.add(session.user(), session, config.transport().maxConnectionsPerUser())) {
             log.info("hello refused connection={} user={} reason=too_many_connections", connection.id(), principal.user());
             return new HelloOutcome.Refused(CloseCode.TOO_MANY_CONNECTIONS,
-                    "at most " + config.maxConnectionsPerUser() + " connections per user");
+                    "at most " + config.transport().maxConnectionsPerUser() + " connections per user");
         }
         session.start(hello, version);
         log.info("session opened connection={} user={} org={} role={}", connection.id(), principal.user(),

@@ -41,7 +41,7 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        if (registry.size() >= config.maxConnections()) {
+        if (registry.size() >= config.transport().maxConnections()) {
             // The node is full: refuse at once, before spending anything on the connection.
             registry.refused();
             ch.close();
@@ -54,17 +54,17 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
         }
         p.addLast(PipelineNames.FLUSH, new FlushConsolidationHandler(256, true));
         p.addLast(PipelineNames.IDLE,
-                new IdleStateHandler(config.pingInterval().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-        p.addLast(PipelineNames.KEEP_ALIVE, new KeepAliveHandler(config.pingInterval(), config.idleTimeout(),
+                new IdleStateHandler(config.transport().pingInterval().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        p.addLast(PipelineNames.KEEP_ALIVE, new KeepAliveHandler(config.transport().pingInterval(), config.transport().idleTimeout(),
                 connection));
         p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec());
         p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
         p.addLast(PipelineNames.HTTP_ROUTES, routes);
         p.addLast(PipelineNames.WEBSOCKET, new WebSocketServerProtocolHandler(webSocketConfig()));
-        p.addLast(PipelineNames.WEBSOCKET_AGGREGATOR, new WebSocketFrameAggregator(config.maxFrameBytes()));
+        p.addLast(PipelineNames.WEBSOCKET_AGGREGATOR, new WebSocketFrameAggregator(config.transport().maxFrameBytes()));
         p.addLast(PipelineNames.FRAME_CODEC, new MessageFrameCodec(connection));
         p.addLast(PipelineNames.OUTBOUND_QUEUE, new OutboundQueueHandler(connection));
-        p.addLast(PipelineNames.HELLO_GATE, new HelloGate(sessions::hello, relay, connection, config.helloTimeout()));
+        p.addLast(PipelineNames.HELLO_GATE, new HelloGate(sessions::hello, relay, connection, config.transport().helloTimeout()));
         p.addLast(PipelineNames.ERRORS, new ErrorHandler(connection));
     }
 
@@ -74,9 +74,9 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .checkStartsWith(true) // the route has checked the path; a query string is fine
                 .handleCloseFrames(false) // the frame codec answers close frames and notes who said goodbye
                 .dropPongFrames(true)
-                .handshakeTimeoutMillis(config.helloTimeout().toMillis())
+                .handshakeTimeoutMillis(config.transport().helloTimeout().toMillis())
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(config.maxFrameBytes())
+                        .maxFramePayloadLength(config.transport().maxFrameBytes())
                         .allowExtensions(false)
                         .closeOnProtocolViolation(true)
                         .withUTF8Validator(true)

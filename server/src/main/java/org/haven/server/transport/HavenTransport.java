@@ -57,7 +57,7 @@ public final class HavenTransport implements AutoCloseable {
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
         this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        HttpRoutes routes = new HttpRoutes(new OriginPolicy(config.allowedOrigins()), this::readiness,
+        HttpRoutes routes = new HttpRoutes(new OriginPolicy(config.transport().allowedOrigins()), this::readiness,
                 endpoints(config, sessions, metrics), ConsoleFiles.fromClassPath());
         Gauge.builder("haven.connections", registry, ConnectionRegistry::size)
                 .description("Open connections on this node (WebSocket and plain HTTP)").register(metrics.registry());
@@ -70,12 +70,12 @@ public final class HavenTransport implements AutoCloseable {
         Map<String, HttpEndpoint> endpoints = new HashMap<>(HttpRoutes.health(this::readiness));
         endpoints.put("/metrics", HttpRoutes.get(() -> HttpReply.text(HttpResponseStatus.OK, NodeMetrics.CONTENT_TYPE,
                 metrics.scrape())));
-        if (config.adminToken() != null) {
-            endpoints.put(AdminRevokeEndpoint.PATH, new AdminRevokeEndpoint(config.adminToken(), sessions));
+        if (config.auth().adminToken() != null) {
+            endpoints.put(AdminRevokeEndpoint.PATH, new AdminRevokeEndpoint(config.auth().adminToken(), sessions));
         }
-        if (config.mode() == ServerConfig.Mode.DEV && config.hmacSecret() != null) {
-            endpoints.put(DevTokenEndpoint.PATH, new DevTokenEndpoint(new DevTokens(config.hmacSecret(),
-                    config.issuer(), config.audience(), Clock.systemUTC())));
+        if (config.mode() == ServerConfig.Mode.DEV && config.auth().hmacSecret() != null) {
+            endpoints.put(DevTokenEndpoint.PATH, new DevTokenEndpoint(new DevTokens(config.auth().hmacSecret(),
+                    config.auth().issuer(), config.auth().audience(), Clock.systemUTC())));
         }
         return endpoints;
     }
@@ -89,9 +89,9 @@ public final class HavenTransport implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
                 .childHandler(initializer);
-        serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
+        serverChannel = bootstrap.bind(config.transport().host(), config.transport().port()).sync().channel();
         int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        log.info("listening host={} port={} transport={}", config.host(), port, channelType.getSimpleName());
+        log.info("listening host={} port={} transport={}", config.transport().host(), port, channelType.getSimpleName());
         return port;
     }
 
@@ -121,7 +121,7 @@ public final class HavenTransport implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
         }
-        if (!registry.goingAway(config.drainTimeout())) {
+        if (!registry.goingAway(config.transport().drainTimeout())) {
             log.warn("drain time-out with connections={} still open", registry.size());
         }
         bossGroup.shutdownGracefully(0, 2000, TimeUnit.MILLISECONDS);

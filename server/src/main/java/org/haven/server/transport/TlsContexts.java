@@ -13,16 +13,16 @@ final class TlsContexts {
 
     /** The server context, or {@code null} when TLS is not configured (plain ws/http, e.g. behind a TLS proxy). */
     static SslContext forServer(ServerConfig config) {
-        if (config.tlsCertificate() == null) {
+        if (config.transport().tlsCertificate() == null) {
             return null;
         }
         try {
-            return SslContextBuilder.forServer(config.tlsCertificate().toFile(), config.tlsPrivateKey().toFile())
+            return SslContextBuilder.forServer(config.transport().tlsCertificate().toFile(), config.transport().tlsPrivateKey().toFile())
                     .protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
                     .build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("HAVEN_TLS_CERT / HAVEN_TLS_KEY: cannot use " + config.tlsCertificate()
-                    + " and " + config.tlsPrivateKey() + " (" + e.getMessage() + "; the key must be PKCS#8 PEM)", e);
+            throw new IllegalArgumentException("HAVEN_TLS_CERT / HAVEN_TLS_KEY: cannot use " + config.transport().tlsCertificate()
+                    + " and " + config.transport().tlsPrivateKey() + " (" + e.getMessage() + "; the key must be PKCS#8 PEM)", e);
         }
     }
 }

@@ -39,20 +39,20 @@ class ConfigSourcesTest {
                 log_format: text
                 """);
         ServerConfig c = ConfigSources.load(Map.of(), file).config();
-        assertThat(c.port()).isEqualTo(9100);
-        assertThat(c.issuer()).isEqualTo("https://idp.example");
-        assertThat(c.clockSkew()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(c.allowedOrigins()).containsExactly("https://a.example", "https://b.example");
-        assertThat(c.escalation().ackTimeout(Severity.HIGH)).isEqualTo(Duration.ofSeconds(45));
-        assertThat(c.logFormat()).isEqualTo(ServerConfig.LogFormat.TEXT);
+        assertThat(c.transport().port()).isEqualTo(9100);
+        assertThat(c.auth().issuer()).isEqualTo("https://idp.example");
+        assertThat(c.auth().clockSkew()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.transport().allowedOrigins()).containsExactly("https://a.example", "https://b.example");
+        assertThat(c.alerts().ackTimeout(Severity.HIGH)).isEqualTo(Duration.ofSeconds(45));
+        assertThat(c.logging().logFormat()).isEqualTo(ServerConfig.LogFormat.TEXT);
     }
 
     @Test
     void environmentOverridesTheFile() throws IOException {
         Path file = yaml("port: 9100\nmax_chat_chars: 1000\n");
         ConfigSources sources = ConfigSources.load(Map.of("HAVEN_PORT", "9200", "PATH", "/usr/bin"), file);
-        assertThat(sources.config().port()).isEqualTo(9200);
-        assertThat(sources.config().maxChatChars()).isEqualTo(1000);
+        assertThat(sources.config().transport().port()).isEqualTo(9200);
+        assertThat(sources.config().rooms().maxChatChars()).isEqualTo(1000);
         assertThat(sources.origin("HAVEN_PORT")).isEqualTo("environment");
         assertThat(sources.origin("HAVEN_MAX_CHAT_CHARS")).isEqualTo(file.toString());
         assertThat(sources.origin("HAVEN_HOST")).isEqualTo("default");
@@ -61,7 +61,7 @@ class ConfigSourcesTest {
     @Test
     void theFileCanBeNamedByTheEnvironment() throws IOException {
         Path file = yaml("port: 9300\n");
-        assertThat(ConfigSources.load(Map.of(ConfigSources.CONFIG_VARIABLE, file.toString()), null).config().port())
+        assertThat(ConfigSources.load(Map.of(ConfigSources.CONFIG_VARIABLE, file.toString()), null).config().transport().port())
                 .isEqualTo(9300);
     }
 

@@ -23,6 +23,17 @@ class OperationsDocumentTest {
     }
 
     @Test
+    void everyDefaultIsTheOneInTheTableOfSettings() throws IOException {
+        String doc = Files.readString(DOC);
+        for (Settings.Setting s : Settings.all()) {
+            if (s.defaultText() != null && !s.secret()) {
+                assertThat(doc).as(s.env() + " default").contains("| `" + s.env() + "` | `" + s.yamlKey() + "` | `"
+                        + s.defaultText() + "` |");
+            }
+        }
+    }
+
+    @Test
     void everyRowIsASetting() throws IOException {
         Matcher row = Pattern.compile("(?m)^\\| `(HAVEN_[A-Z_]+)` \\|").matcher(Files.readString(DOC));
         int rows = 0;

@@ -14,20 +14,20 @@ class ServerConfigTest {
     void defaultsAreDevModeOnPort8080() {
         ServerConfig c = ServerConfig.fromEnvironment(Map.of());
         assertThat(c.mode()).isEqualTo(ServerConfig.Mode.DEV);
-        assertThat(c.port()).isEqualTo(8080);
-        assertThat(c.maxFrameBytes()).isEqualTo(64 * 1024);
-        assertThat(c.helloTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.idleTimeout()).isLessThanOrEqualTo(Duration.ofSeconds(5));
+        assertThat(c.transport().port()).isEqualTo(8080);
+        assertThat(c.transport().maxFrameBytes()).isEqualTo(64 * 1024);
+        assertThat(c.transport().helloTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.transport().idleTimeout()).isLessThanOrEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
     void readsEnvironmentOverrides() {
         ServerConfig c = ServerConfig.fromEnvironment(Map.of("HAVEN_PORT", "9000", "HAVEN_HELLO_TIMEOUT", "2s",
                 "HAVEN_ALLOWED_ORIGINS", "https://a.example, https://b.example", "HAVEN_PING_INTERVAL", "500ms"));
-        assertThat(c.port()).isEqualTo(9000);
-        assertThat(c.helloTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(c.pingInterval()).isEqualTo(Duration.ofMillis(500));
-        assertThat(c.allowedOrigins()).containsExactly("https://a.example", "https://b.example");
+        assertThat(c.transport().port()).isEqualTo(9000);
+        assertThat(c.transport().helloTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.transport().pingInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.transport().allowedOrigins()).containsExactly("https://a.example", "https://b.example");
     }
 
     @Test

@@ -161,7 +161,7 @@ class GroupRoomIT {
         Replies.assertError(alice.request(id -> new ClientMessage.RoomLeave(id, "group-1")), ErrorCode.NOT_A_MEMBER);
         join(alice, "group-1");
         Replies.assertError(alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")), ErrorCode.ALREADY_JOINED);
-        String tooLong = "x".repeat(haven.server().config().maxChatChars() + 1);
+        String tooLong = "x".repeat(haven.server().config().rooms().maxChatChars() + 1);
         Replies.assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", tooLong)), ErrorCode.TOO_LARGE);
         alice.request(id -> new ClientMessage.RoomLeave(id, "group-1")).get(5, TimeUnit.SECONDS);
         Replies.assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "hi")), ErrorCode.NOT_A_MEMBER);

@@ -60,7 +60,7 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
                 .build();
         server = HavenServer.start(config, clock, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
         engines = server.engines();
-        tokens = new DevTokens(config.hmacSecret(), config.issuer(), config.audience(), Clock.systemUTC());
+        tokens = new DevTokens(config.auth().hmacSecret(), config.auth().issuer(), config.auth().audience(), Clock.systemUTC());
     }
 
     /**
@@ -97,7 +97,7 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     }
 
     public URI uri() {
-        return URI.create((server.config().tlsCertificate() != null ? "wss" : "ws") + "://127.0.0.1:" + server.port() + "/ws");
+        return URI.create((server.config().transport().tlsCertificate() != null ? "wss" : "ws") + "://127.0.0.1:" + server.port() + "/ws");
     }
 
     public String httpBase() {

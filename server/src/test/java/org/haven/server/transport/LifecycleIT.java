@@ -49,7 +49,7 @@ class LifecycleIT {
     @Test
     void aQuietButHealthyClientStaysConnected() throws Exception {
         HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
-        Thread.sleep(haven.server().config().idleTimeout().toMillis() * 2);
+        Thread.sleep(haven.server().config().transport().idleTimeout().toMillis() * 2);
         assertThat(alice.closeFuture()).isNotDone();
         alice.request(ClientMessage.Ping::new).get(5, TimeUnit.SECONDS);
     }
