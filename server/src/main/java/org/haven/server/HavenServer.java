@@ -4,41 +4,47 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.haven.protocol.ClientMessage;
+import org.haven.protocol.CloseCode;
 import org.haven.server.alert.AlertService;
 import org.haven.server.alert.AlertStore;
+import org.haven.server.alert.EscalationPolicy;
 import org.haven.server.audit.AuditTrail;
 import org.haven.server.audit.InMemoryAuditTrail;
 import org.haven.server.audit.JsonLinesAuditTrail;
 import org.haven.server.auth.JwtTokenVerifier;
+import org.haven.server.auth.Revocation;
+import org.haven.server.auth.VerificationKeys;
 import org.haven.server.care.CareService;
-import org.haven.server.chat.DirectChatService;
-import org.haven.server.chat.Mailbox;
 import org.haven.server.care.CrisisResources;
 import org.haven.server.care.RoomAffiliations;
-import org.haven.server.webhook.WebhookNotifier;
-import org.haven.server.webhook.WebhookSettings;
-import org.haven.server.auth.VerificationKeys;
+import org.haven.server.chat.DirectChatService;
+import org.haven.server.chat.Mailbox;
+import org.haven.server.cluster.NodeMessage;
+import org.haven.server.cluster.OrgOwnership;
+import org.haven.server.cluster.Relay;
+import org.haven.server.cluster.RevocationMessages;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.limit.RequestRateLimiter;
 import org.haven.server.metrics.NodeMetrics;
 import org.haven.server.presence.PresenceStore;
+import org.haven.server.request.Handlers;
 import org.haven.server.room.IceServers;
 import org.haven.server.room.RoomExecutors;
-import org.haven.server.room.SessionControl;
 import org.haven.server.room.RoomHandlers;
-import org.haven.server.request.Handlers;
-import org.haven.protocol.ClientMessage;
 import org.haven.server.room.RoomService;
+import org.haven.server.room.SessionControl;
 import org.haven.server.session.SessionService;
-import org.haven.server.auth.Revocation;
-import org.haven.server.cluster.OrgOwnership;
-import org.haven.server.cluster.Relay;
-import org.haven.server.cluster.RevocationMessages;
 import org.haven.server.transport.HavenTransport;
 import org.haven.server.transport.Readiness;
+import org.haven.server.webhook.WebhookNotifier;
+import org.haven.server.webhook.WebhookSettings;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -62,7 +68,7 @@ public final class HavenServer implements AutoCloseable {
     private final OrgOwnership ownership;
     private final Relay relay;
     private final CompletableFuture<Readiness> stopped = new CompletableFuture<>();
-    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private int port;
 
     private HavenServer(ServerConfig config, Clock clock, Ticker ticker, Engines engines, NodeMetrics metrics) {
@@ -93,7 +99,7 @@ public final class HavenServer implements AutoCloseable {
         RequestRateLimiter limiter = new RequestRateLimiter(config.requests().requestsPerSecond(), config.requests().requestBurst(),
                 config.requests().floodRefusals(), ticker);
         SessionControl control = new SessionControl(rooms, audit, alerts, config.rooms().coverageTimeout());
-        timer.scheduleWithFixedDelay(control::checkCoverage, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(control::checkCoverage, 1, 1, TimeUnit.SECONDS);
         DirectChatService chat = new DirectChatService(engines.keys(), engines.mailbox(), clock, config.chat().mailboxTtl(),
                 config.chat().dmBetweenClinicians());
         this.ownership = new OrgOwnership(engines.leases(), this::takeUp, this::handOver);
@@ -113,8 +119,8 @@ public final class HavenServer implements AutoCloseable {
     }
 
     /** The escalation policy of the settings: the default tiers, the configured times. */
-    private static org.haven.server.alert.EscalationPolicy escalation(ServerConfig.Alerting a) {
-        return new org.haven.server.alert.EscalationPolicy(org.haven.server.alert.EscalationPolicy.defaults().tiers(),
+    private static EscalationPolicy escalation(ServerConfig.Alerting a) {
+        return new EscalationPolicy(EscalationPolicy.defaults().tiers(),
                 a.ackTimeouts(), a.engagementTimeout(), a.followUpDelay(), a.redeliveryInterval());
     }
 
@@ -188,7 +194,7 @@ public final class HavenServer implements AutoCloseable {
         } catch (RuntimeException | InterruptedException e) {
             server.close();
             throw e;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             server.close();
             throw new IllegalStateException("the cluster bus could not be joined", e);
         }
@@ -196,7 +202,7 @@ public final class HavenServer implements AutoCloseable {
     }
 
     /** A broadcast from another node (or this one): a revocation to enforce here too. */
-    private void fromOtherNodes(org.haven.server.cluster.NodeMessage.Revoked message) {
+    private void fromOtherNodes(NodeMessage.Revoked message) {
         sessions.revokedElsewhere(RevocationMessages.read(message));
     }
 
@@ -225,7 +231,7 @@ public final class HavenServer implements AutoCloseable {
     }
 
     /** How many connections this node closed with {@code code} since it started. */
-    public long closedWith(org.haven.protocol.CloseCode code) {
+    public long closedWith(CloseCode code) {
         return transport.closedWith(code);
     }
 

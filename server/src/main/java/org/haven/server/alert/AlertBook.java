@@ -1,6 +1,8 @@
 package org.haven.server.alert;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +36,8 @@ final class AlertBook {
     }
 
     /** Every alert, for a count (not a copy). */
-    java.util.Collection<DistressAlert> view() {
-        return java.util.Collections.unmodifiableCollection(alerts.values());
+    Collection<DistressAlert> view() {
+        return Collections.unmodifiableCollection(alerts.values());
     }
 
     void removeIf(Predicate<DistressAlert> which) {

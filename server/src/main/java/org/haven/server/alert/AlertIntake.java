@@ -10,6 +10,7 @@ import org.haven.protocol.Alerts;
 import org.haven.protocol.Alerts.Severity;
 import org.haven.protocol.Alerts.Source;
 import org.haven.protocol.Alerts.State;
+import org.haven.protocol.Care;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.Result;
@@ -214,7 +215,7 @@ final class AlertIntake {
     /** The raiser is told "received": a client with crisis resources for where they are, and coping steps. */
     private void answer(DistressAlert alert, Raise r, CareSnapshot known) {
         var resources = r.byClient() ? care.crisisResources(alert.org(), known.checkIn())
-                : List.<org.haven.protocol.Care.CrisisResource>of();
+                : List.<Care.CrisisResource>of();
         var coping = r.byClient() ? known.copingSteps() : List.<String>of();
         r.reply().ok(new Result.AlertReceived(alert.id, alert.state(), resources, coping));
     }

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.haven.protocol.Alerts.Severity;
 import org.haven.protocol.Alerts.Source;
@@ -258,8 +260,8 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
     // ---- time ----------------------------------------------------------------------------------
 
     /** Runs one tick on the alert thread now (tests built with no automatic tick); completes once done. */
-    java.util.concurrent.CompletableFuture<Void> tickNow() {
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<Void> tickNow() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         thread.run(() -> {
             tick();
             done.complete(null);
@@ -293,7 +295,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
     private void escalate(DistressAlert a, Instant now, String why) {
         boolean becameUndelivered = escalator.escalate(a, now, why);
         audit.record(new AuditEvent("system", "alert.escalate", "alert:" + a.id, "ok",
-                java.util.Map.of("tier", a.tier().wire(), "why", why)));
+                Map.of("tier", a.tier().wire(), "why", why)));
         publisher.changed(a, AlertReason.ESCALATED, "alert.escalated");
         if (becameUndelivered) {
             publisher.webhook(a, "alert.undelivered");

@@ -1,6 +1,8 @@
 package org.haven.server.alert;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -28,5 +30,5 @@ public interface AlertStore {
      * which takes up (atomically, by the organisation's lease) an organisation whose serving node
      * let a deadline pass: it died.
      */
-    CompletionStage<java.util.Set<String>> overdue(java.time.Instant before, int limit);
+    CompletionStage<Set<String>> overdue(Instant before, int limit);
 }

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.haven.protocol.Alerts;
@@ -123,7 +124,7 @@ final class DistressAlert {
 
     /** The first line of a new alert's history (no new version: it is version 1). */
     void raisedBy(String by, Instant now) {
-        history.add(new Alerts.HistoryEntry(now, by, "raised", source.name().toLowerCase(java.util.Locale.ROOT)));
+        history.add(new Alerts.HistoryEntry(now, by, "raised", source.name().toLowerCase(Locale.ROOT)));
     }
 
     /** The client pressed again, or a clinician flagged the same client: one more press, severity only rises. */
@@ -132,7 +133,7 @@ final class DistressAlert {
         if (pressed.compareTo(severity) > 0) {
             severity = pressed;
         }
-        changed(now, by, event, pressed.name().toLowerCase(java.util.Locale.ROOT));
+        changed(now, by, event, pressed.name().toLowerCase(Locale.ROOT));
     }
 
     /** Records an action (a note at raise or resolve, a step taken); without a history line of its own. */

@@ -3,6 +3,7 @@ package org.haven.server.alert;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.haven.protocol.Alerts.Severity;
@@ -31,7 +32,7 @@ public record EscalationPolicy(
         SUPERVISORS;
 
         public String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -1,7 +1,11 @@
 package org.haven.server.alert;
 
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,12 +39,12 @@ public final class InMemoryAlertStore implements AlertStore {
     }
 
     @Override
-    public CompletionStage<java.util.Set<String>> overdue(java.time.Instant before, int limit) {
-        java.util.Set<String> orgs = new java.util.LinkedHashSet<>();
+    public CompletionStage<Set<String>> overdue(Instant before, int limit) {
+        Set<String> orgs = new LinkedHashSet<>();
         alerts.values().stream().filter(a -> a.nextDeadline() != null && a.nextDeadline().isBefore(before))
-                .sorted(java.util.Comparator.comparing(StoredAlert::nextDeadline))
+                .sorted(Comparator.comparing(StoredAlert::nextDeadline))
                 .limit(limit).forEach(a -> orgs.add(a.org()));
-        return CompletableFuture.completedFuture(java.util.Set.copyOf(orgs));
+        return CompletableFuture.completedFuture(Set.copyOf(orgs));
     }
 
     /** Every alert ever stored (tests). */

@@ -1,5 +1,7 @@
 package org.haven.server.care;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.haven.protocol.Care;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.ErrorCode;
@@ -21,6 +24,7 @@ import org.haven.server.audit.AuditEvent;
 import org.haven.server.audit.AuditTrail;
 import org.haven.server.auth.Principal;
 import org.haven.server.presence.UserRef;
+import org.haven.server.request.Handlers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +52,9 @@ public final class CareService {
      * What this node last stored or read of each client's check-ins, contacts and plan: an alert
      * raised while the store is unreachable still carries the location and the safety plan.
      */
-    private final com.github.benmanes.caffeine.cache.Cache<String, Care.CheckIn> lastCheckIns;
-    private final com.github.benmanes.caffeine.cache.Cache<UserRef, List<Care.EmergencyContact>> lastContacts;
-    private final com.github.benmanes.caffeine.cache.Cache<UserRef, Care.SafetyPlan> lastPlans;
+    private final Cache<String, Care.CheckIn> lastCheckIns;
+    private final Cache<UserRef, List<Care.EmergencyContact>> lastContacts;
+    private final Cache<UserRef, Care.SafetyPlan> lastPlans;
 
     public CareService(CareStore store, RoomAffiliations affiliations, CrisisResources resources, AuditTrail audit,
             Clock clock, Duration checkInValidity, Set<String> checkInExemptOrgs) {
@@ -61,11 +65,11 @@ public final class CareService {
         this.clock = clock;
         this.checkInValidity = checkInValidity;
         this.checkInExemptOrgs = Set.copyOf(checkInExemptOrgs);
-        this.lastCheckIns = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000)
+        this.lastCheckIns = Caffeine.newBuilder().maximumSize(100_000)
                 .expireAfterWrite(checkInValidity).build();
-        this.lastContacts = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000)
+        this.lastContacts = Caffeine.newBuilder().maximumSize(100_000)
                 .expireAfterWrite(Duration.ofHours(12)).build();
-        this.lastPlans = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000)
+        this.lastPlans = Caffeine.newBuilder().maximumSize(100_000)
                 .expireAfterWrite(Duration.ofHours(12)).build();
     }
 
@@ -74,7 +78,7 @@ public final class CareService {
     }
 
     /** Registers the care feature's request handlers; check-ins are reported to {@code alerts}. */
-    public void register(org.haven.server.request.Handlers handlers, CheckInAlerts alerts) {
+    public void register(Handlers handlers, CheckInAlerts alerts) {
         handlers.on(ClientMessage.CheckInSubmit.class, r -> r.reply().complete(submitCheckIn(r.principal(), r.message())
                 .thenApply(recorded -> {
                     Principal p = r.principal();
@@ -200,7 +204,7 @@ public final class CareService {
 
     /** {@code read}'s answer, or this node's last copy if it fails or has not answered within {@code wait}. */
     private static <T> CompletionStage<Optional<T>> orLastCopy(CompletionStage<Optional<T>> read, Duration wait,
-            java.util.function.Supplier<T> lastCopy, UserRef client) {
+            Supplier<T> lastCopy, UserRef client) {
         return read.toCompletableFuture().thenApply(v -> v).orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((v, failure) -> {
                     if (failure == null) {
@@ -213,7 +217,7 @@ public final class CareService {
     }
 
     /** Crisis resources for a client, by their organisation and the country of the check-in (if any). */
-    public java.util.List<Care.CrisisResource> crisisResources(String org, Care.CheckIn checkIn) {
+    public List<Care.CrisisResource> crisisResources(String org, Care.CheckIn checkIn) {
         return resources.forClient(org, checkIn == null ? null : checkIn.address().country());
     }
 

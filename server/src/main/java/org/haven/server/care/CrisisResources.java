@@ -1,6 +1,10 @@
 package org.haven.server.care;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,18 +36,18 @@ public final class CrisisResources {
      * {@code {"orgs": {"demo": [{"name": "...", "channel": "call", "contact": "..."}]}}}.
      * A file that cannot be read or holds an invalid entry fails the start, naming the setting.
      */
-    public static CrisisResources load(java.nio.file.Path file) {
+    public static CrisisResources load(Path file) {
         if (file == null) {
             return new CrisisResources(Map.of());
         }
         try {
-            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            var mapper = new ObjectMapper();
             var root = mapper.readTree(file.toFile());
             var orgs = root.path("orgs");
             if (!orgs.isObject()) {
                 throw new IllegalArgumentException("expected an object \"orgs\"");
             }
-            Map<String, List<Care.CrisisResource>> byOrg = new java.util.HashMap<>();
+            Map<String, List<Care.CrisisResource>> byOrg = new HashMap<>();
             var fields = orgs.fields();
             while (fields.hasNext()) {
                 var entry = fields.next();
@@ -59,7 +63,7 @@ public final class CrisisResources {
                 byOrg.put(entry.getKey(), List.copyOf(list));
             }
             return new CrisisResources(byOrg);
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("HAVEN_CRISIS_RESOURCES: cannot read " + file + " (" + e.getMessage()
                     + ")", e);
         }

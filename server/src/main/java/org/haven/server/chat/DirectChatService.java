@@ -27,6 +27,7 @@ import org.haven.server.auth.Principal;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
+import org.haven.server.request.Handlers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,7 +118,7 @@ public final class DirectChatService {
     }
 
     /** Registers the discreet chat's request handlers. */
-    public void register(org.haven.server.request.Handlers handlers) {
+    public void register(Handlers handlers) {
         handlers.on(ClientMessage.KeysPublish.class, r -> r.reply().complete(publish(r.principal(), r.connection(),
                 r.message())))
                 .on(ClientMessage.KeysFetch.class, r -> r.reply().complete(fetch(r.principal(), r.message())))

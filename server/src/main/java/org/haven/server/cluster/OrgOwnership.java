@@ -1,8 +1,10 @@
 package org.haven.server.cluster;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -10,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.haven.server.session.Serving;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: renewals on {@code haven-timer}; questions from any thread; the set of
  * organisations served is concurrent.
  */
-public final class OrgOwnership implements org.haven.server.session.Serving {
+public final class OrgOwnership implements Serving {
 
     private static final Logger log = LoggerFactory.getLogger(OrgOwnership.class);
 
@@ -123,7 +126,7 @@ public final class OrgOwnership implements org.haven.server.session.Serving {
                 }
             });
         }
-        CompletableFuture.allOf(java.util.Arrays.copyOf(all, i)).whenComplete((v, failure) -> {
+        CompletableFuture.allOf(Arrays.copyOf(all, i)).whenComplete((v, failure) -> {
             renewing.set(false);
             if (failure != null && reachable) {
                 log.warn("leases could not be renewed ({}); keeping the organisations served here",
@@ -139,7 +142,7 @@ public final class OrgOwnership implements org.haven.server.session.Serving {
     }
 
     /** The node serving {@code org} now, without taking the lease. */
-    public CompletionStage<java.util.Optional<String>> holderOf(String org) {
+    public CompletionStage<Optional<String>> holderOf(String org) {
         return leases.holder(lease(org));
     }
 

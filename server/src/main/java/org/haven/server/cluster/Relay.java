@@ -7,15 +7,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
 import org.haven.protocol.Decoded;
 import org.haven.protocol.ProtocolCodec;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
+import org.haven.server.connection.SharedRoute;
 import org.haven.server.session.HelloOutcome;
 import org.haven.server.session.RelayGateway;
 import org.haven.server.session.RelayedHellos;
@@ -83,8 +88,8 @@ public final class Relay implements RelayGateway, AutoCloseable {
     }
 
     /** Starts receiving from the bus; other nodes' revocations go to {@code revocations}. */
-    public java.util.concurrent.CompletionStage<Void> start(
-            java.util.function.Consumer<NodeMessage.Revoked> revocations) {
+    public CompletionStage<Void> start(
+            Consumer<NodeMessage.Revoked> revocations) {
         return bus.start(text -> {
             NodeMessage m = NodeCodec.decode(text);
             if (m == null) {
@@ -194,9 +199,9 @@ public final class Relay implements RelayGateway, AutoCloseable {
     }
 
     /** The route to a gateway's connections: a room event goes there once, with the ids of its members. */
-    private final Map<String, org.haven.server.connection.SharedRoute> routes = new ConcurrentHashMap<>();
+    private final Map<String, SharedRoute> routes = new ConcurrentHashMap<>();
 
-    private org.haven.server.connection.SharedRoute routeTo(String gateway) {
+    private SharedRoute routeTo(String gateway) {
         return routes.computeIfAbsent(gateway, g -> (frame, ids) -> send(g, new NodeMessage.OutMany(ids, frame.text(),
                 frame.urgent())));
     }
@@ -235,7 +240,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
         }
 
         @Override
-        public org.haven.server.connection.SharedRoute route() {
+        public SharedRoute route() {
             return routeTo(gateway);
         }
     }
@@ -250,7 +255,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
                     log.error("relay task failed", e);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // stopping
         }
     }
@@ -408,7 +413,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
         }
         try {
             for (ExecutorService owner : owners) {
-                owner.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+                owner.awaitTermination(2, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

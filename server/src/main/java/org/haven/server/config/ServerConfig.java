@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -165,7 +166,7 @@ public record ServerConfig(Mode mode, Transport transport, Auth auth, Requests r
      */
     static ServerConfig from(Map<String, String> values, Function<String, String> where) {
         if (!values.containsKey(REDIS_URL_SETTING) && values.get(REDIS_URL_ALIAS) != null) {
-            values = new java.util.HashMap<>(values);
+            values = new HashMap<>(values);
             values.put(REDIS_URL_SETTING, values.get(REDIS_URL_ALIAS));
         }
         Builder b = builder();

@@ -1,6 +1,7 @@
 package org.haven.server.config;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.ObjIntConsumer;
+import java.util.function.Predicate;
 import org.haven.protocol.Alerts.Severity;
 
 /**
@@ -93,7 +96,7 @@ public final class Settings {
     }
 
     /** A rule that holds when {@code ok} does. */
-    private static Rule expect(java.util.function.Predicate<ServerConfig> ok, String expected) {
+    private static Rule expect(Predicate<ServerConfig> ok, String expected) {
         return c -> ok.test(c) ? null : new Problem(null, expected);
     }
 
@@ -119,7 +122,7 @@ public final class Settings {
                         return c.auth().publicKeyPem() != null || c.auth().jwksFile() != null ? null
                                 : new Problem("unset", "a secret, or HAVEN_JWT_PUBLIC_KEY / HAVEN_JWT_JWKS");
                     }
-                    if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+                    if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
                         return new Problem("(" + secret.length() + " characters)", "at least 32 bytes");
                     }
                     return c.mode() == ServerConfig.Mode.PRODUCTION && secret.equals(ServerConfig.DEV_SECRET)
@@ -253,7 +256,7 @@ public final class Settings {
         return new Setting(env, true, defaultText, read, show, Rule.NONE);
     }
 
-    private static Setting integer(String env, String defaultText, java.util.function.ObjIntConsumer<ServerConfig.Builder> read,
+    private static Setting integer(String env, String defaultText, ObjIntConsumer<ServerConfig.Builder> read,
             Function<ServerConfig, Object> show) {
         return plain(env, defaultText, (b, v) -> read.accept(b, Integer.parseInt(v)), show);
     }

@@ -1,5 +1,6 @@
 package org.haven.server.presence;
 
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -50,13 +51,13 @@ public final class InMemoryPresenceStore implements PresenceStore {
     }
 
     private static Set<String> plus(Set<String> set, String item) {
-        var copy = new java.util.HashSet<>(set);
+        var copy = new HashSet<>(set);
         copy.add(item);
         return Set.copyOf(copy);
     }
 
     private static Set<String> minus(Set<String> set, String item) {
-        var copy = new java.util.HashSet<>(set);
+        var copy = new HashSet<>(set);
         copy.remove(item);
         return Set.copyOf(copy);
     }

@@ -1,11 +1,16 @@
 package org.haven.server.redis;
 
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.haven.protocol.Alerts;
@@ -56,7 +61,7 @@ public final class RedisAlertStore implements AlertStore {
                 RedisJson.write(alert), id, open ? "1" : "0");
         // The deadline index is in a slot of its own: updated after the alert, in the same order as saves.
         String member = RedisKeys.escape(alert.org()) + ":" + RedisKeys.escape(id);
-        java.time.Instant due = alert.nextDeadline();
+        Instant due = alert.nextDeadline();
         CompletionStage<Long> indexed = due == null ? c.zrem(dueKey(), member)
                 : c.zadd(dueKey(), (double) due.toEpochMilli(), member);
         return listed.thenCombine(stored, (a, b) -> null).thenCombine(indexed, (a, b) -> null);
@@ -84,16 +89,16 @@ public final class RedisAlertStore implements AlertStore {
     }
 
     @Override
-    public CompletionStage<java.util.Set<String>> overdue(java.time.Instant before, int limit) {
+    public CompletionStage<Set<String>> overdue(Instant before, int limit) {
         return redis.commands().zrangebyscore(dueKey(),
-                        io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, (double) (before.toEpochMilli() - 1)),
-                        io.lettuce.core.Limit.create(0, limit))
+                        Range.create(Double.NEGATIVE_INFINITY, (double) (before.toEpochMilli() - 1)),
+                        Limit.create(0, limit))
                 .thenApply(members -> {
-                    java.util.Set<String> orgs = new java.util.LinkedHashSet<>();
+                    Set<String> orgs = new LinkedHashSet<>();
                     for (String member : members) {
                         orgs.add(RedisKeys.unescape(member.substring(0, member.indexOf(':'))));
                     }
-                    return java.util.Set.copyOf(orgs);
+                    return Set.copyOf(orgs);
                 });
     }
 

@@ -11,17 +11,17 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.protocol.ConnectionIntent;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
 import io.lettuce.core.metrics.MicrometerOptions;
+import io.lettuce.core.protocol.ConnectionIntent;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -29,10 +29,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one owner of Haven's Lettuce client, its threads and its connections: every Redis engine
@@ -59,7 +63,7 @@ import java.util.function.Supplier;
  */
 public final class RedisConnections implements AutoCloseable {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisConnections.class);
+    private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
 
     /** Default time-out of one command, and of connecting. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -239,8 +243,8 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     /** One daemon thread for {@link #every}: the tasks only send commands, never wait for them. */
-    private final java.util.concurrent.ScheduledExecutorService upkeep =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledExecutorService upkeep =
+            Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "haven-redis-upkeep");
                 t.setDaemon(true);
                 return t;

@@ -1,7 +1,12 @@
 package org.haven.server.session;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,20 +17,21 @@ import org.haven.protocol.Decoded;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.PresenceStatus;
 import org.haven.protocol.Refusal;
-import org.haven.protocol.Role;
 import org.haven.protocol.Result;
+import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
+import org.haven.protocol.Sessions;
 import org.haven.server.auth.Principal;
 import org.haven.server.auth.TokenRejectedException;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.limit.RequestRateLimiter;
 import org.haven.server.presence.UserRef;
-import org.haven.server.room.Participant;
 import org.haven.server.request.Caller;
 import org.haven.server.request.Handlers;
 import org.haven.server.request.Reply;
 import org.haven.server.request.Request;
+import org.haven.server.room.Participant;
 import org.haven.server.room.RoomKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,17 +115,17 @@ public final class ClientSession implements Caller, Session {
      * {@code room.resumed}: recovered (every missed event follows, once, in order) or not (a fresh
      * snapshot).
      */
-    private void resume(Resumptions.Departure previous, java.util.Map<String, Long> lastSeq, PresenceStatus status) {
+    private void resume(Resumptions.Departure previous, Map<String, Long> lastSeq, PresenceStatus status) {
         if (lastSeq == null || lastSeq.isEmpty()) {
             if (previous != null && previous.claim()) {
-                leaveQuietlyReplaced(previous, java.util.Set.of());
+                leaveQuietlyReplaced(previous, Set.of());
             }
             return;
         }
         boolean quiet = previous != null && previous.claim();
-        java.util.Set<RoomKey> taken = new java.util.HashSet<>();
+        Set<RoomKey> taken = new HashSet<>();
         Participant self = participant();
-        for (java.util.Map.Entry<String, Long> e : lastSeq.entrySet()) {
+        for (Map.Entry<String, Long> e : lastSeq.entrySet()) {
             RoomKey key = RoomKey.of(user, e.getKey());
             if (previous == null && principal.isGranted(key.grantRoom()) && !key.isBreakout()
                     && joined.size() < services.config.requests().maxRoomsPerConnection() && joined.add(key)) {
@@ -147,7 +153,7 @@ public final class ClientSession implements Caller, Session {
     }
 
     /** The replaced connection leaves the rooms this one did not take over, and goes offline quietly. */
-    private void leaveQuietlyReplaced(Resumptions.Departure previous, java.util.Set<RoomKey> taken) {
+    private void leaveQuietlyReplaced(Resumptions.Departure previous, Set<RoomKey> taken) {
         for (RoomKey key : previous.rooms) {
             if (!taken.contains(key)) {
                 services.rooms.leave(previous.participant, key, Reply.none());
@@ -214,9 +220,9 @@ public final class ClientSession implements Caller, Session {
         }
         services.directory.remove(user, this);
         services.chat.connectionClosed(user, connection);
-        java.time.Duration grace = connection.endedAbruptly() ? services.config.rooms().recoveryGrace() : java.time.Duration.ZERO;
+        Duration grace = connection.endedAbruptly() ? services.config.rooms().recoveryGrace() : Duration.ZERO;
         Participant self = participant();
-        java.util.Set<RoomKey> rooms = java.util.Set.copyOf(joined);
+        Set<RoomKey> rooms = Set.copyOf(joined);
         joined.clear();
         services.resumptions.departed(resumeToken, new Resumptions.Departure(user, self, rooms, () -> {
             for (RoomKey key : rooms) {
@@ -319,7 +325,7 @@ public final class ClientSession implements Caller, Session {
         }).whenComplete((presence, failure) -> {
             if (failure != null) {
                 undo.run();
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
                 if (cause instanceof Refusal r) {
                     reply.refuse(r);
                 } else {
@@ -335,10 +341,10 @@ public final class ClientSession implements Caller, Session {
     }
 
     /** Completes with whether the caller may enter {@code room} as far as check-in goes. */
-    private java.util.concurrent.CompletionStage<Boolean> checkInGate(String room) {
+    private CompletionStage<Boolean> checkInGate(String room) {
         if (principal.role() != Role.CLIENT || !services.care.requiresCheckIn(principal.org())
-                || services.rooms.kindOf(RoomKey.of(user, room)) != org.haven.protocol.Sessions.RoomKind.GROUP) {
-            return java.util.concurrent.CompletableFuture.completedFuture(true);
+                || services.rooms.kindOf(RoomKey.of(user, room)) != Sessions.RoomKind.GROUP) {
+            return CompletableFuture.completedFuture(true);
         }
         return services.care.hasValidCheckIn(user, room);
     }

@@ -1,7 +1,13 @@
 package org.haven.server.session;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
 import org.haven.protocol.ErrorCode;
@@ -9,22 +15,20 @@ import org.haven.protocol.ProtocolVersion;
 import org.haven.protocol.Result;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.alert.AlertService;
-import java.util.List;
 import org.haven.server.auth.DenyList;
+import org.haven.server.auth.Principal;
 import org.haven.server.auth.Revocation;
 import org.haven.server.auth.RevocationStore;
-import java.util.concurrent.CompletionStage;
-import org.haven.server.auth.Principal;
-import org.haven.server.presence.UserRef;
-import org.haven.server.care.CareService;
-import org.haven.server.chat.DirectChatService;
 import org.haven.server.auth.TokenRejectedException;
 import org.haven.server.auth.TokenVerifier;
+import org.haven.server.care.CareService;
+import org.haven.server.chat.DirectChatService;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.limit.RequestRateLimiter;
 import org.haven.server.presence.PresenceStore;
+import org.haven.server.presence.UserRef;
 import org.haven.server.request.Handlers;
 import org.haven.server.room.RoomService;
 import org.haven.server.room.SessionControl;
@@ -66,7 +70,7 @@ public final class SessionService implements Revocations, RelayedHellos {
     public SessionService(ServerConfig config, TokenVerifier verifier, PresenceStore presence, RoomService rooms,
             SessionControl control, CareService care, AlertService alerts, DirectChatService chat,
             RequestRateLimiter rateLimiter, RevocationStore revocationStore, Serving ownership,
-            ScheduledExecutorService timer, Clock clock, com.github.benmanes.caffeine.cache.Ticker ticker,
+            ScheduledExecutorService timer, Clock clock, Ticker ticker,
             Handlers handlers) {
         this.handlers = handlers;
         ClientSession.register(handlers);
@@ -75,7 +79,7 @@ public final class SessionService implements Revocations, RelayedHellos {
         this.control = control;
         this.chat = chat;
         this.resumptions = new Resumptions(timer, config.rooms().recoveryWindow(), ticker);
-        this.denyList = new DenyList(java.time.Duration.ofHours(24), clock, ticker);
+        this.denyList = new DenyList(Duration.ofHours(24), clock, ticker);
         this.care = care;
         this.alerts = alerts;
         this.config = config;
@@ -163,7 +167,7 @@ public final class SessionService implements Revocations, RelayedHellos {
     }
 
     private static <T> CompletionStage<T> completed(T value) {
-        return java.util.concurrent.CompletableFuture.completedFuture(value);
+        return CompletableFuture.completedFuture(value);
     }
 
     /** Ends the sessions of organisation {@code org} here: another node serves it now. */
@@ -225,10 +229,10 @@ public final class SessionService implements Revocations, RelayedHellos {
     }
 
     /** Where this node's revocations go to reach the other nodes (set once at start; none alone). */
-    private volatile java.util.function.Consumer<Revocation> peers = r -> { };
+    private volatile Consumer<Revocation> peers = r -> { };
 
     /** Sends each revocation taken here to {@code peers} too: the other nodes end their sessions. */
-    public void announceRevocationsTo(java.util.function.Consumer<Revocation> peers) {
+    public void announceRevocationsTo(Consumer<Revocation> peers) {
         this.peers = peers;
     }
 

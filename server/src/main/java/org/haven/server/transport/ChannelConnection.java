@@ -2,12 +2,14 @@ package org.haven.server.transport;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.haven.protocol.CloseCode;
+import org.haven.protocol.Decoded;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.slf4j.Logger;
@@ -52,7 +54,7 @@ final class ChannelConnection implements Connection {
     }
 
     /** Completes when the connection's channel has closed. */
-    io.netty.channel.ChannelFuture closeFuture() {
+    ChannelFuture closeFuture() {
         return channel.closeFuture();
     }
 
@@ -90,7 +92,7 @@ final class ChannelConnection implements Connection {
 
     /** Writes queued frames while the socket accepts them; called when it becomes writable again. */
     /** Counts a decoded inbound message (or an invalid one) by type. */
-    void received(org.haven.protocol.Decoded decoded) {
+    void received(Decoded decoded) {
         counters.received(decoded);
     }
 

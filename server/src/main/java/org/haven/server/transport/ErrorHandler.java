@@ -3,10 +3,12 @@ package org.haven.server.transport;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import javax.net.ssl.SSLException;
 import org.haven.protocol.CloseCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +46,8 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
         } else if (cause instanceof IOException) {
             log.debug("connection error connection={} error={}", connection.id(), cause.getClass().getSimpleName());
             ctx.close();
-        } else if (cause instanceof io.netty.handler.codec.DecoderException
-                && cause.getCause() instanceof javax.net.ssl.SSLException) {
+        } else if (cause instanceof DecoderException
+                && cause.getCause() instanceof SSLException) {
             // Plain text on the TLS port, or a failed handshake: the client's bytes are not logged.
             log.debug("tls refused connection={} error={}", connection.id(), cause.getCause().getClass().getSimpleName());
             ctx.close();

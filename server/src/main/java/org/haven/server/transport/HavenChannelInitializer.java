@@ -10,9 +10,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import org.haven.server.config.ServerConfig;
+import org.haven.server.session.RelayGateway;
 import org.haven.server.session.SessionService;
 
 /** The pipeline of one connection: read top to bottom, it is the table of contents of the transport. */
@@ -25,12 +27,12 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final SessionService sessions;
     private final HttpRoutes routes;
     private final ConnectionRegistry registry;
-    private final io.netty.handler.ssl.SslContext tls;
+    private final SslContext tls;
 
-    private final org.haven.server.session.RelayGateway relay;
+    private final RelayGateway relay;
 
-    HavenChannelInitializer(ServerConfig config, SessionService sessions, org.haven.server.session.RelayGateway relay,
-            HttpRoutes routes, ConnectionRegistry registry, io.netty.handler.ssl.SslContext tls) {
+    HavenChannelInitializer(ServerConfig config, SessionService sessions, RelayGateway relay,
+            HttpRoutes routes, ConnectionRegistry registry, SslContext tls) {
         this.relay = relay;
         this.tls = tls;
         this.config = config;

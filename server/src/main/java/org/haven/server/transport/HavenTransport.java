@@ -19,11 +19,13 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.haven.protocol.CloseCode;
 import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.metrics.NodeMetrics;
+import org.haven.server.session.RelayGateway;
 import org.haven.server.session.SessionService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +50,7 @@ public final class HavenTransport implements AutoCloseable {
     private volatile boolean draining;
     private final Supplier<Readiness> node;
 
-    public HavenTransport(ServerConfig config, SessionService sessions, org.haven.server.session.RelayGateway relay,
+    public HavenTransport(ServerConfig config, SessionService sessions, RelayGateway relay,
             NodeMetrics metrics, Supplier<Readiness> node) {
         this.node = node;
         this.config = config;
@@ -111,7 +113,7 @@ public final class HavenTransport implements AutoCloseable {
     }
 
     /** How many connections this node closed with {@code code} since it started. */
-    public long closedWith(org.haven.protocol.CloseCode code) {
+    public long closedWith(CloseCode code) {
         return registry.closedWith(code);
     }
 

@@ -1,21 +1,22 @@
 package org.haven.server.transport;
 
-import java.util.ArrayList;
-import java.util.List;
-import org.haven.server.session.Session;
-
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
 import org.haven.protocol.Decoded;
+import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.session.HelloOutcome;
 import org.haven.server.session.RelayGateway;
+import org.haven.server.session.Session;
 import org.haven.server.session.SessionService;
 
 /**
@@ -29,7 +30,7 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
     /** How a hello is answered: {@link SessionService#hello}, in production. */
     @FunctionalInterface
     interface Greeter {
-        java.util.concurrent.CompletionStage<HelloOutcome> hello(org.haven.server.connection.Connection connection,
+        CompletionStage<HelloOutcome> hello(Connection connection,
                 ClientMessage.Hello hello);
     }
 

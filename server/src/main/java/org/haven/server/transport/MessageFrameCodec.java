@@ -1,14 +1,15 @@
 package org.haven.server.transport;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.List;
 import org.haven.protocol.CloseCode;
+import org.haven.protocol.Decoded;
 import org.haven.protocol.ProtocolCodec;
 
 /**
@@ -42,7 +43,7 @@ final class MessageFrameCodec extends MessageToMessageDecoder<WebSocketFrame> {
             return; // waiting for the peer's close frame; nothing it sends now is acted on
         }
         if (frame instanceof TextWebSocketFrame text) {
-            org.haven.protocol.Decoded decoded = codec.decodeClient(text.text());
+            Decoded decoded = codec.decodeClient(text.text());
             connection.received(decoded);
             out.add(decoded);
         } else if (frame instanceof BinaryWebSocketFrame) {
