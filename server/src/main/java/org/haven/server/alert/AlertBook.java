@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.haven.protocol.Alerts.Source;
 import org.haven.server.presence.UserRef;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The alerts this node carries (those of the organisations it serves), in the order they were
@@ -18,7 +19,7 @@ final class AlertBook {
 
     private final Map<String, DistressAlert> alerts = new LinkedHashMap<>();
 
-    DistressAlert get(String id) {
+    @Nullable DistressAlert get(String id) {
         return alerts.get(id);
     }
 
@@ -49,7 +50,7 @@ final class AlertBook {
      * source, the open one from the same source; for a person (help button, clinician's flag), the
      * open one raised by a person. Null when there is none.
      */
-    DistressAlert openAlertOf(UserRef client, Source source) {
+    @Nullable DistressAlert openAlertOf(UserRef client, Source source) {
         boolean automatic = source == Source.CHECK_IN_MISSING || source == Source.CHECK_IN_DECLINED
                 || source == Source.COVERAGE;
         for (DistressAlert a : alerts.values()) {

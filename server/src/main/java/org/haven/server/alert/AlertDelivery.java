@@ -18,6 +18,7 @@ import org.haven.server.audit.AuditTrail;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connected responders of this node and what each has confirmed. Alerts go out as urgent
@@ -173,7 +174,7 @@ final class AlertDelivery {
         }
     }
 
-    Responder responder(String connectionId) {
+    @Nullable Responder responder(String connectionId) {
         return byConnection.get(connectionId);
     }
 }

@@ -24,6 +24,7 @@ import org.haven.server.care.CareSnapshot;
 import org.haven.server.presence.UserRef;
 import org.haven.server.request.Reply;
 import org.haven.server.request.Request;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,8 +169,8 @@ final class AlertIntake {
     }
 
     /** One raise: about whom, from where, by whom, and the answer to the raiser (none for automatic sources). */
-    private record Raise(UserRef client, String clientName, String room, Source source, Alerts.Kind kind,
-            Severity severity, String by, String note, Reply reply, boolean byClient) {}
+    private record Raise(UserRef client, @Nullable String clientName, @Nullable String room, Source source,
+            Alerts.Kind kind, Severity severity, String by, @Nullable String note, Reply reply, boolean byClient) {}
 
     private void open(Raise r) {
         care.snapshot(r.client(), r.room(), AlertPublisher.STORE_WAIT).whenComplete((snapshot, failure) -> thread.run(() -> {

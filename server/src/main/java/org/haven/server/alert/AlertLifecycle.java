@@ -7,6 +7,7 @@ import org.haven.protocol.Alerts;
 import org.haven.protocol.Alerts.State;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.Refusal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lifecycle of an alert, as pure functions: an immutable {@link Status} in, a {@link Transition}
@@ -35,8 +36,8 @@ final class AlertLifecycle {
      * The part of an alert its lifecycle changes: its state, who acknowledged, engaged and resolved
      * it, and its deadlines (acknowledgement: escalation; engagement; follow-up).
      */
-    record Status(State state, String acknowledgedBy, String engagedBy, String resolvedBy, Instant ackDeadline,
-            Instant engageDeadline, Instant followUpDueAt) {
+    record Status(State state, @Nullable String acknowledgedBy, @Nullable String engagedBy, @Nullable String resolvedBy,
+            @Nullable Instant ackDeadline, @Nullable Instant engageDeadline, @Nullable Instant followUpDueAt) {
 
         Status {
             Objects.requireNonNull(state, "state");
@@ -60,7 +61,7 @@ final class AlertLifecycle {
      * One step: the status after it, and the history line it adds ({@code by}, {@code event},
      * {@code detail}); {@code webhook} is the event integrators are told of, or null.
      */
-    record Transition(Status next, String by, String event, String detail, String webhook) {}
+    record Transition(Status next, String by, String event, @Nullable String detail, @Nullable String webhook) {}
 
     /** What the clock makes due on an alert. */
     enum Due {

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.haven.protocol.Alerts.Severity;
@@ -61,7 +62,7 @@ final class AlertMetrics {
     }
 
     void raised(Severity severity) {
-        raised.get(severity).increment();
+        Objects.requireNonNull(raised.get(severity), "a counter per severity").increment();
     }
 
     void escalated() {

@@ -18,6 +18,7 @@ import org.haven.server.audit.AuditTrail;
 import org.haven.server.request.Reply;
 import org.haven.server.webhook.WebhookEvent;
 import org.haven.server.webhook.WebhookNotifier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ final class AlertPublisher {
      * An alert changed (its last history line says how): audited, stored, pushed to its responders
      * with {@code reason}, and {@code webhookEvent} (when not null) sent to integrators.
      */
-    void changed(DistressAlert a, AlertReason reason, String webhookEvent) {
+    void changed(DistressAlert a, AlertReason reason, @Nullable String webhookEvent) {
         var last = a.lastEntry();
         audit.record(new AuditEvent(last.by(), "alert." + last.event(), "alert:" + a.id, "ok", Map.of("state",
                 a.state().name(), "version", Long.toString(a.version()))));

@@ -21,6 +21,7 @@ import org.haven.server.auth.Principal;
 import org.haven.server.connection.Connection;
 import org.haven.server.presence.UserRef;
 import org.haven.server.request.Request;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The responders' requests about alerts, from the protocol to the lifecycle and back: who may act
@@ -135,14 +136,14 @@ final class AlertRequests {
     }
 
     /** Applies a lifecycle step and publishes it; nothing to answer but ok. */
-    private Result step(DistressAlert a, AlertLifecycle.Transition t) {
+    private @Nullable Result step(DistressAlert a, AlertLifecycle.Transition t) {
         a.apply(t, clock.instant());
         publisher.changed(a, AlertReason.UPDATED, t.webhook());
         return null;
     }
 
     private interface Step {
-        Result apply(DistressAlert alert);
+        @Nullable Result apply(DistressAlert alert);
     }
 
     /** Runs a responder's request on the alert thread: authorization, the step, the reply. */

@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ final class AlertThread implements AutoCloseable {
     }
 
     /** Runs {@code task} on the alert thread after {@code delay}; null when the service stopped. */
-    ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    @Nullable ScheduledFuture<?> schedule(Runnable task, Duration delay) {
         try {
             return executor.schedule(guarded(task), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {

@@ -14,6 +14,7 @@ import org.haven.protocol.Alerts.Severity;
 import org.haven.protocol.Alerts.State;
 import org.haven.server.care.CareSnapshot;
 import org.haven.server.presence.UserRef;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One alert's live state. Its lifecycle changes only by {@link #apply applying} a transition
@@ -27,8 +28,8 @@ final class DistressAlert {
 
     final String id;
     final UserRef client;
-    final String clientName;
-    final String room;
+    final @Nullable String clientName;
+    final @Nullable String room;
     final Alerts.Source source;
     final Alerts.Kind kind;
     final EscalationPolicy policy;
@@ -48,8 +49,8 @@ final class DistressAlert {
     /** Whether a responder has confirmed receiving this alert yet (its delivery time is measured once). */
     private boolean receiptSeen;
 
-    DistressAlert(String id, UserRef client, String clientName, String room, Alerts.Source source, Alerts.Kind kind,
-            Severity severity, EscalationPolicy policy, CareSnapshot care, Instant now) {
+    DistressAlert(String id, UserRef client, @Nullable String clientName, @Nullable String room, Alerts.Source source,
+            Alerts.Kind kind, Severity severity, EscalationPolicy policy, CareSnapshot care, Instant now) {
         this.id = id;
         this.client = client;
         this.clientName = clientName;
@@ -105,7 +106,7 @@ final class DistressAlert {
         return targets.contains(user);
     }
 
-    Alerts.Action action(String key) {
+    Alerts.@Nullable Action action(String key) {
         return actions.get(key);
     }
 
@@ -142,12 +143,12 @@ final class DistressAlert {
     }
 
     /** A history line that is not a change responders are sent (no new version). */
-    void remember(String by, String event, String detail, Instant now) {
+    void remember(String by, String event, @Nullable String detail, Instant now) {
         history.add(new Alerts.HistoryEntry(now, by, event, detail));
     }
 
     /** Records a change: history line, new version, new update time. */
-    void changed(Instant now, String by, String event, String detail) {
+    void changed(Instant now, String by, String event, @Nullable String detail) {
         history.add(new Alerts.HistoryEntry(now, by, event, detail));
         updatedAt = now;
         version++;

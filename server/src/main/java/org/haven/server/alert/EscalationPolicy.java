@@ -65,7 +65,7 @@ public record EscalationPolicy(
     }
 
     public Duration ackTimeout(Severity severity) {
-        return ackTimeouts.get(severity);
+        return Objects.requireNonNull(ackTimeouts.get(severity), "validated: a time-out per severity");
     }
 
     /** The tier an alert starts at: on call when it is raised outside a session, else the first. */

@@ -6,6 +6,7 @@ import java.util.List;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.PresenceStatus;
 import org.haven.protocol.Role;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,8 @@ final class Escalator {
      * raised outside a session or for lost coverage (the facilitators are the ones missing); else
      * the room's facilitators.
      */
-    static int startTier(EscalationPolicy policy, Alerts.Severity severity, String room, Alerts.Source source) {
+    static int startTier(EscalationPolicy policy, Alerts.Severity severity, @Nullable String room,
+            Alerts.Source source) {
         if (severity == Alerts.Severity.IMMINENT) {
             return policy.lastTier();
         }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.protocol.Alerts;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link AlertStore} for one node: a map by alert id.
@@ -48,7 +49,7 @@ public final class InMemoryAlertStore implements AlertStore {
     }
 
     /** Every alert ever stored (tests). */
-    public StoredAlert get(String id) {
+    public @Nullable StoredAlert get(String id) {
         return alerts.get(id);
     }
 }

@@ -3,6 +3,7 @@ package org.haven.server.alert;
 import java.time.Instant;
 import java.util.Set;
 import org.haven.protocol.Alerts;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An alert as stored: the responders' view plus what escalation needs to go on after a restart
@@ -14,9 +15,9 @@ public record StoredAlert(
         EscalationPolicy policy,
         int tierIndex,
         Set<String> targets,
-        Instant ackDeadline,
-        Instant engageDeadline,
-        String resolvedBy) {
+        @Nullable Instant ackDeadline,
+        @Nullable Instant engageDeadline,
+        @Nullable String resolvedBy) {
 
     public StoredAlert {
         targets = Set.copyOf(targets);
@@ -27,7 +28,7 @@ public record StoredAlert(
      * acknowledgement deadline of a raised alert (escalation), the engagement deadline of an
      * acknowledged one, the follow-up of a resolved one.
      */
-    public Instant nextDeadline() {
+    public @Nullable Instant nextDeadline() {
         return switch (view.state()) {
             case RAISED -> ackDeadline;
             case ACKNOWLEDGED -> engageDeadline;

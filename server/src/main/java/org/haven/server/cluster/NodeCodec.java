@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one codec of {@link NodeMessage}s: small JSON objects, {@code k} the kind, then the kind's
@@ -97,7 +98,7 @@ public final class NodeCodec {
     }
 
     /** The message {@code text} carries, or null when it is malformed or of a kind this node does not know. */
-    public static NodeMessage decode(String text) {
+    public static @Nullable NodeMessage decode(String text) {
         JsonNode m;
         try {
             m = JSON.readTree(text);
@@ -109,20 +110,20 @@ public final class NodeCodec {
         }
         try {
             return switch (m.path("k").asText()) {
-                case "hello" -> new NodeMessage.Hello(text(m, "g"), text(m, "c"), text(m, "m"));
-                case "in" -> new NodeMessage.In(text(m, "g"), text(m, "c"), text(m, "m"));
-                case "gone" -> new NodeMessage.Gone(text(m, "g"), text(m, "c"), m.path("abrupt").asBoolean());
-                case "out" -> new NodeMessage.Out(text(m, "c"), text(m, "m"), m.path("u").asBoolean());
+                case "hello" -> new NodeMessage.Hello(required(m, "g"), required(m, "c"), required(m, "m"));
+                case "in" -> new NodeMessage.In(required(m, "g"), required(m, "c"), required(m, "m"));
+                case "gone" -> new NodeMessage.Gone(required(m, "g"), required(m, "c"), m.path("abrupt").asBoolean());
+                case "out" -> new NodeMessage.Out(required(m, "c"), required(m, "m"), m.path("u").asBoolean());
                 case "outmany" -> {
                     List<String> ids = new ArrayList<>();
                     for (JsonNode id : m.path("cs")) {
                         ids.add(id.asText());
                     }
-                    yield new NodeMessage.OutMany(ids, text(m, "m"), m.path("u").asBoolean());
+                    yield new NodeMessage.OutMany(ids, required(m, "m"), m.path("u").asBoolean());
                 }
-                case "close" -> new NodeMessage.Close(text(m, "c"), m.path("code").asInt(), m.path("r").asText(""));
+                case "close" -> new NodeMessage.Close(required(m, "c"), m.path("code").asInt(), m.path("r").asText(""));
                 case "revoked" -> m.path("until").canConvertToLong()
-                        ? new NodeMessage.Revoked(text(m, "from"), text(m, "token"), text(m, "org"), text(m, "user"),
+                        ? new NodeMessage.Revoked(required(m, "from"), optional(m, "token"), optional(m, "org"), optional(m, "user"),
                                 m.path("until").asLong())
                         : null;
                 default -> null;
@@ -132,7 +133,16 @@ public final class NodeCodec {
         }
     }
 
-    private static String text(JsonNode m, String field) {
+    /** A field the kind cannot do without: absent, the message is not one this node can act on. */
+    private static String required(JsonNode m, String field) {
+        String v = optional(m, field);
+        if (v == null) {
+            throw new IllegalArgumentException("no " + field);
+        }
+        return v;
+    }
+
+    private static @Nullable String optional(JsonNode m, String field) {
         JsonNode v = m.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }

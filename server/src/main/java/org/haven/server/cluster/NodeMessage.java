@@ -2,6 +2,7 @@ package org.haven.server.cluster;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the nodes of a cluster tell each other over the {@link NodeBus}: a relayed connection's
@@ -64,7 +65,8 @@ public sealed interface NodeMessage {
      * Broadcast by {@code from}: a token ({@code token}) or a user ({@code org}, {@code user}) is
      * revoked until {@code until} (epoch milliseconds). Ids and a time only.
      */
-    record Revoked(String from, String token, String org, String user, long until) implements NodeMessage {
+    record Revoked(String from, @Nullable String token, @Nullable String org, @Nullable String user, long until)
+            implements NodeMessage {
         public Revoked {
             Objects.requireNonNull(from, "from");
             if (token == null && (org == null || user == null)) {

@@ -25,6 +25,7 @@ import org.haven.server.session.HelloOutcome;
 import org.haven.server.session.RelayGateway;
 import org.haven.server.session.RelayedHellos;
 import org.haven.server.session.Session;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,7 +190,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
     /** A session run here for a connection on another node. On its owner thread only. */
     private final class Remote {
         final RemoteConnection connection;
-        Session session;
+        @Nullable Session session;
         final List<ClientMessage> pending = new ArrayList<>();
         boolean gone;
 

@@ -11,6 +11,7 @@ import org.haven.protocol.ServerMessage;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.slf4j.Logger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -26,12 +27,12 @@ public final class Reply {
 
     private static final Logger log = LoggerFactory.getLogger(Reply.class);
 
-    private final Connection connection;
-    private final String re;
+    private final @Nullable Connection connection;
+    private final @Nullable String re;
     private final AtomicBoolean sent = new AtomicBoolean();
 
     /** The answer to request {@code re}, sent on {@code connection}; with {@code connection} null, none is sent. */
-    public Reply(Connection connection, String re) {
+    public Reply(@Nullable Connection connection, @Nullable String re) {
         this.connection = connection;
         this.re = re;
     }
@@ -42,7 +43,7 @@ public final class Reply {
     }
 
     /** The id of the request answered. */
-    public String re() {
+    public @Nullable String re() {
         return re;
     }
 
@@ -50,7 +51,7 @@ public final class Reply {
         ok(null);
     }
 
-    public void ok(Result result) {
+    public void ok(@Nullable Result result) {
         send(new ServerMessage.Ok(re, result));
     }
 

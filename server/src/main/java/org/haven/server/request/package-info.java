@@ -7,4 +7,7 @@
  * finishes on: ok with a result, a refusal with a documented error code, or {@code internal} for
  * a failure (logged with a reference, never a stack trace to the client).
  */
+@NullMarked
 package org.haven.server.request;
+
+import org.jspecify.annotations.NullMarked;

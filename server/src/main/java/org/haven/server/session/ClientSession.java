@@ -33,6 +33,7 @@ import org.haven.server.request.Reply;
 import org.haven.server.request.Request;
 import org.haven.server.room.Participant;
 import org.haven.server.room.RoomKey;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +54,9 @@ public final class ClientSession implements Caller, Session {
     private final UserRef user;
     private final Set<RoomKey> joined = ConcurrentHashMap.newKeySet();
     private volatile Principal principal;
-    private ScheduledFuture<?> expiry;
+    private @Nullable ScheduledFuture<?> expiry;
     private boolean closed;
-    private String resumeToken;
+    private final String resumeToken;
     private boolean flooded;
     private final RequestRateLimiter.Bucket requests;
 
@@ -65,6 +66,7 @@ public final class ClientSession implements Caller, Session {
         this.principal = principal;
         this.user = new UserRef(principal.org(), principal.user());
         this.requests = services.rateLimiter.bucket();
+        this.resumeToken = services.resumptions.issue();
     }
 
     @Override
@@ -89,7 +91,6 @@ public final class ClientSession implements Caller, Session {
 
     void start(ClientMessage.Hello hello, int version) {
         scheduleExpiry();
-        resumeToken = services.resumptions.issue();
         Resumptions.Departure previous = services.resumptions.take(hello.resumeToken());
         if (previous != null && !previous.user.equals(user)) {
             previous = null; // another user's token: worth nothing here
@@ -115,14 +116,16 @@ public final class ClientSession implements Caller, Session {
      * {@code room.resumed}: recovered (every missed event follows, once, in order) or not (a fresh
      * snapshot).
      */
-    private void resume(Resumptions.Departure previous, Map<String, Long> lastSeq, PresenceStatus status) {
+    private void resume(Resumptions.@Nullable Departure previous, @Nullable Map<String, Long> lastSeq,
+            PresenceStatus status) {
         if (lastSeq == null || lastSeq.isEmpty()) {
             if (previous != null && previous.claim()) {
                 leaveQuietlyReplaced(previous, Set.of());
             }
             return;
         }
-        boolean quiet = previous != null && previous.claim();
+        // The lost connection, when this one takes its place quietly (its departure not yet announced).
+        Resumptions.@Nullable Departure replaced = previous != null && previous.claim() ? previous : null;
         Set<RoomKey> taken = new HashSet<>();
         Participant self = participant();
         for (Map.Entry<String, Long> e : lastSeq.entrySet()) {
@@ -145,10 +148,11 @@ public final class ClientSession implements Caller, Session {
             }
             joined.add(key);
             taken.add(key);
-            services.rooms.resume(self, key, e.getValue(), quiet ? previous.participant.connection() : null, status);
+            services.rooms.resume(self, key, e.getValue(), replaced != null ? replaced.participant.connection() : null,
+                    status);
         }
-        if (quiet) {
-            leaveQuietlyReplaced(previous, taken);
+        if (replaced != null) {
+            leaveQuietlyReplaced(replaced, taken);
         }
     }
 
@@ -325,7 +329,8 @@ public final class ClientSession implements Caller, Session {
         }).whenComplete((presence, failure) -> {
             if (failure != null) {
                 undo.run();
-                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
                 if (cause instanceof Refusal r) {
                     reply.refuse(r);
                 } else {

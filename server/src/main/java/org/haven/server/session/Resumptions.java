@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.haven.server.presence.UserRef;
 import org.haven.server.room.Participant;
 import org.haven.server.room.RoomKey;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Connections that ended and may come back. Each session holds a resume token; when its
@@ -81,7 +82,7 @@ final class Resumptions {
     }
 
     /** The departure a resume token names, once: a token cannot be used twice. */
-    Departure take(String token) {
+    @Nullable Departure take(@Nullable String token) {
         return token == null ? null : departed.asMap().remove(token);
     }
 }
