@@ -7,14 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.ClientMessage;
-import org.haven.protocol.CloseCode;
 import org.haven.protocol.PresenceStatus;
-import org.haven.protocol.ProtocolCodec;
 import org.haven.protocol.Result;
 import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
@@ -25,9 +21,9 @@ import org.haven.server.care.CrisisResources;
 import org.haven.server.care.InMemoryCareStore;
 import org.haven.server.care.RoomAffiliations;
 import org.haven.server.connection.Connection;
-import org.haven.server.connection.Outbound;
 import org.haven.server.request.Caller;
 import org.haven.server.request.Handlers;
+import org.haven.server.testing.Inbox;
 import org.haven.server.testing.MutableClock;
 import org.haven.server.webhook.WebhookNotifier;
 import org.haven.server.webhook.WebhookSettings;
@@ -81,35 +77,13 @@ class EscalationTest {
         audit.close();
     }
 
-    /** A connection that keeps the alert frames it is sent, decoded. */
-    static final class Inbox implements Connection {
-        private static final AtomicInteger IDS = new AtomicInteger();
-        final String id = "c-" + IDS.incrementAndGet();
-        final List<ServerMessage> received = new CopyOnWriteArrayList<>();
+    private static List<ServerMessage.AlertNotice> notices(Inbox inbox) {
+        return inbox.all(ServerMessage.AlertNotice.class);
+    }
 
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public void send(Outbound frame) {
-            received.add(ProtocolCodec.instance().decodeServer(frame.text()));
-        }
-
-        @Override
-        public void close(CloseCode code, String reason) {
-        }
-
-        List<ServerMessage.AlertNotice> notices() {
-            return received.stream().filter(ServerMessage.AlertNotice.class::isInstance)
-                    .map(ServerMessage.AlertNotice.class::cast).toList();
-        }
-
-        ServerMessage.AlertNotice last() {
-            List<ServerMessage.AlertNotice> all = notices();
-            return all.isEmpty() ? null : all.get(all.size() - 1);
-        }
+    private static ServerMessage.AlertNotice last(Inbox inbox) {
+        List<ServerMessage.AlertNotice> all = notices(inbox);
+        return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 
     private static Principal principal(String user, Role role, String... rooms) {
@@ -144,21 +118,21 @@ class EscalationTest {
         Inbox onCall = connect("dr-on", Role.CLINICIAN, PresenceStatus.ON_CALL);
         Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
         raise(Alerts.Severity.HIGH);
-        Awaitility.await().atMost(WAIT).until(() -> bo.last() != null);
-        assertThat(bo.last().alert().tier()).isEqualTo("facilitators");
-        assertThat(onCall.notices()).as("on call is not told yet").isEmpty();
+        Awaitility.await().atMost(WAIT).until(() -> last(bo) != null);
+        assertThat(last(bo).alert().tier()).isEqualTo("facilitators");
+        assertThat(notices(onCall)).as("on call is not told yet").isEmpty();
 
         after(Duration.ofSeconds(59));
-        assertThat(onCall.notices()).as("59 s: the HIGH time-out (60 s) has not passed").isEmpty();
+        assertThat(notices(onCall)).as("59 s: the HIGH time-out (60 s) has not passed").isEmpty();
         after(Duration.ofSeconds(1));
-        assertThat(onCall.last().reason()).isEqualTo(ServerMessage.AlertReason.ESCALATED);
-        assertThat(onCall.last().alert().tier()).isEqualTo("on_call");
-        assertThat(bo.last().reason()).as("those already told see it climb").isEqualTo(ServerMessage.AlertReason.ESCALATED);
-        assertThat(kim.notices()).isEmpty();
+        assertThat(last(onCall).reason()).isEqualTo(ServerMessage.AlertReason.ESCALATED);
+        assertThat(last(onCall).alert().tier()).isEqualTo("on_call");
+        assertThat(last(bo).reason()).as("those already told see it climb").isEqualTo(ServerMessage.AlertReason.ESCALATED);
+        assertThat(notices(kim)).isEmpty();
 
         after(Duration.ofSeconds(60));
-        assertThat(kim.last().alert().tier()).isEqualTo("supervisors");
-        assertThat(kim.last().alert().history()).extracting(Alerts.HistoryEntry::event)
+        assertThat(last(kim).alert().tier()).isEqualTo("supervisors");
+        assertThat(last(kim).alert().history()).extracting(Alerts.HistoryEntry::event)
                 .containsSubsequence("raised", "escalated", "escalated");
     }
 
@@ -167,9 +141,9 @@ class EscalationTest {
         Inbox bo = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
         Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
         raise(Alerts.Severity.MODERATE);
-        Awaitility.await().atMost(WAIT).until(() -> bo.last() != null);
+        Awaitility.await().atMost(WAIT).until(() -> last(bo) != null);
         after(Duration.ofMinutes(3));
-        assertThat(kim.last().alert().tier()).as("nobody is on call: straight to the supervisors")
+        assertThat(last(kim).alert().tier()).as("nobody is on call: straight to the supervisors")
                 .isEqualTo("supervisors");
     }
 
@@ -177,8 +151,8 @@ class EscalationTest {
     void withNobodyConnectedTheAlertIsUndeliveredUntilAResponderOfAReachedTierConnects() {
         raise(Alerts.Severity.HIGH);
         Inbox bo = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
-        Awaitility.await().atMost(WAIT).until(() -> bo.last() != null);
-        ServerMessage.AlertNotice seen = bo.last();
+        Awaitility.await().atMost(WAIT).until(() -> last(bo) != null);
+        ServerMessage.AlertNotice seen = last(bo);
         assertThat(seen.reason()).isEqualTo(ServerMessage.AlertReason.OPEN);
         assertThat(seen.alert().undelivered()).as("delivered to the facilitator who connected").isFalse();
         assertThat(seen.alert().history()).extracting(Alerts.HistoryEntry::event)
@@ -190,14 +164,14 @@ class EscalationTest {
         Inbox bo = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
         Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
         String id = raise(Alerts.Severity.HIGH);
-        Awaitility.await().atMost(WAIT).until(() -> bo.last() != null);
+        Awaitility.await().atMost(WAIT).until(() -> last(bo) != null);
         send(new ClientMessage.AlertAcknowledge("a-1", id), principal("dr-bo", Role.CLINICIAN, "group-1"), bo);
-        Awaitility.await().atMost(WAIT).until(() -> bo.last().alert().state() == Alerts.State.ACKNOWLEDGED);
+        Awaitility.await().atMost(WAIT).until(() -> last(bo).alert().state() == Alerts.State.ACKNOWLEDGED);
 
         after(Duration.ofMinutes(5).minusSeconds(1));
-        assertThat(bo.last().alert().state()).isEqualTo(Alerts.State.ACKNOWLEDGED);
+        assertThat(last(bo).alert().state()).isEqualTo(Alerts.State.ACKNOWLEDGED);
         after(Duration.ofSeconds(1));
-        ServerMessage.AlertNotice again = kim.last();
+        ServerMessage.AlertNotice again = last(kim);
         assertThat(again.alert().state()).isEqualTo(Alerts.State.RAISED);
         assertThat(again.alert().acknowledgedBy()).isNull();
         assertThat(again.alert().history()).extracting(Alerts.HistoryEntry::event)

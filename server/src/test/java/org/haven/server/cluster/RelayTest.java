@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,6 +21,8 @@ import org.haven.server.connection.Outbound;
 import org.haven.server.session.HelloOutcome;
 import org.haven.server.session.RelayedHellos;
 import org.haven.server.session.Session;
+import org.haven.server.testing.Inbox;
+import org.haven.server.testing.MapLeases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,36 +36,6 @@ import org.junit.jupiter.api.Test;
 class RelayTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
-
-    /** Leases in a map, shared by the nodes of the test. */
-    static final class SharedLeases {
-        final Map<String, String> holders = new ConcurrentHashMap<>();
-
-        Leases of(String node) {
-            return new Leases() {
-                @Override
-                public String node() {
-                    return node;
-                }
-
-                @Override
-                public CompletionStage<String> acquireOrRenew(String name) {
-                    return CompletableFuture.completedFuture(holders.computeIfAbsent(name, n -> node));
-                }
-
-                @Override
-                public CompletionStage<Optional<String>> holder(String name) {
-                    return CompletableFuture.completedFuture(Optional.ofNullable(holders.get(name)));
-                }
-
-                @Override
-                public CompletionStage<Void> release(String name) {
-                    holders.remove(name, node);
-                    return CompletableFuture.completedFuture(null);
-                }
-            };
-        }
-    }
 
     /** A bus in memory: what a node sends another is delivered at once on the sender's thread. */
     static final class Buses {
@@ -102,32 +73,6 @@ class RelayTest {
         }
     }
 
-    /** A client's connection on the gateway. */
-    static final class Client implements Connection {
-        final String id;
-        final List<String> frames = new CopyOnWriteArrayList<>();
-        volatile CloseCode closed;
-
-        Client(String id) {
-            this.id = id;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public void send(Outbound frame) {
-            frames.add(frame.text());
-        }
-
-        @Override
-        public void close(CloseCode code, String reason) {
-            closed = code;
-        }
-    }
-
     /** A session on the owner that keeps what it is given, and on which thread. */
     static final class Recorded implements Session {
         final Connection connection;
@@ -156,7 +101,7 @@ class RelayTest {
         }
     }
 
-    private final SharedLeases leases = new SharedLeases();
+    private final MapLeases leases = new MapLeases();
     private final Buses buses = new Buses();
     private final Map<String, Recorded> sessions = new ConcurrentHashMap<>();
     private volatile CompletableFuture<Void> hellosAnswered = CompletableFuture.completedFuture(null);
@@ -189,36 +134,36 @@ class RelayTest {
 
     @Test
     void requestsReachTheSessionInOrderAndItsFramesComeBack() {
-        Client alice = new Client("c-1");
+        Inbox alice = new Inbox();
         Relay.Gatewayed g = gateway.open(alice, "n-b", "demo", hello());
         for (int i = 0; i < 200; i++) {
             g.forward(new ClientMessage.Ping("p-" + i));
         }
-        Awaitility.await().atMost(WAIT).until(() -> alice.frames.size() == 200);
-        assertThat(sessions.get("c-1").ids).containsExactlyElementsOf(
+        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 200);
+        assertThat(sessions.get(alice.id()).ids).containsExactlyElementsOf(
                 java.util.stream.IntStream.range(0, 200).mapToObj(i -> "p-" + i).toList());
-        assertThat(alice.frames.get(0)).contains("\"re\":\"p-0\"");
-        assertThat(sessions.get("c-1").threads).singleElement().asString().startsWith("haven-relay-");
+        assertThat(alice.received.get(0)).isEqualTo(new ServerMessage.Ok("p-0", null));
+        assertThat(sessions.get(alice.id()).threads).singleElement().asString().startsWith("haven-relay-");
     }
 
     @Test
     void requestsSentBeforeTheHelloIsAnsweredWaitAndKeepTheirOrder() {
         hellosAnswered = new CompletableFuture<>();
-        Client alice = new Client("c-1");
+        Inbox alice = new Inbox();
         Relay.Gatewayed g = gateway.open(alice, "n-b", "demo", hello());
         for (int i = 0; i < 20; i++) {
             g.forward(new ClientMessage.Ping("p-" + i));
         }
         hellosAnswered.complete(null);
-        Awaitility.await().atMost(WAIT).until(() -> sessions.containsKey("c-1") && sessions.get("c-1").ids.size() == 20);
-        assertThat(sessions.get("c-1").ids).containsExactlyElementsOf(
+        Awaitility.await().atMost(WAIT).until(() -> sessions.containsKey(alice.id()) && sessions.get(alice.id()).ids.size() == 20);
+        assertThat(sessions.get(alice.id()).ids).containsExactlyElementsOf(
                 java.util.stream.IntStream.range(0, 20).mapToObj(i -> "p-" + i).toList());
     }
 
     @Test
     void sessionsOfDifferentConnectionsRunOnSeveralThreadsEachInOrder() {
         for (int c = 0; c < 32; c++) {
-            Relay.Gatewayed g = gateway.open(new Client("c-" + c), "n-b", "demo", hello());
+            Relay.Gatewayed g = gateway.open(new Inbox(), "n-b", "demo", hello());
             for (int i = 0; i < 10; i++) {
                 g.forward(new ClientMessage.Ping("p-" + i));
             }
@@ -236,36 +181,37 @@ class RelayTest {
 
     @Test
     void aCloseFromTheSessionClosesTheClientWithItsCode() {
-        Client alice = new Client("c-1");
+        Inbox alice = new Inbox();
         gateway.open(alice, "n-b", "demo", hello());
-        Awaitility.await().atMost(WAIT).until(() -> sessions.containsKey("c-1"));
-        sessions.get("c-1").connection.close(CloseCode.REVOKED, "revoked");
-        Awaitility.await().atMost(WAIT).until(() -> alice.closed != null);
-        assertThat(alice.closed).isEqualTo(CloseCode.REVOKED);
-        Awaitility.await().atMost(WAIT).until(() -> sessions.get("c-1").closed);
+        Awaitility.await().atMost(WAIT).until(() -> sessions.containsKey(alice.id()));
+        sessions.get(alice.id()).connection.close(CloseCode.REVOKED, "revoked");
+        Awaitility.await().atMost(WAIT).until(() -> alice.closed() != null);
+        assertThat(alice.closed()).isEqualTo(CloseCode.REVOKED);
+        Awaitility.await().atMost(WAIT).until(() -> sessions.get(alice.id()).closed);
     }
 
     @Test
     void aGatewayThatDiesEndsItsSessionsAsLeavesNotAsDrops() {
-        gateway.open(new Client("c-1"), "n-b", "demo", hello());
-        Awaitility.await().atMost(WAIT).until(() -> sessions.containsKey("c-1"));
+        Inbox alice = new Inbox();
+        gateway.open(alice, "n-b", "demo", hello());
+        Awaitility.await().atMost(WAIT).until(() -> sessions.containsKey(alice.id()));
         leases.holders.remove("node:n-a");
         serving.check();
-        Awaitility.await().atMost(WAIT).until(() -> sessions.get("c-1").closed);
-        assertThat(sessions.get("c-1").connection.endedAbruptly())
+        Awaitility.await().atMost(WAIT).until(() -> sessions.get(alice.id()).closed);
+        assertThat(sessions.get(alice.id()).connection.endedAbruptly())
                 .as("the dead node's lease ran out already: no further grace").isFalse();
     }
 
     @Test
     void aGatewayWhoseOrganisationMovedClosesItsClientsToReconnect() {
-        Client alice = new Client("c-1");
+        Inbox alice = new Inbox();
         gateway.open(alice, "n-b", "demo", hello());
         leases.holders.put("org:demo", "n-b");
         gateway.check();
-        assertThat(alice.closed).as("n-b still serves demo").isNull();
+        assertThat(alice.closed()).as("n-b still serves demo").isNull();
         leases.holders.put("org:demo", "n-c");
         gateway.check();
-        Awaitility.await().atMost(WAIT).until(() -> alice.closed != null);
-        assertThat(alice.closed).isEqualTo(CloseCode.GOING_AWAY);
+        Awaitility.await().atMost(WAIT).until(() -> alice.closed() != null);
+        assertThat(alice.closed()).isEqualTo(CloseCode.GOING_AWAY);
     }
 }

@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.haven.protocol.ClientMessage;
-import org.haven.protocol.CloseCode;
 import org.haven.protocol.ErrorCode;
-import org.haven.protocol.ProtocolCodec;
 import org.haven.protocol.Refusal;
 import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.auth.Principal;
 import org.haven.server.connection.Connection;
-import org.haven.server.connection.Outbound;
+import org.haven.server.testing.Inbox;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,24 +21,6 @@ import org.junit.jupiter.api.Test;
  * handler, and whatever a handler does, the request gets exactly one answer.
  */
 class HandlersTest {
-
-    static final class Inbox implements Connection {
-        final List<ServerMessage> received = new CopyOnWriteArrayList<>();
-
-        @Override
-        public String id() {
-            return "c-1";
-        }
-
-        @Override
-        public void send(Outbound frame) {
-            received.add(ProtocolCodec.instance().decodeServer(frame.text()));
-        }
-
-        @Override
-        public void close(CloseCode code, String reason) {
-        }
-    }
 
     private final Inbox inbox = new Inbox();
     private final Caller caller = new Caller() {

@@ -12,17 +12,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.haven.protocol.CloseCode;
 import org.haven.protocol.PresenceStatus;
-import org.haven.protocol.ProtocolCodec;
 import org.haven.protocol.Result;
 import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.cluster.Leases;
-import org.haven.server.connection.Connection;
-import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
 import org.haven.server.request.Reply;
+import org.haven.server.testing.Inbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,31 +67,6 @@ class RoomJournalingTest {
         @Override
         public CompletionStage<Void> forget(RoomKey key) {
             return CompletableFuture.completedFuture(null);
-        }
-    }
-
-    /** A connection that keeps what it is sent, decoded. */
-    static final class Inbox implements Connection {
-        private static final AtomicInteger IDS = new AtomicInteger();
-        final String id = "c-" + IDS.incrementAndGet();
-        final List<ServerMessage> received = new CopyOnWriteArrayList<>();
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public void send(Outbound frame) {
-            received.add(ProtocolCodec.instance().decodeServer(frame.text()));
-        }
-
-        @Override
-        public void close(CloseCode code, String reason) {
-        }
-
-        <T extends ServerMessage> List<T> all(Class<T> type) {
-            return received.stream().filter(type::isInstance).map(type::cast).toList();
         }
     }
 

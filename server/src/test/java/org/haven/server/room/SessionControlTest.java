@@ -17,7 +17,7 @@ import org.haven.protocol.ServerMessage;
 import org.haven.protocol.Sessions;
 import org.haven.server.presence.UserRef;
 import org.haven.server.request.Reply;
-import org.haven.server.room.RoomJournalingTest.Inbox;
+import org.haven.server.testing.Inbox;
 import org.haven.server.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
