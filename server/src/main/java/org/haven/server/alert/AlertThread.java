@@ -50,11 +50,6 @@ final class AlertThread implements AutoCloseable {
         executor.scheduleWithFixedDelay(guarded(task), period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Whether the caller is on the alert thread (tests and assertions). */
-    boolean isCurrent() {
-        return Thread.currentThread().getName().equals("haven-alerts");
-    }
-
     private static Runnable guarded(Runnable task) {
         return () -> {
             try {

@@ -2,7 +2,6 @@ package org.haven.server.alert;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,10 +95,6 @@ final class DistressAlert {
 
     boolean undelivered() {
         return undelivered;
-    }
-
-    Set<String> targets() {
-        return Collections.unmodifiableSet(targets);
     }
 
     boolean isTarget(String user) {

@@ -412,9 +412,10 @@ public final class Relay implements RelayGateway, AutoCloseable {
         for (ExecutorService owner : owners) {
             owner.shutdown();
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2); // one wait for all of them
         try {
             for (ExecutorService owner : owners) {
-                owner.awaitTermination(2, TimeUnit.SECONDS);
+                owner.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

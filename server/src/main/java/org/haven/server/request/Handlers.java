@@ -44,11 +44,6 @@ public final class Handlers {
         return this;
     }
 
-    /** Whether {@code type} has a handler. */
-    public boolean handles(Class<?> type) {
-        return byType.containsKey(type);
-    }
-
     /**
      * Hands {@code message} from {@code caller} to its handler. A refusal the handler throws is
      * answered with its code, any other exception {@code internal}; a type with no handler (none

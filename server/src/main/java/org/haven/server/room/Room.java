@@ -45,15 +45,6 @@ final class Room {
         void joined(UserRef user, RoomKey room);
 
         void left(UserRef user, RoomKey room);
-
-        /** For rooms nobody indexes (tests). */
-        Membership NONE = new Membership() {
-            @Override
-            public void joined(UserRef user, RoomKey room) {}
-
-            @Override
-            public void left(UserRef user, RoomKey room) {}
-        };
     }
 
     /** A member: one user, any number of their connections. Changed only by its room. */
@@ -184,10 +175,6 @@ final class Room {
 
     boolean wasRemoved(UserRef user) {
         return removed.contains(user);
-    }
-
-    Set<UserRef> removedUsers() {
-        return Collections.unmodifiableSet(removed);
     }
 
     Set<RoomKey> breakouts() {
@@ -561,29 +548,17 @@ final class Room {
         Outbound frame = Outbound.of(event);
         Instant now = clock.instant();
         history.add(event.seq(), frame, now);
-        sink.emit(this, event, frame, now, present(null));
+        sink.emit(this, event, frame, now, present());
     }
 
-    /**
-     * Sends one encoded frame (not a room event) to every connection present in the room: members who
-     * stepped out into a breakout hear nothing of the group until they return.
-     */
-    void broadcast(Outbound frame, Connection skip) {
-        present(skip).send(frame);
-    }
-
-    /** The connections present in the room now (but {@code skip}), those of other nodes by route. */
-    private Delivery present(Connection skip) {
+    /** The connections present in the room now (members stepped out into a breakout hear nothing of it), those of other nodes by route. */
+    private Delivery present() {
         Delivery.Builder out = new Delivery.Builder();
         for (RoomMember m : members.values()) {
             if (m.breakout != null) {
                 continue;
             }
-            for (Connection c : m.connections) {
-                if (c != skip) {
-                    out.add(c);
-                }
-            }
+            m.connections.forEach(out::add);
         }
         return out.build();
     }
