@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,6 +40,7 @@ import org.haven.server.room.RoomHandlers;
 import org.haven.server.room.RoomService;
 import org.haven.server.room.SessionControl;
 import org.haven.server.session.SessionService;
+import org.haven.server.threads.NodeThreads;
 import org.haven.server.transport.HavenTransport;
 import org.haven.server.transport.Readiness;
 import org.haven.server.webhook.WebhookNotifier;
@@ -54,6 +54,7 @@ import org.slf4j.LoggerFactory;
 public final class HavenServer implements AutoCloseable {
 
     private final ServerConfig config;
+    private final NodeThreads threads;
     private final RoomExecutors roomExecutors;
     private final ScheduledExecutorService timer;
     private final PresenceStore presence;
@@ -78,24 +79,21 @@ public final class HavenServer implements AutoCloseable {
         VerificationKeys keys = VerificationKeys.load(config.auth().hmacSecret(), config.auth().publicKeyPem(), config.auth().jwksFile());
         JwtTokenVerifier verifier = new JwtTokenVerifier(keys, config.auth().issuer(), config.auth().audience(), config.auth().clockSkew(),
                 clock, ticker);
-        this.roomExecutors = new RoomExecutors(Math.max(2, Runtime.getRuntime().availableProcessors()));
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "haven-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = new NodeThreads();
+        this.timer = threads.timer();
+        this.roomExecutors = new RoomExecutors(threads, Math.max(2, Runtime.getRuntime().availableProcessors()));
         this.presence = engines.presence();
         this.rooms = new RoomService(roomExecutors, clock, config.rooms().maxMembersPerRoom(), new IceServers(config.rooms().stunUrls(),
                 config.rooms().turnUrls(), config.rooms().turnSecret(), config.rooms().turnCredentialTtl(), clock), config.rooms().recoveryWindow(),
                 engines.rooms(), timer);
         this.audit = config.storage().auditFile() == null ? new InMemoryAuditTrail(clock)
-                : new JsonLinesAuditTrail(config.storage().auditFile(), clock);
+                : new JsonLinesAuditTrail(config.storage().auditFile(), clock, threads);
         this.webhooks = new WebhookNotifier(config.alerts().webhookUrls().isEmpty() ? WebhookSettings.disabled()
-                : WebhookSettings.of(config.alerts().webhookUrls(), config.alerts().webhookSecret()), clock);
+                : WebhookSettings.of(config.alerts().webhookUrls(), config.alerts().webhookSecret()), clock, threads);
         CareService care = new CareService(engines.care(), new RoomAffiliations(), CrisisResources.load(config.care().crisisResourcesFile()),
                 audit, clock, config.care().checkInValidity(), config.care().checkInExemptOrgs());
         this.alerts = new AlertService(engines.alerts(), care, audit, webhooks, clock, escalation(config.alerts()),
-                config.alerts().alertOnCheckIn(), metrics.registry());
+                config.alerts().alertOnCheckIn(), metrics.registry(), threads);
         RequestRateLimiter limiter = new RequestRateLimiter(config.requests().requestsPerSecond(), config.requests().requestBurst(),
                 config.requests().floodRefusals(), ticker);
         SessionControl control = new SessionControl(rooms, audit, alerts, config.rooms().coverageTimeout());
@@ -111,7 +109,7 @@ public final class HavenServer implements AutoCloseable {
         alerts.register(handlers);
         chat.register(handlers);
         handlers.requireEvery(ClientMessage.class);
-        this.relay = new Relay(engines.bus(), ownership, sessions);
+        this.relay = new Relay(engines.bus(), ownership, sessions, threads);
         sessions.announceRevocationsTo(r -> relay.broadcast(RevocationMessages.of(relay.node(), r)));
         Gauge.builder("haven.rooms", rooms, RoomService::roomCount).description("Rooms with members on this node")
                 .register(metrics.registry());
@@ -285,6 +283,7 @@ public final class HavenServer implements AutoCloseable {
         alerts.close();
         webhooks.close();
         audit.close();
+        threads.close();
         metrics.close();
         try {
             engines.resources().close();

@@ -1,11 +1,17 @@
 package org.haven.server;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import org.haven.server.threads.NodeThreads;
 import org.junit.jupiter.api.Test;
 
 /** Netty stays at the edge: only the transport package may touch it. */
@@ -52,6 +58,17 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("org.haven.server.transport..")
                 .should().dependOnClassesThat().resideInAPackage("org.haven.server.cluster..")
                 .because("a relayed connection is a session.RelayGateway to the transport, whatever carries it")
+                .check(server);
+    }
+
+    @Test
+    void onlyNodeThreadsCreatesThreads() {
+        noClasses().that().doNotBelongToAnyOf(NodeThreads.class, Main.class)
+                .should().callConstructorWhere(target(owner(assignableTo(Thread.class))))
+                .orShould().callMethodWhere(target(owner(assignableTo(Executors.class))))
+                .orShould().callMethodWhere(target(owner(assignableTo(ForkJoinPool.class))))
+                .because("NodeThreads owns every thread of a node and stops them all "
+                        + "(Main's shutdown hook is the JVM's, not the node's)")
                 .check(server);
     }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.haven.server.audit.AuditEvent;
 import org.haven.server.audit.JsonLinesAuditTrail;
+import org.haven.server.threads.NodeThreads;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,8 @@ class MainAuditTest {
     @BeforeEach
     void writeTrail() throws Exception {
         file = dir.resolve("audit.jsonl");
-        JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file, Clock.systemUTC());
+        NodeThreads threads = new NodeThreads();
+        JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file, Clock.systemUTC(), threads);
         try {
             trail.record(new AuditEvent("dr-bo", "alert.acknowledge", "alert:a-1", "ok"));
             trail.record(new AuditEvent("dr-kim", "alert.engage", "alert:a-1", "ok", Map.of("version", "3")));
@@ -44,6 +46,7 @@ class MainAuditTest {
             trail.flush().get(10, TimeUnit.SECONDS);
         } finally {
             trail.close();
+            threads.close();
         }
         assertThat(Files.readAllLines(file, UTF_8)).hasSize(4);
     }

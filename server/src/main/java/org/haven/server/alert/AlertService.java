@@ -26,7 +26,9 @@ import org.haven.server.presence.UserRef;
 import org.haven.server.request.Handlers;
 import org.haven.server.request.Request;
 import org.haven.server.room.SessionAlerts;
+import org.haven.server.threads.NodeThreads;
 import org.haven.server.webhook.WebhookNotifier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +60,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
     private final AlertStore store;
     private final AuditTrail audit;
     private final Clock clock;
-    private final AlertThread thread = new AlertThread();
+    private final AlertThread thread;
     private final AlertBook book = new AlertBook();
     private final AlertDelivery delivery;
     private final AlertMetrics metrics;
@@ -68,13 +70,15 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
     private final AlertRequests requests;
 
     public AlertService(AlertStore store, CareService care, AuditTrail audit, WebhookNotifier webhooks, Clock clock,
-            EscalationPolicy policy, boolean alertOnCheckIn, MeterRegistry meters) {
-        this(store, care, audit, webhooks, clock, policy, alertOnCheckIn, meters, TICK);
+            EscalationPolicy policy, boolean alertOnCheckIn, MeterRegistry meters, NodeThreads threads) {
+        this(store, care, audit, webhooks, clock, policy, alertOnCheckIn, meters, threads, TICK);
     }
 
     /** With {@code tick} null, deadlines fall due only when {@link #tickNow()} is called (tests). */
     AlertService(AlertStore store, CareService care, AuditTrail audit, WebhookNotifier webhooks, Clock clock,
-            EscalationPolicy policy, boolean alertOnCheckIn, MeterRegistry meters, Duration tick) {
+            EscalationPolicy policy, boolean alertOnCheckIn, MeterRegistry meters, NodeThreads threads,
+            @Nullable Duration tick) {
+        this.thread = new AlertThread(threads);
         this.store = store;
         this.clock = clock;
         this.delivery = new AlertDelivery(audit);

@@ -1,11 +1,11 @@
 package org.haven.server.alert;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.haven.server.threads.NodeThreads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +21,11 @@ final class AlertThread implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AlertThread.class);
 
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "haven-alerts");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService executor;
+
+    AlertThread(NodeThreads threads) {
+        this.executor = threads.scheduled("alerts");
+    }
 
     /** Runs {@code task} on the alert thread; dropped (and logged) once the service stopped. */
     void run(Runnable task) {
@@ -60,13 +60,9 @@ final class AlertThread implements AutoCloseable {
         };
     }
 
+    /** Lets queued alert work finish (2 s at most), then stops the alert thread. */
     @Override
     public void close() {
-        executor.shutdown();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        NodeThreads.stop(Duration.ofSeconds(2), executor);
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import org.haven.server.threads.NodeThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,7 @@ public final class JsonLinesAuditTrail implements AuditTrail {
      * @throws IllegalStateException when the file's last record is corrupt, or another trail writes it
      * @throws UncheckedIOException when the file cannot be opened or read
      */
-    public JsonLinesAuditTrail(Path file, Clock clock) {
+    public JsonLinesAuditTrail(Path file, Clock clock, NodeThreads threads) {
         this.file = Objects.requireNonNull(file, "file");
         this.clock = Objects.requireNonNull(clock, "clock");
         channel = openLocked(file);
@@ -91,9 +92,7 @@ public final class JsonLinesAuditTrail implements AuditTrail {
                     : new IllegalStateException("audit trail " + file + " cannot be continued: " + e.getMessage()
                             + "; refusing to start a new chain (check it with AuditVerifier)", e);
         }
-        writer = new Thread(this::run, "haven-audit");
-        writer.setDaemon(true);
-        writer.start();
+        writer = threads.start("audit", this::run);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.haven.server.cluster;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,9 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
@@ -25,6 +24,7 @@ import org.haven.server.session.HelloOutcome;
 import org.haven.server.session.RelayGateway;
 import org.haven.server.session.RelayedHellos;
 import org.haven.server.session.Session;
+import org.haven.server.threads.NodeThreads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,18 +68,13 @@ public final class Relay implements RelayGateway, AutoCloseable {
     /** Owner side: each relayed session runs on one of these, chosen by its key. */
     private final ExecutorService[] owners = new ExecutorService[OWNER_THREADS];
 
-    public Relay(NodeBus bus, OrgOwnership ownership, RelayedHellos sessions) {
+    public Relay(NodeBus bus, OrgOwnership ownership, RelayedHellos sessions, NodeThreads threads) {
         this.node = ownership.node();
         this.bus = bus;
         this.ownership = ownership;
         this.sessions = sessions;
         for (int i = 0; i < owners.length; i++) {
-            String name = "haven-relay-" + i;
-            owners[i] = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, name);
-                t.setDaemon(true);
-                return t;
-            });
+            owners[i] = threads.serial("relay-" + i);
         }
     }
 
@@ -409,16 +404,6 @@ public final class Relay implements RelayGateway, AutoCloseable {
         for (Remote r : List.copyOf(remotes.values())) {
             r.connection.close(CloseCode.GOING_AWAY, "the server is shutting down");
         }
-        for (ExecutorService owner : owners) {
-            owner.shutdown();
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2); // one wait for all of them
-        try {
-            for (ExecutorService owner : owners) {
-                owner.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        NodeThreads.stop(Duration.ofSeconds(2), owners);
     }
 }

@@ -23,13 +23,14 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -233,22 +234,18 @@ public final class RedisConnections implements AutoCloseable {
      * failure is the task's to handle. For upkeep of connections (subscriptions), never blocking.
      */
     public void every(Duration period, Runnable task) {
-        upkeep.scheduleWithFixedDelay(() -> {
+        ScheduledExecutorService clientThreads = resources.eventExecutorGroup();
+        upkeep.add(clientThreads.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {
                 log.warn("redis upkeep failed ({})", e.getClass().getSimpleName());
             }
-        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS));
     }
 
-    /** One daemon thread for {@link #every}: the tasks only send commands, never wait for them. */
-    private final ScheduledExecutorService upkeep =
-            Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "haven-redis-upkeep");
-                t.setDaemon(true);
-                return t;
-            });
+    /** What {@link #every} scheduled: cancelled at {@link #close()}. The tasks only send commands, never wait. */
+    private final List<Future<?>> upkeep = new CopyOnWriteArrayList<>();
 
     /** Whether this talks to a Redis Cluster. */
     public boolean isCluster() {
@@ -262,7 +259,7 @@ public final class RedisConnections implements AutoCloseable {
             return;
         }
         closed = true;
-        upkeep.shutdownNow();
+        upkeep.forEach(task -> task.cancel(false));
         subscribers.forEach(StatefulConnection::close);
         subscribers.clear();
         connection.close();

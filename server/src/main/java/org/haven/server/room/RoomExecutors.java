@@ -1,9 +1,8 @@
 package org.haven.server.room;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.haven.server.threads.NodeThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,18 +19,14 @@ public final class RoomExecutors implements AutoCloseable {
 
     private final ExecutorService[] executors;
 
-    public RoomExecutors(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads: " + threads + " (expected: > 0)");
+    /** {@code count} room threads made by {@code threads}, which stops them with the node. */
+    public RoomExecutors(NodeThreads threads, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count: " + count + " (expected: > 0)");
         }
-        AtomicInteger counter = new AtomicInteger();
-        executors = new ExecutorService[threads];
-        for (int i = 0; i < threads; i++) {
-            executors[i] = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "haven-room-" + counter.getAndIncrement());
-                t.setDaemon(true);
-                return t;
-            });
+        executors = new ExecutorService[count];
+        for (int i = 0; i < count; i++) {
+            executors[i] = threads.serial("room-" + i);
         }
     }
 
@@ -46,20 +41,9 @@ public final class RoomExecutors implements AutoCloseable {
         });
     }
 
+    /** Lets queued room work finish (5 s at most in all), then stops the room threads. */
     @Override
     public void close() {
-        for (ExecutorService executor : executors) {
-            executor.shutdown();
-        }
-        for (ExecutorService executor : executors) {
-            try {
-                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                    executor.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                executor.shutdownNow();
-            }
-        }
+        NodeThreads.stop(Duration.ofSeconds(5), executors);
     }
 }

@@ -18,12 +18,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.haven.server.threads.NodeThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,18 +72,13 @@ public final class WebhookNotifier implements AutoCloseable {
         }
     }
 
-    public WebhookNotifier(WebhookSettings settings, Clock clock) {
+    public WebhookNotifier(WebhookSettings settings, Clock clock, NodeThreads threads) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.secret = settings.enabled() ? settings.secret().getBytes(StandardCharsets.UTF_8) : new byte[0];
         // Disabled: no threads at all. Enabled: two threads of our own send, back off and run the HTTP
         // client's callbacks, so no request work ever lands on a caller's thread (an event loop).
-        AtomicInteger threads = new AtomicInteger();
-        this.executor = settings.enabled() ? Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "haven-webhook-" + threads.getAndIncrement());
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.executor = settings.enabled() ? threads.pool("webhook", 2) : null;
         this.http = settings.enabled() ? HttpClient.newBuilder().executor(executor)
                 .connectTimeout(settings.requestTimeout()).followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).build() : null;

@@ -27,6 +27,7 @@ import org.haven.server.testing.Inbox;
 import org.haven.server.testing.MutableClock;
 import org.haven.server.webhook.WebhookNotifier;
 import org.haven.server.webhook.WebhookSettings;
+import org.haven.server.threads.NodeThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,11 +44,12 @@ class EscalationTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T10:00:00Z"));
     private final InMemoryAuditTrail audit = new InMemoryAuditTrail(clock);
-    private final WebhookNotifier webhooks = new WebhookNotifier(WebhookSettings.disabled(), clock);
+    private final NodeThreads threads = new NodeThreads();
+    private final WebhookNotifier webhooks = new WebhookNotifier(WebhookSettings.disabled(), clock, threads);
     private final AlertService alerts = new AlertService(new InMemoryAlertStore(),
             new CareService(new InMemoryCareStore(), new RoomAffiliations(), CrisisResources.load(null), audit, clock,
                     Duration.ofHours(1), Set.of()),
-            audit, webhooks, clock, EscalationPolicy.defaults(), false, new SimpleMeterRegistry(), null);
+            audit, webhooks, clock, EscalationPolicy.defaults(), false, new SimpleMeterRegistry(), threads, null);
 
     private final Handlers handlers = new Handlers();
 
@@ -75,6 +77,7 @@ class EscalationTest {
         alerts.close();
         webhooks.close();
         audit.close();
+        threads.close();
     }
 
     private static List<ServerMessage.AlertNotice> notices(Inbox inbox) {

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.haven.server.audit.AuditVerifier.Verification;
 import org.haven.server.testing.LogCapture;
 import org.haven.server.testing.MutableClock;
+import org.haven.server.threads.NodeThreads;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -32,6 +34,12 @@ class JsonLinesAuditTrailTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(START);
+    private final NodeThreads threads = new NodeThreads();
+
+    @AfterEach
+    void stopThreads() {
+        threads.close();
+    }
 
     private Path file() {
         return dir.resolve("audit.jsonl");
@@ -43,7 +51,7 @@ class JsonLinesAuditTrailTest {
 
     /** Writes events {@code from..to} through a fresh trail, a second apart, and closes it. */
     private void write(int from, int to) throws Exception {
-        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock)) {
+        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock, threads)) {
             for (int i = from; i <= to; i++) {
                 trail.record(event(i));
                 clock.advance(Duration.ofSeconds(1));
@@ -96,7 +104,7 @@ class JsonLinesAuditTrailTest {
     @Test
     void theStoredLineIsTheDocumentedCanonicalFormWithAPinnedHash() throws Exception {
         MutableClock fixed = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
-        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), fixed)) {
+        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), fixed, threads)) {
             trail.record(new AuditEvent("u-1", "alert.acknowledge", "alert:a-1", "ok",
                     Map.of("b", "say \"hi\"", "a", "café")));
             trail.flush().get(5, TimeUnit.SECONDS);
@@ -228,7 +236,7 @@ class JsonLinesAuditTrailTest {
         Files.writeString(file(), "{\"seq\":3,\"at\"", java.nio.file.StandardOpenOption.APPEND); // a torn write
         byte[] before = Files.readAllBytes(file());
 
-        assertThatThrownBy(() -> new JsonLinesAuditTrail(file(), clock))
+        assertThatThrownBy(() -> new JsonLinesAuditTrail(file(), clock, threads))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(file().toString())
                 .hasMessageContaining("incomplete");
@@ -240,7 +248,7 @@ class JsonLinesAuditTrailTest {
         write(1, 2);
         rewriteLine(2, Files.readAllLines(file()).get(1).replace("user-2", "user-9"));
 
-        assertThatThrownBy(() -> new JsonLinesAuditTrail(file(), clock))
+        assertThatThrownBy(() -> new JsonLinesAuditTrail(file(), clock, threads))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(file().toString())
                 .hasMessageContaining("hash");
@@ -258,7 +266,7 @@ class JsonLinesAuditTrailTest {
                 "lone", "\uD800x\uDFFF",
                 "clé", "日本語");
         AuditEvent odd = new AuditEvent("us\"er", "a\\b", "client:demo/ålice", "refused:\u00FF", details);
-        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock)) {
+        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock, threads)) {
             trail.record(odd);
             trail.record(event(2));
             trail.flush().get(5, TimeUnit.SECONDS);
@@ -280,7 +288,7 @@ class JsonLinesAuditTrailTest {
 
     @Test
     void flushCompletesAfterEverythingRecordedIsWritten() throws Exception {
-        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock)) {
+        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock, threads)) {
             for (int i = 1; i <= 500; i++) {
                 trail.record(event(i));
             }
@@ -293,7 +301,7 @@ class JsonLinesAuditTrailTest {
 
     @Test
     void concurrentCallersGetOneUnbrokenChain() throws Exception {
-        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock)) {
+        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock, threads)) {
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 Thread thread = new Thread(() -> {
@@ -314,8 +322,8 @@ class JsonLinesAuditTrailTest {
 
     @Test
     void aSecondWriterOfTheSameFileIsRefused() throws Exception {
-        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock)) {
-            assertThatThrownBy(() -> new JsonLinesAuditTrail(file(), clock))
+        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock, threads)) {
+            assertThatThrownBy(() -> new JsonLinesAuditTrail(file(), clock, threads))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already open");
         }
@@ -325,7 +333,7 @@ class JsonLinesAuditTrailTest {
 
     @Test
     void eventsAfterCloseAreRefusedAndCounted() throws Exception {
-        JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock);
+        JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock, threads);
         trail.record(event(1));
         trail.close();
         trail.record(event(2));
@@ -341,7 +349,7 @@ class JsonLinesAuditTrailTest {
     void aDiskThatRefusesIsCountedAndLoggedWithoutContent() throws Exception {
         Path full = Path.of("/dev/full"); // every write fails with "no space left"
         assumeTrue(Files.isWritable(full));
-        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(full, clock)) {
+        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(full, clock, threads)) {
             trail.record(new AuditEvent("user-planted-7f3a", "alert.acknowledge", "alert:planted-7f3a", "ok"));
 
             assertThatThrownBy(() -> trail.flush().get(5, TimeUnit.SECONDS))

@@ -23,6 +23,7 @@ import org.haven.server.session.RelayedHellos;
 import org.haven.server.session.Session;
 import org.haven.server.testing.Inbox;
 import org.haven.server.testing.MapLeases;
+import org.haven.server.threads.NodeThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -112,11 +113,12 @@ class RelayTest {
     });
     private final RelayedHellos none = (connection, hello) -> CompletableFuture.completedFuture(
             new HelloOutcome.Refused(CloseCode.AUTH_FAILED, "not here"));
+    private final NodeThreads threads = new NodeThreads();
     private final Relay gateway = relay("n-a", none);
     private final Relay serving = relay("n-b", owner);
 
     private Relay relay(String node, RelayedHellos hellos) {
-        Relay relay = new Relay(buses.of(node), new OrgOwnership(leases.of(node), org -> { }, org -> { }), hellos);
+        Relay relay = new Relay(buses.of(node), new OrgOwnership(leases.of(node), org -> { }, org -> { }), hellos, threads);
         relay.start(r -> { }).toCompletableFuture().join();
         leases.holders.put("node:" + node, node);
         return relay;
@@ -126,6 +128,7 @@ class RelayTest {
     void stop() {
         gateway.close();
         serving.close();
+        threads.close();
     }
 
     private static ClientMessage.Hello hello() {

@@ -20,6 +20,7 @@ import org.haven.server.cluster.Leases;
 import org.haven.server.presence.UserRef;
 import org.haven.server.request.Reply;
 import org.haven.server.testing.Inbox;
+import org.haven.server.threads.NodeThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,11 +35,13 @@ class RoomJournalingTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final RoomExecutors executors = new RoomExecutors(1);
+    private final NodeThreads threads = new NodeThreads();
+    private final RoomExecutors executors = new RoomExecutors(threads, 1);
 
     @AfterEach
     void stop() {
         executors.close();
+        threads.close();
         timer.shutdownNow();
     }
 

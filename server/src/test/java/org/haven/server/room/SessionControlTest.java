@@ -19,6 +19,7 @@ import org.haven.server.presence.UserRef;
 import org.haven.server.request.Reply;
 import org.haven.server.testing.Inbox;
 import org.haven.server.testing.MutableClock;
+import org.haven.server.threads.NodeThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,8 @@ class SessionControlTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T10:00:00Z"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final RoomExecutors executors = new RoomExecutors(2);
+    private final NodeThreads threads = new NodeThreads();
+    private final RoomExecutors executors = new RoomExecutors(threads, 2);
     private final RoomService rooms = new RoomService(executors, clock, 100,
             new IceServers(List.of(), List.of(), null, Duration.ofHours(1), clock), Duration.ofMinutes(2),
             RoomJournal.NONE, timer);
@@ -61,6 +63,7 @@ class SessionControlTest {
     @AfterEach
     void stop() {
         executors.close();
+        threads.close();
         timer.shutdownNow();
     }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntUnaryOperator;
 import org.haven.server.testing.LogCapture;
+import org.haven.server.threads.NodeThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,12 +40,14 @@ class WebhookNotifierTest {
 
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final NodeThreads threads = new NodeThreads();
 
     @AfterEach
     void closeAll() throws Exception {
         for (AutoCloseable c : toClose) {
             c.close();
         }
+        threads.close();
     }
 
     @Test
@@ -237,7 +240,7 @@ class WebhookNotifierTest {
     }
 
     private WebhookNotifier notifier(WebhookSettings settings) {
-        WebhookNotifier notifier = new WebhookNotifier(settings, clock);
+        WebhookNotifier notifier = new WebhookNotifier(settings, clock, threads);
         toClose.add(0, notifier);
         return notifier;
     }
