@@ -14,8 +14,12 @@ import java.util.function.Consumer;
  * @param connectTimeout how long connecting and the WebSocket handshake may take
  * @param tls the TLS context for {@code wss://}; {@code null} for the JDK's default trust
  */
-public record ClientOptions(String origin, EventLoopGroup group, Consumer<String> frameListener,
-        Duration connectTimeout, io.netty.handler.ssl.SslContext tls) {
+public record ClientOptions(
+        String origin,
+        EventLoopGroup group,
+        Consumer<String> frameListener,
+        Duration connectTimeout,
+        io.netty.handler.ssl.SslContext tls) {
 
     public static ClientOptions defaults() {
         return new ClientOptions(null, null, null, Duration.ofSeconds(10), null);

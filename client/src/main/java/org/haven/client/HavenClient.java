@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -106,8 +105,11 @@ public final class HavenClient implements AutoCloseable {
         int port = uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
         io.netty.handler.ssl.SslContext tls;
         try {
-            tls = !secure ? null : options.tls() != null ? options.tls()
-                    : io.netty.handler.ssl.SslContextBuilder.forClient().build();
+            tls = !secure
+                    ? null
+                    : options.tls() != null
+                            ? options.tls()
+                            : io.netty.handler.ssl.SslContextBuilder.forClient().build();
         } catch (javax.net.ssl.SSLException e) {
             ready.completeExceptionally(e);
             return ready;
@@ -116,7 +118,8 @@ public final class HavenClient implements AutoCloseable {
                 .group(options.group() != null ? options.group() : sharedGroup())
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        options.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -125,11 +128,13 @@ public final class HavenClient implements AutoCloseable {
                         if (tls != null) {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc(), uri.getHost(), port));
                         }
-                        ch.pipeline().addLast(new HttpClientCodec(),
-                                new HttpObjectAggregator(8192),
-                                new WebSocketClientProtocolHandler(config),
-                                new WebSocketFrameAggregator(MAX_FRAME_BYTES),
-                                client.new Inbound(ready));
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpClientCodec(),
+                                        new HttpObjectAggregator(8192),
+                                        new WebSocketClientProtocolHandler(config),
+                                        new WebSocketFrameAggregator(MAX_FRAME_BYTES),
+                                        client.new Inbound(ready));
                     }
                 })
                 .connect(uri.getHost(), port)
@@ -145,11 +150,14 @@ public final class HavenClient implements AutoCloseable {
         if (sharedGroup == null) {
             synchronized (HavenClient.class) {
                 if (sharedGroup == null) {
-                    sharedGroup = new MultiThreadIoEventLoopGroup(0, r -> {
-                        Thread t = new Thread(r, "haven-client");
-                        t.setDaemon(true);
-                        return t;
-                    }, NioIoHandler.newFactory());
+                    sharedGroup = new MultiThreadIoEventLoopGroup(
+                            0,
+                            r -> {
+                                Thread t = new Thread(r, "haven-client");
+                                t.setDaemon(true);
+                                return t;
+                            },
+                            NioIoHandler.newFactory());
                 }
             }
         }
@@ -165,10 +173,17 @@ public final class HavenClient implements AutoCloseable {
      * Sends {@code hello} for a device, resuming an earlier connection: its resume token and the
      * last sequence number seen in each room (see {@link #lastSeq()} of the earlier client).
      */
-    public CompletableFuture<Result.Welcome> hello(String token, String device, String resumeToken,
-            Map<String, Long> lastSeq) {
-        return call(id -> new ClientMessage.Hello(id, token, ProtocolVersion.SUPPORTED, device, resumeToken,
-                lastSeq == null || lastSeq.isEmpty() ? null : lastSeq), Result.Welcome.class);
+    public CompletableFuture<Result.Welcome> hello(
+            String token, String device, String resumeToken, Map<String, Long> lastSeq) {
+        return call(
+                id -> new ClientMessage.Hello(
+                        id,
+                        token,
+                        ProtocolVersion.SUPPORTED,
+                        device,
+                        resumeToken,
+                        lastSeq == null || lastSeq.isEmpty() ? null : lastSeq),
+                Result.Welcome.class);
     }
 
     /** The highest sequence number received in each room: what a reconnect asks to resume from. */
@@ -363,5 +378,4 @@ public final class HavenClient implements AutoCloseable {
             ctx.close();
         }
     }
-
 }

@@ -24,8 +24,17 @@ public final class AlertLatencyResult {
     private final Histogram latencyMicros;
     private final List<String> problems;
 
-    AlertLatencyResult(AlertLatencyScenario.Settings settings, int sent, int received, int late, int redelivered,
-            int otherNotices, int confirmFailures, long maxSendLagNanos, double seconds, Histogram latencyMicros,
+    AlertLatencyResult(
+            AlertLatencyScenario.Settings settings,
+            int sent,
+            int received,
+            int late,
+            int redelivered,
+            int otherNotices,
+            int confirmFailures,
+            long maxSendLagNanos,
+            double seconds,
+            Histogram latencyMicros,
             List<String> problems) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.sent = sent;
@@ -36,7 +45,8 @@ public final class AlertLatencyResult {
         this.confirmFailures = confirmFailures;
         this.maxSendLagNanos = maxSendLagNanos;
         this.seconds = seconds;
-        this.latencyMicros = Objects.requireNonNull(latencyMicros, "latencyMicros").copy();
+        this.latencyMicros =
+                Objects.requireNonNull(latencyMicros, "latencyMicros").copy();
         this.problems = List.copyOf(problems);
     }
 
@@ -85,9 +95,14 @@ public final class AlertLatencyResult {
         StringBuilder out = new StringBuilder();
         out.append("Haven alert latency: alert.raise -> clinician receives the 'raised' alert\n");
         out.append("target   ").append(settings.url()).append('\n');
-        out.append(String.format(Locale.ROOT, "plan     %d alerts at %d/s after %d warm-up alerts, one per client user,"
-                + " %d users connected ahead, one on-call clinician%n", settings.alerts(), settings.ratePerSecond(),
-                settings.warmup(), settings.window()));
+        out.append(String.format(
+                Locale.ROOT,
+                "plan     %d alerts at %d/s after %d warm-up alerts, one per client user,"
+                        + " %d users connected ahead, one on-call clinician%n",
+                settings.alerts(),
+                settings.ratePerSecond(),
+                settings.warmup(),
+                settings.window()));
         out.append("--------------------------------------\n");
         row(out, "metric", "value");
         row(out, "alerts sent", Integer.toString(sent));

@@ -47,6 +47,7 @@ public final class AlertLatencyScenario {
 
     /** Time kept at the end of the time limit for closing every connection. */
     private static final Duration CLEANUP_RESERVE = Duration.ofSeconds(5);
+
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final String ROOM = "bench-room";
     private static final int MAX_PROBLEMS_SHOWN = 5;
@@ -59,13 +60,45 @@ public final class AlertLatencyScenario {
      * @param receiveTimeout an alert not received within this of its scheduled send is lost
      * @param maxDuration the hard time limit of the whole run, connecting and closing included
      */
-    public record Settings(URI url, int alerts, int ratePerSecond, int warmup, int window, String org, String secret,
-            String issuer, String audience, Duration receiveTimeout, Duration maxDuration, URI clientUrl) {
+    public record Settings(
+            URI url,
+            int alerts,
+            int ratePerSecond,
+            int warmup,
+            int window,
+            String org,
+            String secret,
+            String issuer,
+            String audience,
+            Duration receiveTimeout,
+            Duration maxDuration,
+            URI clientUrl) {
 
         /** Clients on the clinician's server. */
-        public Settings(URI url, int alerts, int ratePerSecond, int warmup, int window, String org, String secret,
-                String issuer, String audience, Duration receiveTimeout, Duration maxDuration) {
-            this(url, alerts, ratePerSecond, warmup, window, org, secret, issuer, audience, receiveTimeout, maxDuration,
+        public Settings(
+                URI url,
+                int alerts,
+                int ratePerSecond,
+                int warmup,
+                int window,
+                String org,
+                String secret,
+                String issuer,
+                String audience,
+                Duration receiveTimeout,
+                Duration maxDuration) {
+            this(
+                    url,
+                    alerts,
+                    ratePerSecond,
+                    warmup,
+                    window,
+                    org,
+                    secret,
+                    issuer,
+                    audience,
+                    receiveTimeout,
+                    maxDuration,
                     url);
         }
 
@@ -92,8 +125,18 @@ public final class AlertLatencyScenario {
          * users ahead, alerts lost after 10 s, 120 s in all.
          */
         public static Settings devServer(URI url, int alerts, int ratePerSecond) {
-            return new Settings(url, alerts, ratePerSecond, 0, 200, "bench", ServerConfig.DEV_SECRET,
-                    ServerConfig.DEV_ISSUER, ServerConfig.DEV_AUDIENCE, Duration.ofSeconds(10), Duration.ofSeconds(120));
+            return new Settings(
+                    url,
+                    alerts,
+                    ratePerSecond,
+                    0,
+                    200,
+                    "bench",
+                    ServerConfig.DEV_SECRET,
+                    ServerConfig.DEV_ISSUER,
+                    ServerConfig.DEV_AUDIENCE,
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(120));
         }
 
         private static void atLeast(int value, int min, String name) {
@@ -146,8 +189,15 @@ public final class AlertLatencyScenario {
         Thread loopThread = null;
         List<String> problems = new ArrayList<>();
         try {
-            clinician = connectClinician(tokens.mint("bench-" + runId + "-clinician", Role.CLINICIAN, settings.org(),
-                    List.of(ROOM), "Bench clinician", ttl), runDeadline);
+            clinician = connectClinician(
+                    tokens.mint(
+                            "bench-" + runId + "-clinician",
+                            Role.CLINICIAN,
+                            settings.org(),
+                            List.of(ROOM),
+                            "Bench clinician",
+                            ttl),
+                    runDeadline);
             loop = new ClinicianLoop(clinician, slotsByUser, settings.receiveTimeout(), this::partDone);
             loopThread = daemon("haven-load-clinician").newThread(loop);
             loopThread.start();
@@ -162,8 +212,8 @@ public final class AlertLatencyScenario {
             }
             long lastIntended = startNanos + (total - 1L) * periodNanos;
             if (!loop.awaitAll(Math.min(lastIntended + settings.receiveTimeout().toNanos(), runDeadline))) {
-                problems.add("not every alert reached the clinician within " + settings.receiveTimeout().toSeconds()
-                        + " s of its scheduled send");
+                problems.add("not every alert reached the clinician within "
+                        + settings.receiveTimeout().toSeconds() + " s of its scheduled send");
             }
         } finally {
             pacer.shutdownNow();
@@ -206,8 +256,8 @@ public final class AlertLatencyScenario {
             } catch (ExecutionException e) {
                 throw new IllegalStateException(e.getCause().getMessage(), e);
             } catch (TimeoutException e) {
-                throw new IllegalStateException("client users did not connect within " + CONNECT_TIMEOUT.toSeconds()
-                        + " s", e);
+                throw new IllegalStateException(
+                        "client users did not connect within " + CONNECT_TIMEOUT.toSeconds() + " s", e);
             }
         }
     }
@@ -244,7 +294,9 @@ public final class AlertLatencyScenario {
             maxSendLag.accumulateAndGet(System.nanoTime() - slot.intendedNanos(), Math::max);
             sent.incrementAndGet();
         }
-        client.call(id -> new ClientMessage.AlertRaise(id, null, null, Alerts.Severity.HIGH), Result.AlertReceived.class)
+        client.call(
+                        id -> new ClientMessage.AlertRaise(id, null, null, Alerts.Severity.HIGH),
+                        Result.AlertReceived.class)
                 .orTimeout(settings.receiveTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((received, e) -> {
                     if (e != null) {
@@ -318,8 +370,18 @@ public final class AlertLatencyScenario {
         }
         long firstMeasured = startNanos + settings.warmup() * periodNanos;
         double seconds = loop.received() > 0 ? (loop.lastReceiptNanos() - firstMeasured) / 1e9 : 0;
-        return new AlertLatencyResult(settings, sent.get(), loop.received(), loop.late(), loop.redelivered(),
-                loop.otherNotices(), loop.confirmFailures(), maxSendLag.get(), seconds, loop.latencies(), problems);
+        return new AlertLatencyResult(
+                settings,
+                sent.get(),
+                loop.received(),
+                loop.late(),
+                loop.redelivered(),
+                loop.otherNotices(),
+                loop.confirmFailures(),
+                maxSendLag.get(),
+                seconds,
+                loop.latencies(),
+                problems);
     }
 
     private static long until(long deadline, Duration atMost) {

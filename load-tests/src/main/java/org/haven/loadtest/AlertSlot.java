@@ -22,6 +22,7 @@ final class AlertSlot {
     final String token;
     /** {@code false} for a warm-up alert, which is sent and confirmed but not measured. */
     final boolean measured;
+
     final CompletableFuture<HavenClient> ready = new CompletableFuture<>();
 
     private volatile HavenClient client;

@@ -26,11 +26,15 @@ final class CeilingCommand {
             return LoadMain.USAGE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "ceiling-stop"));
-        out.println("Ceiling server is listening on port " + server.port() + " (bare Netty WebSocket broadcast at /ws)");
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "ceiling-stop"));
+        out.println(
+                "Ceiling server is listening on port " + server.port() + " (bare Netty WebSocket broadcast at /ws)");
         out.flush();
         stopped.await();
         return LoadMain.OK;

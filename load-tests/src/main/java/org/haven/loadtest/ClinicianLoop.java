@@ -46,7 +46,10 @@ final class ClinicianLoop implements Runnable {
     private volatile boolean running = true;
     private volatile boolean closing;
 
-    ClinicianLoop(HavenClient clinician, Map<String, AlertSlot> slotsByUser, Duration receiveTimeout,
+    ClinicianLoop(
+            HavenClient clinician,
+            Map<String, AlertSlot> slotsByUser,
+            Duration receiveTimeout,
             Consumer<AlertSlot> onReceived) {
         this.clinician = clinician;
         this.slotsByUser = slotsByUser;
@@ -74,8 +77,8 @@ final class ClinicianLoop implements Runnable {
     }
 
     private void confirm(ServerMessage.AlertNotice notice) {
-        CompletableFuture<ServerMessage.Ok> reply = clinician.request(
-                id -> new ClientMessage.AlertConfirm(id, notice.alert().id(), notice.alert().version()));
+        CompletableFuture<ServerMessage.Ok> reply = clinician.request(id -> new ClientMessage.AlertConfirm(
+                id, notice.alert().id(), notice.alert().version()));
         confirmsInFlight.add(reply);
         reply.whenComplete((ok, e) -> {
             confirmsInFlight.remove(reply);

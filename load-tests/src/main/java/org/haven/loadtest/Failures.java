@@ -13,7 +13,8 @@ final class Failures {
     static String describe(String who, HavenClient client, Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         CloseStatus status = client == null ? null : client.closeFuture().getNow(null);
-        String why = cause instanceof TimeoutException ? "no answer in time"
+        String why = cause instanceof TimeoutException
+                ? "no answer in time"
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         if (status != null && status.code() == 4003) {
             return who + ": the server rejected the token (close 4003): check --secret, and that the server runs"

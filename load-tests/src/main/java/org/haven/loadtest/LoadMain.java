@@ -31,8 +31,10 @@ public final class LoadMain {
         Objects.requireNonNull(err, "err");
         String command = args.length > 0 ? args[0] : "";
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            out.print(ScenarioCommand.SCENARIOS.contains(command) ? ScenarioCommand.USAGE
-                    : LoadOptions.USAGE + "\n" + ScenarioCommand.USAGE);
+            out.print(
+                    ScenarioCommand.SCENARIOS.contains(command)
+                            ? ScenarioCommand.USAGE
+                            : LoadOptions.USAGE + "\n" + ScenarioCommand.USAGE);
             return OK;
         }
         if (ScenarioCommand.SCENARIOS.contains(command)) {
@@ -63,7 +65,8 @@ public final class LoadMain {
         out.flush();
         if (!result.passed()) {
             err.println("haven-load: FAILED: " + result.lost() + " of " + result.sent()
-                    + " alerts lost (not received within " + options.settings().receiveTimeout().toSeconds() + " s)"
+                    + " alerts lost (not received within "
+                    + options.settings().receiveTimeout().toSeconds() + " s)"
                     + (result.problems().isEmpty() ? "" : "; see the problems above"));
             return FAILED;
         }

@@ -39,8 +39,18 @@ public record LoadOptions(String scenario, AlertLatencyScenario.Settings setting
             Exit status: 0 every alert received, 1 an alert lost or the run failed, 2 usage error.
             """;
 
-    private static final Set<String> OPTIONS = Set.of("--url", "--client-url", "--alerts", "--rate", "--warmup", "--window", "--org", "--secret",
-            "--issuer", "--audience", "--max-seconds");
+    private static final Set<String> OPTIONS = Set.of(
+            "--url",
+            "--client-url",
+            "--alerts",
+            "--rate",
+            "--warmup",
+            "--window",
+            "--org",
+            "--secret",
+            "--issuer",
+            "--audience",
+            "--max-seconds");
     private static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(10);
     /** Connecting, the receive time-out after the last alert, and closing, on top of the sending time. */
     private static final int OVERHEAD_SECONDS = 20;
@@ -93,11 +103,21 @@ public record LoadOptions(String scenario, AlertLatencyScenario.Settings setting
                     + " s with connecting and the final time-out: raise --max-seconds or lower --alerts or --warmup");
         }
         try {
-            return new LoadOptions(args[0], new AlertLatencyScenario.Settings(url, alerts, rate, warmup, window,
-                    text(values, "--org", "bench"), text(values, "--secret", ServerConfig.DEV_SECRET),
-                    text(values, "--issuer", ServerConfig.DEV_ISSUER), text(values, "--audience", ServerConfig.DEV_AUDIENCE),
-                    RECEIVE_TIMEOUT, Duration.ofSeconds(maxSeconds),
-                    values.containsKey("--client-url") ? url(values.get("--client-url")) : url));
+            return new LoadOptions(
+                    args[0],
+                    new AlertLatencyScenario.Settings(
+                            url,
+                            alerts,
+                            rate,
+                            warmup,
+                            window,
+                            text(values, "--org", "bench"),
+                            text(values, "--secret", ServerConfig.DEV_SECRET),
+                            text(values, "--issuer", ServerConfig.DEV_ISSUER),
+                            text(values, "--audience", ServerConfig.DEV_AUDIENCE),
+                            RECEIVE_TIMEOUT,
+                            Duration.ofSeconds(maxSeconds),
+                            values.containsKey("--client-url") ? url(values.get("--client-url")) : url));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -13,8 +13,8 @@ public final class Loopback {
 
     // A literal 127.0.0.0/8 address; names other than "localhost" are refused rather than resolved,
     // so that a DNS answer can never point a load test at another machine.
-    private static final Pattern IPV4_LOOPBACK =
-            Pattern.compile("127\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
+    private static final Pattern IPV4_LOOPBACK = Pattern.compile(
+            "127\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
 
     private Loopback() {}
 
@@ -38,6 +38,8 @@ public final class Loopback {
             return false;
         }
         String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.equals("[::1]") || IPV4_LOOPBACK.matcher(h).matches();
+        return h.equals("localhost")
+                || h.equals("[::1]")
+                || IPV4_LOOPBACK.matcher(h).matches();
     }
 }

@@ -19,10 +19,14 @@ final class ReportCommand {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            CommandLine line = new CommandLine(args, Set.of("--results", "--doc", "--date", "--machine", "--command", "--notes"));
+            CommandLine line =
+                    new CommandLine(args, Set.of("--results", "--doc", "--date", "--machine", "--command", "--notes"));
             ComparisonReport report = ComparisonReport.read(Path.of(line.text("--results", null)));
-            String block = report.render(new ComparisonReport.RunInfo(line.text("--date", null), line.text("--machine", null),
-                    line.text("--command", null), line.optional("--notes") == null ? "" : line.optional("--notes")));
+            String block = report.render(new ComparisonReport.RunInfo(
+                    line.text("--date", null),
+                    line.text("--machine", null),
+                    line.text("--command", null),
+                    line.optional("--notes") == null ? "" : line.optional("--notes")));
             ComparisonReport.insert(Path.of(line.text("--doc", null)), block);
             out.print(block);
             return LoadMain.OK;

@@ -29,8 +29,8 @@ import org.haven.server.config.ServerConfig;
  */
 final class ScenarioCommand {
 
-    static final Set<String> SCENARIOS = Set.of("capacity", "group-chat", "alert-under-load", "connect-storm",
-            "slow-consumers");
+    static final Set<String> SCENARIOS =
+            Set.of("capacity", "group-chat", "alert-under-load", "connect-storm", "slow-consumers");
 
     static final String USAGE = """
             usage: java -jar load-tests/target/haven-load.jar SCENARIO [options]
@@ -69,10 +69,21 @@ final class ScenarioCommand {
             Exit status: 0 the run went as planned, 1 it did not (see the problems), 2 usage error.
             """;
 
-    private static final Set<String> COMMON = Set.of("--target", "--url", "--url-b", "--server-pid", "--max-seconds", "--threads",
-            "--source-addresses", "--result-file", "--org", "--secret", "--issuer", "--audience");
-    private static final Set<String> CHAT = Set.of("--rooms", "--members", "--interval-ms", "--payload",
-            "--warmup-seconds", "--seconds");
+    private static final Set<String> COMMON = Set.of(
+            "--target",
+            "--url",
+            "--url-b",
+            "--server-pid",
+            "--max-seconds",
+            "--threads",
+            "--source-addresses",
+            "--result-file",
+            "--org",
+            "--secret",
+            "--issuer",
+            "--audience");
+    private static final Set<String> CHAT =
+            Set.of("--rooms", "--members", "--interval-ms", "--payload", "--warmup-seconds", "--seconds");
     private static final Map<String, Set<String>> OWN = Map.of(
             "capacity", Set.of("--connections", "--rate", "--hold-seconds"),
             "connect-storm", Set.of("--connections", "--concurrency", "--rate", "--warmup"),
@@ -122,19 +133,33 @@ final class ScenarioCommand {
         Report run() throws InterruptedException;
     }
 
-    private static Prepared scenario(String name, CommandLine line, RunSettings settings) throws LoadOptions.UsageException {
+    private static Prepared scenario(String name, CommandLine line, RunSettings settings)
+            throws LoadOptions.UsageException {
         return switch (name) {
-            case "capacity" -> new CapacityScenario(settings, line.integer("--connections", 10_000, 1, 1_000_000),
-                    line.decimal("--rate", 2000, 1, 100_000), line.decimal("--hold-seconds", 10, 0, 3600))::run;
-            case "connect-storm" -> new ConnectStormScenario(settings, line.integer("--connections", 10_000, 1, 1_000_000),
-                    line.integer("--concurrency", 500, 1, 100_000), line.decimal("--rate", 0, 0, 1_000_000),
-                    line.integer("--warmup", 2000, 0, 1_000_000))::run;
-            case "group-chat" -> new GroupChatScenario(settings, chatPlan(line), line.flag("--ramp") ? ramp(line) : null)::run;
-            case "alert-under-load" -> new AlertUnderLoadScenario(settings, chatPlan(line),
-                    new AlertUnderLoadScenario.AlertPlan(line.integer("--alerts", 200, 1, 1_000_000),
-                            line.decimal("--alert-rate", 5, 0.1, 10_000)))::run;
-            case "slow-consumers" -> new SlowConsumersScenario(settings, chatPlan(line),
-                    line.integer("--slow-percent", 10, 1, 90))::run;
+            case "capacity" ->
+                new CapacityScenario(
+                        settings,
+                        line.integer("--connections", 10_000, 1, 1_000_000),
+                        line.decimal("--rate", 2000, 1, 100_000),
+                        line.decimal("--hold-seconds", 10, 0, 3600))::run;
+            case "connect-storm" ->
+                new ConnectStormScenario(
+                        settings,
+                        line.integer("--connections", 10_000, 1, 1_000_000),
+                        line.integer("--concurrency", 500, 1, 100_000),
+                        line.decimal("--rate", 0, 0, 1_000_000),
+                        line.integer("--warmup", 2000, 0, 1_000_000))::run;
+            case "group-chat" ->
+                new GroupChatScenario(settings, chatPlan(line), line.flag("--ramp") ? ramp(line) : null)::run;
+            case "alert-under-load" ->
+                new AlertUnderLoadScenario(
+                        settings,
+                        chatPlan(line),
+                        new AlertUnderLoadScenario.AlertPlan(
+                                line.integer("--alerts", 200, 1, 1_000_000),
+                                line.decimal("--alert-rate", 5, 0.1, 10_000)))::run;
+            case "slow-consumers" ->
+                new SlowConsumersScenario(settings, chatPlan(line), line.integer("--slow-percent", 10, 1, 90))::run;
             default -> throw new LoadOptions.UsageException("unknown scenario '" + name + "'");
         };
     }
@@ -155,24 +180,38 @@ final class ScenarioCommand {
                     ? ServerProbe.node(id, URI.create("http://" + url.getRawAuthority() + "/stats"))
                     : ServerProbe.jvm(id);
         }
-        return new RunSettings(target, url, line.text("--org", "bench"), line.text("--secret", ServerConfig.DEV_SECRET),
-                line.text("--issuer", ServerConfig.DEV_ISSUER), line.text("--audience", ServerConfig.DEV_AUDIENCE),
-                line.integer("--threads", 0, 0, 256), line.integer("--source-addresses", 0, 0, 250),
-                Duration.ofSeconds(line.integer("--max-seconds", 120, 10, 3600)), probe,
+        return new RunSettings(
+                target,
+                url,
+                line.text("--org", "bench"),
+                line.text("--secret", ServerConfig.DEV_SECRET),
+                line.text("--issuer", ServerConfig.DEV_ISSUER),
+                line.text("--audience", ServerConfig.DEV_AUDIENCE),
+                line.integer("--threads", 0, 0, 256),
+                line.integer("--source-addresses", 0, 0, 250),
+                Duration.ofSeconds(line.integer("--max-seconds", 120, 10, 3600)),
+                probe,
                 line.optional("--url-b") == null ? null : url(line.optional("--url-b")));
     }
 
     private static ChatPlan chatPlan(CommandLine line) throws LoadOptions.UsageException {
-        return new ChatPlan(line.integer("--rooms", 20, 1, 10_000), line.integer("--members", 50, 2, ChatPlan.MAX_MEMBERS),
-                line.decimal("--interval-ms", 1000, 1, 600_000), line.integer("--payload", 100, 32, 4000),
-                line.decimal("--warmup-seconds", 5, 0, 3600), line.decimal("--seconds", 30, 1, 3600));
+        return new ChatPlan(
+                line.integer("--rooms", 20, 1, 10_000),
+                line.integer("--members", 50, 2, ChatPlan.MAX_MEMBERS),
+                line.decimal("--interval-ms", 1000, 1, 600_000),
+                line.integer("--payload", 100, 32, 4000),
+                line.decimal("--warmup-seconds", 5, 0, 3600),
+                line.decimal("--seconds", 30, 1, 3600));
     }
 
     private static Ramp ramp(CommandLine line) throws LoadOptions.UsageException {
         Ramp standard = Ramp.standard();
-        return new Ramp(line.decimal("--step-seconds", standard.stepSeconds(), 1, 600),
-                line.decimal("--factor", standard.factor(), 1.01, 10), line.integer("--max-steps", standard.maxSteps(), 1, 100),
-                line.decimal("--p99-limit-ms", standard.p99LimitMillis(), 1, 60_000), standard.maxMemberRate());
+        return new Ramp(
+                line.decimal("--step-seconds", standard.stepSeconds(), 1, 600),
+                line.decimal("--factor", standard.factor(), 1.01, 10),
+                line.integer("--max-steps", standard.maxSteps(), 1, 100),
+                line.decimal("--p99-limit-ms", standard.p99LimitMillis(), 1, 60_000),
+                standard.maxMemberRate());
     }
 
     private static URI url(String value) throws LoadOptions.UsageException {

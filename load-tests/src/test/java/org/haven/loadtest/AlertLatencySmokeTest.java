@@ -59,8 +59,18 @@ class AlertLatencySmokeTest {
     void warmUpAlertsAreSentButNotMeasured() throws Exception {
         URI url = URI.create("ws://127.0.0.1:" + server.port() + "/ws");
         var d = AlertLatencyScenario.Settings.devServer(url, 30, 100);
-        var settings = new AlertLatencyScenario.Settings(url, 30, 100, 20, 10, d.org(), d.secret(), d.issuer(),
-                d.audience(), d.receiveTimeout(), d.maxDuration());
+        var settings = new AlertLatencyScenario.Settings(
+                url,
+                30,
+                100,
+                20,
+                10,
+                d.org(),
+                d.secret(),
+                d.issuer(),
+                d.audience(),
+                d.receiveTimeout(),
+                d.maxDuration());
 
         AlertLatencyResult result = new AlertLatencyScenario(settings).run();
 

@@ -26,23 +26,50 @@ class ComparisonReportTest {
 
     @Test
     void tablesEveryTargetWithRatiosAndVerdicts() throws IOException {
-        result("group-chat.haven.properties", "scenario=group-chat-ramp", "target=haven", "passed=true",
+        result(
+                "group-chat.haven.properties",
+                "scenario=group-chat-ramp",
+                "target=haven",
+                "passed=true",
                 "highest_sustained_per_s=90000");
-        result("group-chat.socketio.properties", "scenario=group-chat-ramp", "target=socketio", "passed=true",
+        result(
+                "group-chat.socketio.properties",
+                "scenario=group-chat-ramp",
+                "target=socketio",
+                "passed=true",
                 "highest_sustained_per_s=20000");
-        result("group-chat.ceiling.properties", "scenario=group-chat-ramp", "target=ceiling", "passed=true",
+        result(
+                "group-chat.ceiling.properties",
+                "scenario=group-chat-ramp",
+                "target=ceiling",
+                "passed=true",
                 "highest_sustained_per_s=200000");
-        result("alert-under-load.haven.properties", "scenario=alert-under-load", "target=haven", "passed=false",
-                "alert_p99_ms=12.50", "alerts_lost=0");
-        result("capacity.haven.properties", "scenario=capacity", "target=haven", "passed=true", "held=18000",
+        result(
+                "alert-under-load.haven.properties",
+                "scenario=alert-under-load",
+                "target=haven",
+                "passed=false",
+                "alert_p99_ms=12.50",
+                "alerts_lost=0");
+        result(
+                "capacity.haven.properties",
+                "scenario=capacity",
+                "target=haven",
+                "passed=true",
+                "held=18000",
                 "heap_after_mib=300.0");
 
         String block = ComparisonReport.read(dir).render(info("Fri Nov 27 12:00:00 UTC 2026"));
 
-        assertThat(block).contains("### Comparison run of Fri Nov 27 12:00:00 UTC 2026", "- machine: 2 vCPUs",
-                "- runs that did not go as planned: alert-under-load on haven");
+        assertThat(block)
+                .contains(
+                        "### Comparison run of Fri Nov 27 12:00:00 UTC 2026",
+                        "- machine: 2 vCPUs",
+                        "- runs that did not go as planned: alert-under-load on haven");
         // 90000 / 20000 = 4.5, 90000 / 200000 = 0.45: three times Socket.IO but below 0.6 of the ceiling.
-        assertThat(block).contains("| 90000 | 20000 | 200000 | 4.50× | 0.45× | Haven ≥ 3 × Socket.IO and ≥ 0.6 × ceiling | **no** |");
+        assertThat(block)
+                .contains(
+                        "| 90000 | 20000 | 200000 | 4.50× | 0.45× | Haven ≥ 3 × Socket.IO and ≥ 0.6 × ceiling | **no** |");
         assertThat(block).contains("| 12.50 | — | — |", "| Haven ≤ 10 ms (one node) | **no** |");
         assertThat(block).contains("not measured at 100,000 (18000 held)", "yes at 18000 connections");
         assertThat(block).contains("| connect-storm | authenticated connections/s | — | — | — |", "| not measured |");
@@ -52,14 +79,17 @@ class ComparisonReportTest {
     @Test
     void eachRunGoesFirstBetweenTheMarkersAndEarlierRunsStay() throws IOException {
         Path doc = dir.resolve("benchmarks.md");
-        Files.writeString(doc, "# Benchmarks\n\ntext\n\n" + ComparisonReport.BEGIN + "\n" + ComparisonReport.END + "\n\ntail\n");
+        Files.writeString(
+                doc, "# Benchmarks\n\ntext\n\n" + ComparisonReport.BEGIN + "\n" + ComparisonReport.END + "\n\ntail\n");
         ComparisonReport report = ComparisonReport.read(dir);
 
         ComparisonReport.insert(doc, report.render(info("first")));
         ComparisonReport.insert(doc, report.render(info("second")));
 
         String text = Files.readString(doc);
-        assertThat(text).startsWith("# Benchmarks\n\ntext\n\n" + ComparisonReport.BEGIN).endsWith(ComparisonReport.END + "\n\ntail\n");
+        assertThat(text)
+                .startsWith("# Benchmarks\n\ntext\n\n" + ComparisonReport.BEGIN)
+                .endsWith(ComparisonReport.END + "\n\ntail\n");
         assertThat(text.indexOf("run of second")).isLessThan(text.indexOf("run of first"));
     }
 
@@ -70,7 +100,8 @@ class ComparisonReportTest {
 
         ComparisonReport.insert(doc, ComparisonReport.read(dir).render(info("only")));
 
-        assertThat(Files.readString(doc)).startsWith("# Other\n\n" + ComparisonReport.BEGIN + "\n### Comparison run of only")
+        assertThat(Files.readString(doc))
+                .startsWith("# Other\n\n" + ComparisonReport.BEGIN + "\n### Comparison run of only")
                 .endsWith(ComparisonReport.END + "\n");
     }
 }

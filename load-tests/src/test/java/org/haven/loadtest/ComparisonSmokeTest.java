@@ -43,8 +43,12 @@ class ComparisonSmokeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        haven = HavenServer.start(ServerConfig.builder().host("127.0.0.1").port(0).auditFile(null)
-                .drainTimeout(Duration.ofSeconds(1)).build());
+        haven = HavenServer.start(ServerConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .auditFile(null)
+                .drainTimeout(Duration.ofSeconds(1))
+                .build());
         ceiling = CeilingServer.start("127.0.0.1", 0);
         socketio = SocketIoPeerProcess.startIfInstalled();
     }
@@ -63,7 +67,8 @@ class ComparisonSmokeTest {
     }
 
     private static RunSettings settings(Target target) {
-        assumeTrue(target != Target.SOCKETIO || socketio != null,
+        assumeTrue(
+                target != Target.SOCKETIO || socketio != null,
                 "node or the Socket.IO peer's packages are missing (npm ci in load-tests/peers/socketio)");
         int port = switch (target) {
             case HAVEN -> haven.port();
@@ -109,8 +114,9 @@ class ComparisonSmokeTest {
     @ParameterizedTest
     @EnumSource(Target.class)
     void alertsRaisedDuringChatReachTheRoomsClinician(Target target) throws Exception {
-        Report report = new AlertUnderLoadScenario(settings(target), TINY_CHAT,
-                new AlertUnderLoadScenario.AlertPlan(4, 10)).run();
+        Report report = new AlertUnderLoadScenario(
+                        settings(target), TINY_CHAT, new AlertUnderLoadScenario.AlertPlan(4, 10))
+                .run();
 
         assertThat(report.problems()).isEmpty();
         assertThat(figure(report, "alerts_received")).isEqualTo(4);
@@ -135,11 +141,16 @@ class ComparisonSmokeTest {
     @Test
     void theWarmupsStandInsAreClosedByTheServerBeforeAnythingIsMeasured() throws Exception {
         // A server that closes silent clients within about a second, and a warm-up long enough for it.
-        try (HavenServer quick = HavenServer.start(ServerConfig.builder().host("127.0.0.1").port(0).auditFile(null)
-                .drainTimeout(Duration.ofSeconds(1)).pingInterval(Duration.ofMillis(300))
-                .idleTimeout(Duration.ofMillis(900)).build())) {
-            RunSettings settings = RunSettings.devServer(Target.HAVEN, URI.create("ws://127.0.0.1:" + quick.port()),
-                    Duration.ofSeconds(40));
+        try (HavenServer quick = HavenServer.start(ServerConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .auditFile(null)
+                .drainTimeout(Duration.ofSeconds(1))
+                .pingInterval(Duration.ofMillis(300))
+                .idleTimeout(Duration.ofMillis(900))
+                .build())) {
+            RunSettings settings = RunSettings.devServer(
+                    Target.HAVEN, URI.create("ws://127.0.0.1:" + quick.port()), Duration.ofSeconds(40));
             Report report = new SlowConsumersScenario(settings, new ChatPlan(2, 5, 200, 64, 4, 2), 10).run();
 
             assertThat(report.problems()).isEmpty();

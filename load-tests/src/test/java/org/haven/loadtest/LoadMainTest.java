@@ -14,7 +14,9 @@ class LoadMainTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) throws InterruptedException {
-        return LoadMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return LoadMain.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -60,8 +62,15 @@ class LoadMainTest {
         assertThat(run("alert-latency", "--speed", "9")).isEqualTo(LoadMain.USAGE);
         assertThat(run("alert-latency", "--rate", "fast")).isEqualTo(LoadMain.USAGE);
         assertThat(run("alert-latency", "--rate", "0")).isEqualTo(LoadMain.USAGE);
-        assertThat(err()).contains("missing the scenario", "unknown scenario 'flood'", "--alerts needs a value",
-                "unknown option '--speed'", "--rate: not a whole number", "--rate: 0 (expected 1..10000)", "usage:");
+        assertThat(err())
+                .contains(
+                        "missing the scenario",
+                        "unknown scenario 'flood'",
+                        "--alerts needs a value",
+                        "unknown option '--speed'",
+                        "--rate: not a whole number",
+                        "--rate: 0 (expected 1..10000)",
+                        "usage:");
     }
 
     @Test
@@ -86,13 +95,15 @@ class LoadMainTest {
     @Test
     void anUnreachableServerFailsWithAMessage() throws Exception {
         // Port 1 on loopback: nothing listens there, so the connection is refused at once.
-        assertThat(run("alert-latency", "--url", "ws://127.0.0.1:1/ws", "--alerts", "1")).isEqualTo(LoadMain.FAILED);
+        assertThat(run("alert-latency", "--url", "ws://127.0.0.1:1/ws", "--alerts", "1"))
+                .isEqualTo(LoadMain.FAILED);
         assertThat(err()).contains("could not run", "clinician at ws://127.0.0.1:1/ws");
     }
 
     @Test
     void comparisonScenariosRefuseHostsThatAreNotThisMachine() throws Exception {
-        for (String scenario : new String[] {"capacity", "group-chat", "alert-under-load", "connect-storm", "slow-consumers"}) {
+        for (String scenario :
+                new String[] {"capacity", "group-chat", "alert-under-load", "connect-storm", "slow-consumers"}) {
             assertThat(run(scenario, "--url", "ws://192.168.1.10:8080")).isEqualTo(LoadMain.USAGE);
         }
         assertThat(err()).contains("refusing to load 192.168.1.10");
@@ -104,9 +115,15 @@ class LoadMainTest {
         assertThat(run("group-chat", "--target", "nginx")).isEqualTo(LoadMain.USAGE);
         assertThat(run("group-chat", "--members", "501")).isEqualTo(LoadMain.USAGE);
         assertThat(run("group-chat", "--ramp", "yes")).isEqualTo(LoadMain.USAGE);
-        assertThat(run("alert-under-load", "--rooms", "1", "--members", "3", "--alerts", "3")).isEqualTo(LoadMain.USAGE);
-        assertThat(err()).contains("unknown option '--alerts' for group-chat", "unknown target 'nginx'",
-                "--members: 501 (expected 2..500)", "--ramp: yes (expected on or off)", "at most one per client, 2");
+        assertThat(run("alert-under-load", "--rooms", "1", "--members", "3", "--alerts", "3"))
+                .isEqualTo(LoadMain.USAGE);
+        assertThat(err())
+                .contains(
+                        "unknown option '--alerts' for group-chat",
+                        "unknown target 'nginx'",
+                        "--members: 501 (expected 2..500)",
+                        "--ramp: yes (expected on or off)",
+                        "at most one per client, 2");
     }
 
     @Test

@@ -20,9 +20,11 @@ class MarkerTest {
     void theTimeIsFoundInsideEachTargetsFrame() {
         String text = Marker.text(-42L, 40);
 
-        assertThat(Marker.intendedNanos("{\"type\":\"chat.message\",\"room\":\"r\",\"seq\":7,\"text\":\"" + text + "\"}"))
+        assertThat(Marker.intendedNanos(
+                        "{\"type\":\"chat.message\",\"room\":\"r\",\"seq\":7,\"text\":\"" + text + "\"}"))
                 .isEqualTo(-42L);
-        assertThat(Marker.intendedNanos("42[\"chat.message\",{\"text\":\"" + text + "\"}]")).isEqualTo(-42L);
+        assertThat(Marker.intendedNanos("42[\"chat.message\",{\"text\":\"" + text + "\"}]"))
+                .isEqualTo(-42L);
         assertThat(Marker.intendedNanos("P room-1 " + text)).isEqualTo(-42L);
     }
 

@@ -33,24 +33,28 @@ final class SocketIoPeerProcess implements AutoCloseable {
         if (!Files.isDirectory(PEER.resolve("node_modules")) || !nodeInstalled()) {
             return null;
         }
-        ProcessBuilder builder = new ProcessBuilder("node", "server.js").directory(PEER.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder("node", "server.js").directory(PEER.toFile()).redirectErrorStream(true);
         builder.environment().put("HOST", "127.0.0.1");
         builder.environment().put("PORT", "0");
         Process process = builder.start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader out = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line = out.readLine(); line != null; line = out.readLine()) {
+                            Matcher m = LISTENING.matcher(line);
+                            if (m.find()) {
+                                port.complete(Integer.parseInt(m.group(1)));
+                            }
+                        }
+                    } catch (IOException e) {
+                        port.completeExceptionally(e);
                     }
-                }
-            } catch (IOException e) {
-                port.completeExceptionally(e);
-            }
-            port.completeExceptionally(new IllegalStateException("the Socket.IO peer ended before listening"));
-        }, "socketio-peer-output");
+                    port.completeExceptionally(new IllegalStateException("the Socket.IO peer ended before listening"));
+                },
+                "socketio-peer-output");
         reader.setDaemon(true);
         reader.start();
         try {
@@ -63,7 +67,9 @@ final class SocketIoPeerProcess implements AutoCloseable {
 
     private static boolean nodeInstalled() throws InterruptedException {
         try {
-            Process version = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            Process version = new ProcessBuilder("node", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             version.getInputStream().readAllBytes();
             return version.waitFor(10, TimeUnit.SECONDS) && version.exitValue() == 0;
         } catch (IOException e) {

@@ -10,46 +10,69 @@ public interface Alerts {
 
     /** What the distress is, in the source document's terms. */
     enum Kind {
-        @JsonProperty("severe_anxiety") SEVERE_ANXIETY,
-        @JsonProperty("self_harm_ideation") SELF_HARM_IDEATION,
-        @JsonProperty("suicidal_ideation") SUICIDAL_IDEATION,
-        @JsonProperty("depressive_episode") DEPRESSIVE_EPISODE,
-        @JsonProperty("emotional_dysregulation") EMOTIONAL_DYSREGULATION,
-        @JsonProperty("interpersonal_conflict") INTERPERSONAL_CONFLICT,
-        @JsonProperty("other") OTHER
+        @JsonProperty("severe_anxiety")
+        SEVERE_ANXIETY,
+        @JsonProperty("self_harm_ideation")
+        SELF_HARM_IDEATION,
+        @JsonProperty("suicidal_ideation")
+        SUICIDAL_IDEATION,
+        @JsonProperty("depressive_episode")
+        DEPRESSIVE_EPISODE,
+        @JsonProperty("emotional_dysregulation")
+        EMOTIONAL_DYSREGULATION,
+        @JsonProperty("interpersonal_conflict")
+        INTERPERSONAL_CONFLICT,
+        @JsonProperty("other")
+        OTHER
     }
 
     /** How urgent. HIGH and IMMINENT alerts are never suppressed, snoozed or resolved automatically. */
     enum Severity {
-        @JsonProperty("low") LOW,
-        @JsonProperty("moderate") MODERATE,
-        @JsonProperty("high") HIGH,
-        @JsonProperty("imminent") IMMINENT
+        @JsonProperty("low")
+        LOW,
+        @JsonProperty("moderate")
+        MODERATE,
+        @JsonProperty("high")
+        HIGH,
+        @JsonProperty("imminent")
+        IMMINENT
     }
 
     /** Where an alert came from. */
     enum Source {
         /** The client's discreet help button. */
-        @JsonProperty("help_button") HELP_BUTTON,
+        @JsonProperty("help_button")
+        HELP_BUTTON,
         /** A clinician flagged distress they observed. */
-        @JsonProperty("clinician_flag") CLINICIAN_FLAG,
+        @JsonProperty("clinician_flag")
+        CLINICIAN_FLAG,
         /** A client tried to join a session that requires a check-in without one. */
-        @JsonProperty("check_in_missing") CHECK_IN_MISSING,
+        @JsonProperty("check_in_missing")
+        CHECK_IN_MISSING,
         /** A client declined to confirm their location. */
-        @JsonProperty("check_in_declined") CHECK_IN_DECLINED,
+        @JsonProperty("check_in_declined")
+        CHECK_IN_DECLINED,
         /** Clients were left in a session without a facilitator connected. */
-        @JsonProperty("coverage") COVERAGE
+        @JsonProperty("coverage")
+        COVERAGE
     }
 
     /** The lifecycle: raised → acknowledged → engaged → (emergency dispatched) → resolved → follow-up due → closed. */
     enum State {
-        @JsonProperty("raised") RAISED,
-        @JsonProperty("acknowledged") ACKNOWLEDGED,
-        @JsonProperty("engaged") ENGAGED,
-        @JsonProperty("emergency_dispatched") EMERGENCY_DISPATCHED,
-        @JsonProperty("resolved") RESOLVED,
-        @JsonProperty("follow_up_due") FOLLOW_UP_DUE,
-        @JsonProperty("closed") CLOSED;
+        @JsonProperty("raised")
+        RAISED,
+        @JsonProperty("acknowledged")
+        ACKNOWLEDGED,
+        @JsonProperty("engaged")
+        ENGAGED,
+        @JsonProperty("emergency_dispatched")
+        EMERGENCY_DISPATCHED,
+        @JsonProperty("resolved")
+        RESOLVED,
+        @JsonProperty("follow_up_due")
+        FOLLOW_UP_DUE,
+        @JsonProperty("closed")
+        CLOSED;
 
         /** Whether someone still has to act on the alert (not yet resolved). */
         public boolean isOpen() {
@@ -59,24 +82,38 @@ public interface Alerts {
 
     /** Something a responder did for the client, recorded on the alert once per key. */
     enum ActionType {
-        @JsonProperty("paused_group") PAUSED_GROUP,
-        @JsonProperty("moved_to_breakout") MOVED_TO_BREAKOUT,
-        @JsonProperty("grounding_exercise") GROUNDING_EXERCISE,
-        @JsonProperty("called_emergency_contact") CALLED_EMERGENCY_CONTACT,
-        @JsonProperty("contacted_988") CONTACTED_988,
-        @JsonProperty("dispatched_emergency_services") DISPATCHED_EMERGENCY_SERVICES,
-        @JsonProperty("note") NOTE
+        @JsonProperty("paused_group")
+        PAUSED_GROUP,
+        @JsonProperty("moved_to_breakout")
+        MOVED_TO_BREAKOUT,
+        @JsonProperty("grounding_exercise")
+        GROUNDING_EXERCISE,
+        @JsonProperty("called_emergency_contact")
+        CALLED_EMERGENCY_CONTACT,
+        @JsonProperty("contacted_988")
+        CONTACTED_988,
+        @JsonProperty("dispatched_emergency_services")
+        DISPATCHED_EMERGENCY_SERVICES,
+        @JsonProperty("note")
+        NOTE
     }
 
     /** How an alert was resolved. */
     enum Outcome {
-        @JsonProperty("stabilized") STABILIZED,
-        @JsonProperty("safety_plan_reviewed") SAFETY_PLAN_REVIEWED,
-        @JsonProperty("referred_to_higher_care") REFERRED_TO_HIGHER_CARE,
-        @JsonProperty("emergency_services_involved") EMERGENCY_SERVICES_INVOLVED,
-        @JsonProperty("no_risk_found") NO_RISK_FOUND,
-        @JsonProperty("checked_in") CHECKED_IN,
-        @JsonProperty("other") OTHER
+        @JsonProperty("stabilized")
+        STABILIZED,
+        @JsonProperty("safety_plan_reviewed")
+        SAFETY_PLAN_REVIEWED,
+        @JsonProperty("referred_to_higher_care")
+        REFERRED_TO_HIGHER_CARE,
+        @JsonProperty("emergency_services_involved")
+        EMERGENCY_SERVICES_INVOLVED,
+        @JsonProperty("no_risk_found")
+        NO_RISK_FOUND,
+        @JsonProperty("checked_in")
+        CHECKED_IN,
+        @JsonProperty("other")
+        OTHER
     }
 
     /** An action recorded on an alert. */

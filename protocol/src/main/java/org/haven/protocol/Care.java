@@ -42,8 +42,15 @@ public interface Care {
      * check-in. {@code coordinates} is present only with the client's consent.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CheckIn(String id, String client, String room, Address address, Coordinates coordinates,
-            String callbackPhone, boolean privateSetting, Instant at) {}
+    record CheckIn(
+            String id,
+            String client,
+            String room,
+            Address address,
+            Coordinates coordinates,
+            String callbackPhone,
+            boolean privateSetting,
+            Instant at) {}
 
     /** Someone to call for the client. */
     record EmergencyContact(String name, String relation, String phone, boolean consentToContact) {
@@ -74,9 +81,12 @@ public interface Care {
 
     /** How a crisis resource is reached. */
     enum Channel {
-        @JsonProperty("call") CALL,
-        @JsonProperty("text") TEXT,
-        @JsonProperty("web") WEB
+        @JsonProperty("call")
+        CALL,
+        @JsonProperty("text")
+        TEXT,
+        @JsonProperty("web")
+        WEB
     }
 
     /** A crisis line or emergency number, shown to a client the moment they ask for help. */

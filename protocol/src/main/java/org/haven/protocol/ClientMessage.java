@@ -59,8 +59,14 @@ public sealed interface ClientMessage {
      * Answered with {@code ok} carrying a {@link Result.Welcome}.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Hello(String id, String token, List<Integer> versions, String device, String resumeToken,
-            java.util.Map<String, Long> lastSeq) implements ClientMessage {
+    record Hello(
+            String id,
+            String token,
+            List<Integer> versions,
+            String device,
+            String resumeToken,
+            java.util.Map<String, Long> lastSeq)
+            implements ClientMessage {
         public Hello {
             Fields.id(id);
             Fields.required(token, "token");
@@ -145,8 +151,14 @@ public sealed interface ClientMessage {
      * with consent. Answered with {@link Result.CheckInRecorded}.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CheckInSubmit(String id, String room, Care.Address address, Care.Coordinates coordinates,
-            String callbackPhone, boolean privateSetting) implements ClientMessage {
+    record CheckInSubmit(
+            String id,
+            String room,
+            Care.Address address,
+            Care.Coordinates coordinates,
+            String callbackPhone,
+            boolean privateSetting)
+            implements ClientMessage {
         public CheckInSubmit {
             Fields.id(id);
             Fields.roomId(room);
@@ -398,8 +410,14 @@ public sealed interface ClientMessage {
      * A device publishes its public keys (replacing earlier ones of that device; a changed identity
      * key is announced to its chat partners). Binds this connection to the device.
      */
-    record KeysPublish(String id, String device, E2e.PublicKey identityKey, E2e.PublicKey signingKey,
-            E2e.Prekey signedPrekey, List<E2e.Prekey> oneTimePrekeys) implements ClientMessage {
+    record KeysPublish(
+            String id,
+            String device,
+            E2e.PublicKey identityKey,
+            E2e.PublicKey signingKey,
+            E2e.Prekey signedPrekey,
+            List<E2e.Prekey> oneTimePrekeys)
+            implements ClientMessage {
         public KeysPublish {
             Fields.id(id);
             Fields.text(device, "device", 64);

@@ -7,7 +7,9 @@ package org.haven.protocol;
  */
 public enum CloseCode {
     /** Standard: the server is shutting down or restarting; reconnect to another node. */
-    GOING_AWAY(1001, "The server is shutting down, or another node serves the organisation now; reconnect, possibly to another node."),
+    GOING_AWAY(
+            1001,
+            "The server is shutting down, or another node serves the organisation now; reconnect, possibly to another node."),
     /** Standard: a binary frame was received; the protocol uses text frames only. */
     UNSUPPORTED_DATA(1003, "Binary frames are not part of the protocol."),
     /** Standard: a frame or message exceeded the maximum size (64 KiB by default). */
@@ -27,7 +29,8 @@ public enum CloseCode {
     /** The token was revoked, or the user's access was withdrawn. */
     REVOKED(4006, "The token or the user's access was revoked."),
     /** The connection kept sending past its rate limit. */
-    RATE_LIMIT_FLOOD(4008, "Sustained flooding past the rate limit, or too many requests before the hello was answered."),
+    RATE_LIMIT_FLOOD(
+            4008, "Sustained flooding past the rate limit, or too many requests before the hello was answered."),
     /** The client did not read fast enough and its outbound queue overflowed. */
     SLOW_CONSUMER(4009, "The client did not read fast enough; its outbound queue overflowed."),
     /** The server could not answer pings from this connection in time (no pong). */

@@ -22,12 +22,15 @@ public interface E2e {
 
     /** Key agreement algorithms of identity keys and prekeys. */
     String X25519 = "x25519";
+
     String P256 = "p256";
     /** Signature algorithms of signing keys. */
     String ED25519 = "ed25519";
+
     String P256_ECDSA = "p256-ecdsa";
     /** Envelope algorithms. */
     String X25519_AES_GCM = "x25519-hkdf-sha256-aes256gcm";
+
     String P256_AES_GCM = "p256-hkdf-sha256-aes256gcm";
 
     /** Largest ciphertext accepted, in base64 characters. */
@@ -61,8 +64,13 @@ public interface E2e {
      * (safety number) of the identity key, which clients show and compare.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record DeviceBundle(String device, PublicKey identityKey, PublicKey signingKey, Prekey signedPrekey,
-            Prekey oneTimePrekey, String fingerprint) {}
+    record DeviceBundle(
+            String device,
+            PublicKey identityKey,
+            PublicKey signingKey,
+            Prekey signedPrekey,
+            Prekey oneTimePrekey,
+            String fingerprint) {}
 
     /**
      * One sealed message for one device of the recipient. {@code ephemeralKey} is the sender's
@@ -70,15 +78,21 @@ public interface E2e {
      * if any; {@code nonce} is the 12-byte AES-GCM nonce.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Envelope(String device, String senderDevice, String algorithm, String ephemeralKey,
-            Integer oneTimePrekeyId, String nonce, String ciphertext) {
+    record Envelope(
+            String device,
+            String senderDevice,
+            String algorithm,
+            String ephemeralKey,
+            Integer oneTimePrekeyId,
+            String nonce,
+            String ciphertext) {
         public Envelope {
             Fields.required(device, "device");
             Fields.required(senderDevice, "senderDevice");
             Fields.required(algorithm, "algorithm");
             if (!algorithm.equals(X25519_AES_GCM) && !algorithm.equals(P256_AES_GCM)) {
-                throw new IllegalArgumentException("algorithm: unknown (expected: " + X25519_AES_GCM + " or "
-                        + P256_AES_GCM + ")");
+                throw new IllegalArgumentException(
+                        "algorithm: unknown (expected: " + X25519_AES_GCM + " or " + P256_AES_GCM + ")");
             }
             E2eShapes.base64(ephemeralKey, "ephemeralKey", 512);
             byte[] n = E2eShapes.base64(nonce, "nonce", 64);
@@ -99,8 +113,8 @@ public interface E2e {
         static byte[] base64(String value, String name, int maxChars) {
             Fields.required(value, name);
             if (value.length() > maxChars) {
-                throw new IllegalArgumentException(name + ": " + value.length() + " characters (expected: <= "
-                        + maxChars + ")");
+                throw new IllegalArgumentException(
+                        name + ": " + value.length() + " characters (expected: <= " + maxChars + ")");
             }
             try {
                 return Base64.getDecoder().decode(value);

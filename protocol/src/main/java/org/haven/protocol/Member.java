@@ -8,8 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * whether they have stepped out (into a private breakout; nobody is told why).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Member(String user, String name, Role role, Sessions.RoomRole roomRole, PresenceStatus status,
-        boolean steppedOut) {
+public record Member(
+        String user, String name, Role role, Sessions.RoomRole roomRole, PresenceStatus status, boolean steppedOut) {
     public Member {
         Fields.required(user, "user");
         Fields.required(role, "role");

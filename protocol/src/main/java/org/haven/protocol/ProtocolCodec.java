@@ -122,8 +122,11 @@ public final class ProtocolCodec {
         try {
             return new Decoded.Message(clientReader.readValue(text));
         } catch (StreamConstraintsException e) {
-            return new Decoded.Invalid(null, ErrorCode.MESSAGE_TOO_COMPLEX, "the JSON exceeds a reader limit (depth "
-                    + MAX_NESTING_DEPTH + ", number " + MAX_NUMBER_LENGTH + " characters)");
+            return new Decoded.Invalid(
+                    null,
+                    ErrorCode.MESSAGE_TOO_COMPLEX,
+                    "the JSON exceeds a reader limit (depth " + MAX_NESTING_DEPTH + ", number " + MAX_NUMBER_LENGTH
+                            + " characters)");
         } catch (JsonParseException e) {
             return new Decoded.Invalid(null, ErrorCode.MALFORMED_JSON, "the frame is not valid JSON");
         } catch (InvalidTypeIdException e) {
@@ -131,7 +134,9 @@ public final class ProtocolCodec {
                 return new Decoded.Invalid(null, ErrorCode.INVALID_MESSAGE, "the frame must be a JSON object");
             }
             String id = readId(text);
-            return new Decoded.Invalid(id, ErrorCode.UNKNOWN_TYPE,
+            return new Decoded.Invalid(
+                    id,
+                    ErrorCode.UNKNOWN_TYPE,
                     e.getTypeId() == null ? "the message has no type" : "unknown message type");
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause();
@@ -145,7 +150,9 @@ public final class ProtocolCodec {
             return new Decoded.Invalid(readId(text), ErrorCode.INVALID_MESSAGE, reason);
         } catch (JsonMappingException e) {
             String path = pathOf(e);
-            return new Decoded.Invalid(readId(text), ErrorCode.INVALID_MESSAGE,
+            return new Decoded.Invalid(
+                    readId(text),
+                    ErrorCode.INVALID_MESSAGE,
                     path.isEmpty() ? "the message is invalid" : path + ": invalid");
         } catch (JsonProcessingException e) {
             return new Decoded.Invalid(null, ErrorCode.MALFORMED_JSON, "the frame is not valid JSON");
@@ -172,7 +179,10 @@ public final class ProtocolCodec {
         try {
             JsonNode node = mapper.readTree(text);
             JsonNode id = node == null ? null : node.get("id");
-            if (id != null && id.isTextual() && !id.textValue().isEmpty() && id.textValue().length() <= 64) {
+            if (id != null
+                    && id.isTextual()
+                    && !id.textValue().isEmpty()
+                    && id.textValue().length() <= 64) {
                 return id.textValue();
             }
         } catch (JsonProcessingException | RuntimeException e) {

@@ -59,8 +59,15 @@ public sealed interface Result {
      * receives every event), the parent of a breakout, and the ICE servers for its video.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record RoomSnapshot(String room, long seq, Sessions.RoomKind roomKind, Sessions.State state, String parent,
-            List<Member> members, List<Sessions.IceServer> iceServers) implements Result {
+    record RoomSnapshot(
+            String room,
+            long seq,
+            Sessions.RoomKind roomKind,
+            Sessions.State state,
+            String parent,
+            List<Member> members,
+            List<Sessions.IceServer> iceServers)
+            implements Result {
         public RoomSnapshot {
             members = List.copyOf(members);
             iceServers = List.copyOf(iceServers);
@@ -85,8 +92,12 @@ public sealed interface Result {
 
     /** A client's care record: the session's check-in (if any), emergency contacts and safety plan. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CareRecord(String client, Care.CheckIn checkIn, Care.Versioned<List<Care.EmergencyContact>> contacts,
-            Care.Versioned<Care.SafetyPlan> plan) implements Result {}
+    record CareRecord(
+            String client,
+            Care.CheckIn checkIn,
+            Care.Versioned<List<Care.EmergencyContact>> contacts,
+            Care.Versioned<Care.SafetyPlan> plan)
+            implements Result {}
 
     /**
      * The alert is stored and on its way to responders. For a client: the crisis resources to reach

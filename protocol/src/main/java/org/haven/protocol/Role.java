@@ -4,10 +4,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** The role a token grants its holder in the organisation. */
 public enum Role {
-    @JsonProperty("client") CLIENT,
-    @JsonProperty("clinician") CLINICIAN,
-    @JsonProperty("supervisor") SUPERVISOR,
-    @JsonProperty("support") SUPPORT;
+    @JsonProperty("client")
+    CLIENT,
+    @JsonProperty("clinician")
+    CLINICIAN,
+    @JsonProperty("supervisor")
+    SUPERVISOR,
+    @JsonProperty("support")
+    SUPPORT;
 
     /** The role as written in tokens and on the wire. */
     public String wire() {

@@ -81,11 +81,16 @@ public sealed interface ServerMessage {
 
     /** Why an alert reaches a responder now. */
     enum AlertReason {
-        @JsonProperty("raised") RAISED,
-        @JsonProperty("escalated") ESCALATED,
-        @JsonProperty("updated") UPDATED,
-        @JsonProperty("redelivered") REDELIVERED,
-        @JsonProperty("open") OPEN
+        @JsonProperty("raised")
+        RAISED,
+        @JsonProperty("escalated")
+        ESCALATED,
+        @JsonProperty("updated")
+        UPDATED,
+        @JsonProperty("redelivered")
+        REDELIVERED,
+        @JsonProperty("open")
+        OPEN
     }
 
     /**

@@ -9,24 +9,33 @@ public interface Sessions {
 
     /** What a room is for. A breakout is the private child room of a group. */
     enum RoomKind {
-        @JsonProperty("group") GROUP,
-        @JsonProperty("individual") INDIVIDUAL,
-        @JsonProperty("family") FAMILY,
-        @JsonProperty("breakout") BREAKOUT
+        @JsonProperty("group")
+        GROUP,
+        @JsonProperty("individual")
+        INDIVIDUAL,
+        @JsonProperty("family")
+        FAMILY,
+        @JsonProperty("breakout")
+        BREAKOUT
     }
 
     /** What a member is in a room (as opposed to their role in the organisation). */
     enum RoomRole {
         /** The first clinician in the room: runs it. */
-        @JsonProperty("facilitator") FACILITATOR,
+        @JsonProperty("facilitator")
+        FACILITATOR,
         /** Further clinicians: may do everything the facilitator does. */
-        @JsonProperty("co_facilitator") CO_FACILITATOR,
+        @JsonProperty("co_facilitator")
+        CO_FACILITATOR,
         /** A client. */
-        @JsonProperty("participant") PARTICIPANT,
+        @JsonProperty("participant")
+        PARTICIPANT,
         /** A family member or support person (family rooms only). */
-        @JsonProperty("support") SUPPORT,
+        @JsonProperty("support")
+        SUPPORT,
         /** A supervisor, shown to everyone as an observer: never hidden. */
-        @JsonProperty("observer") OBSERVER;
+        @JsonProperty("observer")
+        OBSERVER;
 
         public boolean facilitates() {
             return this == FACILITATOR || this == CO_FACILITATOR;
@@ -35,17 +44,24 @@ public interface Sessions {
 
     /** Whether a session is running, held (video front-ends hold media), or over. */
     enum State {
-        @JsonProperty("live") LIVE,
-        @JsonProperty("paused") PAUSED,
-        @JsonProperty("ended") ENDED
+        @JsonProperty("live")
+        LIVE,
+        @JsonProperty("paused")
+        PAUSED,
+        @JsonProperty("ended")
+        ENDED
     }
 
     /** The WebRTC signalling messages relayed between two peers of one room. */
     enum Signal {
-        @JsonProperty("offer") OFFER,
-        @JsonProperty("answer") ANSWER,
-        @JsonProperty("ice") ICE,
-        @JsonProperty("bye") BYE
+        @JsonProperty("offer")
+        OFFER,
+        @JsonProperty("answer")
+        ANSWER,
+        @JsonProperty("ice")
+        ICE,
+        @JsonProperty("bye")
+        BYE
     }
 
     /**

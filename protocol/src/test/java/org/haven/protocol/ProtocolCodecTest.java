@@ -12,21 +12,23 @@ class ProtocolCodecTest {
     private final ProtocolCodec codec = ProtocolCodec.instance();
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-        "{not json                                         | malformed_json  |",
-        "''                                                 | malformed_json  |",
-        "[1,2]                                              | invalid_message |",
-        "\"hello\"                                          | invalid_message |",
-        "{\"id\":\"7\"}                                     | unknown_type    | 7",
-        "{\"type\":\"launch.rockets\",\"id\":\"8\"}         | unknown_type    | 8",
-        "{\"type\":\"room.join\",\"id\":\"9\"}              | invalid_message | 9",
-        "{\"type\":\"room.join\",\"id\":\"10\",\"room\":5}  | invalid_message | 10",
-        "{\"type\":\"room.join\",\"id\":11,\"room\":\"r\"}  | invalid_message |",
-        "{\"type\":\"room.join\",\"id\":\"12\",\"room\":\"\"} | invalid_message | 12",
-        "{\"type\":\"presence.set\",\"id\":\"13\",\"status\":\"asleep\"} | invalid_message | 13",
-        "{\"type\":\"hello\",\"id\":\"14\",\"token\":\"t\",\"versions\":[]} | invalid_message | 14",
-        "{\"type\":\"ping\",\"id\":\"15\"} trailing         | malformed_json  |",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{not json                                         | malformed_json  |",
+                "''                                                 | malformed_json  |",
+                "[1,2]                                              | invalid_message |",
+                "\"hello\"                                          | invalid_message |",
+                "{\"id\":\"7\"}                                     | unknown_type    | 7",
+                "{\"type\":\"launch.rockets\",\"id\":\"8\"}         | unknown_type    | 8",
+                "{\"type\":\"room.join\",\"id\":\"9\"}              | invalid_message | 9",
+                "{\"type\":\"room.join\",\"id\":\"10\",\"room\":5}  | invalid_message | 10",
+                "{\"type\":\"room.join\",\"id\":11,\"room\":\"r\"}  | invalid_message |",
+                "{\"type\":\"room.join\",\"id\":\"12\",\"room\":\"\"} | invalid_message | 12",
+                "{\"type\":\"presence.set\",\"id\":\"13\",\"status\":\"asleep\"} | invalid_message | 13",
+                "{\"type\":\"hello\",\"id\":\"14\",\"token\":\"t\",\"versions\":[]} | invalid_message | 14",
+                "{\"type\":\"ping\",\"id\":\"15\"} trailing         | malformed_json  |",
+            })
     void refusesBadInputWithADocumentedCode(String frame, String code, String re) {
         Decoded decoded = codec.decodeClient(frame);
         assertThat(decoded).isInstanceOf(Decoded.Invalid.class);
@@ -58,8 +60,8 @@ class ProtocolCodecTest {
     @Test
     void neverQuotesThePayloadBack() {
         String secret = "123 Main Street";
-        Decoded.Invalid invalid = (Decoded.Invalid) codec.decodeClient(
-                "{\"type\":\"room.join\",\"id\":\"1\",\"room\":{\"street\":\"" + secret + "\"}}");
+        Decoded.Invalid invalid = (Decoded.Invalid)
+                codec.decodeClient("{\"type\":\"room.join\",\"id\":\"1\",\"room\":{\"street\":\"" + secret + "\"}}");
         assertThat(invalid.reason()).doesNotContain(secret);
         Decoded.Invalid broken = (Decoded.Invalid) codec.decodeClient("{\"text\":\"" + secret + "\"");
         assertThat(broken.reason()).doesNotContain(secret);

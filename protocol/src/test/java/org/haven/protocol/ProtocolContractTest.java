@@ -56,7 +56,8 @@ class ProtocolContractTest {
     void schemaListsExactlyTheTypesOfTheCodec() {
         assertThat(oneOfNames("ClientMessage")).isEqualTo(typeNames(ClientMessage.class));
         assertThat(oneOfNames("ServerMessage")).isEqualTo(typeNames(ServerMessage.class));
-        Set<String> results = typeNames(Result.class).stream().map(n -> "result." + n).collect(Collectors.toSet());
+        Set<String> results =
+                typeNames(Result.class).stream().map(n -> "result." + n).collect(Collectors.toSet());
         assertThat(oneOfNames("Result")).isEqualTo(results);
     }
 
@@ -64,16 +65,21 @@ class ProtocolContractTest {
     void schemaListsEveryErrorCode() {
         Set<String> inSchema = new HashSet<>();
         schema.document().at("/$defs/ErrorCode/enum").forEach(n -> inSchema.add(n.asText()));
-        assertThat(inSchema).isEqualTo(Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).collect(Collectors.toSet()));
+        assertThat(inSchema)
+                .isEqualTo(
+                        Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).collect(Collectors.toSet()));
     }
 
     @Test
     void schemaRejectsWhatTheProtocolForbids() {
         assertThat(schema.validateServer("{\"type\":\"ok\"}")).isNotEmpty();
         assertThat(schema.validateServer("{\"type\":\"chat.message\",\"room\":\"r\",\"seq\":1,\"from\":\"u\","
-                + "\"text\":\"t\",\"sentAt\":\"2026-11-27T10:00:00Z\",\"location\":\"x\"}")).isNotEmpty();
-        assertThat(schema.validateClient("{\"type\":\"room.join\",\"id\":\"1\"}")).isNotEmpty();
-        assertThat(schema.validateServer("{\"type\":\"error\",\"code\":\"nope\",\"message\":\"m\"}")).isNotEmpty();
+                        + "\"text\":\"t\",\"sentAt\":\"2026-11-27T10:00:00Z\",\"location\":\"x\"}"))
+                .isNotEmpty();
+        assertThat(schema.validateClient("{\"type\":\"room.join\",\"id\":\"1\"}"))
+                .isNotEmpty();
+        assertThat(schema.validateServer("{\"type\":\"error\",\"code\":\"nope\",\"message\":\"m\"}"))
+                .isNotEmpty();
     }
 
     private Set<String> oneOfNames(String definition) {

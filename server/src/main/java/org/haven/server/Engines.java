@@ -26,8 +26,8 @@ import org.haven.server.redis.RedisCareStore;
 import org.haven.server.redis.RedisConnections;
 import org.haven.server.redis.RedisKeyDirectory;
 import org.haven.server.redis.RedisKeys;
-import org.haven.server.redis.RedisMailbox;
 import org.haven.server.redis.RedisLeases;
+import org.haven.server.redis.RedisMailbox;
 import org.haven.server.redis.RedisNodeBus;
 import org.haven.server.redis.RedisPresenceStore;
 import org.haven.server.redis.RedisRevocationStore;
@@ -42,8 +42,18 @@ import org.slf4j.LoggerFactory;
  * organisation, the bus between nodes, the journal of rooms (for the next node to serve them), whether their store is reachable, and the housekeeping they need on a timer. A node's features see
  * only the interfaces.
  */
-public record Engines(PresenceStore presence, AlertStore alerts, CareStore care, KeyDirectory keys, Mailbox mailbox,
-        RevocationStore revocations, RoomJournal rooms, Leases leases, NodeBus bus, BooleanSupplier reachable, Housekeeping housekeeping,
+public record Engines(
+        PresenceStore presence,
+        AlertStore alerts,
+        CareStore care,
+        KeyDirectory keys,
+        Mailbox mailbox,
+        RevocationStore revocations,
+        RoomJournal rooms,
+        Leases leases,
+        NodeBus bus,
+        BooleanSupplier reachable,
+        Housekeeping housekeeping,
         AutoCloseable resources) {
 
     /** What the engines need done on a timer (about every 2.5 s), never two runs at once. */
@@ -78,10 +88,19 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
 
     /** Everything in this process's memory: one node, nothing kept across a restart. */
     public static Engines inMemory(ServerConfig config) {
-        return new Engines(new InMemoryPresenceStore(), new InMemoryAlertStore(), new InMemoryCareStore(),
-                new InMemoryKeyDirectory(), new InMemoryMailbox(config.chat().mailboxPerDevice()), new InMemoryRevocationStore(),
-                RoomJournal.NONE, Leases.sole(newNodeId()), NodeBus.alone(),
-                () -> true, presenceLost -> { }, () -> { });
+        return new Engines(
+                new InMemoryPresenceStore(),
+                new InMemoryAlertStore(),
+                new InMemoryCareStore(),
+                new InMemoryKeyDirectory(),
+                new InMemoryMailbox(config.chat().mailboxPerDevice()),
+                new InMemoryRevocationStore(),
+                RoomJournal.NONE,
+                Leases.sole(newNodeId()),
+                NodeBus.alone(),
+                () -> true,
+                presenceLost -> {},
+                () -> {});
     }
 
     /**
@@ -90,15 +109,24 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
      * {@code meters} (null: none). Fails when Redis cannot be reached at start.
      */
     public static Engines redis(ServerConfig config, MeterRegistry meters) {
-        RedisConnections redis = RedisConnections.open(config.storage().redisUrl(), RedisConnections.DEFAULT_TIMEOUT, meters);
+        RedisConnections redis =
+                RedisConnections.open(config.storage().redisUrl(), RedisConnections.DEFAULT_TIMEOUT, meters);
         RedisKeys keys = RedisKeys.defaults();
         String node = newNodeId();
         RedisPresenceStore presence = new RedisPresenceStore(redis, keys, node, LEASE_TTL);
-        return new Engines(presence, new RedisAlertStore(redis, keys), new RedisCareStore(redis, keys),
-                new RedisKeyDirectory(redis, keys), new RedisMailbox(redis, keys, config.chat().mailboxPerDevice()),
-                new RedisRevocationStore(redis, keys), new RedisRoomJournal(redis, keys, node, RoomJournal.MAX_EVENTS),
+        return new Engines(
+                presence,
+                new RedisAlertStore(redis, keys),
+                new RedisCareStore(redis, keys),
+                new RedisKeyDirectory(redis, keys),
+                new RedisMailbox(redis, keys, config.chat().mailboxPerDevice()),
+                new RedisRevocationStore(redis, keys),
+                new RedisRoomJournal(redis, keys, node, RoomJournal.MAX_EVENTS),
                 new RedisLeases(redis, keys, node, LEASE_TTL),
-                new RedisNodeBus(redis, keys, node), redis::isUp, presenceHousekeeping(presence), redis);
+                new RedisNodeBus(redis, keys, node),
+                redis::isUp,
+                presenceHousekeeping(presence),
+                redis);
     }
 
     /** A node id: unique among running nodes, safe to log. */
@@ -124,7 +152,9 @@ public record Engines(PresenceStore presence, AlertStore alerts, CareStore care,
                     .whenComplete((offline, failure) -> {
                         running.set(false);
                         if (failure != null) {
-                            log.warn("presence housekeeping failed ({})", failure.getClass().getSimpleName());
+                            log.warn(
+                                    "presence housekeeping failed ({})",
+                                    failure.getClass().getSimpleName());
                         } else if (!offline.isEmpty()) {
                             log.info("presence of dead nodes cleared users={}", offline.size());
                         }

@@ -18,7 +18,6 @@ import org.haven.server.audit.AuditTrail;
 import org.haven.server.audit.InMemoryAuditTrail;
 import org.haven.server.audit.JsonLinesAuditTrail;
 import org.haven.server.auth.JwtTokenVerifier;
-import org.haven.server.auth.Revocation;
 import org.haven.server.auth.VerificationKeys;
 import org.haven.server.care.CareService;
 import org.haven.server.care.CrisisResources;
@@ -76,34 +75,95 @@ public final class HavenServer implements AutoCloseable {
         this.config = config;
         this.engines = engines;
         this.metrics = metrics;
-        VerificationKeys keys = VerificationKeys.load(config.auth().hmacSecret(), config.auth().publicKeyPem(), config.auth().jwksFile());
-        JwtTokenVerifier verifier = new JwtTokenVerifier(keys, config.auth().issuer(), config.auth().audience(), config.auth().clockSkew(),
-                clock, ticker);
+        VerificationKeys keys = VerificationKeys.load(
+                config.auth().hmacSecret(),
+                config.auth().publicKeyPem(),
+                config.auth().jwksFile());
+        JwtTokenVerifier verifier = new JwtTokenVerifier(
+                keys,
+                config.auth().issuer(),
+                config.auth().audience(),
+                config.auth().clockSkew(),
+                clock,
+                ticker);
         this.threads = new NodeThreads();
         this.timer = threads.timer();
-        this.roomExecutors = new RoomExecutors(threads, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        this.roomExecutors =
+                new RoomExecutors(threads, Math.max(2, Runtime.getRuntime().availableProcessors()));
         this.presence = engines.presence();
-        this.rooms = new RoomService(roomExecutors, clock, config.rooms().maxMembersPerRoom(), new IceServers(config.rooms().stunUrls(),
-                config.rooms().turnUrls(), config.rooms().turnSecret(), config.rooms().turnCredentialTtl(), clock), config.rooms().recoveryWindow(),
-                engines.rooms(), timer);
-        this.audit = config.storage().auditFile() == null ? new InMemoryAuditTrail(clock)
+        this.rooms = new RoomService(
+                roomExecutors,
+                clock,
+                config.rooms().maxMembersPerRoom(),
+                new IceServers(
+                        config.rooms().stunUrls(),
+                        config.rooms().turnUrls(),
+                        config.rooms().turnSecret(),
+                        config.rooms().turnCredentialTtl(),
+                        clock),
+                config.rooms().recoveryWindow(),
+                engines.rooms(),
+                timer);
+        this.audit = config.storage().auditFile() == null
+                ? new InMemoryAuditTrail(clock)
                 : new JsonLinesAuditTrail(config.storage().auditFile(), clock, threads);
-        this.webhooks = new WebhookNotifier(config.alerts().webhookUrls().isEmpty() ? WebhookSettings.disabled()
-                : WebhookSettings.of(config.alerts().webhookUrls(), config.alerts().webhookSecret()), clock, threads);
-        CareService care = new CareService(engines.care(), new RoomAffiliations(), CrisisResources.load(config.care().crisisResourcesFile()),
-                audit, clock, config.care().checkInValidity(), config.care().checkInExemptOrgs());
-        this.alerts = new AlertService(engines.alerts(), care, audit, webhooks, clock, escalation(config.alerts()),
-                config.alerts().alertOnCheckIn(), metrics.registry(), threads);
-        RequestRateLimiter limiter = new RequestRateLimiter(config.requests().requestsPerSecond(), config.requests().requestBurst(),
-                config.requests().floodRefusals(), ticker);
-        SessionControl control = new SessionControl(rooms, audit, alerts, config.rooms().coverageTimeout());
+        this.webhooks = new WebhookNotifier(
+                config.alerts().webhookUrls().isEmpty()
+                        ? WebhookSettings.disabled()
+                        : WebhookSettings.of(
+                                config.alerts().webhookUrls(), config.alerts().webhookSecret()),
+                clock,
+                threads);
+        CareService care = new CareService(
+                engines.care(),
+                new RoomAffiliations(),
+                CrisisResources.load(config.care().crisisResourcesFile()),
+                audit,
+                clock,
+                config.care().checkInValidity(),
+                config.care().checkInExemptOrgs());
+        this.alerts = new AlertService(
+                engines.alerts(),
+                care,
+                audit,
+                webhooks,
+                clock,
+                escalation(config.alerts()),
+                config.alerts().alertOnCheckIn(),
+                metrics.registry(),
+                threads);
+        RequestRateLimiter limiter = new RequestRateLimiter(
+                config.requests().requestsPerSecond(),
+                config.requests().requestBurst(),
+                config.requests().floodRefusals(),
+                ticker);
+        SessionControl control =
+                new SessionControl(rooms, audit, alerts, config.rooms().coverageTimeout());
         timer.scheduleWithFixedDelay(control::checkCoverage, 1, 1, TimeUnit.SECONDS);
-        DirectChatService chat = new DirectChatService(engines.keys(), engines.mailbox(), clock, config.chat().mailboxTtl(),
+        DirectChatService chat = new DirectChatService(
+                engines.keys(),
+                engines.mailbox(),
+                clock,
+                config.chat().mailboxTtl(),
                 config.chat().dmBetweenClinicians());
         this.ownership = new OrgOwnership(engines.leases(), this::takeUp, this::handOver);
         Handlers handlers = new Handlers();
-        this.sessions = new SessionService(config, verifier, presence, rooms, control, care, alerts, chat,
-                limiter, engines.revocations(), ownership, timer, clock, ticker, handlers);
+        this.sessions = new SessionService(
+                config,
+                verifier,
+                presence,
+                rooms,
+                control,
+                care,
+                alerts,
+                chat,
+                limiter,
+                engines.revocations(),
+                ownership,
+                timer,
+                clock,
+                ticker,
+                handlers);
         RoomHandlers.register(handlers, rooms, control, config.rooms().maxChatChars());
         care.register(handlers, alerts);
         alerts.register(handlers);
@@ -111,20 +171,28 @@ public final class HavenServer implements AutoCloseable {
         handlers.requireEvery(ClientMessage.class);
         this.relay = new Relay(engines.bus(), ownership, sessions, threads);
         sessions.announceRevocationsTo(r -> relay.broadcast(RevocationMessages.of(relay.node(), r)));
-        Gauge.builder("haven.rooms", rooms, RoomService::roomCount).description("Rooms with members on this node")
+        Gauge.builder("haven.rooms", rooms, RoomService::roomCount)
+                .description("Rooms with members on this node")
                 .register(metrics.registry());
         this.transport = new HavenTransport(config, sessions, relay, metrics, this::readiness);
     }
 
     /** The escalation policy of the settings: the default tiers, the configured times. */
     private static EscalationPolicy escalation(ServerConfig.Alerting a) {
-        return new EscalationPolicy(EscalationPolicy.defaults().tiers(),
-                a.ackTimeouts(), a.engagementTimeout(), a.followUpDelay(), a.redeliveryInterval());
+        return new EscalationPolicy(
+                EscalationPolicy.defaults().tiers(),
+                a.ackTimeouts(),
+                a.engagementTimeout(),
+                a.followUpDelay(),
+                a.redeliveryInterval());
     }
 
     /** What {@code /readyz} says: every node serves; degraded while the store or the bus is unreachable. */
     private Readiness readiness() {
-        return engines.reachable().getAsBoolean() && ownership.reachable() && engines.bus().isUp() ? Readiness.READY
+        return engines.reachable().getAsBoolean()
+                        && ownership.reachable()
+                        && engines.bus().isUp()
+                ? Readiness.READY
                 : Readiness.DEGRADED;
     }
 
@@ -178,17 +246,21 @@ public final class HavenServer implements AutoCloseable {
         return start(config, clock, ticker, engines, new NodeMetrics());
     }
 
-    private static HavenServer start(ServerConfig config, Clock clock, Ticker ticker, Engines engines,
-            NodeMetrics metrics) throws InterruptedException {
+    private static HavenServer start(
+            ServerConfig config, Clock clock, Ticker ticker, Engines engines, NodeMetrics metrics)
+            throws InterruptedException {
         HavenServer server = new HavenServer(config, clock, ticker, engines, metrics);
         try {
             server.relay.start(server::fromOtherNodes).toCompletableFuture().get(10, TimeUnit.SECONDS);
             server.sessions.loadRevocations();
             server.port = server.transport.start();
-            server.timer.scheduleWithFixedDelay(server::clusterCheck, 0, Engines.LEASE_TTL.toMillis() / 4,
+            server.timer.scheduleWithFixedDelay(
+                    server::clusterCheck, 0, Engines.LEASE_TTL.toMillis() / 4, TimeUnit.MILLISECONDS);
+            server.timer.scheduleWithFixedDelay(
+                    () -> engines.housekeeping().run(server.sessions::registerPresenceAgain),
+                    0,
+                    Engines.LEASE_TTL.toMillis() / 4,
                     TimeUnit.MILLISECONDS);
-            server.timer.scheduleWithFixedDelay(() -> engines.housekeeping().run(server.sessions::registerPresenceAgain),
-                    0, Engines.LEASE_TTL.toMillis() / 4, TimeUnit.MILLISECONDS);
         } catch (RuntimeException | InterruptedException e) {
             server.close();
             throw e;
@@ -288,8 +360,8 @@ public final class HavenServer implements AutoCloseable {
         try {
             engines.resources().close();
         } catch (Exception e) {
-            LoggerFactory.getLogger(HavenServer.class).warn("engines did not close cleanly ({})",
-                    e.getClass().getSimpleName());
+            LoggerFactory.getLogger(HavenServer.class)
+                    .warn("engines did not close cleanly ({})", e.getClass().getSimpleName());
         }
         stopped.complete(Readiness.DRAINING);
     }

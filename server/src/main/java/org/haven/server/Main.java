@@ -105,10 +105,13 @@ public final class Main {
 
     private static int serve(ServerConfig config, PrintStream out) throws InterruptedException {
         HavenServer server = HavenServer.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            LogSetup.flush();
-        }, "haven-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            LogSetup.flush();
+                        },
+                        "haven-shutdown"));
         out.println("Haven is listening on port " + server.port() + " (WebSocket at ws://localhost:" + server.port()
                 + "/ws, health at /healthz, readiness at /readyz, metrics at /metrics)");
         out.println("Browser console: http://localhost:" + server.port() + "/");
@@ -143,9 +146,12 @@ public final class Main {
                 }
                 return 0;
             }
-            HttpResponse<Void> r = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
             return r.statusCode() == 200 ? 0 : 1;
         } catch (IOException e) {
             err.println("haven: healthcheck: nothing answers on port " + port);
@@ -179,8 +185,10 @@ public final class Main {
                     + USAGE);
             return 2;
         }
-        List<String> rooms = Arrays.stream(options.get("rooms").split(",")).map(String::trim)
-                .filter(s -> !s.isEmpty()).toList();
+        List<String> rooms = Arrays.stream(options.get("rooms").split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
         Duration ttl;
         try {
             ttl = parseTtl(options.getOrDefault("ttl", "1h"));
@@ -188,7 +196,11 @@ public final class Main {
             err.println("haven: --ttl: " + e.getMessage());
             return 2;
         }
-        DevTokens tokens = new DevTokens(config.auth().hmacSecret(), config.auth().issuer(), config.auth().audience(), Clock.systemUTC());
+        DevTokens tokens = new DevTokens(
+                config.auth().hmacSecret(),
+                config.auth().issuer(),
+                config.auth().audience(),
+                Clock.systemUTC());
         out.println(tokens.mint(sub, role, org, rooms, options.get("name"), ttl));
         return 0;
     }
@@ -219,9 +231,10 @@ public final class Main {
         } catch (UncheckedIOException e) {
             IOException cause = e.getCause();
             err.println("haven: audit-verify: cannot read " + file + ": "
-                    + (cause instanceof NoSuchFileException ? "no such file"
-                            : cause.getClass().getSimpleName() + (cause.getMessage() == null ? ""
-                                    : " (" + cause.getMessage() + ")")));
+                    + (cause instanceof NoSuchFileException
+                            ? "no such file"
+                            : cause.getClass().getSimpleName()
+                                    + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")")));
             return 2;
         }
         if (result.intact()) {

@@ -27,46 +27,71 @@ class ArchitectureTest {
 
     @Test
     void onlyTheTransportPackageUsesNetty() {
-        noClasses().that().resideOutsideOfPackage("org.haven.server.transport..")
-                .should().dependOnClassesThat().resideInAPackage("io.netty..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("org.haven.server.transport..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.netty..")
                 .because("domain code sees protocol records and Connection, never a Channel or a ByteBuf")
                 .check(server);
     }
 
     @Test
     void theProtocolHasNoNetty() {
-        noClasses().should().dependOnClassesThat().resideInAPackage("io.netty..").check(protocol);
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.netty..")
+                .check(protocol);
     }
 
     @Test
     void featurePackagesDoNotReachIntoTheTransport() {
-        noClasses().that().resideOutsideOfPackages("org.haven.server.transport..", "org.haven.server")
-                .should().dependOnClassesThat().resideInAPackage("org.haven.server.transport..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("org.haven.server.transport..", "org.haven.server")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.haven.server.transport..")
                 .check(server);
     }
 
     @Test
     void onlyTheRedisPackageUsesLettuce() {
-        noClasses().that().resideOutsideOfPackage("org.haven.server.redis..")
-                .should().dependOnClassesThat().resideInAPackage("io.lettuce..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("org.haven.server.redis..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.lettuce..")
                 .because("the Redis engines are the one place that knows Redis; the rest sees engine interfaces")
                 .check(server);
     }
 
     @Test
     void theTransportDoesNotKnowTheCluster() {
-        noClasses().that().resideInAPackage("org.haven.server.transport..")
-                .should().dependOnClassesThat().resideInAPackage("org.haven.server.cluster..")
+        noClasses()
+                .that()
+                .resideInAPackage("org.haven.server.transport..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.haven.server.cluster..")
                 .because("a relayed connection is a session.RelayGateway to the transport, whatever carries it")
                 .check(server);
     }
 
     @Test
     void onlyNodeThreadsCreatesThreads() {
-        noClasses().that().doNotBelongToAnyOf(NodeThreads.class, Main.class)
-                .should().callConstructorWhere(target(owner(assignableTo(Thread.class))))
-                .orShould().callMethodWhere(target(owner(assignableTo(Executors.class))))
-                .orShould().callMethodWhere(target(owner(assignableTo(ForkJoinPool.class))))
+        noClasses()
+                .that()
+                .doNotBelongToAnyOf(NodeThreads.class, Main.class)
+                .should()
+                .callConstructorWhere(target(owner(assignableTo(Thread.class))))
+                .orShould()
+                .callMethodWhere(target(owner(assignableTo(Executors.class))))
+                .orShould()
+                .callMethodWhere(target(owner(assignableTo(ForkJoinPool.class))))
                 .because("NodeThreads owns every thread of a node and stops them all "
                         + "(Main's shutdown hook is the JVM's, not the node's)")
                 .check(server);
@@ -83,23 +108,29 @@ class ArchitectureTest {
         for (String pkg : java.util.List.of("room", "alert", "cluster", "session", "request", "chat", "care")) {
             java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/org/haven/server", pkg);
             try (var files = java.nio.file.Files.list(dir)) {
-                for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                for (java.nio.file.Path f :
+                        files.filter(p -> p.toString().endsWith(".java")).toList()) {
                     String text = java.nio.file.Files.readString(f);
                     java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                            "(?s)/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*"
-                                    + "(?:public )?(?:final )?(?:abstract )?class ").matcher(text);
+                                    "(?s)/\\*\\*((?:(?!\\*/).)*)\\*/\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*"
+                                            + "(?:public )?(?:final )?(?:abstract )?class ")
+                            .matcher(text);
                     if (m.find() && !m.group(1).contains("Threading:")) {
                         silent.add(pkg + "/" + f.getFileName());
                     }
                 }
             }
         }
-        org.assertj.core.api.Assertions.assertThat(silent).as("classes whose Javadoc has no \"Threading:\"").isEmpty();
+        org.assertj.core.api.Assertions.assertThat(silent)
+                .as("classes whose Javadoc has no \"Threading:\"")
+                .isEmpty();
     }
 
     @Test
     void featurePackagesHaveNoCycles() {
-        slices().matching("org.haven.server.(*)..").should().beFreeOfCycles()
+        slices().matching("org.haven.server.(*)..")
+                .should()
+                .beFreeOfCycles()
                 .because("each feature package can be read, tested and changed from its own dependencies up")
                 .check(server);
     }

@@ -40,8 +40,8 @@ class MainAuditTest {
         try {
             trail.record(new AuditEvent("dr-bo", "alert.acknowledge", "alert:a-1", "ok"));
             trail.record(new AuditEvent("dr-kim", "alert.engage", "alert:a-1", "ok", Map.of("version", "3")));
-            trail.record(new AuditEvent(AuditEvent.SYSTEM, "alert.escalate", "alert:a-2", "ok",
-                    Map.of("tier", "on_call")));
+            trail.record(
+                    new AuditEvent(AuditEvent.SYSTEM, "alert.escalate", "alert:a-2", "ok", Map.of("tier", "on_call")));
             trail.record(new AuditEvent("alice", "alert.raise", "alert:a-3", "ok"));
             trail.flush().get(10, TimeUnit.SECONDS);
         } finally {
@@ -76,9 +76,12 @@ class MainAuditTest {
     @Test
     void worksWhereTheServerConfigurationIsInvalid() throws Exception {
         // The same environment stops 'serve' before it starts...
-        assertThat(Main.run(new String[] {"serve"}, PRODUCTION_WITHOUT_SECRET,
-                new PrintStream(new ByteArrayOutputStream(), true, UTF_8),
-                new PrintStream(new ByteArrayOutputStream(), true, UTF_8))).isEqualTo(2);
+        assertThat(Main.run(
+                        new String[] {"serve"},
+                        PRODUCTION_WITHOUT_SECRET,
+                        new PrintStream(new ByteArrayOutputStream(), true, UTF_8),
+                        new PrintStream(new ByteArrayOutputStream(), true, UTF_8)))
+                .isEqualTo(2);
         // ...but verifying needs no secret.
         assertThat(verify(PRODUCTION_WITHOUT_SECRET, file.toString())).isZero();
         assertThat(out().strip()).isEqualTo("intact: 4 records");
@@ -93,8 +96,7 @@ class MainAuditTest {
         Files.write(file, lines, UTF_8);
 
         assertThat(verify(PRODUCTION_WITHOUT_SECRET, file.toString())).isEqualTo(1);
-        assertThat(out().strip())
-                .isEqualTo("broken at record 2 (line 2): hash does not match the record's contents");
+        assertThat(out().strip()).isEqualTo("broken at record 2 (line 2): hash does not match the record's contents");
         assertThat(out()).doesNotContain("dr-bob").doesNotContain("dr-kim"); // never quotes the file
     }
 
@@ -143,8 +145,12 @@ class MainAuditTest {
 
     @Test
     void usageNamesTheCommand() throws Exception {
-        assertThat(Main.run(new String[] {"help"}, PRODUCTION_WITHOUT_SECRET, new PrintStream(out, true, UTF_8),
-                new PrintStream(err, true, UTF_8))).isZero();
+        assertThat(Main.run(
+                        new String[] {"help"},
+                        PRODUCTION_WITHOUT_SECRET,
+                        new PrintStream(out, true, UTF_8),
+                        new PrintStream(err, true, UTF_8)))
+                .isZero();
         assertThat(out()).contains("java -jar haven-server.jar audit-verify <file>");
     }
 }

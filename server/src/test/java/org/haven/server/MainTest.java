@@ -2,13 +2,13 @@ package org.haven.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import com.github.benmanes.caffeine.cache.Ticker;
 import org.haven.protocol.Role;
 import org.haven.server.auth.JwtTokenVerifier;
 import org.haven.server.auth.Principal;
@@ -23,18 +23,38 @@ class MainTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(Map<String, String> env, String... args) throws Exception {
-        return Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return Main.run(
+                args,
+                env,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     @Test
     void mintsADevTokenTheServerAccepts() throws Exception {
-        assertThat(run(Map.of(), "token", "--sub", "alice", "--role", "client", "--org", "demo",
-                "--rooms", "group-1,group-2", "--name", "Alice")).isZero();
+        assertThat(run(
+                        Map.of(),
+                        "token",
+                        "--sub",
+                        "alice",
+                        "--role",
+                        "client",
+                        "--org",
+                        "demo",
+                        "--rooms",
+                        "group-1,group-2",
+                        "--name",
+                        "Alice"))
+                .isZero();
         String token = out.toString(StandardCharsets.UTF_8).trim();
         ServerConfig config = ServerConfig.fromEnvironment(Map.of());
-        JwtTokenVerifier verifier = new JwtTokenVerifier(VerificationKeys.load(config.auth().hmacSecret(), null, null),
-                config.auth().issuer(), config.auth().audience(), Duration.ofSeconds(30), Clock.systemUTC(), Ticker.systemTicker());
+        JwtTokenVerifier verifier = new JwtTokenVerifier(
+                VerificationKeys.load(config.auth().hmacSecret(), null, null),
+                config.auth().issuer(),
+                config.auth().audience(),
+                Duration.ofSeconds(30),
+                Clock.systemUTC(),
+                Ticker.systemTicker());
         Principal p = verifier.verify(token);
         assertThat(p.user()).isEqualTo("alice");
         assertThat(p.role()).isEqualTo(Role.CLIENT);
@@ -44,31 +64,68 @@ class MainTest {
     @Test
     void explainsWhatIsMissing() throws Exception {
         assertThat(run(Map.of(), "token", "--sub", "alice")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--role").contains("--org").contains("--rooms");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--role")
+                .contains("--org")
+                .contains("--rooms");
     }
 
     @Test
     void refusesTheTokenCommandOutsideDevMode() throws Exception {
-        assertThat(run(Map.of("HAVEN_MODE", "production", "HAVEN_JWT_SECRET", "a-private-production-secret-0123456789",
-                "HAVEN_JWT_ISSUER", "https://idp.example", "HAVEN_JWT_AUDIENCE", "haven"),
-                "token", "--sub", "a", "--role", "client", "--org", "o", "--rooms", "r")).isEqualTo(2);
+        assertThat(run(
+                        Map.of(
+                                "HAVEN_MODE",
+                                "production",
+                                "HAVEN_JWT_SECRET",
+                                "a-private-production-secret-0123456789",
+                                "HAVEN_JWT_ISSUER",
+                                "https://idp.example",
+                                "HAVEN_JWT_AUDIENCE",
+                                "haven"),
+                        "token",
+                        "--sub",
+                        "a",
+                        "--role",
+                        "client",
+                        "--org",
+                        "o",
+                        "--rooms",
+                        "r"))
+                .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("dev mode only");
     }
 
     @Test
     void refusesToStartInProductionWithTheDevSecret() throws Exception {
-        assertThat(run(Map.of("HAVEN_MODE", "production", "HAVEN_JWT_SECRET", ServerConfig.DEV_SECRET,
-                "HAVEN_JWT_ISSUER", "https://idp.example", "HAVEN_JWT_AUDIENCE", "haven"), "serve")).isEqualTo(2);
+        assertThat(run(
+                        Map.of(
+                                "HAVEN_MODE",
+                                "production",
+                                "HAVEN_JWT_SECRET",
+                                ServerConfig.DEV_SECRET,
+                                "HAVEN_JWT_ISSUER",
+                                "https://idp.example",
+                                "HAVEN_JWT_AUDIENCE",
+                                "haven"),
+                        "serve"))
+                .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("HAVEN_JWT_SECRET");
     }
 
     @Test
     void printsTheEffectiveConfigurationWithSecretsMasked() throws Exception {
-        assertThat(run(Map.of("HAVEN_ADMIN_TOKEN", "an-admin-token-that-must-stay-hidden-0123456789", "HAVEN_PORT", "9400"),
-                "--print-config")).isZero();
+        assertThat(run(
+                        Map.of(
+                                "HAVEN_ADMIN_TOKEN",
+                                "an-admin-token-that-must-stay-hidden-0123456789",
+                                "HAVEN_PORT",
+                                "9400"),
+                        "--print-config"))
+                .isZero();
         String printed = out.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains("port: \"9400\"", "# environment", "admin_token: \"********\"",
-                "jwt_secret: \"********\"").doesNotContain("must-stay-hidden", ServerConfig.DEV_SECRET);
+        assertThat(printed)
+                .contains("port: \"9400\"", "# environment", "admin_token: \"********\"", "jwt_secret: \"********\"")
+                .doesNotContain("must-stay-hidden", ServerConfig.DEV_SECRET);
     }
 
     @Test
@@ -89,15 +146,17 @@ class MainTest {
 
     @Test
     void healthcheckAsksTheNodeOnThisMachine() throws Exception {
-        try (HavenServer node = HavenServer.start(ServerConfig.builder().host("127.0.0.1").port(0).auditFile(null)
-                .build())) {
-            assertThat(run(Map.of("HAVEN_PORT", Integer.toString(node.port())), "healthcheck")).isZero();
+        try (HavenServer node = HavenServer.start(
+                ServerConfig.builder().host("127.0.0.1").port(0).auditFile(null).build())) {
+            assertThat(run(Map.of("HAVEN_PORT", Integer.toString(node.port())), "healthcheck"))
+                    .isZero();
         }
         int unused;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             unused = s.getLocalPort();
         }
-        assertThat(run(Map.of("HAVEN_PORT", Integer.toString(unused)), "healthcheck")).isEqualTo(1);
+        assertThat(run(Map.of("HAVEN_PORT", Integer.toString(unused)), "healthcheck"))
+                .isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("nothing answers on port " + unused);
     }
 }

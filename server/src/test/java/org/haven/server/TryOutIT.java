@@ -27,16 +27,17 @@ class TryOutIT {
 
     @Test
     void twoMintedTokensChatInOneRoom() throws Exception {
-        String alice = mint("--sub", "alice", "--role", "client", "--org", "demo", "--rooms", "group-1",
-                "--name", "Alice");
-        String bo = mint("--sub", "dr-bo", "--role", "clinician", "--org", "demo", "--rooms", "group-1",
-                "--name", "Dr Bo");
+        String alice =
+                mint("--sub", "alice", "--role", "client", "--org", "demo", "--rooms", "group-1", "--name", "Alice");
+        String bo =
+                mint("--sub", "dr-bo", "--role", "clinician", "--org", "demo", "--rooms", "group-1", "--name", "Dr Bo");
 
         Terminal boTerm = new Terminal(bo); // the therapist opens the session, as the README says
         await().atMost(Duration.ofSeconds(10)).until(() -> boTerm.output().contains("joined group-1"));
         Terminal aliceTerm = new Terminal(alice);
         await().atMost(Duration.ofSeconds(10)).until(() -> aliceTerm.output().contains("confirm where you are"));
-        for (String answer : new String[] {"12 Elm Street", "Springfield", "IL", "62701", "US", "+1 217 555 0100", "y"}) {
+        for (String answer :
+                new String[] {"12 Elm Street", "Springfield", "IL", "62701", "US", "+1 217 555 0100", "y"}) {
             aliceTerm.type(answer);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> aliceTerm.output().contains("here now: Dr Bo (dr-bo)"));
@@ -47,7 +48,9 @@ class TryOutIT {
         aliceTerm.type("/help");
         await().atMost(Duration.ofSeconds(10)).until(() -> aliceTerm.output().contains("call 988"));
         await().atMost(Duration.ofSeconds(10)).until(() -> boTerm.output().contains("! ALERT"));
-        assertThat(boTerm.output()).contains("Alice, high, raised").contains("at 12 Elm Street, Springfield US")
+        assertThat(boTerm.output())
+                .contains("Alice, high, raised")
+                .contains("at 12 Elm Street, Springfield US")
                 .contains("call back +1 217 555 0100");
         String alertId = boTerm.output().replaceAll("(?s).*! ALERT (a-[0-9a-f]+).*", "$1");
         boTerm.type("/ack " + alertId);

@@ -45,7 +45,8 @@ public final class HavenChat {
         HavenClient client = HavenClient.connect(uri).get(10, TimeUnit.SECONDS);
         try {
             Result.Welcome welcome = client.hello(token).get(10, TimeUnit.SECONDS);
-            out.println("* signed in as " + welcome.user() + " (" + welcome.role().wire() + ", " + welcome.org() + ")");
+            out.println(
+                    "* signed in as " + welcome.user() + " (" + welcome.role().wire() + ", " + welcome.org() + ")");
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             Result.RoomSnapshot snapshot;
             try {
@@ -59,8 +60,8 @@ public final class HavenChat {
                 }
                 snapshot = join(client, room);
             }
-            out.println("* joined " + room + "; here now: " + snapshot.members().stream()
-                    .map(HavenChat::describe).collect(Collectors.joining(", ")));
+            out.println("* joined " + room + "; here now: "
+                    + snapshot.members().stream().map(HavenChat::describe).collect(Collectors.joining(", ")));
             if (welcome.role() == org.haven.protocol.Role.CLIENT) {
                 out.println("* /help asks your therapist for help discreetly: nobody else in the room sees it");
             } else {
@@ -105,11 +106,25 @@ public final class HavenChat {
             return false;
         }
         try {
-            Care.Address address = new Care.Address(street, null, city, blankToNull(region), blankToNull(postal),
+            Care.Address address = new Care.Address(
+                    street,
+                    null,
+                    city,
+                    blankToNull(region),
+                    blankToNull(postal),
                     country.toUpperCase(java.util.Locale.ROOT));
-            client.call(id -> new ClientMessage.CheckInSubmit(id, room, address, null, phone,
-                    alone != null && alone.toLowerCase(java.util.Locale.ROOT).startsWith("y")),
-                    Result.CheckInRecorded.class).get(10, TimeUnit.SECONDS);
+            client.call(
+                            id -> new ClientMessage.CheckInSubmit(
+                                    id,
+                                    room,
+                                    address,
+                                    null,
+                                    phone,
+                                    alone != null
+                                            && alone.toLowerCase(java.util.Locale.ROOT)
+                                                    .startsWith("y")),
+                            Result.CheckInRecorded.class)
+                    .get(10, TimeUnit.SECONDS);
             out.println("* thank you, location confirmed for this session");
             return true;
         } catch (IllegalArgumentException e) {
@@ -137,29 +152,35 @@ public final class HavenChat {
             if (line.equals("/quit")) {
                 return false;
             } else if (line.equals("/help")) {
-                Result.AlertReceived received = client.call(id -> new ClientMessage.AlertRaise(id, room, null, null),
-                        Result.AlertReceived.class).get(10, TimeUnit.SECONDS);
+                Result.AlertReceived received = client.call(
+                                id -> new ClientMessage.AlertRaise(id, room, null, null), Result.AlertReceived.class)
+                        .get(10, TimeUnit.SECONDS);
                 out.println("* your therapist has been told. If you are in danger right now:");
-                received.resources().forEach(r -> out.println("    " + r.channel().name().toLowerCase(java.util.Locale.ROOT)
-                        + " " + r.contact() + " (" + r.name() + ")"));
+                received.resources()
+                        .forEach(r -> out.println("    " + r.channel().name().toLowerCase(java.util.Locale.ROOT) + " "
+                                + r.contact() + " (" + r.name() + ")"));
                 if (!received.coping().isEmpty()) {
                     out.println("* from your safety plan: " + String.join("; ", received.coping()));
                 }
             } else if (words[0].equals("/ack") && words.length == 2) {
-                client.request(id -> new ClientMessage.AlertAcknowledge(id, words[1])).get(10, TimeUnit.SECONDS);
+                client.request(id -> new ClientMessage.AlertAcknowledge(id, words[1]))
+                        .get(10, TimeUnit.SECONDS);
             } else if (words[0].equals("/engage") && words.length == 2) {
-                client.request(id -> new ClientMessage.AlertEngage(id, words[1])).get(10, TimeUnit.SECONDS);
+                client.request(id -> new ClientMessage.AlertEngage(id, words[1]))
+                        .get(10, TimeUnit.SECONDS);
             } else if (words[0].equals("/resolve") && words.length == 3) {
                 Alerts.Outcome outcome = Alerts.Outcome.valueOf(words[2].toUpperCase(java.util.Locale.ROOT));
                 client.request(id -> new ClientMessage.AlertResolve(id, words[1], outcome, null))
                         .get(10, TimeUnit.SECONDS);
             } else if (line.equals("/who")) {
-                Result.PresenceList list = client.call(id -> new ClientMessage.PresenceQuery(id, room),
-                        Result.PresenceList.class).get(10, TimeUnit.SECONDS);
-                out.println("* here: " + list.members().stream().map(HavenChat::describe)
-                        .collect(Collectors.joining(", ")));
+                Result.PresenceList list = client.call(
+                                id -> new ClientMessage.PresenceQuery(id, room), Result.PresenceList.class)
+                        .get(10, TimeUnit.SECONDS);
+                out.println("* here: "
+                        + list.members().stream().map(HavenChat::describe).collect(Collectors.joining(", ")));
             } else if (line.startsWith("/status ")) {
-                PresenceStatus status = PresenceStatus.valueOf(line.substring(8).trim().toUpperCase(java.util.Locale.ROOT));
+                PresenceStatus status =
+                        PresenceStatus.valueOf(line.substring(8).trim().toUpperCase(java.util.Locale.ROOT));
                 client.request(id -> new ClientMessage.PresenceSet(id, status)).get(10, TimeUnit.SECONDS);
             } else {
                 client.request(id -> new ClientMessage.ChatSend(id, room, line)).get(10, TimeUnit.SECONDS);
@@ -180,7 +201,8 @@ public final class HavenChat {
                 ServerMessage event = client.nextEvent(Duration.ofMillis(250));
                 if (event instanceof ServerMessage.AlertNotice notice) {
                     // Confirm receipt, or the server sends it again.
-                    client.request(id -> new ClientMessage.AlertConfirm(id, notice.alert().id(), notice.alert().version()));
+                    client.request(id -> new ClientMessage.AlertConfirm(
+                            id, notice.alert().id(), notice.alert().version()));
                 }
                 if (event != null) {
                     out.println(render(event));
@@ -201,24 +223,42 @@ public final class HavenChat {
         } else if (event instanceof ServerMessage.MemberLeft m) {
             return "[" + m.seq() + "] " + m.user() + " left";
         } else if (event instanceof ServerMessage.PresenceChanged m) {
-            return "[" + m.seq() + "] " + m.user() + " is now " + m.status().name().toLowerCase(java.util.Locale.ROOT);
+            return "[" + m.seq() + "] " + m.user() + " is now "
+                    + m.status().name().toLowerCase(java.util.Locale.ROOT);
         } else if (event instanceof ServerMessage.AlertNotice n) {
             Alerts.View a = n.alert();
-            StringBuilder b = new StringBuilder("! ALERT ").append(a.id()).append(" (").append(n.reason().name()
-                    .toLowerCase(java.util.Locale.ROOT)).append("): ").append(a.clientName() != null ? a.clientName()
-                    : a.client()).append(", ").append(a.severity().name().toLowerCase(java.util.Locale.ROOT))
-                    .append(", ").append(a.state().name().toLowerCase(java.util.Locale.ROOT));
+            StringBuilder b = new StringBuilder("! ALERT ")
+                    .append(a.id())
+                    .append(" (")
+                    .append(n.reason().name().toLowerCase(java.util.Locale.ROOT))
+                    .append("): ")
+                    .append(a.clientName() != null ? a.clientName() : a.client())
+                    .append(", ")
+                    .append(a.severity().name().toLowerCase(java.util.Locale.ROOT))
+                    .append(", ")
+                    .append(a.state().name().toLowerCase(java.util.Locale.ROOT));
             if (a.acknowledgedBy() != null) {
                 b.append(", taken by ").append(a.acknowledgedBy());
             }
             if (a.checkIn() != null) {
                 Care.Address at = a.checkIn().address();
-                b.append("\n    at ").append(at.street()).append(", ").append(at.city()).append(" ").append(at.country())
-                        .append("; call back ").append(a.checkIn().callbackPhone())
+                b.append("\n    at ")
+                        .append(at.street())
+                        .append(", ")
+                        .append(at.city())
+                        .append(" ")
+                        .append(at.country())
+                        .append("; call back ")
+                        .append(a.checkIn().callbackPhone())
                         .append(a.checkIn().privateSetting() ? " (private setting)" : " (not private)");
             }
             for (Care.EmergencyContact c : a.emergencyContacts()) {
-                b.append("\n    contact ").append(c.name()).append(" (").append(c.relation()).append(") ").append(c.phone());
+                b.append("\n    contact ")
+                        .append(c.name())
+                        .append(" (")
+                        .append(c.relation())
+                        .append(") ")
+                        .append(c.phone());
             }
             return b.toString();
         } else if (event instanceof ServerMessage.SessionStateChanged st) {
@@ -237,7 +277,7 @@ public final class HavenChat {
     }
 
     private static String describe(Member m) {
-        return (m.name() != null ? m.name() + " (" + m.user() + ")" : m.user()) + " [" + m.role().wire() + ", "
-                + m.status().name().toLowerCase(java.util.Locale.ROOT) + "]";
+        return (m.name() != null ? m.name() + " (" + m.user() + ")" : m.user()) + " ["
+                + m.role().wire() + ", " + m.status().name().toLowerCase(java.util.Locale.ROOT) + "]";
     }
 }

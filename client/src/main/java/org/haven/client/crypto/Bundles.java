@@ -19,7 +19,8 @@ final class Bundles {
      */
     static Parsed forSealing(Suite suite, E2e.DeviceBundle bundle) throws E2eException {
         PublicKey identity = forOpening(suite, bundle);
-        if (bundle.signingKey() == null || !suite.signingAlg().equals(bundle.signingKey().alg())) {
+        if (bundle.signingKey() == null
+                || !suite.signingAlg().equals(bundle.signingKey().alg())) {
             throw new E2eException("recipient signing key: missing or not " + suite.signingAlg());
         }
         E2e.Prekey spk = bundle.signedPrekey();
@@ -37,7 +38,8 @@ final class Bundles {
         } catch (GeneralSecurityException e) {
             throw e instanceof E2eException ee ? ee : new E2eException("recipient signed prekey: cannot verify", e);
         }
-        PublicKey otpk = bundle.oneTimePrekey() == null ? null
+        PublicKey otpk = bundle.oneTimePrekey() == null
+                ? null
                 : suite.agreementKey(bundle.oneTimePrekey().key(), "oneTimePrekey");
         return new Parsed(identity, signedPrekey, otpk);
     }

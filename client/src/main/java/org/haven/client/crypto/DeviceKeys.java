@@ -33,8 +33,14 @@ public final class DeviceKeys {
     private final byte[] signedPrekeySignature;
     private final Map<Integer, KeyPair> oneTimePrekeys;
 
-    private DeviceKeys(String device, Suite suite, KeyPair identity, KeyPair signing, KeyPair signedPrekey,
-            byte[] signedPrekeySignature, Map<Integer, KeyPair> oneTimePrekeys) {
+    private DeviceKeys(
+            String device,
+            Suite suite,
+            KeyPair identity,
+            KeyPair signing,
+            KeyPair signedPrekey,
+            byte[] signedPrekeySignature,
+            Map<Integer, KeyPair> oneTimePrekeys) {
         this.device = device;
         this.suite = suite;
         this.identity = identity;
@@ -55,14 +61,15 @@ public final class DeviceKeys {
         Names.check(device, "device");
         Objects.requireNonNull(suite, "suite");
         if (oneTimePrekeys < 0 || oneTimePrekeys > E2e.MAX_ONE_TIME_PREKEYS) {
-            throw new IllegalArgumentException("oneTimePrekeys: " + oneTimePrekeys + " (expected: 0.."
-                    + E2e.MAX_ONE_TIME_PREKEYS + ")");
+            throw new IllegalArgumentException(
+                    "oneTimePrekeys: " + oneTimePrekeys + " (expected: 0.." + E2e.MAX_ONE_TIME_PREKEYS + ")");
         }
         try {
             KeyPair identity = suite.newAgreementKeyPair();
             KeyPair signing = suite.newSigningKeyPair();
             KeyPair prekey = suite.newAgreementKeyPair();
-            byte[] signature = suite.sign(signing.getPrivate(), prekey.getPublic().getEncoded());
+            byte[] signature =
+                    suite.sign(signing.getPrivate(), prekey.getPublic().getEncoded());
             Map<Integer, KeyPair> otpks = new ConcurrentSkipListMap<>();
             for (int i = 0; i < oneTimePrekeys; i++) {
                 otpks.put(FIRST_ONE_TIME_PREKEY_ID + i, suite.newAgreementKeyPair());
@@ -91,7 +98,9 @@ public final class DeviceKeys {
     /** The public bundle to publish: identity, signing key, signed prekey with signature, no one-time prekey. */
     public E2e.DeviceBundle publicBundle() {
         E2e.PublicKey signingKey = new E2e.PublicKey(suite.signingAlg(), Suite.encode(signing.getPublic()));
-        E2e.Prekey prekey = new E2e.Prekey(SIGNED_PREKEY_ID, Suite.encode(signedPrekey.getPublic()),
+        E2e.Prekey prekey = new E2e.Prekey(
+                SIGNED_PREKEY_ID,
+                Suite.encode(signedPrekey.getPublic()),
                 Base64.getEncoder().encodeToString(signedPrekeySignature));
         return new E2e.DeviceBundle(device, identityKey(), signingKey, prekey, null, fingerprint());
     }

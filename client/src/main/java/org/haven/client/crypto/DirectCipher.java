@@ -40,8 +40,9 @@ public final class DirectCipher {
      *     malformed key, or a fingerprint that does not match its identity key
      * @throws IllegalArgumentException if the sealed text exceeds {@link E2e#MAX_CIPHERTEXT_CHARS}
      */
-    public static E2e.Envelope seal(DeviceKeys sender, String senderUser, E2e.DeviceBundle recipient,
-            String recipientUser, String plaintext) throws E2eException {
+    public static E2e.Envelope seal(
+            DeviceKeys sender, String senderUser, E2e.DeviceBundle recipient, String recipientUser, String plaintext)
+            throws E2eException {
         Objects.requireNonNull(sender, "sender");
         Names.check(senderUser, "senderUser");
         Objects.requireNonNull(recipient, "recipient");
@@ -52,20 +53,26 @@ public final class DirectCipher {
         try {
             KeyPair ephemeral = suite.newAgreementKeyPair();
             PrivateKey e = ephemeral.getPrivate();
-            byte[] ikm = concat(suite.agree(sender.identity().getPrivate(), to.signedPrekey()),
+            byte[] ikm = concat(
+                    suite.agree(sender.identity().getPrivate(), to.signedPrekey()),
                     suite.agree(e, to.identity()),
                     suite.agree(e, to.signedPrekey()),
                     to.oneTimePrekey() == null ? new byte[0] : suite.agree(e, to.oneTimePrekey()));
             byte[] info = info(senderUser, sender.device(), recipientUser, recipient.device());
             byte[] nonce = new byte[NONCE_BYTES];
             RANDOM.nextBytes(nonce);
-            byte[] ciphertext = gcm(Cipher.ENCRYPT_MODE, ikm, info, nonce,
-                    plaintext.getBytes(StandardCharsets.UTF_8));
+            byte[] ciphertext = gcm(Cipher.ENCRYPT_MODE, ikm, info, nonce, plaintext.getBytes(StandardCharsets.UTF_8));
             Base64.Encoder b64 = Base64.getEncoder();
-            return new E2e.Envelope(recipient.device(), sender.device(), suite.envelopeAlg(),
+            return new E2e.Envelope(
+                    recipient.device(),
+                    sender.device(),
+                    suite.envelopeAlg(),
                     Suite.encode(ephemeral.getPublic()),
-                    recipient.oneTimePrekey() == null ? null : recipient.oneTimePrekey().keyId(),
-                    b64.encodeToString(nonce), b64.encodeToString(ciphertext));
+                    recipient.oneTimePrekey() == null
+                            ? null
+                            : recipient.oneTimePrekey().keyId(),
+                    b64.encodeToString(nonce),
+                    b64.encodeToString(ciphertext));
         } catch (GeneralSecurityException ex) {
             throw ex instanceof E2eException ee ? ee : new E2eException("cannot seal", ex);
         }
@@ -79,8 +86,13 @@ public final class DirectCipher {
      * @throws E2eException if the envelope is for another device or suite, names an unknown or used
      *     one-time prekey, or fails authentication (wrong keys, ids, or altered fields)
      */
-    public static String open(DeviceKeys recipient, String recipientUser, E2e.DeviceBundle sender,
-            String senderUser, E2e.Envelope envelope) throws E2eException {
+    public static String open(
+            DeviceKeys recipient,
+            String recipientUser,
+            E2e.DeviceBundle sender,
+            String senderUser,
+            E2e.Envelope envelope)
+            throws E2eException {
         Objects.requireNonNull(recipient, "recipient");
         Names.check(recipientUser, "recipientUser");
         Objects.requireNonNull(sender, "sender");
@@ -90,7 +102,8 @@ public final class DirectCipher {
         if (!envelope.algorithm().equals(suite.envelopeAlg())) {
             throw new E2eException("envelope algorithm " + envelope.algorithm() + " is not " + suite.envelopeAlg());
         }
-        if (!envelope.device().equals(recipient.device()) || !envelope.senderDevice().equals(sender.device())) {
+        if (!envelope.device().equals(recipient.device())
+                || !envelope.senderDevice().equals(sender.device())) {
             throw new E2eException("envelope is not from this sender device to this device");
         }
         PublicKey senderIdentity = Bundles.forOpening(suite, sender);
@@ -102,14 +115,15 @@ public final class DirectCipher {
         }
         try {
             PrivateKey spk = recipient.signedPrekey().getPrivate();
-            byte[] ikm = concat(suite.agree(spk, senderIdentity),
+            byte[] ikm = concat(
+                    suite.agree(spk, senderIdentity),
                     suite.agree(recipient.identity().getPrivate(), ephemeral),
                     suite.agree(spk, ephemeral),
                     otpk == null ? new byte[0] : suite.agree(otpk.getPrivate(), ephemeral));
             byte[] info = info(senderUser, sender.device(), recipientUser, recipient.device());
             Base64.Decoder b64 = Base64.getDecoder();
-            byte[] plaintext = gcm(Cipher.DECRYPT_MODE, ikm, info, b64.decode(envelope.nonce()),
-                    b64.decode(envelope.ciphertext()));
+            byte[] plaintext = gcm(
+                    Cipher.DECRYPT_MODE, ikm, info, b64.decode(envelope.nonce()), b64.decode(envelope.ciphertext()));
             // Consumed only once authenticated, so a forged envelope cannot burn the key; the atomic
             // remove makes a concurrent second open of the same envelope fail.
             if (otpk != null && !recipient.consumeOneTimePrekey(otpkId, otpk)) {

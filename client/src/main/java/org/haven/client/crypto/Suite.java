@@ -39,8 +39,14 @@ public enum Suite {
     private final String jcaSigningKey;
     private final String jcaSignature;
 
-    Suite(String agreementAlg, String signingAlg, String envelopeAlg, String jcaAgreementKey,
-            String jcaAgreement, String jcaSigningKey, String jcaSignature) {
+    Suite(
+            String agreementAlg,
+            String signingAlg,
+            String envelopeAlg,
+            String jcaAgreementKey,
+            String jcaAgreement,
+            String jcaSigningKey,
+            String jcaSignature) {
         this.agreementAlg = agreementAlg;
         this.signingAlg = signingAlg;
         this.envelopeAlg = envelopeAlg;
@@ -143,7 +149,9 @@ public enum Suite {
         p.init(new ECGenParameterSpec("secp256r1"));
         ECParameterSpec want = p.getParameterSpec(ECParameterSpec.class);
         ECParameterSpec got = ec.getParams();
-        return got.getCurve().equals(want.getCurve()) && got.getOrder().equals(want.getOrder())
-                && got.getGenerator().equals(want.getGenerator()) && got.getCofactor() == want.getCofactor();
+        return got.getCurve().equals(want.getCurve())
+                && got.getOrder().equals(want.getOrder())
+                && got.getGenerator().equals(want.getGenerator())
+                && got.getCofactor() == want.getCofactor();
     }
 }

@@ -15,10 +15,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DeviceKeysTest {
 
     @ParameterizedTest
-    @CsvSource({"X25519, x25519, ed25519, X25519, Ed25519, Ed25519",
-        "P256, p256, p256-ecdsa, EC, EC, SHA256withECDSAinP1363Format"})
-    void publicBundleCarriesX509KeysAndAValidSignature(Suite suite, String alg, String signingAlg, String jcaKey,
-            String jcaSigningKey, String jcaSignature) throws Exception {
+    @CsvSource({
+        "X25519, x25519, ed25519, X25519, Ed25519, Ed25519",
+        "P256, p256, p256-ecdsa, EC, EC, SHA256withECDSAinP1363Format"
+    })
+    void publicBundleCarriesX509KeysAndAValidSignature(
+            Suite suite, String alg, String signingAlg, String jcaKey, String jcaSigningKey, String jcaSignature)
+            throws Exception {
         DeviceKeys keys = DeviceKeys.generate("phone", suite, 2);
         E2e.DeviceBundle b = keys.publicBundle();
         Base64.Decoder b64 = Base64.getDecoder();
@@ -39,7 +42,8 @@ class DeviceKeysTest {
         // Raw r||s for P-256 (what WebCrypto produces and expects), 64 bytes like Ed25519's.
         assertThat(b64.decode(b.signedPrekey().signature())).hasSize(64);
         assertThat(keys.oneTimePrekeys()).extracting(E2e.Prekey::keyId).containsExactly(100, 101);
-        assertThat(keys.oneTimePrekeys()).allSatisfy(p -> assertThat(p.signature()).isNull());
+        assertThat(keys.oneTimePrekeys())
+                .allSatisfy(p -> assertThat(p.signature()).isNull());
     }
 
     @Test

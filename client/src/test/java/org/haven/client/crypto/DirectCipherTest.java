@@ -26,8 +26,13 @@ class DirectCipherTest {
     /** Bob's bundle as the server hands it out with one of his one-time prekeys. */
     private E2e.DeviceBundle bobWithOneTimePrekey() {
         E2e.DeviceBundle b = bob.publicBundle();
-        return new E2e.DeviceBundle(b.device(), b.identityKey(), b.signingKey(), b.signedPrekey(),
-                bob.oneTimePrekeys().get(0), b.fingerprint());
+        return new E2e.DeviceBundle(
+                b.device(),
+                b.identityKey(),
+                b.signingKey(),
+                b.signedPrekey(),
+                bob.oneTimePrekeys().get(0),
+                b.fingerprint());
     }
 
     private E2e.Envelope seal(E2e.DeviceBundle to) throws E2eException {
@@ -38,10 +43,16 @@ class DirectCipherTest {
         return DirectCipher.open(bob, "bob", alice.publicBundle(), "alice", env);
     }
 
-    private static E2e.Envelope with(E2e.Envelope e, UnaryOperator<String> nonce, UnaryOperator<String> ct,
-            UnaryOperator<String> eph) {
-        return new E2e.Envelope(e.device(), e.senderDevice(), e.algorithm(), eph.apply(e.ephemeralKey()),
-                e.oneTimePrekeyId(), nonce.apply(e.nonce()), ct.apply(e.ciphertext()));
+    private static E2e.Envelope with(
+            E2e.Envelope e, UnaryOperator<String> nonce, UnaryOperator<String> ct, UnaryOperator<String> eph) {
+        return new E2e.Envelope(
+                e.device(),
+                e.senderDevice(),
+                e.algorithm(),
+                eph.apply(e.ephemeralKey()),
+                e.oneTimePrekeyId(),
+                nonce.apply(e.nonce()),
+                ct.apply(e.ciphertext()));
     }
 
     /** Flips one bit of the decoded bytes at {@code index} and re-encodes. */
@@ -92,8 +103,14 @@ class DirectCipherTest {
         keys(suite);
         E2e.Envelope env = seal(bobWithOneTimePrekey());
         // Same envelope claiming no one-time prekey: without DH4 the key differs.
-        E2e.Envelope stripped = new E2e.Envelope(env.device(), env.senderDevice(), env.algorithm(),
-                env.ephemeralKey(), null, env.nonce(), env.ciphertext());
+        E2e.Envelope stripped = new E2e.Envelope(
+                env.device(),
+                env.senderDevice(),
+                env.algorithm(),
+                env.ephemeralKey(),
+                null,
+                env.nonce(),
+                env.ciphertext());
 
         assertAuthFails(() -> open(stripped));
         assertThat(bob.oneTimePrekeys()).hasSize(3);
@@ -107,7 +124,8 @@ class DirectCipherTest {
         String otherEphemeral = Suite.encode(suite.newAgreementKeyPair().getPublic());
 
         assertAuthFails(() -> open(with(env, n -> n, c -> flip(c, 0), k -> k)));
-        assertAuthFails(() -> open(with(env, n -> n, c -> flip(c, Base64.getDecoder().decode(c).length - 1), k -> k)));
+        assertAuthFails(() ->
+                open(with(env, n -> n, c -> flip(c, Base64.getDecoder().decode(c).length - 1), k -> k)));
         assertAuthFails(() -> open(with(env, n -> flip(n, 11), c -> c, k -> k)));
         assertAuthFails(() -> open(with(env, n -> n, c -> c, k -> otherEphemeral)));
         assertThat(open(env)).isEqualTo(TEXT);
@@ -131,18 +149,20 @@ class DirectCipherTest {
         keys(suite);
         E2e.Envelope env = seal(bob.publicBundle());
         E2e.DeviceBundle a = alice.publicBundle();
-        E2e.DeviceBundle otherKeys = DeviceKeys.generate("alice-phone", suite, 0).publicBundle();
-        E2e.DeviceBundle renamed = new E2e.DeviceBundle("alice-tablet", a.identityKey(), a.signingKey(),
-                a.signedPrekey(), null, a.fingerprint());
-        E2e.Envelope renamedEnv = new E2e.Envelope(env.device(), "alice-tablet", env.algorithm(),
-                env.ephemeralKey(), null, env.nonce(), env.ciphertext());
+        E2e.DeviceBundle otherKeys =
+                DeviceKeys.generate("alice-phone", suite, 0).publicBundle();
+        E2e.DeviceBundle renamed = new E2e.DeviceBundle(
+                "alice-tablet", a.identityKey(), a.signingKey(), a.signedPrekey(), null, a.fingerprint());
+        E2e.Envelope renamedEnv = new E2e.Envelope(
+                env.device(), "alice-tablet", env.algorithm(), env.ephemeralKey(), null, env.nonce(), env.ciphertext());
 
         assertAuthFails(() -> DirectCipher.open(bob, "bob", otherKeys, "alice", env));
         assertAuthFails(() -> DirectCipher.open(bob, "bob", a, "mallory", env));
         assertAuthFails(() -> DirectCipher.open(bob, "robert", a, "alice", env));
         assertAuthFails(() -> DirectCipher.open(bob, "bob", renamed, "alice", renamedEnv));
         assertThatThrownBy(() -> DirectCipher.open(bob, "bob", renamed, "alice", env))
-                .isInstanceOf(E2eException.class).hasMessageContaining("sender device");
+                .isInstanceOf(E2eException.class)
+                .hasMessageContaining("sender device");
     }
 
     @ParameterizedTest
@@ -152,18 +172,30 @@ class DirectCipherTest {
         E2e.DeviceBundle b = bob.publicBundle();
         E2e.Prekey spk = b.signedPrekey();
         E2e.Prekey badSignature = new E2e.Prekey(spk.keyId(), spk.key(), flip(spk.signature(), 10));
-        E2e.Prekey swappedKey = new E2e.Prekey(spk.keyId(),
-                Suite.encode(suite.newAgreementKeyPair().getPublic()), spk.signature());
+        E2e.Prekey swappedKey = new E2e.Prekey(
+                spk.keyId(), Suite.encode(suite.newAgreementKeyPair().getPublic()), spk.signature());
 
-        assertThatThrownBy(() -> seal(new E2e.DeviceBundle(b.device(), b.identityKey(), b.signingKey(),
-                badSignature, null, b.fingerprint()))).isInstanceOf(E2eException.class).hasMessageContaining("signature");
-        assertThatThrownBy(() -> seal(new E2e.DeviceBundle(b.device(), b.identityKey(), b.signingKey(),
-                swappedKey, null, b.fingerprint()))).isInstanceOf(E2eException.class).hasMessageContaining("signature");
-        assertThatThrownBy(() -> seal(new E2e.DeviceBundle(b.device(), b.identityKey(), b.signingKey(),
-                new E2e.Prekey(spk.keyId(), spk.key(), null), null, b.fingerprint())))
-                .isInstanceOf(E2eException.class).hasMessageContaining("unsigned");
-        assertThatThrownBy(() -> seal(new E2e.DeviceBundle(b.device(), b.identityKey(), b.signingKey(), spk, null,
-                "0".repeat(40)))).isInstanceOf(E2eException.class).hasMessageContaining("fingerprint");
+        assertThatThrownBy(() -> seal(new E2e.DeviceBundle(
+                        b.device(), b.identityKey(), b.signingKey(), badSignature, null, b.fingerprint())))
+                .isInstanceOf(E2eException.class)
+                .hasMessageContaining("signature");
+        assertThatThrownBy(() -> seal(new E2e.DeviceBundle(
+                        b.device(), b.identityKey(), b.signingKey(), swappedKey, null, b.fingerprint())))
+                .isInstanceOf(E2eException.class)
+                .hasMessageContaining("signature");
+        assertThatThrownBy(() -> seal(new E2e.DeviceBundle(
+                        b.device(),
+                        b.identityKey(),
+                        b.signingKey(),
+                        new E2e.Prekey(spk.keyId(), spk.key(), null),
+                        null,
+                        b.fingerprint())))
+                .isInstanceOf(E2eException.class)
+                .hasMessageContaining("unsigned");
+        assertThatThrownBy(() -> seal(
+                        new E2e.DeviceBundle(b.device(), b.identityKey(), b.signingKey(), spk, null, "0".repeat(40))))
+                .isInstanceOf(E2eException.class)
+                .hasMessageContaining("fingerprint");
     }
 
     @ParameterizedTest
@@ -182,15 +214,23 @@ class DirectCipherTest {
         keys(suite);
         E2e.Envelope env = seal(bobWithOneTimePrekey());
 
-        E2e.Envelope copy = new E2e.Envelope(env.device(), env.senderDevice(), env.algorithm(), env.ephemeralKey(),
-                env.oneTimePrekeyId(), env.nonce(), env.ciphertext());
+        E2e.Envelope copy = new E2e.Envelope(
+                env.device(),
+                env.senderDevice(),
+                env.algorithm(),
+                env.ephemeralKey(),
+                env.oneTimePrekeyId(),
+                env.nonce(),
+                env.ciphertext());
         assertThat(copy).isEqualTo(env);
         assertThat(Base64.getDecoder().decode(env.nonce())).hasSize(12);
         // AES-GCM: ciphertext is as long as the plaintext, plus the 16-byte tag.
         byte[] plain = TEXT.getBytes(StandardCharsets.UTF_8);
         byte[] ct = Base64.getDecoder().decode(env.ciphertext());
         assertThat(ct).hasSize(plain.length + 16);
-        assertThat(env.ciphertext()).doesNotContain(TEXT).doesNotContain(Base64.getEncoder().encodeToString(plain))
+        assertThat(env.ciphertext())
+                .doesNotContain(TEXT)
+                .doesNotContain(Base64.getEncoder().encodeToString(plain))
                 .doesNotContain(Base64.getEncoder().encodeToString(plain).substring(0, 12));
         assertThat(new String(ct, StandardCharsets.ISO_8859_1)).doesNotContain("hard week");
         // Fresh ephemeral key and nonce per message.

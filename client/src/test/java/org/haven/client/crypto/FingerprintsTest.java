@@ -20,7 +20,8 @@ class FingerprintsTest {
         DeviceKeys b = DeviceKeys.generate("phone", suite, 0);
         E2e.PublicKey idA = a.publicBundle().identityKey();
 
-        assertThat(Fingerprints.of(idA)).matches("[0-9a-f]{40}")
+        assertThat(Fingerprints.of(idA))
+                .matches("[0-9a-f]{40}")
                 .isEqualTo(Fingerprints.of(new E2e.PublicKey(idA.alg(), idA.key())))
                 .isEqualTo(a.fingerprint())
                 .isEqualTo(a.publicBundle().fingerprint())
@@ -29,8 +30,10 @@ class FingerprintsTest {
 
     @Test
     void fingerprintIsTruncatedSha256OfTheDecodedKey() throws Exception {
-        E2e.PublicKey id = DeviceKeys.generate("phone", Suite.X25519, 0).publicBundle().identityKey();
-        byte[] hash = MessageDigest.getInstance("SHA-256").digest(Base64.getDecoder().decode(id.key()));
+        E2e.PublicKey id =
+                DeviceKeys.generate("phone", Suite.X25519, 0).publicBundle().identityKey();
+        byte[] hash =
+                MessageDigest.getInstance("SHA-256").digest(Base64.getDecoder().decode(id.key()));
 
         assertThat(Fingerprints.of(id)).isEqualTo(HexFormat.of().formatHex(hash).substring(0, 40));
     }

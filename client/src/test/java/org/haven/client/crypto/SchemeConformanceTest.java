@@ -40,16 +40,28 @@ class SchemeConformanceTest {
         E2e.Prekey otpk = bob.oneTimePrekeys().get(0);
         KeyPair eph = generate(suite);
         PrivateKey e = eph.getPrivate();
-        byte[] ikm = cat(dh(suite, alice.identity().getPrivate(), key(suite, to.signedPrekey().key())),
-                dh(suite, e, key(suite, to.identityKey().key())), dh(suite, e, key(suite, to.signedPrekey().key())),
+        byte[] ikm = cat(
+                dh(
+                        suite,
+                        alice.identity().getPrivate(),
+                        key(suite, to.signedPrekey().key())),
+                dh(suite, e, key(suite, to.identityKey().key())),
+                dh(suite, e, key(suite, to.signedPrekey().key())),
                 dh(suite, e, key(suite, otpk.key())));
         byte[] info = info("alice", "a1", "bob", "b1");
         byte[] nonce = B64D.decode("AAECAwQFBgcICQoL");
         byte[] ct = gcm(Cipher.ENCRYPT_MODE, ikm, info, nonce, "hello".getBytes(StandardCharsets.UTF_8));
-        E2e.Envelope env = new E2e.Envelope("b1", "a1", suite.envelopeAlg(), B64E.encodeToString(eph.getPublic().getEncoded()),
-                otpk.keyId(), B64E.encodeToString(nonce), B64E.encodeToString(ct));
+        E2e.Envelope env = new E2e.Envelope(
+                "b1",
+                "a1",
+                suite.envelopeAlg(),
+                B64E.encodeToString(eph.getPublic().getEncoded()),
+                otpk.keyId(),
+                B64E.encodeToString(nonce),
+                B64E.encodeToString(ct));
 
-        assertThat(DirectCipher.open(bob, "bob", alice.publicBundle(), "alice", env)).isEqualTo("hello");
+        assertThat(DirectCipher.open(bob, "bob", alice.publicBundle(), "alice", env))
+                .isEqualTo("hello");
     }
 
     @ParameterizedTest
@@ -60,10 +72,16 @@ class SchemeConformanceTest {
         E2e.Envelope env = DirectCipher.seal(alice, "alice", bob.publicBundle(), "bob", "hello");
         PublicKey eph = key(suite, env.ephemeralKey());
         PrivateKey spk = bob.signedPrekey().getPrivate();
-        byte[] ikm = cat(dh(suite, spk, key(suite, alice.publicBundle().identityKey().key())),
-                dh(suite, bob.identity().getPrivate(), eph), dh(suite, spk, eph));
+        byte[] ikm = cat(
+                dh(suite, spk, key(suite, alice.publicBundle().identityKey().key())),
+                dh(suite, bob.identity().getPrivate(), eph),
+                dh(suite, spk, eph));
 
-        byte[] plain = gcm(Cipher.DECRYPT_MODE, ikm, info("alice", "a1", "bob", "b1"), B64D.decode(env.nonce()),
+        byte[] plain = gcm(
+                Cipher.DECRYPT_MODE,
+                ikm,
+                info("alice", "a1", "bob", "b1"),
+                B64D.decode(env.nonce()),
                 B64D.decode(env.ciphertext()));
 
         assertThat(new String(plain, StandardCharsets.UTF_8)).isEqualTo("hello");

@@ -55,28 +55,48 @@ class SchemeVectorsTest {
             JsonNode sender = v.get("sender");
             JsonNode recipient = v.get("recipient");
             JsonNode priv = v.get("recipientPrivate");
-            byte[] info = DirectCipher.info(v.get("senderUser").asText(), sender.get("device").asText(),
-                    v.get("recipientUser").asText(), recipient.get("device").asText());
+            byte[] info = DirectCipher.info(
+                    v.get("senderUser").asText(),
+                    sender.get("device").asText(),
+                    v.get("recipientUser").asText(),
+                    recipient.get("device").asText());
             assertThat(HEX.formatHex(info)).isEqualTo(v.get("infoHex").asText());
-            assertThat(Fingerprints.of(new E2e.PublicKey(suite.agreementAlg(), sender.at("/identityKey/key").asText())))
+            assertThat(Fingerprints.of(new E2e.PublicKey(
+                            suite.agreementAlg(), sender.at("/identityKey/key").asText())))
                     .isEqualTo(sender.get("fingerprint").asText());
             for (JsonNode env : v.get("envelopes")) {
                 PublicKey eph = publicKey(suite, env.get("ephemeralKey").asText());
                 PrivateKey spk = privateKey(suite, priv.get("signedPrekey").asText());
-                byte[] ikm = cat(dh(suite, spk, publicKey(suite, sender.at("/identityKey/key").asText())),
+                byte[] ikm = cat(
+                        dh(
+                                suite,
+                                spk,
+                                publicKey(suite, sender.at("/identityKey/key").asText())),
                         dh(suite, privateKey(suite, priv.get("identity").asText()), eph),
                         dh(suite, spk, eph),
                         env.has("oneTimePrekeyId")
-                                ? dh(suite, privateKey(suite, priv.at("/oneTimePrekeys/" + env.get("oneTimePrekeyId").asInt()).asText()), eph)
+                                ? dh(
+                                        suite,
+                                        privateKey(
+                                                suite,
+                                                priv.at("/oneTimePrekeys/"
+                                                                + env.get("oneTimePrekeyId")
+                                                                        .asInt())
+                                                        .asText()),
+                                        eph)
                                 : new byte[0]);
                 byte[] key = Hkdf.derive(new byte[32], ikm, info, 32);
-                assertThat(HEX.formatHex(key)).isEqualTo(env.get("messageKeyHex").asText());
+                assertThat(HEX.formatHex(key))
+                        .isEqualTo(env.get("messageKeyHex").asText());
                 Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-                c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+                c.init(
+                        Cipher.DECRYPT_MODE,
+                        new SecretKeySpec(key, "AES"),
                         new GCMParameterSpec(128, B64D.decode(env.get("nonce").asText())));
                 c.updateAAD(info);
                 byte[] plain = c.doFinal(B64D.decode(env.get("ciphertext").asText()));
-                assertThat(new String(plain, StandardCharsets.UTF_8)).isEqualTo(v.get("plaintext").asText());
+                assertThat(new String(plain, StandardCharsets.UTF_8))
+                        .isEqualTo(v.get("plaintext").asText());
             }
         }
     }
@@ -84,8 +104,10 @@ class SchemeVectorsTest {
     /** Writes fresh vectors to the path given (the resource file in {@code src/test/resources}). */
     public static void main(String[] args) throws Exception {
         ObjectNode root = JSON.createObjectNode();
-        root.put("description", "Haven discreet-chat scheme vectors (docs/protocol.md): envelopes sealed by the Java "
-                + "client library, with the recipient's private keys, for other implementations to open.");
+        root.put(
+                "description",
+                "Haven discreet-chat scheme vectors (docs/protocol.md): envelopes sealed by the Java "
+                        + "client library, with the recipient's private keys, for other implementations to open.");
         ArrayNode vectors = root.putArray("vectors");
         String text = "Vector text: I feel safe now \u2764 \u00e9\u00e8";
         for (Suite suite : Suite.values()) {
@@ -93,8 +115,8 @@ class SchemeVectorsTest {
             DeviceKeys bo = DeviceKeys.generate("bo-laptop", suite, 1);
             E2e.DeviceBundle b = bo.publicBundle();
             E2e.Prekey otpk = bo.oneTimePrekeys().get(0);
-            E2e.DeviceBundle withOtpk = new E2e.DeviceBundle(b.device(), b.identityKey(), b.signingKey(),
-                    b.signedPrekey(), otpk, b.fingerprint());
+            E2e.DeviceBundle withOtpk = new E2e.DeviceBundle(
+                    b.device(), b.identityKey(), b.signingKey(), b.signedPrekey(), otpk, b.fingerprint());
             ObjectNode v = vectors.addObject();
             v.put("suite", suite.name().toLowerCase(java.util.Locale.ROOT));
             v.put("plaintext", text);
@@ -104,9 +126,14 @@ class SchemeVectorsTest {
             v.set("recipient", JSON.valueToTree(b));
             ObjectNode priv = v.putObject("recipientPrivate");
             priv.put("identity", B64E.encodeToString(bo.identity().getPrivate().getEncoded()));
-            priv.put("signedPrekey", B64E.encodeToString(bo.signedPrekey().getPrivate().getEncoded()));
-            priv.putObject("oneTimePrekeys").put(String.valueOf(otpk.keyId()),
-                    B64E.encodeToString(bo.oneTimePrekey(otpk.keyId()).getPrivate().getEncoded()));
+            priv.put(
+                    "signedPrekey",
+                    B64E.encodeToString(bo.signedPrekey().getPrivate().getEncoded()));
+            priv.putObject("oneTimePrekeys")
+                    .put(
+                            String.valueOf(otpk.keyId()),
+                            B64E.encodeToString(
+                                    bo.oneTimePrekey(otpk.keyId()).getPrivate().getEncoded()));
             priv.putObject("oneTimePrekeyPublic").put(String.valueOf(otpk.keyId()), otpk.key());
             byte[] info = DirectCipher.info("alice", "alice-phone", "dr-bo", "bo-laptop");
             v.put("infoHex", HEX.formatHex(info));
@@ -118,16 +145,24 @@ class SchemeVectorsTest {
                 envs.add(e);
             }
         }
-        Files.writeString(Path.of(args[0]), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+        Files.writeString(
+                Path.of(args[0]), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
     }
 
-    private static byte[] messageKey(Suite suite, DeviceKeys recipient, DeviceKeys sender, E2e.Envelope env,
-            byte[] info) throws Exception {
+    private static byte[] messageKey(
+            Suite suite, DeviceKeys recipient, DeviceKeys sender, E2e.Envelope env, byte[] info) throws Exception {
         PublicKey eph = publicKey(suite, env.ephemeralKey());
         PrivateKey spk = recipient.signedPrekey().getPrivate();
-        byte[] ikm = cat(dh(suite, spk, sender.identity().getPublic()), dh(suite, recipient.identity().getPrivate(), eph),
-                dh(suite, spk, eph), env.oneTimePrekeyId() == null ? new byte[0]
-                        : dh(suite, recipient.oneTimePrekey(env.oneTimePrekeyId()).getPrivate(), eph));
+        byte[] ikm = cat(
+                dh(suite, spk, sender.identity().getPublic()),
+                dh(suite, recipient.identity().getPrivate(), eph),
+                dh(suite, spk, eph),
+                env.oneTimePrekeyId() == null
+                        ? new byte[0]
+                        : dh(
+                                suite,
+                                recipient.oneTimePrekey(env.oneTimePrekeyId()).getPrivate(),
+                                eph));
         return Hkdf.derive(new byte[32], ikm, info, 32);
     }
 

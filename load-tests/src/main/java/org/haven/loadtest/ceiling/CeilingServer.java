@@ -17,8 +17,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +42,8 @@ public final class CeilingServer implements AutoCloseable {
     private CeilingServer(String host, int port) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends ServerChannel> channelType =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         boss = new MultiThreadIoEventLoopGroup(1, io);
         workers = new MultiThreadIoEventLoopGroup(0, io);
         CeilingRooms rooms = new CeilingRooms();
@@ -56,14 +57,18 @@ public final class CeilingServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         // The same flush batching Haven uses: a ceiling without it would measure syscalls.
-                        ch.pipeline().addLast(new FlushConsolidationHandler(256, true),
-                                new HttpServerCodec(),
-                                new HttpObjectAggregator(8192),
-                                new WebSocketServerProtocolHandler("/ws", null, false, 65536),
-                                new CeilingFrameHandler(rooms));
+                        ch.pipeline()
+                                .addLast(
+                                        new FlushConsolidationHandler(256, true),
+                                        new HttpServerCodec(),
+                                        new HttpObjectAggregator(8192),
+                                        new WebSocketServerProtocolHandler("/ws", null, false, 65536),
+                                        new CeilingFrameHandler(rooms));
                     }
                 })
-                .bind(host, port).sync().channel();
+                .bind(host, port)
+                .sync()
+                .channel();
     }
 
     /** Starts on {@code host} (a loopback address) and {@code port} (0 picks a free one). */

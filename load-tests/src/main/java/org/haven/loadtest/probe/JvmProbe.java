@@ -56,7 +56,9 @@ final class JvmProbe extends ProcessProbe {
 
     private String jcmd(String command) {
         try {
-            Process process = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder("jcmd", Long.toString(pid), command)
+                    .redirectErrorStream(true)
+                    .start();
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(JCMD_SECONDS, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();

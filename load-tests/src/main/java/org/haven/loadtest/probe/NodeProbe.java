@@ -21,8 +21,10 @@ final class NodeProbe extends ProcessProbe {
 
     private final URI statsUrl;
     // HTTP/1.1: an HTTP/2 upgrade request would be taken for a WebSocket upgrade by the peer's Engine.IO.
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     NodeProbe(ProcessMemory memory, URI statsUrl) {
         super(memory);
@@ -32,7 +34,10 @@ final class NodeProbe extends ProcessProbe {
     @Override
     public OptionalLong heapAfterGcBytes() {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(statsUrl).timeout(Duration.ofSeconds(20)).build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(statsUrl)
+                            .timeout(Duration.ofSeconds(20))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode stats = JSON.readTree(response.body());
             if (response.statusCode() != 200 || !stats.path("gc").asBoolean() || !stats.has("heapUsed")) {

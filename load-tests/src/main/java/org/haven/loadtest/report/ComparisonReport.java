@@ -28,11 +28,20 @@ public final class ComparisonReport {
     static final String CEILING = "ceiling";
 
     private static final List<Figure> FIGURES = List.of(
-            new Figure("group-chat-ramp", "highest_sustained_per_s", "highest delivered/s sustained with p99 ≤ 50 ms", true,
+            new Figure(
+                    "group-chat-ramp",
+                    "highest_sustained_per_s",
+                    "highest delivered/s sustained with p99 ≤ 50 ms",
+                    true,
                     "Haven ≥ 3 × Socket.IO and ≥ 0.6 × ceiling"),
             new Figure("group-chat-ramp", "highest_sustained_p99_ms", "p99 at that rate (ms)", false, ""),
             new Figure("group-chat-ramp", "highest_sustained_posts_per_s", "posts/s at that rate", false, ""),
-            new Figure("alert-under-load", "alert_p99_ms", "alert raise → clinician p99 (ms)", false, "Haven ≤ 10 ms (one node)"),
+            new Figure(
+                    "alert-under-load",
+                    "alert_p99_ms",
+                    "alert raise → clinician p99 (ms)",
+                    false,
+                    "Haven ≤ 10 ms (one node)"),
             new Figure("alert-under-load", "alert_p50_ms", "alert p50 (ms)", false, ""),
             new Figure("alert-under-load", "alerts_lost", "alerts lost", false, "0"),
             new Figure("alert-under-load", "p99_ms", "chat p99 meanwhile (ms)", false, ""),
@@ -63,7 +72,9 @@ public final class ComparisonReport {
     public static ComparisonReport read(Path directory) throws IOException {
         Map<String, Map<String, Map<String, String>>> results = new HashMap<>();
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".properties")).sorted().toList()) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".properties"))
+                    .sorted()
+                    .toList()) {
                 Properties p = new Properties();
                 try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                     p.load(in);
@@ -71,7 +82,8 @@ public final class ComparisonReport {
                 Map<String, String> figures = new HashMap<>();
                 p.stringPropertyNames().forEach(k -> figures.put(k, p.getProperty(k)));
                 if (figures.containsKey("scenario") && figures.containsKey("target")) {
-                    results.computeIfAbsent(figures.get("target"), t -> new HashMap<>()).put(figures.get("scenario"), figures);
+                    results.computeIfAbsent(figures.get("target"), t -> new HashMap<>())
+                            .put(figures.get("scenario"), figures);
                 }
             }
         }
@@ -88,17 +100,32 @@ public final class ComparisonReport {
             out.append("- notes: ").append(info.notes()).append('\n');
         }
         out.append("- runs that did not go as planned: ").append(failedRuns()).append("\n\n");
-        out.append("| scenario | figure | Haven | Socket.IO | bare Netty | Haven ÷ Socket.IO | Haven ÷ ceiling | target | Haven meets it |\n");
+        out.append(
+                "| scenario | figure | Haven | Socket.IO | bare Netty | Haven ÷ Socket.IO | Haven ÷ ceiling | target | Haven meets it |\n");
         out.append("|---|---|---:|---:|---:|---:|---:|---|---|\n");
         for (Figure f : FIGURES) {
             String haven = f.value(of(HAVEN));
             String socketio = f.value(of(SOCKETIO));
             String ceiling = f.value(of(CEILING));
-            out.append("| ").append(f.scenario()).append(" | ").append(f.label()).append(" | ").append(haven).append(" | ")
-                    .append(socketio).append(" | ").append(ceiling).append(" | ")
-                    .append(f.ratios() ? Figure.ratio(haven, socketio) : "").append(" | ")
-                    .append(f.ratios() ? Figure.ratio(haven, ceiling) : "").append(" | ")
-                    .append(f.target()).append(" | ").append(verdict(f)).append(" |\n");
+            out.append("| ")
+                    .append(f.scenario())
+                    .append(" | ")
+                    .append(f.label())
+                    .append(" | ")
+                    .append(haven)
+                    .append(" | ")
+                    .append(socketio)
+                    .append(" | ")
+                    .append(ceiling)
+                    .append(" | ")
+                    .append(f.ratios() ? Figure.ratio(haven, socketio) : "")
+                    .append(" | ")
+                    .append(f.ratios() ? Figure.ratio(haven, ceiling) : "")
+                    .append(" | ")
+                    .append(f.target())
+                    .append(" | ")
+                    .append(verdict(f))
+                    .append(" |\n");
         }
         out.append("| two nodes on Redis | alert p99 across nodes | see below | not run | — | | | ≤ 25 ms | measured by"
                 + " `load-tests/run-cluster.sh` (two nodes and Redis of their own), not in this comparison |\n");
@@ -114,7 +141,8 @@ public final class ComparisonReport {
                 .flatMap(t -> t.getValue().values().stream()
                         .filter(f -> !"true".equals(f.get("passed")))
                         .map(f -> f.get("scenario") + " on " + t.getKey()))
-                .sorted().toList();
+                .sorted()
+                .toList();
         return failed.isEmpty() ? "none" : String.join(", ", failed);
     }
 
@@ -138,12 +166,15 @@ public final class ComparisonReport {
                 yield yesNo(h >= 3 * s.getAsDouble() && h >= 0.6 * c.getAsDouble());
             }
             case "alert-under-load/alert_p99_ms" -> yesNo(h <= 10);
-            case "capacity/held" -> h >= 100_000 ? "yes"
-                    : String.format(Locale.ROOT, "not measured at 100,000 (%.0f held)", h);
+            case "capacity/held" ->
+                h >= 100_000 ? "yes" : String.format(Locale.ROOT, "not measured at 100,000 (%.0f held)", h);
             case "capacity/heap_after_mib" -> {
-                double held = Figure.number(of(HAVEN).getOrDefault("capacity", Map.of()).get("held")).orElse(0);
-                yield h > 2048 ? "**no**" : held >= 100_000 ? "yes"
-                        : String.format(Locale.ROOT, "yes at %.0f connections", held);
+                double held = Figure.number(
+                                of(HAVEN).getOrDefault("capacity", Map.of()).get("held"))
+                        .orElse(0);
+                yield h > 2048
+                        ? "**no**"
+                        : held >= 100_000 ? "yes" : String.format(Locale.ROOT, "yes at %.0f connections", held);
             }
             case "connect-storm/connections_per_s" -> yesNo(h >= 5000);
             default -> yesNo(h == 0);
@@ -164,7 +195,8 @@ public final class ComparisonReport {
         int end = text.indexOf(END);
         String updated;
         if (begin < 0 || end < begin) {
-            updated = text + (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + "\n" + BEGIN + "\n" + block + END + "\n";
+            updated = text + (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + "\n" + BEGIN + "\n" + block + END
+                    + "\n";
         } else {
             int at = begin + BEGIN.length();
             updated = text.substring(0, at) + "\n" + block + text.substring(at);

@@ -29,7 +29,8 @@ public final class AlertUnderLoadScenario {
 
         public AlertPlan {
             if (alerts < 1 || perSecond <= 0) {
-                throw new IllegalArgumentException("alerts: " + alerts + " at " + perSecond + "/s (expected: >= 1, > 0)");
+                throw new IllegalArgumentException(
+                        "alerts: " + alerts + " at " + perSecond + "/s (expected: >= 1, > 0)");
             }
         }
     }
@@ -44,8 +45,8 @@ public final class AlertUnderLoadScenario {
         this.alertPlan = Objects.requireNonNull(alertPlan, "alertPlan");
         int raisers = chatPlan.rooms() * (chatPlan.members() - 1);
         if (alertPlan.alerts() > raisers) {
-            throw new IllegalArgumentException("alerts: " + alertPlan.alerts() + " (expected: at most one per client, "
-                    + raisers + ")");
+            throw new IllegalArgumentException(
+                    "alerts: " + alertPlan.alerts() + " (expected: at most one per client, " + raisers + ")");
         }
         if (alertPlan.alerts() / alertPlan.perSecond() > chatPlan.seconds()) {
             throw new IllegalArgumentException("alerts: " + alertPlan.alerts() + " at " + alertPlan.perSecond()
@@ -54,12 +55,21 @@ public final class AlertUnderLoadScenario {
     }
 
     public Report run() throws InterruptedException {
-        Report report = new Report("alert-under-load", settings.target().label(),
+        Report report = new Report(
+                "alert-under-load",
+                settings.target().label(),
                 "Alerts under group-chat load: alert raised in a room -> that room's clinician receives it");
-        report.line("target", settings.target().label() + " at " + settings.target().endpoint(settings.url()));
+        report.line(
+                "target", settings.target().label() + " at " + settings.target().endpoint(settings.url()));
         report.line("chat", chatPlan.describe());
-        report.line("alerts", String.format(Locale.ROOT, "%d alerts at %.1f/s from the start of the measured phase, each by"
-                + " a different client, HIGH, to the clinician of the raiser's room", alertPlan.alerts(), alertPlan.perSecond()));
+        report.line(
+                "alerts",
+                String.format(
+                        Locale.ROOT,
+                        "%d alerts at %.1f/s from the start of the measured phase, each by"
+                                + " a different client, HIGH, to the clinician of the raiser's room",
+                        alertPlan.alerts(),
+                        alertPlan.perSecond()));
         try (Run run = new Run(settings, chatPlan.connections())) {
             AlertBoard board = new AlertBoard(alertPlan.alerts());
             ChatLoad load = new ChatLoad(chatPlan.payloadChars(), board);
@@ -78,10 +88,17 @@ public final class AlertUnderLoadScenario {
         return report;
     }
 
-    private void measure(Run run, ChatLoad load, ChatRooms chat, AlertBoard board, Report report) throws InterruptedException {
+    private void measure(Run run, ChatLoad load, ChatRooms chat, AlertBoard board, Report report)
+            throws InterruptedException {
         double interval = chatPlan.intervalMillis() / 1000;
-        Phase warmup = Phase.of("warm-up", System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200), chatPlan.warmupSeconds(),
-                chat, interval, Set.of(), false);
+        Phase warmup = Phase.of(
+                "warm-up",
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200),
+                chatPlan.warmupSeconds(),
+                chat,
+                interval,
+                Set.of(),
+                false);
         Phase measured = Phase.of("measured", warmup.endNanos(), chatPlan.seconds(), chat, interval, Set.of(), true);
         load.start(List.of(warmup, measured));
 
@@ -99,12 +116,14 @@ public final class AlertUnderLoadScenario {
             int room = j % chat.rooms();
             ChatRooms.Member raiser = chat.member(room, 1 + j / chat.rooms());
             board.scheduled(raiser.peer().user(), due);
-            raiser.peer().raiseAlert(raiser.roomId(), chat.member(room, 0).peer().user()).whenComplete((v, e) -> {
-                if (e != null) {
-                    refused.increment();
-                    firstRefusal.compareAndSet(null, e.getMessage());
-                }
-            });
+            raiser.peer()
+                    .raiseAlert(raiser.roomId(), chat.member(room, 0).peer().user())
+                    .whenComplete((v, e) -> {
+                        if (e != null) {
+                            refused.increment();
+                            firstRefusal.compareAndSet(null, e.getMessage());
+                        }
+                    });
             lastDue = due;
         }
         boolean allNoticed = board.awaitAll(Math.min(lastDue + RECEIVE_TIMEOUT_NANOS, run.deadlineNanos));
@@ -117,7 +136,10 @@ public final class AlertUnderLoadScenario {
                 .row("alerts lost", "alerts_lost", Long.toString(alertPlan.alerts() - board.received()))
                 .row("alert latency p50 (ms)", "alert_p50_ms", Report.ms(latency.getValueAtPercentile(50) / 1000.0))
                 .row("alert latency p99 (ms)", "alert_p99_ms", Report.ms(latency.getValueAtPercentile(99) / 1000.0))
-                .row("alert latency p99.9 (ms)", "alert_p999_ms", Report.ms(latency.getValueAtPercentile(99.9) / 1000.0))
+                .row(
+                        "alert latency p99.9 (ms)",
+                        "alert_p999_ms",
+                        Report.ms(latency.getValueAtPercentile(99.9) / 1000.0))
                 .row("alert latency max (ms)", "alert_max_ms", Report.ms(latency.getMaxValue() / 1000.0))
                 .row("alert raises refused", "alerts_refused", Long.toString(refused.sum()))
                 .row("other alert notices (confirmed)", "alert_other_notices", Long.toString(board.otherNotices()))

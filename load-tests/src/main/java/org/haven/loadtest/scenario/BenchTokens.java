@@ -27,8 +27,8 @@ final class BenchTokens {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-    private static final String HEADER = BASE64URL.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
-            .getBytes(StandardCharsets.UTF_8));
+    private static final String HEADER =
+            BASE64URL.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
 
     private final SecretKeySpec key;
     private final String issuer;

@@ -32,11 +32,20 @@ public final class CapacityScenario {
     }
 
     public Report run() throws InterruptedException {
-        Report report = new Report("capacity", settings.target().label(),
+        Report report = new Report(
+                "capacity",
+                settings.target().label(),
                 "Capacity: authenticated idle connections held open; server memory per connection");
-        report.line("target", settings.target().label() + " at " + settings.target().endpoint(settings.url()));
-        report.line("plan", String.format(Locale.ROOT, "%d connections (one user each), opened at %.0f/s, held %.0f s",
-                connections, perSecond, holdSeconds));
+        report.line(
+                "target", settings.target().label() + " at " + settings.target().endpoint(settings.url()));
+        report.line(
+                "plan",
+                String.format(
+                        Locale.ROOT,
+                        "%d connections (one user each), opened at %.0f/s, held %.0f s",
+                        connections,
+                        perSecond,
+                        holdSeconds));
         try (Run run = new Run(settings, connections)) {
             IdleFleet fleet = new IdleFleet(run, "idle", connections);
             OptionalLong heapBefore = settings.probe().heapAfterGcBytes();
@@ -58,11 +67,18 @@ public final class CapacityScenario {
                         .row("server heap after GC held (MiB)", "heap_after_mib", Report.mib(heapAfter))
                         .row("server RSS before (MiB)", "rss_before_mib", Report.mib(residentBefore))
                         .row("server RSS held (MiB)", "rss_after_mib", Report.mib(residentAfter))
-                        .row("heap per connection (KiB)", "heap_per_connection_kib", perConnection(heapBefore, heapAfter, held))
-                        .row("RSS per connection (KiB)", "rss_per_connection_kib", perConnection(residentBefore, residentAfter, held));
+                        .row(
+                                "heap per connection (KiB)",
+                                "heap_per_connection_kib",
+                                perConnection(heapBefore, heapAfter, held))
+                        .row(
+                                "RSS per connection (KiB)",
+                                "rss_per_connection_kib",
+                                perConnection(residentBefore, residentAfter, held));
                 outcome.failures().forEach(f -> report.problem("a connection failed: " + f));
                 if (outcome.ready() < connections) {
-                    report.problem((connections - outcome.ready()) + " of " + connections + " connections were not made");
+                    report.problem(
+                            (connections - outcome.ready()) + " of " + connections + " connections were not made");
                 }
                 if (held < outcome.ready()) {
                     report.problem((outcome.ready() - held) + " connections closed while held idle");

@@ -27,7 +27,11 @@ final class ChatFigures {
             report.row("refusals by code", null, refusals.toString());
         }
         Map<Integer, Long> closes = chat.closesByCode();
-        report.row("connections closed by server", "server_closes", Long.toString(closes.values().stream().mapToLong(Long::longValue).sum()));
+        report.row(
+                "connections closed by server",
+                "server_closes",
+                Long.toString(
+                        closes.values().stream().mapToLong(Long::longValue).sum()));
         if (!closes.isEmpty()) {
             report.row("closes by code (-1: no frame)", null, closes.toString());
         }

@@ -8,8 +8,8 @@ import java.util.Locale;
  * {@code intervalMillis}, first for {@code warmupSeconds} unmeasured, then for {@code seconds}
  * measured. Every post is delivered to every member of its room, its sender included.
  */
-public record ChatPlan(int rooms, int members, double intervalMillis, int payloadChars, double warmupSeconds,
-        double seconds) {
+public record ChatPlan(
+        int rooms, int members, double intervalMillis, int payloadChars, double warmupSeconds, double seconds) {
 
     /** Haven's default room limit. */
     public static final int MAX_MEMBERS = 500;
@@ -17,7 +17,9 @@ public record ChatPlan(int rooms, int members, double intervalMillis, int payloa
     public ChatPlan {
         check(rooms >= 1 && rooms <= 10_000, "rooms: " + rooms + " (expected: 1..10000)");
         check(members >= 2 && members <= MAX_MEMBERS, "members: " + members + " (expected: 2.." + MAX_MEMBERS + ")");
-        check(intervalMillis >= 1 && intervalMillis <= 600_000, "interval: " + intervalMillis + " ms (expected: 1..600000)");
+        check(
+                intervalMillis >= 1 && intervalMillis <= 600_000,
+                "interval: " + intervalMillis + " ms (expected: 1..600000)");
         check(payloadChars >= 32 && payloadChars <= 4000, "payload: " + payloadChars + " (expected: 32..4000)");
         check(warmupSeconds >= 0 && seconds > 0, "warm-up and measured seconds: expected >= 0 and > 0");
     }
@@ -44,9 +46,17 @@ public record ChatPlan(int rooms, int members, double intervalMillis, int payloa
 
     /** Rooms, members, rate and text size. */
     String shape() {
-        return String.format(Locale.ROOT, "%d rooms x %d members (1 clinician + %d clients each), each posting every %.0f ms"
-                + " (%.0f posts/s, %.0f deliveries/s offered), %d-char texts", rooms, members, members - 1, intervalMillis,
-                postsPerSecond(), offeredDeliveriesPerSecond(), payloadChars);
+        return String.format(
+                Locale.ROOT,
+                "%d rooms x %d members (1 clinician + %d clients each), each posting every %.0f ms"
+                        + " (%.0f posts/s, %.0f deliveries/s offered), %d-char texts",
+                rooms,
+                members,
+                members - 1,
+                intervalMillis,
+                postsPerSecond(),
+                offeredDeliveriesPerSecond(),
+                payloadChars);
     }
 
     /** The shape and the timing. */

@@ -62,7 +62,8 @@ final class ChatRooms {
      */
     static ChatRooms open(Run run, int rooms, int perRoom, PeerEvents events) throws InterruptedException {
         ChatRooms chat = new ChatRooms(run, rooms, perRoom, events);
-        List<Member> facilitators = chat.members.stream().filter(m -> m.seat() == 0).toList();
+        List<Member> facilitators =
+                chat.members.stream().filter(m -> m.seat() == 0).toList();
         List<Member> clients = chat.members.stream().filter(m -> m.seat() > 0).toList();
         chat.enter(facilitators, 0);
         chat.enter(clients, facilitators.size());
@@ -70,12 +71,16 @@ final class ChatRooms {
     }
 
     private void enter(List<Member> who, int firstIndex) throws InterruptedException {
-        Connector.Outcome outcome = new Connector(run, CONNECT_CONCURRENCY, 0).connect(
-                who.stream().map(Member::peer).toList(), firstIndex,
-                peer -> peer.enterRoom(byPeer.get(peer).roomId()));
+        Connector.Outcome outcome = new Connector(run, CONNECT_CONCURRENCY, 0)
+                .connect(
+                        who.stream().map(Member::peer).toList(),
+                        firstIndex,
+                        peer -> peer.enterRoom(byPeer.get(peer).roomId()));
         if (outcome.ready() < who.size()) {
             throw new IllegalStateException(outcome.ready() + " of " + who.size() + " members entered their rooms"
-                    + (outcome.failures().isEmpty() ? " before the time limit" : "; first failure: " + outcome.failures().get(0)));
+                    + (outcome.failures().isEmpty()
+                            ? " before the time limit"
+                            : "; first failure: " + outcome.failures().get(0)));
         }
     }
 

@@ -38,12 +38,22 @@ public final class ConnectStormScenario {
     }
 
     public Report run() throws InterruptedException {
-        Report report = new Report("connect-storm", settings.target().label(),
-                "Connect storm: new authenticated connections per second");
-        report.line("target", settings.target().label() + " at " + settings.target().endpoint(settings.url()));
-        report.line("plan", String.format(Locale.ROOT, "%d connections (one user each), at most %d in progress, %s;"
-                + " each kept open until the end; %d warm-up connections made and closed first", connections, concurrency,
-                perSecond > 0 ? String.format(Locale.ROOT, "scheduled at %.0f/s", perSecond) : "as fast as they go", warmup));
+        Report report = new Report(
+                "connect-storm", settings.target().label(), "Connect storm: new authenticated connections per second");
+        report.line(
+                "target", settings.target().label() + " at " + settings.target().endpoint(settings.url()));
+        report.line(
+                "plan",
+                String.format(
+                        Locale.ROOT,
+                        "%d connections (one user each), at most %d in progress, %s;"
+                                + " each kept open until the end; %d warm-up connections made and closed first",
+                        connections,
+                        concurrency,
+                        perSecond > 0
+                                ? String.format(Locale.ROOT, "scheduled at %.0f/s", perSecond)
+                                : "as fast as they go",
+                        warmup));
         try (Run run = new Run(settings, connections + warmup)) {
             warmUp(run);
             IdleFleet fleet = new IdleFleet(run, "storm", connections);
@@ -60,7 +70,8 @@ public final class ConnectStormScenario {
                         .row("connect latency max (ms)", "max_ms", Report.ms(latency.getMaxValue() / 1000.0));
                 outcome.failures().forEach(f -> report.problem("a connection failed: " + f));
                 if (outcome.ready() < connections) {
-                    report.problem((connections - outcome.ready()) + " of " + connections + " connections were not made");
+                    report.problem(
+                            (connections - outcome.ready()) + " of " + connections + " connections were not made");
                 }
             } finally {
                 fleet.closeAll();

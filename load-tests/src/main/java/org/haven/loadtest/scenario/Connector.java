@@ -34,7 +34,8 @@ final class Connector {
      * @param seconds from the first start to the last connection ready
      * @param latencyMicros per ready connection, from its scheduled (or actual) start to ready
      */
-    record Outcome(int attempted, int ready, int failed, double seconds, Histogram latencyMicros, List<String> failures) {
+    record Outcome(
+            int attempted, int ready, int failed, double seconds, Histogram latencyMicros, List<String> failures) {
 
         double perSecond() {
             return seconds > 0 ? ready / seconds : 0;
@@ -77,7 +78,8 @@ final class Connector {
             long from = perSecond > 0 ? scheduled : System.nanoTime();
             WirePeer peer = peers.get(i);
             attempted++;
-            run.generator.connect(run.endpoint(firstIndex + i), peer, firstIndex + i, Run.CONNECT_TIMEOUT)
+            run.generator
+                    .connect(run.endpoint(firstIndex + i), peer, firstIndex + i, Run.CONNECT_TIMEOUT)
                     .thenCompose(v -> peer.authenticate())
                     .thenCompose(v -> then.apply(peer))
                     .orTimeout(Run.CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -103,8 +105,8 @@ final class Connector {
         }
         done.await(Math.max(0, run.deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         double seconds = lastReady.get() > 0 ? (lastReady.get() - start) / 1e9 : 0;
-        return new Outcome(attempted, ready.get(), failed.get(), seconds, latency.getIntervalHistogram(),
-                List.copyOf(failures));
+        return new Outcome(
+                attempted, ready.get(), failed.get(), seconds, latency.getIntervalHistogram(), List.copyOf(failures));
     }
 
     private static void waitUntil(long nanos) {
@@ -115,13 +117,16 @@ final class Connector {
 
     private static String describe(Throwable e) {
         Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause
+        while (cause.getCause() != null
+                && cause.getCause() != cause
                 && (cause instanceof CompletionException || cause.getMessage() == null)) {
             cause = cause.getCause();
         }
         if (cause instanceof TimeoutException) {
             return "no answer within " + Run.CONNECT_TIMEOUT.toSeconds() + " s";
         }
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        return cause.getMessage() != null
+                ? cause.getMessage()
+                : cause.getClass().getSimpleName();
     }
 }

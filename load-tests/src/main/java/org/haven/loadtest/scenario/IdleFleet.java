@@ -23,7 +23,8 @@ final class IdleFleet {
 
     /** Connects them all, at most {@code concurrency} at once, {@code perSecond} a second (0: as fast as they go). */
     Connector.Outcome connect(Run run, int concurrency, double perSecond) throws InterruptedException {
-        return new Connector(run, concurrency, perSecond).connect(peers, 0, p -> CompletableFuture.completedFuture(null));
+        return new Connector(run, concurrency, perSecond)
+                .connect(peers, 0, p -> CompletableFuture.completedFuture(null));
     }
 
     long open() {

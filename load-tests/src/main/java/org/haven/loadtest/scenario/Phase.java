@@ -12,17 +12,37 @@ import org.haven.loadtest.wire.WirePeer;
  * @param readersPerRoom for each room, the members expected to receive each of its posts
  * @param measured whether this phase's figures are reported (a warm-up is not)
  */
-record Phase(String name, long startNanos, long endNanos, double postsPerSecond, List<ChatRooms.Member> posters,
-        int[] readersPerRoom, Set<WirePeer> silent, boolean measured) {
+record Phase(
+        String name,
+        long startNanos,
+        long endNanos,
+        double postsPerSecond,
+        List<ChatRooms.Member> posters,
+        int[] readersPerRoom,
+        Set<WirePeer> silent,
+        boolean measured) {
 
     /** A phase of {@code chat} in which every member but {@code silent} posts once every {@code intervalSeconds}. */
-    static Phase of(String name, long startNanos, double seconds, ChatRooms chat, double intervalSeconds,
-            Set<WirePeer> silent, boolean measured) {
+    static Phase of(
+            String name,
+            long startNanos,
+            double seconds,
+            ChatRooms chat,
+            double intervalSeconds,
+            Set<WirePeer> silent,
+            boolean measured) {
         List<ChatRooms.Member> active = chat.activeMembers(silent);
         int[] readers = new int[chat.rooms()];
         active.forEach(m -> readers[m.room()]++);
-        return new Phase(name, startNanos, startNanos + (long) (seconds * 1e9), active.size() / intervalSeconds, active,
-                readers, silent, measured);
+        return new Phase(
+                name,
+                startNanos,
+                startNanos + (long) (seconds * 1e9),
+                active.size() / intervalSeconds,
+                active,
+                readers,
+                silent,
+                measured);
     }
 
     double seconds() {

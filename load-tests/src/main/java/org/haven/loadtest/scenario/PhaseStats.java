@@ -32,7 +32,8 @@ final class PhaseStats {
     void record(long latencyNanos, long intendedNanos) {
         long micros = Math.max(0, latencyNanos / 1000);
         recorder.recordValue(micros);
-        int second = (int) Math.min(bySecond.length - 1, Math.max(0, (intendedNanos - phase.startNanos()) / 1_000_000_000L));
+        int second =
+                (int) Math.min(bySecond.length - 1, Math.max(0, (intendedNanos - phase.startNanos()) / 1_000_000_000L));
         bySecond[second].recordValue(micros);
         delivered.increment();
     }

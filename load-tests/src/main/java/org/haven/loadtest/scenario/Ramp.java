@@ -38,6 +38,7 @@ public record Ramp(double stepSeconds, double factor, int maxSteps, double p99Li
         if (verdicts.size() < MISSES_TO_STOP) {
             return false;
         }
-        return verdicts.subList(verdicts.size() - MISSES_TO_STOP, verdicts.size()).stream().noneMatch(v -> v);
+        return verdicts.subList(verdicts.size() - MISSES_TO_STOP, verdicts.size()).stream()
+                .noneMatch(v -> v);
     }
 }

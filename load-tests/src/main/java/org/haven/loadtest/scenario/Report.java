@@ -112,7 +112,9 @@ public final class Report {
     /** Writes the figures as {@code key=value} lines. */
     public void writeFigures(Path file) throws IOException {
         StringBuilder out = new StringBuilder();
-        figures().forEach((k, v) -> out.append(k).append('=').append(v.replace('\n', ' ')).append('\n'));
+        figures()
+                .forEach((k, v) ->
+                        out.append(k).append('=').append(v.replace('\n', ' ')).append('\n'));
         Files.writeString(file, out.toString(), StandardCharsets.UTF_8);
     }
 

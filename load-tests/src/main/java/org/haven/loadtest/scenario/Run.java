@@ -18,6 +18,7 @@ final class Run implements AutoCloseable {
 
     /** Time kept at the end of the time limit for closing every connection. */
     static final Duration CLEANUP_RESERVE = Duration.ofSeconds(8);
+
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
     final RunSettings settings;
@@ -27,6 +28,7 @@ final class Run implements AutoCloseable {
     private final URI secondEndpoint;
     /** Past this, stop measuring and close (the hard deadline less the cleanup reserve). */
     final long deadlineNanos;
+
     final long hardDeadlineNanos;
     private final String runId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 24);
     private final BenchTokens tokens;
@@ -39,7 +41,8 @@ final class Run implements AutoCloseable {
         int sources = settings.sourceAddresses() > 0 ? settings.sourceAddresses() : Generator.sourcesFor(connections);
         this.generator = new Generator(settings.threads(), sources);
         this.endpoint = settings.target().endpoint(settings.url());
-        this.secondEndpoint = settings.secondUrl() == null ? null : settings.target().endpoint(settings.secondUrl());
+        this.secondEndpoint =
+                settings.secondUrl() == null ? null : settings.target().endpoint(settings.secondUrl());
         this.tokens = new BenchTokens(settings.secret(), settings.issuer(), settings.audience(), runId);
         this.tokenTtl = settings.maxDuration().plus(Duration.ofMinutes(10));
     }
@@ -52,8 +55,8 @@ final class Run implements AutoCloseable {
     /** A new connection (not yet open) for user {@code name} of this run, granted {@code rooms}. */
     WirePeer peer(String name, Role role, List<String> rooms, PeerEvents events) {
         String user = "load-" + runId + "-" + name;
-        return settings.target().peer(new Identity(user, role, tokens.mint(user, role, settings.org(), rooms, tokenTtl)),
-                events);
+        return settings.target()
+                .peer(new Identity(user, role, tokens.mint(user, role, settings.org(), rooms, tokenTtl)), events);
     }
 
     /** A room id of this run. */

@@ -19,12 +19,31 @@ import org.haven.server.config.ServerConfig;
  * @param maxDuration the hard time limit of the whole run, connecting and closing included
  * @param secondUrl another node of the same cluster: every other connection goes there (null: none)
  */
-public record RunSettings(Target target, URI url, String org, String secret, String issuer, String audience,
-        int threads, int sourceAddresses, Duration maxDuration, ServerProbe probe, URI secondUrl) {
+public record RunSettings(
+        Target target,
+        URI url,
+        String org,
+        String secret,
+        String issuer,
+        String audience,
+        int threads,
+        int sourceAddresses,
+        Duration maxDuration,
+        ServerProbe probe,
+        URI secondUrl) {
 
     /** Every connection to {@code url}. */
-    public RunSettings(Target target, URI url, String org, String secret, String issuer, String audience,
-            int threads, int sourceAddresses, Duration maxDuration, ServerProbe probe) {
+    public RunSettings(
+            Target target,
+            URI url,
+            String org,
+            String secret,
+            String issuer,
+            String audience,
+            int threads,
+            int sourceAddresses,
+            Duration maxDuration,
+            ServerProbe probe) {
         this(target, url, org, secret, issuer, audience, threads, sourceAddresses, maxDuration, probe, null);
     }
 
@@ -51,7 +70,16 @@ public record RunSettings(Target target, URI url, String org, String secret, Str
 
     /** Settings for a dev-mode server at {@code url}: the dev secret, organisation "bench", no memory probe. */
     public static RunSettings devServer(Target target, URI url, Duration maxDuration) {
-        return new RunSettings(target, url, "bench", ServerConfig.DEV_SECRET, ServerConfig.DEV_ISSUER,
-                ServerConfig.DEV_AUDIENCE, 0, 0, maxDuration, ServerProbe.none());
+        return new RunSettings(
+                target,
+                url,
+                "bench",
+                ServerConfig.DEV_SECRET,
+                ServerConfig.DEV_ISSUER,
+                ServerConfig.DEV_AUDIENCE,
+                0,
+                0,
+                maxDuration,
+                ServerProbe.none());
     }
 }

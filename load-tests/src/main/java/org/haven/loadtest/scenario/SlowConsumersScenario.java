@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -53,13 +53,23 @@ public final class SlowConsumersScenario {
     }
 
     public Report run() throws InterruptedException {
-        Report report = new Report("slow-consumers", settings.target().label(),
+        Report report = new Report(
+                "slow-consumers",
+                settings.target().label(),
                 "Slow consumers: some clients stop reading; latency of the others, memory of the server");
-        report.line("target", settings.target().label() + " at " + settings.target().endpoint(settings.url()));
+        report.line(
+                "target", settings.target().label() + " at " + settings.target().endpoint(settings.url()));
         report.line("plan", plan.describe());
         int slowPerRoom = Math.max(1, (int) Math.ceil((plan.members() - 1) * slowPercent / 100.0));
-        report.line("slow", String.format(Locale.ROOT, "%d%% of each room's clients (%d per room, %d in all) stop reading"
-                + " and posting when the measured phase starts", slowPercent, slowPerRoom, slowPerRoom * plan.rooms()));
+        report.line(
+                "slow",
+                String.format(
+                        Locale.ROOT,
+                        "%d%% of each room's clients (%d per room, %d in all) stop reading"
+                                + " and posting when the measured phase starts",
+                        slowPercent,
+                        slowPerRoom,
+                        slowPerRoom * plan.rooms()));
         int standIns = slowPerRoom * plan.rooms();
         try (Run run = new Run(settings, plan.connections() + standIns);
                 MemorySampler sampler = new MemorySampler(settings.probe())) {
@@ -74,8 +84,8 @@ public final class SlowConsumersScenario {
                 List<WirePeer> frozenInWarmup = openStandIns(run, chat, slowPerRoom);
                 try {
                     if (frozenInWarmup.size() < standIns) {
-                        return report.problem(frozenInWarmup.size() + " of " + standIns
-                                + " warm-up stand-ins entered their rooms");
+                        return report.problem(
+                                frozenInWarmup.size() + " of " + standIns + " warm-up stand-ins entered their rooms");
                     }
                     measure(run, load, chat, slowPerRoom, frozenInWarmup, sampler, report);
                 } finally {
@@ -88,8 +98,15 @@ public final class SlowConsumersScenario {
         return report;
     }
 
-    private void measure(Run run, ChatLoad load, ChatRooms chat, int slowPerRoom, List<WirePeer> standIns,
-            MemorySampler sampler, Report report) throws InterruptedException {
+    private void measure(
+            Run run,
+            ChatLoad load,
+            ChatRooms chat,
+            int slowPerRoom,
+            List<WirePeer> standIns,
+            MemorySampler sampler,
+            Report report)
+            throws InterruptedException {
         Set<WirePeer> slow = new HashSet<>();
         for (int r = 0; r < chat.rooms(); r++) {
             for (int seat = plan.members() - slowPerRoom; seat < plan.members(); seat++) {
@@ -97,20 +114,29 @@ public final class SlowConsumersScenario {
             }
         }
         double interval = plan.intervalMillis() / 1000;
-        Phase warmup = Phase.of("warm-up", System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200), plan.warmupSeconds(),
-                chat, interval, Set.of(), false);
-        Phase baseline = Phase.of("baseline", warmup.endNanos(), plan.seconds(), chat, interval, Set.copyOf(slow), true);
+        Phase warmup = Phase.of(
+                "warm-up",
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200),
+                plan.warmupSeconds(),
+                chat,
+                interval,
+                Set.of(),
+                false);
+        Phase baseline =
+                Phase.of("baseline", warmup.endNanos(), plan.seconds(), chat, interval, Set.copyOf(slow), true);
         Phase measured = Phase.of("slow", baseline.endNanos(), plan.seconds(), chat, interval, Set.copyOf(slow), true);
         load.start(List.of(warmup, baseline, measured));
         // The stand-ins freeze with the warm-up and read again for its last second (its last third if
         // shorter than 3 s), to take their close before the baseline starts.
         sleepUntil(warmup.startNanos());
         standIns.forEach(WirePeer::stopReading);
-        sleepUntil(Math.max(warmup.endNanos() - STAND_IN_READ_NANOS,
+        sleepUntil(Math.max(
+                warmup.endNanos() - STAND_IN_READ_NANOS,
                 warmup.startNanos() + (warmup.endNanos() - warmup.startNanos()) * 2 / 3));
         standIns.forEach(WirePeer::resumeReading);
         sleepUntil(baseline.startNanos());
-        long standInsClosed = standIns.stream().filter(p -> p.closeFuture().isDone()).count();
+        long standInsClosed =
+                standIns.stream().filter(p -> p.closeFuture().isDone()).count();
         standIns.forEach(WirePeer::close);
         sleepUntil(measured.startNanos());
         slow.forEach(WirePeer::stopReading);
@@ -122,21 +148,33 @@ public final class SlowConsumersScenario {
         OptionalLong heapAfterGc = settings.probe().heapAfterGcBytes();
         long disconnected = disconnectedByServer(slow, run);
 
-        report.row("readers (not slow)", "readers", Integer.toString(chat.members().size() - slow.size()))
+        report.row(
+                        "readers (not slow)",
+                        "readers",
+                        Integer.toString(chat.members().size() - slow.size()))
                 .row("slow consumers", "slow", Integer.toString(slow.size()))
                 .row("warm-up stand-ins frozen", "standins", Integer.toString(standIns.size()))
                 .row("stand-ins the server closed in the warm-up", "standins_closed", Long.toString(standInsClosed));
         if (standInsClosed < standIns.size()) {
-            report.line("note", (standIns.size() - standInsClosed) + " stand-ins were still open when the baseline started"
-                    + " (the generator closed them then): the server's close of frozen clients was not exercised before"
-                    + " measuring; a warm-up longer than the server's idle time-out plus a ping interval does that");
+            report.line(
+                    "note",
+                    (standIns.size() - standInsClosed) + " stand-ins were still open when the baseline started"
+                            + " (the generator closed them then): the server's close of frozen clients was not exercised before"
+                            + " measuring; a warm-up longer than the server's idle time-out plus a ping interval does that");
         }
         Histogram before = load.stats().get(1).latencyMicros();
-        report.row("readers' p99 before the slow stop reading (ms)", "baseline_p99_ms",
+        report.row(
+                        "readers' p99 before the slow stop reading (ms)",
+                        "baseline_p99_ms",
                         Report.ms(before.getValueAtPercentile(99) / 1000.0))
-                .row("readers' p99.9 before the slow stop reading (ms)", "baseline_p999_ms",
+                .row(
+                        "readers' p99.9 before the slow stop reading (ms)",
+                        "baseline_p999_ms",
                         Report.ms(before.getValueAtPercentile(99.9) / 1000.0))
-                .row("deliveries missing before", "baseline_missing", Long.toString(load.stats().get(1).missing()));
+                .row(
+                        "deliveries missing before",
+                        "baseline_missing",
+                        Long.toString(load.stats().get(1).missing()));
         PhaseStats stats = load.stats().get(2);
         report.line("readers' p99 by second before (ms)", load.stats().get(1).p99BySecond());
         report.line("readers' p99 by second while slow (ms)", stats.p99BySecond());
@@ -157,14 +195,17 @@ public final class SlowConsumersScenario {
         for (int r = 0; r < chat.rooms(); r++) {
             String roomId = chat.member(r, 0).roomId();
             for (int i = 0; i < perRoom; i++) {
-                WirePeer peer = run.peer(String.format(Locale.ROOT, "r%04d-w%03d", r, i), Role.CLIENT, List.of(roomId),
+                WirePeer peer = run.peer(
+                        String.format(Locale.ROOT, "r%04d-w%03d", r, i),
+                        Role.CLIENT,
+                        List.of(roomId),
                         new PeerEvents() {});
                 peers.add(peer);
                 roomOf.put(peer, roomId);
             }
         }
-        new Connector(run, STAND_IN_CONCURRENCY, 0).connect(peers, chat.members().size(),
-                peer -> peer.enterRoom(roomOf.get(peer)));
+        new Connector(run, STAND_IN_CONCURRENCY, 0)
+                .connect(peers, chat.members().size(), peer -> peer.enterRoom(roomOf.get(peer)));
         return peers.stream().filter(WirePeer::isOpen).toList();
     }
 

@@ -44,6 +44,7 @@ public final class Generator implements AutoCloseable {
 
     /** Connections per source address, well inside Linux's default range of about 28,000 ephemeral ports. */
     public static final int CONNECTIONS_PER_SOURCE = 20_000;
+
     private static final int MAX_FRAME_BYTES = 1024 * 1024;
 
     private final EventLoopGroup group;
@@ -72,11 +73,14 @@ public final class Generator implements AutoCloseable {
         // The same transport as Haven and the ceiling: epoll where Linux offers it.
         boolean epoll = Epoll.isAvailable();
         this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        this.group = new MultiThreadIoEventLoopGroup(threads, r -> {
-            Thread t = new Thread(r, "haven-load-io");
-            t.setDaemon(true);
-            return t;
-        }, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(
+                threads,
+                r -> {
+                    Thread t = new Thread(r, "haven-load-io");
+                    t.setDaemon(true);
+                    return t;
+                },
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
     /** Source addresses needed for {@code connections}, at {@link #CONNECTIONS_PER_SOURCE} each. */
@@ -111,15 +115,18 @@ public final class Generator implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         peer.attach(ch);
-                        ch.pipeline().addLast(new HttpClientCodec(),
-                                new HttpObjectAggregator(8192),
-                                new WebSocketClientProtocolHandler(config),
-                                new WebSocketFrameAggregator(MAX_FRAME_BYTES),
-                                new PeerHandler(peer, ready));
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpClientCodec(),
+                                        new HttpObjectAggregator(8192),
+                                        new WebSocketClientProtocolHandler(config),
+                                        new WebSocketFrameAggregator(MAX_FRAME_BYTES),
+                                        new PeerHandler(peer, ready));
                     }
                 });
         InetSocketAddress remote = new InetSocketAddress(endpoint.getHost(), port);
-        var connecting = sources.isEmpty() ? bootstrap.connect(remote)
+        var connecting = sources.isEmpty()
+                ? bootstrap.connect(remote)
                 : bootstrap.connect(remote, new InetSocketAddress(sources.get(index % sources.size()), 0));
         connecting.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {

@@ -26,7 +26,8 @@ import org.haven.protocol.ServerMessage;
 public final class HavenPeer extends WirePeer {
 
     private static final ProtocolCodec CODEC = ProtocolCodec.instance();
-    private static final Care.Address ADDRESS = new Care.Address("12 Elm Street", null, "Springfield", "IL", "62701", "US");
+    private static final Care.Address ADDRESS =
+            new Care.Address("12 Elm Street", null, "Springfield", "IL", "62701", "US");
     private static final String PHONE = "+1 217 555 0100";
 
     private final AtomicLong ids = new AtomicLong();
@@ -80,7 +81,8 @@ public final class HavenPeer extends WirePeer {
             answered(error.re(), null, error);
         } else if (message instanceof ServerMessage.AlertNotice notice) {
             Alerts.View alert = notice.alert();
-            send(CODEC.encode(new ClientMessage.AlertConfirm("c" + ids.incrementAndGet(), alert.id(), alert.version())));
+            send(CODEC.encode(
+                    new ClientMessage.AlertConfirm("c" + ids.incrementAndGet(), alert.id(), alert.version())));
             events.alertNoticed(this, alert.client(), notice.reason() == ServerMessage.AlertReason.RAISED, now);
         }
         // Room events (joins, leaves, presence) are work the server does, not measured here.
@@ -100,7 +102,8 @@ public final class HavenPeer extends WirePeer {
             if (reply == null) {
                 events.unexpected(this, "answer to no request");
             } else if (error != null) {
-                reply.completeExceptionally(new IllegalStateException(error.code().wire() + ": " + error.message()));
+                reply.completeExceptionally(
+                        new IllegalStateException(error.code().wire() + ": " + error.message()));
             } else {
                 reply.complete(ok);
             }
@@ -122,7 +125,8 @@ public final class HavenPeer extends WirePeer {
 
     @Override
     protected void ended() {
-        IllegalStateException gone = new IllegalStateException("connection closed (" + closeFuture().getNow(NO_CLOSE_FRAME) + ")");
+        IllegalStateException gone =
+                new IllegalStateException("connection closed (" + closeFuture().getNow(NO_CLOSE_FRAME) + ")");
         pending.values().forEach(f -> f.completeExceptionally(gone));
         pending.clear();
     }
@@ -132,6 +136,8 @@ public final class HavenPeer extends WirePeer {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        return cause.getMessage() != null
+                ? cause.getMessage()
+                : cause.getClass().getSimpleName();
     }
 }

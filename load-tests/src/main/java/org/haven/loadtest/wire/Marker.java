@@ -12,13 +12,17 @@ public final class Marker {
     public static final String MARK = "|t=";
     /** What {@link #intendedNanos} answers for a frame without a generator chat text. */
     public static final long NONE = Long.MIN_VALUE;
+
     private static final char END = ';';
 
     private Marker() {}
 
     /** A chat text of at least {@code length} characters carrying {@code intendedNanos}. */
     public static String text(long intendedNanos, int length) {
-        StringBuilder text = new StringBuilder(Math.max(length, 32)).append(MARK).append(intendedNanos).append(END);
+        StringBuilder text = new StringBuilder(Math.max(length, 32))
+                .append(MARK)
+                .append(intendedNanos)
+                .append(END);
         while (text.length() < length) {
             text.append('x');
         }

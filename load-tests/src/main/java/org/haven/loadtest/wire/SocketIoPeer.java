@@ -27,8 +27,8 @@ public final class SocketIoPeer extends WirePeer {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long POST_IDS = 1_000_000_000L;
     private static final long CONFIRM_IDS = 2_000_000_000L;
-    private static final Map<String, Object> ADDRESS = Map.of("street", "12 Elm Street", "city", "Springfield",
-            "region", "IL", "postalCode", "62701", "country", "US");
+    private static final Map<String, Object> ADDRESS = Map.of(
+            "street", "12 Elm Street", "city", "Springfield", "region", "IL", "postalCode", "62701", "country", "US");
 
     private final AtomicLong requestIds = new AtomicLong();
     private final AtomicLong postIds = new AtomicLong(POST_IDS);
@@ -48,8 +48,17 @@ public final class SocketIoPeer extends WirePeer {
     @Override
     public CompletableFuture<Void> enterRoom(String room) {
         CompletableFuture<Void> checkedIn = identity().role() == Role.CLIENT
-                ? request("checkin", Map.of("room", room, "address", ADDRESS, "callbackPhone", "+1 217 555 0100",
-                        "privateSetting", true))
+                ? request(
+                        "checkin",
+                        Map.of(
+                                "room",
+                                room,
+                                "address",
+                                ADDRESS,
+                                "callbackPhone",
+                                "+1 217 555 0100",
+                                "privateSetting",
+                                true))
                 : CompletableFuture.completedFuture(null);
         return checkedIn.thenCompose(v -> request("join", Map.of("room", room)));
     }
@@ -78,7 +87,8 @@ public final class SocketIoPeer extends WirePeer {
         } else if (text.startsWith("40")) {
             connected.complete(null);
         } else if (text.startsWith("44")) {
-            connected.completeExceptionally(new IllegalStateException("Socket.IO connect of " + user() + " refused: " + text.substring(2)));
+            connected.completeExceptionally(
+                    new IllegalStateException("Socket.IO connect of " + user() + " refused: " + text.substring(2)));
         } else if (text.startsWith("43")) {
             onAck(text);
         } else if (text.startsWith("42")) {
@@ -130,9 +140,19 @@ public final class SocketIoPeer extends WirePeer {
         if (event.path(0).asText().equals("alert")) {
             JsonNode notice = event.path(1);
             JsonNode alert = notice.path("alert");
-            emit(confirmIds.incrementAndGet(), "alert.confirm",
-                    Map.of("alert", alert.path("id").asText(), "version", alert.path("version").asLong()));
-            events.alertNoticed(this, alert.path("client").asText(), notice.path("reason").asText().equals("raised"), now);
+            emit(
+                    confirmIds.incrementAndGet(),
+                    "alert.confirm",
+                    Map.of(
+                            "alert",
+                            alert.path("id").asText(),
+                            "version",
+                            alert.path("version").asLong()));
+            events.alertNoticed(
+                    this,
+                    alert.path("client").asText(),
+                    notice.path("reason").asText().equals("raised"),
+                    now);
         }
         // Room events (joins, leaves) are work the server does, not measured here.
     }

@@ -44,7 +44,8 @@ class ServerProbeTest {
         ServerProbe probe = ServerProbe.jvm(ProcessHandle.current().pid());
 
         assertThat(probe.residentBytes()).isPresent();
-        assertThat(probe.peakResidentBytes().getAsLong()).isGreaterThanOrEqualTo(probe.residentBytes().getAsLong() / 2);
+        assertThat(probe.peakResidentBytes().getAsLong())
+                .isGreaterThanOrEqualTo(probe.residentBytes().getAsLong() / 2);
         assertThat(ProcessMemory.kibibytes("  2048 kB")).isEqualTo(2048L * 1024);
     }
 

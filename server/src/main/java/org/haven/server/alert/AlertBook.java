@@ -19,7 +19,8 @@ final class AlertBook {
 
     private final Map<String, DistressAlert> alerts = new LinkedHashMap<>();
 
-    @Nullable DistressAlert get(String id) {
+    @Nullable
+    DistressAlert get(String id) {
         return alerts.get(id);
     }
 
@@ -50,12 +51,16 @@ final class AlertBook {
      * source, the open one from the same source; for a person (help button, clinician's flag), the
      * open one raised by a person. Null when there is none.
      */
-    @Nullable DistressAlert openAlertOf(UserRef client, Source source) {
-        boolean automatic = source == Source.CHECK_IN_MISSING || source == Source.CHECK_IN_DECLINED
-                || source == Source.COVERAGE;
+    @Nullable
+    DistressAlert openAlertOf(UserRef client, Source source) {
+        boolean automatic =
+                source == Source.CHECK_IN_MISSING || source == Source.CHECK_IN_DECLINED || source == Source.COVERAGE;
         for (DistressAlert a : alerts.values()) {
-            if (a.client.equals(client) && a.state().isOpen()
-                    && (automatic ? a.source == source : a.source == Source.HELP_BUTTON || a.source == Source.CLINICIAN_FLAG)) {
+            if (a.client.equals(client)
+                    && a.state().isOpen()
+                    && (automatic
+                            ? a.source == source
+                            : a.source == Source.HELP_BUTTON || a.source == Source.CLINICIAN_FLAG)) {
                 return a;
             }
         }

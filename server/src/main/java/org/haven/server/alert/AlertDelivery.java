@@ -123,16 +123,17 @@ final class AlertDelivery {
 
     private void send(Responder r, DistressAlert alert, Outbound frame, Instant now) {
         r.connection.send(frame);
-        unconfirmed.computeIfAbsent(r.connection.id(), c -> new HashMap<>()).put(alert.id,
-                new Pending(alert.version(), now));
+        unconfirmed
+                .computeIfAbsent(r.connection.id(), c -> new HashMap<>())
+                .put(alert.id, new Pending(alert.version(), now));
         auditCareRead(r, alert, "alert");
     }
 
     /** The alert carries the client's care record: its first reading by each responder, each way, is audited. */
     void auditCareRead(Responder r, DistressAlert alert, String via) {
         if (careReadsAudited.add(alert.id + "|" + r.user.user() + "|" + via)) {
-            audit.record(new AuditEvent(r.user.user(), "care.read", "client:" + alert.client, "ok",
-                    Map.of("via", via, "alert", alert.id)));
+            audit.record(new AuditEvent(
+                    r.user.user(), "care.read", "client:" + alert.client, "ok", Map.of("via", via, "alert", alert.id)));
         }
     }
 
@@ -159,7 +160,8 @@ final class AlertDelivery {
             if (r == null) {
                 continue;
             }
-            for (Map.Entry<String, Pending> e : new ArrayList<>(byConn.getValue().entrySet())) {
+            for (Map.Entry<String, Pending> e :
+                    new ArrayList<>(byConn.getValue().entrySet())) {
                 DistressAlert alert = lookup.apply(e.getKey());
                 if (alert == null) {
                     byConn.getValue().remove(e.getKey());
@@ -167,14 +169,19 @@ final class AlertDelivery {
                 }
                 Duration every = alert.policy.redeliveryInterval();
                 if (!now.isBefore(e.getValue().sentAt().plus(every))) {
-                    send(r, alert, Outbound.urgent(new ServerMessage.AlertNotice(
-                            ServerMessage.AlertReason.REDELIVERED, alert.view())), now);
+                    send(
+                            r,
+                            alert,
+                            Outbound.urgent(
+                                    new ServerMessage.AlertNotice(ServerMessage.AlertReason.REDELIVERED, alert.view())),
+                            now);
                 }
             }
         }
     }
 
-    @Nullable Responder responder(String connectionId) {
+    @Nullable
+    Responder responder(String connectionId) {
         return byConnection.get(connectionId);
     }
 }

@@ -55,8 +55,17 @@ final class AlertIntake {
     private final AlertThread thread;
     private final Map<UserRef, String> names = new ConcurrentHashMap<>();
 
-    AlertIntake(AlertBook book, CareService care, Escalator escalator, AlertPublisher publisher, AuditTrail audit,
-            AlertMetrics metrics, Clock clock, EscalationPolicy policy, boolean alertOnCheckIn, AlertThread thread) {
+    AlertIntake(
+            AlertBook book,
+            CareService care,
+            Escalator escalator,
+            AlertPublisher publisher,
+            AuditTrail audit,
+            AlertMetrics metrics,
+            Clock clock,
+            EscalationPolicy policy,
+            boolean alertOnCheckIn,
+            AlertThread thread) {
         this.book = book;
         this.care = care;
         this.escalator = escalator;
@@ -91,8 +100,17 @@ final class AlertIntake {
         UserRef client = new UserRef(caller.org(), caller.user());
         Severity severity = m.severity() != null ? m.severity() : Severity.HIGH;
         Alerts.Kind kind = m.kind() != null ? m.kind() : Alerts.Kind.OTHER;
-        open(new Raise(client, caller.name(), m.room(), Source.HELP_BUTTON, kind, severity, caller.user(), null,
-                r.reply(), true));
+        open(new Raise(
+                client,
+                caller.name(),
+                m.room(),
+                Source.HELP_BUTTON,
+                kind,
+                severity,
+                caller.user(),
+                null,
+                r.reply(),
+                true));
     }
 
     /** A clinician flags distress they observed. */
@@ -108,8 +126,17 @@ final class AlertIntake {
             r.reply().refuse(ErrorCode.FORBIDDEN, "the client is not in a room you are granted");
             return;
         }
-        open(new Raise(client, null, m.room(), Source.CLINICIAN_FLAG, m.kind(), m.severity(), caller.user(), m.note(),
-                r.reply(), false));
+        open(new Raise(
+                client,
+                null,
+                m.room(),
+                Source.CLINICIAN_FLAG,
+                m.kind(),
+                m.severity(),
+                caller.user(),
+                m.note(),
+                r.reply(),
+                false));
     }
 
     /** A missing or declined check-in where one is required: a low-severity alert, when configured. */
@@ -123,15 +150,33 @@ final class AlertIntake {
                     return; // one open alert per client, room and reason is enough
                 }
             }
-            open(new Raise(client, clientName, room, source, Alerts.Kind.OTHER, Severity.LOW, "system", null,
-                    Reply.none(), false));
+            open(new Raise(
+                    client,
+                    clientName,
+                    room,
+                    source,
+                    Alerts.Kind.OTHER,
+                    Severity.LOW,
+                    "system",
+                    null,
+                    Reply.none(),
+                    false));
         });
     }
 
     /** Clients were left alone in {@code room}: a high-severity coverage alert, on-call first. */
     void coverageLost(UserRef client, String room) {
-        thread.run(() -> open(new Raise(client, null, room, Source.COVERAGE, Alerts.Kind.OTHER, Severity.HIGH, "system",
-                null, Reply.none(), false)));
+        thread.run(() -> open(new Raise(
+                client,
+                null,
+                room,
+                Source.COVERAGE,
+                Alerts.Kind.OTHER,
+                Severity.HIGH,
+                "system",
+                null,
+                Reply.none(),
+                false)));
     }
 
     /** A facilitator moved the client into a breakout for this alert: recorded on it, once per breakout. */
@@ -157,7 +202,9 @@ final class AlertIntake {
         thread.run(() -> {
             Instant now = clock.instant();
             for (DistressAlert a : book.all()) {
-                if (a.client.equals(client) && room.equals(a.room) && a.state() == State.RAISED
+                if (a.client.equals(client)
+                        && room.equals(a.room)
+                        && a.state() == State.RAISED
                         && a.severity() == Severity.LOW
                         && (a.source == Source.CHECK_IN_MISSING || a.source == Source.CHECK_IN_DECLINED)) {
                     AlertLifecycle.Transition t = AlertLifecycle.checkedIn(a.status());
@@ -169,54 +216,90 @@ final class AlertIntake {
     }
 
     /** One raise: about whom, from where, by whom, and the answer to the raiser (none for automatic sources). */
-    private record Raise(UserRef client, @Nullable String clientName, @Nullable String room, Source source,
-            Alerts.Kind kind, Severity severity, String by, @Nullable String note, Reply reply, boolean byClient) {}
+    private record Raise(
+            UserRef client,
+            @Nullable String clientName,
+            @Nullable String room,
+            Source source,
+            Alerts.Kind kind,
+            Severity severity,
+            String by,
+            @Nullable String note,
+            Reply reply,
+            boolean byClient) {}
 
     private void open(Raise r) {
-        care.snapshot(r.client(), r.room(), AlertPublisher.STORE_WAIT).whenComplete((snapshot, failure) -> thread.run(() -> {
-            CareSnapshot known = failure == null ? snapshot : new CareSnapshot(null, null, null);
-            if (failure != null) {
-                log.warn("care snapshot unavailable client={}", r.client());
-            }
-            Instant now = clock.instant();
-            DistressAlert existing = book.openAlertOf(r.client(), r.source());
-            if (existing != null) {
-                existing.pressedAgain(r.severity(), r.by(),
-                        r.source() == Source.CLINICIAN_FLAG ? "flagged" : "pressed_again", now);
-                publisher.saveThenPush(existing, AlertReason.UPDATED, r.reply(),
-                        () -> answer(existing, r, known));
-                return;
-            }
-            DistressAlert alert = new DistressAlert("a-" + randomId(), r.client(),
-                    r.clientName() != null ? r.clientName() : names.get(r.client()), r.room(), r.source(), r.kind(),
-                    r.severity(), policy, known, now);
-            alert.raisedBy(r.by(), now);
-            if (r.note() != null) {
-                alert.addAction(new Alerts.Action(Alerts.ActionType.NOTE, "note-raise", r.by(), now, r.note()));
-            }
-            book.add(alert);
-            metrics.raised(r.severity());
-            escalator.start(alert, now);
-            audit.record(new AuditEvent(r.by(), "alert.raise", "alert:" + alert.id, "ok", Map.of("client",
-                    r.client().toString(), "severity", r.severity().name(), "source", r.source().name())));
-            log.info("alert raised alert={} org={} severity={} source={} tier={}", alert.id, r.client().org(),
-                    r.severity(), r.source(), alert.tier().wire());
-            // Stored first; only then is the raiser told. The responders are told then too, or once
-            // STORE_WAIT has passed without an answer from the store.
-            publisher.saveThenPush(alert, AlertReason.RAISED, r.reply(), () -> {
-                answer(alert, r, known);
-                publisher.webhook(alert, "alert.raised");
-                if (alert.undelivered()) {
-                    publisher.webhook(alert, "alert.undelivered");
-                }
-            });
-        }));
+        care.snapshot(r.client(), r.room(), AlertPublisher.STORE_WAIT)
+                .whenComplete((snapshot, failure) -> thread.run(() -> {
+                    CareSnapshot known = failure == null ? snapshot : new CareSnapshot(null, null, null);
+                    if (failure != null) {
+                        log.warn("care snapshot unavailable client={}", r.client());
+                    }
+                    Instant now = clock.instant();
+                    DistressAlert existing = book.openAlertOf(r.client(), r.source());
+                    if (existing != null) {
+                        existing.pressedAgain(
+                                r.severity(),
+                                r.by(),
+                                r.source() == Source.CLINICIAN_FLAG ? "flagged" : "pressed_again",
+                                now);
+                        publisher.saveThenPush(
+                                existing, AlertReason.UPDATED, r.reply(), () -> answer(existing, r, known));
+                        return;
+                    }
+                    DistressAlert alert = new DistressAlert(
+                            "a-" + randomId(),
+                            r.client(),
+                            r.clientName() != null ? r.clientName() : names.get(r.client()),
+                            r.room(),
+                            r.source(),
+                            r.kind(),
+                            r.severity(),
+                            policy,
+                            known,
+                            now);
+                    alert.raisedBy(r.by(), now);
+                    if (r.note() != null) {
+                        alert.addAction(new Alerts.Action(Alerts.ActionType.NOTE, "note-raise", r.by(), now, r.note()));
+                    }
+                    book.add(alert);
+                    metrics.raised(r.severity());
+                    escalator.start(alert, now);
+                    audit.record(new AuditEvent(
+                            r.by(),
+                            "alert.raise",
+                            "alert:" + alert.id,
+                            "ok",
+                            Map.of(
+                                    "client",
+                                    r.client().toString(),
+                                    "severity",
+                                    r.severity().name(),
+                                    "source",
+                                    r.source().name())));
+                    log.info(
+                            "alert raised alert={} org={} severity={} source={} tier={}",
+                            alert.id,
+                            r.client().org(),
+                            r.severity(),
+                            r.source(),
+                            alert.tier().wire());
+                    // Stored first; only then is the raiser told. The responders are told then too, or once
+                    // STORE_WAIT has passed without an answer from the store.
+                    publisher.saveThenPush(alert, AlertReason.RAISED, r.reply(), () -> {
+                        answer(alert, r, known);
+                        publisher.webhook(alert, "alert.raised");
+                        if (alert.undelivered()) {
+                            publisher.webhook(alert, "alert.undelivered");
+                        }
+                    });
+                }));
     }
 
     /** The raiser is told "received": a client with crisis resources for where they are, and coping steps. */
     private void answer(DistressAlert alert, Raise r, CareSnapshot known) {
-        var resources = r.byClient() ? care.crisisResources(alert.org(), known.checkIn())
-                : List.<Care.CrisisResource>of();
+        var resources =
+                r.byClient() ? care.crisisResources(alert.org(), known.checkIn()) : List.<Care.CrisisResource>of();
         var coping = r.byClient() ? known.copingSteps() : List.<String>of();
         r.reply().ok(new Result.AlertReceived(alert.id, alert.state(), resources, coping));
     }

@@ -36,8 +36,14 @@ final class AlertLifecycle {
      * The part of an alert its lifecycle changes: its state, who acknowledged, engaged and resolved
      * it, and its deadlines (acknowledgement: escalation; engagement; follow-up).
      */
-    record Status(State state, @Nullable String acknowledgedBy, @Nullable String engagedBy, @Nullable String resolvedBy,
-            @Nullable Instant ackDeadline, @Nullable Instant engageDeadline, @Nullable Instant followUpDueAt) {
+    record Status(
+            State state,
+            @Nullable String acknowledgedBy,
+            @Nullable String engagedBy,
+            @Nullable String resolvedBy,
+            @Nullable Instant ackDeadline,
+            @Nullable Instant engageDeadline,
+            @Nullable Instant followUpDueAt) {
 
         Status {
             Objects.requireNonNull(state, "state");
@@ -61,7 +67,12 @@ final class AlertLifecycle {
      * One step: the status after it, and the history line it adds ({@code by}, {@code event},
      * {@code detail}); {@code webhook} is the event integrators are told of, or null.
      */
-    record Transition(Status next, String by, String event, @Nullable String detail, @Nullable String webhook) {}
+    record Transition(
+            Status next,
+            String by,
+            String event,
+            @Nullable String detail,
+            @Nullable String webhook) {}
 
     /** What the clock makes due on an alert. */
     enum Due {
@@ -77,10 +88,12 @@ final class AlertLifecycle {
     /** What is due on {@code s} at {@code now}. */
     static Due due(Status s, Instant now) {
         return switch (s.state()) {
-            case RAISED -> s.ackDeadline() != null && !now.isBefore(s.ackDeadline()) ? Due.ACKNOWLEDGEMENT : Due.NOTHING;
-            case ACKNOWLEDGED -> s.engageDeadline() != null && !now.isBefore(s.engageDeadline()) ? Due.ENGAGEMENT
-                    : Due.NOTHING;
-            case RESOLVED -> s.followUpDueAt() != null && !now.isBefore(s.followUpDueAt()) ? Due.FOLLOW_UP : Due.NOTHING;
+            case RAISED ->
+                s.ackDeadline() != null && !now.isBefore(s.ackDeadline()) ? Due.ACKNOWLEDGEMENT : Due.NOTHING;
+            case ACKNOWLEDGED ->
+                s.engageDeadline() != null && !now.isBefore(s.engageDeadline()) ? Due.ENGAGEMENT : Due.NOTHING;
+            case RESOLVED ->
+                s.followUpDueAt() != null && !now.isBefore(s.followUpDueAt()) ? Due.FOLLOW_UP : Due.NOTHING;
             default -> Due.NOTHING;
         };
     }
@@ -88,8 +101,14 @@ final class AlertLifecycle {
     /** A responder acknowledges a raised alert; they have {@code policy}'s engagement time to engage. */
     static Transition acknowledge(Status s, EscalationPolicy policy, String by, Instant now) {
         require(s, "acknowledge", State.RAISED);
-        Status next = new Status(State.ACKNOWLEDGED, by, s.engagedBy(), s.resolvedBy(), s.ackDeadline(),
-                now.plus(policy.engagementTimeout()), s.followUpDueAt());
+        Status next = new Status(
+                State.ACKNOWLEDGED,
+                by,
+                s.engagedBy(),
+                s.resolvedBy(),
+                s.ackDeadline(),
+                now.plus(policy.engagementTimeout()),
+                s.followUpDueAt());
         return new Transition(next, by, "acknowledged", null, "alert.acknowledged");
     }
 
@@ -97,11 +116,17 @@ final class AlertLifecycle {
     static Transition engage(Status s, String by) {
         require(s, "engage", State.ACKNOWLEDGED);
         if (!by.equals(s.acknowledgedBy())) {
-            throw new Refusal(ErrorCode.ILLEGAL_TRANSITION, "acknowledged by " + s.acknowledgedBy()
-                    + "; only they engage it");
+            throw new Refusal(
+                    ErrorCode.ILLEGAL_TRANSITION, "acknowledged by " + s.acknowledgedBy() + "; only they engage it");
         }
-        Status next = new Status(State.ENGAGED, s.acknowledgedBy(), by, s.resolvedBy(), s.ackDeadline(),
-                s.engageDeadline(), s.followUpDueAt());
+        Status next = new Status(
+                State.ENGAGED,
+                s.acknowledgedBy(),
+                by,
+                s.resolvedBy(),
+                s.ackDeadline(),
+                s.engageDeadline(),
+                s.followUpDueAt());
         return new Transition(next, by, "engaged", null, "alert.engaged");
     }
 
@@ -116,8 +141,8 @@ final class AlertLifecycle {
         String detail = action.name().toLowerCase(Locale.ROOT);
         if (action == Alerts.ActionType.DISPATCHED_EMERGENCY_SERVICES
                 && (s.state() == State.ACKNOWLEDGED || s.state() == State.ENGAGED)) {
-            return new Transition(s.withState(State.EMERGENCY_DISPATCHED), by, "action", detail,
-                    "alert.emergency_dispatched");
+            return new Transition(
+                    s.withState(State.EMERGENCY_DISPATCHED), by, "action", detail, "alert.emergency_dispatched");
         }
         return new Transition(s, by, "action", detail, null);
     }
@@ -125,8 +150,14 @@ final class AlertLifecycle {
     /** An engaged (or dispatched) alert is resolved; its follow-up falls due after {@code policy}'s delay. */
     static Transition resolve(Status s, EscalationPolicy policy, String by, Alerts.Outcome outcome, Instant now) {
         require(s, "resolve", State.ENGAGED, State.EMERGENCY_DISPATCHED);
-        Status next = new Status(State.RESOLVED, s.acknowledgedBy(), s.engagedBy(), by, s.ackDeadline(),
-                s.engageDeadline(), now.plus(policy.followUpDelay()));
+        Status next = new Status(
+                State.RESOLVED,
+                s.acknowledgedBy(),
+                s.engagedBy(),
+                by,
+                s.ackDeadline(),
+                s.engageDeadline(),
+                now.plus(policy.followUpDelay()));
         return new Transition(next, by, "resolved", outcome.name().toLowerCase(Locale.ROOT), "alert.resolved");
     }
 
@@ -139,17 +170,31 @@ final class AlertLifecycle {
     /** A check-in alert closes itself when the client checks in, while nobody has acknowledged it. */
     static Transition checkedIn(Status s) {
         require(s, "close", State.RAISED);
-        return new Transition(s.withState(State.CLOSED), "system", "auto_closed",
-                Alerts.Outcome.CHECKED_IN.name().toLowerCase(Locale.ROOT), "alert.closed");
+        return new Transition(
+                s.withState(State.CLOSED),
+                "system",
+                "auto_closed",
+                Alerts.Outcome.CHECKED_IN.name().toLowerCase(Locale.ROOT),
+                "alert.closed");
     }
 
     /** Acknowledged but not engaged in time: raised again (then escalated by the caller). */
     static Transition engagementTimedOut(Status s) {
         require(s, "time out", State.ACKNOWLEDGED);
-        Status next = new Status(State.RAISED, null, s.engagedBy(), s.resolvedBy(), s.ackDeadline(),
-                s.engageDeadline(), s.followUpDueAt());
-        return new Transition(next, "system", "engagement_timeout",
-                "acknowledged by " + s.acknowledgedBy() + " but not engaged", null);
+        Status next = new Status(
+                State.RAISED,
+                null,
+                s.engagedBy(),
+                s.resolvedBy(),
+                s.ackDeadline(),
+                s.engageDeadline(),
+                s.followUpDueAt());
+        return new Transition(
+                next,
+                "system",
+                "engagement_timeout",
+                "acknowledged by " + s.acknowledgedBy() + " but not engaged",
+                null);
     }
 
     /** The follow-up of a resolved alert falls due. */
@@ -168,7 +213,8 @@ final class AlertLifecycle {
     }
 
     private static Refusal illegal(Status s, String what) {
-        return new Refusal(ErrorCode.ILLEGAL_TRANSITION, "cannot " + what + " an alert that is "
-                + s.state().name().toLowerCase(Locale.ROOT));
+        return new Refusal(
+                ErrorCode.ILLEGAL_TRANSITION,
+                "cannot " + what + " an alert that is " + s.state().name().toLowerCase(Locale.ROOT));
     }
 }

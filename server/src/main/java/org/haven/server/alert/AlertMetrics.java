@@ -44,20 +44,28 @@ final class AlertMetrics {
             byState.put(state, count);
             Gauge.builder("haven.alerts", count, AtomicInteger::get)
                     .description("Alerts held by this node, by state")
-                    .tag("state", state.name().toLowerCase(Locale.ROOT)).register(meters);
+                    .tag("state", state.name().toLowerCase(Locale.ROOT))
+                    .register(meters);
         }
         for (Severity severity : Severity.values()) {
-            raised.put(severity, Counter.builder("haven.alerts.raised").description("Alerts raised")
-                    .tag("severity", severity.name().toLowerCase(Locale.ROOT)).register(meters));
+            raised.put(
+                    severity,
+                    Counter.builder("haven.alerts.raised")
+                            .description("Alerts raised")
+                            .tag("severity", severity.name().toLowerCase(Locale.ROOT))
+                            .register(meters));
         }
-        escalations = Counter.builder("haven.alert.escalations").description("Escalations to a further tier")
+        escalations = Counter.builder("haven.alert.escalations")
+                .description("Escalations to a further tier")
                 .register(meters);
         undelivered = Counter.builder("haven.alerts.undelivered")
-                .description("Alerts that found no responder connected").register(meters);
+                .description("Alerts that found no responder connected")
+                .register(meters);
         delivery = Timer.builder("haven.alert.delivery")
                 .description("From the raise to the first responder's confirmed receipt")
                 .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(5))
                 .register(meters);
     }
 

@@ -50,9 +50,15 @@ final class AlertPublisher {
     private final AlertThread thread;
     /** Alerts the store did not take yet (it was unreachable): kept here, stored again on the tick. */
     private final Set<String> unstored = new LinkedHashSet<>();
+
     private boolean retrying;
 
-    AlertPublisher(AlertStore store, AlertDelivery delivery, AuditTrail audit, WebhookNotifier webhooks, Clock clock,
+    AlertPublisher(
+            AlertStore store,
+            AlertDelivery delivery,
+            AuditTrail audit,
+            WebhookNotifier webhooks,
+            Clock clock,
             AlertThread thread) {
         this.store = store;
         this.delivery = delivery;
@@ -68,8 +74,12 @@ final class AlertPublisher {
      */
     void changed(DistressAlert a, AlertReason reason, @Nullable String webhookEvent) {
         var last = a.lastEntry();
-        audit.record(new AuditEvent(last.by(), "alert." + last.event(), "alert:" + a.id, "ok", Map.of("state",
-                a.state().name(), "version", Long.toString(a.version()))));
+        audit.record(new AuditEvent(
+                last.by(),
+                "alert." + last.event(),
+                "alert:" + a.id,
+                "ok",
+                Map.of("state", a.state().name(), "version", Long.toString(a.version()))));
         save(a);
         delivery.push(a, reason, clock.instant());
         if (webhookEvent != null) {
@@ -94,14 +104,15 @@ final class AlertPublisher {
      */
     void saveThenPush(DistressAlert a, AlertReason reason, Reply raiser, Runnable onStored) {
         Runnable push = pushOnce(a, reason);
-        store.save(a.stored()).whenComplete((v, e) -> thread.run(() -> {
-            if (e != null) {
-                notStored(a, raiser, e);
-            } else {
-                onStored.run();
-            }
-            push.run();
-        }));
+        store.save(a.stored())
+                .whenComplete((v, e) -> thread.run(() -> {
+                    if (e != null) {
+                        notStored(a, raiser, e);
+                    } else {
+                        onStored.run();
+                    }
+                    push.run();
+                }));
     }
 
     /** Whether {@code id} waits to be stored again (it must not leave this node). */
@@ -111,9 +122,16 @@ final class AlertPublisher {
 
     /** Sends an integrator event about {@code a}: ids, kind, severity and state only. */
     void webhook(DistressAlert a, String event) {
-        webhooks.publish(new WebhookEvent(event, a.id, a.org(), a.room, a.client.user(),
-                a.kind.name().toLowerCase(Locale.ROOT), a.severity().name().toLowerCase(Locale.ROOT),
-                a.state().name().toLowerCase(Locale.ROOT), clock.instant()));
+        webhooks.publish(new WebhookEvent(
+                event,
+                a.id,
+                a.org(),
+                a.room,
+                a.client.user(),
+                a.kind.name().toLowerCase(Locale.ROOT),
+                a.severity().name().toLowerCase(Locale.ROOT),
+                a.state().name().toLowerCase(Locale.ROOT),
+                clock.instant()));
     }
 
     /**
@@ -128,13 +146,17 @@ final class AlertPublisher {
                 delivery.push(a, reason, clock.instant());
             }
         };
-        ScheduledFuture<?> early = thread.schedule(() -> {
-            if (!pushed[0]) {
-                log.warn("alert store has not answered within {} ms; responders told first alert={}",
-                        STORE_WAIT.toMillis(), a.id);
-                push.run();
-            }
-        }, STORE_WAIT);
+        ScheduledFuture<?> early = thread.schedule(
+                () -> {
+                    if (!pushed[0]) {
+                        log.warn(
+                                "alert store has not answered within {} ms; responders told first alert={}",
+                                STORE_WAIT.toMillis(),
+                                a.id);
+                        push.run();
+                    }
+                },
+                STORE_WAIT);
         if (early == null) {
             // Stopping: the store's answer will find no thread to run on either, so tell them now.
             push.run();
@@ -152,7 +174,9 @@ final class AlertPublisher {
      * here and stored again on every tick until the store takes it.
      */
     private void notStored(DistressAlert a, Reply raiser, Throwable failure) {
-        log.error("alert could not be stored alert={} ({}); kept here and retried", a.id,
+        log.error(
+                "alert could not be stored alert={} ({}); kept here and retried",
+                a.id,
                 failure.getClass().getSimpleName());
         unstored.add(a.id);
         raiser.refuse(ErrorCode.INTERNAL, "the alert could not be stored; call the crisis line now");
@@ -171,16 +195,17 @@ final class AlertPublisher {
                 attempts.add(store.save(a.stored()).toCompletableFuture().thenApply(v -> id));
             }
         }
-        CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> thread.run(() -> {
-            retrying = false;
-            for (CompletableFuture<String> attempt : attempts) {
-                if (!attempt.isCompletedExceptionally()) {
-                    unstored.remove(attempt.join());
-                }
-            }
-            if (unstored.isEmpty()) {
-                log.info("every alert kept during the store's outage is stored");
-            }
-        }));
+        CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new))
+                .whenComplete((v, e) -> thread.run(() -> {
+                    retrying = false;
+                    for (CompletableFuture<String> attempt : attempts) {
+                        if (!attempt.isCompletedExceptionally()) {
+                            unstored.remove(attempt.join());
+                        }
+                    }
+                    if (unstored.isEmpty()) {
+                        log.info("every alert kept during the store's outage is stored");
+                    }
+                }));
     }
 }

@@ -41,8 +41,14 @@ final class AlertRequests {
     private final Clock clock;
     private final AlertThread thread;
 
-    AlertRequests(AlertBook book, AlertDelivery delivery, AlertPublisher publisher, AlertMetrics metrics,
-            AuditTrail audit, Clock clock, AlertThread thread) {
+    AlertRequests(
+            AlertBook book,
+            AlertDelivery delivery,
+            AlertPublisher publisher,
+            AlertMetrics metrics,
+            AuditTrail audit,
+            Clock clock,
+            AlertThread thread) {
         this.book = book;
         this.delivery = delivery;
         this.publisher = publisher;
@@ -65,12 +71,17 @@ final class AlertRequests {
 
     void acknowledge(Request<ClientMessage.AlertAcknowledge> r) {
         String by = r.principal().user();
-        request(r, r.message().alert(), a -> step(a, AlertLifecycle.acknowledge(a.status(), a.policy, by,
-                clock.instant())));
+        request(
+                r,
+                r.message().alert(),
+                a -> step(a, AlertLifecycle.acknowledge(a.status(), a.policy, by, clock.instant())));
     }
 
     void engage(Request<ClientMessage.AlertEngage> r) {
-        request(r, r.message().alert(), a -> step(a, AlertLifecycle.engage(a.status(), r.principal().user())));
+        request(
+                r,
+                r.message().alert(),
+                a -> step(a, AlertLifecycle.engage(a.status(), r.principal().user())));
     }
 
     void action(Request<ClientMessage.AlertAction> r) {
@@ -78,7 +89,8 @@ final class AlertRequests {
         ClientMessage.AlertAction m = r.message();
         request(r, m.alert(), a -> {
             AlertLifecycle.Transition t = AlertLifecycle.action(a.status(), m.action(), p.user());
-            boolean repeatable = m.action() == Alerts.ActionType.NOTE || m.action() == Alerts.ActionType.GROUNDING_EXERCISE;
+            boolean repeatable =
+                    m.action() == Alerts.ActionType.NOTE || m.action() == Alerts.ActionType.GROUNDING_EXERCISE;
             String name = m.action().name().toLowerCase(Locale.ROOT);
             String key = m.key() != null ? m.key() : repeatable ? name + "-" + AlertIntake.randomId() : name;
             Alerts.Action existing = a.action(key);
@@ -143,7 +155,8 @@ final class AlertRequests {
     }
 
     private interface Step {
-        @Nullable Result apply(DistressAlert alert);
+        @Nullable
+        Result apply(DistressAlert alert);
     }
 
     /** Runs a responder's request on the alert thread: authorization, the step, the reply. */
@@ -160,8 +173,12 @@ final class AlertRequests {
                 }
                 r.reply().ok(step.apply(a));
             } catch (Refusal refusal) {
-                audit.record(new AuditEvent(p.user(), "alert.request", "alert:" + alertId,
-                        "refused:" + refusal.code().wire(), Map.of()));
+                audit.record(new AuditEvent(
+                        p.user(),
+                        "alert.request",
+                        "alert:" + alertId,
+                        "refused:" + refusal.code().wire(),
+                        Map.of()));
                 r.reply().refuse(refusal);
             }
         });
@@ -169,8 +186,9 @@ final class AlertRequests {
 
     private AlertDelivery.Responder responderView(Principal p, Connection c) {
         AlertDelivery.Responder known = delivery.responder(c.id());
-        return known != null ? known
-                : new AlertDelivery.Responder(new UserRef(p.org(), p.user()), p.role(), p.rooms(), c,
-                        PresenceStatus.AVAILABLE);
+        return known != null
+                ? known
+                : new AlertDelivery.Responder(
+                        new UserRef(p.org(), p.user()), p.role(), p.rooms(), c, PresenceStatus.AVAILABLE);
     }
 }

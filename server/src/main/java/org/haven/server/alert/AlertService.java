@@ -69,14 +69,30 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
     private final AlertIntake intake;
     private final AlertRequests requests;
 
-    public AlertService(AlertStore store, CareService care, AuditTrail audit, WebhookNotifier webhooks, Clock clock,
-            EscalationPolicy policy, boolean alertOnCheckIn, MeterRegistry meters, NodeThreads threads) {
+    public AlertService(
+            AlertStore store,
+            CareService care,
+            AuditTrail audit,
+            WebhookNotifier webhooks,
+            Clock clock,
+            EscalationPolicy policy,
+            boolean alertOnCheckIn,
+            MeterRegistry meters,
+            NodeThreads threads) {
         this(store, care, audit, webhooks, clock, policy, alertOnCheckIn, meters, threads, TICK);
     }
 
     /** With {@code tick} null, deadlines fall due only when {@link #tickNow()} is called (tests). */
-    AlertService(AlertStore store, CareService care, AuditTrail audit, WebhookNotifier webhooks, Clock clock,
-            EscalationPolicy policy, boolean alertOnCheckIn, MeterRegistry meters, NodeThreads threads,
+    AlertService(
+            AlertStore store,
+            CareService care,
+            AuditTrail audit,
+            WebhookNotifier webhooks,
+            Clock clock,
+            EscalationPolicy policy,
+            boolean alertOnCheckIn,
+            MeterRegistry meters,
+            NodeThreads threads,
             @Nullable Duration tick) {
         this.thread = new AlertThread(threads);
         this.store = store;
@@ -85,8 +101,8 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
         this.metrics = new AlertMetrics(meters);
         this.escalator = new Escalator(delivery, metrics);
         this.publisher = new AlertPublisher(store, delivery, audit, webhooks, clock, thread);
-        this.intake = new AlertIntake(book, care, escalator, publisher, audit, metrics, clock, policy, alertOnCheckIn,
-                thread);
+        this.intake = new AlertIntake(
+                book, care, escalator, publisher, audit, metrics, clock, policy, alertOnCheckIn, thread);
         this.requests = new AlertRequests(book, delivery, publisher, metrics, audit, clock, thread);
         this.audit = audit;
         if (tick != null) {
@@ -102,22 +118,25 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
      * deadlines stored, and responders get them on connect.
      */
     public void takeUpStoredAlerts(String org) {
-        store.unclosed(org).whenComplete((stored, failure) -> thread.run(() -> {
-            if (failure != null) {
-                log.error("stored alerts could not be read; open alerts of an earlier run are not escalated", failure);
-                return;
-            }
-            int taken = 0;
-            for (StoredAlert s : stored) {
-                if (!book.contains(s.view().id())) {
-                    book.add(DistressAlert.restore(s));
-                    taken++;
-                }
-            }
-            if (taken > 0) {
-                log.info("took up stored alerts count={}", taken);
-            }
-        }));
+        store.unclosed(org)
+                .whenComplete((stored, failure) -> thread.run(() -> {
+                    if (failure != null) {
+                        log.error(
+                                "stored alerts could not be read; open alerts of an earlier run are not escalated",
+                                failure);
+                        return;
+                    }
+                    int taken = 0;
+                    for (StoredAlert s : stored) {
+                        if (!book.contains(s.view().id())) {
+                            book.add(DistressAlert.restore(s));
+                            taken++;
+                        }
+                    }
+                    if (taken > 0) {
+                        log.info("took up stored alerts count={}", taken);
+                    }
+                }));
     }
 
     /**
@@ -188,8 +207,8 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
             return;
         }
         thread.run(() -> {
-            AlertDelivery.Responder r = new AlertDelivery.Responder(new UserRef(p.org(), p.user()), p.role(), p.rooms(),
-                    connection, status);
+            AlertDelivery.Responder r = new AlertDelivery.Responder(
+                    new UserRef(p.org(), p.user()), p.role(), p.rooms(), connection, status);
             delivery.add(r);
             Instant now = clock.instant();
             for (DistressAlert a : book.all()) {
@@ -204,9 +223,10 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
                     a.target(p.user());
                     delivery.pushTo(r, a, AlertReason.OPEN, now);
                 }
-                if (a.state() == State.FOLLOW_UP_DUE && p.user().equals(a.status().resolvedBy())) {
-                    connection.send(Outbound.urgent(new ServerMessage.FollowUpDue(a.id, a.client.user(),
-                            a.status().followUpDueAt())));
+                if (a.state() == State.FOLLOW_UP_DUE
+                        && p.user().equals(a.status().resolvedBy())) {
+                    connection.send(Outbound.urgent(new ServerMessage.FollowUpDue(
+                            a.id, a.client.user(), a.status().followUpDueAt())));
                 }
             }
         });
@@ -220,8 +240,8 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
         thread.run(() -> {
             AlertDelivery.Responder old = delivery.responder(connection.id());
             PresenceStatus status = old != null ? old.status : PresenceStatus.AVAILABLE;
-            delivery.add(new AlertDelivery.Responder(new UserRef(p.org(), p.user()), p.role(), p.rooms(), connection,
-                    status));
+            delivery.add(new AlertDelivery.Responder(
+                    new UserRef(p.org(), p.user()), p.role(), p.rooms(), connection, status));
         });
     }
 
@@ -289,7 +309,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
                     publisher.changed(a, AlertReason.UPDATED, null);
                     remindFollowUp(a);
                 }
-                case NOTHING -> { }
+                case NOTHING -> {}
             }
         }
         delivery.redeliver(now, book::get);
@@ -298,7 +318,11 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
 
     private void escalate(DistressAlert a, Instant now, String why) {
         boolean becameUndelivered = escalator.escalate(a, now, why);
-        audit.record(new AuditEvent("system", "alert.escalate", "alert:" + a.id, "ok",
+        audit.record(new AuditEvent(
+                "system",
+                "alert.escalate",
+                "alert:" + a.id,
+                "ok",
                 Map.of("tier", a.tier().wire(), "why", why)));
         publisher.changed(a, AlertReason.ESCALATED, "alert.escalated");
         if (becameUndelivered) {
@@ -309,8 +333,8 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
     private void remindFollowUp(DistressAlert a) {
         for (AlertDelivery.Responder r : delivery.responders(a.org())) {
             if (r.user.user().equals(a.status().resolvedBy())) {
-                r.connection.send(Outbound.urgent(new ServerMessage.FollowUpDue(a.id, a.client.user(),
-                        a.status().followUpDueAt())));
+                r.connection.send(Outbound.urgent(new ServerMessage.FollowUpDue(
+                        a.id, a.client.user(), a.status().followUpDueAt())));
             }
         }
     }

@@ -37,7 +37,8 @@ final class AlertThread implements AutoCloseable {
     }
 
     /** Runs {@code task} on the alert thread after {@code delay}; null when the service stopped. */
-    @Nullable ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    @Nullable
+    ScheduledFuture<?> schedule(Runnable task, Duration delay) {
         try {
             return executor.schedule(guarded(task), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {

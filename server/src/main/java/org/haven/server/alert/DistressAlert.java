@@ -48,8 +48,17 @@ final class DistressAlert {
     /** Whether a responder has confirmed receiving this alert yet (its delivery time is measured once). */
     private boolean receiptSeen;
 
-    DistressAlert(String id, UserRef client, @Nullable String clientName, @Nullable String room, Alerts.Source source,
-            Alerts.Kind kind, Severity severity, EscalationPolicy policy, CareSnapshot care, Instant now) {
+    DistressAlert(
+            String id,
+            UserRef client,
+            @Nullable String clientName,
+            @Nullable String room,
+            Alerts.Source source,
+            Alerts.Kind kind,
+            Severity severity,
+            EscalationPolicy policy,
+            CareSnapshot care,
+            Instant now) {
         this.id = id;
         this.client = client;
         this.clientName = clientName;
@@ -181,20 +190,53 @@ final class DistressAlert {
     // ---- views ---------------------------------------------------------------------------------
 
     Alerts.View view() {
-        return new Alerts.View(id, version, client.user(), clientName, room, source, kind, severity, status.state(),
-                presses, raisedAt, updatedAt, tier().wire(), undelivered, status.acknowledgedBy(), status.engagedBy(),
-                status.followUpDueAt(), care.checkIn(), care.contacts(), care.plan(), List.copyOf(actions.values()),
+        return new Alerts.View(
+                id,
+                version,
+                client.user(),
+                clientName,
+                room,
+                source,
+                kind,
+                severity,
+                status.state(),
+                presses,
+                raisedAt,
+                updatedAt,
+                tier().wire(),
+                undelivered,
+                status.acknowledgedBy(),
+                status.engagedBy(),
+                status.followUpDueAt(),
+                care.checkIn(),
+                care.contacts(),
+                care.plan(),
+                List.copyOf(actions.values()),
                 List.copyOf(history));
     }
 
     /** The live state of a stored alert, as it was when last saved (a node taking it up again). */
     static DistressAlert restore(StoredAlert stored) {
         Alerts.View v = stored.view();
-        DistressAlert a = new DistressAlert(v.id(), new UserRef(stored.org(), v.client()), v.clientName(), v.room(),
-                v.source(), v.kind(), v.severity(), stored.policy(),
-                new CareSnapshot(v.checkIn(), v.emergencyContacts(), v.safetyPlan()), v.raisedAt());
-        a.status = new AlertLifecycle.Status(v.state(), v.acknowledgedBy(), v.engagedBy(), stored.resolvedBy(),
-                stored.ackDeadline(), stored.engageDeadline(), v.followUpDueAt());
+        DistressAlert a = new DistressAlert(
+                v.id(),
+                new UserRef(stored.org(), v.client()),
+                v.clientName(),
+                v.room(),
+                v.source(),
+                v.kind(),
+                v.severity(),
+                stored.policy(),
+                new CareSnapshot(v.checkIn(), v.emergencyContacts(), v.safetyPlan()),
+                v.raisedAt());
+        a.status = new AlertLifecycle.Status(
+                v.state(),
+                v.acknowledgedBy(),
+                v.engagedBy(),
+                stored.resolvedBy(),
+                stored.ackDeadline(),
+                stored.engageDeadline(),
+                v.followUpDueAt());
         a.version = v.version();
         a.presses = v.presses();
         a.tierIndex = stored.tierIndex();
@@ -209,7 +251,14 @@ final class DistressAlert {
     }
 
     StoredAlert stored() {
-        return new StoredAlert(org(), view(), policy, tierIndex, targets, status.ackDeadline(), status.engageDeadline(),
+        return new StoredAlert(
+                org(),
+                view(),
+                policy,
+                tierIndex,
+                targets,
+                status.ackDeadline(),
+                status.engageDeadline(),
                 status.resolvedBy());
     }
 }

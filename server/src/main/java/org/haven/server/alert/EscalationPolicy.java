@@ -60,8 +60,12 @@ public record EscalationPolicy(
         ack.put(Severity.MODERATE, Duration.ofMinutes(3));
         ack.put(Severity.HIGH, Duration.ofSeconds(60));
         ack.put(Severity.IMMINENT, Duration.ofSeconds(30));
-        return new EscalationPolicy(List.of(Tier.FACILITATORS, Tier.ON_CALL, Tier.SUPERVISORS), ack,
-                Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofSeconds(5));
+        return new EscalationPolicy(
+                List.of(Tier.FACILITATORS, Tier.ON_CALL, Tier.SUPERVISORS),
+                ack,
+                Duration.ofMinutes(5),
+                Duration.ofHours(24),
+                Duration.ofSeconds(5));
     }
 
     public Duration ackTimeout(Severity severity) {

@@ -36,8 +36,8 @@ final class Escalator {
      * raised outside a session or for lost coverage (the facilitators are the ones missing); else
      * the room's facilitators.
      */
-    static int startTier(EscalationPolicy policy, Alerts.Severity severity, @Nullable String room,
-            Alerts.Source source) {
+    static int startTier(
+            EscalationPolicy policy, Alerts.Severity severity, @Nullable String room, Alerts.Source source) {
         if (severity == Alerts.Severity.IMMINENT) {
             return policy.lastTier();
         }

@@ -30,21 +30,25 @@ public final class InMemoryAlertStore implements AlertStore {
     @Override
     public CompletionStage<List<StoredAlert>> unclosed() {
         return CompletableFuture.completedFuture(alerts.values().stream()
-                .filter(a -> a.view().state() != Alerts.State.CLOSED).toList());
+                .filter(a -> a.view().state() != Alerts.State.CLOSED)
+                .toList());
     }
 
     @Override
     public CompletionStage<List<StoredAlert>> unclosed(String org) {
         return CompletableFuture.completedFuture(alerts.values().stream()
-                .filter(a -> a.org().equals(org) && a.view().state() != Alerts.State.CLOSED).toList());
+                .filter(a -> a.org().equals(org) && a.view().state() != Alerts.State.CLOSED)
+                .toList());
     }
 
     @Override
     public CompletionStage<Set<String>> overdue(Instant before, int limit) {
         Set<String> orgs = new LinkedHashSet<>();
-        alerts.values().stream().filter(a -> a.nextDeadline() != null && a.nextDeadline().isBefore(before))
+        alerts.values().stream()
+                .filter(a -> a.nextDeadline() != null && a.nextDeadline().isBefore(before))
                 .sorted(Comparator.comparing(StoredAlert::nextDeadline))
-                .limit(limit).forEach(a -> orgs.add(a.org()));
+                .limit(limit)
+                .forEach(a -> orgs.add(a.org()));
         return CompletableFuture.completedFuture(Set.copyOf(orgs));
     }
 

@@ -33,8 +33,15 @@ import java.util.Objects;
  * with {@code hash} as the last field.
  */
 public record AuditRecord(
-        long seq, Instant at, String actor, String action, String subject, String outcome,
-        Map<String, String> details, String prev, String hash) {
+        long seq,
+        Instant at,
+        String actor,
+        String action,
+        String subject,
+        String outcome,
+        Map<String, String> details,
+        String prev,
+        String hash) {
 
     /** The {@code prev} of the first record: 64 zeros. */
     public static final String GENESIS = "0".repeat(64);
@@ -62,16 +69,16 @@ public record AuditRecord(
     /** The record that puts {@code event} at {@code seq}, after the record whose hash is {@code prev}. */
     public static AuditRecord of(long seq, Instant at, AuditEvent event, String prev) {
         Objects.requireNonNull(event, "event");
-        AuditRecord unsealed = new AuditRecord(seq, at, event.actor(), event.action(), event.subject(),
-                event.outcome(), event.details(), prev, "");
+        AuditRecord unsealed = new AuditRecord(
+                seq, at, event.actor(), event.action(), event.subject(), event.outcome(), event.details(), prev, "");
         return unsealed.withHash(unsealed.expectedHash());
     }
 
     /** The hash this record must carry: SHA-256 of its canonical JSON, whatever {@code hash} holds now. */
     public String expectedHash() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(json(false).getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(json(false).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
@@ -119,8 +126,16 @@ public record AuditRecord(
             throw new IllegalArgumentException("details is not an object");
         }
         detailsNode.properties().forEach(e -> details.put(e.getKey(), text(e.getValue(), "a details value")));
-        AuditRecord record = new AuditRecord(seq.longValue(), at, field(node, "actor"), field(node, "action"),
-                field(node, "subject"), field(node, "outcome"), details, field(node, "prev"), field(node, "hash"));
+        AuditRecord record = new AuditRecord(
+                seq.longValue(),
+                at,
+                field(node, "actor"),
+                field(node, "action"),
+                field(node, "subject"),
+                field(node, "outcome"),
+                details,
+                field(node, "prev"),
+                field(node, "hash"));
         if (!record.toJsonLine().equals(line)) {
             throw new IllegalArgumentException("not in canonical form");
         }

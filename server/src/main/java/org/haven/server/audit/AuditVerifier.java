@@ -92,7 +92,8 @@ public final class AuditVerifier {
             return "seq " + record.seq() + " where " + expectedSeq + " was expected";
         }
         if (!record.prev().equals(previousHash)) {
-            return expectedSeq == 1 ? "prev of the first record is not the genesis value"
+            return expectedSeq == 1
+                    ? "prev of the first record is not the genesis value"
                     : "prev does not match the hash of the record before";
         }
         if (!record.hash().equals(record.expectedHash())) {
@@ -126,7 +127,8 @@ public final class AuditVerifier {
             readFully(in, bytes, start);
             AuditRecord record;
             try {
-                record = AuditRecord.parseLine(UTF_8.newDecoder().decode(bytes.flip()).toString());
+                record = AuditRecord.parseLine(
+                        UTF_8.newDecoder().decode(bytes.flip()).toString());
             } catch (CharacterCodingException e) {
                 throw new IllegalArgumentException("its last line is not UTF-8");
             } catch (IllegalArgumentException e) {

@@ -29,7 +29,10 @@ public final class InMemoryAuditTrail implements AuditTrail {
                 return;
             }
             AuditRecord last = records.isEmpty() ? null : records.get(records.size() - 1);
-            records.add(AuditRecord.of(last == null ? 1 : last.seq() + 1, clock.instant(), event,
+            records.add(AuditRecord.of(
+                    last == null ? 1 : last.seq() + 1,
+                    clock.instant(),
+                    event,
                     last == null ? AuditRecord.GENESIS : last.hash()));
         }
     }
@@ -44,7 +47,8 @@ public final class InMemoryAuditTrail implements AuditTrail {
     @Override
     public CompletableFuture<Void> flush() {
         synchronized (records) {
-            return closed ? CompletableFuture.failedFuture(new IllegalStateException("audit trail closed"))
+            return closed
+                    ? CompletableFuture.failedFuture(new IllegalStateException("audit trail closed"))
                     : CompletableFuture.completedFuture(null);
         }
     }

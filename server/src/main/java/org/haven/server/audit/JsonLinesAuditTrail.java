@@ -50,7 +50,9 @@ public final class JsonLinesAuditTrail implements AuditTrail {
 
     private record Flush(CompletableFuture<Void> done, boolean refusedBefore) implements Item {}
 
-    private enum Stop implements Item { INSTANCE }
+    private enum Stop implements Item {
+        INSTANCE
+    }
 
     private final Path file;
     private final Clock clock;
@@ -88,9 +90,12 @@ public final class JsonLinesAuditTrail implements AuditTrail {
             lastHash = last == null ? AuditRecord.GENESIS : last.hash();
         } catch (IOException | IllegalArgumentException e) {
             close(channel, file);
-            throw e instanceof IOException io ? new UncheckedIOException("cannot read audit trail " + file, io)
-                    : new IllegalStateException("audit trail " + file + " cannot be continued: " + e.getMessage()
-                            + "; refusing to start a new chain (check it with AuditVerifier)", e);
+            throw e instanceof IOException io
+                    ? new UncheckedIOException("cannot read audit trail " + file, io)
+                    : new IllegalStateException(
+                            "audit trail " + file + " cannot be continued: " + e.getMessage()
+                                    + "; refusing to start a new chain (check it with AuditVerifier)",
+                            e);
         }
         writer = threads.start("audit", this::run);
     }
@@ -229,8 +234,8 @@ public final class JsonLinesAuditTrail implements AuditTrail {
     private static FileChannel openLocked(Path file) {
         FileChannel channel;
         try {
-            channel = FileChannel.open(file,
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open audit trail " + file, e);
         }

@@ -25,8 +25,16 @@ public final class DenyList {
     public DenyList(Duration remember, Clock clock, Ticker ticker) {
         this.remember = remember;
         this.clock = clock;
-        this.tokenIds = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(remember).maximumSize(1_000_000).build();
-        this.users = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(remember).maximumSize(1_000_000).build();
+        this.tokenIds = Caffeine.newBuilder()
+                .ticker(ticker)
+                .expireAfterWrite(remember)
+                .maximumSize(1_000_000)
+                .build();
+        this.users = Caffeine.newBuilder()
+                .ticker(ticker)
+                .expireAfterWrite(remember)
+                .maximumSize(1_000_000)
+                .build();
     }
 
     /** Denies a token id from now on; returns the revocation to keep in the store. */

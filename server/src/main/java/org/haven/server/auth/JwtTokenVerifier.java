@@ -54,8 +54,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
     private final Duration clockSkew;
     private final Cache<String, Principal> verified;
 
-    public JwtTokenVerifier(VerificationKeys keys, String issuer, String audience, Duration clockSkew, Clock clock,
-            Ticker ticker) {
+    public JwtTokenVerifier(
+            VerificationKeys keys, String issuer, String audience, Duration clockSkew, Clock clock, Ticker ticker) {
         this.clock = clock;
         this.clockSkew = clockSkew;
         this.parser = Jwts.parser()
@@ -140,7 +140,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
         } catch (MissingClaimException e) {
             throw new TokenRejectedException(Reason.MISSING_CLAIM, "missing claim " + e.getClaimName());
         } catch (IncorrectClaimException e) {
-            Reason reason = Claims.ISSUER.equals(e.getClaimName()) ? Reason.WRONG_ISSUER
+            Reason reason = Claims.ISSUER.equals(e.getClaimName())
+                    ? Reason.WRONG_ISSUER
                     : Claims.AUDIENCE.equals(e.getClaimName()) ? Reason.WRONG_AUDIENCE : Reason.INVALID_CLAIM;
             throw new TokenRejectedException(reason, "claim " + e.getClaimName() + " not accepted");
         } catch (UnsupportedJwtException e) {
@@ -178,8 +179,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
             throw new TokenRejectedException(Reason.MISSING_CLAIM, "missing claim rooms");
         }
         if (!(rooms instanceof List<?> list) || list.size() > MAX_ROOM_GRANTS) {
-            throw new TokenRejectedException(Reason.INVALID_CLAIM, "claim rooms must be a list of at most "
-                    + MAX_ROOM_GRANTS + " room ids");
+            throw new TokenRejectedException(
+                    Reason.INVALID_CLAIM, "claim rooms must be a list of at most " + MAX_ROOM_GRANTS + " room ids");
         }
         Set<String> grants = new LinkedHashSet<>();
         for (Object room : list) {

@@ -7,8 +7,18 @@ package org.haven.server.auth;
 public final class TokenRejectedException extends Exception {
 
     /** Why a token was refused, coarse enough to log and to tell the client. */
-    public enum Reason { MALFORMED, OVERSIZED, BAD_SIGNATURE, UNSUPPORTED_ALGORITHM, EXPIRED, NOT_YET_VALID,
-        WRONG_ISSUER, WRONG_AUDIENCE, MISSING_CLAIM, INVALID_CLAIM }
+    public enum Reason {
+        MALFORMED,
+        OVERSIZED,
+        BAD_SIGNATURE,
+        UNSUPPORTED_ALGORITHM,
+        EXPIRED,
+        NOT_YET_VALID,
+        WRONG_ISSUER,
+        WRONG_AUDIENCE,
+        MISSING_CLAIM,
+        INVALID_CLAIM
+    }
 
     private final Reason reason;
 

@@ -63,7 +63,8 @@ public final class VerificationKeys {
     static PublicKey readPem(Path file) {
         try {
             String pem = Files.readString(file, StandardCharsets.US_ASCII);
-            String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+            String base64 =
+                    pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
             byte[] der = Base64.getDecoder().decode(base64);
             X509EncodedKeySpec spec = new X509EncodedKeySpec(der);
             for (String algorithm : new String[] {"RSA", "EC"}) {
@@ -75,7 +76,8 @@ public final class VerificationKeys {
             }
             throw new IllegalArgumentException("not an RSA or EC public key");
         } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("HAVEN_JWT_PUBLIC_KEY: cannot read " + file + " (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    "HAVEN_JWT_PUBLIC_KEY: cannot read " + file + " (" + e.getMessage() + ")", e);
         }
     }
 

@@ -53,11 +53,18 @@ public final class CareService {
      * raised while the store is unreachable still carries the location and the safety plan.
      */
     private final Cache<String, Care.CheckIn> lastCheckIns;
+
     private final Cache<UserRef, List<Care.EmergencyContact>> lastContacts;
     private final Cache<UserRef, Care.SafetyPlan> lastPlans;
 
-    public CareService(CareStore store, RoomAffiliations affiliations, CrisisResources resources, AuditTrail audit,
-            Clock clock, Duration checkInValidity, Set<String> checkInExemptOrgs) {
+    public CareService(
+            CareStore store,
+            RoomAffiliations affiliations,
+            CrisisResources resources,
+            AuditTrail audit,
+            Clock clock,
+            Duration checkInValidity,
+            Set<String> checkInExemptOrgs) {
         this.store = store;
         this.affiliations = affiliations;
         this.resources = resources;
@@ -65,12 +72,18 @@ public final class CareService {
         this.clock = clock;
         this.checkInValidity = checkInValidity;
         this.checkInExemptOrgs = Set.copyOf(checkInExemptOrgs);
-        this.lastCheckIns = Caffeine.newBuilder().maximumSize(100_000)
-                .expireAfterWrite(checkInValidity).build();
-        this.lastContacts = Caffeine.newBuilder().maximumSize(100_000)
-                .expireAfterWrite(Duration.ofHours(12)).build();
-        this.lastPlans = Caffeine.newBuilder().maximumSize(100_000)
-                .expireAfterWrite(Duration.ofHours(12)).build();
+        this.lastCheckIns = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(checkInValidity)
+                .build();
+        this.lastContacts = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(Duration.ofHours(12))
+                .build();
+        this.lastPlans = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(Duration.ofHours(12))
+                .build();
     }
 
     private static String checkInKey(UserRef client, String room) {
@@ -79,16 +92,24 @@ public final class CareService {
 
     /** Registers the care feature's request handlers; check-ins are reported to {@code alerts}. */
     public void register(Handlers handlers, CheckInAlerts alerts) {
-        handlers.on(ClientMessage.CheckInSubmit.class, r -> r.reply().complete(submitCheckIn(r.principal(), r.message())
-                .thenApply(recorded -> {
-                    Principal p = r.principal();
-                    alerts.checkedIn(new UserRef(p.org(), p.user()), r.message().room());
-                    return recorded;
-                })))
+        handlers.on(
+                        ClientMessage.CheckInSubmit.class,
+                        r -> r.reply()
+                                .complete(submitCheckIn(r.principal(), r.message())
+                                        .thenApply(recorded -> {
+                                            Principal p = r.principal();
+                                            alerts.checkedIn(
+                                                    new UserRef(p.org(), p.user()),
+                                                    r.message().room());
+                                            return recorded;
+                                        })))
                 .on(ClientMessage.CheckInDecline.class, r -> {
                     Principal p = r.principal();
                     declineCheckIn(p, r.message());
-                    alerts.checkInDeclined(new UserRef(p.org(), p.user()), p.name(), r.message().room());
+                    alerts.checkInDeclined(
+                            new UserRef(p.org(), p.user()),
+                            p.name(),
+                            r.message().room());
                     r.reply().ok();
                 })
                 .on(ClientMessage.ContactsSet.class, r -> r.reply().complete(setContacts(r.principal(), r.message())))
@@ -109,18 +130,30 @@ public final class CareService {
     /** Whether the client has checked in for the current session of {@code room}. */
     public CompletionStage<Boolean> hasValidCheckIn(UserRef client, String room) {
         Instant oldest = clock.instant().minus(checkInValidity);
-        return store.latestCheckIn(client, room).thenApply(c -> c.isPresent() && !c.get().at().isBefore(oldest));
+        return store.latestCheckIn(client, room)
+                .thenApply(c -> c.isPresent() && !c.get().at().isBefore(oldest));
     }
 
     public CompletionStage<Result.CheckInRecorded> submitCheckIn(Principal caller, ClientMessage.CheckInSubmit m) {
         requireClientOf(caller, m.room());
         UserRef client = userOf(caller);
-        Care.CheckIn checkIn = new Care.CheckIn("ci-" + randomId(), caller.user(), m.room(), m.address(),
-                m.coordinates(), m.callbackPhone(), m.privateSetting(), clock.instant());
+        Care.CheckIn checkIn = new Care.CheckIn(
+                "ci-" + randomId(),
+                caller.user(),
+                m.room(),
+                m.address(),
+                m.coordinates(),
+                m.callbackPhone(),
+                m.privateSetting(),
+                clock.instant());
         return store.recordCheckIn(client, checkIn).thenApply(stored -> {
             lastCheckIns.put(checkInKey(client, m.room()), stored);
             affiliations.add(client, m.room());
-            audit.record(new AuditEvent(caller.user(), "checkin.submit", "client:" + client, "ok",
+            audit.record(new AuditEvent(
+                    caller.user(),
+                    "checkin.submit",
+                    "client:" + client,
+                    "ok",
                     Map.of("room", m.room(), "checkIn", stored.id())));
             return new Result.CheckInRecorded(stored);
         });
@@ -130,45 +163,55 @@ public final class CareService {
     public void declineCheckIn(Principal caller, ClientMessage.CheckInDecline m) {
         requireClientOf(caller, m.room());
         affiliations.add(userOf(caller), m.room());
-        audit.record(new AuditEvent(caller.user(), "checkin.decline", "client:" + userOf(caller), "ok",
-                Map.of("room", m.room())));
+        audit.record(new AuditEvent(
+                caller.user(), "checkin.decline", "client:" + userOf(caller), "ok", Map.of("room", m.room())));
     }
 
     public CompletionStage<Result.CareVersion> setContacts(Principal caller, ClientMessage.ContactsSet m) {
         UserRef client = editableClient(caller, m.client(), "care.contacts.set");
-        return store.appendContacts(client, m.contacts(), caller.user(), clock.instant()).thenApply(v -> {
-            lastContacts.put(client, v.value());
-            audit.record(new AuditEvent(caller.user(), "care.contacts.set", "client:" + client, "ok",
-                    Map.of("version", Long.toString(v.version()))));
-            return new Result.CareVersion(client.user(), v.version());
-        });
+        return store.appendContacts(client, m.contacts(), caller.user(), clock.instant())
+                .thenApply(v -> {
+                    lastContacts.put(client, v.value());
+                    audit.record(new AuditEvent(
+                            caller.user(),
+                            "care.contacts.set",
+                            "client:" + client,
+                            "ok",
+                            Map.of("version", Long.toString(v.version()))));
+                    return new Result.CareVersion(client.user(), v.version());
+                });
     }
 
     public CompletionStage<Result.CareVersion> setPlan(Principal caller, ClientMessage.PlanSet m) {
         UserRef client = editableClient(caller, m.client(), "care.plan.set");
-        return store.appendPlan(client, m.plan(), caller.user(), clock.instant()).thenApply(v -> {
-            lastPlans.put(client, v.value());
-            audit.record(new AuditEvent(caller.user(), "care.plan.set", "client:" + client, "ok",
-                    Map.of("version", Long.toString(v.version()))));
-            return new Result.CareVersion(client.user(), v.version());
-        });
+        return store.appendPlan(client, m.plan(), caller.user(), clock.instant())
+                .thenApply(v -> {
+                    lastPlans.put(client, v.value());
+                    audit.record(new AuditEvent(
+                            caller.user(),
+                            "care.plan.set",
+                            "client:" + client,
+                            "ok",
+                            Map.of("version", Long.toString(v.version()))));
+                    return new Result.CareVersion(client.user(), v.version());
+                });
     }
 
     /** A clinician reads a client's care record; every read, allowed or refused, is audited. */
     public CompletionStage<Result.CareRecord> readRecord(Principal caller, ClientMessage.CareRecordGet m) {
         UserRef client = new UserRef(caller.org(), m.client());
         if (!mayReadInRoom(caller, client, m.room())) {
-            audit.record(new AuditEvent(caller.user(), "care.read", "client:" + client, "refused:not_found",
-                    Map.of("room", m.room())));
+            audit.record(new AuditEvent(
+                    caller.user(), "care.read", "client:" + client, "refused:not_found", Map.of("room", m.room())));
             // Whether the client exists is itself not the caller's to know.
             throw new Refusal(ErrorCode.NOT_FOUND, "no care record visible to you for this client and room");
         }
-        return store.latestCheckIn(client, m.room()).thenCompose(checkIn -> store.contacts(client)
-                .thenCombine(store.plan(client), (contacts, plan) -> {
-                    audit.record(new AuditEvent(caller.user(), "care.read", "client:" + client, "ok",
-                            Map.of("room", m.room())));
-                    return new Result.CareRecord(client.user(), checkIn.orElse(null), contacts.orElse(null),
-                            plan.orElse(null));
+        return store.latestCheckIn(client, m.room())
+                .thenCompose(checkIn -> store.contacts(client).thenCombine(store.plan(client), (contacts, plan) -> {
+                    audit.record(new AuditEvent(
+                            caller.user(), "care.read", "client:" + client, "ok", Map.of("room", m.room())));
+                    return new Result.CareRecord(
+                            client.user(), checkIn.orElse(null), contacts.orElse(null), plan.orElse(null));
                 }));
     }
 
@@ -182,43 +225,63 @@ public final class CareService {
         // Each answer refreshes this node's copy even when it comes after the wait.
         CompletionStage<Optional<Care.CheckIn>> checkIn = room == null
                 ? CompletableFuture.completedFuture(Optional.empty())
-                : orLastCopy(store.latestCheckIn(client, room).whenComplete((c, failure) -> {
-                    if (failure == null) {
-                        c.ifPresent(found -> lastCheckIns.put(checkInKey(client, room), found));
-                    }
-                }), wait, () -> lastCheckIns.getIfPresent(checkInKey(client, room)), client);
-        CompletionStage<Optional<List<Care.EmergencyContact>>> contacts = orLastCopy(store.contacts(client)
-                .whenComplete((v, failure) -> {
-                    if (failure == null) {
-                        v.ifPresent(found -> lastContacts.put(client, found.value()));
-                    }
-                }).thenApply(v -> v.map(Care.Versioned::value)), wait, () -> lastContacts.getIfPresent(client), client);
-        CompletionStage<Optional<Care.SafetyPlan>> plan = orLastCopy(store.plan(client).whenComplete((v, failure) -> {
-            if (failure == null) {
-                v.ifPresent(found -> lastPlans.put(client, found.value()));
-            }
-        }).thenApply(v -> v.map(Care.Versioned::value)), wait, () -> lastPlans.getIfPresent(client), client);
-        return checkIn.thenCompose(c -> contacts.thenCombine(plan,
-                (k, p) -> new CareSnapshot(c.orElse(null), k.orElse(null), p.orElse(null))));
+                : orLastCopy(
+                        store.latestCheckIn(client, room).whenComplete((c, failure) -> {
+                            if (failure == null) {
+                                c.ifPresent(found -> lastCheckIns.put(checkInKey(client, room), found));
+                            }
+                        }),
+                        wait,
+                        () -> lastCheckIns.getIfPresent(checkInKey(client, room)),
+                        client);
+        CompletionStage<Optional<List<Care.EmergencyContact>>> contacts = orLastCopy(
+                store.contacts(client)
+                        .whenComplete((v, failure) -> {
+                            if (failure == null) {
+                                v.ifPresent(found -> lastContacts.put(client, found.value()));
+                            }
+                        })
+                        .thenApply(v -> v.map(Care.Versioned::value)),
+                wait,
+                () -> lastContacts.getIfPresent(client),
+                client);
+        CompletionStage<Optional<Care.SafetyPlan>> plan = orLastCopy(
+                store.plan(client)
+                        .whenComplete((v, failure) -> {
+                            if (failure == null) {
+                                v.ifPresent(found -> lastPlans.put(client, found.value()));
+                            }
+                        })
+                        .thenApply(v -> v.map(Care.Versioned::value)),
+                wait,
+                () -> lastPlans.getIfPresent(client),
+                client);
+        return checkIn.thenCompose(c ->
+                contacts.thenCombine(plan, (k, p) -> new CareSnapshot(c.orElse(null), k.orElse(null), p.orElse(null))));
     }
 
     /** {@code read}'s answer, or this node's last copy if it fails or has not answered within {@code wait}. */
-    private static <T> CompletionStage<Optional<T>> orLastCopy(CompletionStage<Optional<T>> read, Duration wait,
-            Supplier<T> lastCopy, UserRef client) {
-        return read.toCompletableFuture().thenApply(v -> v).orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
+    private static <T> CompletionStage<Optional<T>> orLastCopy(
+            CompletionStage<Optional<T>> read, Duration wait, Supplier<T> lastCopy, UserRef client) {
+        return read.toCompletableFuture()
+                .thenApply(v -> v)
+                .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((v, failure) -> {
                     if (failure == null) {
                         return v;
                     }
-                    log.warn("care store did not answer within {} ms; using this node's last copy client={}",
-                            wait.toMillis(), client);
+                    log.warn(
+                            "care store did not answer within {} ms; using this node's last copy client={}",
+                            wait.toMillis(),
+                            client);
                     return Optional.ofNullable(lastCopy.get());
                 });
     }
 
     /** Crisis resources for a client, by their organisation and the country of the check-in (if any). */
     public List<Care.CrisisResource> crisisResources(String org, Care.CheckIn checkIn) {
-        return resources.forClient(org, checkIn == null ? null : checkIn.address().country());
+        return resources.forClient(
+                org, checkIn == null ? null : checkIn.address().country());
     }
 
     /** Whether a responder may see {@code client}'s record in the context of {@code room} (null: no room). */
@@ -250,8 +313,8 @@ public final class CareService {
     }
 
     private Refusal refused(Principal caller, String action, String client, String why) {
-        audit.record(new AuditEvent(caller.user(), action, "client:" + caller.org() + "/" + client,
-                "refused:forbidden", Map.of()));
+        audit.record(new AuditEvent(
+                caller.user(), action, "client:" + caller.org() + "/" + client, "refused:forbidden", Map.of()));
         return new Refusal(ErrorCode.FORBIDDEN, why);
     }
 

@@ -31,8 +31,8 @@ public interface CareStore {
     CompletionStage<Optional<Care.Versioned<List<Care.EmergencyContact>>>> contacts(UserRef client);
 
     /** Appends a version of the client's safety plan. */
-    CompletionStage<Care.Versioned<Care.SafetyPlan>> appendPlan(UserRef client, Care.SafetyPlan plan, String by,
-            Instant at);
+    CompletionStage<Care.Versioned<Care.SafetyPlan>> appendPlan(
+            UserRef client, Care.SafetyPlan plan, String by, Instant at);
 
     /** The current safety plan of {@code client}, if ever set. */
     CompletionStage<Optional<Care.Versioned<Care.SafetyPlan>>> plan(UserRef client);

@@ -20,9 +20,16 @@ import org.haven.protocol.Care;
 public final class CrisisResources {
 
     private static final Map<String, String> EMERGENCY_NUMBERS = Map.ofEntries(
-            Map.entry("US", "911"), Map.entry("CA", "911"), Map.entry("MX", "911"), Map.entry("GB", "999"),
-            Map.entry("IE", "112"), Map.entry("AU", "000"), Map.entry("NZ", "111"), Map.entry("IN", "112"),
-            Map.entry("JP", "119"), Map.entry("ZA", "10111"));
+            Map.entry("US", "911"),
+            Map.entry("CA", "911"),
+            Map.entry("MX", "911"),
+            Map.entry("GB", "999"),
+            Map.entry("IE", "112"),
+            Map.entry("AU", "000"),
+            Map.entry("NZ", "111"),
+            Map.entry("IN", "112"),
+            Map.entry("JP", "119"),
+            Map.entry("ZA", "10111"));
 
     private final Map<String, List<Care.CrisisResource>> byOrg;
 
@@ -54,9 +61,12 @@ public final class CrisisResources {
                 List<Care.CrisisResource> list = new ArrayList<>();
                 for (var item : entry.getValue()) {
                     Care.CrisisResource r = mapper.treeToValue(item, Care.CrisisResource.class);
-                    if (r.name() == null || r.channel() == null || r.contact() == null || r.contact().isBlank()) {
-                        throw new IllegalArgumentException("org " + entry.getKey() + ": each resource needs name, channel"
-                                + " (call, text or web) and contact");
+                    if (r.name() == null
+                            || r.channel() == null
+                            || r.contact() == null
+                            || r.contact().isBlank()) {
+                        throw new IllegalArgumentException("org " + entry.getKey()
+                                + ": each resource needs name, channel" + " (call, text or web) and contact");
                     }
                     list.add(r);
                 }
@@ -64,8 +74,8 @@ public final class CrisisResources {
             }
             return new CrisisResources(byOrg);
         } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("HAVEN_CRISIS_RESOURCES: cannot read " + file + " (" + e.getMessage()
-                    + ")", e);
+            throw new IllegalArgumentException(
+                    "HAVEN_CRISIS_RESOURCES: cannot read " + file + " (" + e.getMessage() + ")", e);
         }
     }
 
@@ -80,7 +90,8 @@ public final class CrisisResources {
             out.add(new Care.CrisisResource("988 Suicide & Crisis Lifeline", Care.Channel.CALL, "988"));
             out.add(new Care.CrisisResource("988 Suicide & Crisis Lifeline", Care.Channel.TEXT, "988"));
         }
-        String number = country == null ? "911" : EMERGENCY_NUMBERS.getOrDefault(country.toUpperCase(Locale.ROOT), "112");
+        String number =
+                country == null ? "911" : EMERGENCY_NUMBERS.getOrDefault(country.toUpperCase(Locale.ROOT), "112");
         out.add(new Care.CrisisResource("Emergency services", Care.Channel.CALL, number));
         return List.copyOf(out);
     }

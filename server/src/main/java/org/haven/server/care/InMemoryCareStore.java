@@ -48,8 +48,8 @@ public final class InMemoryCareStore implements CareStore {
     }
 
     @Override
-    public CompletionStage<Care.Versioned<Care.SafetyPlan>> appendPlan(UserRef client, Care.SafetyPlan plan, String by,
-            Instant at) {
+    public CompletionStage<Care.Versioned<Care.SafetyPlan>> appendPlan(
+            UserRef client, Care.SafetyPlan plan, String by, Instant at) {
         return CompletableFuture.completedFuture(appendVersion(plans, client, plan, by, at));
     }
 
@@ -58,8 +58,8 @@ public final class InMemoryCareStore implements CareStore {
         return CompletableFuture.completedFuture(last(plans.get(client)));
     }
 
-    private static <T> Care.Versioned<T> appendVersion(Map<UserRef, List<Care.Versioned<T>>> map, UserRef client,
-            T value, String by, Instant at) {
+    private static <T> Care.Versioned<T> appendVersion(
+            Map<UserRef, List<Care.Versioned<T>>> map, UserRef client, T value, String by, Instant at) {
         @SuppressWarnings("unchecked")
         Care.Versioned<T>[] made = new Care.Versioned[1];
         map.compute(client, (k, list) -> {

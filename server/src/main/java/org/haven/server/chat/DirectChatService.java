@@ -61,8 +61,8 @@ public final class DirectChatService {
     private final Map<Connection, Device> deviceOfConnection = new ConcurrentHashMap<>();
     private final Map<UserRef, Set<UserRef>> partners = new ConcurrentHashMap<>();
 
-    public DirectChatService(KeyDirectory keys, Mailbox mailbox, Clock clock, Duration ttl,
-            boolean clinicianToClinician) {
+    public DirectChatService(
+            KeyDirectory keys, Mailbox mailbox, Clock clock, Duration ttl, boolean clinicianToClinician) {
         this.keys = keys;
         this.mailbox = mailbox;
         this.clock = clock;
@@ -119,8 +119,9 @@ public final class DirectChatService {
 
     /** Registers the discreet chat's request handlers. */
     public void register(Handlers handlers) {
-        handlers.on(ClientMessage.KeysPublish.class, r -> r.reply().complete(publish(r.principal(), r.connection(),
-                r.message())))
+        handlers.on(
+                        ClientMessage.KeysPublish.class,
+                        r -> r.reply().complete(publish(r.principal(), r.connection(), r.message())))
                 .on(ClientMessage.KeysFetch.class, r -> r.reply().complete(fetch(r.principal(), r.message())))
                 .on(ClientMessage.DmSend.class, r -> r.reply().complete(send(r.principal(), r.message())))
                 .on(ClientMessage.DmAck.class, r -> {
@@ -129,14 +130,15 @@ public final class DirectChatService {
                 });
     }
 
-    public CompletionStage<Result.KeysPublished> publish(Principal p, Connection connection, ClientMessage.KeysPublish m) {
+    public CompletionStage<Result.KeysPublished> publish(
+            Principal p, Connection connection, ClientMessage.KeysPublish m) {
         if (p.role() == Role.SUPPORT) {
             throw new Refusal(ErrorCode.FORBIDDEN, "the discreet chat is between clients and their clinicians");
         }
         UserRef user = userOf(p);
         String fingerprint = fingerprint(m.identityKey());
-        E2e.DeviceBundle bundle = new E2e.DeviceBundle(m.device(), m.identityKey(), m.signingKey(), m.signedPrekey(),
-                null, fingerprint);
+        E2e.DeviceBundle bundle =
+                new E2e.DeviceBundle(m.device(), m.identityKey(), m.signingKey(), m.signedPrekey(), null, fingerprint);
         return keys.publish(user, bundle, m.oneTimePrekeys()).thenApply(previous -> {
             deviceConnected(p, m.device(), connection);
             if (previous.isPresent() && !previous.get().equals(fingerprint)) {
@@ -172,17 +174,18 @@ public final class DirectChatService {
             for (E2e.Envelope e : m.envelopes()) {
                 spaces.add(mailbox.space(to, e.device(), now).toCompletableFuture());
             }
-            return CompletableFuture.allOf(spaces.toArray(CompletableFuture[]::new)).thenCompose(v -> {
-                if (spaces.stream().anyMatch(s -> s.join() < 1)) {
-                    throw new Refusal(ErrorCode.LIMIT_REACHED, "the recipient's mailbox is full");
-                }
-                return store(p, to, id, m.envelopes(), now);
-            });
+            return CompletableFuture.allOf(spaces.toArray(CompletableFuture[]::new))
+                    .thenCompose(v -> {
+                        if (spaces.stream().anyMatch(s -> s.join() < 1)) {
+                            throw new Refusal(ErrorCode.LIMIT_REACHED, "the recipient's mailbox is full");
+                        }
+                        return store(p, to, id, m.envelopes(), now);
+                    });
         });
     }
 
-    private CompletionStage<Result.DmSent> store(Principal p, UserRef to, String id, List<E2e.Envelope> envelopes,
-            Instant now) {
+    private CompletionStage<Result.DmSent> store(
+            Principal p, UserRef to, String id, List<E2e.Envelope> envelopes, Instant now) {
         List<CompletableFuture<Boolean>> puts = new ArrayList<>();
         for (E2e.Envelope e : envelopes) {
             E2e.DirectMessage message = new E2e.DirectMessage(id, p.user(), e, now);
@@ -199,7 +202,8 @@ public final class DirectChatService {
                 Set<Connection> online = connectionsOfDevice.getOrDefault(new Device(to, e.device()), Set.of());
                 if (!online.isEmpty()) {
                     delivered++;
-                    Outbound frame = Outbound.of(new ServerMessage.DmMessage(new E2e.DirectMessage(id, p.user(), e, now)));
+                    Outbound frame =
+                            Outbound.of(new ServerMessage.DmMessage(new E2e.DirectMessage(id, p.user(), e, now)));
                     online.forEach(c -> c.send(frame));
                 }
             }
@@ -218,8 +222,10 @@ public final class DirectChatService {
 
     private void requireMayChat(Principal p, UserRef other) {
         if (!mayChat(p, other)) {
-            throw new Refusal(ErrorCode.FORBIDDEN, "the discreet chat is between clients and the clinicians of"
-                    + " their rooms, and between clinicians of one organisation");
+            throw new Refusal(
+                    ErrorCode.FORBIDDEN,
+                    "the discreet chat is between clients and the clinicians of"
+                            + " their rooms, and between clinicians of one organisation");
         }
     }
 
@@ -260,7 +266,9 @@ public final class DirectChatService {
     public static String fingerprint(E2e.PublicKey identityKey) {
         try {
             byte[] key = Base64.getDecoder().decode(identityKey.key().getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key)).substring(0, 40);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key))
+                    .substring(0, 40);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JDK", e);
         }

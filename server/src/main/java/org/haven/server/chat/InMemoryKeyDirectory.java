@@ -33,12 +33,13 @@ public final class InMemoryKeyDirectory implements KeyDirectory {
     private final Map<UserRef, Map<String, Device>> users = new ConcurrentHashMap<>();
 
     @Override
-    public CompletionStage<Optional<String>> publish(UserRef user, E2e.DeviceBundle bundle,
-            List<E2e.Prekey> oneTimePrekeys) {
+    public CompletionStage<Optional<String>> publish(
+            UserRef user, E2e.DeviceBundle bundle, List<E2e.Prekey> oneTimePrekeys) {
         Map<String, Device> devices = users.computeIfAbsent(user, u -> new LinkedHashMap<>());
         synchronized (devices) {
             Device previous = devices.put(bundle.device(), new Device(bundle, oneTimePrekeys));
-            return CompletableFuture.completedFuture(Optional.ofNullable(previous).map(d -> d.bundle.fingerprint()));
+            return CompletableFuture.completedFuture(
+                    Optional.ofNullable(previous).map(d -> d.bundle.fingerprint()));
         }
     }
 
@@ -53,8 +54,8 @@ public final class InMemoryKeyDirectory implements KeyDirectory {
             for (Device d : devices.values()) {
                 E2e.Prekey oneTime = d.oneTime.pollFirst();
                 E2e.DeviceBundle b = d.bundle;
-                out.add(new E2e.DeviceBundle(b.device(), b.identityKey(), b.signingKey(), b.signedPrekey(), oneTime,
-                        b.fingerprint()));
+                out.add(new E2e.DeviceBundle(
+                        b.device(), b.identityKey(), b.signingKey(), b.signedPrekey(), oneTime, b.fingerprint()));
             }
             return CompletableFuture.completedFuture(out);
         }

@@ -27,7 +27,7 @@ public interface NodeBus {
     /** The bus of a node alone: broadcasts come back to it; there is no other node to send to. */
     static NodeBus alone() {
         return new NodeBus() {
-            private volatile Consumer<String> receiver = m -> { };
+            private volatile Consumer<String> receiver = m -> {};
 
             @Override
             public CompletionStage<Void> start(Consumer<String> receiver) {

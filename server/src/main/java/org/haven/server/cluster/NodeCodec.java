@@ -80,7 +80,8 @@ public final class NodeCodec {
                 }
                 g.writeStringField("from", m.from());
             } else {
-                throw new IllegalArgumentException("not a node message: " + message.getClass().getSimpleName());
+                throw new IllegalArgumentException(
+                        "not a node message: " + message.getClass().getSimpleName());
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -112,20 +113,34 @@ public final class NodeCodec {
             return switch (m.path("k").asText()) {
                 case "hello" -> new NodeMessage.Hello(required(m, "g"), required(m, "c"), required(m, "m"));
                 case "in" -> new NodeMessage.In(required(m, "g"), required(m, "c"), required(m, "m"));
-                case "gone" -> new NodeMessage.Gone(required(m, "g"), required(m, "c"), m.path("abrupt").asBoolean());
-                case "out" -> new NodeMessage.Out(required(m, "c"), required(m, "m"), m.path("u").asBoolean());
+                case "gone" ->
+                    new NodeMessage.Gone(
+                            required(m, "g"), required(m, "c"), m.path("abrupt").asBoolean());
+                case "out" ->
+                    new NodeMessage.Out(
+                            required(m, "c"), required(m, "m"), m.path("u").asBoolean());
                 case "outmany" -> {
                     List<String> ids = new ArrayList<>();
                     for (JsonNode id : m.path("cs")) {
                         ids.add(id.asText());
                     }
-                    yield new NodeMessage.OutMany(ids, required(m, "m"), m.path("u").asBoolean());
+                    yield new NodeMessage.OutMany(
+                            ids, required(m, "m"), m.path("u").asBoolean());
                 }
-                case "close" -> new NodeMessage.Close(required(m, "c"), m.path("code").asInt(), m.path("r").asText(""));
-                case "revoked" -> m.path("until").canConvertToLong()
-                        ? new NodeMessage.Revoked(required(m, "from"), optional(m, "token"), optional(m, "org"), optional(m, "user"),
-                                m.path("until").asLong())
-                        : null;
+                case "close" ->
+                    new NodeMessage.Close(
+                            required(m, "c"),
+                            m.path("code").asInt(),
+                            m.path("r").asText(""));
+                case "revoked" ->
+                    m.path("until").canConvertToLong()
+                            ? new NodeMessage.Revoked(
+                                    required(m, "from"),
+                                    optional(m, "token"),
+                                    optional(m, "org"),
+                                    optional(m, "user"),
+                                    m.path("until").asLong())
+                            : null;
                 default -> null;
             };
         } catch (RuntimeException e) {

@@ -65,8 +65,12 @@ public sealed interface NodeMessage {
      * Broadcast by {@code from}: a token ({@code token}) or a user ({@code org}, {@code user}) is
      * revoked until {@code until} (epoch milliseconds). Ids and a time only.
      */
-    record Revoked(String from, @Nullable String token, @Nullable String org, @Nullable String user, long until)
-            implements NodeMessage {
+    record Revoked(
+            String from,
+            @Nullable String token,
+            @Nullable String org,
+            @Nullable String user,
+            long until) implements NodeMessage {
         public Revoked {
             Objects.requireNonNull(from, "from");
             if (token == null && (org == null || user == null)) {

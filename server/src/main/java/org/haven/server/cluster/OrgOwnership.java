@@ -79,7 +79,9 @@ public final class OrgOwnership implements Serving {
         if (already != null) {
             return already; // one claim at a time per organisation
         }
-        leases.acquireOrRenew(lease(org)).toCompletableFuture().orTimeout(5, TimeUnit.SECONDS)
+        leases.acquireOrRenew(lease(org))
+                .toCompletableFuture()
+                .orTimeout(5, TimeUnit.SECONDS)
                 .whenComplete((holder, failure) -> {
                     if (failure == null && holder.equals(node()) && owned.add(org)) {
                         log.info("organisation taken up org={}", org);
@@ -129,7 +131,8 @@ public final class OrgOwnership implements Serving {
         CompletableFuture.allOf(Arrays.copyOf(all, i)).whenComplete((v, failure) -> {
             renewing.set(false);
             if (failure != null && reachable) {
-                log.warn("leases could not be renewed ({}); keeping the organisations served here",
+                log.warn(
+                        "leases could not be renewed ({}); keeping the organisations served here",
                         failure.getClass().getSimpleName());
             }
             reachable = failure == null;
@@ -138,7 +141,8 @@ public final class OrgOwnership implements Serving {
 
     /** Whether node {@code node} is alive (holds its node lease). */
     public CompletionStage<Boolean> alive(String node) {
-        return leases.holder(nodeLease(node)).thenApply(h -> h.isPresent() && h.get().equals(node));
+        return leases.holder(nodeLease(node))
+                .thenApply(h -> h.isPresent() && h.get().equals(node));
     }
 
     /** The node serving {@code org} now, without taking the lease. */
@@ -153,13 +157,18 @@ public final class OrgOwnership implements Serving {
     public void releaseAll() {
         List<String> orgs = List.copyOf(owned);
         owned.clear();
-        CompletableFuture<?>[] all = orgs.stream().map(o -> leases.release(lease(o)).toCompletableFuture())
+        CompletableFuture<?>[] all = orgs.stream()
+                .map(o -> leases.release(lease(o)).toCompletableFuture())
                 .toArray(CompletableFuture[]::new);
         try {
-            CompletableFuture.allOf(all).thenCompose(v -> leases.release(nodeLease(node())))
-                    .toCompletableFuture().get(2, TimeUnit.SECONDS);
+            CompletableFuture.allOf(all)
+                    .thenCompose(v -> leases.release(nodeLease(node())))
+                    .toCompletableFuture()
+                    .get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
-            log.warn("leases not released ({}); they run out by themselves", e.getClass().getSimpleName());
+            log.warn(
+                    "leases not released ({}); they run out by themselves",
+                    e.getClass().getSimpleName());
         }
         orgs.forEach(onLost);
     }

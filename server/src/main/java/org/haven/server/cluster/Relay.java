@@ -84,8 +84,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
     }
 
     /** Starts receiving from the bus; other nodes' revocations go to {@code revocations}. */
-    public CompletionStage<Void> start(
-            Consumer<NodeMessage.Revoked> revocations) {
+    public CompletionStage<Void> start(Consumer<NodeMessage.Revoked> revocations) {
         return bus.start(text -> {
             NodeMessage m = NodeCodec.decode(text);
             if (m == null) {
@@ -130,7 +129,10 @@ public final class Relay implements RelayGateway, AutoCloseable {
 
         @Override
         public void forward(ClientMessage message) {
-            send(owner, new NodeMessage.In(node, local.id(), ProtocolCodec.instance().encode(message)));
+            send(
+                    owner,
+                    new NodeMessage.In(
+                            node, local.id(), ProtocolCodec.instance().encode(message)));
         }
 
         @Override
@@ -145,7 +147,9 @@ public final class Relay implements RelayGateway, AutoCloseable {
     public Gatewayed open(Connection local, String owner, String org, ClientMessage.Hello hello) {
         Gatewayed g = new Gatewayed(local, owner, org);
         gatewayed.put(local.id(), g);
-        send(owner, new NodeMessage.Hello(node, local.id(), ProtocolCodec.instance().encode(hello)));
+        send(
+                owner,
+                new NodeMessage.Hello(node, local.id(), ProtocolCodec.instance().encode(hello)));
         return g;
     }
 
@@ -185,7 +189,10 @@ public final class Relay implements RelayGateway, AutoCloseable {
     /** A session run here for a connection on another node. On its owner thread only. */
     private final class Remote {
         final RemoteConnection connection;
-        @Nullable Session session;
+
+        @Nullable
+        Session session;
+
         final List<ClientMessage> pending = new ArrayList<>();
         boolean gone;
 
@@ -198,8 +205,8 @@ public final class Relay implements RelayGateway, AutoCloseable {
     private final Map<String, SharedRoute> routes = new ConcurrentHashMap<>();
 
     private SharedRoute routeTo(String gateway) {
-        return routes.computeIfAbsent(gateway, g -> (frame, ids) -> send(g, new NodeMessage.OutMany(ids, frame.text(),
-                frame.urgent())));
+        return routes.computeIfAbsent(
+                gateway, g -> (frame, ids) -> send(g, new NodeMessage.OutMany(ids, frame.text(), frame.urgent())));
     }
 
     /** The owner's view of a gateway's connection: frames and closes go back over the bus. */
@@ -295,26 +302,28 @@ public final class Relay implements RelayGateway, AutoCloseable {
         String key = key(h.gateway(), h.connection());
         Remote r = new Remote(new RemoteConnection(h.gateway(), h.connection()));
         remotes.put(key, r);
-        sessions.helloAsOwner(r.connection, hello).whenComplete((outcome, failure) -> onOwner(key, () -> {
-            if (outcome instanceof HelloOutcome.Accepted accepted) {
-                r.session = accepted.session();
-                if (r.gone) {
-                    r.session.onClosed();
-                    return;
-                }
-                for (ClientMessage pending : r.pending) {
-                    r.session.onMessage(pending);
-                }
-                r.pending.clear();
-                return;
-            }
-            remotes.remove(key, r);
-            if (outcome instanceof HelloOutcome.Refused refused) {
-                r.connection.close(refused.code(), refused.reason());
-            } else {
-                r.connection.close(CloseCode.GOING_AWAY, "the organisation is served by another node; reconnect");
-            }
-        }));
+        sessions.helloAsOwner(r.connection, hello)
+                .whenComplete((outcome, failure) -> onOwner(key, () -> {
+                    if (outcome instanceof HelloOutcome.Accepted accepted) {
+                        r.session = accepted.session();
+                        if (r.gone) {
+                            r.session.onClosed();
+                            return;
+                        }
+                        for (ClientMessage pending : r.pending) {
+                            r.session.onMessage(pending);
+                        }
+                        r.pending.clear();
+                        return;
+                    }
+                    remotes.remove(key, r);
+                    if (outcome instanceof HelloOutcome.Refused refused) {
+                        r.connection.close(refused.code(), refused.reason());
+                    } else {
+                        r.connection.close(
+                                CloseCode.GOING_AWAY, "the organisation is served by another node; reconnect");
+                    }
+                }));
     }
 
     /** The connection behind {@code key} ended: its session closes (once). Its owner thread only. */
@@ -352,7 +361,8 @@ public final class Relay implements RelayGateway, AutoCloseable {
                     for (Gatewayed g : List.copyOf(gatewayed.values())) {
                         if (g.org.equals(org) && g.owner.equals(was)) {
                             gatewayed.remove(g.local.id(), g);
-                            g.local.close(CloseCode.GOING_AWAY, "the node serving your organisation changed; reconnect");
+                            g.local.close(
+                                    CloseCode.GOING_AWAY, "the node serving your organisation changed; reconnect");
                         }
                     }
                 }

@@ -16,14 +16,17 @@ public final class RevocationMessages {
     /** The broadcast of {@code r} by node {@code from}. */
     public static NodeMessage.Revoked of(String from, Revocation r) {
         return r.tokenId() != null
-                ? new NodeMessage.Revoked(from, r.tokenId(), null, null, r.until().toEpochMilli())
-                : new NodeMessage.Revoked(from, null, r.user().org(), r.user().user(), r.until().toEpochMilli());
+                ? new NodeMessage.Revoked(
+                        from, r.tokenId(), null, null, r.until().toEpochMilli())
+                : new NodeMessage.Revoked(
+                        from, null, r.user().org(), r.user().user(), r.until().toEpochMilli());
     }
 
     /** The revocation {@code m} carries. */
     public static Revocation read(NodeMessage.Revoked m) {
         Instant until = Instant.ofEpochMilli(m.until());
-        return m.token() != null ? Revocation.ofToken(m.token(), until)
+        return m.token() != null
+                ? Revocation.ofToken(m.token(), until)
                 : Revocation.ofUser(new UserRef(m.org(), m.user()), until);
     }
 }

@@ -44,13 +44,16 @@ public final class ConfigSources {
      * be read or holds an unknown key.
      */
     public static ConfigSources load(Map<String, String> env, Path file) {
-        Path chosen = file != null ? file
-                : env.get(CONFIG_VARIABLE) != null && !env.get(CONFIG_VARIABLE).isBlank() ? Path.of(env.get(CONFIG_VARIABLE))
-                : null;
+        Path chosen = file != null
+                ? file
+                : env.get(CONFIG_VARIABLE) != null && !env.get(CONFIG_VARIABLE).isBlank()
+                        ? Path.of(env.get(CONFIG_VARIABLE))
+                        : null;
         Map<String, String> fromFile = chosen == null ? Map.of() : readFile(chosen);
         Map<String, String> values = new HashMap<>(fromFile);
         env.forEach((name, value) -> {
-            if ((name.startsWith(Settings.PREFIX) || name.equals(ServerConfig.REDIS_URL_ALIAS)) && value != null
+            if ((name.startsWith(Settings.PREFIX) || name.equals(ServerConfig.REDIS_URL_ALIAS))
+                    && value != null
                     && !value.isBlank()) {
                 values.put(name, value);
             }
@@ -75,7 +78,8 @@ public final class ConfigSources {
 
     /** Where the value of {@code env} comes from: the variable, the file's key, or the default. */
     public String origin(String env) {
-        if (env.equals(ServerConfig.REDIS_URL_SETTING) && !values.containsKey(env)
+        if (env.equals(ServerConfig.REDIS_URL_SETTING)
+                && !values.containsKey(env)
                 && values.containsKey(ServerConfig.REDIS_URL_ALIAS)) {
             return "environment (" + ServerConfig.REDIS_URL_ALIAS + ")";
         }
@@ -88,7 +92,8 @@ public final class ConfigSources {
     private String where(String env) {
         Settings.Setting setting = Settings.byEnv(env);
         return setting != null && fromFile.containsKey(env) && !"environment".equals(origin(env))
-                ? env + " (" + setting.yamlKey() + " in " + file + ")" : env;
+                ? env + " (" + setting.yamlKey() + " in " + file + ")"
+                : env;
     }
 
     /**
@@ -99,11 +104,15 @@ public final class ConfigSources {
         StringBuilder out = new StringBuilder("# Haven: effective configuration (secrets masked)\n");
         int width = 0;
         for (Settings.Setting s : Settings.all()) {
-            width = Math.max(width, s.yamlKey().length() + quoted(s.shown(config)).length() + 2);
+            width = Math.max(
+                    width, s.yamlKey().length() + quoted(s.shown(config)).length() + 2);
         }
         for (Settings.Setting s : Settings.all()) {
             String line = s.yamlKey() + ": " + quoted(s.shown(config));
-            out.append(line).append(" ".repeat(width - line.length() + 2)).append("# ").append(origin(s.env()))
+            out.append(line)
+                    .append(" ".repeat(width - line.length() + 2))
+                    .append("# ")
+                    .append(origin(s.env()))
                     .append('\n');
         }
         return out.toString();
@@ -151,8 +160,8 @@ public final class ConfigSources {
             }
             String env = Settings.PREFIX + key.toUpperCase(Locale.ROOT);
             if (Settings.byEnv(env) == null) {
-                throw new IllegalArgumentException(file + ": unknown setting '" + key
-                        + "' (the settings are listed in docs/operations.md)");
+                throw new IllegalArgumentException(
+                        file + ": unknown setting '" + key + "' (the settings are listed in docs/operations.md)");
             }
             if (value.isNull()) {
                 continue;

@@ -19,19 +19,45 @@ import org.haven.protocol.Alerts.Severity;
  * {@link Settings}; read from environment variables ({@code HAVEN_*}) by {@link #fromEnvironment(Map)}
  * or from a file and the environment by {@link ConfigSources}; the table is in docs/operations.md.
  */
-public record ServerConfig(Mode mode, Transport transport, Auth auth, Requests requests, Rooms rooms, Care care,
-        Alerting alerts, Chat chat, Storage storage, Logging logging) {
+public record ServerConfig(
+        Mode mode,
+        Transport transport,
+        Auth auth,
+        Requests requests,
+        Rooms rooms,
+        Care care,
+        Alerting alerts,
+        Chat chat,
+        Storage storage,
+        Logging logging) {
 
     /** Whether dev conveniences (the well-known dev secret, the token command) are allowed. */
-    public enum Mode { DEV, PRODUCTION }
+    public enum Mode {
+        DEV,
+        PRODUCTION
+    }
 
     /** How log lines are written: one JSON object per line (for collectors), or plain text (for people). */
-    public enum LogFormat { JSON, TEXT }
+    public enum LogFormat {
+        JSON,
+        TEXT
+    }
 
     /** Listening, frames, keep-alive, queues and connection counts. */
-    public record Transport(String host, int port, List<String> allowedOrigins, Path tlsCertificate,
-            Path tlsPrivateKey, int maxFrameBytes, Duration helloTimeout, Duration pingInterval, Duration idleTimeout,
-            Duration drainTimeout, int outboundQueueMessages, int outboundQueueBytes, int maxConnections,
+    public record Transport(
+            String host,
+            int port,
+            List<String> allowedOrigins,
+            Path tlsCertificate,
+            Path tlsPrivateKey,
+            int maxFrameBytes,
+            Duration helloTimeout,
+            Duration pingInterval,
+            Duration idleTimeout,
+            Duration drainTimeout,
+            int outboundQueueMessages,
+            int outboundQueueBytes,
+            int maxConnections,
             int maxConnectionsPerUser) {
         public Transport {
             Objects.requireNonNull(host, "host");
@@ -40,8 +66,14 @@ public record ServerConfig(Mode mode, Transport transport, Auth auth, Requests r
     }
 
     /** How tokens are verified, and the operator's token. */
-    public record Auth(String hmacSecret, Path publicKeyPem, Path jwksFile, String issuer, String audience,
-            Duration clockSkew, String adminToken) {
+    public record Auth(
+            String hmacSecret,
+            Path publicKeyPem,
+            Path jwksFile,
+            String issuer,
+            String audience,
+            Duration clockSkew,
+            String adminToken) {
         public Auth {
             Objects.requireNonNull(issuer, "issuer");
             Objects.requireNonNull(audience, "audience");
@@ -59,8 +91,15 @@ public record ServerConfig(Mode mode, Transport transport, Auth auth, Requests r
     public record Requests(int requestsPerSecond, int requestBurst, int floodRefusals, int maxRoomsPerConnection) {}
 
     /** Live rooms: size, chat, coverage, recovery, and the media servers given to front-ends. */
-    public record Rooms(int maxMembersPerRoom, int maxChatChars, Duration coverageTimeout, Duration recoveryWindow,
-            Duration recoveryGrace, List<String> stunUrls, List<String> turnUrls, String turnSecret,
+    public record Rooms(
+            int maxMembersPerRoom,
+            int maxChatChars,
+            Duration coverageTimeout,
+            Duration recoveryWindow,
+            Duration recoveryGrace,
+            List<String> stunUrls,
+            List<String> turnUrls,
+            String turnSecret,
             Duration turnCredentialTtl) {
         public Rooms {
             stunUrls = List.copyOf(stunUrls);
@@ -82,8 +121,14 @@ public record ServerConfig(Mode mode, Transport transport, Auth auth, Requests r
     }
 
     /** Escalation times, check-in alerts and webhooks. */
-    public record Alerting(boolean alertOnCheckIn, Map<Severity, Duration> ackTimeouts, Duration engagementTimeout,
-            Duration followUpDelay, Duration redeliveryInterval, List<URI> webhookUrls, String webhookSecret) {
+    public record Alerting(
+            boolean alertOnCheckIn,
+            Map<Severity, Duration> ackTimeouts,
+            Duration engagementTimeout,
+            Duration followUpDelay,
+            Duration redeliveryInterval,
+            List<URI> webhookUrls,
+            String webhookSecret) {
         public Alerting {
             ackTimeouts = Map.copyOf(ackTimeouts);
             webhookUrls = List.copyOf(webhookUrls);
@@ -121,6 +166,7 @@ public record ServerConfig(Mode mode, Transport transport, Auth auth, Requests r
 
     /** The Redis URL setting, and the conventional variable that stands for it when it is not set. */
     static final String REDIS_URL_SETTING = "HAVEN_REDIS_URL";
+
     static final String REDIS_URL_ALIAS = "REDIS_URL";
 
     /**
@@ -128,6 +174,7 @@ public record ServerConfig(Mode mode, Transport transport, Auth auth, Requests r
      * refuses it.
      */
     public static final String DEV_SECRET = "haven-dev-secret-do-not-use-in-production-0123456789";
+
     public static final String DEV_ISSUER = "haven-dev";
     public static final String DEV_AUDIENCE = "haven";
 
@@ -178,8 +225,10 @@ public record ServerConfig(Mode mode, Transport transport, Auth auth, Requests r
             try {
                 setting.read().accept(b, raw.trim());
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException(where.apply(setting.env()) + ": cannot read '"
-                        + (setting.secret() ? Settings.MASK : raw) + "' (" + e.getMessage() + ")", e);
+                throw new IllegalArgumentException(
+                        where.apply(setting.env()) + ": cannot read '" + (setting.secret() ? Settings.MASK : raw)
+                                + "' (" + e.getMessage() + ")",
+                        e);
             }
         }
         // Outside dev mode there is no default secret: one of the key settings must be given.
@@ -266,104 +315,369 @@ public record ServerConfig(Mode mode, Transport transport, Auth auth, Requests r
         private Builder(ServerConfig c) {
             mode = c.mode;
             Transport t = c.transport;
-            host = t.host(); port = t.port(); allowedOrigins = t.allowedOrigins(); tlsCertificate = t.tlsCertificate();
-            tlsPrivateKey = t.tlsPrivateKey(); maxFrameBytes = t.maxFrameBytes(); helloTimeout = t.helloTimeout();
-            pingInterval = t.pingInterval(); idleTimeout = t.idleTimeout(); drainTimeout = t.drainTimeout();
-            outboundQueueMessages = t.outboundQueueMessages(); outboundQueueBytes = t.outboundQueueBytes();
-            maxConnections = t.maxConnections(); maxConnectionsPerUser = t.maxConnectionsPerUser();
+            host = t.host();
+            port = t.port();
+            allowedOrigins = t.allowedOrigins();
+            tlsCertificate = t.tlsCertificate();
+            tlsPrivateKey = t.tlsPrivateKey();
+            maxFrameBytes = t.maxFrameBytes();
+            helloTimeout = t.helloTimeout();
+            pingInterval = t.pingInterval();
+            idleTimeout = t.idleTimeout();
+            drainTimeout = t.drainTimeout();
+            outboundQueueMessages = t.outboundQueueMessages();
+            outboundQueueBytes = t.outboundQueueBytes();
+            maxConnections = t.maxConnections();
+            maxConnectionsPerUser = t.maxConnectionsPerUser();
             Auth a = c.auth;
-            hmacSecret = a.hmacSecret(); publicKeyPem = a.publicKeyPem(); jwksFile = a.jwksFile(); issuer = a.issuer();
-            audience = a.audience(); clockSkew = a.clockSkew(); adminToken = a.adminToken();
+            hmacSecret = a.hmacSecret();
+            publicKeyPem = a.publicKeyPem();
+            jwksFile = a.jwksFile();
+            issuer = a.issuer();
+            audience = a.audience();
+            clockSkew = a.clockSkew();
+            adminToken = a.adminToken();
             Requests r = c.requests;
-            requestsPerSecond = r.requestsPerSecond(); requestBurst = r.requestBurst(); floodRefusals = r.floodRefusals();
+            requestsPerSecond = r.requestsPerSecond();
+            requestBurst = r.requestBurst();
+            floodRefusals = r.floodRefusals();
             maxRoomsPerConnection = r.maxRoomsPerConnection();
             Rooms m = c.rooms;
-            maxMembersPerRoom = m.maxMembersPerRoom(); maxChatChars = m.maxChatChars();
-            coverageTimeout = m.coverageTimeout(); recoveryWindow = m.recoveryWindow(); recoveryGrace = m.recoveryGrace();
-            stunUrls = m.stunUrls(); turnUrls = m.turnUrls(); turnSecret = m.turnSecret();
+            maxMembersPerRoom = m.maxMembersPerRoom();
+            maxChatChars = m.maxChatChars();
+            coverageTimeout = m.coverageTimeout();
+            recoveryWindow = m.recoveryWindow();
+            recoveryGrace = m.recoveryGrace();
+            stunUrls = m.stunUrls();
+            turnUrls = m.turnUrls();
+            turnSecret = m.turnSecret();
             turnCredentialTtl = m.turnCredentialTtl();
-            checkInValidity = c.care.checkInValidity(); checkInExemptOrgs = c.care.checkInExemptOrgs();
+            checkInValidity = c.care.checkInValidity();
+            checkInExemptOrgs = c.care.checkInExemptOrgs();
             crisisResourcesFile = c.care.crisisResourcesFile();
             Alerting al = c.alerts;
-            alertOnCheckIn = al.alertOnCheckIn(); ackTimeouts.putAll(al.ackTimeouts());
-            engagementTimeout = al.engagementTimeout(); followUpDelay = al.followUpDelay();
-            redeliveryInterval = al.redeliveryInterval(); webhookUrls = al.webhookUrls(); webhookSecret = al.webhookSecret();
-            mailboxTtl = c.chat.mailboxTtl(); mailboxPerDevice = c.chat.mailboxPerDevice();
+            alertOnCheckIn = al.alertOnCheckIn();
+            ackTimeouts.putAll(al.ackTimeouts());
+            engagementTimeout = al.engagementTimeout();
+            followUpDelay = al.followUpDelay();
+            redeliveryInterval = al.redeliveryInterval();
+            webhookUrls = al.webhookUrls();
+            webhookSecret = al.webhookSecret();
+            mailboxTtl = c.chat.mailboxTtl();
+            mailboxPerDevice = c.chat.mailboxPerDevice();
             dmBetweenClinicians = c.chat.dmBetweenClinicians();
-            auditFile = c.storage.auditFile(); redisUrl = c.storage.redisUrl();
-            logLevel = c.logging.logLevel(); logFormat = c.logging.logFormat();
+            auditFile = c.storage.auditFile();
+            redisUrl = c.storage.redisUrl();
+            logLevel = c.logging.logLevel();
+            logFormat = c.logging.logFormat();
         }
 
-        public Builder host(String v) { host = v; return this; }
-        public Builder port(int v) { port = v; return this; }
-        public Builder mode(Mode v) { mode = v; return this; }
-        public Builder hmacSecret(String v) { hmacSecret = v; return this; }
-        public Builder publicKeyPem(Path v) { publicKeyPem = v; return this; }
-        public Builder jwksFile(Path v) { jwksFile = v; return this; }
-        public Builder issuer(String v) { issuer = v; return this; }
-        public Builder audience(String v) { audience = v; return this; }
-        public Builder clockSkew(Duration v) { clockSkew = v; return this; }
-        public Builder allowedOrigins(List<String> v) { allowedOrigins = v; return this; }
-        public Builder maxFrameBytes(int v) { maxFrameBytes = v; return this; }
-        public Builder maxChatChars(int v) { maxChatChars = v; return this; }
-        public Builder helloTimeout(Duration v) { helloTimeout = v; return this; }
-        public Builder pingInterval(Duration v) { pingInterval = v; return this; }
-        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
-        public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
-        public Builder requestsPerSecond(int v) { requestsPerSecond = v; return this; }
-        public Builder requestBurst(int v) { requestBurst = v; return this; }
-        public Builder floodRefusals(int v) { floodRefusals = v; return this; }
-        public Builder maxRoomsPerConnection(int v) { maxRoomsPerConnection = v; return this; }
-        public Builder maxMembersPerRoom(int v) { maxMembersPerRoom = v; return this; }
-        public Builder outboundQueueMessages(int v) { outboundQueueMessages = v; return this; }
-        public Builder outboundQueueBytes(int v) { outboundQueueBytes = v; return this; }
-        public Builder checkInValidity(Duration v) { checkInValidity = v; return this; }
-        public Builder checkInExemptOrgs(Set<String> v) { checkInExemptOrgs = v; return this; }
-        public Builder alertOnCheckIn(boolean v) { alertOnCheckIn = v; return this; }
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder mode(Mode v) {
+            mode = v;
+            return this;
+        }
+
+        public Builder hmacSecret(String v) {
+            hmacSecret = v;
+            return this;
+        }
+
+        public Builder publicKeyPem(Path v) {
+            publicKeyPem = v;
+            return this;
+        }
+
+        public Builder jwksFile(Path v) {
+            jwksFile = v;
+            return this;
+        }
+
+        public Builder issuer(String v) {
+            issuer = v;
+            return this;
+        }
+
+        public Builder audience(String v) {
+            audience = v;
+            return this;
+        }
+
+        public Builder clockSkew(Duration v) {
+            clockSkew = v;
+            return this;
+        }
+
+        public Builder allowedOrigins(List<String> v) {
+            allowedOrigins = v;
+            return this;
+        }
+
+        public Builder maxFrameBytes(int v) {
+            maxFrameBytes = v;
+            return this;
+        }
+
+        public Builder maxChatChars(int v) {
+            maxChatChars = v;
+            return this;
+        }
+
+        public Builder helloTimeout(Duration v) {
+            helloTimeout = v;
+            return this;
+        }
+
+        public Builder pingInterval(Duration v) {
+            pingInterval = v;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration v) {
+            idleTimeout = v;
+            return this;
+        }
+
+        public Builder drainTimeout(Duration v) {
+            drainTimeout = v;
+            return this;
+        }
+
+        public Builder requestsPerSecond(int v) {
+            requestsPerSecond = v;
+            return this;
+        }
+
+        public Builder requestBurst(int v) {
+            requestBurst = v;
+            return this;
+        }
+
+        public Builder floodRefusals(int v) {
+            floodRefusals = v;
+            return this;
+        }
+
+        public Builder maxRoomsPerConnection(int v) {
+            maxRoomsPerConnection = v;
+            return this;
+        }
+
+        public Builder maxMembersPerRoom(int v) {
+            maxMembersPerRoom = v;
+            return this;
+        }
+
+        public Builder outboundQueueMessages(int v) {
+            outboundQueueMessages = v;
+            return this;
+        }
+
+        public Builder outboundQueueBytes(int v) {
+            outboundQueueBytes = v;
+            return this;
+        }
+
+        public Builder checkInValidity(Duration v) {
+            checkInValidity = v;
+            return this;
+        }
+
+        public Builder checkInExemptOrgs(Set<String> v) {
+            checkInExemptOrgs = v;
+            return this;
+        }
+
+        public Builder alertOnCheckIn(boolean v) {
+            alertOnCheckIn = v;
+            return this;
+        }
         /** The audit trail's JSON-lines file; {@code null} keeps it in memory (tests). */
-        public Builder auditFile(Path v) { auditFile = v; return this; }
-        public Builder webhookUrls(List<URI> v) { webhookUrls = v; return this; }
-        public Builder webhookSecret(String v) { webhookSecret = v; return this; }
-        public Builder crisisResourcesFile(Path v) { crisisResourcesFile = v; return this; }
-        public Builder stunUrls(List<String> v) { stunUrls = v; return this; }
-        public Builder turnUrls(List<String> v) { turnUrls = v; return this; }
-        public Builder turnSecret(String v) { turnSecret = v; return this; }
-        public Builder turnCredentialTtl(Duration v) { turnCredentialTtl = v; return this; }
-        public Builder coverageTimeout(Duration v) { coverageTimeout = v; return this; }
-        public Builder recoveryWindow(Duration v) { recoveryWindow = v; return this; }
-        public Builder recoveryGrace(Duration v) { recoveryGrace = v; return this; }
-        public Builder mailboxTtl(Duration v) { mailboxTtl = v; return this; }
-        public Builder mailboxPerDevice(int v) { mailboxPerDevice = v; return this; }
-        public Builder dmBetweenClinicians(boolean v) { dmBetweenClinicians = v; return this; }
-        public Builder maxConnections(int v) { maxConnections = v; return this; }
-        public Builder maxConnectionsPerUser(int v) { maxConnectionsPerUser = v; return this; }
-        public Builder adminToken(String v) { adminToken = v; return this; }
-        public Builder tls(Path certificate, Path privateKey) { tlsCertificate = certificate; tlsPrivateKey = privateKey; return this; }
-        public Builder tlsCertificate(Path v) { tlsCertificate = v; return this; }
-        public Builder tlsPrivateKey(Path v) { tlsPrivateKey = v; return this; }
-        public Builder logLevel(String v) { logLevel = v; return this; }
-        public Builder logFormat(LogFormat v) { logFormat = v; return this; }
+        public Builder auditFile(Path v) {
+            auditFile = v;
+            return this;
+        }
+
+        public Builder webhookUrls(List<URI> v) {
+            webhookUrls = v;
+            return this;
+        }
+
+        public Builder webhookSecret(String v) {
+            webhookSecret = v;
+            return this;
+        }
+
+        public Builder crisisResourcesFile(Path v) {
+            crisisResourcesFile = v;
+            return this;
+        }
+
+        public Builder stunUrls(List<String> v) {
+            stunUrls = v;
+            return this;
+        }
+
+        public Builder turnUrls(List<String> v) {
+            turnUrls = v;
+            return this;
+        }
+
+        public Builder turnSecret(String v) {
+            turnSecret = v;
+            return this;
+        }
+
+        public Builder turnCredentialTtl(Duration v) {
+            turnCredentialTtl = v;
+            return this;
+        }
+
+        public Builder coverageTimeout(Duration v) {
+            coverageTimeout = v;
+            return this;
+        }
+
+        public Builder recoveryWindow(Duration v) {
+            recoveryWindow = v;
+            return this;
+        }
+
+        public Builder recoveryGrace(Duration v) {
+            recoveryGrace = v;
+            return this;
+        }
+
+        public Builder mailboxTtl(Duration v) {
+            mailboxTtl = v;
+            return this;
+        }
+
+        public Builder mailboxPerDevice(int v) {
+            mailboxPerDevice = v;
+            return this;
+        }
+
+        public Builder dmBetweenClinicians(boolean v) {
+            dmBetweenClinicians = v;
+            return this;
+        }
+
+        public Builder maxConnections(int v) {
+            maxConnections = v;
+            return this;
+        }
+
+        public Builder maxConnectionsPerUser(int v) {
+            maxConnectionsPerUser = v;
+            return this;
+        }
+
+        public Builder adminToken(String v) {
+            adminToken = v;
+            return this;
+        }
+
+        public Builder tls(Path certificate, Path privateKey) {
+            tlsCertificate = certificate;
+            tlsPrivateKey = privateKey;
+            return this;
+        }
+
+        public Builder tlsCertificate(Path v) {
+            tlsCertificate = v;
+            return this;
+        }
+
+        public Builder tlsPrivateKey(Path v) {
+            tlsPrivateKey = v;
+            return this;
+        }
+
+        public Builder logLevel(String v) {
+            logLevel = v;
+            return this;
+        }
+
+        public Builder logFormat(LogFormat v) {
+            logFormat = v;
+            return this;
+        }
         /** Redis for every engine (a cluster of nodes shares it); null keeps everything in memory. */
-        public Builder redisUrl(String v) { redisUrl = v; return this; }
+        public Builder redisUrl(String v) {
+            redisUrl = v;
+            return this;
+        }
         /** The time {@code severity} may wait for an acknowledgement before the next tier is added. */
-        public Builder ackTimeout(Severity severity, Duration v) { ackTimeouts.put(severity, v); return this; }
-        public Builder engagementTimeout(Duration v) { engagementTimeout = v; return this; }
-        public Builder followUpDelay(Duration v) { followUpDelay = v; return this; }
-        public Builder redeliveryInterval(Duration v) { redeliveryInterval = v; return this; }
+        public Builder ackTimeout(Severity severity, Duration v) {
+            ackTimeouts.put(severity, v);
+            return this;
+        }
+
+        public Builder engagementTimeout(Duration v) {
+            engagementTimeout = v;
+            return this;
+        }
+
+        public Builder followUpDelay(Duration v) {
+            followUpDelay = v;
+            return this;
+        }
+
+        public Builder redeliveryInterval(Duration v) {
+            redeliveryInterval = v;
+            return this;
+        }
 
         /** Builds, then checks every setting's rule ({@link Settings}); a bad setting fails with its name. */
         public ServerConfig build() {
-            ServerConfig config = new ServerConfig(mode,
-                    new Transport(host, port, allowedOrigins, tlsCertificate, tlsPrivateKey, maxFrameBytes,
-                            helloTimeout, pingInterval, idleTimeout, drainTimeout, outboundQueueMessages,
-                            outboundQueueBytes, maxConnections, maxConnectionsPerUser),
+            ServerConfig config = new ServerConfig(
+                    mode,
+                    new Transport(
+                            host,
+                            port,
+                            allowedOrigins,
+                            tlsCertificate,
+                            tlsPrivateKey,
+                            maxFrameBytes,
+                            helloTimeout,
+                            pingInterval,
+                            idleTimeout,
+                            drainTimeout,
+                            outboundQueueMessages,
+                            outboundQueueBytes,
+                            maxConnections,
+                            maxConnectionsPerUser),
                     new Auth(hmacSecret, publicKeyPem, jwksFile, issuer, audience, clockSkew, adminToken),
                     new Requests(requestsPerSecond, requestBurst, floodRefusals, maxRoomsPerConnection),
-                    new Rooms(maxMembersPerRoom, maxChatChars, coverageTimeout, recoveryWindow, recoveryGrace, stunUrls,
-                            turnUrls, turnSecret, turnCredentialTtl),
+                    new Rooms(
+                            maxMembersPerRoom,
+                            maxChatChars,
+                            coverageTimeout,
+                            recoveryWindow,
+                            recoveryGrace,
+                            stunUrls,
+                            turnUrls,
+                            turnSecret,
+                            turnCredentialTtl),
                     new Care(checkInValidity, checkInExemptOrgs, crisisResourcesFile),
-                    new Alerting(alertOnCheckIn, ackTimeouts, engagementTimeout, followUpDelay, redeliveryInterval,
-                            webhookUrls, webhookSecret),
+                    new Alerting(
+                            alertOnCheckIn,
+                            ackTimeouts,
+                            engagementTimeout,
+                            followUpDelay,
+                            redeliveryInterval,
+                            webhookUrls,
+                            webhookSecret),
                     new Chat(mailboxTtl, mailboxPerDevice, dmBetweenClinicians),
                     new Storage(auditFile, redisUrl),
                     new Logging(logLevel == null ? null : logLevel.toUpperCase(Locale.ROOT), logFormat));

@@ -39,8 +39,13 @@ public final class Settings {
     public record Problem(String value, String expected) {}
 
     /** One setting. */
-    public record Setting(String env, boolean secret, String defaultText, BiConsumer<ServerConfig.Builder, String> read,
-            Function<ServerConfig, Object> show, Rule rule) {
+    public record Setting(
+            String env,
+            boolean secret,
+            String defaultText,
+            BiConsumer<ServerConfig.Builder, String> read,
+            Function<ServerConfig, Object> show,
+            Rule rule) {
 
         /** The key of this setting in a YAML configuration file. */
         public String yamlKey() {
@@ -87,10 +92,13 @@ public final class Settings {
         for (Setting s : ALL) {
             Problem p = s.rule().check(config);
             if (p != null) {
-                String value = p.value() != null ? p.value() : s.secret() && !s.shown(config).isEmpty() ? MASK
-                        : text(s.show().apply(config));
-                throw new IllegalArgumentException(s.env() + ": " + (value.isEmpty() ? "unset" : value)
-                        + " (expected: " + p.expected() + ")");
+                String value = p.value() != null
+                        ? p.value()
+                        : s.secret() && !s.shown(config).isEmpty()
+                                ? MASK
+                                : text(s.show().apply(config));
+                throw new IllegalArgumentException(
+                        s.env() + ": " + (value.isEmpty() ? "unset" : value) + " (expected: " + p.expected() + ")");
             }
         }
     }
@@ -110,163 +118,405 @@ public final class Settings {
 
     private static List<Setting> build() {
         List<Setting> s = new ArrayList<>();
-        s.add(plain("HAVEN_HOST", "0.0.0.0", ServerConfig.Builder::host, c -> c.transport().host()));
-        s.add(plain("HAVEN_PORT", "8080", (b, v) -> b.port(Integer.parseInt(v)), c -> c.transport().port())
+        s.add(plain(
+                "HAVEN_HOST",
+                "0.0.0.0",
+                ServerConfig.Builder::host,
+                c -> c.transport().host()));
+        s.add(plain(
+                        "HAVEN_PORT",
+                        "8080",
+                        (b, v) -> b.port(Integer.parseInt(v)),
+                        c -> c.transport().port())
                 .rule(expect(c -> c.transport().port() >= 0 && c.transport().port() <= 65535, "0..65535")));
-        s.add(plain("HAVEN_MODE", "dev", (b, v) -> b.mode(ServerConfig.Mode.valueOf(v.toUpperCase(Locale.ROOT))),
+        s.add(plain(
+                "HAVEN_MODE",
+                "dev",
+                (b, v) -> b.mode(ServerConfig.Mode.valueOf(v.toUpperCase(Locale.ROOT))),
                 c -> c.mode().name().toLowerCase(Locale.ROOT)));
-        s.add(secret("HAVEN_JWT_SECRET", ServerConfig.DEV_SECRET, ServerConfig.Builder::hmacSecret,
-                c -> c.auth().hmacSecret()).rule(c -> {
+        s.add(secret(
+                        "HAVEN_JWT_SECRET",
+                        ServerConfig.DEV_SECRET,
+                        ServerConfig.Builder::hmacSecret,
+                        c -> c.auth().hmacSecret())
+                .rule(c -> {
                     String secret = c.auth().hmacSecret();
                     if (secret == null) {
-                        return c.auth().publicKeyPem() != null || c.auth().jwksFile() != null ? null
+                        return c.auth().publicKeyPem() != null || c.auth().jwksFile() != null
+                                ? null
                                 : new Problem("unset", "a secret, or HAVEN_JWT_PUBLIC_KEY / HAVEN_JWT_JWKS");
                     }
                     if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
                         return new Problem("(" + secret.length() + " characters)", "at least 32 bytes");
                     }
                     return c.mode() == ServerConfig.Mode.PRODUCTION && secret.equals(ServerConfig.DEV_SECRET)
-                            ? new Problem("the dev secret", "a private secret in production mode") : null;
+                            ? new Problem("the dev secret", "a private secret in production mode")
+                            : null;
                 }));
-        s.add(plain("HAVEN_JWT_PUBLIC_KEY", null, (b, v) -> b.publicKeyPem(Path.of(v)), c -> c.auth().publicKeyPem()));
-        s.add(plain("HAVEN_JWT_JWKS", null, (b, v) -> b.jwksFile(Path.of(v)), c -> c.auth().jwksFile()));
-        s.add(plain("HAVEN_JWT_ISSUER", ServerConfig.DEV_ISSUER, ServerConfig.Builder::issuer, c -> c.auth().issuer())
+        s.add(plain(
+                "HAVEN_JWT_PUBLIC_KEY",
+                null,
+                (b, v) -> b.publicKeyPem(Path.of(v)),
+                c -> c.auth().publicKeyPem()));
+        s.add(plain(
+                "HAVEN_JWT_JWKS",
+                null,
+                (b, v) -> b.jwksFile(Path.of(v)),
+                c -> c.auth().jwksFile()));
+        s.add(plain(
+                        "HAVEN_JWT_ISSUER",
+                        ServerConfig.DEV_ISSUER,
+                        ServerConfig.Builder::issuer,
+                        c -> c.auth().issuer())
                 .rule(expect(c -> !c.auth().issuer().isBlank(), "non-blank")));
-        s.add(plain("HAVEN_JWT_AUDIENCE", ServerConfig.DEV_AUDIENCE, ServerConfig.Builder::audience,
-                c -> c.auth().audience()).rule(expect(c -> !c.auth().audience().isBlank(), "non-blank")));
-        s.add(duration("HAVEN_JWT_CLOCK_SKEW", "30s", ServerConfig.Builder::clockSkew, c -> c.auth().clockSkew())
-                .rule(expect(c -> !c.auth().clockSkew().isNegative()
-                        && c.auth().clockSkew().compareTo(Duration.ofMinutes(5)) <= 0, "0..5m")));
-        s.add(plain("HAVEN_ALLOWED_ORIGINS", null, (b, v) -> b.allowedOrigins(list(v)), c -> c.transport().allowedOrigins()));
-        s.add(integer("HAVEN_MAX_FRAME_BYTES", "65536", ServerConfig.Builder::maxFrameBytes,
-                c -> c.transport().maxFrameBytes()).rule(expect(c -> c.transport().maxFrameBytes() >= 1024
-                        && c.transport().maxFrameBytes() <= 16 * 1024 * 1024, "1024..16777216")));
-        s.add(integer("HAVEN_MAX_CHAT_CHARS", "4000", ServerConfig.Builder::maxChatChars, c -> c.rooms().maxChatChars())
-                .rule(expect(c -> c.rooms().maxChatChars() > 0
-                        && c.rooms().maxChatChars() * 4 < c.transport().maxFrameBytes(), "> 0 and well under the frame size")));
-        s.add(duration("HAVEN_HELLO_TIMEOUT", "5s", ServerConfig.Builder::helloTimeout, c -> c.transport().helloTimeout())
+        s.add(plain(
+                        "HAVEN_JWT_AUDIENCE",
+                        ServerConfig.DEV_AUDIENCE,
+                        ServerConfig.Builder::audience,
+                        c -> c.auth().audience())
+                .rule(expect(c -> !c.auth().audience().isBlank(), "non-blank")));
+        s.add(duration(
+                        "HAVEN_JWT_CLOCK_SKEW",
+                        "30s",
+                        ServerConfig.Builder::clockSkew,
+                        c -> c.auth().clockSkew())
+                .rule(expect(
+                        c -> !c.auth().clockSkew().isNegative()
+                                && c.auth().clockSkew().compareTo(Duration.ofMinutes(5)) <= 0,
+                        "0..5m")));
+        s.add(plain(
+                "HAVEN_ALLOWED_ORIGINS",
+                null,
+                (b, v) -> b.allowedOrigins(list(v)),
+                c -> c.transport().allowedOrigins()));
+        s.add(integer(
+                        "HAVEN_MAX_FRAME_BYTES",
+                        "65536",
+                        ServerConfig.Builder::maxFrameBytes,
+                        c -> c.transport().maxFrameBytes())
+                .rule(expect(
+                        c -> c.transport().maxFrameBytes() >= 1024
+                                && c.transport().maxFrameBytes() <= 16 * 1024 * 1024,
+                        "1024..16777216")));
+        s.add(integer(
+                        "HAVEN_MAX_CHAT_CHARS",
+                        "4000",
+                        ServerConfig.Builder::maxChatChars,
+                        c -> c.rooms().maxChatChars())
+                .rule(expect(
+                        c -> c.rooms().maxChatChars() > 0
+                                && c.rooms().maxChatChars() * 4 < c.transport().maxFrameBytes(),
+                        "> 0 and well under the frame size")));
+        s.add(duration(
+                        "HAVEN_HELLO_TIMEOUT",
+                        "5s",
+                        ServerConfig.Builder::helloTimeout,
+                        c -> c.transport().helloTimeout())
                 .rule(positive(c -> c.transport().helloTimeout())));
-        s.add(duration("HAVEN_PING_INTERVAL", "2s", ServerConfig.Builder::pingInterval, c -> c.transport().pingInterval())
+        s.add(duration(
+                        "HAVEN_PING_INTERVAL",
+                        "2s",
+                        ServerConfig.Builder::pingInterval,
+                        c -> c.transport().pingInterval())
                 .rule(positive(c -> c.transport().pingInterval())));
-        s.add(duration("HAVEN_IDLE_TIMEOUT", "4s", ServerConfig.Builder::idleTimeout, c -> c.transport().idleTimeout())
-                .rule(c -> c.transport().idleTimeout().compareTo(c.transport().pingInterval()) > 0 ? null
-                        : new Problem(null, "> HAVEN_PING_INTERVAL (" + c.transport().pingInterval() + ")")));
-        s.add(duration("HAVEN_DRAIN_TIMEOUT", "5s", ServerConfig.Builder::drainTimeout, c -> c.transport().drainTimeout())
+        s.add(duration(
+                        "HAVEN_IDLE_TIMEOUT",
+                        "4s",
+                        ServerConfig.Builder::idleTimeout,
+                        c -> c.transport().idleTimeout())
+                .rule(c -> c.transport().idleTimeout().compareTo(c.transport().pingInterval()) > 0
+                        ? null
+                        : new Problem(
+                                null, "> HAVEN_PING_INTERVAL (" + c.transport().pingInterval() + ")")));
+        s.add(duration(
+                        "HAVEN_DRAIN_TIMEOUT",
+                        "5s",
+                        ServerConfig.Builder::drainTimeout,
+                        c -> c.transport().drainTimeout())
                 .rule(positive(c -> c.transport().drainTimeout())));
-        s.add(integer("HAVEN_RATE_PER_SECOND", "20", ServerConfig.Builder::requestsPerSecond,
-                c -> c.requests().requestsPerSecond()).rule(expect(c -> c.requests().requestsPerSecond() > 0, "> 0")));
-        s.add(integer("HAVEN_RATE_BURST", "40", ServerConfig.Builder::requestBurst, c -> c.requests().requestBurst())
-                .rule(expect(c -> c.requests().requestBurst() >= c.requests().requestsPerSecond(),
+        s.add(integer(
+                        "HAVEN_RATE_PER_SECOND",
+                        "20",
+                        ServerConfig.Builder::requestsPerSecond,
+                        c -> c.requests().requestsPerSecond())
+                .rule(expect(c -> c.requests().requestsPerSecond() > 0, "> 0")));
+        s.add(integer(
+                        "HAVEN_RATE_BURST",
+                        "40",
+                        ServerConfig.Builder::requestBurst,
+                        c -> c.requests().requestBurst())
+                .rule(expect(
+                        c -> c.requests().requestBurst() >= c.requests().requestsPerSecond(),
                         ">= HAVEN_RATE_PER_SECOND")));
-        s.add(integer("HAVEN_RATE_FLOOD_REFUSALS", "200", ServerConfig.Builder::floodRefusals,
-                c -> c.requests().floodRefusals()).rule(expect(c -> c.requests().floodRefusals() > 0, "> 0")));
-        s.add(integer("HAVEN_MAX_ROOMS_PER_CONNECTION", "32", ServerConfig.Builder::maxRoomsPerConnection,
-                c -> c.requests().maxRoomsPerConnection()).rule(expect(c -> c.requests().maxRoomsPerConnection() > 0, "> 0")));
-        s.add(integer("HAVEN_MAX_MEMBERS_PER_ROOM", "500", ServerConfig.Builder::maxMembersPerRoom,
-                c -> c.rooms().maxMembersPerRoom()).rule(expect(c -> c.rooms().maxMembersPerRoom() > 1, "> 1")));
-        s.add(integer("HAVEN_OUTBOUND_QUEUE_MESSAGES", "4096", ServerConfig.Builder::outboundQueueMessages,
-                c -> c.transport().outboundQueueMessages())
+        s.add(integer(
+                        "HAVEN_RATE_FLOOD_REFUSALS",
+                        "200",
+                        ServerConfig.Builder::floodRefusals,
+                        c -> c.requests().floodRefusals())
+                .rule(expect(c -> c.requests().floodRefusals() > 0, "> 0")));
+        s.add(integer(
+                        "HAVEN_MAX_ROOMS_PER_CONNECTION",
+                        "32",
+                        ServerConfig.Builder::maxRoomsPerConnection,
+                        c -> c.requests().maxRoomsPerConnection())
+                .rule(expect(c -> c.requests().maxRoomsPerConnection() > 0, "> 0")));
+        s.add(integer(
+                        "HAVEN_MAX_MEMBERS_PER_ROOM",
+                        "500",
+                        ServerConfig.Builder::maxMembersPerRoom,
+                        c -> c.rooms().maxMembersPerRoom())
+                .rule(expect(c -> c.rooms().maxMembersPerRoom() > 1, "> 1")));
+        s.add(integer(
+                        "HAVEN_OUTBOUND_QUEUE_MESSAGES",
+                        "4096",
+                        ServerConfig.Builder::outboundQueueMessages,
+                        c -> c.transport().outboundQueueMessages())
                 .rule(expect(c -> c.transport().outboundQueueMessages() > 0, "> 0")));
-        s.add(integer("HAVEN_OUTBOUND_QUEUE_BYTES", "4194304", ServerConfig.Builder::outboundQueueBytes,
-                c -> c.transport().outboundQueueBytes()).rule(expect(
-                        c -> c.transport().outboundQueueBytes() >= c.transport().maxFrameBytes(), ">= HAVEN_MAX_FRAME_BYTES")));
-        s.add(integer("HAVEN_MAX_CONNECTIONS", "250000", ServerConfig.Builder::maxConnections,
-                c -> c.transport().maxConnections()).rule(expect(c -> c.transport().maxConnections() > 0, "> 0")));
-        s.add(integer("HAVEN_MAX_CONNECTIONS_PER_USER", "10", ServerConfig.Builder::maxConnectionsPerUser,
-                c -> c.transport().maxConnectionsPerUser())
+        s.add(integer(
+                        "HAVEN_OUTBOUND_QUEUE_BYTES",
+                        "4194304",
+                        ServerConfig.Builder::outboundQueueBytes,
+                        c -> c.transport().outboundQueueBytes())
+                .rule(expect(
+                        c -> c.transport().outboundQueueBytes() >= c.transport().maxFrameBytes(),
+                        ">= HAVEN_MAX_FRAME_BYTES")));
+        s.add(integer(
+                        "HAVEN_MAX_CONNECTIONS",
+                        "250000",
+                        ServerConfig.Builder::maxConnections,
+                        c -> c.transport().maxConnections())
+                .rule(expect(c -> c.transport().maxConnections() > 0, "> 0")));
+        s.add(integer(
+                        "HAVEN_MAX_CONNECTIONS_PER_USER",
+                        "10",
+                        ServerConfig.Builder::maxConnectionsPerUser,
+                        c -> c.transport().maxConnectionsPerUser())
                 .rule(expect(c -> c.transport().maxConnectionsPerUser() > 0, "> 0")));
-        s.add(duration("HAVEN_CHECKIN_VALIDITY", "4h", ServerConfig.Builder::checkInValidity,
-                c -> c.care().checkInValidity()).rule(positive(c -> c.care().checkInValidity())));
-        s.add(plain("HAVEN_CHECKIN_EXEMPT_ORGS", null, (b, v) -> b.checkInExemptOrgs(Set.copyOf(list(v))),
+        s.add(duration(
+                        "HAVEN_CHECKIN_VALIDITY",
+                        "4h",
+                        ServerConfig.Builder::checkInValidity,
+                        c -> c.care().checkInValidity())
+                .rule(positive(c -> c.care().checkInValidity())));
+        s.add(plain(
+                "HAVEN_CHECKIN_EXEMPT_ORGS",
+                null,
+                (b, v) -> b.checkInExemptOrgs(Set.copyOf(list(v))),
                 c -> c.care().checkInExemptOrgs()));
-        s.add(bool("HAVEN_ALERT_ON_CHECKIN", "true", ServerConfig.Builder::alertOnCheckIn, c -> c.alerts().alertOnCheckIn()));
-        Map<Severity, String> ackDefaults = Map.of(Severity.LOW, "10m", Severity.MODERATE, "3m", Severity.HIGH, "1m",
-                Severity.IMMINENT, "30s");
+        s.add(bool(
+                "HAVEN_ALERT_ON_CHECKIN",
+                "true",
+                ServerConfig.Builder::alertOnCheckIn,
+                c -> c.alerts().alertOnCheckIn()));
+        Map<Severity, String> ackDefaults =
+                Map.of(Severity.LOW, "10m", Severity.MODERATE, "3m", Severity.HIGH, "1m", Severity.IMMINENT, "30s");
         for (Severity severity : Severity.values()) {
-            s.add(duration("HAVEN_ALERT_ACK_TIMEOUT_" + severity.name(), ackDefaults.get(severity),
-                    (b, d) -> b.ackTimeout(severity, d), c -> c.alerts().ackTimeout(severity))
+            s.add(duration(
+                            "HAVEN_ALERT_ACK_TIMEOUT_" + severity.name(),
+                            ackDefaults.get(severity),
+                            (b, d) -> b.ackTimeout(severity, d),
+                            c -> c.alerts().ackTimeout(severity))
                     .rule(positive(c -> c.alerts().ackTimeout(severity))));
         }
-        s.add(duration("HAVEN_ALERT_ENGAGEMENT_TIMEOUT", "5m", ServerConfig.Builder::engagementTimeout,
-                c -> c.alerts().engagementTimeout()).rule(positive(c -> c.alerts().engagementTimeout())));
-        s.add(duration("HAVEN_ALERT_FOLLOW_UP_DELAY", "24h", ServerConfig.Builder::followUpDelay,
-                c -> c.alerts().followUpDelay()).rule(positive(c -> c.alerts().followUpDelay())));
-        s.add(duration("HAVEN_ALERT_REDELIVERY_INTERVAL", "5s", ServerConfig.Builder::redeliveryInterval,
-                c -> c.alerts().redeliveryInterval()).rule(positive(c -> c.alerts().redeliveryInterval())));
-        s.add(duration("HAVEN_COVERAGE_TIMEOUT", "30s", ServerConfig.Builder::coverageTimeout,
-                c -> c.rooms().coverageTimeout()).rule(positive(c -> c.rooms().coverageTimeout())));
-        s.add(plain("HAVEN_AUDIT_FILE", "haven-audit.jsonl", (b, v) -> b.auditFile(Path.of(v)),
+        s.add(duration(
+                        "HAVEN_ALERT_ENGAGEMENT_TIMEOUT",
+                        "5m",
+                        ServerConfig.Builder::engagementTimeout,
+                        c -> c.alerts().engagementTimeout())
+                .rule(positive(c -> c.alerts().engagementTimeout())));
+        s.add(duration(
+                        "HAVEN_ALERT_FOLLOW_UP_DELAY",
+                        "24h",
+                        ServerConfig.Builder::followUpDelay,
+                        c -> c.alerts().followUpDelay())
+                .rule(positive(c -> c.alerts().followUpDelay())));
+        s.add(duration(
+                        "HAVEN_ALERT_REDELIVERY_INTERVAL",
+                        "5s",
+                        ServerConfig.Builder::redeliveryInterval,
+                        c -> c.alerts().redeliveryInterval())
+                .rule(positive(c -> c.alerts().redeliveryInterval())));
+        s.add(duration(
+                        "HAVEN_COVERAGE_TIMEOUT",
+                        "30s",
+                        ServerConfig.Builder::coverageTimeout,
+                        c -> c.rooms().coverageTimeout())
+                .rule(positive(c -> c.rooms().coverageTimeout())));
+        s.add(plain(
+                "HAVEN_AUDIT_FILE",
+                "haven-audit.jsonl",
+                (b, v) -> b.auditFile(Path.of(v)),
                 c -> c.storage().auditFile()));
-        s.add(plain("HAVEN_WEBHOOK_URLS", null, (b, v) -> b.webhookUrls(list(v).stream().map(URI::create).toList()),
+        s.add(plain(
+                "HAVEN_WEBHOOK_URLS",
+                null,
+                (b, v) -> b.webhookUrls(list(v).stream().map(URI::create).toList()),
                 c -> c.alerts().webhookUrls()));
-        s.add(secret("HAVEN_WEBHOOK_SECRET", null, ServerConfig.Builder::webhookSecret, c -> c.alerts().webhookSecret())
+        s.add(secret(
+                        "HAVEN_WEBHOOK_SECRET",
+                        null,
+                        ServerConfig.Builder::webhookSecret,
+                        c -> c.alerts().webhookSecret())
                 .rule(c -> c.alerts().webhookUrls().isEmpty()
-                        || (c.alerts().webhookSecret() != null && c.alerts().webhookSecret().length() >= 16) ? null
-                        : new Problem(c.alerts().webhookSecret() == null ? "unset" : "(too short)",
+                                || (c.alerts().webhookSecret() != null
+                                        && c.alerts().webhookSecret().length() >= 16)
+                        ? null
+                        : new Problem(
+                                c.alerts().webhookSecret() == null ? "unset" : "(too short)",
                                 "at least 16 characters with HAVEN_WEBHOOK_URLS")));
-        s.add(plain("HAVEN_CRISIS_RESOURCES", null, (b, v) -> b.crisisResourcesFile(Path.of(v)),
+        s.add(plain(
+                "HAVEN_CRISIS_RESOURCES",
+                null,
+                (b, v) -> b.crisisResourcesFile(Path.of(v)),
                 c -> c.care().crisisResourcesFile()));
-        s.add(plain("HAVEN_STUN_URLS", null, (b, v) -> b.stunUrls(list(v)), c -> c.rooms().stunUrls()));
-        s.add(plain("HAVEN_TURN_URLS", null, (b, v) -> b.turnUrls(list(v)), c -> c.rooms().turnUrls()));
-        s.add(secret("HAVEN_TURN_SECRET", null, ServerConfig.Builder::turnSecret, c -> c.rooms().turnSecret())
+        s.add(plain(
+                "HAVEN_STUN_URLS",
+                null,
+                (b, v) -> b.stunUrls(list(v)),
+                c -> c.rooms().stunUrls()));
+        s.add(plain(
+                "HAVEN_TURN_URLS",
+                null,
+                (b, v) -> b.turnUrls(list(v)),
+                c -> c.rooms().turnUrls()));
+        s.add(secret(
+                        "HAVEN_TURN_SECRET",
+                        null,
+                        ServerConfig.Builder::turnSecret,
+                        c -> c.rooms().turnSecret())
                 .rule(c -> c.rooms().turnUrls().isEmpty()
-                        || (c.rooms().turnSecret() != null && !c.rooms().turnSecret().isBlank()) ? null
+                                || (c.rooms().turnSecret() != null
+                                        && !c.rooms().turnSecret().isBlank())
+                        ? null
                         : new Problem("unset", "the TURN server's shared secret when HAVEN_TURN_URLS is set")));
-        s.add(duration("HAVEN_TURN_TTL", "1h", ServerConfig.Builder::turnCredentialTtl,
-                c -> c.rooms().turnCredentialTtl()).rule(positive(c -> c.rooms().turnCredentialTtl())));
-        s.add(duration("HAVEN_RECOVERY_WINDOW", "2m", ServerConfig.Builder::recoveryWindow,
-                c -> c.rooms().recoveryWindow()).rule(positive(c -> c.rooms().recoveryWindow())));
-        s.add(duration("HAVEN_RECOVERY_GRACE", "2s", ServerConfig.Builder::recoveryGrace, c -> c.rooms().recoveryGrace())
-                .rule(expect(c -> !c.rooms().recoveryGrace().isNegative()
-                        && c.rooms().recoveryGrace().compareTo(Duration.ofSeconds(3)) <= 0,
+        s.add(duration(
+                        "HAVEN_TURN_TTL",
+                        "1h",
+                        ServerConfig.Builder::turnCredentialTtl,
+                        c -> c.rooms().turnCredentialTtl())
+                .rule(positive(c -> c.rooms().turnCredentialTtl())));
+        s.add(duration(
+                        "HAVEN_RECOVERY_WINDOW",
+                        "2m",
+                        ServerConfig.Builder::recoveryWindow,
+                        c -> c.rooms().recoveryWindow())
+                .rule(positive(c -> c.rooms().recoveryWindow())));
+        s.add(duration(
+                        "HAVEN_RECOVERY_GRACE",
+                        "2s",
+                        ServerConfig.Builder::recoveryGrace,
+                        c -> c.rooms().recoveryGrace())
+                .rule(expect(
+                        c -> !c.rooms().recoveryGrace().isNegative()
+                                && c.rooms().recoveryGrace().compareTo(Duration.ofSeconds(3)) <= 0,
                         "0..3s (leaves must be seen within 5 s)")));
-        s.add(duration("HAVEN_MAILBOX_TTL", "24h", ServerConfig.Builder::mailboxTtl, c -> c.chat().mailboxTtl())
+        s.add(duration(
+                        "HAVEN_MAILBOX_TTL",
+                        "24h",
+                        ServerConfig.Builder::mailboxTtl,
+                        c -> c.chat().mailboxTtl())
                 .rule(positive(c -> c.chat().mailboxTtl())));
-        s.add(integer("HAVEN_MAILBOX_PER_DEVICE", "500", ServerConfig.Builder::mailboxPerDevice,
-                c -> c.chat().mailboxPerDevice()).rule(expect(c -> c.chat().mailboxPerDevice() > 0, "> 0")));
-        s.add(bool("HAVEN_DM_BETWEEN_CLINICIANS", "true", ServerConfig.Builder::dmBetweenClinicians,
+        s.add(integer(
+                        "HAVEN_MAILBOX_PER_DEVICE",
+                        "500",
+                        ServerConfig.Builder::mailboxPerDevice,
+                        c -> c.chat().mailboxPerDevice())
+                .rule(expect(c -> c.chat().mailboxPerDevice() > 0, "> 0")));
+        s.add(bool(
+                "HAVEN_DM_BETWEEN_CLINICIANS",
+                "true",
+                ServerConfig.Builder::dmBetweenClinicians,
                 c -> c.chat().dmBetweenClinicians()));
-        s.add(secret("HAVEN_ADMIN_TOKEN", null, ServerConfig.Builder::adminToken, c -> c.auth().adminToken())
-                .rule(c -> c.auth().adminToken() == null || c.auth().adminToken().length() >= 32 ? null
-                        : new Problem("(too short)", "at least 32 characters")));
-        s.add(plain("HAVEN_TLS_CERT", null, (b, v) -> b.tlsCertificate(Path.of(v)), c -> c.transport().tlsCertificate())
-                .rule(expect(c -> (c.transport().tlsCertificate() == null) == (c.transport().tlsPrivateKey() == null),
+        s.add(secret(
+                        "HAVEN_ADMIN_TOKEN",
+                        null,
+                        ServerConfig.Builder::adminToken,
+                        c -> c.auth().adminToken())
+                .rule(c ->
+                        c.auth().adminToken() == null || c.auth().adminToken().length() >= 32
+                                ? null
+                                : new Problem("(too short)", "at least 32 characters")));
+        s.add(plain(
+                        "HAVEN_TLS_CERT",
+                        null,
+                        (b, v) -> b.tlsCertificate(Path.of(v)),
+                        c -> c.transport().tlsCertificate())
+                .rule(expect(
+                        c -> (c.transport().tlsCertificate() == null)
+                                == (c.transport().tlsPrivateKey() == null),
                         "set together with HAVEN_TLS_KEY")));
-        s.add(plain("HAVEN_TLS_KEY", null, (b, v) -> b.tlsPrivateKey(Path.of(v)), c -> c.transport().tlsPrivateKey()));
-        s.add(plain("HAVEN_REDIS_URL", null, ServerConfig.Builder::redisUrl, c -> maskPassword(c.storage().redisUrl()))
-                .rule(c -> c.storage().redisUrl() == null || c.storage().redisUrl().matches(
-                        "(?i)(redis|rediss|redis-sentinel|rediss-sentinel|redis-cluster|rediss-cluster)://.+") ? null
-                        : new Problem("(not a Redis URL)",
+        s.add(plain(
+                "HAVEN_TLS_KEY",
+                null,
+                (b, v) -> b.tlsPrivateKey(Path.of(v)),
+                c -> c.transport().tlsPrivateKey()));
+        s.add(plain(
+                        "HAVEN_REDIS_URL",
+                        null,
+                        ServerConfig.Builder::redisUrl,
+                        c -> maskPassword(c.storage().redisUrl()))
+                .rule(c -> c.storage().redisUrl() == null
+                                || c.storage()
+                                        .redisUrl()
+                                        .matches(
+                                                "(?i)(redis|rediss|redis-sentinel|rediss-sentinel|redis-cluster|rediss-cluster)://.+")
+                        ? null
+                        : new Problem(
+                                "(not a Redis URL)",
                                 "redis://, rediss://, redis-sentinel:// or redis-cluster:// (or REDIS_URL)")));
-        s.add(plain("HAVEN_LOG_LEVEL", "info", ServerConfig.Builder::logLevel, c -> c.logging().logLevel())
-                .rule(expect(c -> c.logging().logLevel() != null && LOG_LEVELS.contains(c.logging().logLevel()),
+        s.add(plain(
+                        "HAVEN_LOG_LEVEL",
+                        "info",
+                        ServerConfig.Builder::logLevel,
+                        c -> c.logging().logLevel())
+                .rule(expect(
+                        c -> c.logging().logLevel() != null
+                                && LOG_LEVELS.contains(c.logging().logLevel()),
                         "one of trace, debug, info, warn, error, off")));
-        s.add(plain("HAVEN_LOG_FORMAT", "json", (b, v) -> b.logFormat(ServerConfig.LogFormat.valueOf(v.toUpperCase(Locale.ROOT))),
+        s.add(plain(
+                "HAVEN_LOG_FORMAT",
+                "json",
+                (b, v) -> b.logFormat(ServerConfig.LogFormat.valueOf(v.toUpperCase(Locale.ROOT))),
                 c -> c.logging().logFormat().name().toLowerCase(Locale.ROOT)));
         return List.copyOf(s);
     }
 
-    private static Setting plain(String env, String defaultText, BiConsumer<ServerConfig.Builder, String> read,
+    private static Setting plain(
+            String env,
+            String defaultText,
+            BiConsumer<ServerConfig.Builder, String> read,
             Function<ServerConfig, Object> show) {
         return new Setting(env, false, defaultText, read, show, Rule.NONE);
     }
 
-    private static Setting secret(String env, String defaultText, BiConsumer<ServerConfig.Builder, String> read,
+    private static Setting secret(
+            String env,
+            String defaultText,
+            BiConsumer<ServerConfig.Builder, String> read,
             Function<ServerConfig, Object> show) {
         return new Setting(env, true, defaultText, read, show, Rule.NONE);
     }
 
-    private static Setting integer(String env, String defaultText, ObjIntConsumer<ServerConfig.Builder> read,
+    private static Setting integer(
+            String env,
+            String defaultText,
+            ObjIntConsumer<ServerConfig.Builder> read,
             Function<ServerConfig, Object> show) {
         return plain(env, defaultText, (b, v) -> read.accept(b, Integer.parseInt(v)), show);
     }
 
-    private static Setting duration(String env, String defaultText, BiConsumer<ServerConfig.Builder, Duration> read,
+    private static Setting duration(
+            String env,
+            String defaultText,
+            BiConsumer<ServerConfig.Builder, Duration> read,
             Function<ServerConfig, Object> show) {
         return plain(env, defaultText, (b, v) -> read.accept(b, Durations.parse(v)), show);
     }
 
-    private static Setting bool(String env, String defaultText, BiConsumer<ServerConfig.Builder, Boolean> read,
+    private static Setting bool(
+            String env,
+            String defaultText,
+            BiConsumer<ServerConfig.Builder, Boolean> read,
             Function<ServerConfig, Object> show) {
         return plain(env, defaultText, (b, v) -> read.accept(b, parseBoolean(v)), show);
     }
@@ -304,7 +554,8 @@ public final class Settings {
             return Durations.format(d);
         }
         if (value instanceof Set<?> set) {
-            return String.join(",", new TreeSet<>(set.stream().map(String::valueOf).toList()));
+            return String.join(
+                    ",", new TreeSet<>(set.stream().map(String::valueOf).toList()));
         }
         if (value instanceof Collection<?> list) {
             return String.join(",", list.stream().map(String::valueOf).toList());

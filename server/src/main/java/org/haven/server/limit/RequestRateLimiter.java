@@ -16,7 +16,11 @@ import com.github.benmanes.caffeine.cache.Ticker;
 public final class RequestRateLimiter {
 
     /** What to do with one request. */
-    public enum Decision { ALLOWED, LIMITED, FLOOD }
+    public enum Decision {
+        ALLOWED,
+        LIMITED,
+        FLOOD
+    }
 
     private final double tokensPerNano;
     private final int burst;

@@ -56,14 +56,18 @@ public final class RedisAlertStore implements AlertStore {
         boolean open = alert.view().state() != Alerts.State.CLOSED;
         // Both are sent at once, in this order, on the same connections: later saves stay behind them.
         CompletionStage<Long> listed = c.sadd(orgsKey(), alert.org());
-        CompletionStage<Long> stored = SAVE.run(c, ScriptOutputType.INTEGER,
+        CompletionStage<Long> stored = SAVE.run(
+                c,
+                ScriptOutputType.INTEGER,
                 new String[] {alertKey(alert.org(), id), openKey(alert.org())},
-                RedisJson.write(alert), id, open ? "1" : "0");
+                RedisJson.write(alert),
+                id,
+                open ? "1" : "0");
         // The deadline index is in a slot of its own: updated after the alert, in the same order as saves.
         String member = RedisKeys.escape(alert.org()) + ":" + RedisKeys.escape(id);
         Instant due = alert.nextDeadline();
-        CompletionStage<Long> indexed = due == null ? c.zrem(dueKey(), member)
-                : c.zadd(dueKey(), (double) due.toEpochMilli(), member);
+        CompletionStage<Long> indexed =
+                due == null ? c.zrem(dueKey(), member) : c.zadd(dueKey(), (double) due.toEpochMilli(), member);
         return listed.thenCombine(stored, (a, b) -> null).thenCombine(indexed, (a, b) -> null);
     }
 
@@ -75,11 +79,12 @@ public final class RedisAlertStore implements AlertStore {
             for (String org : orgs) {
                 perOrg.add(unclosed(c, org).toCompletableFuture());
             }
-            return CompletableFuture.allOf(perOrg.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                List<StoredAlert> all = new ArrayList<>();
-                perOrg.forEach(f -> all.addAll(f.join()));
-                return List.copyOf(all);
-            });
+            return CompletableFuture.allOf(perOrg.toArray(CompletableFuture[]::new))
+                    .thenApply(done -> {
+                        List<StoredAlert> all = new ArrayList<>();
+                        perOrg.forEach(f -> all.addAll(f.join()));
+                        return List.copyOf(all);
+                    });
         });
     }
 
@@ -90,7 +95,9 @@ public final class RedisAlertStore implements AlertStore {
 
     @Override
     public CompletionStage<Set<String>> overdue(Instant before, int limit) {
-        return redis.commands().zrangebyscore(dueKey(),
+        return redis.commands()
+                .zrangebyscore(
+                        dueKey(),
                         Range.create(Double.NEGATIVE_INFINITY, (double) (before.toEpochMilli() - 1)),
                         Limit.create(0, limit))
                 .thenApply(members -> {
@@ -113,11 +120,12 @@ public final class RedisAlertStore implements AlertStore {
                 return CompletableFuture.completedFuture(List.of());
             }
             String[] alertKeys = ids.stream().map(id -> alertKey(org, id)).toArray(String[]::new);
-            return c.mget(alertKeys).thenApply(values -> values.stream()
-                    .filter(KeyValue::hasValue)
-                    .map(kv -> RedisJson.read(kv.getValue(), StoredAlert.class))
-                    .filter(a -> a.view().state() != Alerts.State.CLOSED)
-                    .toList());
+            return c.mget(alertKeys)
+                    .thenApply(values -> values.stream()
+                            .filter(KeyValue::hasValue)
+                            .map(kv -> RedisJson.read(kv.getValue(), StoredAlert.class))
+                            .filter(a -> a.view().state() != Alerts.State.CLOSED)
+                            .toList());
         });
     }
 

@@ -32,7 +32,8 @@ public final class RedisCareStore implements CareStore {
             return {n, redis.call('LINDEX', KEYS[1], -1)}
             """);
 
-    private static final JavaType CONTACTS = RedisJson.type(Revision.class, RedisJson.listOf(Care.EmergencyContact.class));
+    private static final JavaType CONTACTS =
+            RedisJson.type(Revision.class, RedisJson.listOf(Care.EmergencyContact.class));
     private static final JavaType PLAN = RedisJson.type(Revision.class, RedisJson.type(Care.SafetyPlan.class));
 
     private final RedisConnections redis;
@@ -45,19 +46,21 @@ public final class RedisCareStore implements CareStore {
 
     @Override
     public CompletionStage<Care.CheckIn> recordCheckIn(UserRef client, Care.CheckIn checkIn) {
-        return redis.commands().hset(keys.user(client, "checkins"), checkIn.room(), RedisJson.write(checkIn))
+        return redis.commands()
+                .hset(keys.user(client, "checkins"), checkIn.room(), RedisJson.write(checkIn))
                 .thenApply(added -> checkIn);
     }
 
     @Override
     public CompletionStage<Optional<Care.CheckIn>> latestCheckIn(UserRef client, String room) {
-        return redis.commands().hget(keys.user(client, "checkins"), room)
+        return redis.commands()
+                .hget(keys.user(client, "checkins"), room)
                 .thenApply(json -> Optional.ofNullable(json).map(j -> RedisJson.read(j, Care.CheckIn.class)));
     }
 
     @Override
-    public CompletionStage<Care.Versioned<List<Care.EmergencyContact>>> appendContacts(UserRef client,
-            List<Care.EmergencyContact> contacts, String by, Instant at) {
+    public CompletionStage<Care.Versioned<List<Care.EmergencyContact>>> appendContacts(
+            UserRef client, List<Care.EmergencyContact> contacts, String by, Instant at) {
         return append(keys.user(client, "contacts"), List.copyOf(contacts), by, at);
     }
 
@@ -67,8 +70,8 @@ public final class RedisCareStore implements CareStore {
     }
 
     @Override
-    public CompletionStage<Care.Versioned<Care.SafetyPlan>> appendPlan(UserRef client, Care.SafetyPlan plan,
-            String by, Instant at) {
+    public CompletionStage<Care.Versioned<Care.SafetyPlan>> appendPlan(
+            UserRef client, Care.SafetyPlan plan, String by, Instant at) {
         return append(keys.user(client, "plan"), plan, by, at);
     }
 
@@ -78,7 +81,8 @@ public final class RedisCareStore implements CareStore {
     }
 
     private <T> CompletionStage<Care.Versioned<T>> append(String key, T value, String by, Instant at) {
-        return redis.commands().rpush(key, RedisJson.write(new Revision<>(value, by, at)))
+        return redis.commands()
+                .rpush(key, RedisJson.write(new Revision<>(value, by, at)))
                 .thenApply(version -> new Care.Versioned<>(version, value, by, at));
     }
 

@@ -29,8 +29,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -79,10 +79,14 @@ public final class RedisConnections implements AutoCloseable {
     private final Set<StatefulRedisPubSubConnection<String, String>> subscribers = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private RedisConnections(ClientResources resources, AbstractRedisClient client,
-            StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
+    private RedisConnections(
+            ClientResources resources,
+            AbstractRedisClient client,
+            StatefulConnection<String, String> connection,
+            RedisClusterAsyncCommands<String, String> commands,
             Supplier<CompletionStage<? extends StatefulRedisPubSubConnection<String, String>>> pubSub,
-            ConnectionHealth health, boolean cluster) {
+            ConnectionHealth health,
+            boolean cluster) {
         this.resources = resources;
         this.client = client;
         this.connection = connection;
@@ -119,11 +123,11 @@ public final class RedisConnections implements AutoCloseable {
         RedisEndpoints endpoints = RedisEndpoints.parse(redisUrl);
         endpoints.uris().forEach(uri -> uri.setTimeout(timeout));
         ClientResources.Builder builder = ClientResources.builder()
-                .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2,
-                        TimeUnit.MILLISECONDS));
+                .reconnectDelay(() ->
+                        Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS));
         if (meters != null) {
-            builder.commandLatencyRecorder(new MicrometerCommandLatencyRecorder(meters,
-                    MicrometerOptions.builder().histogram(true).build()));
+            builder.commandLatencyRecorder(new MicrometerCommandLatencyRecorder(
+                    meters, MicrometerOptions.builder().histogram(true).build()));
         }
         ClientResources resources = builder.build();
         ConnectionHealth health = new ConnectionHealth();
@@ -137,8 +141,8 @@ public final class RedisConnections implements AutoCloseable {
         }
     }
 
-    private static RedisConnections openStandalone(ClientResources resources, RedisURI uri, Duration timeout,
-            ConnectionHealth health) {
+    private static RedisConnections openStandalone(
+            ClientResources resources, RedisURI uri, Duration timeout, ConnectionHealth health) {
         RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -149,16 +153,22 @@ public final class RedisConnections implements AutoCloseable {
         client.addListener(health);
         try {
             StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
-            return new RedisConnections(resources, client, connection, connection.async(),
-                    () -> client.connectPubSubAsync(StringCodec.UTF8, uri), health, false);
+            return new RedisConnections(
+                    resources,
+                    client,
+                    connection,
+                    connection.async(),
+                    () -> client.connectPubSubAsync(StringCodec.UTF8, uri),
+                    health,
+                    false);
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
         }
     }
 
-    private static RedisConnections openCluster(ClientResources resources, RedisEndpoints endpoints,
-            Duration timeout, ConnectionHealth health) {
+    private static RedisConnections openCluster(
+            ClientResources resources, RedisEndpoints endpoints, Duration timeout, ConnectionHealth health) {
         RedisClusterClient client = RedisClusterClient.create(resources, endpoints.uris());
         client.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(true)
@@ -174,8 +184,14 @@ public final class RedisConnections implements AutoCloseable {
         try {
             StatefulRedisClusterConnection<String, String> connection = client.connect(StringCodec.UTF8);
             connectToEveryMaster(connection);
-            return new RedisConnections(resources, client, connection, connection.async(),
-                    () -> client.connectPubSubAsync(StringCodec.UTF8), health, true);
+            return new RedisConnections(
+                    resources,
+                    client,
+                    connection,
+                    connection.async(),
+                    () -> client.connectPubSubAsync(StringCodec.UTF8),
+                    health,
+                    true);
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
@@ -196,7 +212,11 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     private static SocketOptions socketOptions(Duration timeout) {
-        return SocketOptions.builder().connectTimeout(timeout).keepAlive(true).tcpNoDelay(true).build();
+        return SocketOptions.builder()
+                .connectTimeout(timeout)
+                .keepAlive(true)
+                .tcpNoDelay(true)
+                .build();
     }
 
     /** Asynchronous commands, the same interface for one server and a cluster. Thread-safe, shared. */
@@ -235,13 +255,17 @@ public final class RedisConnections implements AutoCloseable {
      */
     public void every(Duration period, Runnable task) {
         ScheduledExecutorService clientThreads = resources.eventExecutorGroup();
-        upkeep.add(clientThreads.scheduleWithFixedDelay(() -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.warn("redis upkeep failed ({})", e.getClass().getSimpleName());
-            }
-        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS));
+        upkeep.add(clientThreads.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        log.warn("redis upkeep failed ({})", e.getClass().getSimpleName());
+                    }
+                },
+                period.toMillis(),
+                period.toMillis(),
+                TimeUnit.MILLISECONDS));
     }
 
     /** What {@link #every} scheduled: cancelled at {@link #close()}. The tasks only send commands, never wait. */

@@ -97,8 +97,9 @@ record RedisEndpoints(boolean cluster, List<RedisURI> uris) {
             return RedisURI.create(text);
         } catch (IllegalArgumentException e) {
             // Lettuce's message may quote the URI, password included: give a fixed one instead.
-            throw new IllegalArgumentException("REDIS_URL: not a Redis URI (expected: scheme://[user:password@]host:port;"
-                    + " schemes redis, rediss, redis-sentinel, rediss-sentinel, redis-cluster, rediss-cluster)");
+            throw new IllegalArgumentException(
+                    "REDIS_URL: not a Redis URI (expected: scheme://[user:password@]host:port;"
+                            + " schemes redis, rediss, redis-sentinel, rediss-sentinel, redis-cluster, rediss-cluster)");
         }
     }
 }

@@ -52,19 +52,28 @@ public final class RedisKeyDirectory implements KeyDirectory {
     }
 
     @Override
-    public CompletionStage<Optional<String>> publish(UserRef user, E2e.DeviceBundle bundle,
-            List<E2e.Prekey> oneTimePrekeys) {
-        E2e.DeviceBundle stored = new E2e.DeviceBundle(bundle.device(), bundle.identityKey(), bundle.signingKey(),
-                bundle.signedPrekey(), null, bundle.fingerprint());
+    public CompletionStage<Optional<String>> publish(
+            UserRef user, E2e.DeviceBundle bundle, List<E2e.Prekey> oneTimePrekeys) {
+        E2e.DeviceBundle stored = new E2e.DeviceBundle(
+                bundle.device(),
+                bundle.identityKey(),
+                bundle.signingKey(),
+                bundle.signedPrekey(),
+                null,
+                bundle.fingerprint());
         List<String> args = new ArrayList<>(oneTimePrekeys.size() + 2);
         args.add(bundle.device());
         args.add(RedisJson.write(stored));
         oneTimePrekeys.forEach(p -> args.add(RedisJson.write(p)));
-        return PUBLISH.<String>run(redis.commands(), ScriptOutputType.VALUE,
-                        new String[] {devicesKey(user), prekeysKey(user, bundle.device())}, args.toArray(String[]::new))
+        return PUBLISH.<String>run(
+                        redis.commands(),
+                        ScriptOutputType.VALUE,
+                        new String[] {devicesKey(user), prekeysKey(user, bundle.device())},
+                        args.toArray(String[]::new))
                 .thenApply(previous -> previous.isEmpty()
                         ? Optional.empty()
-                        : Optional.of(RedisJson.read(previous, E2e.DeviceBundle.class).fingerprint()));
+                        : Optional.of(
+                                RedisJson.read(previous, E2e.DeviceBundle.class).fingerprint()));
     }
 
     @Override
@@ -78,8 +87,9 @@ public final class RedisKeyDirectory implements KeyDirectory {
             for (int i = 0; i < devices.size(); i++) {
                 keysOfDevices[i + 1] = prekeysKey(user, devices.get(i));
             }
-            return FETCH.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI, keysOfDevices,
-                    devices.toArray(String[]::new)).thenApply(RedisKeyDirectory::bundles);
+            return FETCH.<List<Object>>run(
+                            redis.commands(), ScriptOutputType.MULTI, keysOfDevices, devices.toArray(String[]::new))
+                    .thenApply(RedisKeyDirectory::bundles);
         });
     }
 
@@ -94,8 +104,8 @@ public final class RedisKeyDirectory implements KeyDirectory {
             E2e.DeviceBundle b = RedisJson.read((String) reply.get(i), E2e.DeviceBundle.class);
             String prekey = (String) reply.get(i + 1);
             E2e.Prekey oneTime = prekey.isEmpty() ? null : RedisJson.read(prekey, E2e.Prekey.class);
-            out.add(new E2e.DeviceBundle(b.device(), b.identityKey(), b.signingKey(), b.signedPrekey(), oneTime,
-                    b.fingerprint()));
+            out.add(new E2e.DeviceBundle(
+                    b.device(), b.identityKey(), b.signingKey(), b.signedPrekey(), oneTime, b.fingerprint()));
         }
         return List.copyOf(out);
     }

@@ -82,6 +82,9 @@ public final class RedisKeys {
         if (escaped.indexOf('%') < 0) {
             return escaped;
         }
-        return escaped.replace("%3A", ":").replace("%7B", "{").replace("%7D", "}").replace("%25", "%");
+        return escaped.replace("%3A", ":")
+                .replace("%7B", "{")
+                .replace("%7D", "}")
+                .replace("%25", "%");
     }
 }

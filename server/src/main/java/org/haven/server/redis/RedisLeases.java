@@ -58,7 +58,11 @@ public final class RedisLeases implements Leases {
 
     @Override
     public CompletionStage<String> acquireOrRenew(String name) {
-        return ACQUIRE_OR_RENEW.<String>run(redis.commands(), ScriptOutputType.VALUE, new String[] {key(name)}, node,
+        return ACQUIRE_OR_RENEW.<String>run(
+                redis.commands(),
+                ScriptOutputType.VALUE,
+                new String[] {key(name)},
+                node,
                 Long.toString(ttl.toMillis()));
     }
 

@@ -99,8 +99,15 @@ public final class RedisMailbox implements Mailbox {
 
     @Override
     public CompletionStage<Boolean> put(UserRef user, String device, E2e.DirectMessage message, Instant expiresAt) {
-        return PUT.<Long>run(redis.commands(), ScriptOutputType.INTEGER, keysOf(user, device), message.message(),
-                        RedisJson.write(message), ms(expiresAt), ms(message.sentAt()), Integer.toString(perDevice))
+        return PUT.<Long>run(
+                        redis.commands(),
+                        ScriptOutputType.INTEGER,
+                        keysOf(user, device),
+                        message.message(),
+                        RedisJson.write(message),
+                        ms(expiresAt),
+                        ms(message.sentAt()),
+                        Integer.toString(perDevice))
                 .thenApply(stored -> stored == 1L);
     }
 
@@ -117,19 +124,30 @@ public final class RedisMailbox implements Mailbox {
         if (messageIds.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return ACKNOWLEDGE.<Long>run(redis.commands(), ScriptOutputType.INTEGER, keysOf(user, device),
-                messageIds.toArray(String[]::new)).thenApply(done -> null);
+        return ACKNOWLEDGE
+                .<Long>run(
+                        redis.commands(),
+                        ScriptOutputType.INTEGER,
+                        keysOf(user, device),
+                        messageIds.toArray(String[]::new))
+                .thenApply(done -> null);
     }
 
     @Override
     public CompletionStage<Integer> space(UserRef user, String device, Instant now) {
-        return SPACE.<Long>run(redis.commands(), ScriptOutputType.INTEGER, keysOf(user, device), ms(now),
-                Integer.toString(perDevice)).thenApply(Long::intValue);
+        return SPACE.<Long>run(
+                        redis.commands(),
+                        ScriptOutputType.INTEGER,
+                        keysOf(user, device),
+                        ms(now),
+                        Integer.toString(perDevice))
+                .thenApply(Long::intValue);
     }
 
     private String[] keysOf(UserRef user, String device) {
         return new String[] {
-            keys.user(user, "mailbox", device), keys.user(user, "mailbox-order", device),
+            keys.user(user, "mailbox", device),
+            keys.user(user, "mailbox-order", device),
             keys.user(user, "mailbox-expiry", device)
         };
     }

@@ -4,7 +4,6 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -85,9 +84,12 @@ public final class RedisNodeBus implements NodeBus {
                     }
                 }
             });
-            redis.every(RESUBSCRIBE_EVERY, () -> wanted.forEach(channel -> subscribe(sharded, channel)
-                    .exceptionally(e -> {
-                        log.debug("bus subscription not renewed ({})", e.getClass().getSimpleName());
+            redis.every(
+                    RESUBSCRIBE_EVERY,
+                    () -> wanted.forEach(channel -> subscribe(sharded, channel).exceptionally(e -> {
+                        log.debug(
+                                "bus subscription not renewed ({})",
+                                e.getClass().getSimpleName());
                         return null;
                     })));
             return CompletableFuture.allOf(subscribe(sharded, mine), subscribe(sharded, all));
@@ -98,11 +100,13 @@ public final class RedisNodeBus implements NodeBus {
      * Subscribes {@code channel} on the master owning its slot, opening the connection to that master
      * first (a command sent while it is being opened would be refused).
      */
-    private static CompletableFuture<Void> subscribe(StatefulRedisClusterPubSubConnection<String, String> connection,
-            String channel) {
+    private static CompletableFuture<Void> subscribe(
+            StatefulRedisClusterPubSubConnection<String, String> connection, String channel) {
         RedisClusterNode master = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
-        CompletionStage<?> ready = master == null ? CompletableFuture.completedFuture(null)
-                : connection.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort());
+        CompletionStage<?> ready = master == null
+                ? CompletableFuture.completedFuture(null)
+                : connection.getConnectionAsync(
+                        master.getUri().getHost(), master.getUri().getPort());
         return ready.thenCompose(c -> connection.async().ssubscribe(channel)).toCompletableFuture();
     }
 
@@ -117,8 +121,10 @@ public final class RedisNodeBus implements NodeBus {
     }
 
     private CompletionStage<Void> publish(String channel, String message) {
-        return (redis.isCluster() ? redis.commands().spublish(channel, message)
-                : redis.commands().publish(channel, message)).thenApply(n -> null);
+        return (redis.isCluster()
+                        ? redis.commands().spublish(channel, message)
+                        : redis.commands().publish(channel, message))
+                .thenApply(n -> null);
     }
 
     @Override

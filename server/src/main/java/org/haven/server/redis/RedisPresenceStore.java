@@ -48,6 +48,7 @@ public final class RedisPresenceStore implements PresenceStore {
     public static final Duration MAX_TTL = Duration.ofSeconds(15);
     /** How long one survivor may take to clean up after a dead node before another takes over. */
     static final Duration REAP_LEASE = Duration.ofSeconds(30);
+
     private static final int REAP_BATCH = 500;
 
     /** ARGV: connection, life. Replies {connections, status}. KEYS: connections, status. */
@@ -187,16 +188,30 @@ public final class RedisPresenceStore implements PresenceStore {
     public CompletionStage<Boolean> heartbeat() {
         String current = life;
         String mode = registered ? "renew" : "register";
-        return HEARTBEAT.<Long>run(redis.commands(), ScriptOutputType.INTEGER, liveLivesKeys(), current,
-                Long.toString(ttl.toMillis()), mode).thenCompose(alive -> {
+        return HEARTBEAT
+                .<Long>run(
+                        redis.commands(),
+                        ScriptOutputType.INTEGER,
+                        liveLivesKeys(),
+                        current,
+                        Long.toString(ttl.toMillis()),
+                        mode)
+                .thenCompose(alive -> {
                     if (alive == 1L) {
                         registered = true;
                         return CompletableFuture.completedFuture(true);
                     }
                     String next = newLife();
                     life = next;
-                    return HEARTBEAT.<Long>run(redis.commands(), ScriptOutputType.INTEGER, liveLivesKeys(), next,
-                            Long.toString(ttl.toMillis()), "register").thenApply(done -> false);
+                    return HEARTBEAT
+                            .<Long>run(
+                                    redis.commands(),
+                                    ScriptOutputType.INTEGER,
+                                    liveLivesKeys(),
+                                    next,
+                                    Long.toString(ttl.toMillis()),
+                                    "register")
+                            .thenApply(done -> false);
                 });
     }
 
@@ -206,8 +221,14 @@ public final class RedisPresenceStore implements PresenceStore {
      * their leaves. Completes with an empty list when no node died.
      */
     public CompletionStage<List<UserRef>> reapDeadNodes() {
-        return CLAIM_DEAD.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI, liveLivesKeys(),
-                Long.toString(REAP_LEASE.toMillis()), Integer.toString(REAP_BATCH)).thenCompose(lives -> {
+        return CLAIM_DEAD
+                .<List<Object>>run(
+                        redis.commands(),
+                        ScriptOutputType.MULTI,
+                        liveLivesKeys(),
+                        Long.toString(REAP_LEASE.toMillis()),
+                        Integer.toString(REAP_BATCH))
+                .thenCompose(lives -> {
                     Set<UserRef> offline = ConcurrentHashMap.newKeySet();
                     CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
                     for (Object dead : lives) {
@@ -231,18 +252,22 @@ public final class RedisPresenceStore implements PresenceStore {
 
     private CompletableFuture<Void> reapFrom(String deadLife, ScanCursor cursor, Set<UserRef> offline) {
         RedisClusterAsyncCommands<String, String> c = redis.commands();
-        return c.sscan(connectionsOf(deadLife), cursor, ScanArgs.Builder.limit(REAP_BATCH)).toCompletableFuture()
+        return c.sscan(connectionsOf(deadLife), cursor, ScanArgs.Builder.limit(REAP_BATCH))
+                .toCompletableFuture()
                 .thenCompose(page -> {
-                    List<CompletableFuture<Void>> removals = new ArrayList<>(page.getValues().size());
+                    List<CompletableFuture<Void>> removals =
+                            new ArrayList<>(page.getValues().size());
                     for (String member : page.getValues()) {
                         String[] parts = member.split(":", 3);
                         UserRef user = new UserRef(RedisKeys.unescape(parts[0]), RedisKeys.unescape(parts[1]));
-                        removals.add(REAP_CONNECTION.<Long>run(c, ScriptOutputType.INTEGER, userKeys(user), parts[2],
-                                deadLife).thenAccept(wentOffline -> {
+                        removals.add(REAP_CONNECTION
+                                .<Long>run(c, ScriptOutputType.INTEGER, userKeys(user), parts[2], deadLife)
+                                .thenAccept(wentOffline -> {
                                     if (wentOffline == 1L) {
                                         offline.add(user);
                                     }
-                                }).toCompletableFuture());
+                                })
+                                .toCompletableFuture());
                     }
                     CompletableFuture<Void> batch = CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new));
                     return page.isFinished() ? batch : batch.thenCompose(v -> reapFrom(deadLife, page, offline));
@@ -257,7 +282,9 @@ public final class RedisPresenceStore implements PresenceStore {
                     if (connections == 0) {
                         return Presence.offline(user);
                     }
-                    return new Presence(user, status.isEmpty() ? PresenceStatus.AVAILABLE : PresenceStatus.valueOf(status),
+                    return new Presence(
+                            user,
+                            status.isEmpty() ? PresenceStatus.AVAILABLE : PresenceStatus.valueOf(status),
                             connections);
                 });
     }

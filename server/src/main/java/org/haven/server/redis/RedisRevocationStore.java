@@ -29,18 +29,23 @@ public final class RedisRevocationStore implements RevocationStore {
 
     @Override
     public CompletionStage<Void> add(Revocation revocation) {
-        String member = revocation.tokenId() != null ? "t:" + RedisKeys.escape(revocation.tokenId())
-                : "u:" + RedisKeys.escape(revocation.user().org()) + ":" + RedisKeys.escape(revocation.user().user());
-        return redis.commands().zadd(key, ZAddArgs.Builder.gt(), (double) revocation.until().toEpochMilli(), member)
+        String member = revocation.tokenId() != null
+                ? "t:" + RedisKeys.escape(revocation.tokenId())
+                : "u:" + RedisKeys.escape(revocation.user().org()) + ":"
+                        + RedisKeys.escape(revocation.user().user());
+        return redis.commands()
+                .zadd(key, ZAddArgs.Builder.gt(), (double) revocation.until().toEpochMilli(), member)
                 .thenApply(n -> null);
     }
 
     @Override
     public CompletionStage<List<Revocation>> active(Instant now) {
         double ms = now.toEpochMilli();
-        return redis.commands().zremrangebyscore(key, Range.create(Double.NEGATIVE_INFINITY, ms))
-                .thenCompose(n -> redis.commands().zrangebyscoreWithScores(key,
-                        Range.from(Range.Boundary.excluding(ms), Range.Boundary.unbounded())))
+        return redis.commands()
+                .zremrangebyscore(key, Range.create(Double.NEGATIVE_INFINITY, ms))
+                .thenCompose(n -> redis.commands()
+                        .zrangebyscoreWithScores(
+                                key, Range.from(Range.Boundary.excluding(ms), Range.Boundary.unbounded())))
                 .thenApply(RedisRevocationStore::parse);
     }
 
@@ -53,8 +58,8 @@ public final class RedisRevocationStore implements RevocationStore {
                 out.add(Revocation.ofToken(RedisKeys.unescape(member.substring(2)), until));
             } else if (member.startsWith("u:")) {
                 String[] parts = member.substring(2).split(":", 2);
-                out.add(Revocation.ofUser(new UserRef(RedisKeys.unescape(parts[0]), RedisKeys.unescape(parts[1])),
-                        until));
+                out.add(Revocation.ofUser(
+                        new UserRef(RedisKeys.unescape(parts[0]), RedisKeys.unescape(parts[1])), until));
             }
         }
         return out;

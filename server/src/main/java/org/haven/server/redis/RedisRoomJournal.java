@@ -169,21 +169,24 @@ public final class RedisRoomJournal implements RoomJournal {
                     for (String e : events.join()) {
                         int a = e.indexOf(':');
                         int b = e.indexOf(':', a + 1);
-                        parsed.add(new Event(Long.parseLong(e.substring(0, a)), Long.parseLong(e.substring(a + 1, b)),
+                        parsed.add(new Event(
+                                Long.parseLong(e.substring(0, a)),
+                                Long.parseLong(e.substring(a + 1, b)),
                                 e.substring(b + 1)));
                     }
                     return new Recorded(room, header, members.join(), parsed);
                 }));
             }
-            return CompletableFuture.allOf(rooms.toArray(CompletableFuture[]::new)).thenApply(v -> {
-                List<Recorded> out = new ArrayList<>(rooms.size());
-                rooms.forEach(r -> {
-                    if (r.join() != null) {
-                        out.add(r.join());
-                    }
-                });
-                return out;
-            });
+            return CompletableFuture.allOf(rooms.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> {
+                        List<Recorded> out = new ArrayList<>(rooms.size());
+                        rooms.forEach(r -> {
+                            if (r.join() != null) {
+                                out.add(r.join());
+                            }
+                        });
+                        return out;
+                    });
         });
     }
 
@@ -205,7 +208,12 @@ public final class RedisRoomJournal implements RoomJournal {
     private String[] keysOf(RoomKey key) {
         String tag = tag(key.org());
         String room = "room:" + RedisKeys.escape(key.room());
-        return new String[] {keys.tagged(tag, "lease"), index(key.org()), keys.tagged(tag, room + ":events"),
-            keys.tagged(tag, room + ":meta"), keys.tagged(tag, room + ":members")};
+        return new String[] {
+            keys.tagged(tag, "lease"),
+            index(key.org()),
+            keys.tagged(tag, room + ":events"),
+            keys.tagged(tag, room + ":meta"),
+            keys.tagged(tag, room + ":members")
+        };
     }
 }

@@ -28,13 +28,12 @@ final class RedisScript {
     }
 
     /** Runs the script; completes with its reply as {@code type} describes it. */
-    <T> CompletionStage<T> run(RedisClusterAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys,
-            String... args) {
+    <T> CompletionStage<T> run(
+            RedisClusterAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
         CompletionStage<T> bySha = redis.evalsha(sha1, type, keys, args);
         return bySha.exceptionallyCompose(failure -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause()
-                    : failure;
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof RedisNoScriptException) {
                 return redis.eval(source, type, keys, args);
             }
@@ -44,8 +43,8 @@ final class RedisScript {
 
     private static String sha1(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is missing from this JDK", e);
         }

@@ -10,8 +10,8 @@ import org.haven.protocol.Result;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
-import org.slf4j.Logger;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -66,7 +66,10 @@ public final class Reply {
     /** An unexpected failure: logged with a reference, answered {@code internal} with it. */
     public void fail(Throwable failure) {
         String reference = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-        log.error("request failed reference={} connection={}", reference, connection == null ? "-" : connection.id(),
+        log.error(
+                "request failed reference={} connection={}",
+                reference,
+                connection == null ? "-" : connection.id(),
                 failure);
         refuse(ErrorCode.INTERNAL, "the request could not be completed (reference " + reference + ")");
     }
@@ -78,8 +81,8 @@ public final class Reply {
                 ok(result);
                 return;
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof Refusal r) {
                 refuse(r);
             } else {

@@ -46,11 +46,13 @@ final class JournaledRoomSink implements RoomSink {
     private final AtomicBoolean drainComing = new AtomicBoolean();
     /** Whether the slow-journal check is scheduled (one per room at a time, not one per event). */
     private boolean watching;
+
     private String lastHeader;
     private RoomRecords.Header lastHeaderKey;
     private long refreshedAt;
     /** Events written or being written, and replies, not yet delivered: in order. */
     private final ArrayDeque<Step> steps = new ArrayDeque<>();
+
     private final Runnable drain = this::drain;
 
     /** A write (null for a reply, always ready), when it was sent, and what to do once it is done. */
@@ -98,7 +100,7 @@ final class JournaledRoomSink implements RoomSink {
         if (resting()) {
             return; // the record starts again, header included, with the next event written
         }
-        write(room, entry(room, null, null, at, false), () -> { });
+        write(room, entry(room, null, null, at, false), () -> {});
     }
 
     private boolean resting() {
@@ -137,8 +139,8 @@ final class JournaledRoomSink implements RoomSink {
         }
         long seq = event == null ? room.seq() : event.seq();
         long prevSeq = event == null ? room.seq() : event.seq() - 1;
-        return new RoomJournal.Entry(seq, prevSeq, at, frame, reset ? lastHeader : header, members, gone, reset,
-                refresh);
+        return new RoomJournal.Entry(
+                seq, prevSeq, at, frame, reset ? lastHeader : header, members, gone, reset, refresh);
     }
 
     /** Sends the write and queues {@code deliver} behind it (at once when nothing waits and it is done). */
@@ -176,7 +178,8 @@ final class JournaledRoomSink implements RoomSink {
     private void drain() {
         drainComing.set(false);
         Step step;
-        while ((step = steps.peek()) != null && (step.written() == null || step.written().isDone())) {
+        while ((step = steps.peek()) != null
+                && (step.written() == null || step.written().isDone())) {
             steps.poll();
             step.then().run();
         }

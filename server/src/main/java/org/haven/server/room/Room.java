@@ -56,6 +56,7 @@ final class Room {
         private PresenceStatus status;
         /** The breakout this member stepped out into, or null. */
         private RoomKey breakout;
+
         private final Set<Connection> connections = new LinkedHashSet<>();
 
         private RoomMember(UserRef user, Role role, String name, Sessions.RoomRole roomRole, PresenceStatus status) {
@@ -101,6 +102,7 @@ final class Room {
     final RoomKey key;
     /** The group of a breakout, or null. */
     final RoomKey parent;
+
     private volatile Sessions.RoomKind kind;
     private Sessions.State state = Sessions.State.LIVE;
     private boolean requiresAdmission;
@@ -108,6 +110,7 @@ final class Room {
     private boolean pausedForCoverage;
     /** Users a facilitator removed: they may not come back into this session. */
     private final Set<UserRef> removed = new LinkedHashSet<>();
+
     private final Map<UserRef, RoomMember> members = new LinkedHashMap<>();
     private final Map<UserRef, List<Participant>> waiting = new LinkedHashMap<>();
     private final Set<RoomKey> breakouts = new LinkedHashSet<>();
@@ -120,8 +123,15 @@ final class Room {
      * A room of {@code kind} ({@code parent}: the group of a breakout, else null) whose events are
      * numbered from above {@code firstSeq}, kept for {@code window} and emitted through {@code sink}.
      */
-    Room(RoomKey key, Sessions.RoomKind kind, RoomKey parent, long firstSeq, Duration window, RoomSink sink,
-            Membership membership, Clock clock) {
+    Room(
+            RoomKey key,
+            Sessions.RoomKind kind,
+            RoomKey parent,
+            long firstSeq,
+            Duration window,
+            RoomSink sink,
+            Membership membership,
+            Clock clock) {
         this.key = key;
         this.kind = kind;
         this.parent = parent;
@@ -244,21 +254,28 @@ final class Room {
         List<Member> out = new ArrayList<>();
         for (List<Participant> ps : waiting.values()) {
             Participant p = ps.get(0);
-            out.add(new Member(p.user().user(), p.name(), p.role(), Sessions.RoomRole.PARTICIPANT,
-                    PresenceStatus.AVAILABLE, false));
+            out.add(new Member(
+                    p.user().user(),
+                    p.name(),
+                    p.role(),
+                    Sessions.RoomRole.PARTICIPANT,
+                    PresenceStatus.AVAILABLE,
+                    false));
         }
         return out;
     }
 
     /** The room as a joiner sees it, with {@code ice} for their media. */
     Result.RoomSnapshot snapshot(List<Sessions.IceServer> ice) {
-        return new Result.RoomSnapshot(key.room(), history.seq(), kind, state, parent == null ? null : parent.room(),
-                roster(), ice);
+        return new Result.RoomSnapshot(
+                key.room(), history.seq(), kind, state, parent == null ? null : parent.room(), roster(), ice);
     }
 
     /** The session state as recorded in the journal. */
     RoomRecords.Header header() {
-        List<String> out = removed.isEmpty() ? List.of() : removed.stream().map(UserRef::user).toList();
+        List<String> out = removed.isEmpty()
+                ? List.of()
+                : removed.stream().map(UserRef::user).toList();
         return new RoomRecords.Header(kind, state, requiresAdmission, pausedForCoverage, out);
     }
 
@@ -450,8 +467,8 @@ final class Room {
         for (List<Participant> ws : waiting.values()) {
             ws.forEach(w -> everyone.add(w.connection()));
         }
-        ServerMessage.SessionStateChanged ended = new ServerMessage.SessionStateChanged(key.room(), history.next(),
-                Sessions.State.ENDED, reason);
+        ServerMessage.SessionStateChanged ended =
+                new ServerMessage.SessionStateChanged(key.room(), history.next(), Sessions.State.ENDED, reason);
         Outbound frame = Outbound.of(ended);
         Instant now = clock.instant();
         history.add(ended.seq(), frame, now);

@@ -30,29 +30,72 @@ public final class RoomHandlers {
             }
             rooms.chat(participant(r), key, r.message().text(), r.reply());
         });
-        handlers.on(ClientMessage.PresenceQuery.class,
+        handlers.on(
+                ClientMessage.PresenceQuery.class,
                 r -> rooms.presence(participant(r), granted(r, r.message().room()), r.reply()));
-        handlers.on(ClientMessage.SessionConfigure.class, r -> control.configure(participant(r),
-                granted(r, r.message().room()), r.message().kind(), r.message().requiresAdmission(), r.reply()));
-        handlers.on(ClientMessage.SessionPause.class,
+        handlers.on(
+                ClientMessage.SessionConfigure.class,
+                r -> control.configure(
+                        participant(r),
+                        granted(r, r.message().room()),
+                        r.message().kind(),
+                        r.message().requiresAdmission(),
+                        r.reply()));
+        handlers.on(
+                ClientMessage.SessionPause.class,
                 r -> control.pause(participant(r), granted(r, r.message().room()), r.reply()));
-        handlers.on(ClientMessage.SessionResume.class,
+        handlers.on(
+                ClientMessage.SessionResume.class,
                 r -> control.resume(participant(r), granted(r, r.message().room()), r.reply()));
-        handlers.on(ClientMessage.SessionEnd.class,
-                r -> control.end(participant(r), granted(r, r.message().room()), r.message().reason(), r.reply()));
-        handlers.on(ClientMessage.RoomAdmit.class,
-                r -> control.admit(participant(r), granted(r, r.message().room()), r.message().user(), r.reply()));
-        handlers.on(ClientMessage.RoomDecline.class,
-                r -> control.decline(participant(r), granted(r, r.message().room()), r.message().user(), r.reply()));
-        handlers.on(ClientMessage.RoomRemove.class,
-                r -> control.remove(participant(r), granted(r, r.message().room()), r.message().user(), r.reply()));
-        handlers.on(ClientMessage.BreakoutStart.class, r -> control.startBreakout(participant(r),
-                granted(r, r.message().room()), r.message().client(), r.message().clinician(), r.message().alert(),
-                r.reply()));
-        handlers.on(ClientMessage.BreakoutReturn.class,
+        handlers.on(
+                ClientMessage.SessionEnd.class,
+                r -> control.end(
+                        participant(r),
+                        granted(r, r.message().room()),
+                        r.message().reason(),
+                        r.reply()));
+        handlers.on(
+                ClientMessage.RoomAdmit.class,
+                r -> control.admit(
+                        participant(r),
+                        granted(r, r.message().room()),
+                        r.message().user(),
+                        r.reply()));
+        handlers.on(
+                ClientMessage.RoomDecline.class,
+                r -> control.decline(
+                        participant(r),
+                        granted(r, r.message().room()),
+                        r.message().user(),
+                        r.reply()));
+        handlers.on(
+                ClientMessage.RoomRemove.class,
+                r -> control.remove(
+                        participant(r),
+                        granted(r, r.message().room()),
+                        r.message().user(),
+                        r.reply()));
+        handlers.on(
+                ClientMessage.BreakoutStart.class,
+                r -> control.startBreakout(
+                        participant(r),
+                        granted(r, r.message().room()),
+                        r.message().client(),
+                        r.message().clinician(),
+                        r.message().alert(),
+                        r.reply()));
+        handlers.on(
+                ClientMessage.BreakoutReturn.class,
                 r -> control.endBreakout(participant(r), granted(r, r.message().breakout()), r.reply()));
-        handlers.on(ClientMessage.RtcSignal.class, r -> control.signal(participant(r), granted(r, r.message().room()),
-                r.message().to(), r.message().signal(), r.message().payload(), r.reply()));
+        handlers.on(
+                ClientMessage.RtcSignal.class,
+                r -> control.signal(
+                        participant(r),
+                        granted(r, r.message().room()),
+                        r.message().to(),
+                        r.message().signal(),
+                        r.message().payload(),
+                        r.reply()));
     }
 
     /** The caller, as a room knows them. */

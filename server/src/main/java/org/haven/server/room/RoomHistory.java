@@ -31,6 +31,7 @@ final class RoomHistory {
      * recorded: it is not recovered. -1 when this room did not start that way.
      */
     private long priorLast = -1;
+
     private long lifeStart;
 
     /**
@@ -57,7 +58,8 @@ final class RoomHistory {
     void add(long eventSeq, Outbound frame, Instant now) {
         events.addLast(new Recorded(eventSeq, frame, now));
         Instant oldest = now.minus(window);
-        while (!events.isEmpty() && (events.size() > MAX_EVENTS || events.peekFirst().at().isBefore(oldest))) {
+        while (!events.isEmpty()
+                && (events.size() > MAX_EVENTS || events.peekFirst().at().isBefore(oldest))) {
             events.removeFirst();
         }
     }
@@ -69,7 +71,9 @@ final class RoomHistory {
      */
     void takeUp(List<RoomJournal.Event> recorded) {
         for (RoomJournal.Event e : recorded) {
-            events.addLast(new Recorded(e.seq(), new Outbound(e.frame().getBytes(StandardCharsets.UTF_8), false),
+            events.addLast(new Recorded(
+                    e.seq(),
+                    new Outbound(e.frame().getBytes(StandardCharsets.UTF_8), false),
                     Instant.ofEpochMilli(e.at())));
         }
         priorLast = recorded.isEmpty() ? -1 : recorded.get(recorded.size() - 1).seq();

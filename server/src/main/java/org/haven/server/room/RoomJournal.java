@@ -57,12 +57,27 @@ public interface RoomJournal {
      *     list of rooms) with this entry; a writer does so on a reset and then about once a minute, so
      *     most entries cost only the append
      */
-    record Entry(long seq, long prevSeq, long at, String frame, String header, Map<String, String> members,
-            List<String> gone, boolean reset, boolean refresh) {
+    record Entry(
+            long seq,
+            long prevSeq,
+            long at,
+            String frame,
+            String header,
+            Map<String, String> members,
+            List<String> gone,
+            boolean reset,
+            boolean refresh) {
 
         /** An entry that renews the record's time-to-live. */
-        public Entry(long seq, long prevSeq, long at, String frame, String header, Map<String, String> members,
-                List<String> gone, boolean reset) {
+        public Entry(
+                long seq,
+                long prevSeq,
+                long at,
+                String frame,
+                String header,
+                Map<String, String> members,
+                List<String> gone,
+                boolean reset) {
             this(seq, prevSeq, at, frame, header, members, gone, reset, true);
         }
 

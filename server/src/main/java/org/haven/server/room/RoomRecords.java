@@ -14,11 +14,15 @@ import org.haven.protocol.Sessions;
  */
 final class RoomRecords {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /** A room's session state, as recorded. */
-    record Header(Sessions.RoomKind kind, Sessions.State state, boolean admission, boolean pausedForCoverage,
+    record Header(
+            Sessions.RoomKind kind,
+            Sessions.State state,
+            boolean admission,
+            boolean pausedForCoverage,
             List<String> removed) {}
 
     private RoomRecords() {}
@@ -51,7 +55,8 @@ final class RoomRecords {
         try {
             return JSON.readValue(text, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("a room record could not be read (" + e.getClass().getSimpleName() + ")");
+            throw new IllegalArgumentException(
+                    "a room record could not be read (" + e.getClass().getSimpleName() + ")");
         }
     }
 }

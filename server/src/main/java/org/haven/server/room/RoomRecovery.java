@@ -99,7 +99,10 @@ final class RoomRecovery {
         restoring.put(org, done);
         registry.journal().load(org).whenComplete((recorded, failure) -> {
             if (failure != null) {
-                log.warn("rooms not taken up org={} ({}); they start afresh", org, failure.getClass().getSimpleName());
+                log.warn(
+                        "rooms not taken up org={} ({}); they start afresh",
+                        org,
+                        failure.getClass().getSimpleName());
                 recorded = List.of();
             }
             AtomicInteger left = new AtomicInteger(recorded.size() + 1);
@@ -141,8 +144,11 @@ final class RoomRecovery {
         RoomRecords.Header header = RoomRecords.header(recorded.header());
         if (header.state() == Sessions.State.ENDED) {
             List<RoomJournal.Event> events = recorded.events();
-            registry.endedAt(key, events.isEmpty() ? registry.clock().instant()
-                    : Instant.ofEpochMilli(events.get(events.size() - 1).at()));
+            registry.endedAt(
+                    key,
+                    events.isEmpty()
+                            ? registry.clock().instant()
+                            : Instant.ofEpochMilli(events.get(events.size() - 1).at()));
             return;
         }
         Map<String, Member> members = new LinkedHashMap<>();
@@ -152,7 +158,9 @@ final class RoomRecovery {
             return;
         }
         room.takeUp(header, members, recorded.events());
-        timer.schedule(() -> requests.execute(key, () -> announceAbsent(room)), RETURN_AFTER_TAKE_UP.toMillis(),
+        timer.schedule(
+                () -> requests.execute(key, () -> announceAbsent(room)),
+                RETURN_AFTER_TAKE_UP.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -173,8 +181,9 @@ final class RoomRecovery {
     private void replay(Room room, Participant p, long lastSeq) {
         List<Outbound> missed = room.since(lastSeq);
         if (missed == null) {
-            RoomRequests.reply(p.connection(), new ServerMessage.RoomResumed(room.key.room(), false, null,
-                    requests.snapshot(room, p.user())));
+            RoomRequests.reply(
+                    p.connection(),
+                    new ServerMessage.RoomResumed(room.key.room(), false, null, requests.snapshot(room, p.user())));
         } else {
             RoomRequests.reply(p.connection(), new ServerMessage.RoomResumed(room.key.room(), true, lastSeq + 1, null));
             for (Outbound frame : missed) {
@@ -197,9 +206,14 @@ final class RoomRecovery {
         if (!breakout.reconnect(p.user(), lost, p.connection())) {
             breakout.attach(inBreakout, p.connection());
         }
-        List<String> peers = breakout.members().stream().map(m -> m.user).filter(u -> !u.equals(p.user()))
-                .map(u -> u.user()).toList();
-        RoomRequests.reply(p.connection(), new ServerMessage.BreakoutMoved(group.key.room(), breakout.key.room(), peers,
-                requests.snapshot(breakout, p.user())));
+        List<String> peers = breakout.members().stream()
+                .map(m -> m.user)
+                .filter(u -> !u.equals(p.user()))
+                .map(u -> u.user())
+                .toList();
+        RoomRequests.reply(
+                p.connection(),
+                new ServerMessage.BreakoutMoved(
+                        group.key.room(), breakout.key.room(), peers, requests.snapshot(breakout, p.user())));
     }
 }

@@ -37,6 +37,7 @@ final class RoomRegistry implements Room.Membership {
     private final Map<UserRef, Set<RoomKey>> roomsOfUser = new ConcurrentHashMap<>();
     /** Sessions ended recently: their rooms stay closed for a while, so an end holds. */
     private final Map<RoomKey, Instant> ended = new ConcurrentHashMap<>();
+
     private final AtomicLong lastFirstSeq = new AtomicLong();
     private final RoomExecutors executors;
     private final Clock clock;
@@ -44,7 +45,11 @@ final class RoomRegistry implements Room.Membership {
     private final RoomJournal journal;
     private final ScheduledExecutorService timer;
 
-    RoomRegistry(RoomExecutors executors, Clock clock, Duration recoveryWindow, RoomJournal journal,
+    RoomRegistry(
+            RoomExecutors executors,
+            Clock clock,
+            Duration recoveryWindow,
+            RoomJournal journal,
             ScheduledExecutorService timer) {
         this.executors = executors;
         this.clock = clock;
@@ -111,10 +116,12 @@ final class RoomRegistry implements Room.Membership {
 
     /** Opens a new private breakout of {@code group} (never recorded: it is not taken up). Group's thread. */
     Room openBreakout(Room group) {
-        RoomKey key = new RoomKey(group.key.org(), group.key.room() + RoomKey.BREAKOUT_SEPARATOR + "b-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL));
-        Room breakout = new Room(key, Sessions.RoomKind.BREAKOUT, group.key, firstSeq(), recoveryWindow,
-                RoomSink.DIRECT, this, clock);
+        RoomKey key = new RoomKey(
+                group.key.org(),
+                group.key.room() + RoomKey.BREAKOUT_SEPARATOR + "b-"
+                        + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL));
+        Room breakout = new Room(
+                key, Sessions.RoomKind.BREAKOUT, group.key, firstSeq(), recoveryWindow, RoomSink.DIRECT, this, clock);
         rooms.put(key, breakout);
         group.addBreakout(key);
         return breakout;
@@ -137,7 +144,10 @@ final class RoomRegistry implements Room.Membership {
             // connection: applied in that order.
             journal.forget(room.key).whenComplete((v, failure) -> {
                 if (failure != null) {
-                    log.debug("room record not dropped room={} ({})", room.key, failure.getClass().getSimpleName());
+                    log.debug(
+                            "room record not dropped room={} ({})",
+                            room.key,
+                            failure.getClass().getSimpleName());
                 }
             });
         }

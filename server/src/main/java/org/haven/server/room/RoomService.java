@@ -41,8 +41,14 @@ public final class RoomService {
     private final RoomRecovery recovery;
     private final int maxMembersPerRoom;
 
-    public RoomService(RoomExecutors executors, Clock clock, int maxMembersPerRoom, IceServers iceServers,
-            Duration recoveryWindow, RoomJournal journal, ScheduledExecutorService timer) {
+    public RoomService(
+            RoomExecutors executors,
+            Clock clock,
+            int maxMembersPerRoom,
+            IceServers iceServers,
+            Duration recoveryWindow,
+            RoomJournal journal,
+            ScheduledExecutorService timer) {
         Objects.requireNonNull(journal, "journal");
         Objects.requireNonNull(timer, "timer");
         this.registry = new RoomRegistry(executors, clock, recoveryWindow, journal, timer);
@@ -93,7 +99,11 @@ public final class RoomService {
                 return;
             }
             if (member == null && room.size() >= maxMembersPerRoom) {
-                refuse(reply, onRefused, room, ErrorCode.LIMIT_REACHED,
+                refuse(
+                        reply,
+                        onRefused,
+                        room,
+                        ErrorCode.LIMIT_REACHED,
                         "the room is full (" + maxMembersPerRoom + " members)");
                 return;
             }

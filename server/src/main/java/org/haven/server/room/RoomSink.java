@@ -33,8 +33,7 @@ interface RoomSink {
         }
 
         @Override
-        public void stateChanged(Room room, Instant at) {
-        }
+        public void stateChanged(Room room, Instant at) {}
 
         @Override
         public void after(Runnable send) {

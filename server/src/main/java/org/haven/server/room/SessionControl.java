@@ -94,7 +94,9 @@ public final class SessionControl {
                 room.admit(w, role == null ? Sessions.RoomRole.PARTICIPANT : role, PresenceStatus.AVAILABLE);
             }
             for (Participant w : waiting) {
-                w.connection().send(Outbound.of(new ServerMessage.Admitted(key.room(), rooms.requests.snapshot(room, w.user()))));
+                w.connection()
+                        .send(Outbound.of(
+                                new ServerMessage.Admitted(key.room(), rooms.requests.snapshot(room, w.user()))));
             }
             return null;
         });
@@ -150,8 +152,8 @@ public final class SessionControl {
             if (who == null || who.roomRole != Sessions.RoomRole.PARTICIPANT || who.breakout() != null) {
                 throw new Refusal(ErrorCode.NOT_FOUND, "no client of that id present in the room");
             }
-            Room.RoomMember with = clinician == null ? room.member(p.user())
-                    : room.member(new UserRef(key.org(), clinician));
+            Room.RoomMember with =
+                    clinician == null ? room.member(p.user()) : room.member(new UserRef(key.org(), clinician));
             if (with == null || !with.roomRole.facilitates() || with.breakout() != null) {
                 throw new Refusal(ErrorCode.NOT_FOUND, "no facilitator of that id present in the room");
             }
@@ -159,15 +161,17 @@ public final class SessionControl {
             RoomKey breakoutKey = breakout.key;
             for (Room.RoomMember m : List.of(who, with)) {
                 for (Connection c : m.connections()) {
-                    breakout.admit(m.through(c), m == who ? Sessions.RoomRole.PARTICIPANT : Sessions.RoomRole.FACILITATOR,
+                    breakout.admit(
+                            m.through(c),
+                            m == who ? Sessions.RoomRole.PARTICIPANT : Sessions.RoomRole.FACILITATOR,
                             m.status());
                 }
                 room.stepOut(m, breakoutKey);
             }
             for (Room.RoomMember m : List.of(who, with)) {
                 String peer = (m == who ? with : who).user.user();
-                ServerMessage.BreakoutMoved moved = new ServerMessage.BreakoutMoved(key.room(), breakoutKey.room(),
-                        List.of(peer), rooms.requests.snapshot(breakout, m.user));
+                ServerMessage.BreakoutMoved moved = new ServerMessage.BreakoutMoved(
+                        key.room(), breakoutKey.room(), List.of(peer), rooms.requests.snapshot(breakout, m.user));
                 for (Connection c : m.connections()) {
                     c.send(Outbound.of(moved));
                 }
@@ -234,7 +238,9 @@ public final class SessionControl {
                 return;
             }
             Room room = registry().get(key);
-            if (room == null || !room.contains(p.connection(), p.user()) || room.member(p.user()).breakout() != null) {
+            if (room == null
+                    || !room.contains(p.connection(), p.user())
+                    || room.member(p.user()).breakout() != null) {
                 reply.refuse(ErrorCode.NOT_A_MEMBER, "not in this room");
                 return;
             }
@@ -243,7 +249,8 @@ public final class SessionControl {
                 reply.refuse(ErrorCode.NOT_A_MEMBER, "the peer is not in this room");
                 return;
             }
-            Outbound relay = Outbound.of(new ServerMessage.RtcRelay(key.room(), p.user().user(), signal, payload));
+            Outbound relay =
+                    Outbound.of(new ServerMessage.RtcRelay(key.room(), p.user().user(), signal, payload));
             for (Connection c : peer.connections()) {
                 c.send(relay);
             }

@@ -116,8 +116,8 @@ public final class ClientSession implements Caller, Session {
      * {@code room.resumed}: recovered (every missed event follows, once, in order) or not (a fresh
      * snapshot).
      */
-    private void resume(Resumptions.@Nullable Departure previous, @Nullable Map<String, Long> lastSeq,
-            PresenceStatus status) {
+    private void resume(
+            Resumptions.@Nullable Departure previous, @Nullable Map<String, Long> lastSeq, PresenceStatus status) {
         if (lastSeq == null || lastSeq.isEmpty()) {
             if (previous != null && previous.claim()) {
                 leaveQuietlyReplaced(previous, Set.of());
@@ -130,15 +130,20 @@ public final class ClientSession implements Caller, Session {
         Participant self = participant();
         for (Map.Entry<String, Long> e : lastSeq.entrySet()) {
             RoomKey key = RoomKey.of(user, e.getKey());
-            if (previous == null && principal.isGranted(key.grantRoom()) && !key.isBreakout()
-                    && joined.size() < services.config.requests().maxRoomsPerConnection() && joined.add(key)) {
+            if (previous == null
+                    && principal.isGranted(key.grantRoom())
+                    && !key.isBreakout()
+                    && joined.size() < services.config.requests().maxRoomsPerConnection()
+                    && joined.add(key)) {
                 // The session is not known here (the node that served it stopped): the user takes up
                 // their place if a room taken up from that node's journal lists them.
                 services.rooms.resumeTakenUp(self, key, e.getValue(), status, () -> joined.remove(key));
                 continue;
             }
             boolean wasMember = previous != null && previous.rooms.contains(key);
-            if (!wasMember || !principal.isGranted(key.grantRoom()) || key.isBreakout()
+            if (!wasMember
+                    || !principal.isGranted(key.grantRoom())
+                    || key.isBreakout()
                     || joined.size() >= services.config.requests().maxRoomsPerConnection()) {
                 // Only a room the lost connection was in can be taken up again without the checks of
                 // a join (check-in, admission, roles, limits): anything else is not recovered, and
@@ -148,8 +153,8 @@ public final class ClientSession implements Caller, Session {
             }
             joined.add(key);
             taken.add(key);
-            services.rooms.resume(self, key, e.getValue(), replaced != null ? replaced.participant.connection() : null,
-                    status);
+            services.rooms.resume(
+                    self, key, e.getValue(), replaced != null ? replaced.participant.connection() : null, status);
         }
         if (replaced != null) {
             leaveQuietlyReplaced(replaced, taken);
@@ -169,8 +174,17 @@ public final class ClientSession implements Caller, Session {
 
     private Result.Welcome welcome(int version) {
         Principal p = principal;
-        return new Result.Welcome(version, connection.id(), p.user(), p.org(), p.role(), p.name(),
-                p.rooms().stream().sorted().toList(), p.expiresAt(), services.limits, resumeToken);
+        return new Result.Welcome(
+                version,
+                connection.id(),
+                p.user(),
+                p.org(),
+                p.role(),
+                p.name(),
+                p.rooms().stream().sorted().toList(),
+                p.expiresAt(),
+                services.limits,
+                resumeToken);
     }
 
     /**
@@ -186,8 +200,9 @@ public final class ClientSession implements Caller, Session {
 
     /** Registers the requests a session answers itself (they change the session's own state). */
     static void register(Handlers handlers) {
-        handlers.on(ClientMessage.Hello.class, r -> r.reply().refuse(ErrorCode.ALREADY_AUTHENTICATED,
-                        "hello is accepted once per connection"))
+        handlers.on(
+                        ClientMessage.Hello.class,
+                        r -> r.reply().refuse(ErrorCode.ALREADY_AUTHENTICATED, "hello is accepted once per connection"))
                 .on(ClientMessage.Ping.class, r -> r.reply().ok())
                 .on(ClientMessage.TokenRefresh.class, r -> of(r).refresh(r.message(), r.reply()))
                 .on(ClientMessage.RoomJoin.class, r -> of(r).join(r.message(), r.reply()))
@@ -228,18 +243,24 @@ public final class ClientSession implements Caller, Session {
         Participant self = participant();
         Set<RoomKey> rooms = Set.copyOf(joined);
         joined.clear();
-        services.resumptions.departed(resumeToken, new Resumptions.Departure(user, self, rooms, () -> {
-            for (RoomKey key : rooms) {
-                services.rooms.leave(self, key, Reply.none());
-            }
-            services.alerts.responderDisconnected(connection);
-            services.presence.disconnect(user, connection.id()).thenAccept(presence -> {
-                if (!presence.online() && principal.role() == Role.CLIENT) {
-                    services.alerts.clientDisconnected(user);
-                }
-            });
-        }), grace);
-        log.info("session closed connection={} user={} abrupt={}", connection.id(), user.user(),
+        services.resumptions.departed(
+                resumeToken,
+                new Resumptions.Departure(user, self, rooms, () -> {
+                    for (RoomKey key : rooms) {
+                        services.rooms.leave(self, key, Reply.none());
+                    }
+                    services.alerts.responderDisconnected(connection);
+                    services.presence.disconnect(user, connection.id()).thenAccept(presence -> {
+                        if (!presence.online() && principal.role() == Role.CLIENT) {
+                            services.alerts.clientDisconnected(user);
+                        }
+                    });
+                }),
+                grace);
+        log.info(
+                "session closed connection={} user={} abrupt={}",
+                connection.id(),
+                user.user(),
                 connection.endedAbruptly());
     }
 
@@ -252,8 +273,12 @@ public final class ClientSession implements Caller, Session {
             case ALLOWED:
                 return true;
             case LIMITED:
-                new Reply(connection, id).refuse(ErrorCode.RATE_LIMITED, "rate limit: " + services.config.requests().requestsPerSecond()
-                        + " requests per second, bursts of " + services.config.requests().requestBurst());
+                new Reply(connection, id)
+                        .refuse(
+                                ErrorCode.RATE_LIMITED,
+                                "rate limit: " + services.config.requests().requestsPerSecond()
+                                        + " requests per second, bursts of "
+                                        + services.config.requests().requestBurst());
                 return false;
             default:
                 flooded = true;
@@ -307,7 +332,8 @@ public final class ClientSession implements Caller, Session {
         }
         RoomKey key = RoomKey.of(user, join.room());
         if (!joined.contains(key) && joined.size() >= services.config.requests().maxRoomsPerConnection()) {
-            reply.refuse(ErrorCode.LIMIT_REACHED,
+            reply.refuse(
+                    ErrorCode.LIMIT_REACHED,
                     "at most " + services.config.requests().maxRoomsPerConnection() + " rooms per connection");
             return;
         }
@@ -318,36 +344,42 @@ public final class ClientSession implements Caller, Session {
                 joined.remove(key);
             }
         };
-        checkInGate(join.room()).thenCompose(checkedIn -> {
-            if (!checkedIn) {
-                undo.run();
-                services.alerts.raiseForCheckIn(user, principal.name(), join.room(), Alerts.Source.CHECK_IN_MISSING);
-                throw new Refusal(ErrorCode.CHECK_IN_REQUIRED,
-                        "confirm where you are for this session (checkin.submit) before joining");
-            }
-            return services.presence.get(user);
-        }).whenComplete((presence, failure) -> {
-            if (failure != null) {
-                undo.run();
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                if (cause instanceof Refusal r) {
-                    reply.refuse(r);
-                } else {
-                    reply.fail(cause);
-                }
-            } else {
-                if (principal.role() == Role.CLIENT) {
-                    services.care.affiliate(user, join.room());
-                }
-                services.rooms.join(self, key, presence.status(), reply, undo);
-            }
-        });
+        checkInGate(join.room())
+                .thenCompose(checkedIn -> {
+                    if (!checkedIn) {
+                        undo.run();
+                        services.alerts.raiseForCheckIn(
+                                user, principal.name(), join.room(), Alerts.Source.CHECK_IN_MISSING);
+                        throw new Refusal(
+                                ErrorCode.CHECK_IN_REQUIRED,
+                                "confirm where you are for this session (checkin.submit) before joining");
+                    }
+                    return services.presence.get(user);
+                })
+                .whenComplete((presence, failure) -> {
+                    if (failure != null) {
+                        undo.run();
+                        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause()
+                                : failure;
+                        if (cause instanceof Refusal r) {
+                            reply.refuse(r);
+                        } else {
+                            reply.fail(cause);
+                        }
+                    } else {
+                        if (principal.role() == Role.CLIENT) {
+                            services.care.affiliate(user, join.room());
+                        }
+                        services.rooms.join(self, key, presence.status(), reply, undo);
+                    }
+                });
     }
 
     /** Completes with whether the caller may enter {@code room} as far as check-in goes. */
     private CompletionStage<Boolean> checkInGate(String room) {
-        if (principal.role() != Role.CLIENT || !services.care.requiresCheckIn(principal.org())
+        if (principal.role() != Role.CLIENT
+                || !services.care.requiresCheckIn(principal.org())
                 || services.rooms.kindOf(RoomKey.of(user, room)) != Sessions.RoomKind.GROUP) {
             return CompletableFuture.completedFuture(true);
         }
@@ -380,12 +412,16 @@ public final class ClientSession implements Caller, Session {
         if (expiry != null) {
             expiry.cancel(false);
         }
-        Duration left = Duration.between(services.clock.instant(),
+        Duration left = Duration.between(
+                services.clock.instant(),
                 principal.expiresAt().plus(services.config.auth().clockSkew()));
-        expiry = services.timer.schedule(() -> {
-            log.info("token expired connection={} user={}", connection.id(), user.user());
-            connection.close(CloseCode.TOKEN_EXPIRED, "token expired");
-        }, Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS);
+        expiry = services.timer.schedule(
+                () -> {
+                    log.info("token expired connection={} user={}", connection.id(), user.user());
+                    connection.close(CloseCode.TOKEN_EXPIRED, "token expired");
+                },
+                Math.max(0, left.toMillis()),
+                TimeUnit.MILLISECONDS);
     }
 
     private Participant participant() {

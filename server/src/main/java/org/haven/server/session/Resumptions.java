@@ -61,7 +61,11 @@ final class Resumptions {
 
     Resumptions(ScheduledExecutorService timer, Duration window, Ticker ticker) {
         this.timer = timer;
-        this.departed = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(window).maximumSize(1_000_000).build();
+        this.departed = Caffeine.newBuilder()
+                .ticker(ticker)
+                .expireAfterWrite(window)
+                .maximumSize(1_000_000)
+                .build();
     }
 
     /** A fresh, unguessable resume token. */
@@ -82,7 +86,8 @@ final class Resumptions {
     }
 
     /** The departure a resume token names, once: a token cannot be used twice. */
-    @Nullable Departure take(@Nullable String token) {
+    @Nullable
+    Departure take(@Nullable String token) {
         return token == null ? null : departed.asMap().remove(token);
     }
 }

@@ -62,15 +62,27 @@ public final class SessionService implements Revocations, RelayedHellos {
     final Resumptions resumptions;
     /** The handler of every request type: this package's own, and each feature's. */
     final Handlers handlers;
+
     final SessionDirectory directory = new SessionDirectory();
     final DenyList denyList;
     private final RevocationStore revocationStore;
     private final Serving ownership;
 
-    public SessionService(ServerConfig config, TokenVerifier verifier, PresenceStore presence, RoomService rooms,
-            SessionControl control, CareService care, AlertService alerts, DirectChatService chat,
-            RequestRateLimiter rateLimiter, RevocationStore revocationStore, Serving ownership,
-            ScheduledExecutorService timer, Clock clock, Ticker ticker,
+    public SessionService(
+            ServerConfig config,
+            TokenVerifier verifier,
+            PresenceStore presence,
+            RoomService rooms,
+            SessionControl control,
+            CareService care,
+            AlertService alerts,
+            DirectChatService chat,
+            RequestRateLimiter rateLimiter,
+            RevocationStore revocationStore,
+            Serving ownership,
+            ScheduledExecutorService timer,
+            Clock clock,
+            Ticker ticker,
             Handlers handlers) {
         this.handlers = handlers;
         ClientSession.register(handlers);
@@ -89,7 +101,10 @@ public final class SessionService implements Revocations, RelayedHellos {
         this.rateLimiter = rateLimiter;
         this.timer = timer;
         this.clock = clock;
-        this.limits = new Result.Limits(config.transport().maxFrameBytes(), config.rooms().maxChatChars(), config.requests().requestsPerSecond(),
+        this.limits = new Result.Limits(
+                config.transport().maxFrameBytes(),
+                config.rooms().maxChatChars(),
+                config.requests().requestsPerSecond(),
                 config.requests().requestBurst());
     }
 
@@ -114,7 +129,9 @@ public final class SessionService implements Revocations, RelayedHellos {
     private CompletionStage<HelloOutcome> hello(Connection connection, ClientMessage.Hello hello, boolean mayRelay) {
         int version = ProtocolVersion.negotiate(hello.versions());
         if (version < 0) {
-            connection.send(Outbound.of(new ServerMessage.Error(hello.id(), ErrorCode.INVALID_MESSAGE,
+            connection.send(Outbound.of(new ServerMessage.Error(
+                    hello.id(),
+                    ErrorCode.INVALID_MESSAGE,
                     "no common protocol version; this server speaks " + ProtocolVersion.SUPPORTED)));
             return completed(new HelloOutcome.Refused(CloseCode.UNSUPPORTED_VERSION, "no common protocol version"));
         }
@@ -131,38 +148,54 @@ public final class SessionService implements Revocations, RelayedHellos {
         }
         if (ownership.owns(principal.org())) {
             CompletionStage<Void> restored = rooms.restored(principal.org());
-            return restored.toCompletableFuture().isDone() ? completed(open(connection, hello, version, principal))
+            return restored.toCompletableFuture().isDone()
+                    ? completed(open(connection, hello, version, principal))
                     : restored.thenApply(v -> open(connection, hello, version, principal));
         }
-        return ownership.ownerOf(principal.org()).thenCompose(owner -> owner.equals(ownership.node())
-                // Just taken up: the organisation's rooms come back from the journal before its first session.
-                ? rooms.restored(principal.org()).thenApply(v -> owner) : completed(owner)).handle((owner, failure) -> {
-            if (failure != null) {
-                log.warn("hello refused connection={} reason=cluster_unreachable ({})", connection.id(),
-                        failure.getClass().getSimpleName());
-                return new HelloOutcome.Refused(CloseCode.GOING_AWAY, "the cluster is unreachable; try again shortly");
-            }
-            if (owner.equals(ownership.node())) {
-                return open(connection, hello, version, principal);
-            }
-            if (!mayRelay) {
-                return new HelloOutcome.Relayed(owner, principal.org());
-            }
-            log.info("hello relayed connection={} node={}", connection.id(), owner);
-            return new HelloOutcome.Relayed(owner, principal.org());
-        });
+        return ownership
+                .ownerOf(principal.org())
+                .thenCompose(owner -> owner.equals(ownership.node())
+                        // Just taken up: the organisation's rooms come back from the journal before its first session.
+                        ? rooms.restored(principal.org()).thenApply(v -> owner)
+                        : completed(owner))
+                .handle((owner, failure) -> {
+                    if (failure != null) {
+                        log.warn(
+                                "hello refused connection={} reason=cluster_unreachable ({})",
+                                connection.id(),
+                                failure.getClass().getSimpleName());
+                        return new HelloOutcome.Refused(
+                                CloseCode.GOING_AWAY, "the cluster is unreachable; try again shortly");
+                    }
+                    if (owner.equals(ownership.node())) {
+                        return open(connection, hello, version, principal);
+                    }
+                    if (!mayRelay) {
+                        return new HelloOutcome.Relayed(owner, principal.org());
+                    }
+                    log.info("hello relayed connection={} node={}", connection.id(), owner);
+                    return new HelloOutcome.Relayed(owner, principal.org());
+                });
     }
 
     private HelloOutcome open(Connection connection, ClientMessage.Hello hello, int version, Principal principal) {
         ClientSession session = new ClientSession(this, connection, principal);
         if (!directory.add(session.user(), session, config.transport().maxConnectionsPerUser())) {
-            log.info("hello refused connection={} user={} reason=too_many_connections", connection.id(), principal.user());
-            return new HelloOutcome.Refused(CloseCode.TOO_MANY_CONNECTIONS,
+            log.info(
+                    "hello refused connection={} user={} reason=too_many_connections",
+                    connection.id(),
+                    principal.user());
+            return new HelloOutcome.Refused(
+                    CloseCode.TOO_MANY_CONNECTIONS,
                     "at most " + config.transport().maxConnectionsPerUser() + " connections per user");
         }
         session.start(hello, version);
-        log.info("session opened connection={} user={} org={} role={}", connection.id(), principal.user(),
-                principal.org(), principal.role().wire());
+        log.info(
+                "session opened connection={} user={} org={} role={}",
+                connection.id(),
+                principal.user(),
+                principal.org(),
+                principal.role().wire());
         return new HelloOutcome.Accepted(session);
     }
 
@@ -189,7 +222,8 @@ public final class SessionService implements Revocations, RelayedHellos {
     public void loadRevocations() {
         revocationStore.active(clock.instant()).whenComplete((revocations, failure) -> {
             if (failure != null) {
-                log.error("revocations could not be read ({}); those taken on other nodes are not enforced yet",
+                log.error(
+                        "revocations could not be read ({}); those taken on other nodes are not enforced yet",
                         failure.getClass().getSimpleName());
                 return;
             }
@@ -210,7 +244,9 @@ public final class SessionService implements Revocations, RelayedHellos {
         for (ClientSession s : live) {
             presence.connect(s.user(), s.connection().id()).whenComplete((p, failure) -> {
                 if (failure != null) {
-                    log.warn("presence not registered again connection={} ({})", s.connection().id(),
+                    log.warn(
+                            "presence not registered again connection={} ({})",
+                            s.connection().id(),
                             failure.getClass().getSimpleName());
                 }
             });
@@ -222,14 +258,15 @@ public final class SessionService implements Revocations, RelayedHellos {
     private void keep(Revocation revocation) {
         revocationStore.add(revocation).whenComplete((v, failure) -> {
             if (failure != null) {
-                log.error("revocation could not be stored ({}); it holds on this node only",
+                log.error(
+                        "revocation could not be stored ({}); it holds on this node only",
                         failure.getClass().getSimpleName());
             }
         });
     }
 
     /** Where this node's revocations go to reach the other nodes (set once at start; none alone). */
-    private volatile Consumer<Revocation> peers = r -> { };
+    private volatile Consumer<Revocation> peers = r -> {};
 
     /** Sends each revocation taken here to {@code peers} too: the other nodes end their sessions. */
     public void announceRevocationsTo(Consumer<Revocation> peers) {
@@ -261,8 +298,11 @@ public final class SessionService implements Revocations, RelayedHellos {
     }
 
     private int endRevoked(Revocation revocation) {
-        List<ClientSession> sessions = revocation.user() != null ? directory.of(revocation.user())
-                : directory.all().stream().filter(s -> revocation.tokenId().equals(s.principal().tokenId())).toList();
+        List<ClientSession> sessions = revocation.user() != null
+                ? directory.of(revocation.user())
+                : directory.all().stream()
+                        .filter(s -> revocation.tokenId().equals(s.principal().tokenId()))
+                        .toList();
         sessions.forEach(ClientSession::revoke);
         if (revocation.user() != null) {
             log.info("user revoked user={} closed={}", revocation.user().user(), sessions.size());

@@ -145,7 +145,8 @@ public final class NodeThreads implements AutoCloseable {
     private static ThreadFactory factory(String name, boolean numbered) {
         AtomicInteger counter = new AtomicInteger();
         return task -> {
-            Thread thread = new Thread(task, numbered ? "haven-" + name + "-" + counter.getAndIncrement() : "haven-" + name);
+            Thread thread =
+                    new Thread(task, numbered ? "haven-" + name + "-" + counter.getAndIncrement() : "haven-" + name);
             thread.setDaemon(true);
             thread.setUncaughtExceptionHandler((t, e) -> log.error("thread failed name={}", t.getName(), e));
             return thread;

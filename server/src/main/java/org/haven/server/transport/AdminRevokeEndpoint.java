@@ -36,22 +36,29 @@ final class AdminRevokeEndpoint implements HttpEndpoint {
             return HttpReply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed");
         }
         String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
-        byte[] presented = auth.startsWith("Bearer ") ? auth.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
+        byte[] presented =
+                auth.startsWith("Bearer ") ? auth.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
         if (!MessageDigest.isEqual(presented, adminToken)) {
             return HttpReply.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized");
         }
         int closed;
         try {
             JsonNode body = JSON.readTree(request.content().toString(StandardCharsets.UTF_8));
-            if (body != null && body.hasNonNull("tokenId") && body.get("tokenId").isTextual()) {
+            if (body != null
+                    && body.hasNonNull("tokenId")
+                    && body.get("tokenId").isTextual()) {
                 closed = revocations.revokeToken(body.get("tokenId").asText());
-            } else if (body != null && body.path("org").isTextual() && body.path("user").isTextual()) {
-                closed = revocations.revokeUser(body.get("org").asText(), body.get("user").asText());
+            } else if (body != null
+                    && body.path("org").isTextual()
+                    && body.path("user").isTextual()) {
+                closed = revocations.revokeUser(
+                        body.get("org").asText(), body.get("user").asText());
             } else {
                 throw new IllegalArgumentException("expected tokenId, or org and user");
             }
         } catch (IOException | IllegalArgumentException e) {
-            return HttpReply.json(HttpResponseStatus.BAD_REQUEST,
+            return HttpReply.json(
+                    HttpResponseStatus.BAD_REQUEST,
                     "{\"error\":\"bad_request\",\"message\":\"expected {tokenId} or {org, user}\"}");
         }
         return HttpReply.json(HttpResponseStatus.OK, "{\"closed\":" + closed + "}");

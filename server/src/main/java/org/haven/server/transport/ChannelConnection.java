@@ -163,9 +163,13 @@ final class ChannelConnection implements Connection {
             // still has unread input, and the peer would lose the close frame and its code.
             channel.writeAndFlush(new CloseWebSocketFrame(code.code(), reason));
             // A peer that never answers, or does not read, does not hold the connection open.
-            channel.eventLoop().schedule(() -> {
-                channel.close();
-            }, CLOSE_FRAME_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            channel.eventLoop()
+                    .schedule(
+                            () -> {
+                                channel.close();
+                            },
+                            CLOSE_FRAME_GRACE_MILLIS,
+                            TimeUnit.MILLISECONDS);
         } else {
             channel.close();
         }
@@ -176,9 +180,13 @@ final class ChannelConnection implements Connection {
         serverClosed = true;
         closing = true;
         // Should the decoder's close not complete (a peer that stops reading), do not wait for it forever.
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, CLOSE_FRAME_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        channel.eventLoop()
+                .schedule(
+                        () -> {
+                            channel.close();
+                        },
+                        CLOSE_FRAME_GRACE_MILLIS,
+                        TimeUnit.MILLISECONDS);
     }
 
     /** The client sent a close frame: it is leaving on purpose. */

@@ -36,8 +36,11 @@ final class ConnectionRegistry {
     }
 
     ChannelConnection register(Channel channel, ServerConfig config) {
-        ChannelConnection connection =
-                new ChannelConnection(channel, config.transport().outboundQueueMessages(), config.transport().outboundQueueBytes(), counters);
+        ChannelConnection connection = new ChannelConnection(
+                channel,
+                config.transport().outboundQueueMessages(),
+                config.transport().outboundQueueBytes(),
+                counters);
         open.add(connection);
         channel.closeFuture().addListener(f -> open.remove(connection));
         return connection;

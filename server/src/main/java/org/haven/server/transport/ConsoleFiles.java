@@ -41,9 +41,10 @@ final class ConsoleFiles {
      * included), and cannot be framed by another site.
      */
     private static final Map<String, String> HEADERS = Map.of(
-            "Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "
-                    + "connect-src 'self'; img-src 'self' data:; media-src 'self' data:; object-src 'none'; "
-                    + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            "Content-Security-Policy",
+                    "default-src 'self'; script-src 'self'; style-src 'self'; "
+                            + "connect-src 'self'; img-src 'self' data:; media-src 'self' data:; object-src 'none'; "
+                            + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
             "X-Content-Type-Options", "nosniff",
             "Referrer-Policy", "no-referrer",
             "Cache-Control", "no-cache");

@@ -61,12 +61,20 @@ final class DevTokenEndpoint implements HttpEndpoint {
                 throw new IllegalArgumentException("name: 1..64 characters");
             }
             String token = tokens.mint(sub, role, org, rooms, name, TTL);
-            return HttpReply.json(HttpResponseStatus.OK, JSON.createObjectNode().put("token", token)
-                    .put("expiresInSeconds", TTL.toSeconds()).toString());
+            return HttpReply.json(
+                    HttpResponseStatus.OK,
+                    JSON.createObjectNode()
+                            .put("token", token)
+                            .put("expiresInSeconds", TTL.toSeconds())
+                            .toString());
         } catch (IOException | IllegalArgumentException e) {
             String message = e instanceof IOException ? "malformed JSON" : e.getMessage();
-            return HttpReply.json(HttpResponseStatus.BAD_REQUEST, JSON.createObjectNode()
-                    .put("error", "bad_request").put("message", message).toString());
+            return HttpReply.json(
+                    HttpResponseStatus.BAD_REQUEST,
+                    JSON.createObjectNode()
+                            .put("error", "bad_request")
+                            .put("message", message)
+                            .toString());
         }
     }
 

@@ -37,24 +37,36 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof CorruptedWebSocketFrameException) {
             // The WebSocket decoder is already writing its close frame (1009 for an oversize frame, 1007
             // for bad UTF-8) and closes once it is out; closing here too would race it and lose the code.
-            log.debug("protocol violation connection={} error={}", connection.id(), cause.getClass().getSimpleName());
+            log.debug(
+                    "protocol violation connection={} error={}",
+                    connection.id(),
+                    cause.getClass().getSimpleName());
             connection.closedForViolation();
         } else if (cause instanceof TooLongFrameException) {
             connection.close(CloseCode.MESSAGE_TOO_BIG, "message too big");
         } else if (cause instanceof CorruptedFrameException) {
             connection.close(CloseCode.UNSUPPORTED_DATA, "corrupted frame");
         } else if (cause instanceof IOException) {
-            log.debug("connection error connection={} error={}", connection.id(), cause.getClass().getSimpleName());
+            log.debug(
+                    "connection error connection={} error={}",
+                    connection.id(),
+                    cause.getClass().getSimpleName());
             ctx.close();
-        } else if (cause instanceof DecoderException
-                && cause.getCause() instanceof SSLException) {
+        } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
             // Plain text on the TLS port, or a failed handshake: the client's bytes are not logged.
-            log.debug("tls refused connection={} error={}", connection.id(), cause.getCause().getClass().getSimpleName());
+            log.debug(
+                    "tls refused connection={} error={}",
+                    connection.id(),
+                    cause.getCause().getClass().getSimpleName());
             ctx.close();
         } else {
             // Exception messages can quote what a client sent: only the type and where it came from are logged.
             StackTraceElement at = cause.getStackTrace().length > 0 ? cause.getStackTrace()[0] : null;
-            log.warn("unexpected error connection={} error={} at={}", connection.id(), cause.getClass().getName(), at);
+            log.warn(
+                    "unexpected error connection={} error={} at={}",
+                    connection.id(),
+                    cause.getClass().getName(),
+                    at);
             connection.close(CloseCode.INTERNAL_ERROR, "internal error");
         }
     }

@@ -31,8 +31,13 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     private final RelayGateway relay;
 
-    HavenChannelInitializer(ServerConfig config, SessionService sessions, RelayGateway relay,
-            HttpRoutes routes, ConnectionRegistry registry, SslContext tls) {
+    HavenChannelInitializer(
+            ServerConfig config,
+            SessionService sessions,
+            RelayGateway relay,
+            HttpRoutes routes,
+            ConnectionRegistry registry,
+            SslContext tls) {
         this.relay = relay;
         this.tls = tls;
         this.config = config;
@@ -55,18 +60,26 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
             p.addLast(PipelineNames.TLS, tls.newHandler(ch.alloc()));
         }
         p.addLast(PipelineNames.FLUSH, new FlushConsolidationHandler(256, true));
-        p.addLast(PipelineNames.IDLE,
+        p.addLast(
+                PipelineNames.IDLE,
                 new IdleStateHandler(config.transport().pingInterval().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-        p.addLast(PipelineNames.KEEP_ALIVE, new KeepAliveHandler(config.transport().pingInterval(), config.transport().idleTimeout(),
-                connection));
+        p.addLast(
+                PipelineNames.KEEP_ALIVE,
+                new KeepAliveHandler(
+                        config.transport().pingInterval(), config.transport().idleTimeout(), connection));
         p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec());
         p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
         p.addLast(PipelineNames.HTTP_ROUTES, routes);
         p.addLast(PipelineNames.WEBSOCKET, new WebSocketServerProtocolHandler(webSocketConfig()));
-        p.addLast(PipelineNames.WEBSOCKET_AGGREGATOR, new WebSocketFrameAggregator(config.transport().maxFrameBytes()));
+        p.addLast(
+                PipelineNames.WEBSOCKET_AGGREGATOR,
+                new WebSocketFrameAggregator(config.transport().maxFrameBytes()));
         p.addLast(PipelineNames.FRAME_CODEC, new MessageFrameCodec(connection));
         p.addLast(PipelineNames.OUTBOUND_QUEUE, new OutboundQueueHandler(connection));
-        p.addLast(PipelineNames.HELLO_GATE, new HelloGate(sessions::hello, relay, connection, config.transport().helloTimeout()));
+        p.addLast(
+                PipelineNames.HELLO_GATE,
+                new HelloGate(
+                        sessions::hello, relay, connection, config.transport().helloTimeout()));
         p.addLast(PipelineNames.ERRORS, new ErrorHandler(connection));
     }
 

@@ -50,8 +50,12 @@ public final class HavenTransport implements AutoCloseable {
     private volatile boolean draining;
     private final Supplier<Readiness> node;
 
-    public HavenTransport(ServerConfig config, SessionService sessions, RelayGateway relay,
-            NodeMetrics metrics, Supplier<Readiness> node) {
+    public HavenTransport(
+            ServerConfig config,
+            SessionService sessions,
+            RelayGateway relay,
+            NodeMetrics metrics,
+            Supplier<Readiness> node) {
         this.node = node;
         this.config = config;
         boolean epoll = Epoll.isAvailable();
@@ -59,25 +63,39 @@ public final class HavenTransport implements AutoCloseable {
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
         this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        HttpRoutes routes = new HttpRoutes(new OriginPolicy(config.transport().allowedOrigins()), this::readiness,
-                endpoints(config, sessions, metrics), ConsoleFiles.fromClassPath());
+        HttpRoutes routes = new HttpRoutes(
+                new OriginPolicy(config.transport().allowedOrigins()),
+                this::readiness,
+                endpoints(config, sessions, metrics),
+                ConsoleFiles.fromClassPath());
         Gauge.builder("haven.connections", registry, ConnectionRegistry::size)
-                .description("Open connections on this node (WebSocket and plain HTTP)").register(metrics.registry());
+                .description("Open connections on this node (WebSocket and plain HTTP)")
+                .register(metrics.registry());
         registry.counters().bindTo(metrics.registry());
-        this.initializer = new HavenChannelInitializer(config, sessions, relay, routes, registry, TlsContexts.forServer(config));
+        this.initializer =
+                new HavenChannelInitializer(config, sessions, relay, routes, registry, TlsContexts.forServer(config));
     }
 
     /** The HTTP routes this configuration has: optional ones are absent, not refused. */
     private Map<String, HttpEndpoint> endpoints(ServerConfig config, SessionService sessions, NodeMetrics metrics) {
         Map<String, HttpEndpoint> endpoints = new HashMap<>(HttpRoutes.health(this::readiness));
-        endpoints.put("/metrics", HttpRoutes.get(() -> HttpReply.text(HttpResponseStatus.OK, NodeMetrics.CONTENT_TYPE,
-                metrics.scrape())));
+        endpoints.put(
+                "/metrics",
+                HttpRoutes.get(
+                        () -> HttpReply.text(HttpResponseStatus.OK, NodeMetrics.CONTENT_TYPE, metrics.scrape())));
         if (config.auth().adminToken() != null) {
-            endpoints.put(AdminRevokeEndpoint.PATH, new AdminRevokeEndpoint(config.auth().adminToken(), sessions));
+            endpoints.put(
+                    AdminRevokeEndpoint.PATH,
+                    new AdminRevokeEndpoint(config.auth().adminToken(), sessions));
         }
         if (config.mode() == ServerConfig.Mode.DEV && config.auth().hmacSecret() != null) {
-            endpoints.put(DevTokenEndpoint.PATH, new DevTokenEndpoint(new DevTokens(config.auth().hmacSecret(),
-                    config.auth().issuer(), config.auth().audience(), Clock.systemUTC())));
+            endpoints.put(
+                    DevTokenEndpoint.PATH,
+                    new DevTokenEndpoint(new DevTokens(
+                            config.auth().hmacSecret(),
+                            config.auth().issuer(),
+                            config.auth().audience(),
+                            Clock.systemUTC())));
         }
         return endpoints;
     }
@@ -91,9 +109,13 @@ public final class HavenTransport implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
                 .childHandler(initializer);
-        serverChannel = bootstrap.bind(config.transport().host(), config.transport().port()).sync().channel();
+        serverChannel = bootstrap
+                .bind(config.transport().host(), config.transport().port())
+                .sync()
+                .channel();
         int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-        log.info("listening host={} port={} transport={}", config.transport().host(), port, channelType.getSimpleName());
+        log.info(
+                "listening host={} port={} transport={}", config.transport().host(), port, channelType.getSimpleName());
         return port;
     }
 

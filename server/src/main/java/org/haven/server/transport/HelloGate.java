@@ -30,8 +30,7 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
     /** How a hello is answered: {@link SessionService#hello}, in production. */
     @FunctionalInterface
     interface Greeter {
-        CompletionStage<HelloOutcome> hello(Connection connection,
-                ClientMessage.Hello hello);
+        CompletionStage<HelloOutcome> hello(Connection connection, ClientMessage.Hello hello);
     }
 
     /**
@@ -47,6 +46,7 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
     private boolean decided;
     /** Requests that came after the hello, before it was answered; null when not waiting. */
     private List<Decoded> waiting;
+
     private final RelayGateway relay;
 
     HelloGate(Greeter sessions, RelayGateway relay, ChannelConnection connection, Duration timeout) {
@@ -61,12 +61,17 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             connection.upgraded();
             ctx.pipeline().remove(PipelineNames.HTTP_ROUTES);
-            deadline = ctx.executor().schedule(() -> {
-                if (!decided) {
-                    decided = true;
-                    connection.close(CloseCode.AUTH_TIMEOUT, "no hello within " + timeout.toMillis() + " ms");
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            deadline = ctx.executor()
+                    .schedule(
+                            () -> {
+                                if (!decided) {
+                                    decided = true;
+                                    connection.close(
+                                            CloseCode.AUTH_TIMEOUT, "no hello within " + timeout.toMillis() + " ms");
+                                }
+                            },
+                            timeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
         }
         super.userEventTriggered(ctx, evt);
     }
@@ -103,8 +108,8 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
             return;
         }
         waiting = new ArrayList<>();
-        sessions.hello(connection, hello).whenComplete((outcome, failure) ->
-                ctx.executor().execute(() -> decide(ctx, hello, outcome, failure)));
+        sessions.hello(connection, hello)
+                .whenComplete((outcome, failure) -> ctx.executor().execute(() -> decide(ctx, hello, outcome, failure)));
     }
 
     /** The hello is answered: the session (here, or relayed to the node serving the organisation) takes over. */

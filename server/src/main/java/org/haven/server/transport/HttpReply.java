@@ -26,7 +26,7 @@ record HttpReply(HttpResponseStatus status, String contentType, byte[] body, Map
     }
 
     static HttpReply redirect(String location) {
-        return new HttpReply(HttpResponseStatus.FOUND, "text/plain; charset=utf-8", new byte[0],
-                Map.of("Location", location));
+        return new HttpReply(
+                HttpResponseStatus.FOUND, "text/plain; charset=utf-8", new byte[0], Map.of("Location", location));
     }
 }

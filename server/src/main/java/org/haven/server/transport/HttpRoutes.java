@@ -32,7 +32,10 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ConsoleFiles console;
     private final Supplier<Readiness> readiness;
 
-    HttpRoutes(OriginPolicy origins, Supplier<Readiness> readiness, Map<String, HttpEndpoint> endpoints,
+    HttpRoutes(
+            OriginPolicy origins,
+            Supplier<Readiness> readiness,
+            Map<String, HttpEndpoint> endpoints,
             ConsoleFiles console) {
         super(false);
         this.origins = origins;
@@ -48,17 +51,20 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     static Map<String, HttpEndpoint> health(Supplier<Readiness> readiness) {
         return Map.of(
                 "/healthz", get(() -> HttpReply.json(HttpResponseStatus.OK, "{\"status\":\"up\"}")),
-                "/readyz", get(() -> {
-                    Readiness r = readiness.get();
-                    return HttpReply.json(r.serving() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                            "{\"status\":\"" + r.wire() + "\"}");
-                }));
+                "/readyz",
+                        get(() -> {
+                            Readiness r = readiness.get();
+                            return HttpReply.json(
+                                    r.serving() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                    "{\"status\":\"" + r.wire() + "\"}");
+                        }));
     }
 
     /** An endpoint that answers GET (and HEAD) only. */
     static HttpEndpoint get(Supplier<HttpReply> reply) {
         return request -> HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method())
-                ? reply.get() : HttpReply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed");
+                ? reply.get()
+                : HttpReply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed");
     }
 
     @Override
@@ -104,7 +110,9 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean head = HttpMethod.HEAD.equals(request.method());
         request.release();
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                reply.status(),
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(reply.body()));
         reply.headers().forEach(response.headers()::set);
         response.headers()

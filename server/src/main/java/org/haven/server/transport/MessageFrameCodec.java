@@ -32,7 +32,8 @@ final class MessageFrameCodec extends MessageToMessageDecoder<WebSocketFrame> {
             // The close handshake: answer the client's close (or our own close's answer) and end.
             if (!connection.isClosing()) {
                 connection.peerSaidGoodbye();
-                ctx.channel().writeAndFlush(new CloseWebSocketFrame(close.statusCode() > 0 ? close.statusCode() : 1000, ""))
+                ctx.channel()
+                        .writeAndFlush(new CloseWebSocketFrame(close.statusCode() > 0 ? close.statusCode() : 1000, ""))
                         .addListener(ChannelFutureListener.CLOSE);
             } else {
                 ctx.close();

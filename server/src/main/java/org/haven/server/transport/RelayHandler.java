@@ -3,8 +3,8 @@ package org.haven.server.transport;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.haven.protocol.Decoded;
-import org.haven.server.session.RelayGateway;
 import org.haven.server.connection.Outbound;
+import org.haven.server.session.RelayGateway;
 
 /**
  * The session phase of a connection whose organisation another node serves: each request goes to

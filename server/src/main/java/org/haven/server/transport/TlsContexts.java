@@ -17,12 +17,18 @@ final class TlsContexts {
             return null;
         }
         try {
-            return SslContextBuilder.forServer(config.transport().tlsCertificate().toFile(), config.transport().tlsPrivateKey().toFile())
+            return SslContextBuilder.forServer(
+                            config.transport().tlsCertificate().toFile(),
+                            config.transport().tlsPrivateKey().toFile())
                     .protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
                     .build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("HAVEN_TLS_CERT / HAVEN_TLS_KEY: cannot use " + config.transport().tlsCertificate()
-                    + " and " + config.transport().tlsPrivateKey() + " (" + e.getMessage() + "; the key must be PKCS#8 PEM)", e);
+            throw new IllegalArgumentException(
+                    "HAVEN_TLS_CERT / HAVEN_TLS_KEY: cannot use "
+                            + config.transport().tlsCertificate() + " and "
+                            + config.transport().tlsPrivateKey() + " (" + e.getMessage()
+                            + "; the key must be PKCS#8 PEM)",
+                    e);
         }
     }
 }

@@ -38,7 +38,8 @@ final class TransportCounters {
 
     private static Map<Class<?>, String> wireTypes() {
         Map<Class<?>, String> types = new HashMap<>();
-        for (JsonSubTypes.Type t : ClientMessage.class.getAnnotation(JsonSubTypes.class).value()) {
+        for (JsonSubTypes.Type t :
+                ClientMessage.class.getAnnotation(JsonSubTypes.class).value()) {
             types.put(t.value(), t.name());
         }
         return Map.copyOf(types);
@@ -53,7 +54,8 @@ final class TransportCounters {
     }
 
     void received(Decoded decoded) {
-        String type = decoded instanceof Decoded.Message m ? WIRE_TYPES.getOrDefault(m.message().getClass(), INVALID)
+        String type = decoded instanceof Decoded.Message m
+                ? WIRE_TYPES.getOrDefault(m.message().getClass(), INVALID)
                 : INVALID;
         messagesIn.get(type).increment();
     }
@@ -77,16 +79,22 @@ final class TransportCounters {
      */
     void bindTo(MeterRegistry meters) {
         messagesIn.forEach((type, count) -> FunctionCounter.builder("haven.messages.in", count, LongAdder::sum)
-                .description("Messages received, by type").tag("type", type).register(meters));
+                .description("Messages received, by type")
+                .tag("type", type)
+                .register(meters));
         FunctionCounter.builder("haven.messages.out", messagesOut, LongAdder::sum)
-                .description("Frames sent to clients").register(meters);
+                .description("Frames sent to clients")
+                .register(meters);
         closes.forEach((code, count) -> FunctionCounter.builder("haven.connections.closed", count, LongAdder::sum)
                 .description("Connections the server closed, by close code")
                 .tag("code", Integer.toString(code.code()))
-                .tag("reason", code.name().toLowerCase(Locale.ROOT)).register(meters));
+                .tag("reason", code.name().toLowerCase(Locale.ROOT))
+                .register(meters));
         FunctionCounter.builder("haven.outbound.overflows", closes.get(CloseCode.SLOW_CONSUMER), LongAdder::sum)
-                .description("Connections closed because their outbound queue overflowed").register(meters);
+                .description("Connections closed because their outbound queue overflowed")
+                .register(meters);
         FunctionCounter.builder("haven.connections.refused", refused, LongAdder::sum)
-                .description("Connections refused because the node was full").register(meters);
+                .description("Connections refused because the node was full")
+                .register(meters);
     }
 }

@@ -51,10 +51,13 @@ public final class WebhookNotifier implements AutoCloseable {
     private final WebhookSettings settings;
     private final Clock clock;
     private final byte[] secret;
-    private final ObjectMapper json = JsonMapper.builder().addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+    private final ObjectMapper json = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
     /** Completed when a request has been answered and settled; close() waits for these. */
     private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+
     private final Object closing = new Object();
     private final AtomicInteger pending = new AtomicInteger();
     private final LongAdder delivered = new LongAdder();
@@ -79,9 +82,14 @@ public final class WebhookNotifier implements AutoCloseable {
         // Disabled: no threads at all. Enabled: two threads of our own send, back off and run the HTTP
         // client's callbacks, so no request work ever lands on a caller's thread (an event loop).
         this.executor = settings.enabled() ? threads.pool("webhook", 2) : null;
-        this.http = settings.enabled() ? HttpClient.newBuilder().executor(executor)
-                .connectTimeout(settings.requestTimeout()).followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1).build() : null;
+        this.http = settings.enabled()
+                ? HttpClient.newBuilder()
+                        .executor(executor)
+                        .connectTimeout(settings.requestTimeout())
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build()
+                : null;
     }
 
     /** Queues {@code event} for every receiver and returns at once; a no-op when webhooks are disabled. */
@@ -101,8 +109,12 @@ public final class WebhookNotifier implements AutoCloseable {
         for (URI url : settings.urls()) {
             if (closed || !reserve()) {
                 dropped.increment();
-                log.warn("webhook dropped ({}) alertId={} event={} host={}", closed ? "notifier closed" : "queue full",
-                        event.alertId(), event.event(), url.getHost());
+                log.warn(
+                        "webhook dropped ({}) alertId={} event={} host={}",
+                        closed ? "notifier closed" : "queue full",
+                        event.alertId(),
+                        event.event(),
+                        url.getHost());
                 continue;
             }
             Delivery d = new Delivery(event, url, body, UUID.randomUUID().toString(), 1);
@@ -111,19 +123,29 @@ public final class WebhookNotifier implements AutoCloseable {
     }
 
     /** Deliveries answered with 2xx. */
-    public long delivered() { return delivered.sum(); }
+    public long delivered() {
+        return delivered.sum();
+    }
 
     /** Retries scheduled after a failed attempt. */
-    public long retried() { return retried.sum(); }
+    public long retried() {
+        return retried.sum();
+    }
 
     /** Deliveries given up after {@link WebhookSettings#maxAttempts()} attempts. */
-    public long failed() { return failed.sum(); }
+    public long failed() {
+        return failed.sum();
+    }
 
     /** Deliveries refused because the queue was full or the notifier closed. */
-    public long dropped() { return dropped.sum(); }
+    public long dropped() {
+        return dropped.sum();
+    }
 
     /** Deliveries accepted and not yet finished: waiting, in flight, or backing off. */
-    public int pending() { return pending.get(); }
+    public int pending() {
+        return pending.get();
+    }
 
     /** Stops accepting, waits up to 2 s for requests in flight, then stops; later retries are abandoned. */
     @Override
@@ -137,7 +159,9 @@ public final class WebhookNotifier implements AutoCloseable {
             waiting = inFlight.toArray(new CompletableFuture<?>[0]);
         }
         // The markers complete normally (see send), so this waits at most the grace and never throws.
-        CompletableFuture.allOf(waiting).completeOnTimeout(null, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS).join();
+        CompletableFuture.allOf(waiting)
+                .completeOnTimeout(null, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                .join();
         executor.shutdownNow();
         if (pending.get() > 0) {
             log.warn("webhook notifier closed with {} deliveries unsent", pending.get());
@@ -195,12 +219,20 @@ public final class WebhookNotifier implements AutoCloseable {
             return;
         }
         // A status or an exception class: exception messages can quote the full URL.
-        String outcome = error == null ? "status " + response.statusCode() : unwrap(error).getClass().getSimpleName();
+        String outcome = error == null
+                ? "status " + response.statusCode()
+                : unwrap(error).getClass().getSimpleName();
         if (d.attempts() >= settings.maxAttempts()) {
             pending.decrementAndGet();
             failed.increment();
-            log.warn("webhook failed after {} attempts ({}) alertId={} event={} host={} delivery={}", d.attempts(),
-                    outcome, d.event().alertId(), d.event().event(), d.url().getHost(), d.id());
+            log.warn(
+                    "webhook failed after {} attempts ({}) alertId={} event={} host={} delivery={}",
+                    d.attempts(),
+                    outcome,
+                    d.event().alertId(),
+                    d.event().event(),
+                    d.url().getHost(),
+                    d.id());
             return;
         }
         if (closed) {
@@ -208,8 +240,14 @@ public final class WebhookNotifier implements AutoCloseable {
         }
         Duration wait = backoff(d.attempts());
         retried.increment();
-        log.debug("webhook retry in {} ({}) alertId={} event={} host={} delivery={}", wait, outcome,
-                d.event().alertId(), d.event().event(), d.url().getHost(), d.id());
+        log.debug(
+                "webhook retry in {} ({}) alertId={} event={} host={} delivery={}",
+                wait,
+                outcome,
+                d.event().alertId(),
+                d.event().event(),
+                d.url().getHost(),
+                d.id());
         later(() -> send(d.next()), wait);
     }
 

@@ -41,28 +41,44 @@ public record WebhookSettings(
         urls = List.copyOf(Objects.requireNonNull(urls, "urls"));
         for (URI url : urls) {
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-            check((scheme.equals("http") || scheme.equals("https")) && url.getHost() != null, "urls",
-                    "a URL with scheme " + url.getScheme() + " and host " + url.getHost(), "absolute http or https URLs");
+            check(
+                    (scheme.equals("http") || scheme.equals("https")) && url.getHost() != null,
+                    "urls",
+                    "a URL with scheme " + url.getScheme() + " and host " + url.getHost(),
+                    "absolute http or https URLs");
         }
         if (!urls.isEmpty()) {
             // The length only: the secret itself must never reach an error message or a log.
             check(secret != null, "secret", "unset", "at least " + MIN_SECRET_BYTES + " bytes when urls are set");
             int bytes = secret.getBytes(StandardCharsets.UTF_8).length;
-            check(bytes >= MIN_SECRET_BYTES, "secret", "(" + bytes + " bytes)",
+            check(
+                    bytes >= MIN_SECRET_BYTES,
+                    "secret",
+                    "(" + bytes + " bytes)",
                     "at least " + MIN_SECRET_BYTES + " bytes when urls are set");
         }
         check(maxQueued > 0, "maxQueued", maxQueued, "> 0");
         check(maxAttempts > 0, "maxAttempts", maxAttempts, "> 0");
         positive(firstBackoff, "firstBackoff");
         positive(maxBackoff, "maxBackoff");
-        check(maxBackoff.compareTo(firstBackoff) >= 0, "maxBackoff", maxBackoff, ">= firstBackoff (" + firstBackoff + ")");
+        check(
+                maxBackoff.compareTo(firstBackoff) >= 0,
+                "maxBackoff",
+                maxBackoff,
+                ">= firstBackoff (" + firstBackoff + ")");
         positive(requestTimeout, "requestTimeout");
     }
 
     /** Webhooks to {@code urls}, signed with {@code secret}, with the default queue, retries and timeout. */
     public static WebhookSettings of(List<URI> urls, String secret) {
-        return new WebhookSettings(urls, secret, DEFAULT_MAX_QUEUED, DEFAULT_MAX_ATTEMPTS, DEFAULT_FIRST_BACKOFF,
-                DEFAULT_MAX_BACKOFF, DEFAULT_REQUEST_TIMEOUT);
+        return new WebhookSettings(
+                urls,
+                secret,
+                DEFAULT_MAX_QUEUED,
+                DEFAULT_MAX_ATTEMPTS,
+                DEFAULT_FIRST_BACKOFF,
+                DEFAULT_MAX_BACKOFF,
+                DEFAULT_REQUEST_TIMEOUT);
     }
 
     /** No receivers: publishing is a no-op. */

@@ -44,8 +44,13 @@ public final class WebhookSignature {
      * and that timestamp is within {@code tolerance} of {@code clock}; false for a missing or
      * malformed header. The stale check stops a captured request from being replayed later.
      */
-    public static boolean verify(byte[] secret, String timestampHeader, byte[] body, String signatureHeader,
-            Clock clock, Duration tolerance) {
+    public static boolean verify(
+            byte[] secret,
+            String timestampHeader,
+            byte[] body,
+            String signatureHeader,
+            Clock clock,
+            Duration tolerance) {
         Objects.requireNonNull(secret, "secret");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(clock, "clock");

@@ -28,8 +28,8 @@ class AlertLifecycleTest {
     /** A status in {@code state}, acknowledged by dr-bo where that state implies it. */
     private static AlertLifecycle.Status in(State state) {
         String ackBy = state == State.RAISED ? null : "dr-bo";
-        return new AlertLifecycle.Status(state, ackBy, null, null, NOW.plusSeconds(60), NOW.plusSeconds(300),
-                NOW.plusSeconds(3600));
+        return new AlertLifecycle.Status(
+                state, ackBy, null, null, NOW.plusSeconds(60), NOW.plusSeconds(300), NOW.plusSeconds(3600));
     }
 
     /** The steps a responder or the system can take, by name. */
@@ -53,10 +53,26 @@ class AlertLifecycleTest {
             "checkedIn", Map.of(State.RAISED, State.CLOSED),
             "engagementTimedOut", Map.of(State.ACKNOWLEDGED, State.RAISED),
             "followUpDue", Map.of(State.RESOLVED, State.FOLLOW_UP_DUE),
-            "dispatch", Map.of(State.RAISED, State.RAISED, State.ACKNOWLEDGED, State.EMERGENCY_DISPATCHED,
-                    State.ENGAGED, State.EMERGENCY_DISPATCHED, State.EMERGENCY_DISPATCHED, State.EMERGENCY_DISPATCHED),
-            "note", Map.of(State.RAISED, State.RAISED, State.ACKNOWLEDGED, State.ACKNOWLEDGED, State.ENGAGED,
-                    State.ENGAGED, State.EMERGENCY_DISPATCHED, State.EMERGENCY_DISPATCHED));
+            "dispatch",
+                    Map.of(
+                            State.RAISED,
+                            State.RAISED,
+                            State.ACKNOWLEDGED,
+                            State.EMERGENCY_DISPATCHED,
+                            State.ENGAGED,
+                            State.EMERGENCY_DISPATCHED,
+                            State.EMERGENCY_DISPATCHED,
+                            State.EMERGENCY_DISPATCHED),
+            "note",
+                    Map.of(
+                            State.RAISED,
+                            State.RAISED,
+                            State.ACKNOWLEDGED,
+                            State.ACKNOWLEDGED,
+                            State.ENGAGED,
+                            State.ENGAGED,
+                            State.EMERGENCY_DISPATCHED,
+                            State.EMERGENCY_DISPATCHED));
 
     @Test
     void everyStepFromEveryStateIsEitherTheDocumentedTransitionOrRefused() {
@@ -73,9 +89,10 @@ class AlertLifecycleTest {
                     assertThat(t.event()).as(step + " names its history line").isNotBlank();
                     legal++;
                 } else {
-                    assertThatThrownBy(() -> STEPS.get(step).apply(before)).as(step + " from " + from)
-                            .isInstanceOfSatisfying(Refusal.class,
-                                    r -> assertThat(r.code()).isEqualTo(ErrorCode.ILLEGAL_TRANSITION));
+                    assertThatThrownBy(() -> STEPS.get(step).apply(before))
+                            .as(step + " from " + from)
+                            .isInstanceOfSatisfying(
+                                    Refusal.class, r -> assertThat(r.code()).isEqualTo(ErrorCode.ILLEGAL_TRANSITION));
                     refused++;
                 }
             }
@@ -100,13 +117,14 @@ class AlertLifecycleTest {
                     assertThat(r.code()).isEqualTo(ErrorCode.ILLEGAL_TRANSITION);
                     assertThat(r.getMessage()).contains("dr-bo");
                 });
-        assertThat(AlertLifecycle.engage(in(State.ACKNOWLEDGED), "dr-bo").next().engagedBy()).isEqualTo("dr-bo");
+        assertThat(AlertLifecycle.engage(in(State.ACKNOWLEDGED), "dr-bo").next().engagedBy())
+                .isEqualTo("dr-bo");
     }
 
     @Test
     void resolvingSetsTheFollowUpAndWhoResolved() {
-        AlertLifecycle.Transition t = AlertLifecycle.resolve(in(State.ENGAGED), POLICY, "dr-bo",
-                Alerts.Outcome.STABILIZED, NOW);
+        AlertLifecycle.Transition t =
+                AlertLifecycle.resolve(in(State.ENGAGED), POLICY, "dr-bo", Alerts.Outcome.STABILIZED, NOW);
         assertThat(t.next().resolvedBy()).isEqualTo("dr-bo");
         assertThat(t.next().followUpDueAt()).isEqualTo(NOW.plus(POLICY.followUpDelay()));
         assertThat(t.detail()).isEqualTo("stabilized");
@@ -130,11 +148,13 @@ class AlertLifecycleTest {
         assertThat(AlertLifecycle.due(acknowledged, NOW.plusSeconds(299))).isEqualTo(AlertLifecycle.Due.NOTHING);
         assertThat(AlertLifecycle.due(acknowledged, NOW.plusSeconds(300))).isEqualTo(AlertLifecycle.Due.ENGAGEMENT);
         AlertLifecycle.Status resolved = in(State.RESOLVED);
-        assertThat(AlertLifecycle.due(resolved, NOW.plus(Duration.ofMinutes(59)))).isEqualTo(AlertLifecycle.Due.NOTHING);
+        assertThat(AlertLifecycle.due(resolved, NOW.plus(Duration.ofMinutes(59))))
+                .isEqualTo(AlertLifecycle.Due.NOTHING);
         assertThat(AlertLifecycle.due(resolved, NOW.plusSeconds(3600))).isEqualTo(AlertLifecycle.Due.FOLLOW_UP);
         Set<State> neverDue = EnumSet.of(State.ENGAGED, State.EMERGENCY_DISPATCHED, State.FOLLOW_UP_DUE, State.CLOSED);
         for (State s : neverDue) {
-            assertThat(AlertLifecycle.due(in(s), NOW.plus(Duration.ofDays(365)))).as(s.name())
+            assertThat(AlertLifecycle.due(in(s), NOW.plus(Duration.ofDays(365))))
+                    .as(s.name())
                     .isEqualTo(AlertLifecycle.Due.NOTHING);
         }
     }

@@ -37,19 +37,56 @@ public abstract class AlertStoreContract {
 
     /** An alert with every field set, health data included, so a store must keep all of it. */
     public static StoredAlert alert(String org, String id, Alerts.State state, long version) {
-        Care.CheckIn checkIn = new Care.CheckIn("ci-1", "alice", "group-1",
+        Care.CheckIn checkIn = new Care.CheckIn(
+                "ci-1",
+                "alice",
+                "group-1",
                 new Care.Address("1 Main St", "Apt 2", "Springfield", "IL", "62701", "US"),
-                new Care.Coordinates(39.78, -89.65, 25), "+15551234567", true, T0);
-        List<Care.EmergencyContact> contacts = List.of(new Care.EmergencyContact("Bo", "brother", "+15557654321", true));
-        Care.SafetyPlan plan = new Care.SafetyPlan(List.of("racing thoughts"), List.of("walk"), List.of("music"),
-                List.of("Bo"), List.of("Dr Kay"), List.of("lock away pills"));
-        Alerts.View view = new Alerts.View(id, version, "alice", "Alice", "group-1", Alerts.Source.HELP_BUTTON,
-                Alerts.Kind.SEVERE_ANXIETY, Alerts.Severity.HIGH, state, 1, T0, T0.plusSeconds(version), "facilitators",
-                false, state == Alerts.State.RAISED ? null : "dr-bo", null, null, checkIn, contacts, plan,
+                new Care.Coordinates(39.78, -89.65, 25),
+                "+15551234567",
+                true,
+                T0);
+        List<Care.EmergencyContact> contacts =
+                List.of(new Care.EmergencyContact("Bo", "brother", "+15557654321", true));
+        Care.SafetyPlan plan = new Care.SafetyPlan(
+                List.of("racing thoughts"),
+                List.of("walk"),
+                List.of("music"),
+                List.of("Bo"),
+                List.of("Dr Kay"),
+                List.of("lock away pills"));
+        Alerts.View view = new Alerts.View(
+                id,
+                version,
+                "alice",
+                "Alice",
+                "group-1",
+                Alerts.Source.HELP_BUTTON,
+                Alerts.Kind.SEVERE_ANXIETY,
+                Alerts.Severity.HIGH,
+                state,
+                1,
+                T0,
+                T0.plusSeconds(version),
+                "facilitators",
+                false,
+                state == Alerts.State.RAISED ? null : "dr-bo",
+                null,
+                null,
+                checkIn,
+                contacts,
+                plan,
                 List.of(new Alerts.Action(Alerts.ActionType.GROUNDING_EXERCISE, "k1", "dr-bo", T0, "breathing")),
                 List.of(new Alerts.HistoryEntry(T0, "alice", "raised", null)));
-        return new StoredAlert(org, view, EscalationPolicy.defaults(), 0, Set.of("c-1", "c-2"), T0.plusSeconds(60),
-                null, state == Alerts.State.RESOLVED ? "dr-bo" : null);
+        return new StoredAlert(
+                org,
+                view,
+                EscalationPolicy.defaults(),
+                0,
+                Set.of("c-1", "c-2"),
+                T0.plusSeconds(60),
+                null,
+                state == Alerts.State.RESOLVED ? "dr-bo" : null);
     }
 
     @Test
@@ -102,7 +139,8 @@ public abstract class AlertStoreContract {
         await(store.save(alert("demo", "a-1", Alerts.State.RAISED, 1)));
         await(store.save(alert("other:org", "a-3", Alerts.State.RAISED, 1)));
         await(store.save(alert("{third}", "a-2", Alerts.State.ENGAGED, 3)));
-        assertThat(await(store.unclosed())).extracting(StoredAlert::org)
+        assertThat(await(store.unclosed()))
+                .extracting(StoredAlert::org)
                 .containsExactlyInAnyOrder("demo", "other:org", "{third}");
     }
 
@@ -114,7 +152,9 @@ public abstract class AlertStoreContract {
         await(store.save(alert("other:org", "a-3", Alerts.State.RAISED, 1)));
         await(store.save(alert("{third}", "a-4", Alerts.State.RAISED, 1)));
         await(store.save(alert("{third}", "a-4", Alerts.State.CLOSED, 2)));
-        assertThat(await(store.unclosed("demo"))).extracting(a -> a.view().id()).containsExactlyInAnyOrder("a-1", "a-2");
+        assertThat(await(store.unclosed("demo")))
+                .extracting(a -> a.view().id())
+                .containsExactlyInAnyOrder("a-1", "a-2");
         assertThat(await(store.unclosed("{third}"))).isEmpty();
         assertThat(await(store.unclosed("nobody"))).isEmpty();
     }
@@ -130,14 +170,16 @@ public abstract class AlertStoreContract {
         await(store.save(alert("{third}", "a-4", Alerts.State.CLOSED, 2)));
         await(store.save(alert("fourth", "a-5", Alerts.State.ENGAGED, 3)));
         assertThat(await(store.overdue(t, 10))).as("not before the deadline").isEmpty();
-        assertThat(await(store.overdue(t.plusMillis(1), 10))).as("closed and engaged alerts have no deadline")
+        assertThat(await(store.overdue(t.plusMillis(1), 10)))
+                .as("closed and engaged alerts have no deadline")
                 .containsExactlyInAnyOrder("demo", "other:org");
         assertThat(await(store.overdue(t.plusMillis(1), 1))).hasSize(1);
 
         StoredAlert escalated = alert("demo", "a-1", Alerts.State.RAISED, 2);
-        await(store.save(new StoredAlert("demo", escalated.view(), escalated.policy(), 1, escalated.targets(),
-                t.plusSeconds(60), null, null)));
-        assertThat(await(store.overdue(t.plusMillis(1), 10))).as("a deadline moved on is no longer overdue")
+        await(store.save(new StoredAlert(
+                "demo", escalated.view(), escalated.policy(), 1, escalated.targets(), t.plusSeconds(60), null, null)));
+        assertThat(await(store.overdue(t.plusMillis(1), 10)))
+                .as("a deadline moved on is no longer overdue")
                 .containsExactly("other:org");
     }
 }

@@ -42,7 +42,8 @@ class AlertTakeOverIT {
 
         HavenClient sup = haven.login("sup-kim", Role.SUPERVISOR, "demo");
         HavenClient night = haven.login("dr-night", Role.CLINICIAN, "demo");
-        night.request(id -> new ClientMessage.PresenceSet(id, PresenceStatus.ON_CALL)).get(5, TimeUnit.SECONDS);
+        night.request(id -> new ClientMessage.PresenceSet(id, PresenceStatus.ON_CALL))
+                .get(5, TimeUnit.SECONDS);
         HavenClient bo2 = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
         Alerts.View takenUp = AlertLifecycleIT.notice(bo2, AlertReason.OPEN, alert);
         assertThat(takenUp.state()).isEqualTo(Alerts.State.RAISED);
@@ -55,8 +56,10 @@ class AlertTakeOverIT {
         ServerMessage.AlertNotice top = null;
         for (int i = 0; i < 3 && top == null; i++) {
             clock.advance(Duration.ofSeconds(61));
-            top = sup.awaitEvent(ServerMessage.AlertNotice.class,
-                    n -> n.alert().id().equals(alert) && n.alert().tier().equals("supervisors"), Duration.ofSeconds(2));
+            top = sup.awaitEvent(
+                    ServerMessage.AlertNotice.class,
+                    n -> n.alert().id().equals(alert) && n.alert().tier().equals("supervisors"),
+                    Duration.ofSeconds(2));
         }
         assertThat(top).as("the supervisors' tier reached on the new node").isNotNull();
         assertThat(top.alert().history()).extracting(Alerts.HistoryEntry::event).contains("raised", "escalated");

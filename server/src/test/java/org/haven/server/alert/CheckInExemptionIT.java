@@ -21,12 +21,16 @@ class CheckInExemptionIT {
     @Test
     void anExemptOrganisationJoinsWithoutACheckInWhileOthersStillNeedOne() throws Exception {
         HavenClient free = haven.login("alice", Role.CLIENT, "clinic-without-checkin", "group-1");
-        Result.RoomSnapshot snapshot = free.call(id -> new ClientMessage.RoomJoin(id, "group-1"),
-                Result.RoomSnapshot.class).get(5, TimeUnit.SECONDS);
-        assertThat(snapshot.members()).extracting(org.haven.protocol.Member::user).containsExactly("alice");
+        Result.RoomSnapshot snapshot = free.call(
+                        id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class)
+                .get(5, TimeUnit.SECONDS);
+        assertThat(snapshot.members())
+                .extracting(org.haven.protocol.Member::user)
+                .containsExactly("alice");
 
         HavenClient bound = haven.login("alice", Role.CLIENT, "demo", "group-1");
-        org.haven.server.testing.Replies.assertError(bound.request(id -> new ClientMessage.RoomJoin(id, "group-1")),
+        org.haven.server.testing.Replies.assertError(
+                bound.request(id -> new ClientMessage.RoomJoin(id, "group-1")),
                 org.haven.protocol.ErrorCode.CHECK_IN_REQUIRED);
     }
 }

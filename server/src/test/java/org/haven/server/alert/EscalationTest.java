@@ -25,9 +25,9 @@ import org.haven.server.request.Caller;
 import org.haven.server.request.Handlers;
 import org.haven.server.testing.Inbox;
 import org.haven.server.testing.MutableClock;
+import org.haven.server.threads.NodeThreads;
 import org.haven.server.webhook.WebhookNotifier;
 import org.haven.server.webhook.WebhookSettings;
-import org.haven.server.threads.NodeThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,10 +46,24 @@ class EscalationTest {
     private final InMemoryAuditTrail audit = new InMemoryAuditTrail(clock);
     private final NodeThreads threads = new NodeThreads();
     private final WebhookNotifier webhooks = new WebhookNotifier(WebhookSettings.disabled(), clock, threads);
-    private final AlertService alerts = new AlertService(new InMemoryAlertStore(),
-            new CareService(new InMemoryCareStore(), new RoomAffiliations(), CrisisResources.load(null), audit, clock,
-                    Duration.ofHours(1), Set.of()),
-            audit, webhooks, clock, EscalationPolicy.defaults(), false, new SimpleMeterRegistry(), threads, null);
+    private final AlertService alerts = new AlertService(
+            new InMemoryAlertStore(),
+            new CareService(
+                    new InMemoryCareStore(),
+                    new RoomAffiliations(),
+                    CrisisResources.load(null),
+                    audit,
+                    clock,
+                    Duration.ofHours(1),
+                    Set.of()),
+            audit,
+            webhooks,
+            clock,
+            EscalationPolicy.defaults(),
+            false,
+            new SimpleMeterRegistry(),
+            threads,
+            null);
 
     private final Handlers handlers = new Handlers();
 
@@ -90,7 +104,13 @@ class EscalationTest {
     }
 
     private static Principal principal(String user, Role role, String... rooms) {
-        return new Principal(user, "demo", role, Set.of(rooms), "Name of " + user, "t-" + user,
+        return new Principal(
+                user,
+                "demo",
+                role,
+                Set.of(rooms),
+                "Name of " + user,
+                "t-" + user,
                 Instant.parse("2030-01-01T00:00:00Z"));
     }
 
@@ -102,8 +122,10 @@ class EscalationTest {
 
     private String raise(Alerts.Severity severity) {
         Inbox alice = new Inbox();
-        send(new ClientMessage.AlertRaise("r-1", "group-1", Alerts.Kind.OTHER, severity),
-                principal("alice", Role.CLIENT, "group-1"), alice);
+        send(
+                new ClientMessage.AlertRaise("r-1", "group-1", Alerts.Kind.OTHER, severity),
+                principal("alice", Role.CLIENT, "group-1"),
+                alice);
         Awaitility.await().atMost(WAIT).until(() -> !alice.received.isEmpty());
         ServerMessage.Ok ok = (ServerMessage.Ok) alice.received.get(0);
         return ((Result.AlertReceived) ok.result()).alert();
@@ -126,16 +148,21 @@ class EscalationTest {
         assertThat(notices(onCall)).as("on call is not told yet").isEmpty();
 
         after(Duration.ofSeconds(59));
-        assertThat(notices(onCall)).as("59 s: the HIGH time-out (60 s) has not passed").isEmpty();
+        assertThat(notices(onCall))
+                .as("59 s: the HIGH time-out (60 s) has not passed")
+                .isEmpty();
         after(Duration.ofSeconds(1));
         assertThat(last(onCall).reason()).isEqualTo(ServerMessage.AlertReason.ESCALATED);
         assertThat(last(onCall).alert().tier()).isEqualTo("on_call");
-        assertThat(last(bo).reason()).as("those already told see it climb").isEqualTo(ServerMessage.AlertReason.ESCALATED);
+        assertThat(last(bo).reason())
+                .as("those already told see it climb")
+                .isEqualTo(ServerMessage.AlertReason.ESCALATED);
         assertThat(notices(kim)).isEmpty();
 
         after(Duration.ofSeconds(60));
         assertThat(last(kim).alert().tier()).isEqualTo("supervisors");
-        assertThat(last(kim).alert().history()).extracting(Alerts.HistoryEntry::event)
+        assertThat(last(kim).alert().history())
+                .extracting(Alerts.HistoryEntry::event)
                 .containsSubsequence("raised", "escalated", "escalated");
     }
 
@@ -146,7 +173,8 @@ class EscalationTest {
         raise(Alerts.Severity.MODERATE);
         Awaitility.await().atMost(WAIT).until(() -> last(bo) != null);
         after(Duration.ofMinutes(3));
-        assertThat(last(kim).alert().tier()).as("nobody is on call: straight to the supervisors")
+        assertThat(last(kim).alert().tier())
+                .as("nobody is on call: straight to the supervisors")
                 .isEqualTo("supervisors");
     }
 
@@ -157,8 +185,11 @@ class EscalationTest {
         Awaitility.await().atMost(WAIT).until(() -> last(bo) != null);
         ServerMessage.AlertNotice seen = last(bo);
         assertThat(seen.reason()).isEqualTo(ServerMessage.AlertReason.OPEN);
-        assertThat(seen.alert().undelivered()).as("delivered to the facilitator who connected").isFalse();
-        assertThat(seen.alert().history()).extracting(Alerts.HistoryEntry::event)
+        assertThat(seen.alert().undelivered())
+                .as("delivered to the facilitator who connected")
+                .isFalse();
+        assertThat(seen.alert().history())
+                .extracting(Alerts.HistoryEntry::event)
                 .containsSubsequence("raised", "undelivered", "delivered");
     }
 
@@ -177,7 +208,8 @@ class EscalationTest {
         ServerMessage.AlertNotice again = last(kim);
         assertThat(again.alert().state()).isEqualTo(Alerts.State.RAISED);
         assertThat(again.alert().acknowledgedBy()).isNull();
-        assertThat(again.alert().history()).extracting(Alerts.HistoryEntry::event)
+        assertThat(again.alert().history())
+                .extracting(Alerts.HistoryEntry::event)
                 .containsSubsequence("acknowledged", "engagement_timeout", "escalated");
     }
 }

@@ -51,7 +51,8 @@ class WebhookDeliveryIT {
     final Receiver receiver = Receiver.start();
 
     @RegisterExtension
-    final TestServer haven = new TestServer(b -> b.webhookUrls(List.of(receiver.uri())).webhookSecret(SECRET));
+    final TestServer haven =
+            new TestServer(b -> b.webhookUrls(List.of(receiver.uri())).webhookSecret(SECRET));
 
     @AfterEach
     void stopReceiver() {
@@ -64,8 +65,11 @@ class WebhookDeliveryIT {
         HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
         haven.checkIn(alice, "group-1");
 
-        String alert = alice.call(id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
-                Result.AlertReceived.class).get(10, TimeUnit.SECONDS).alert();
+        String alert = alice.call(
+                        id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
+                        Result.AlertReceived.class)
+                .get(10, TimeUnit.SECONDS)
+                .alert();
 
         // The receiver answers the first attempt with 500; the notifier tries again.
         await().atMost(WAIT).until(() -> receiver.requests().size() >= 2);
@@ -85,8 +89,9 @@ class WebhookDeliveryIT {
         assertThat(retried.body()).isEqualTo(failed.body());
 
         JsonNode body = JSON.readTree(retried.body());
-        assertThat(fieldNames(body)).containsExactlyInAnyOrder(
-                "event", "alertId", "org", "room", "client", "kind", "severity", "state", "at");
+        assertThat(fieldNames(body))
+                .containsExactlyInAnyOrder(
+                        "event", "alertId", "org", "room", "client", "kind", "severity", "state", "at");
         assertThat(body.get("event").asText()).isEqualTo("alert.raised");
         assertThat(body.get("alertId").asText()).isEqualTo(alert);
         assertThat(body.get("org").asText()).isEqualTo("demo");
@@ -95,7 +100,8 @@ class WebhookDeliveryIT {
         assertThat(body.get("kind").asText()).isEqualTo("other");
         assertThat(body.get("severity").asText()).isEqualTo("high");
         assertThat(body.get("state").asText()).isEqualTo("raised");
-        assertThat(Instant.parse(body.get("at").asText())).isBetween(Instant.now().minusSeconds(60), Instant.now());
+        assertThat(Instant.parse(body.get("at").asText()))
+                .isBetween(Instant.now().minusSeconds(60), Instant.now());
         assertNoHealthData(retried.bodyText());
 
         // The clinician, who was sent the alert, acknowledges it.
@@ -115,17 +121,23 @@ class WebhookDeliveryIT {
         assertNoHealthData(acked.bodyText());
 
         // Nothing else was sent: no further retry of the delivered event, no spurious undelivered.
-        assertThat(receiver.requests()).extracting(Received::event)
+        assertThat(receiver.requests())
+                .extracting(Received::event)
                 .containsExactly("alert.raised", "alert.raised", "alert.acknowledged");
     }
 
     @Test
     void anAlertNobodyCanReceiveFiresTheUndeliveredWebhook() throws Exception {
         HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
-        alice.request(id -> new ClientMessage.AlertRaise(id, null, null, Alerts.Severity.HIGH)).get(5, TimeUnit.SECONDS);
-        await().atMost(WAIT).until(() -> receiver.requests().stream().anyMatch(r -> r.event().equals("alert.undelivered")));
-        Received undelivered = receiver.requests().stream().filter(r -> r.event().equals("alert.undelivered"))
-                .findFirst().orElseThrow();
+        alice.request(id -> new ClientMessage.AlertRaise(id, null, null, Alerts.Severity.HIGH))
+                .get(5, TimeUnit.SECONDS);
+        await().atMost(WAIT)
+                .until(() ->
+                        receiver.requests().stream().anyMatch(r -> r.event().equals("alert.undelivered")));
+        Received undelivered = receiver.requests().stream()
+                .filter(r -> r.event().equals("alert.undelivered"))
+                .findFirst()
+                .orElseThrow();
         assertSigned(undelivered);
         assertNoHealthData(undelivered.bodyText());
     }
@@ -135,10 +147,11 @@ class WebhookDeliveryIT {
         byte[] secret = SECRET.getBytes(UTF_8);
         assertThat(r.signature()).matches("v1=[0-9a-f]{64}");
         assertThat(r.timestamp()).matches("[0-9]+");
-        assertThat(Long.parseLong(r.timestamp())).isCloseTo(Instant.now().getEpochSecond(),
-                org.assertj.core.data.Offset.offset(60L));
-        assertThat(WebhookSignature.verify(secret, r.timestamp(), r.body(), r.signature(), Clock.systemUTC(),
-                Duration.ofMinutes(5))).isTrue();
+        assertThat(Long.parseLong(r.timestamp()))
+                .isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
+        assertThat(WebhookSignature.verify(
+                        secret, r.timestamp(), r.body(), r.signature(), Clock.systemUTC(), Duration.ofMinutes(5)))
+                .isTrue();
 
         // docs/protocol.md: v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>
         Mac mac = Mac.getInstance("HmacSHA256");
@@ -147,20 +160,27 @@ class WebhookDeliveryIT {
         assertThat(r.signature()).isEqualTo("v1=" + HexFormat.of().formatHex(mac.doFinal(r.body())));
 
         // And it would catch a forgery: another secret, or a changed body, does not verify.
-        assertThat(WebhookSignature.verify("another-secret-of-32-characters!!".getBytes(UTF_8), r.timestamp(),
-                r.body(), r.signature(), Clock.systemUTC(), Duration.ofMinutes(5))).isFalse();
+        assertThat(WebhookSignature.verify(
+                        "another-secret-of-32-characters!!".getBytes(UTF_8),
+                        r.timestamp(),
+                        r.body(),
+                        r.signature(),
+                        Clock.systemUTC(),
+                        Duration.ofMinutes(5)))
+                .isFalse();
         byte[] altered = r.bodyText().replace("\"high\"", "\"low\"").getBytes(UTF_8);
-        assertThat(WebhookSignature.verify(secret, r.timestamp(), altered, r.signature(), Clock.systemUTC(),
-                Duration.ofMinutes(5))).isFalse();
+        assertThat(WebhookSignature.verify(
+                        secret, r.timestamp(), altered, r.signature(), Clock.systemUTC(), Duration.ofMinutes(5)))
+                .isFalse();
     }
 
     private static void assertNoHealthData(String body) {
         assertThat(body)
-                .doesNotContain("Name of alice")                       // display name
-                .doesNotContain(TestServer.ADDRESS.street())           // 12 Elm Street
-                .doesNotContain(TestServer.ADDRESS.city())             // Springfield
+                .doesNotContain("Name of alice") // display name
+                .doesNotContain(TestServer.ADDRESS.street()) // 12 Elm Street
+                .doesNotContain(TestServer.ADDRESS.city()) // Springfield
                 .doesNotContain(TestServer.ADDRESS.postalCode())
-                .doesNotContain("555 0100")                            // the check-in callback phone
+                .doesNotContain("555 0100") // the check-in callback phone
                 .doesNotContainIgnoringCase("elm")
                 .doesNotContainIgnoringCase("phone")
                 .doesNotContainIgnoringCase("address");
@@ -175,8 +195,15 @@ class WebhookDeliveryIT {
     }
 
     /** One request as the receiver saw it, and the status it answered. */
-    record Received(String method, String event, String delivery, String timestamp, String signature,
-            String contentType, byte[] body, int answered) {
+    record Received(
+            String method,
+            String event,
+            String delivery,
+            String timestamp,
+            String signature,
+            String contentType,
+            byte[] body,
+            int answered) {
         String bodyText() {
             return new String(body, UTF_8);
         }
@@ -215,14 +242,21 @@ class WebhookDeliveryIT {
         }
 
         private void handle(HttpExchange exchange) throws IOException {
-            try (exchange; InputStream in = exchange.getRequestBody()) {
+            try (exchange;
+                    InputStream in = exchange.getRequestBody()) {
                 byte[] body = in.readAllBytes();
                 int status = count.getAndIncrement() == 0 ? 500 : 200;
                 var h = exchange.getRequestHeaders();
                 // The header names as docs/protocol.md spells them, not the code's constants.
-                requests.add(new Received(exchange.getRequestMethod(), h.getFirst("X-Haven-Event"),
-                        h.getFirst("X-Haven-Delivery"), h.getFirst("X-Haven-Timestamp"),
-                        h.getFirst("X-Haven-Signature"), h.getFirst("Content-Type"), body, status));
+                requests.add(new Received(
+                        exchange.getRequestMethod(),
+                        h.getFirst("X-Haven-Event"),
+                        h.getFirst("X-Haven-Delivery"),
+                        h.getFirst("X-Haven-Timestamp"),
+                        h.getFirst("X-Haven-Signature"),
+                        h.getFirst("Content-Type"),
+                        body,
+                        status));
                 exchange.sendResponseHeaders(status, -1);
             }
         }

@@ -30,21 +30,26 @@ class InMemoryAuditTrailTest {
         List<AuditRecord> records = trail.records();
 
         assertThat(records).extracting(AuditRecord::seq).containsExactly(1L, 2L, 3L);
-        assertThat(records).extracting(AuditRecord::at).containsExactly(START, START.plusSeconds(2), START.plusSeconds(2));
+        assertThat(records)
+                .extracting(AuditRecord::at)
+                .containsExactly(START, START.plusSeconds(2), START.plusSeconds(2));
         assertThat(records).extracting(AuditRecord::outcome).containsExactly("ok", "refused:forbidden", "ok");
         assertThat(records.get(0).prev()).isEqualTo("0".repeat(64));
         assertThat(records.get(1).prev()).isEqualTo(records.get(0).hash());
         assertThat(records.get(2).prev()).isEqualTo(records.get(1).hash());
-        assertThat(records).allSatisfy(r -> assertThat(r.hash()).matches("[0-9a-f]{64}").isEqualTo(r.expectedHash()));
+        assertThat(records)
+                .allSatisfy(r -> assertThat(r.hash()).matches("[0-9a-f]{64}").isEqualTo(r.expectedHash()));
         assertThat(records).extracting(AuditRecord::hash).doesNotHaveDuplicates();
     }
 
     @Test
     void theHashCoversEveryField() {
-        AuditRecord base = AuditRecord.of(7, START, new AuditEvent("a", "b", "c", "d", Map.of("k", "v")), "1".repeat(64));
+        AuditRecord base =
+                AuditRecord.of(7, START, new AuditEvent("a", "b", "c", "d", Map.of("k", "v")), "1".repeat(64));
         List<AuditRecord> variants = List.of(
                 AuditRecord.of(8, START, new AuditEvent("a", "b", "c", "d", Map.of("k", "v")), "1".repeat(64)),
-                AuditRecord.of(7, START.plusNanos(1), new AuditEvent("a", "b", "c", "d", Map.of("k", "v")), "1".repeat(64)),
+                AuditRecord.of(
+                        7, START.plusNanos(1), new AuditEvent("a", "b", "c", "d", Map.of("k", "v")), "1".repeat(64)),
                 AuditRecord.of(7, START, new AuditEvent("x", "b", "c", "d", Map.of("k", "v")), "1".repeat(64)),
                 AuditRecord.of(7, START, new AuditEvent("a", "x", "c", "d", Map.of("k", "v")), "1".repeat(64)),
                 AuditRecord.of(7, START, new AuditEvent("a", "b", "x", "d", Map.of("k", "v")), "1".repeat(64)),
@@ -52,7 +57,10 @@ class InMemoryAuditTrailTest {
                 AuditRecord.of(7, START, new AuditEvent("a", "b", "c", "d", Map.of("k", "x")), "1".repeat(64)),
                 AuditRecord.of(7, START, new AuditEvent("a", "b", "c", "d", Map.of("x", "v")), "1".repeat(64)),
                 AuditRecord.of(7, START, new AuditEvent("a", "b", "c", "d", Map.of("k", "v")), "2".repeat(64)));
-        assertThat(variants).extracting(AuditRecord::hash).doesNotContain(base.hash()).doesNotHaveDuplicates();
+        assertThat(variants)
+                .extracting(AuditRecord::hash)
+                .doesNotContain(base.hash())
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -86,7 +94,8 @@ class InMemoryAuditTrailTest {
         assertThat(records).hasSize(4_000);
         for (int i = 0; i < records.size(); i++) {
             assertThat(records.get(i).seq()).isEqualTo(i + 1);
-            assertThat(records.get(i).prev()).isEqualTo(i == 0 ? AuditRecord.GENESIS : records.get(i - 1).hash());
+            assertThat(records.get(i).prev())
+                    .isEqualTo(i == 0 ? AuditRecord.GENESIS : records.get(i - 1).hash());
         }
     }
 

@@ -86,7 +86,8 @@ class JsonLinesAuditTrailTest {
 
         List<AuditRecord> records = records();
         assertThat(records).extracting(AuditRecord::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
-        assertThat(records).extracting(AuditRecord::actor)
+        assertThat(records)
+                .extracting(AuditRecord::actor)
                 .containsExactly("user-1", "user-2", "user-3", "user-4", "user-5");
         assertThat(records.get(0).at()).isEqualTo(START);
         assertThat(records.get(4).at()).isEqualTo(START.plusSeconds(4));
@@ -105,17 +106,19 @@ class JsonLinesAuditTrailTest {
     void theStoredLineIsTheDocumentedCanonicalFormWithAPinnedHash() throws Exception {
         MutableClock fixed = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
         try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), fixed, threads)) {
-            trail.record(new AuditEvent("u-1", "alert.acknowledge", "alert:a-1", "ok",
-                    Map.of("b", "say \"hi\"", "a", "café")));
+            trail.record(new AuditEvent(
+                    "u-1", "alert.acknowledge", "alert:a-1", "ok", Map.of("b", "say \"hi\"", "a", "café")));
             trail.flush().get(5, TimeUnit.SECONDS);
         }
         // The hash was computed outside Java over the line without its hash field: a change to the
         // canonical form (a library upgrade escaping differently) would break every existing file.
         String hash = "f1d429c46f82ce484a09735e262823437ad3ddeccc0b04ccd4975233fbd313a4";
-        assertThat(Files.readString(file())).isEqualTo("{\"seq\":1,\"at\":\"2025-01-01T00:00:00Z\",\"actor\":\"u-1\","
-                + "\"action\":\"alert.acknowledge\",\"subject\":\"alert:a-1\",\"outcome\":\"ok\","
-                + "\"details\":{\"a\":\"caf\\u00E9\",\"b\":\"say \\\"hi\\\"\"},\"prev\":\"" + "0".repeat(64) + "\","
-                + "\"hash\":\"" + hash + "\"}\n");
+        assertThat(Files.readString(file()))
+                .isEqualTo("{\"seq\":1,\"at\":\"2025-01-01T00:00:00Z\",\"actor\":\"u-1\","
+                        + "\"action\":\"alert.acknowledge\",\"subject\":\"alert:a-1\",\"outcome\":\"ok\","
+                        + "\"details\":{\"a\":\"caf\\u00E9\",\"b\":\"say \\\"hi\\\"\"},\"prev\":\"" + "0".repeat(64)
+                        + "\","
+                        + "\"hash\":\"" + hash + "\"}\n");
     }
 
     @Test
@@ -139,8 +142,11 @@ class JsonLinesAuditTrailTest {
     void aRecordResealedWithAFreshHashBreaksTheNextLink() throws Exception {
         write(1, 5);
         AuditRecord third = records().get(2);
-        AuditRecord forged = AuditRecord.of(3, third.at(),
-                new AuditEvent("user-9", third.action(), third.subject(), third.outcome(), third.details()), third.prev());
+        AuditRecord forged = AuditRecord.of(
+                3,
+                third.at(),
+                new AuditEvent("user-9", third.action(), third.subject(), third.outcome(), third.details()),
+                third.prev());
         rewriteLine(3, forged.toJsonLine());
 
         Verification result = AuditVerifier.verify(file());

@@ -1,7 +1,6 @@
 package org.haven.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jsonwebtoken.Jwts;
@@ -48,15 +47,23 @@ class JwtTokenVerifierTest {
     private io.jsonwebtoken.JwtBuilder valid() {
         Instant now = clock.instant();
         return Jwts.builder()
-                .subject("alice").issuer(ISS).audience().add(AUD).and()
-                .issuedAt(Date.from(now)).expiration(Date.from(now.plusSeconds(600)))
-                .claim("org", "demo").claim("role", "client").claim("rooms", List.of("group-1"))
+                .subject("alice")
+                .issuer(ISS)
+                .audience()
+                .add(AUD)
+                .and()
+                .issuedAt(Date.from(now))
+                .expiration(Date.from(now.plusSeconds(600)))
+                .claim("org", "demo")
+                .claim("role", "client")
+                .claim("rooms", List.of("group-1"))
                 .claim("name", "Alice");
     }
 
     private String hs256(UnaryOperator<io.jsonwebtoken.JwtBuilder> change) {
-        return change.apply(valid()).signWith(Keys.hmacShaKeyFor(SECRET.getBytes(StandardCharsets.UTF_8)),
-                Jwts.SIG.HS256).compact();
+        return change.apply(valid())
+                .signWith(Keys.hmacShaKeyFor(SECRET.getBytes(StandardCharsets.UTF_8)), Jwts.SIG.HS256)
+                .compact();
     }
 
     private Reason reasonOf(JwtTokenVerifier v, String token) {
@@ -88,15 +95,19 @@ class JwtTokenVerifierTest {
 
     @Test
     void refusesAWrongSignature() {
-        String token = valid().signWith(Keys.hmacShaKeyFor("another-secret-of-thirty-two-bytes-at-least!".getBytes(
-                StandardCharsets.UTF_8)), Jwts.SIG.HS256).compact();
+        String token = valid().signWith(
+                        Keys.hmacShaKeyFor(
+                                "another-secret-of-thirty-two-bytes-at-least!".getBytes(StandardCharsets.UTF_8)),
+                        Jwts.SIG.HS256)
+                .compact();
         assertThat(reasonOf(hmacVerifier(), token)).isEqualTo(Reason.BAD_SIGNATURE);
     }
 
     @Test
     void refusesHs384AndOtherAlgorithms() {
-        String token = valid().signWith(Keys.hmacShaKeyFor((SECRET + SECRET).getBytes(StandardCharsets.UTF_8)),
-                Jwts.SIG.HS384).compact();
+        String token = valid().signWith(
+                        Keys.hmacShaKeyFor((SECRET + SECRET).getBytes(StandardCharsets.UTF_8)), Jwts.SIG.HS384)
+                .compact();
         assertThat(reasonOf(hmacVerifier(), token)).isEqualTo(Reason.UNSUPPORTED_ALGORITHM);
     }
 
@@ -112,13 +123,16 @@ class JwtTokenVerifierTest {
     @Test
     void allowsTheConfiguredClockSkew() throws Exception {
         Instant now = clock.instant();
-        assertThat(hmacVerifier().verify(hs256(b -> b.expiration(Date.from(now.minusSeconds(10))))).user())
+        assertThat(hmacVerifier()
+                        .verify(hs256(b -> b.expiration(Date.from(now.minusSeconds(10)))))
+                        .user())
                 .isEqualTo("alice");
     }
 
     @Test
     void refusesWrongIssuerAndAudience() {
-        assertThat(reasonOf(hmacVerifier(), hs256(b -> b.issuer("someone-else")))).isEqualTo(Reason.WRONG_ISSUER);
+        assertThat(reasonOf(hmacVerifier(), hs256(b -> b.issuer("someone-else"))))
+                .isEqualTo(Reason.WRONG_ISSUER);
         assertThat(reasonOf(hmacVerifier(), hs256(b -> b.audience().single("other-app"))))
                 .isEqualTo(Reason.WRONG_AUDIENCE);
     }
@@ -136,8 +150,10 @@ class JwtTokenVerifierTest {
 
     @Test
     void refusesInvalidClaims() {
-        assertThat(reasonOf(hmacVerifier(), hs256(b -> b.claim("role", "admin")))).isEqualTo(Reason.INVALID_CLAIM);
-        assertThat(reasonOf(hmacVerifier(), hs256(b -> b.claim("rooms", "group-1")))).isEqualTo(Reason.INVALID_CLAIM);
+        assertThat(reasonOf(hmacVerifier(), hs256(b -> b.claim("role", "admin"))))
+                .isEqualTo(Reason.INVALID_CLAIM);
+        assertThat(reasonOf(hmacVerifier(), hs256(b -> b.claim("rooms", "group-1"))))
+                .isEqualTo(Reason.INVALID_CLAIM);
         assertThat(reasonOf(hmacVerifier(), hs256(b -> b.claim("org", 5)))).isEqualTo(Reason.INVALID_CLAIM);
     }
 
@@ -153,14 +169,20 @@ class JwtTokenVerifierTest {
     void verifiesRs256WithAPemPublicKey() throws Exception {
         KeyPair pair = Jwts.SIG.RS256.keyPair().build();
         Path pem = dir.resolve("rsa.pem");
-        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n");
+        Files.writeString(
+                pem,
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(pair.getPublic().getEncoded())
+                        + "\n-----END PUBLIC KEY-----\n");
         JwtTokenVerifier v = verifier(VerificationKeys.load(null, pem, null));
-        assertThat(v.verify(valid().signWith(pair.getPrivate(), Jwts.SIG.RS256).compact()).user()).isEqualTo("alice");
+        assertThat(v.verify(valid().signWith(pair.getPrivate(), Jwts.SIG.RS256).compact())
+                        .user())
+                .isEqualTo("alice");
 
         KeyPair other = Jwts.SIG.RS256.keyPair().build();
-        assertThat(reasonOf(v, valid().signWith(other.getPrivate(), Jwts.SIG.RS256).compact()))
+        assertThat(reasonOf(
+                        v, valid().signWith(other.getPrivate(), Jwts.SIG.RS256).compact()))
                 .isEqualTo(Reason.BAD_SIGNATURE);
     }
 
@@ -170,24 +192,35 @@ class JwtTokenVerifierTest {
         KeyPair pair = Jwts.SIG.RS256.keyPair().build();
         Path pem = dir.resolve("rsa.pem");
         String pemText = "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+                + Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
         Files.writeString(pem, pemText);
         JwtTokenVerifier v = verifier(VerificationKeys.load(null, pem, null));
         javax.crypto.SecretKey confused = Keys.hmacShaKeyFor(pemText.getBytes(StandardCharsets.US_ASCII));
-        assertThat(reasonOf(v, valid().signWith(confused, Jwts.SIG.HS256).compact())).isEqualTo(Reason.BAD_SIGNATURE);
+        assertThat(reasonOf(v, valid().signWith(confused, Jwts.SIG.HS256).compact()))
+                .isEqualTo(Reason.BAD_SIGNATURE);
     }
 
     @Test
     void verifiesEs256WithAJwksFileByKid() throws Exception {
         KeyPair pair = Jwts.SIG.ES256.keyPair().build();
-        Map<String, Object> jwk = Jwks.builder().key((java.security.interfaces.ECPublicKey) pair.getPublic())
-                .id("key-1").build();
+        Map<String, Object> jwk = Jwks.builder()
+                .key((java.security.interfaces.ECPublicKey) pair.getPublic())
+                .id("key-1")
+                .build();
         Path jwks = dir.resolve("jwks.json");
         Files.writeString(jwks, new ObjectMapper().writeValueAsString(Map.of("keys", List.of(jwk))));
         JwtTokenVerifier v = verifier(VerificationKeys.load(null, null, jwks));
-        String token = valid().header().keyId("key-1").and().signWith(pair.getPrivate(), Jwts.SIG.ES256).compact();
+        String token = valid().header()
+                .keyId("key-1")
+                .and()
+                .signWith(pair.getPrivate(), Jwts.SIG.ES256)
+                .compact();
         assertThat(v.verify(token).user()).isEqualTo("alice");
-        String unknownKid = valid().header().keyId("key-2").and().signWith(pair.getPrivate(), Jwts.SIG.ES256)
+        String unknownKid = valid().header()
+                .keyId("key-2")
+                .and()
+                .signWith(pair.getPrivate(), Jwts.SIG.ES256)
                 .compact();
         assertThat(reasonOf(v, unknownKid)).isEqualTo(Reason.BAD_SIGNATURE);
     }

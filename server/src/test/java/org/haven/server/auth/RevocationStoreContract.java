@@ -35,8 +35,12 @@ public abstract class RevocationStoreContract {
     @Test
     void revokingAgainKeepsTheLaterEnd() throws Exception {
         RevocationStore store = newStore();
-        store.add(Revocation.ofToken("t", NOW.plus(Duration.ofHours(2)))).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        store.add(Revocation.ofToken("t", NOW.plus(Duration.ofHours(1)))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        store.add(Revocation.ofToken("t", NOW.plus(Duration.ofHours(2))))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        store.add(Revocation.ofToken("t", NOW.plus(Duration.ofHours(1))))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         assertThat(active(store, NOW)).containsExactly(Revocation.ofToken("t", NOW.plus(Duration.ofHours(2))));
     }
 }

@@ -37,8 +37,15 @@ public abstract class CareStoreContract {
     }
 
     private static Care.CheckIn checkIn(String id, String room, String street) {
-        return new Care.CheckIn(id, "alice", room, new Care.Address(street, null, "Springfield", null, null, "US"),
-                null, "+15551234567", true, T0);
+        return new Care.CheckIn(
+                id,
+                "alice",
+                room,
+                new Care.Address(street, null, "Springfield", null, null, "US"),
+                null,
+                "+15551234567",
+                true,
+                T0);
     }
 
     private static List<Care.EmergencyContact> contacts(String name) {
@@ -73,7 +80,8 @@ public abstract class CareStoreContract {
     @Test
     void contactsAreVersionedFromOne() throws Exception {
         CareStore store = store();
-        Care.Versioned<List<Care.EmergencyContact>> v1 = await(store.appendContacts(alice, contacts("Bo"), "alice", T0));
+        Care.Versioned<List<Care.EmergencyContact>> v1 =
+                await(store.appendContacts(alice, contacts("Bo"), "alice", T0));
         assertThat(v1.version()).isEqualTo(1);
         Care.Versioned<List<Care.EmergencyContact>> v2 =
                 await(store.appendContacts(alice, contacts("Cy"), "dr-kay", T0.plusSeconds(1)));
@@ -84,7 +92,9 @@ public abstract class CareStoreContract {
     @Test
     void safetyPlansAreVersionedFromOne() throws Exception {
         CareStore store = store();
-        assertThat(await(store.appendPlan(alice, plan("insomnia"), "dr-kay", T0)).version()).isEqualTo(1);
+        assertThat(await(store.appendPlan(alice, plan("insomnia"), "dr-kay", T0))
+                        .version())
+                .isEqualTo(1);
         Care.Versioned<Care.SafetyPlan> v2 = await(store.appendPlan(alice, plan("isolation"), "dr-kay", T0));
         assertThat(v2.version()).isEqualTo(2);
         assertThat(await(store.plan(alice))).contains(v2);
@@ -101,8 +111,9 @@ public abstract class CareStoreContract {
         for (CompletionStage<Care.Versioned<Care.SafetyPlan>> a : appends) {
             versions.add(await(a).version());
         }
-        assertThat(versions).containsExactlyInAnyOrderElementsOf(
-                java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList());
+        assertThat(versions)
+                .containsExactlyInAnyOrderElementsOf(
+                        java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList());
         assertThat(await(store.plan(alice)).orElseThrow().version()).isEqualTo(20);
     }
 

@@ -45,12 +45,19 @@ public abstract class KeyDirectoryContract {
     }
 
     private static E2e.DeviceBundle bundle(String device, String fingerprint) {
-        return new E2e.DeviceBundle(device, new E2e.PublicKey(E2e.X25519, key(1)), new E2e.PublicKey(E2e.ED25519, key(2)),
-                new E2e.Prekey(7, key(3), key(4)), null, fingerprint);
+        return new E2e.DeviceBundle(
+                device,
+                new E2e.PublicKey(E2e.X25519, key(1)),
+                new E2e.PublicKey(E2e.ED25519, key(2)),
+                new E2e.Prekey(7, key(3), key(4)),
+                null,
+                fingerprint);
     }
 
     private static List<E2e.Prekey> prekeys(int first, int count) {
-        return IntStream.range(first, first + count).mapToObj(i -> new E2e.Prekey(i, key(100 + i), null)).toList();
+        return IntStream.range(first, first + count)
+                .mapToObj(i -> new E2e.Prekey(i, key(100 + i), null))
+                .toList();
     }
 
     @Test
@@ -62,9 +69,12 @@ public abstract class KeyDirectoryContract {
     @Test
     void publishingReportsTheIdentityItReplaced() throws Exception {
         KeyDirectory directory = directory();
-        assertThat(await(directory.publish(alice, bundle("phone", "fp-1"), prekeys(1, 2)))).isEmpty();
-        assertThat(await(directory.publish(alice, bundle("phone", "fp-2"), prekeys(10, 2)))).contains("fp-1");
-        assertThat(await(directory.publish(alice, bundle("laptop", "fp-3"), List.of()))).isEmpty();
+        assertThat(await(directory.publish(alice, bundle("phone", "fp-1"), prekeys(1, 2))))
+                .isEmpty();
+        assertThat(await(directory.publish(alice, bundle("phone", "fp-2"), prekeys(10, 2))))
+                .contains("fp-1");
+        assertThat(await(directory.publish(alice, bundle("laptop", "fp-3"), List.of())))
+                .isEmpty();
         assertThat(await(directory.devices(alice))).containsExactlyInAnyOrder("phone", "laptop");
     }
 
@@ -74,8 +84,14 @@ public abstract class KeyDirectoryContract {
         E2e.DeviceBundle published = bundle("phone", "fp-1");
         await(directory.publish(alice, published, prekeys(1, 2)));
         E2e.DeviceBundle first = await(directory.fetch(alice)).get(0);
-        assertThat(first).isEqualTo(new E2e.DeviceBundle("phone", published.identityKey(), published.signingKey(),
-                published.signedPrekey(), prekeys(1, 1).get(0), "fp-1"));
+        assertThat(first)
+                .isEqualTo(new E2e.DeviceBundle(
+                        "phone",
+                        published.identityKey(),
+                        published.signingKey(),
+                        published.signedPrekey(),
+                        prekeys(1, 1).get(0),
+                        "fp-1"));
         assertThat(await(directory.fetch(alice)).get(0).oneTimePrekey().keyId()).isEqualTo(2);
         E2e.DeviceBundle exhausted = await(directory.fetch(alice)).get(0);
         assertThat(exhausted.oneTimePrekey()).isNull();
@@ -117,7 +133,8 @@ public abstract class KeyDirectoryContract {
             handedOut.add(p == null ? null : p.keyId());
         }
         assertThat(handedOut.stream().filter(Objects::nonNull).toList())
-                .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 10).boxed().toList());
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.rangeClosed(1, 10).boxed().toList());
     }
 
     @Test

@@ -45,8 +45,8 @@ public abstract class MailboxContract {
     private static E2e.DirectMessage message(String id, Instant sentAt) {
         String b64 = Base64.getEncoder().encodeToString(new byte[32]);
         String nonce = Base64.getEncoder().encodeToString(new byte[12]);
-        return new E2e.DirectMessage(id, "alice",
-                new E2e.Envelope("phone", "laptop", E2e.X25519_AES_GCM, b64, null, nonce, b64), sentAt);
+        return new E2e.DirectMessage(
+                id, "alice", new E2e.Envelope("phone", "laptop", E2e.X25519_AES_GCM, b64, null, nonce, b64), sentAt);
     }
 
     private boolean put(String device, String id, Instant sentAt) throws Exception {
@@ -54,7 +54,9 @@ public abstract class MailboxContract {
     }
 
     private List<String> pending(String device, Instant now) throws Exception {
-        return await(mailbox().pending(bob, device, now)).stream().map(E2e.DirectMessage::message).toList();
+        return await(mailbox().pending(bob, device, now)).stream()
+                .map(E2e.DirectMessage::message)
+                .toList();
     }
 
     @Test
@@ -116,8 +118,10 @@ public abstract class MailboxContract {
     void devicesUsersAndOrganisationsAreSeparate() throws Exception {
         put("phone", "m-1", T0);
         assertThat(pending("laptop", T0)).isEmpty();
-        assertThat(await(mailbox().pending(new UserRef("other", "bob"), "phone", T0))).isEmpty();
-        assertThat(await(mailbox().pending(new UserRef("demo", "alice"), "phone", T0))).isEmpty();
+        assertThat(await(mailbox().pending(new UserRef("other", "bob"), "phone", T0)))
+                .isEmpty();
+        assertThat(await(mailbox().pending(new UserRef("demo", "alice"), "phone", T0)))
+                .isEmpty();
     }
 
     @Test

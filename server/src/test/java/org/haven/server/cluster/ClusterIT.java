@@ -43,8 +43,8 @@ class ClusterIT {
 
     private static final Duration LEASE = Duration.ofSeconds(10);
 
-    private final DevTokens tokens = new DevTokens(ServerConfig.DEV_SECRET, ServerConfig.DEV_ISSUER,
-            ServerConfig.DEV_AUDIENCE, Clock.systemUTC());
+    private final DevTokens tokens = new DevTokens(
+            ServerConfig.DEV_SECRET, ServerConfig.DEV_ISSUER, ServerConfig.DEV_AUDIENCE, Clock.systemUTC());
     private RedisProcess redis;
     private HavenProcess a;
     private HavenProcess b;
@@ -73,14 +73,18 @@ class ClusterIT {
     }
 
     private static HavenClient login(HavenProcess node, String token) throws Exception {
-        HavenClient client = HavenClient.connect(node.uri(), ClientOptions.defaults()).get(10, TimeUnit.SECONDS);
+        HavenClient client =
+                HavenClient.connect(node.uri(), ClientOptions.defaults()).get(10, TimeUnit.SECONDS);
         client.hello(token).get(10, TimeUnit.SECONDS);
         return client;
     }
 
     private static void checkIn(HavenClient client) throws Exception {
-        client.call(id -> new ClientMessage.CheckInSubmit(id, "group-1", TestServer.ADDRESS, null, "+1 217 555 0100",
-                true), Result.CheckInRecorded.class).get(10, TimeUnit.SECONDS);
+        client.call(
+                        id -> new ClientMessage.CheckInSubmit(
+                                id, "group-1", TestServer.ADDRESS, null, "+1 217 555 0100", true),
+                        Result.CheckInRecorded.class)
+                .get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -89,32 +93,49 @@ class ClusterIT {
         HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A now serves "demo"
         HavenClient bo = login(b, "dr-bo", Role.CLINICIAN, "group-1"); // relayed from B to A
         checkIn(alice);
-        bo.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
-        alice.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
+        bo.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class)
+                .get(10, TimeUnit.SECONDS);
+        alice.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class)
+                .get(10, TimeUnit.SECONDS);
 
         alice.call(id -> new ClientMessage.ChatSend(id, "group-1", "hello from node A"), Result.ChatSent.class)
                 .get(10, TimeUnit.SECONDS);
-        assertThat(bo.awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("hello from node A"),
-                Duration.ofSeconds(5))).as("group chat reaches a member on the other node").isNotNull();
+        assertThat(bo.awaitEvent(
+                        ServerMessage.ChatMessage.class,
+                        m -> m.text().equals("hello from node A"),
+                        Duration.ofSeconds(5)))
+                .as("group chat reaches a member on the other node")
+                .isNotNull();
         bo.call(id -> new ClientMessage.ChatSend(id, "group-1", "hello from node B"), Result.ChatSent.class)
                 .get(10, TimeUnit.SECONDS);
-        assertThat(alice.awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("hello from node B"),
-                Duration.ofSeconds(5))).as("and back").isNotNull();
+        assertThat(alice.awaitEvent(
+                        ServerMessage.ChatMessage.class,
+                        m -> m.text().equals("hello from node B"),
+                        Duration.ofSeconds(5)))
+                .as("and back")
+                .isNotNull();
 
         long raised = System.nanoTime();
-        String alert = alice.call(id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
-                Result.AlertReceived.class).get(10, TimeUnit.SECONDS).alert();
-        ServerMessage.AlertNotice notice = bo.awaitEvent(ServerMessage.AlertNotice.class,
-                n -> n.alert().id().equals(alert), Duration.ofSeconds(5));
+        String alert = alice.call(
+                        id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
+                        Result.AlertReceived.class)
+                .get(10, TimeUnit.SECONDS)
+                .alert();
+        ServerMessage.AlertNotice notice = bo.awaitEvent(
+                ServerMessage.AlertNotice.class, n -> n.alert().id().equals(alert), Duration.ofSeconds(5));
         long micros = (System.nanoTime() - raised) / 1000;
-        assertThat(notice).as("the clinician on node B receives the alert raised on node A").isNotNull();
+        assertThat(notice)
+                .as("the clinician on node B receives the alert raised on node A")
+                .isNotNull();
         assertThat(notice.alert().checkIn().address()).isEqualTo(TestServer.ADDRESS);
         System.out.println("cross-node alert raise -> notice on the other node: " + micros + " us");
 
         bo.request(id -> new ClientMessage.AlertAcknowledge(id, alert)).get(10, TimeUnit.SECONDS);
-        assertThat(bo.awaitEvent(ServerMessage.AlertNotice.class,
-                n -> n.alert().id().equals(alert) && n.alert().state() == Alerts.State.ACKNOWLEDGED,
-                Duration.ofSeconds(5))).isNotNull();
+        assertThat(bo.awaitEvent(
+                        ServerMessage.AlertNotice.class,
+                        n -> n.alert().id().equals(alert) && n.alert().state() == Alerts.State.ACKNOWLEDGED,
+                        Duration.ofSeconds(5)))
+                .isNotNull();
         assertThat(a.log()).doesNotContain("LEAK:");
         assertThat(b.log()).doesNotContain("LEAK:");
         alice.close();
@@ -128,20 +149,27 @@ class ClusterIT {
         login(a, "alice", Role.CLIENT).close(); // node A serves "demo"
         String token = tokens.mint("mallory", Role.CLIENT, "demo", List.of(), null, Duration.ofHours(1));
         HavenClient mallory = login(b, token); // connected to B, session on A
-        String jti = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1])).get("jti").asText();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + b.port() + "/admin/revoke"))
-                .header("Authorization", "Bearer " + admin)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"tokenId\":\"" + jti + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        String jti = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]))
+                .get("jti")
+                .asText();
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.port() + "/admin/revoke"))
+                                .header("Authorization", "Bearer " + admin)
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"tokenId\":\"" + jti + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(mallory.closeFuture().get(1, TimeUnit.SECONDS).code()).as("ended within one second")
+        assertThat(mallory.closeFuture().get(1, TimeUnit.SECONDS).code())
+                .as("ended within one second")
                 .isEqualTo(CloseCode.REVOKED.code());
 
-        HavenClient again = HavenClient.connect(a.uri(), ClientOptions.defaults()).get(10, TimeUnit.SECONDS);
+        HavenClient again =
+                HavenClient.connect(a.uri(), ClientOptions.defaults()).get(10, TimeUnit.SECONDS);
         again.hello(token);
-        assertThat(again.closeFuture().get(10, TimeUnit.SECONDS).code()).as("refused on the other node too")
+        assertThat(again.closeFuture().get(10, TimeUnit.SECONDS).code())
+                .as("refused on the other node too")
                 .isEqualTo(CloseCode.REVOKED.code());
     }
 
@@ -151,37 +179,53 @@ class ClusterIT {
         HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"
         HavenClient bo = login(b, "dr-bo", Role.CLINICIAN, "group-1"); // relayed from B to A
         checkIn(alice);
-        String alert = alice.call(id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
-                Result.AlertReceived.class).get(10, TimeUnit.SECONDS).alert();
-        assertThat(bo.awaitEvent(ServerMessage.AlertNotice.class, n -> n.alert().id().equals(alert),
-                Duration.ofSeconds(5))).isNotNull();
+        String alert = alice.call(
+                        id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
+                        Result.AlertReceived.class)
+                .get(10, TimeUnit.SECONDS)
+                .alert();
+        assertThat(bo.awaitEvent(
+                        ServerMessage.AlertNotice.class, n -> n.alert().id().equals(alert), Duration.ofSeconds(5)))
+                .isNotNull();
 
         long killedAt = System.nanoTime();
         a.kill();
-        assertThat(bo.closeFuture().get(LEASE.plusSeconds(10).toSeconds(), TimeUnit.SECONDS).code())
+        assertThat(bo.closeFuture()
+                        .get(LEASE.plusSeconds(10).toSeconds(), TimeUnit.SECONDS)
+                        .code())
                 .as("node B tells its relayed clients to reconnect once node A's lease ran out")
                 .isEqualTo(CloseCode.GOING_AWAY.code());
 
         HavenClient[] night = new HavenClient[1];
-        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .until(() -> {
                     night[0] = login(b, "dr-night", Role.CLINICIAN);
                     return true;
                 });
-        night[0].request(id -> new ClientMessage.PresenceSet(id, PresenceStatus.ON_CALL)).get(10, TimeUnit.SECONDS);
+        night[0].request(id -> new ClientMessage.PresenceSet(id, PresenceStatus.ON_CALL))
+                .get(10, TimeUnit.SECONDS);
         HavenClient sup = login(b, "sup-kim", Role.SUPERVISOR);
-        ServerMessage.AlertNotice onB = sup.awaitEvent(ServerMessage.AlertNotice.class,
-                n -> n.alert().id().equals(alert) && n.alert().tier().equals("supervisors"), Duration.ofSeconds(20));
-        assertThat(onB).as("the alert climbed to the supervisors on the node that took over").isNotNull();
+        ServerMessage.AlertNotice onB = sup.awaitEvent(
+                ServerMessage.AlertNotice.class,
+                n -> n.alert().id().equals(alert) && n.alert().tier().equals("supervisors"),
+                Duration.ofSeconds(20));
+        assertThat(onB)
+                .as("the alert climbed to the supervisors on the node that took over")
+                .isNotNull();
         assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(LEASE.plusSeconds(25));
         assertThat(onB.alert().state()).isEqualTo(Alerts.State.RAISED);
         assertThat(onB.alert().checkIn().address()).isEqualTo(TestServer.ADDRESS);
         assertThat(onB.alert().history()).extracting(Alerts.HistoryEntry::event).contains("raised", "escalated");
 
         sup.request(id -> new ClientMessage.AlertAcknowledge(id, alert)).get(10, TimeUnit.SECONDS);
-        assertThat(sup.awaitEvent(ServerMessage.AlertNotice.class,
-                n -> n.alert().id().equals(alert) && n.alert().state() == Alerts.State.ACKNOWLEDGED,
-                Duration.ofSeconds(5))).isNotNull();
+        assertThat(sup.awaitEvent(
+                        ServerMessage.AlertNotice.class,
+                        n -> n.alert().id().equals(alert) && n.alert().state() == Alerts.State.ACKNOWLEDGED,
+                        Duration.ofSeconds(5)))
+                .isNotNull();
         assertThat(b.log()).doesNotContain("LEAK:");
         for (HavenClient client : List.of(alice, bo, night[0], sup)) {
             client.close();
@@ -193,8 +237,15 @@ class ClusterIT {
         twoNodes(Map.of("HAVEN_RECOVERY_GRACE", "3s"));
         Map<String, String> token = new java.util.HashMap<>();
         for (String user : List.of("alice", "bob", "cy", "dr-bo")) {
-            token.put(user, tokens.mint(user, user.startsWith("dr-") ? Role.CLINICIAN : Role.CLIENT, "demo",
-                    List.of("group-1"), "Name of " + user, Duration.ofHours(1)));
+            token.put(
+                    user,
+                    tokens.mint(
+                            user,
+                            user.startsWith("dr-") ? Role.CLINICIAN : Role.CLIENT,
+                            "demo",
+                            List.of("group-1"),
+                            "Name of " + user,
+                            Duration.ofHours(1)));
         }
         Map<String, HavenClient> onA = new java.util.LinkedHashMap<>();
         for (String user : List.of("dr-bo", "alice", "bob", "cy")) { // node A serves "demo"
@@ -211,10 +262,15 @@ class ClusterIT {
         bob.awaitEvent(ServerMessage.MemberJoined.class, m -> m.member().user().equals("cy"), Duration.ofSeconds(5));
         Map<String, Long> bobSeen = bob.lastSeq();
         bob.abort();
-        onA.get("alice").call(id -> new ClientMessage.ChatSend(id, "group-1", "while you were away"),
-                Result.ChatSent.class).get(10, TimeUnit.SECONDS);
-        assertThat(onA.get("dr-bo").awaitEvent(ServerMessage.ChatMessage.class,
-                m -> m.text().equals("while you were away"), Duration.ofSeconds(5))).isNotNull();
+        onA.get("alice")
+                .call(id -> new ClientMessage.ChatSend(id, "group-1", "while you were away"), Result.ChatSent.class)
+                .get(10, TimeUnit.SECONDS);
+        assertThat(onA.get("dr-bo")
+                        .awaitEvent(
+                                ServerMessage.ChatMessage.class,
+                                m -> m.text().equals("while you were away"),
+                                Duration.ofSeconds(5)))
+                .isNotNull();
         long oldSeq = onA.get("alice").lastSeq().get("group-1");
         long killedAt = System.nanoTime();
         a.kill();
@@ -222,13 +278,19 @@ class ClusterIT {
         // Everyone but cy reconnects through node B, resuming; B takes the organisation and its rooms up.
         Map<String, HavenClient> onB = new java.util.LinkedHashMap<>();
         for (String user : List.of("alice", "bob", "dr-bo")) {
-            Map<String, Long> seen = user.equals("bob") ? bobSeen : onA.get(user).lastSeq();
+            Map<String, Long> seen =
+                    user.equals("bob") ? bobSeen : onA.get(user).lastSeq();
             HavenClient[] again = new HavenClient[1];
-            Awaitility.await().atMost(LEASE.plusSeconds(20)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+            Awaitility.await()
+                    .atMost(LEASE.plusSeconds(20))
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
                     .until(() -> {
-                        HavenClient c = HavenClient.connect(b.uri(), ClientOptions.defaults()).get(10, TimeUnit.SECONDS);
+                        HavenClient c = HavenClient.connect(b.uri(), ClientOptions.defaults())
+                                .get(10, TimeUnit.SECONDS);
                         try {
-                            c.hello(token.get(user), null, "unknown-to-node-b", seen).get(5, TimeUnit.SECONDS);
+                            c.hello(token.get(user), null, "unknown-to-node-b", seen)
+                                    .get(5, TimeUnit.SECONDS);
                         } catch (Exception e) {
                             c.abort();
                             throw e;
@@ -239,30 +301,48 @@ class ClusterIT {
             onB.put(user, again[0]);
         }
         for (Map.Entry<String, HavenClient> e : onB.entrySet()) {
-            ServerMessage.RoomResumed resumed = e.getValue().awaitEvent(ServerMessage.RoomResumed.class,
-                    r -> r.room().equals("group-1"), Duration.ofSeconds(10));
+            ServerMessage.RoomResumed resumed = e.getValue()
+                    .awaitEvent(
+                            ServerMessage.RoomResumed.class, r -> r.room().equals("group-1"), Duration.ofSeconds(10));
             assertThat(resumed).as(e.getKey() + " is told about the room").isNotNull();
-            assertThat(resumed.recovered()).as(e.getKey() + " recovers: the room came back from Redis").isTrue();
+            assertThat(resumed.recovered())
+                    .as(e.getKey() + " recovers: the room came back from Redis")
+                    .isTrue();
         }
-        assertThat(onB.get("bob").awaitEvent(ServerMessage.ChatMessage.class,
-                m -> m.text().equals("while you were away"), Duration.ofSeconds(5)))
+        assertThat(onB.get("bob")
+                        .awaitEvent(
+                                ServerMessage.ChatMessage.class,
+                                m -> m.text().equals("while you were away"),
+                                Duration.ofSeconds(5)))
                 .as("the message bob missed before node A died reaches him from the room's history in Redis")
                 .isNotNull();
-        ServerMessage.MemberLeft cyLeft = onB.get("alice").awaitEvent(ServerMessage.MemberLeft.class,
-                m -> m.user().equals("cy"), Duration.ofSeconds(15));
+        ServerMessage.MemberLeft cyLeft = onB.get("alice")
+                .awaitEvent(ServerMessage.MemberLeft.class, m -> m.user().equals("cy"), Duration.ofSeconds(15));
         assertThat(cyLeft).as("cy, who did not come back, is announced gone").isNotNull();
-        assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("within 15 s of the node's death (guarantee 3)")
+        assertThat(Duration.ofNanos(System.nanoTime() - killedAt))
+                .as("within 15 s of the node's death (guarantee 3)")
                 .isLessThan(Duration.ofSeconds(15));
-        assertThat(cyLeft.seq()).as("the room numbers above everything node A used").isGreaterThan(oldSeq);
+        assertThat(cyLeft.seq())
+                .as("the room numbers above everything node A used")
+                .isGreaterThan(oldSeq);
         System.out.println("room taken up: cy's leave announced " + (System.nanoTime() - killedAt) / 1_000_000
                 + " ms after node A died");
 
-        onB.get("bob").call(id -> new ClientMessage.ChatSend(id, "group-1", "back again"), Result.ChatSent.class)
+        onB.get("bob")
+                .call(id -> new ClientMessage.ChatSend(id, "group-1", "back again"), Result.ChatSent.class)
                 .get(10, TimeUnit.SECONDS);
-        assertThat(onB.get("alice").awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("back again"),
-                Duration.ofSeconds(5))).isNotNull();
-        assertThat(onB.get("dr-bo").awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("back again"),
-                Duration.ofSeconds(5))).isNotNull();
+        assertThat(onB.get("alice")
+                        .awaitEvent(
+                                ServerMessage.ChatMessage.class,
+                                m -> m.text().equals("back again"),
+                                Duration.ofSeconds(5)))
+                .isNotNull();
+        assertThat(onB.get("dr-bo")
+                        .awaitEvent(
+                                ServerMessage.ChatMessage.class,
+                                m -> m.text().equals("back again"),
+                                Duration.ofSeconds(5)))
+                .isNotNull();
         assertThat(b.log()).doesNotContain("LEAK:");
         onB.values().forEach(HavenClient::close);
         onA.values().forEach(HavenClient::abort);
@@ -275,22 +355,33 @@ class ClusterIT {
         HavenClient alice = login(a, "alice", Role.CLIENT, "group-1", "group-2");
         checkIn(alice);
         for (String room : List.of("group-1", "group-2")) {
-            bo.call(id -> new ClientMessage.RoomJoin(id, room), Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
+            bo.call(id -> new ClientMessage.RoomJoin(id, room), Result.RoomSnapshot.class)
+                    .get(10, TimeUnit.SECONDS);
         }
-        alice.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
-        bo.request(id -> new ClientMessage.SessionEnd(id, "group-1", "group finished")).get(10, TimeUnit.SECONDS);
-        assertThat(alice.awaitEvent(ServerMessage.SessionStateChanged.class,
-                e -> e.state() == org.haven.protocol.Sessions.State.ENDED, Duration.ofSeconds(5))).isNotNull();
-        bo.request(id -> new ClientMessage.SessionConfigure(id, "group-2", org.haven.protocol.Sessions.RoomKind.GROUP,
-                true)).get(10, TimeUnit.SECONDS);
+        alice.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class)
+                .get(10, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.SessionEnd(id, "group-1", "group finished"))
+                .get(10, TimeUnit.SECONDS);
+        assertThat(alice.awaitEvent(
+                        ServerMessage.SessionStateChanged.class,
+                        e -> e.state() == org.haven.protocol.Sessions.State.ENDED,
+                        Duration.ofSeconds(5)))
+                .isNotNull();
+        bo.request(id -> new ClientMessage.SessionConfigure(
+                        id, "group-2", org.haven.protocol.Sessions.RoomKind.GROUP, true))
+                .get(10, TimeUnit.SECONDS);
         a.kill();
 
         HavenClient[] again = new HavenClient[1];
-        String token = tokens.mint("alice", Role.CLIENT, "demo", List.of("group-1", "group-2"), "Name of alice",
-                Duration.ofHours(1));
-        Awaitility.await().atMost(LEASE.plusSeconds(20)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        String token = tokens.mint(
+                "alice", Role.CLIENT, "demo", List.of("group-1", "group-2"), "Name of alice", Duration.ofHours(1));
+        Awaitility.await()
+                .atMost(LEASE.plusSeconds(20))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .until(() -> {
-                    HavenClient c = HavenClient.connect(b.uri(), ClientOptions.defaults()).get(10, TimeUnit.SECONDS);
+                    HavenClient c = HavenClient.connect(b.uri(), ClientOptions.defaults())
+                            .get(10, TimeUnit.SECONDS);
                     try {
                         c.hello(token).get(5, TimeUnit.SECONDS);
                     } catch (Exception e) {
@@ -301,12 +392,19 @@ class ClusterIT {
                     return true;
                 });
         HavenClient aliceOnB = again[0];
-        org.haven.server.testing.Replies.assertError(aliceOnB.request(id -> new ClientMessage.RoomJoin(id, "group-1")),
+        org.haven.server.testing.Replies.assertError(
+                aliceOnB.request(id -> new ClientMessage.RoomJoin(id, "group-1")),
                 org.haven.protocol.ErrorCode.SESSION_ENDED);
-        aliceOnB.call(id -> new ClientMessage.CheckInSubmit(id, "group-2", TestServer.ADDRESS, null, "+1 217 555 0100",
-                true), Result.CheckInRecorded.class).get(10, TimeUnit.SECONDS);
-        assertThat(aliceOnB.request(id -> new ClientMessage.RoomJoin(id, "group-2")).get(10, TimeUnit.SECONDS).result())
-                .as("group-2 still asks for admission").isInstanceOf(Result.Waiting.class);
+        aliceOnB.call(
+                        id -> new ClientMessage.CheckInSubmit(
+                                id, "group-2", TestServer.ADDRESS, null, "+1 217 555 0100", true),
+                        Result.CheckInRecorded.class)
+                .get(10, TimeUnit.SECONDS);
+        assertThat(aliceOnB.request(id -> new ClientMessage.RoomJoin(id, "group-2"))
+                        .get(10, TimeUnit.SECONDS)
+                        .result())
+                .as("group-2 still asks for admission")
+                .isInstanceOf(Result.Waiting.class);
         aliceOnB.close();
         bo.abort();
         alice.abort();
@@ -317,16 +415,23 @@ class ClusterIT {
         twoNodes(Map.of("HAVEN_ALERT_ACK_TIMEOUT_HIGH", "3s"));
         HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"
         checkIn(alice);
-        String alert = alice.call(id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
-                Result.AlertReceived.class).get(10, TimeUnit.SECONDS).alert();
+        String alert = alice.call(
+                        id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
+                        Result.AlertReceived.class)
+                .get(10, TimeUnit.SECONDS)
+                .alert();
         a.kill();
         alice.abort();
         // Nobody connects anywhere: node B finds the alert's deadline overdue in Redis' sorted set of
         // deadlines, takes the organisation's lease once node A's has run out, and escalates.
         String key = "haven:{demo}:alert:" + alert;
-        Awaitility.await().atMost(LEASE.plusSeconds(20)).pollInterval(Duration.ofMillis(500))
+        Awaitility.await()
+                .atMost(LEASE.plusSeconds(20))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> b.log().contains("organisation taken up org=demo"));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> redis.command("GET " + key).contains("no acknowledgement -> "));
         assertThat(b.log()).doesNotContain("LEAK:");
     }
@@ -337,15 +442,20 @@ class ClusterIT {
         HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"
         HavenClient bo = login(b, "dr-bo", Role.CLINICIAN, "group-1"); // relayed from B to A
         checkIn(alice);
-        bo.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
-        alice.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
+        bo.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class)
+                .get(10, TimeUnit.SECONDS);
+        alice.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class)
+                .get(10, TimeUnit.SECONDS);
 
         long killedAt = System.nanoTime();
         b.kill();
-        ServerMessage.MemberLeft left = alice.awaitEvent(ServerMessage.MemberLeft.class,
-                m -> m.user().equals("dr-bo"), LEASE.plusSeconds(15));
-        assertThat(left).as("node A finds node B gone (its lease ran out) and announces the leave").isNotNull();
-        assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).as("within 15 s of the node's death (guarantee 3)")
+        ServerMessage.MemberLeft left =
+                alice.awaitEvent(ServerMessage.MemberLeft.class, m -> m.user().equals("dr-bo"), LEASE.plusSeconds(15));
+        assertThat(left)
+                .as("node A finds node B gone (its lease ran out) and announces the leave")
+                .isNotNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - killedAt))
+                .as("within 15 s of the node's death (guarantee 3)")
                 .isLessThan(Duration.ofSeconds(15));
         alice.call(id -> new ClientMessage.ChatSend(id, "group-1", "still here"), Result.ChatSent.class)
                 .get(10, TimeUnit.SECONDS);
@@ -362,35 +472,48 @@ class ClusterIT {
         HavenClient kim = login(b, "dr-kim", Role.CLINICIAN, "group-1"); // relayed from B to A
         checkIn(alice);
         for (HavenClient c : List.of(bo, kim, alice)) {
-            c.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
+            c.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class)
+                    .get(10, TimeUnit.SECONDS);
         }
 
         redis.kill();
         assertThat(kim.closeFuture().get(10, TimeUnit.SECONDS).code())
-                .as("without the bus, node B tells its relayed client to reconnect").isEqualTo(CloseCode.GOING_AWAY.code());
+                .as("without the bus, node B tells its relayed client to reconnect")
+                .isEqualTo(CloseCode.GOING_AWAY.code());
         a.awaitReadiness("degraded", Duration.ofSeconds(10));
         alice.call(id -> new ClientMessage.ChatSend(id, "group-1", "still here?"), Result.ChatSent.class)
                 .get(10, TimeUnit.SECONDS);
-        assertThat(bo.awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("still here?"),
-                Duration.ofSeconds(5))).as("node A's rooms go on").isNotNull();
-        org.haven.server.testing.Replies.assertError(alice.request(id -> new ClientMessage.AlertRaise(id, "group-1",
-                null, Alerts.Severity.HIGH)), org.haven.protocol.ErrorCode.INTERNAL);
-        ServerMessage.AlertNotice notice = bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true,
-                Duration.ofSeconds(5));
-        assertThat(notice).as("the alert reaches the clinician on the node serving the organisation").isNotNull();
+        assertThat(bo.awaitEvent(
+                        ServerMessage.ChatMessage.class, m -> m.text().equals("still here?"), Duration.ofSeconds(5)))
+                .as("node A's rooms go on")
+                .isNotNull();
+        org.haven.server.testing.Replies.assertError(
+                alice.request(id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH)),
+                org.haven.protocol.ErrorCode.INTERNAL);
+        ServerMessage.AlertNotice notice =
+                bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true, Duration.ofSeconds(5));
+        assertThat(notice)
+                .as("the alert reaches the clinician on the node serving the organisation")
+                .isNotNull();
 
         redis.restart(); // empty: every lease, presence entry and the unstored alert must come back
         a.awaitReadiness("ready", Duration.ofSeconds(20));
         b.awaitReadiness("ready", Duration.ofSeconds(20));
         HavenClient[] again = new HavenClient[1];
-        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .until(() -> {
                     again[0] = login(b, "dr-kim", Role.CLINICIAN, "group-1");
                     return true;
                 });
-        ServerMessage.AlertNotice open = again[0].awaitEvent(ServerMessage.AlertNotice.class,
-                n -> n.alert().id().equals(notice.alert().id()), Duration.ofSeconds(10));
-        assertThat(open).as("the relayed clinician gets the open alert, with its location, after Redis returned")
+        ServerMessage.AlertNotice open = again[0].awaitEvent(
+                ServerMessage.AlertNotice.class,
+                n -> n.alert().id().equals(notice.alert().id()),
+                Duration.ofSeconds(10));
+        assertThat(open)
+                .as("the relayed clinician gets the open alert, with its location, after Redis returned")
                 .isNotNull();
         assertThat(open.alert().checkIn().address()).isEqualTo(TestServer.ADDRESS);
         assertThat(a.log()).doesNotContain("LEAK:");

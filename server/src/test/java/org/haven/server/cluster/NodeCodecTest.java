@@ -37,7 +37,9 @@ class NodeCodecTest {
                 .as("a sample for every kind: a new kind without one fails here")
                 .containsExactlyInAnyOrder(NodeMessage.class.getPermittedSubclasses());
         SAMPLES.forEach((message, wire) -> {
-            assertThat(NodeCodec.encode(message)).as(message.getClass().getSimpleName()).isEqualTo(wire);
+            assertThat(NodeCodec.encode(message))
+                    .as(message.getClass().getSimpleName())
+                    .isEqualTo(wire);
             assertThat(NodeCodec.decode(wire)).isEqualTo(message);
         });
     }
@@ -50,8 +52,16 @@ class NodeCodecTest {
 
     @Test
     void whatIsMalformedOrUnknownDecodesToNothing() {
-        for (String text : List.of("", "not json", "[]", "null", "{}", "{\"k\":\"future-kind\",\"x\":1}",
-                "{\"k\":\"in\",\"g\":\"n-1\"}", "{\"k\":\"out\",\"m\":\"x\"}", "{\"k\":\"revoked\",\"from\":\"n\"}",
+        for (String text : List.of(
+                "",
+                "not json",
+                "[]",
+                "null",
+                "{}",
+                "{\"k\":\"future-kind\",\"x\":1}",
+                "{\"k\":\"in\",\"g\":\"n-1\"}",
+                "{\"k\":\"out\",\"m\":\"x\"}",
+                "{\"k\":\"revoked\",\"from\":\"n\"}",
                 "{\"k\":\"revoked\",\"from\":\"n\",\"until\":1}")) {
             assertThat(NodeCodec.decode(text)).as(text).isNull();
         }

@@ -49,53 +49,82 @@ class RedisOutageIT {
     final TestServer haven = new TestServer(b -> b.redisUrl(redis.url()));
 
     private String readiness() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(haven.httpBase() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(haven.httpBase() + "/readyz"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return r.statusCode() + " " + r.body();
     }
 
     @Test
     void staysUpDegradedKeepsRoomsGoingAndStoresTheAlertWhenRedisReturns() throws Exception {
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> readiness().equals("200 {\"status\":\"ready\"}"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> readiness().equals("200 {\"status\":\"ready\"}"));
         HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
         haven.join(bo, "group-1");
         HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
         haven.join(alice, "group-1");
 
         redis.kill();
-        Awaitility.await().atMost(Duration.ofSeconds(10))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> readiness().equals("200 {\"status\":\"degraded\"}"));
 
         alice.call(id -> new ClientMessage.ChatSend(id, "group-1", "still here?"), Result.ChatSent.class)
                 .get(5, TimeUnit.SECONDS);
-        assertThat(bo.awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("still here?"),
-                Duration.ofSeconds(5))).as("the room goes on without Redis").isNotNull();
+        assertThat(bo.awaitEvent(
+                        ServerMessage.ChatMessage.class, m -> m.text().equals("still here?"), Duration.ofSeconds(5)))
+                .as("the room goes on without Redis")
+                .isNotNull();
 
         // Not durable yet, so the raiser is not told "received" (and is pointed to the crisis line),
         // but the clinician connected here gets the alert now.
-        Replies.assertError(alice.request(id -> new ClientMessage.AlertRaise(id, "group-1", null,
-                Alerts.Severity.HIGH)), ErrorCode.INTERNAL);
-        ServerMessage.AlertNotice notice = bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true,
-                Duration.ofSeconds(5));
+        Replies.assertError(
+                alice.request(id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH)),
+                ErrorCode.INTERNAL);
+        ServerMessage.AlertNotice notice =
+                bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true, Duration.ofSeconds(5));
         assertThat(notice).as("the alert reaches the clinician connected here").isNotNull();
-        assertThat(notice.alert().checkIn()).as("with the location the client confirmed before Redis went away")
+        assertThat(notice.alert().checkIn())
+                .as("with the location the client confirmed before Redis went away")
                 .isNotNull();
         assertThat(notice.alert().checkIn().address()).isEqualTo(TestServer.ADDRESS);
         String alert = notice.alert().id();
 
         // Redis command latencies are among the node's metrics.
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(haven.httpBase() + "/metrics"))
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(haven.httpBase() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         assertThat(metrics).contains("lettuce_command_completion_seconds_count{", "command=\"EVALSHA\"");
 
         redis.restart();
-        Awaitility.await().atMost(Duration.ofSeconds(15))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(15))
                 .until(() -> readiness().equals("200 {\"status\":\"ready\"}"));
         // Redis came back empty: the node registers its connections again, and its users are online.
-        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> haven.server().engines().presence()
-                .get(new UserRef("demo", "alice")).toCompletableFuture().get(2, TimeUnit.SECONDS).online());
-        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                haven.server().alertStore().unclosed().toCompletableFuture().get(2, TimeUnit.SECONDS))
-                .extracting(StoredAlert::view).extracting(Alerts.View::id).contains(alert));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(15))
+                .until(() -> haven.server()
+                        .engines()
+                        .presence()
+                        .get(new UserRef("demo", "alice"))
+                        .toCompletableFuture()
+                        .get(2, TimeUnit.SECONDS)
+                        .online());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(haven.server()
+                                .alertStore()
+                                .unclosed()
+                                .toCompletableFuture()
+                                .get(2, TimeUnit.SECONDS))
+                        .extracting(StoredAlert::view)
+                        .extracting(Alerts.View::id)
+                        .contains(alert));
     }
 }

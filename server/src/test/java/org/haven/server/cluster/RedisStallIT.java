@@ -9,8 +9,8 @@ import org.awaitility.Awaitility;
 import org.haven.client.HavenClient;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.ClientMessage;
-import org.haven.protocol.ServerMessage;
 import org.haven.protocol.Role;
+import org.haven.protocol.ServerMessage;
 import org.haven.server.alert.StoredAlert;
 import org.haven.server.testing.RedisProcess;
 import org.haven.server.testing.TestServer;
@@ -55,29 +55,46 @@ class RedisStallIT {
         redis.pause();
         try {
             long raisedAt = System.nanoTime();
-            CompletableFuture<ServerMessage.Ok> answer = alice.request(id -> new ClientMessage.AlertRaise(id, GROUP, null,
-                    Alerts.Severity.HIGH));
+            CompletableFuture<ServerMessage.Ok> answer =
+                    alice.request(id -> new ClientMessage.AlertRaise(id, GROUP, null, Alerts.Severity.HIGH));
             // Two command time-outs would be 4 s; the raise waits 250 ms for each instead.
-            ServerMessage.AlertNotice notice = bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true,
-                    Duration.ofMillis(1500));
-            assertThat(notice).as("the clinician here is told while Redis is stalled").isNotNull();
+            ServerMessage.AlertNotice notice =
+                    bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true, Duration.ofMillis(1500));
+            assertThat(notice)
+                    .as("the clinician here is told while Redis is stalled")
+                    .isNotNull();
             assertThat(notice.reason()).isEqualTo(ServerMessage.AlertReason.RAISED);
             assertThat(Duration.ofNanos(System.nanoTime() - raisedAt)).isLessThan(Duration.ofMillis(1500));
-            assertThat(notice.alert().checkIn()).as("with the location this node last stored").isNotNull();
+            assertThat(notice.alert().checkIn())
+                    .as("with the location this node last stored")
+                    .isNotNull();
             assertThat(notice.alert().checkIn().address()).isEqualTo(TestServer.ADDRESS);
-            assertThat(answer).as("the raiser is not told 'received' before the alert is stored").isNotDone();
+            assertThat(answer)
+                    .as("the raiser is not told 'received' before the alert is stored")
+                    .isNotDone();
             String alert = notice.alert().id();
 
             redis.resume();
-            Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
-                    haven.server().alertStore().unclosed().toCompletableFuture().get(2, TimeUnit.SECONDS))
-                    .extracting(StoredAlert::view).extracting(Alerts.View::id).contains(alert));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> assertThat(haven.server()
+                                    .alertStore()
+                                    .unclosed()
+                                    .toCompletableFuture()
+                                    .get(2, TimeUnit.SECONDS))
+                            .extracting(StoredAlert::view)
+                            .extracting(Alerts.View::id)
+                            .contains(alert));
             // Received once stored, or (the save timed out during the stall) told to call the crisis line.
             assertThat(answer.handle((ok, refused) -> true).get(5, TimeUnit.SECONDS))
-                    .as("the raiser is answered once the store has answered").isTrue();
-            assertThat(bo.awaitEvent(ServerMessage.AlertNotice.class, n -> n.alert().id().equals(alert)
-                    && n.reason() == ServerMessage.AlertReason.RAISED, Duration.ofMillis(500)))
-                    .as("the responders were told once, not again when the store answered").isNull();
+                    .as("the raiser is answered once the store has answered")
+                    .isTrue();
+            assertThat(bo.awaitEvent(
+                            ServerMessage.AlertNotice.class,
+                            n -> n.alert().id().equals(alert) && n.reason() == ServerMessage.AlertReason.RAISED,
+                            Duration.ofMillis(500)))
+                    .as("the responders were told once, not again when the store answered")
+                    .isNull();
         } finally {
             try {
                 redis.resume();

@@ -93,8 +93,7 @@ class RelayTest {
         }
 
         @Override
-        public void onInvalid(Decoded.Invalid invalid) {
-        }
+        public void onInvalid(Decoded.Invalid invalid) {}
 
         @Override
         public void onClosed() {
@@ -111,15 +110,16 @@ class RelayTest {
         sessions.put(connection.id(), s);
         return new HelloOutcome.Accepted(s);
     });
-    private final RelayedHellos none = (connection, hello) -> CompletableFuture.completedFuture(
-            new HelloOutcome.Refused(CloseCode.AUTH_FAILED, "not here"));
+    private final RelayedHellos none = (connection, hello) ->
+            CompletableFuture.completedFuture(new HelloOutcome.Refused(CloseCode.AUTH_FAILED, "not here"));
     private final NodeThreads threads = new NodeThreads();
     private final Relay gateway = relay("n-a", none);
     private final Relay serving = relay("n-b", owner);
 
     private Relay relay(String node, RelayedHellos hellos) {
-        Relay relay = new Relay(buses.of(node), new OrgOwnership(leases.of(node), org -> { }, org -> { }), hellos, threads);
-        relay.start(r -> { }).toCompletableFuture().join();
+        Relay relay =
+                new Relay(buses.of(node), new OrgOwnership(leases.of(node), org -> {}, org -> {}), hellos, threads);
+        relay.start(r -> {}).toCompletableFuture().join();
         leases.holders.put("node:" + node, node);
         return relay;
     }
@@ -143,8 +143,10 @@ class RelayTest {
             g.forward(new ClientMessage.Ping("p-" + i));
         }
         Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 200);
-        assertThat(sessions.get(alice.id()).ids).containsExactlyElementsOf(
-                java.util.stream.IntStream.range(0, 200).mapToObj(i -> "p-" + i).toList());
+        assertThat(sessions.get(alice.id()).ids)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 200)
+                        .mapToObj(i -> "p-" + i)
+                        .toList());
         assertThat(alice.received.get(0)).isEqualTo(new ServerMessage.Ok("p-0", null));
         assertThat(sessions.get(alice.id()).threads).singleElement().asString().startsWith("haven-relay-");
     }
@@ -158,9 +160,14 @@ class RelayTest {
             g.forward(new ClientMessage.Ping("p-" + i));
         }
         hellosAnswered.complete(null);
-        Awaitility.await().atMost(WAIT).until(() -> sessions.containsKey(alice.id()) && sessions.get(alice.id()).ids.size() == 20);
-        assertThat(sessions.get(alice.id()).ids).containsExactlyElementsOf(
-                java.util.stream.IntStream.range(0, 20).mapToObj(i -> "p-" + i).toList());
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> sessions.containsKey(alice.id())
+                        && sessions.get(alice.id()).ids.size() == 20);
+        assertThat(sessions.get(alice.id()).ids)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20)
+                        .mapToObj(i -> "p-" + i)
+                        .toList());
     }
 
     @Test
@@ -171,8 +178,9 @@ class RelayTest {
                 g.forward(new ClientMessage.Ping("p-" + i));
             }
         }
-        Awaitility.await().atMost(WAIT).until(() -> sessions.size() == 32
-                && sessions.values().stream().allMatch(s -> s.ids.size() == 10));
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> sessions.size() == 32 && sessions.values().stream().allMatch(s -> s.ids.size() == 10));
         Set<String> threads = ConcurrentHashMap.newKeySet();
         for (Recorded s : sessions.values()) {
             assertThat(s.threads).as("one session, one thread").hasSize(1);
@@ -202,7 +210,8 @@ class RelayTest {
         serving.check();
         Awaitility.await().atMost(WAIT).until(() -> sessions.get(alice.id()).closed);
         assertThat(sessions.get(alice.id()).connection.endedAbruptly())
-                .as("the dead node's lease ran out already: no further grace").isFalse();
+                .as("the dead node's lease ran out already: no further grace")
+                .isFalse();
     }
 
     @Test

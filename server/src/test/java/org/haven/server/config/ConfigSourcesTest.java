@@ -61,7 +61,10 @@ class ConfigSourcesTest {
     @Test
     void theFileCanBeNamedByTheEnvironment() throws IOException {
         Path file = yaml("port: 9300\n");
-        assertThat(ConfigSources.load(Map.of(ConfigSources.CONFIG_VARIABLE, file.toString()), null).config().transport().port())
+        assertThat(ConfigSources.load(Map.of(ConfigSources.CONFIG_VARIABLE, file.toString()), null)
+                        .config()
+                        .transport()
+                        .port())
                 .isEqualTo(9300);
     }
 
@@ -69,7 +72,8 @@ class ConfigSourcesTest {
     void refusesAnUnknownKeyNamingIt() throws IOException {
         Path file = yaml("prot: 9100\n");
         assertThatThrownBy(() -> ConfigSources.load(Map.of(), file))
-                .hasMessageContaining("unknown setting 'prot'").hasMessageContaining(file.toString());
+                .hasMessageContaining("unknown setting 'prot'")
+                .hasMessageContaining(file.toString());
     }
 
     @Test
@@ -80,7 +84,8 @@ class ConfigSourcesTest {
         Path invalid = yaml("max_frame_bytes: 10\n");
         assertThatThrownBy(() -> ConfigSources.load(Map.of(), invalid).config())
                 .hasMessageStartingWith("HAVEN_MAX_FRAME_BYTES (max_frame_bytes in " + invalid + ")");
-        assertThatThrownBy(() -> ConfigSources.load(Map.of(), yaml("log_level: loud\n")).config())
+        assertThatThrownBy(() ->
+                        ConfigSources.load(Map.of(), yaml("log_level: loud\n")).config())
                 .hasMessageContaining("HAVEN_LOG_LEVEL");
     }
 
@@ -113,8 +118,14 @@ class ConfigSourcesTest {
         // Without its secrets, the printout is a configuration file that gives the same settings.
         Path back = dir.resolve("back.yml");
         Files.writeString(back, printed.replace("\"" + Settings.MASK + "\"", ""));
-        ServerConfig reread = ConfigSources.load(Map.of("HAVEN_JWT_SECRET", env.get("HAVEN_JWT_SECRET"),
-                "HAVEN_ADMIN_TOKEN", env.get("HAVEN_ADMIN_TOKEN")), back).config();
+        ServerConfig reread = ConfigSources.load(
+                        Map.of(
+                                "HAVEN_JWT_SECRET",
+                                env.get("HAVEN_JWT_SECRET"),
+                                "HAVEN_ADMIN_TOKEN",
+                                env.get("HAVEN_ADMIN_TOKEN")),
+                        back)
+                .config();
         for (Settings.Setting s : Settings.all()) {
             assertThat(s.shown(reread)).as(s.env()).isEqualTo(s.shown(config));
         }

@@ -27,8 +27,9 @@ class OperationsDocumentTest {
         String doc = Files.readString(DOC);
         for (Settings.Setting s : Settings.all()) {
             if (s.defaultText() != null && !s.secret()) {
-                assertThat(doc).as(s.env() + " default").contains("| `" + s.env() + "` | `" + s.yamlKey() + "` | `"
-                        + s.defaultText() + "` |");
+                assertThat(doc)
+                        .as(s.env() + " default")
+                        .contains("| `" + s.env() + "` | `" + s.yamlKey() + "` | `" + s.defaultText() + "` |");
             }
         }
     }

@@ -22,8 +22,15 @@ class ServerConfigTest {
 
     @Test
     void readsEnvironmentOverrides() {
-        ServerConfig c = ServerConfig.fromEnvironment(Map.of("HAVEN_PORT", "9000", "HAVEN_HELLO_TIMEOUT", "2s",
-                "HAVEN_ALLOWED_ORIGINS", "https://a.example, https://b.example", "HAVEN_PING_INTERVAL", "500ms"));
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of(
+                "HAVEN_PORT",
+                "9000",
+                "HAVEN_HELLO_TIMEOUT",
+                "2s",
+                "HAVEN_ALLOWED_ORIGINS",
+                "https://a.example, https://b.example",
+                "HAVEN_PING_INTERVAL",
+                "500ms"));
         assertThat(c.transport().port()).isEqualTo(9000);
         assertThat(c.transport().helloTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.transport().pingInterval()).isEqualTo(Duration.ofMillis(500));
@@ -47,8 +54,8 @@ class ServerConfigTest {
 
     @Test
     void productionRefusesTheDevSecretAndNeedsKeys() {
-        Map<String, String> base = Map.of("HAVEN_MODE", "production", "HAVEN_JWT_ISSUER", "https://idp.example",
-                "HAVEN_JWT_AUDIENCE", "haven");
+        Map<String, String> base = Map.of(
+                "HAVEN_MODE", "production", "HAVEN_JWT_ISSUER", "https://idp.example", "HAVEN_JWT_AUDIENCE", "haven");
         assertThatThrownBy(() -> ServerConfig.fromEnvironment(base)).hasMessageStartingWith("HAVEN_JWT_SECRET");
         var withDev = new java.util.HashMap<>(base);
         withDev.put("HAVEN_JWT_SECRET", ServerConfig.DEV_SECRET);
@@ -56,8 +63,11 @@ class ServerConfigTest {
         var withOwn = new java.util.HashMap<>(base);
         withOwn.put("HAVEN_JWT_SECRET", "a-private-production-secret-of-enough-length");
         assertThat(ServerConfig.fromEnvironment(withOwn).mode()).isEqualTo(ServerConfig.Mode.PRODUCTION);
-        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_MODE", "production",
-                "HAVEN_JWT_SECRET", "a-private-production-secret-of-enough-length")))
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of(
+                        "HAVEN_MODE",
+                        "production",
+                        "HAVEN_JWT_SECRET",
+                        "a-private-production-secret-of-enough-length")))
                 .hasMessageStartingWith("HAVEN_JWT_ISSUER");
     }
 

@@ -58,10 +58,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class BrowserConsoleIT {
 
-    private static final Path BROWSER_TESTS = Path.of("..", "browser-tests").toAbsolutePath().normalize();
+    private static final Path BROWSER_TESTS =
+            Path.of("..", "browser-tests").toAbsolutePath().normalize();
     private static final Path ARTIFACTS = Path.of("target", "browser-artifacts").toAbsolutePath();
-    private static final Path VECTORS = Path.of("..", "client", "src", "test", "resources", "org", "haven", "client",
-            "crypto", "scheme-vectors.json").toAbsolutePath().normalize();
+    private static final Path VECTORS = Path.of(
+                    "..",
+                    "client",
+                    "src",
+                    "test",
+                    "resources",
+                    "org",
+                    "haven",
+                    "client",
+                    "crypto",
+                    "scheme-vectors.json")
+            .toAbsolutePath()
+            .normalize();
     private static final String CHROMIUM = System.getenv().getOrDefault("HAVEN_CHROMIUM", "/usr/bin/chromium");
     private static final long RUN_SECONDS = 120;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -87,7 +99,8 @@ class BrowserConsoleIT {
         Files.createDirectories(ARTIFACTS);
 
         RunResult run = runBrowserTest(node);
-        assertThat(run.exitCode()).as("browser test failed (exit %s); its output:%n%s", run.exitCode(), run.tail())
+        assertThat(run.exitCode())
+                .as("browser test failed (exit %s); its output:%n%s", run.exitCode(), run.tail())
                 .isZero();
 
         assertFramesConformToTheSchema();
@@ -99,19 +112,26 @@ class BrowserConsoleIT {
     private static String requireTools() throws Exception {
         String node = System.getenv().getOrDefault("HAVEN_NODE", "node");
         try {
-            Process p = new ProcessBuilder(node, "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(node, "--version")
+                    .redirectErrorStream(true)
+                    .start();
             if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                fail("`%s --version` failed: Node.js 20+ is needed for the browser tests (scripts/test.sh installs it)", node);
+                fail(
+                        "`%s --version` failed: Node.js 20+ is needed for the browser tests (scripts/test.sh installs it)",
+                        node);
             }
         } catch (IOException e) {
             fail("Node.js is missing (`%s` not found): the browser tests need it; scripts/test.sh installs it", node);
         }
         if (!Files.isDirectory(BROWSER_TESTS.resolve("node_modules").resolve("playwright-core"))) {
-            fail("%s/node_modules/playwright-core is missing: run `npm ci` in browser-tests/ (scripts/test.sh does)",
+            fail(
+                    "%s/node_modules/playwright-core is missing: run `npm ci` in browser-tests/ (scripts/test.sh does)",
                     BROWSER_TESTS);
         }
         if (!Files.isExecutable(Path.of(CHROMIUM))) {
-            fail("%s is missing: install Debian's chromium (`apt-get install -y chromium`; scripts/test.sh does)", CHROMIUM);
+            fail(
+                    "%s is missing: install Debian's chromium (`apt-get install -y chromium`; scripts/test.sh does)",
+                    CHROMIUM);
         }
         return node;
     }
@@ -119,9 +139,23 @@ class BrowserConsoleIT {
     record RunResult(int exitCode, String tail) {}
 
     private RunResult runBrowserTest(String node) throws Exception {
-        String planted = JSON.writeValueAsString(java.util.Map.of("groupChat", GROUP_CHAT, "secret", SECRET,
-                "reply", REPLY, "street", STREET, "phone", PHONE, "contactName", CONTACT_NAME,
-                "contactPhone", CONTACT_PHONE, "coping", COPING));
+        String planted = JSON.writeValueAsString(java.util.Map.of(
+                "groupChat",
+                GROUP_CHAT,
+                "secret",
+                SECRET,
+                "reply",
+                REPLY,
+                "street",
+                STREET,
+                "phone",
+                PHONE,
+                "contactName",
+                CONTACT_NAME,
+                "contactPhone",
+                CONTACT_PHONE,
+                "coping",
+                COPING));
         ProcessBuilder pb = new ProcessBuilder(node, "console.test.mjs")
                 .directory(BROWSER_TESTS.toFile())
                 .redirectErrorStream(true);
@@ -131,16 +165,19 @@ class BrowserConsoleIT {
         pb.environment().put("HAVEN_PLANTED", planted);
         Process process = pb.start();
         List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Thread pump = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    System.out.println("[browser] " + line);
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("(output ended: " + e.getClass().getSimpleName() + ")");
-            }
-        }, "browser-test-output");
+        Thread pump = new Thread(
+                () -> {
+                    try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = in.readLine()) != null; ) {
+                            System.out.println("[browser] " + line);
+                            lines.add(line);
+                        }
+                    } catch (IOException e) {
+                        lines.add("(output ended: " + e.getClass().getSimpleName() + ")");
+                    }
+                },
+                "browser-test-output");
         pump.setDaemon(true);
         pump.start();
         if (!process.waitFor(RUN_SECONDS, TimeUnit.SECONDS)) {
@@ -159,7 +196,8 @@ class BrowserConsoleIT {
         List<String> violations = new ArrayList<>();
         int frames = 0;
         try (var files = Files.list(ARTIFACTS)) {
-            for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().startsWith("frames-"))::iterator) {
+            for (Path file : (Iterable<Path>)
+                    files.filter(f -> f.getFileName().toString().startsWith("frames-"))::iterator) {
                 for (String frame : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                     if (frame.isBlank()) {
                         continue;
@@ -173,7 +211,9 @@ class BrowserConsoleIT {
             }
         }
         assertThat(frames).as("frames recorded by the browsers").isGreaterThan(20);
-        assertThat(violations).as("frames the browsers received that break the published schema").isEmpty();
+        assertThat(violations)
+                .as("frames the browsers received that break the published schema")
+                .isEmpty();
     }
 
     /**
@@ -197,35 +237,66 @@ class BrowserConsoleIT {
             E2e.DeviceBundle sender = JSON.treeToValue(s.get("sender"), E2e.DeviceBundle.class);
             assertThat(Fingerprints.of(sender.identityKey())).isEqualTo(sender.fingerprint());
             // Java's seal verifies the browser's signed prekey signature and fingerprint first.
-            E2e.Envelope toBrowser = DirectCipher.seal(DeviceKeys.generate("java-1", suite, 0), "java-user", sender,
-                    "web-user", "hello from Java");
+            E2e.Envelope toBrowser = DirectCipher.seal(
+                    DeviceKeys.generate("java-1", suite, 0), "java-user", sender, "web-user", "hello from Java");
             assertThat(toBrowser.algorithm()).isEqualTo(suite.envelopeAlg());
             JsonNode priv = vector.get("recipientPrivate");
             for (JsonNode env : s.get("envelopes")) {
-                byte[] info = info(s.get("senderUser").asText(), sender.device(), s.get("recipientUser").asText(),
+                byte[] info = info(
+                        s.get("senderUser").asText(),
+                        sender.device(),
+                        s.get("recipientUser").asText(),
                         env.get("device").asText());
                 PublicKey eph = publicKey(suite, env.get("ephemeralKey").asText());
                 PrivateKey spk = privateKey(suite, priv.get("signedPrekey").asText());
-                byte[] ikm = cat(dh(suite, spk, publicKey(suite, sender.identityKey().key())),
-                        dh(suite, privateKey(suite, priv.get("identity").asText()), eph), dh(suite, spk, eph),
+                byte[] ikm = cat(
+                        dh(suite, spk, publicKey(suite, sender.identityKey().key())),
+                        dh(suite, privateKey(suite, priv.get("identity").asText()), eph),
+                        dh(suite, spk, eph),
                         env.hasNonNull("oneTimePrekeyId")
-                                ? dh(suite, privateKey(suite, priv.at("/oneTimePrekeys/" + env.get("oneTimePrekeyId").asInt()).asText()), eph)
+                                ? dh(
+                                        suite,
+                                        privateKey(
+                                                suite,
+                                                priv.at("/oneTimePrekeys/"
+                                                                + env.get("oneTimePrekeyId")
+                                                                        .asInt())
+                                                        .asText()),
+                                        eph)
                                 : new byte[0]);
                 Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-                c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(Hkdf.derive(new byte[32], ikm, info, 32), "AES"),
-                        new GCMParameterSpec(128, Base64.getDecoder().decode(env.get("nonce").asText())));
+                c.init(
+                        Cipher.DECRYPT_MODE,
+                        new SecretKeySpec(Hkdf.derive(new byte[32], ikm, info, 32), "AES"),
+                        new GCMParameterSpec(
+                                128, Base64.getDecoder().decode(env.get("nonce").asText())));
                 c.updateAAD(info);
-                String text = new String(c.doFinal(Base64.getDecoder().decode(env.get("ciphertext").asText())),
+                String text = new String(
+                        c.doFinal(
+                                Base64.getDecoder().decode(env.get("ciphertext").asText())),
                         StandardCharsets.UTF_8);
-                assertThat(text).as("%s envelope sealed in the browser", suite).isEqualTo(s.get("text").asText());
+                assertThat(text)
+                        .as("%s envelope sealed in the browser", suite)
+                        .isEqualTo(s.get("text").asText());
             }
         }
     }
 
     private void assertNoPlaintextInStoresAuditOrLogs() throws Exception {
         List<String> chatTexts = List.of(GROUP_CHAT, SECRET, REPLY);
-        List<String> everything = List.of(GROUP_CHAT, SECRET, REPLY, STREET, "Plantedtree", PHONE, "555 0142",
-                CONTACT_NAME, "Plantedcontact", CONTACT_PHONE, "555 0163", COPING);
+        List<String> everything = List.of(
+                GROUP_CHAT,
+                SECRET,
+                REPLY,
+                STREET,
+                "Plantedtree",
+                PHONE,
+                "555 0142",
+                CONTACT_NAME,
+                "Plantedcontact",
+                CONTACT_PHONE,
+                "555 0163",
+                COPING);
 
         // The relayed envelopes (as delivered to the browsers) and the mailbox: ciphertext only.
         List<String> relayed = new ArrayList<>();
@@ -241,15 +312,23 @@ class BrowserConsoleIT {
         }
         assertThat(relayed).as("direct messages relayed to the browsers").hasSizeGreaterThanOrEqualTo(2);
         assertThat(relayed).noneMatch(f -> f.contains(SECRET) || f.contains(REPLY) || f.contains("PLANTED-E2E"));
-        List<E2e.DirectMessage> mailbox = ((org.haven.server.chat.InMemoryMailbox) haven.server().mailbox()).everything();
+        List<E2e.DirectMessage> mailbox =
+                ((org.haven.server.chat.InMemoryMailbox) haven.server().mailbox()).everything();
         for (E2e.DirectMessage stored : mailbox) {
             String json = ProtocolCodec.instance().encode(new ServerMessage.DmMessage(stored));
-            assertThat(json).as("mailbox").doesNotContain(SECRET).doesNotContain(REPLY).doesNotContain("PLANTED");
+            assertThat(json)
+                    .as("mailbox")
+                    .doesNotContain(SECRET)
+                    .doesNotContain(REPLY)
+                    .doesNotContain("PLANTED");
         }
-        assertThat(mailbox).as("every direct message was confirmed by the console (dm.ack)").isEmpty();
+        assertThat(mailbox)
+                .as("every direct message was confirmed by the console (dm.ack)")
+                .isEmpty();
 
         // The alert store carries the location (responders need it), never chat of either kind.
-        List<StoredAlert> alerts = haven.server().alertStore().unclosed().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        List<StoredAlert> alerts =
+                haven.server().alertStore().unclosed().toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertThat(alerts).as("alerts raised from the browser").isNotEmpty();
         String alertJson = alerts.toString();
         assertThat(alertJson).as("the alerts carry the confirmed location").contains(STREET);

@@ -24,8 +24,13 @@ class LogSetupTest {
 
     @Test
     void jsonIsOneObjectPerLineWithTheFormattedMessage() throws Exception {
-        LoggingEvent event = new LoggingEvent("fqcn", logger, Level.WARN, "alert undelivered alert={} org={}",
-                new IllegalStateException("no responder"), new Object[] {"a-1f2e", "org-7"});
+        LoggingEvent event = new LoggingEvent(
+                "fqcn",
+                logger,
+                Level.WARN,
+                "alert undelivered alert={} org={}",
+                new IllegalStateException("no responder"),
+                new Object[] {"a-1f2e", "org-7"});
         String line = encode(ServerConfig.LogFormat.JSON, event);
         assertThat(line).endsWith("\n").doesNotContain("\n{");
         JsonNode json = new ObjectMapper().readTree(line);
@@ -38,8 +43,10 @@ class LogSetupTest {
 
     @Test
     void textIsOnePlainLine() {
-        LoggingEvent event = new LoggingEvent("fqcn", logger, Level.INFO, "listening port={}", null,
-                new Object[] {8080});
-        assertThat(encode(ServerConfig.LogFormat.TEXT, event)).contains("INFO", "listening port=8080").endsWith("\n");
+        LoggingEvent event =
+                new LoggingEvent("fqcn", logger, Level.INFO, "listening port={}", null, new Object[] {8080});
+        assertThat(encode(ServerConfig.LogFormat.TEXT, event))
+                .contains("INFO", "listening port=8080")
+                .endsWith("\n");
     }
 }

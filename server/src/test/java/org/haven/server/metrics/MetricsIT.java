@@ -28,12 +28,16 @@ class MetricsIT {
     final TestServer haven = new TestServer();
 
     private HttpResponse<String> scrape() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(haven.httpBase() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(haven.httpBase() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static double value(String body, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(body);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$")
+                .matcher(body);
         assertThat(m.find()).as("series %s in%n%s", series, body).isTrue();
         return Double.parseDouble(m.group(1));
     }
@@ -46,18 +50,23 @@ class MetricsIT {
         haven.join(alice, "room-4410");
         alice.call(id -> new ClientMessage.ChatSend(id, "room-4410", CHAT), Result.ChatSent.class)
                 .get(5, TimeUnit.SECONDS);
-        Result.AlertReceived raised = alice.call(id -> new ClientMessage.AlertRaise(id, "room-4410", null, null),
-                Result.AlertReceived.class).get(5, TimeUnit.SECONDS);
-        var notice = bo.awaitEvent(ServerMessage.AlertNotice.class, n -> n.alert().id().equals(raised.alert()),
-                Duration.ofSeconds(5));
-        bo.request(id -> new ClientMessage.AlertConfirm(id, notice.alert().id(), notice.alert().version()))
+        Result.AlertReceived raised = alice.call(
+                        id -> new ClientMessage.AlertRaise(id, "room-4410", null, null), Result.AlertReceived.class)
+                .get(5, TimeUnit.SECONDS);
+        var notice = bo.awaitEvent(
+                ServerMessage.AlertNotice.class, n -> n.alert().id().equals(raised.alert()), Duration.ofSeconds(5));
+        bo.request(id -> new ClientMessage.AlertConfirm(
+                        id, notice.alert().id(), notice.alert().version()))
                 .get(5, TimeUnit.SECONDS);
 
         HttpResponse<String> response = scrape();
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         String body = response.body();
-        assertThat(value(body, "haven_connections")).as("two WebSockets and this scrape").isEqualTo(3);
+        assertThat(value(body, "haven_connections"))
+                .as("two WebSockets and this scrape")
+                .isEqualTo(3);
         assertThat(value(body, "haven_rooms")).isEqualTo(1);
         assertThat(value(body, "haven_messages_in_total{type=\"chat.send\"}")).isEqualTo(1);
         assertThat(value(body, "haven_messages_in_total{type=\"hello\"}")).isEqualTo(2);
@@ -66,21 +75,26 @@ class MetricsIT {
         assertThat(value(body, "haven_alert_delivery_seconds_count")).isEqualTo(1);
         assertThat(value(body, "haven_alert_escalations_total")).isZero();
         assertThat(value(body, "haven_outbound_overflows_total")).isZero();
-        assertThat(body).contains("haven_connections_closed_total{code=\"4009\",reason=\"slow_consumer\"}",
-                "jvm_memory_used_bytes");
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
-                assertThat(value(scrape().body(), "haven_alerts{state=\"raised\"}")).isEqualTo(1));
+        assertThat(body)
+                .contains(
+                        "haven_connections_closed_total{code=\"4009\",reason=\"slow_consumer\"}",
+                        "jvm_memory_used_bytes");
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(value(scrape().body(), "haven_alerts{state=\"raised\"}"))
+                        .isEqualTo(1));
 
         // Opaque ids only, and not even those: no user, organisation, room or alert id, no chat text.
-        assertThat(body).doesNotContain("alice-9034", "dr-bo-7781", "org-5521", "room-4410", raised.alert(),
-                "Marguerite", "Name of");
+        assertThat(body)
+                .doesNotContain(
+                        "alice-9034", "dr-bo-7781", "org-5521", "room-4410", raised.alert(), "Marguerite", "Name of");
     }
 
     @Test
     void everyMetricTheOperationsPageListsIsExported() throws Exception {
         String body = scrape().body();
-        Matcher row = Pattern.compile("(?m)^\\| `(haven_[a-z_]+)").matcher(
-                java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "operations.md")));
+        Matcher row = Pattern.compile("(?m)^\\| `(haven_[a-z_]+)")
+                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "operations.md")));
         int rows = 0;
         while (row.find()) {
             rows++;
@@ -91,9 +105,12 @@ class MetricsIT {
 
     @Test
     void onlyAnswersGet() throws Exception {
-        HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(haven.httpBase() + "/metrics")).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(haven.httpBase() + "/metrics"))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
     }
 }

@@ -42,7 +42,9 @@ public abstract class PresenceStoreContract {
         PresenceStore store = store();
         assertThat(await(store.connect(alice, "c1")).connections()).isEqualTo(1);
         assertThat(await(store.connect(alice, "c2")).connections()).isEqualTo(2);
-        assertThat(await(store.connect(alice, "c2")).connections()).as("idempotent").isEqualTo(2);
+        assertThat(await(store.connect(alice, "c2")).connections())
+                .as("idempotent")
+                .isEqualTo(2);
         assertThat(await(store.disconnect(alice, "c1")).online()).isTrue();
         assertThat(await(store.disconnect(alice, "c2")).online()).isFalse();
         assertThat(await(store.get(alice)).online()).isFalse();

@@ -33,14 +33,20 @@ class RedisClusterPartsIT {
             RedisLeases a = new RedisLeases(connections(), keys, "node-a", Duration.ofSeconds(10));
             RedisLeases b = new RedisLeases(connections(), keys, "node-b", Duration.ofSeconds(10));
             assertThat(get(a.acquireOrRenew("org:demo"))).isEqualTo("node-a");
-            assertThat(get(b.acquireOrRenew("org:demo"))).as("taken: b learns the holder").isEqualTo("node-a");
-            assertThat(get(a.acquireOrRenew("org:demo"))).as("renewed by its holder").isEqualTo("node-a");
+            assertThat(get(b.acquireOrRenew("org:demo")))
+                    .as("taken: b learns the holder")
+                    .isEqualTo("node-a");
+            assertThat(get(a.acquireOrRenew("org:demo")))
+                    .as("renewed by its holder")
+                    .isEqualTo("node-a");
             assertThat(get(b.holder("org:demo"))).contains("node-a");
             get(b.release("org:demo"));
             assertThat(get(a.holder("org:demo"))).as("only the holder releases").contains("node-a");
             get(a.release("org:demo"));
             assertThat(get(b.holder("org:demo"))).isEqualTo(Optional.empty());
-            assertThat(get(b.acquireOrRenew("org:demo"))).as("free again: taken at once").isEqualTo("node-b");
+            assertThat(get(b.acquireOrRenew("org:demo")))
+                    .as("free again: taken at once")
+                    .isEqualTo("node-b");
         }
 
         @Test
@@ -48,7 +54,8 @@ class RedisClusterPartsIT {
             RedisLeases a = new RedisLeases(connections(), keys, "node-a", Duration.ofMillis(300));
             RedisLeases b = new RedisLeases(connections(), keys, "node-b", Duration.ofMillis(300));
             assertThat(get(a.acquireOrRenew("node:node-a"))).isEqualTo("node-a");
-            Awaitility.await().atMost(Duration.ofSeconds(5))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> get(b.holder("node:node-a")).isEmpty());
             assertThat(get(b.acquireOrRenew("node:node-a"))).isEqualTo("node-b");
         }
@@ -66,8 +73,11 @@ class RedisClusterPartsIT {
             }
             get(b.broadcast("everyone"));
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> toB.size() == 101 && toA.size() == 1);
-            assertThat(toB.subList(0, 100)).as("in the order sent").containsExactlyElementsOf(
-                    java.util.stream.IntStream.range(0, 100).mapToObj(i -> "m" + i).toList());
+            assertThat(toB.subList(0, 100))
+                    .as("in the order sent")
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 100)
+                            .mapToObj(i -> "m" + i)
+                            .toList());
             assertThat(toB.get(100)).isEqualTo("everyone");
             assertThat(toA).containsExactly("everyone");
             assertThat(a.isUp()).isTrue();
@@ -107,8 +117,12 @@ class RedisClusterPartsIT {
                 assertThat(classic).as("no classic subscription on any master").endsWith("0");
                 sharded += shard.trim().endsWith("1") ? 1 : 0;
             }
-            assertThat(sharded).as("one sharded subscription, on the one master owning the slot").isEqualTo(1);
-            new RedisNodeBus(connections(), keys, "node-t").send("node-s", "hello").toCompletableFuture()
+            assertThat(sharded)
+                    .as("one sharded subscription, on the one master owning the slot")
+                    .isEqualTo(1);
+            new RedisNodeBus(connections(), keys, "node-t")
+                    .send("node-s", "hello")
+                    .toCompletableFuture()
                     .get(5, TimeUnit.SECONDS);
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("hello"));
         }
@@ -140,13 +154,21 @@ class RedisClusterPartsIT {
                     master.command("CLUSTER SETSLOT " + slot + " NODE " + target.command("CLUSTER MYID"));
                 }
                 org.haven.server.testing.RedisProcess moved = target;
-                Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> moved.command("PUBSUB SHARDNUMSUB " + channel).endsWith("1"));
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(15))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() ->
+                                moved.command("PUBSUB SHARDNUMSUB " + channel).endsWith("1"));
                 String to = node;
                 RedisNodeBus sender = new RedisNodeBus(connections(), keys, "node-t");
-                Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                        .ignoreExceptions().until(() -> {
-                            sender.send(to, "after the move").toCompletableFuture().get(2, TimeUnit.SECONDS);
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(200))
+                        .ignoreExceptions()
+                        .until(() -> {
+                            sender.send(to, "after the move")
+                                    .toCompletableFuture()
+                                    .get(2, TimeUnit.SECONDS);
                             return received.contains("after the move");
                         });
             } finally {

@@ -75,13 +75,18 @@ class RedisClusterRestartIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> !redis.isUp());
         long started = System.nanoTime();
         assertThatThrownBy(() -> done(presence.get(lost)))
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(RedisException.class);
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(RedisException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
-        assertThat(done(presence.get(kept)).online()).as("the other masters still serve").isTrue();
+        assertThat(done(presence.get(kept)).online())
+                .as("the other masters still serve")
+                .isTrue();
 
         victim.restart();
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
-                redis.isUp() && !done(presence.get(lost)).online());
+        await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> redis.isUp() && !done(presence.get(lost)).online());
         assertThat(done(presence.connect(lost, "c-3")).online()).isTrue();
         assertThat(done(presence.get(kept)).connections()).isEqualTo(1);
     }

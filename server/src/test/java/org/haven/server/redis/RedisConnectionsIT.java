@@ -55,12 +55,15 @@ class RedisConnectionsIT {
     @Test
     void aClusterUrlWithOneSeedFindsEveryMaster() throws Exception {
         try (RedisClusterProcess cluster = RedisClusterProcess.start();
-                RedisConnections own = RedisConnections.open("redis-cluster://127.0.0.1:" + cluster.masters().get(0).port())) {
+                RedisConnections own = RedisConnections.open(
+                        "redis-cluster://127.0.0.1:" + cluster.masters().get(0).port())) {
             for (int i = 0; i < 30; i++) {
                 own.commands().set("{k" + i + "}", "v").toCompletableFuture().get(5, TimeUnit.SECONDS);
             }
             for (RedisProcess master : cluster.masters()) {
-                assertThat(Integer.parseInt(master.command("DBSIZE"))).as("keys spread to every master").isPositive();
+                assertThat(Integer.parseInt(master.command("DBSIZE")))
+                        .as("keys spread to every master")
+                        .isPositive();
             }
         }
     }
@@ -77,7 +80,11 @@ class RedisConnectionsIT {
         });
         subscriber.async().subscribe("haven-test").toCompletableFuture().get(5, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(5)).until(() -> {
-            connections.commands().publish("haven-test", "hello").toCompletableFuture().get(5, TimeUnit.SECONDS);
+            connections
+                    .commands()
+                    .publish("haven-test", "hello")
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
             return received.contains("haven-test=hello");
         });
     }

@@ -17,7 +17,8 @@ class RedisEndpointsTest {
         assertThat(uri.getHost()).isEqualTo("cache.internal");
         assertThat(uri.getPort()).isEqualTo(6380);
         assertThat(uri.getDatabase()).isEqualTo(2);
-        assertThat(uri.getCredentialsProvider().resolveCredentials().block().getPassword()).isEqualTo("s3cret".toCharArray());
+        assertThat(uri.getCredentialsProvider().resolveCredentials().block().getPassword())
+                .isEqualTo("s3cret".toCharArray());
     }
 
     @Test
@@ -44,7 +45,8 @@ class RedisEndpointsTest {
         assertThat(e.uris()).extracting(RedisURI::getPort).containsExactly(7000, 7001, 6379);
         assertThat(e.uris()).allSatisfy(uri -> {
             assertThat(uri.isSsl()).isTrue();
-            assertThat(uri.getCredentialsProvider().resolveCredentials().block().getUsername()).isEqualTo("user");
+            assertThat(uri.getCredentialsProvider().resolveCredentials().block().getUsername())
+                    .isEqualTo("user");
             assertThat(uri.getTimeout().getSeconds()).isEqualTo(3);
         });
     }
@@ -61,10 +63,13 @@ class RedisEndpointsTest {
         assertThatThrownBy(() -> RedisEndpoints.parse("cache.internal:6379"))
                 .hasMessageStartingWith("REDIS_URL: no scheme");
         assertThatThrownBy(() -> RedisEndpoints.parse("http://:s3cret@cache.internal"))
-                .hasMessageStartingWith("REDIS_URL: not a Redis URI").hasMessageNotContaining("s3cret");
+                .hasMessageStartingWith("REDIS_URL: not a Redis URI")
+                .hasMessageNotContaining("s3cret");
         assertThatThrownBy(() -> RedisEndpoints.parse("redis-cluster://:s3cret@n1:7000/1"))
-                .hasMessageStartingWith("REDIS_URL: a Redis Cluster has no database").hasMessageNotContaining("s3cret");
+                .hasMessageStartingWith("REDIS_URL: a Redis Cluster has no database")
+                .hasMessageNotContaining("s3cret");
         assertThatThrownBy(() -> RedisEndpoints.parse("redis://:s3cret@n1:7000,n2:7001"))
-                .hasMessageStartingWith("REDIS_URL: a list of servers").hasMessageNotContaining("s3cret");
+                .hasMessageStartingWith("REDIS_URL: a list of servers")
+                .hasMessageNotContaining("s3cret");
     }
 }

@@ -48,11 +48,15 @@ public abstract class RedisPresenceStoreContract extends PresenceStoreContract {
     /** Keeps {@code survivor} alive and reaping until it has reported {@code count} users. */
     private static List<UserRef> reapUntil(RedisPresenceStore survivor, int count) {
         List<UserRef> reported = new CopyOnWriteArrayList<>();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            assertThat(done(survivor.heartbeat())).as("the survivor stays registered").isTrue();
-            reported.addAll(done(survivor.reapDeadNodes()));
-            return reported.size() >= count;
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    assertThat(done(survivor.heartbeat()))
+                            .as("the survivor stays registered")
+                            .isTrue();
+                    reported.addAll(done(survivor.reapDeadNodes()));
+                    return reported.size() >= count;
+                });
         return reported;
     }
 
@@ -74,8 +78,12 @@ public abstract class RedisPresenceStoreContract extends PresenceStoreContract {
         assertThat(done(survivor.get(alice)).online()).isFalse();
         assertThat(done(survivor.get(bob)).online()).isFalse();
         Presence stillHere = done(survivor.get(carol));
-        assertThat(stillHere.connections()).as("carol's connection on the survivor remains").isEqualTo(1);
-        assertThat(done(survivor.reapDeadNodes())).as("a dead node is reaped once").isEmpty();
+        assertThat(stillHere.connections())
+                .as("carol's connection on the survivor remains")
+                .isEqualTo(1);
+        assertThat(done(survivor.reapDeadNodes()))
+                .as("a dead node is reaped once")
+                .isEmpty();
     }
 
     @Test
@@ -85,10 +93,15 @@ public abstract class RedisPresenceStoreContract extends PresenceStoreContract {
         done(a.heartbeat());
         done(b.heartbeat());
         done(a.connect(alice, "c-1"));
-        await().during(TTL.multipliedBy(3)).atMost(TTL.multipliedBy(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            boolean bothAlive = done(a.heartbeat()) && done(b.heartbeat());
-            return bothAlive && done(b.reapDeadNodes()).isEmpty() && done(a.reapDeadNodes()).isEmpty();
-        });
+        await().during(TTL.multipliedBy(3))
+                .atMost(TTL.multipliedBy(5))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    boolean bothAlive = done(a.heartbeat()) && done(b.heartbeat());
+                    return bothAlive
+                            && done(b.reapDeadNodes()).isEmpty()
+                            && done(a.reapDeadNodes()).isEmpty();
+                });
         assertThat(done(b.get(alice)).online()).isTrue();
     }
 
@@ -105,8 +118,12 @@ public abstract class RedisPresenceStoreContract extends PresenceStoreContract {
         assertThat(done(paused.heartbeat())).as("its entries were lost").isFalse();
         assertThat(paused.life()).isNotEqualTo(firstLife);
         assertThat(done(paused.connect(alice, "c-1")).online()).isTrue();
-        await().during(TTL.multipliedBy(2)).atMost(TTL.multipliedBy(4)).pollInterval(Duration.ofMillis(200)).until(() ->
-                done(paused.heartbeat()) && done(survivor.heartbeat()) && done(survivor.reapDeadNodes()).isEmpty());
+        await().during(TTL.multipliedBy(2))
+                .atMost(TTL.multipliedBy(4))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> done(paused.heartbeat())
+                        && done(survivor.heartbeat())
+                        && done(survivor.reapDeadNodes()).isEmpty());
         assertThat(done(survivor.get(alice)).connections()).isEqualTo(1);
     }
 
@@ -118,11 +135,13 @@ public abstract class RedisPresenceStoreContract extends PresenceStoreContract {
         done(leaving.connect(alice, "c-1"));
         done(leaving.disconnect(alice, "c-1"));
         List<UserRef> reported = new CopyOnWriteArrayList<>();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            done(survivor.heartbeat());
-            reported.addAll(done(survivor.reapDeadNodes()));
-            return forgotten(leaving.life());
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    done(survivor.heartbeat());
+                    reported.addAll(done(survivor.reapDeadNodes()));
+                    return forgotten(leaving.life());
+                });
         assertThat(reported).isEmpty();
     }
 

@@ -66,8 +66,11 @@ class RedisRestartIT {
         long started = System.nanoTime();
         assertThatThrownBy(() -> done(alerts.save(alert("a-2"))))
                 .isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(RedisException.class).hasMessageContaining("not connected");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused at once, not after the time-out")
+                .cause()
+                .isInstanceOf(RedisException.class)
+                .hasMessageContaining("not connected");
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+                .as("refused at once, not after the time-out")
                 .isLessThan(TIMEOUT.dividedBy(2));
 
         process.restart();
@@ -87,7 +90,8 @@ class RedisRestartIT {
         // Fails with the broken connection's error well before the time-out would have ended it.
         assertThatThrownBy(() -> inFlight.toCompletableFuture().get(TIMEOUT.toMillis() / 2, TimeUnit.MILLISECONDS))
                 .isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOfAny(RedisException.class, IOException.class);
+                .cause()
+                .isInstanceOfAny(RedisException.class, IOException.class);
     }
 
     @Test
@@ -101,8 +105,12 @@ class RedisRestartIT {
         process.restart();
         await().atMost(Duration.ofSeconds(10)).until(redis::isUp);
 
-        assertThat(done(presence.get(alice)).online()).as("Redis came back empty").isFalse();
-        assertThat(done(presence.heartbeat())).as("the node is told to register its connections again").isFalse();
+        assertThat(done(presence.get(alice)).online())
+                .as("Redis came back empty")
+                .isFalse();
+        assertThat(done(presence.heartbeat()))
+                .as("the node is told to register its connections again")
+                .isFalse();
         assertThat(done(presence.connect(alice, "c-1")).online()).isTrue();
         assertThat(done(presence.heartbeat())).isTrue();
     }

@@ -26,7 +26,13 @@ class HandlersTest {
     private final Caller caller = new Caller() {
         @Override
         public Principal principal() {
-            return new Principal("alice", "demo", Role.CLIENT, Set.of("group-1"), "Alice", "t-1",
+            return new Principal(
+                    "alice",
+                    "demo",
+                    Role.CLIENT,
+                    Set.of("group-1"),
+                    "Alice",
+                    "t-1",
                     Instant.parse("2030-01-01T00:00:00Z"));
         }
 
@@ -38,18 +44,23 @@ class HandlersTest {
 
     @Test
     void aMessageTypeWithoutAHandlerIsNamedAndTheNodeDoesNotStart() {
-        Handlers handlers = new Handlers().on(ClientMessage.Ping.class, r -> r.reply().ok());
+        Handlers handlers =
+                new Handlers().on(ClientMessage.Ping.class, r -> r.reply().ok());
         assertThatThrownBy(() -> handlers.requireEvery(ClientMessage.class))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("ChatSend").hasMessageContaining("AlertRaise")
+                .hasMessageContaining("ChatSend")
+                .hasMessageContaining("AlertRaise")
                 .hasMessageNotContaining("Ping");
     }
 
     @Test
     void aTypeHasOneHandler() {
-        Handlers handlers = new Handlers().on(ClientMessage.Ping.class, r -> r.reply().ok());
-        assertThatThrownBy(() -> handlers.on(ClientMessage.Ping.class, r -> r.reply().ok()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Ping");
+        Handlers handlers =
+                new Handlers().on(ClientMessage.Ping.class, r -> r.reply().ok());
+        assertThatThrownBy(() ->
+                        handlers.on(ClientMessage.Ping.class, r -> r.reply().ok()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Ping");
     }
 
     @Test
@@ -75,8 +86,9 @@ class HandlersTest {
         ServerMessage.Error internal = (ServerMessage.Error) inbox.received.get(1);
         assertThat(internal.code()).isEqualTo(ErrorCode.INTERNAL);
         assertThat(internal.message()).contains("reference").doesNotContain("bug");
-        assertThat(inbox.received.get(2)).isInstanceOfSatisfying(ServerMessage.Ok.class,
-                ok -> assertThat(ok.re()).isEqualTo("3"));
+        assertThat(inbox.received.get(2))
+                .isInstanceOfSatisfying(
+                        ServerMessage.Ok.class, ok -> assertThat(ok.re()).isEqualTo("3"));
         assertThat(((ServerMessage.Error) inbox.received.get(3)).code()).isEqualTo(ErrorCode.UNKNOWN_TYPE);
     }
 }

@@ -8,6 +8,7 @@ class InMemoryRoomJournalTest extends RoomJournalContract {
 
     /** Leases of several nodes in one map (no time-to-live: nobody dies here). */
     private final MapLeases leases = new MapLeases();
+
     private InMemoryRoomJournal journal;
 
     @Override

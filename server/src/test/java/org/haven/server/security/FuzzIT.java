@@ -3,7 +3,6 @@ package org.haven.server.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -13,10 +12,7 @@ import org.haven.client.ClientOptions;
 import org.haven.client.HavenClient;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
-import org.haven.protocol.ErrorCode;
-import org.haven.protocol.ProtocolCodec;
 import org.haven.protocol.Role;
-import org.haven.protocol.ServerMessage;
 import org.haven.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,8 +28,11 @@ class FuzzIT {
     static final long SEED = 20261127L;
 
     @RegisterExtension
-    final TestServer haven = new TestServer(b -> b.requestsPerSecond(1_000_000).requestBurst(1_000_000)
-            .floodRefusals(1_000_000).maxChatChars(8000).checkInExemptOrgs(java.util.Set.of("demo")));
+    final TestServer haven = new TestServer(b -> b.requestsPerSecond(1_000_000)
+            .requestBurst(1_000_000)
+            .floodRefusals(1_000_000)
+            .maxChatChars(8000)
+            .checkInExemptOrgs(java.util.Set.of("demo")));
 
     private static final List<String> SEEDS = List.of(
             "{\"type\":\"ping\",\"id\":\"1\"}",
@@ -50,8 +49,28 @@ class FuzzIT {
             "{\"type\":\"session.pause\",\"id\":\"12\",\"room\":\"group-1\"}");
 
     /** Odd but well-formed characters, each a whole code point (a lone surrogate cannot be sent as text). */
-    private static final String[] ODD = {"\u0000", "\u202e", "\u200b", "\ud83d\ude00", "\u00ff", "\uffff", "\u0301",
-        "\u2028", "\"", "\\", "/", "{", "}", "[", "]", ",", ":", "\ud800\udc00", "\u0649\u0627"};
+    private static final String[] ODD = {
+        "\u0000",
+        "\u202e",
+        "\u200b",
+        "\ud83d\ude00",
+        "\u00ff",
+        "\uffff",
+        "\u0301",
+        "\u2028",
+        "\"",
+        "\\",
+        "/",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\ud800\udc00",
+        "\u0649\u0627"
+    };
+
     private static final String ODD_RUN = String.join("", ODD);
 
     private static String odd(Random r) {
@@ -68,17 +87,20 @@ class FuzzIT {
         java.util.List<String> nonConforming = new java.util.concurrent.CopyOnWriteArrayList<>();
         // Not through the test server's client: it validates every frame, which would dominate the run.
         // A sample of one frame in fifty is validated against the published schema here instead.
-        HavenClient client = HavenClient.connect(haven.uri(), ClientOptions.defaults().withFrameListener(text -> {
-            if (text.startsWith("{\"type\":\"ok\"") || text.startsWith("{\"type\":\"error\"")) {
-                replies.incrementAndGet();
-            }
-            if (frames.incrementAndGet() % 50 == 0) {
-                List<String> errors = org.haven.protocol.ProtocolSchema.instance().validateServer(text);
-                if (!errors.isEmpty()) {
-                    nonConforming.add(text + " -> " + errors);
-                }
-            }
-        })).get(10, TimeUnit.SECONDS);
+        HavenClient client = HavenClient.connect(
+                        haven.uri(), ClientOptions.defaults().withFrameListener(text -> {
+                            if (text.startsWith("{\"type\":\"ok\"") || text.startsWith("{\"type\":\"error\"")) {
+                                replies.incrementAndGet();
+                            }
+                            if (frames.incrementAndGet() % 50 == 0) {
+                                List<String> errors = org.haven.protocol.ProtocolSchema.instance()
+                                        .validateServer(text);
+                                if (!errors.isEmpty()) {
+                                    nonConforming.add(text + " -> " + errors);
+                                }
+                            }
+                        }))
+                .get(10, TimeUnit.SECONDS);
         client.hello(haven.token("fuzzer", Role.CLIENT, "demo", "group-1")).get(10, TimeUnit.SECONDS);
 
         // Probe first, one frame at a time, so that a frame left unanswered is named.
@@ -91,9 +113,15 @@ class FuzzIT {
                 await().atMost(Duration.ofSeconds(3)).until(() -> replies.get() > before);
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 StringBuilder codes = new StringBuilder();
-                frame.chars().limit(60).forEach(c -> codes.append(Integer.toHexString(c)).append(' '));
-                throw new AssertionError("no reply to frame (closed: " + (client.closeFuture().isDone()
-                        ? client.closeFuture().join() : "no") + "): " + codes, e);
+                frame.chars()
+                        .limit(60)
+                        .forEach(c -> codes.append(Integer.toHexString(c)).append(' '));
+                throw new AssertionError(
+                        "no reply to frame (closed: "
+                                + (client.closeFuture().isDone()
+                                        ? client.closeFuture().join()
+                                        : "no") + "): " + codes,
+                        e);
             }
         }
         final long base = replies.get();
@@ -104,9 +132,14 @@ class FuzzIT {
                 try {
                     await().atMost(Duration.ofSeconds(60)).until(() -> replies.get() >= expected);
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
-                    throw new AssertionError("after " + (sent + 1) + " frames, " + (replies.get() - base)
-                            + " replies; closed: " + (client.closeFuture().isDone() ? client.closeFuture().join() : "no")
-                            + "; client: " + client.violations(), e);
+                    throw new AssertionError(
+                            "after " + (sent + 1) + " frames, " + (replies.get() - base)
+                                    + " replies; closed: "
+                                    + (client.closeFuture().isDone()
+                                            ? client.closeFuture().join()
+                                            : "no")
+                                    + "; client: " + client.violations(),
+                            e);
                 }
                 client.drainEvents();
             }
@@ -117,7 +150,8 @@ class FuzzIT {
         assertThat(client.violations()).isEmpty();
         assertThat(nonConforming).isEmpty();
         assertThat(client.closeFuture()).isNotDone();
-        assertThat(client.request(ClientMessage.Ping::new).get(5, TimeUnit.SECONDS)).isNotNull();
+        assertThat(client.request(ClientMessage.Ping::new).get(5, TimeUnit.SECONDS))
+                .isNotNull();
         System.out.println("fuzz: " + FRAMES + " frames answered in " + Duration.ofNanos(System.nanoTime() - started));
         client.close();
     }
@@ -130,7 +164,8 @@ class FuzzIT {
             byte[] bytes = new byte[1 + random.nextInt(2000)];
             random.nextBytes(bytes);
             client.sendBinary(bytes);
-            assertThat(client.closeFuture().get(5, TimeUnit.SECONDS).code()).isEqualTo(CloseCode.UNSUPPORTED_DATA.code());
+            assertThat(client.closeFuture().get(5, TimeUnit.SECONDS).code())
+                    .isEqualTo(CloseCode.UNSUPPORTED_DATA.code());
             client.close();
         }
         for (int i = 0; i < 50; i++) {
@@ -144,7 +179,8 @@ class FuzzIT {
             client.close();
         }
         HavenClient client = haven.login("fuzzer", Role.CLIENT, "demo", "group-1");
-        assertThat(client.request(ClientMessage.Ping::new).get(5, TimeUnit.SECONDS)).isNotNull();
+        assertThat(client.request(ClientMessage.Ping::new).get(5, TimeUnit.SECONDS))
+                .isNotNull();
     }
 
     static String mutate(Random r) {
@@ -168,7 +204,9 @@ class FuzzIT {
                 return "{\"type\":\"chat.send\",\"id\":\"h\",\"room\":\"group-1\",\"text\":\""
                         + "x".repeat(r.nextInt(60_000)) + "\"}";
             case 4: { // odd unicode in every string
-                return seed.replace("\"1\"", "\"" + ODD_RUN + "\"").replace("group-1", ODD_RUN).replace("hello", ODD_RUN);
+                return seed.replace("\"1\"", "\"" + ODD_RUN + "\"")
+                        .replace("group-1", ODD_RUN)
+                        .replace("hello", ODD_RUN);
             }
             default: { // character-level mutations of a valid message (whole code points: text stays UTF-8)
                 List<String> cps = new java.util.ArrayList<>();

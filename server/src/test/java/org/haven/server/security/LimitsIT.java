@@ -19,8 +19,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LimitsIT {
 
     @RegisterExtension
-    final TestServer haven = new TestServer(b -> b.maxConnectionsPerUser(2).maxConnections(6)
-            .maxRoomsPerConnection(2).maxMembersPerRoom(2));
+    final TestServer haven = new TestServer(b -> b.maxConnectionsPerUser(2)
+            .maxConnections(6)
+            .maxRoomsPerConnection(2)
+            .maxMembersPerRoom(2));
 
     @Test
     void tooManyConnectionsForOneUser() throws Exception {
@@ -28,7 +30,8 @@ class LimitsIT {
         haven.login("alice", Role.CLIENT, "demo", "group-1");
         HavenClient third = haven.connect();
         third.hello(haven.token("alice", Role.CLIENT, "demo", "group-1"));
-        assertThat(third.closeFuture().get(5, TimeUnit.SECONDS).code()).isEqualTo(CloseCode.TOO_MANY_CONNECTIONS.code());
+        assertThat(third.closeFuture().get(5, TimeUnit.SECONDS).code())
+                .isEqualTo(CloseCode.TOO_MANY_CONNECTIONS.code());
         haven.login("bo", Role.CLINICIAN, "demo", "group-1"); // others are not affected
     }
 
@@ -53,10 +56,13 @@ class LimitsIT {
         assertError(dee, id -> new ClientMessage.RoomJoin(id, "r1"), ErrorCode.LIMIT_REACHED);
     }
 
-    private static void assertError(HavenClient client, java.util.function.Function<String, ClientMessage> message,
-            ErrorCode code) {
+    private static void assertError(
+            HavenClient client, java.util.function.Function<String, ClientMessage> message, ErrorCode code) {
         assertThatThrownBy(() -> client.request(message).get(5, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(HavenErrorException.class)
-                .extracting(e -> ((HavenErrorException) e).code()).isEqualTo(code);
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(HavenErrorException.class)
+                .extracting(e -> ((HavenErrorException) e).code())
+                .isEqualTo(code);
     }
 }

@@ -28,18 +28,24 @@ class RevocationIT {
     final TestServer haven = new TestServer(b -> b.adminToken(ADMIN));
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private final DevTokens tokens = new DevTokens(ServerConfig.DEV_SECRET, ServerConfig.DEV_ISSUER,
-            ServerConfig.DEV_AUDIENCE, Clock.systemUTC());
+    private final DevTokens tokens = new DevTokens(
+            ServerConfig.DEV_SECRET, ServerConfig.DEV_ISSUER, ServerConfig.DEV_AUDIENCE, Clock.systemUTC());
 
     private HttpResponse<String> revoke(String bearer, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(haven.httpBase() + "/admin/revoke"))
-                .header("Authorization", "Bearer " + bearer).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(haven.httpBase() + "/admin/revoke"))
+                        .header("Authorization", "Bearer " + bearer)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static String tokenId(String jwt) throws Exception {
         byte[] payload = java.util.Base64.getUrlDecoder().decode(jwt.split("[.]")[1]);
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(payload).get("jti").asText();
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(payload)
+                .get("jti")
+                .asText();
     }
 
     @Test
@@ -67,7 +73,8 @@ class RevocationIT {
         HavenClient phone = haven.login("alice", Role.CLIENT, "demo", "group-1");
         HavenClient laptop = haven.login("alice", Role.CLIENT, "demo", "group-1");
         HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
-        assertThat(revoke(ADMIN, "{\"org\":\"demo\",\"user\":\"alice\"}").body()).isEqualTo("{\"closed\":2}");
+        assertThat(revoke(ADMIN, "{\"org\":\"demo\",\"user\":\"alice\"}").body())
+                .isEqualTo("{\"closed\":2}");
         assertThat(phone.closeFuture().get(1, TimeUnit.SECONDS).code()).isEqualTo(CloseCode.REVOKED.code());
         assertThat(laptop.closeFuture().get(1, TimeUnit.SECONDS).code()).isEqualTo(CloseCode.REVOKED.code());
         assertThat(bo.closeFuture()).isNotDone();
@@ -75,11 +82,17 @@ class RevocationIT {
 
     @Test
     void theAdminRouteNeedsTheAdminToken() throws Exception {
-        assertThat(revoke("wrong-token", "{\"org\":\"demo\",\"user\":\"alice\"}").statusCode()).isEqualTo(401);
+        assertThat(revoke("wrong-token", "{\"org\":\"demo\",\"user\":\"alice\"}")
+                        .statusCode())
+                .isEqualTo(401);
         assertThat(revoke(ADMIN, "{\"nothing\":true}").statusCode()).isEqualTo(400);
         assertThat(revoke(ADMIN, "not json").statusCode()).isEqualTo(400);
-        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(haven.httpBase() + "/admin/revoke"))
-                .header("Authorization", "Bearer " + ADMIN).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> get = http.send(
+                HttpRequest.newBuilder(URI.create(haven.httpBase() + "/admin/revoke"))
+                        .header("Authorization", "Bearer " + ADMIN)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(405);
     }
 }

@@ -44,9 +44,18 @@ class TlsIT {
 
     /** What openssl (a client that still speaks the old versions when asked) hears from the server. */
     private String opensslHandshake(String version) throws Exception {
-        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + haven.server().port(),
-                "-servername", "localhost", version, "-cipher", "DEFAULT:@SECLEVEL=0")
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "openssl",
+                        "s_client",
+                        "-connect",
+                        "127.0.0.1:" + haven.server().port(),
+                        "-servername",
+                        "localhost",
+                        version,
+                        "-cipher",
+                        "DEFAULT:@SECLEVEL=0")
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().close();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("openssl finished").isTrue();
         return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -55,29 +64,44 @@ class TlsIT {
     @Test
     void refusesTls11AndTls10EvenFromAClientThatOffersThem() throws Exception {
         String tls12 = opensslHandshake("-tls1_2");
-        assertThat(tls12).as("control: the same client gets TLS 1.2").contains("Protocol  : TLSv1.2")
+        assertThat(tls12)
+                .as("control: the same client gets TLS 1.2")
+                .contains("Protocol  : TLSv1.2")
                 .doesNotContain("Cipher is (NONE)");
         for (String old : new String[] {"-tls1_1", "-tls1"}) {
             String refused = opensslHandshake(old);
-            assertThat(refused).as("the client offered " + old + "; the server answered with a protocol_version alert")
-                    .contains("alert protocol version").contains("Cipher is (NONE)");
+            assertThat(refused)
+                    .as("the client offered " + old + "; the server answered with a protocol_version alert")
+                    .contains("alert protocol version")
+                    .contains("Cipher is (NONE)");
         }
     }
 
     @Test
     void aClientTrustingTheCaConnectsOverWss() throws Exception {
-        SslContext tls = SslContextBuilder.forClient().trustManager(CERTS.ca).protocols("TLSv1.3").build();
-        HavenClient client = HavenClient.connect(URI.create("wss://localhost:" + haven.server().port() + "/ws"),
-                ClientOptions.defaults().withTls(tls)).get(10, TimeUnit.SECONDS);
+        SslContext tls = SslContextBuilder.forClient()
+                .trustManager(CERTS.ca)
+                .protocols("TLSv1.3")
+                .build();
+        HavenClient client = HavenClient.connect(
+                        URI.create("wss://localhost:" + haven.server().port() + "/ws"),
+                        ClientOptions.defaults().withTls(tls))
+                .get(10, TimeUnit.SECONDS);
         try {
-            Result.Welcome welcome = client.hello(haven.token("alice", Role.CLIENT, "demo")).get(5, TimeUnit.SECONDS);
+            Result.Welcome welcome =
+                    client.hello(haven.token("alice", Role.CLIENT, "demo")).get(5, TimeUnit.SECONDS);
             assertThat(welcome.user()).isEqualTo("alice");
         } finally {
             client.close();
         }
-        SslContext tls12 = SslContextBuilder.forClient().trustManager(CERTS.ca).protocols("TLSv1.2").build();
-        HavenClient old = HavenClient.connect(URI.create("wss://localhost:" + haven.server().port() + "/ws"),
-                ClientOptions.defaults().withTls(tls12)).get(10, TimeUnit.SECONDS);
+        SslContext tls12 = SslContextBuilder.forClient()
+                .trustManager(CERTS.ca)
+                .protocols("TLSv1.2")
+                .build();
+        HavenClient old = HavenClient.connect(
+                        URI.create("wss://localhost:" + haven.server().port() + "/ws"),
+                        ClientOptions.defaults().withTls(tls12))
+                .get(10, TimeUnit.SECONDS);
         old.close();
     }
 
@@ -90,25 +114,39 @@ class TlsIT {
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
-        HttpResponse<String> health = HttpClient.newBuilder().sslContext(ssl).build().send(
-                HttpRequest.newBuilder(URI.create("https://localhost:" + haven.server().port() + "/healthz")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = HttpClient.newBuilder()
+                .sslContext(ssl)
+                .build()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "https://localhost:" + haven.server().port() + "/healthz"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
     }
 
     @Test
     void plainTextIsRefused() {
-        assertThatThrownBy(() -> HavenClient.connect(URI.create("ws://localhost:" + haven.server().port() + "/ws"),
-                ClientOptions.defaults()).get(10, TimeUnit.SECONDS)).isInstanceOf(Exception.class);
-        assertThatThrownBy(() -> HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + haven.server().port() + "/healthz")).build(),
-                HttpResponse.BodyHandlers.ofString())).isInstanceOf(Exception.class);
+        assertThatThrownBy(() -> HavenClient.connect(
+                                URI.create("ws://localhost:" + haven.server().port() + "/ws"), ClientOptions.defaults())
+                        .get(10, TimeUnit.SECONDS))
+                .isInstanceOf(Exception.class);
+        assertThatThrownBy(() -> HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://localhost:"
+                                                + haven.server().port() + "/healthz"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(Exception.class);
     }
 
     @Test
     void aClientThatDoesNotTrustTheCaIsRefused() throws Exception {
         SslContext tls = SslContextBuilder.forClient().build(); // the JDK's default trust: not our private CA
-        assertThatThrownBy(() -> HavenClient.connect(URI.create("wss://localhost:" + haven.server().port() + "/ws"),
-                ClientOptions.defaults().withTls(tls)).get(10, TimeUnit.SECONDS)).isInstanceOf(Exception.class);
+        assertThatThrownBy(() -> HavenClient.connect(
+                                URI.create("wss://localhost:" + haven.server().port() + "/ws"),
+                                ClientOptions.defaults().withTls(tls))
+                        .get(10, TimeUnit.SECONDS))
+                .isInstanceOf(Exception.class);
     }
 }

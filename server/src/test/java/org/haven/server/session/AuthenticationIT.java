@@ -1,23 +1,20 @@
 package org.haven.server.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.haven.client.CloseStatus;
 import org.haven.client.HavenClient;
-import org.haven.client.HavenErrorException;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.ProtocolVersion;
 import org.haven.protocol.Result;
 import org.haven.protocol.Role;
-import org.haven.server.testing.TestServer;
 import org.haven.server.testing.Replies;
+import org.haven.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -64,7 +61,8 @@ class AuthenticationIT {
     @Test
     void closesOnAForgedToken() throws Exception {
         String token = haven.token("alice", Role.CLIENT, "demo", "group-1");
-        String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
+        String forged =
+                token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
         HavenClient client = haven.connect();
         client.hello(forged);
         CloseStatus status = closeOf(client);
@@ -82,7 +80,8 @@ class AuthenticationIT {
     @Test
     void closesWhenNoProtocolVersionIsShared() throws Exception {
         HavenClient client = haven.connect();
-        var reply = client.request(id -> new ClientMessage.Hello(id, haven.token("a", Role.CLIENT, "demo"), List.of(99)));
+        var reply =
+                client.request(id -> new ClientMessage.Hello(id, haven.token("a", Role.CLIENT, "demo"), List.of(99)));
         Replies.assertError(reply, ErrorCode.INVALID_MESSAGE);
         assertThat(closeOf(client).code()).isEqualTo(CloseCode.UNSUPPORTED_VERSION.code());
     }
@@ -90,8 +89,8 @@ class AuthenticationIT {
     @Test
     void refusesASecondHelloButStaysUsable() throws Exception {
         HavenClient client = haven.login("alice", Role.CLIENT, "demo", "group-1");
-        Replies.assertError(client.hello(haven.token("alice", Role.CLIENT, "demo", "group-1")),
-                ErrorCode.ALREADY_AUTHENTICATED);
+        Replies.assertError(
+                client.hello(haven.token("alice", Role.CLIENT, "demo", "group-1")), ErrorCode.ALREADY_AUTHENTICATED);
         client.request(ClientMessage.Ping::new).get(5, TimeUnit.SECONDS);
     }
 
@@ -110,8 +109,9 @@ class AuthenticationIT {
         client.hello(haven.token("alice", Role.CLIENT, "demo", Duration.ofSeconds(2), "group-1"))
                 .get(5, TimeUnit.SECONDS);
         String fresh = haven.token("alice", Role.CLIENT, "demo", Duration.ofHours(1), "group-1");
-        Result.TokenRefreshed refreshed = client.call(id -> new ClientMessage.TokenRefresh(id, fresh),
-                Result.TokenRefreshed.class).get(5, TimeUnit.SECONDS);
+        Result.TokenRefreshed refreshed = client.call(
+                        id -> new ClientMessage.TokenRefresh(id, fresh), Result.TokenRefreshed.class)
+                .get(5, TimeUnit.SECONDS);
         assertThat(refreshed.tokenExpiresAt()).isAfter(java.time.Instant.now().plusSeconds(3000));
         Thread.sleep(3500); // past the first token's expiry and skew
         assertThat(client.closeFuture()).isNotDone();
@@ -124,9 +124,10 @@ class AuthenticationIT {
         String other = haven.token("mallory", Role.CLIENT, "demo", "group-1");
         Replies.assertError(client.request(id -> new ClientMessage.TokenRefresh(id, other)), ErrorCode.TOKEN_REJECTED);
         String elevated = haven.token("alice", Role.CLINICIAN, "demo", "group-1");
-        Replies.assertError(client.request(id -> new ClientMessage.TokenRefresh(id, elevated)), ErrorCode.TOKEN_REJECTED);
-        Replies.assertError(client.request(id -> new ClientMessage.TokenRefresh(id, "not.a.token")),
-                ErrorCode.TOKEN_REJECTED);
+        Replies.assertError(
+                client.request(id -> new ClientMessage.TokenRefresh(id, elevated)), ErrorCode.TOKEN_REJECTED);
+        Replies.assertError(
+                client.request(id -> new ClientMessage.TokenRefresh(id, "not.a.token")), ErrorCode.TOKEN_REJECTED);
     }
 
     @Test
@@ -137,13 +138,15 @@ class AuthenticationIT {
         haven.join(bo, "group-1");
         String narrower = haven.token("alice", Role.CLIENT, "demo", Duration.ofHours(2), "group-2");
         alice.request(id -> new ClientMessage.TokenRefresh(id, narrower)).get(5, TimeUnit.SECONDS);
-        assertThat(bo.awaitEvent(org.haven.protocol.ServerMessage.MemberLeft.class, e -> e.user().equals("alice"),
-                Duration.ofSeconds(5))).isNotNull();
+        assertThat(bo.awaitEvent(
+                        org.haven.protocol.ServerMessage.MemberLeft.class,
+                        e -> e.user().equals("alice"),
+                        Duration.ofSeconds(5)))
+                .isNotNull();
         Replies.assertError(alice.request(id -> new ClientMessage.ChatSend(id, "group-1", "hi")), ErrorCode.FORBIDDEN);
     }
 
     private static CloseStatus closeOf(HavenClient client) throws Exception {
         return client.closeFuture().get(5, TimeUnit.SECONDS);
     }
-
 }

@@ -35,8 +35,11 @@ class NoHealthDataInLogsIT {
 
     @Test
     void plantedDataNeverReachesTheLogs() throws Exception {
-        DevTokens tokens = new DevTokens(ServerConfig.DEV_SECRET, ServerConfig.DEV_ISSUER,
-                ServerConfig.DEV_AUDIENCE, java.time.Clock.systemUTC());
+        DevTokens tokens = new DevTokens(
+                ServerConfig.DEV_SECRET,
+                ServerConfig.DEV_ISSUER,
+                ServerConfig.DEV_AUDIENCE,
+                java.time.Clock.systemUTC());
         HavenClient alice = haven.connect();
         alice.hello(tokens.mint("alice", Role.CLIENT, "demo", List.of("group-1"), NAME, Duration.ofHours(1)))
                 .get(5, TimeUnit.SECONDS);
@@ -45,28 +48,53 @@ class NoHealthDataInLogsIT {
         alice.request(id -> new ClientMessage.RoomJoin(id, "group-1")).get(5, TimeUnit.SECONDS);
         haven.join(bo, "group-1");
         alice.request(id -> new ClientMessage.ChatSend(id, "group-1", CHAT)).get(5, TimeUnit.SECONDS);
-        alice.request(id -> new ClientMessage.PlanSet(id, null, new org.haven.protocol.Care.SafetyPlan(
-                List.of(PLAN_LINE), List.of(PLAN_LINE), List.of(), List.of(), List.of(), List.of())))
+        alice.request(id -> new ClientMessage.PlanSet(
+                        id,
+                        null,
+                        new org.haven.protocol.Care.SafetyPlan(
+                                List.of(PLAN_LINE), List.of(PLAN_LINE), List.of(), List.of(), List.of(), List.of())))
                 .get(5, TimeUnit.SECONDS);
-        alice.request(id -> new ClientMessage.ContactsSet(id, null, List.of(new org.haven.protocol.Care.EmergencyContact(
-                CONTACT_NAME, "sister", CONTACT_PHONE, true)))).get(5, TimeUnit.SECONDS);
-        alice.request(id -> new ClientMessage.AlertRaise(id, "group-1", org.haven.protocol.Alerts.Kind.SUICIDAL_IDEATION,
-                null)).get(5, TimeUnit.SECONDS);
-        var notice = bo.awaitEvent(org.haven.protocol.ServerMessage.AlertNotice.class, n -> true, Duration.ofSeconds(5));
+        alice.request(id -> new ClientMessage.ContactsSet(
+                        id,
+                        null,
+                        List.of(new org.haven.protocol.Care.EmergencyContact(
+                                CONTACT_NAME, "sister", CONTACT_PHONE, true))))
+                .get(5, TimeUnit.SECONDS);
+        alice.request(id -> new ClientMessage.AlertRaise(
+                        id, "group-1", org.haven.protocol.Alerts.Kind.SUICIDAL_IDEATION, null))
+                .get(5, TimeUnit.SECONDS);
+        var notice =
+                bo.awaitEvent(org.haven.protocol.ServerMessage.AlertNotice.class, n -> true, Duration.ofSeconds(5));
         assertThat(notice.alert().checkIn().address().street()).isEqualTo(TestServer.ADDRESS.street());
-        bo.request(id -> new ClientMessage.AlertAcknowledge(id, notice.alert().id())).get(5, TimeUnit.SECONDS);
-        bo.request(id -> new ClientMessage.AlertEngage(id, notice.alert().id())).get(5, TimeUnit.SECONDS);
-        bo.request(id -> new ClientMessage.AlertAction(id, notice.alert().id(),
-                org.haven.protocol.Alerts.ActionType.NOTE, null, NOTE)).get(5, TimeUnit.SECONDS);
-        bo.request(id -> new ClientMessage.CareRecordGet(id, "alice", "group-1")).get(5, TimeUnit.SECONDS);
-        bo.request(id -> new ClientMessage.AlertFlag(id, "alice", "group-1", org.haven.protocol.Alerts.Kind.SELF_HARM_IDEATION,
-                org.haven.protocol.Alerts.Severity.MODERATE, NOTE)).get(5, TimeUnit.SECONDS);
-        bo.request(id -> new ClientMessage.RtcSignal(id, "group-1", "alice", org.haven.protocol.Sessions.Signal.OFFER,
-                "v=0 o=- " + NAME + " IN IP4 " + BAD_FRAME_TEXT)).get(5, TimeUnit.SECONDS);
-        bo.request(id -> new ClientMessage.BreakoutStart(id, "group-1", "alice", null, notice.alert().id()))
+        bo.request(id -> new ClientMessage.AlertAcknowledge(id, notice.alert().id()))
                 .get(5, TimeUnit.SECONDS);
-        bo.request(id -> new ClientMessage.AlertResolve(id, notice.alert().id(),
-                org.haven.protocol.Alerts.Outcome.STABILIZED, NOTE)).get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.AlertEngage(id, notice.alert().id())).get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.AlertAction(
+                        id, notice.alert().id(), org.haven.protocol.Alerts.ActionType.NOTE, null, NOTE))
+                .get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.CareRecordGet(id, "alice", "group-1"))
+                .get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.AlertFlag(
+                        id,
+                        "alice",
+                        "group-1",
+                        org.haven.protocol.Alerts.Kind.SELF_HARM_IDEATION,
+                        org.haven.protocol.Alerts.Severity.MODERATE,
+                        NOTE))
+                .get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.RtcSignal(
+                        id,
+                        "group-1",
+                        "alice",
+                        org.haven.protocol.Sessions.Signal.OFFER,
+                        "v=0 o=- " + NAME + " IN IP4 " + BAD_FRAME_TEXT))
+                .get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.BreakoutStart(
+                        id, "group-1", "alice", null, notice.alert().id()))
+                .get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.AlertResolve(
+                        id, notice.alert().id(), org.haven.protocol.Alerts.Outcome.STABILIZED, NOTE))
+                .get(5, TimeUnit.SECONDS);
         // A check-in the server refuses: the refusal names the field, never the value.
         alice.sendText("{\"type\":\"checkin.submit\",\"id\":\"c1\",\"room\":\"group-1\",\"address\":{\"street\":\""
                 + BAD_FRAME_TEXT + "\"},\"callbackPhone\":\"call " + CONTACT_PHONE + " or " + CONTACT_NAME + "\"}");

@@ -40,7 +40,8 @@ class RecoveryIT {
         alice.awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("before"), WAIT);
         Map<String, Long> seen = alice.lastSeq();
         // Everything up to "before" has reached bo too; what he receives from now on is what matters.
-        assertThat(bo.awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("before"), WAIT)).isNotNull();
+        assertThat(bo.awaitEvent(ServerMessage.ChatMessage.class, m -> m.text().equals("before"), WAIT))
+                .isNotNull();
         bo.drainEvents();
 
         alice.abort(); // the network drops: no close frame
@@ -49,7 +50,8 @@ class RecoveryIT {
             carol.request(id -> new ClientMessage.ChatSend(id, "group-1", text)).get(5, TimeUnit.SECONDS);
         }
         HavenClient back = haven.connect();
-        back.hello(haven.token("alice", Role.CLIENT, "demo", "group-1"), null, token, seen).get(5, TimeUnit.SECONDS);
+        back.hello(haven.token("alice", Role.CLIENT, "demo", "group-1"), null, token, seen)
+                .get(5, TimeUnit.SECONDS);
 
         ServerMessage.RoomResumed resumed = back.awaitEvent(ServerMessage.RoomResumed.class, r -> true, WAIT);
         assertThat(resumed.recovered()).isTrue();
@@ -60,13 +62,14 @@ class RecoveryIT {
         // Live again, on the same stream, without duplicates.
         carol.request(id -> new ClientMessage.ChatSend(id, "group-1", "after")).get(5, TimeUnit.SECONDS);
         assertThat(chats(back, 1)).containsExactly("after");
-        back.request(id -> new ClientMessage.ChatSend(id, "group-1", "I'm back")).get(5, TimeUnit.SECONDS);
+        back.request(id -> new ClientMessage.ChatSend(id, "group-1", "I'm back"))
+                .get(5, TimeUnit.SECONDS);
 
         // Nobody saw alice leave or join: the grace period absorbed the drop.
         Thread.sleep(2500); // past the grace period: had a departure been pending, it would show now
         bo.request(ClientMessage.Ping::new).get(5, TimeUnit.SECONDS);
-        assertThat(bo.drainEvents()).noneMatch(e -> e instanceof ServerMessage.MemberLeft
-                || e instanceof ServerMessage.MemberJoined);
+        assertThat(bo.drainEvents())
+                .noneMatch(e -> e instanceof ServerMessage.MemberLeft || e instanceof ServerMessage.MemberJoined);
     }
 
     @Test
@@ -78,11 +81,14 @@ class RecoveryIT {
         String token = alice.resumeToken();
         Map<String, Long> seen = alice.lastSeq();
         alice.abort();
-        assertThat(bo.awaitEvent(ServerMessage.MemberLeft.class, l -> l.user().equals("alice"), WAIT)).isNotNull();
-        bo.request(id -> new ClientMessage.ChatSend(id, "group-1", "are you there?")).get(5, TimeUnit.SECONDS);
+        assertThat(bo.awaitEvent(ServerMessage.MemberLeft.class, l -> l.user().equals("alice"), WAIT))
+                .isNotNull();
+        bo.request(id -> new ClientMessage.ChatSend(id, "group-1", "are you there?"))
+                .get(5, TimeUnit.SECONDS);
 
         HavenClient back = haven.connect();
-        back.hello(haven.token("alice", Role.CLIENT, "demo", "group-1"), null, token, seen).get(5, TimeUnit.SECONDS);
+        back.hello(haven.token("alice", Role.CLIENT, "demo", "group-1"), null, token, seen)
+                .get(5, TimeUnit.SECONDS);
         ServerMessage.RoomResumed resumed = back.awaitEvent(ServerMessage.RoomResumed.class, r -> true, WAIT);
         assertThat(resumed.recovered()).isTrue();
         List<ServerMessage> replay = new ArrayList<>();
@@ -91,12 +97,16 @@ class RecoveryIT {
             replay.add(next);
         }
         // Her own leave, the message she missed, her return: each once, in sequence.
-        assertThat(replay).extracting(e -> e.getClass().getSimpleName())
+        assertThat(replay)
+                .extracting(e -> e.getClass().getSimpleName())
                 .containsExactly("MemberLeft", "ChatMessage", "MemberJoined");
         long first = ((ServerMessage.RoomEvent) replay.get(0)).seq();
-        assertThat(replay).extracting(e -> ((ServerMessage.RoomEvent) e).seq()).containsExactly(first, first + 1, first + 2);
+        assertThat(replay)
+                .extracting(e -> ((ServerMessage.RoomEvent) e).seq())
+                .containsExactly(first, first + 1, first + 2);
         assertThat(first).isEqualTo(resumed.fromSeq());
-        assertThat(bo.awaitEvent(ServerMessage.MemberJoined.class, j -> j.member().user().equals("alice"), WAIT))
+        assertThat(bo.awaitEvent(
+                        ServerMessage.MemberJoined.class, j -> j.member().user().equals("alice"), WAIT))
                 .isNotNull();
     }
 
@@ -109,39 +119,51 @@ class RecoveryIT {
         String token = alice.resumeToken();
         Map<String, Long> seen = alice.lastSeq();
         alice.abort();
-        bo.request(id -> new ClientMessage.ChatSend(id, "group-1", "missed, then forgotten")).get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.ChatSend(id, "group-1", "missed, then forgotten"))
+                .get(5, TimeUnit.SECONDS);
         clock.advance(Duration.ofMinutes(3)); // past the recovery window: that message is let go
-        bo.request(id -> new ClientMessage.ChatSend(id, "group-1", "gone too long")).get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.ChatSend(id, "group-1", "gone too long"))
+                .get(5, TimeUnit.SECONDS);
 
         HavenClient back = haven.connect();
-        back.hello(haven.token("alice", Role.CLIENT, "demo", "group-1"), null, token, seen).get(5, TimeUnit.SECONDS);
+        back.hello(haven.token("alice", Role.CLIENT, "demo", "group-1"), null, token, seen)
+                .get(5, TimeUnit.SECONDS);
         ServerMessage.RoomResumed resumed = back.awaitEvent(ServerMessage.RoomResumed.class, r -> true, WAIT);
         assertThat(resumed.recovered()).isFalse();
-        assertThat(resumed.snapshot().members()).extracting(org.haven.protocol.Member::user).contains("dr-bo", "alice");
+        assertThat(resumed.snapshot().members())
+                .extracting(org.haven.protocol.Member::user)
+                .contains("dr-bo", "alice");
         assertThat(resumed.snapshot().seq()).isGreaterThan(seen.get("group-1"));
 
         // A token used once, or never issued, recovers nothing either.
         HavenClient again = haven.connect();
-        again.hello(haven.token("alice", Role.CLIENT, "demo", "group-1"), null, token, seen).get(5, TimeUnit.SECONDS);
-        assertThat(again.awaitEvent(ServerMessage.RoomResumed.class, r -> true, WAIT).recovered()).isFalse();
+        again.hello(haven.token("alice", Role.CLIENT, "demo", "group-1"), null, token, seen)
+                .get(5, TimeUnit.SECONDS);
+        assertThat(again.awaitEvent(ServerMessage.RoomResumed.class, r -> true, WAIT)
+                        .recovered())
+                .isFalse();
     }
 
     @Test
     void aResumeCannotEnterARoomTheLostConnectionWasNotIn() throws Exception {
         HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
         haven.join(bo, "group-1");
-        bo.request(id -> new ClientMessage.SessionConfigure(id, "group-1", org.haven.protocol.Sessions.RoomKind.GROUP,
-                true)).get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.SessionConfigure(
+                        id, "group-1", org.haven.protocol.Sessions.RoomKind.GROUP, true))
+                .get(5, TimeUnit.SECONDS);
         HavenClient eve = haven.connect(); // no check-in, no admission, no token: only a lastSeq
         eve.hello(haven.token("eve", Role.CLIENT, "demo", "group-1"), null, null, Map.of("group-1", 0L))
                 .get(5, TimeUnit.SECONDS);
         ServerMessage.RoomResumed resumed = eve.awaitEvent(ServerMessage.RoomResumed.class, r -> true, WAIT);
         assertThat(resumed.recovered()).isFalse();
         assertThat(resumed.snapshot()).isNull();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> eve.request(id -> new ClientMessage.ChatSend(id,
-                "group-1", "let me in")).get(5, TimeUnit.SECONDS)).hasMessageContaining("not_a_member");
-        assertThat(bo.awaitEvent(ServerMessage.MemberJoined.class, j -> j.member().user().equals("eve"),
-                Duration.ofMillis(500))).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> eve.request(id -> new ClientMessage.ChatSend(id, "group-1", "let me in"))
+                                .get(5, TimeUnit.SECONDS))
+                .hasMessageContaining("not_a_member");
+        assertThat(bo.awaitEvent(
+                        ServerMessage.MemberJoined.class, j -> j.member().user().equals("eve"), Duration.ofMillis(500)))
+                .isNull();
     }
 
     private static List<String> chats(HavenClient client, int n) throws InterruptedException {

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 public final class HavenProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "haven-server.jar");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final int port;
@@ -44,14 +45,19 @@ public final class HavenProcess implements AutoCloseable {
         int port = freePort();
         Path dir = Files.createDirectories(Path.of("target", "haven-nodes"));
         Path log = dir.resolve(port + ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dio.netty.leakDetection.level=paranoid", "-jar", JAR.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Dio.netty.leakDetection.level=paranoid",
+                "-jar",
+                JAR.toString()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("HAVEN_") || k.equals("REDIS_URL"));
         builder.environment().put("HAVEN_HOST", "127.0.0.1");
         builder.environment().put("HAVEN_PORT", Integer.toString(port));
-        builder.environment().put("HAVEN_AUDIT_FILE", dir.resolve(port + "-audit.jsonl").toString());
+        builder.environment()
+                .put("HAVEN_AUDIT_FILE", dir.resolve(port + "-audit.jsonl").toString());
         builder.environment().put("HAVEN_LOG_FORMAT", "text");
         builder.environment().putAll(env);
         return new HavenProcess(builder.start(), port, log);
@@ -68,8 +74,11 @@ public final class HavenProcess implements AutoCloseable {
     /** The {@code /readyz} status word ({@code ready}, {@code standby}, ...), or null while it does not answer. */
     public String readiness() {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.body().replaceAll(".*\"status\":\"([a-z]+)\".*", "$1");
         } catch (IOException e) {
             return null;

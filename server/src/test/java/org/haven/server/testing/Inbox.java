@@ -17,6 +17,7 @@ public final class Inbox implements Connection {
     private final String id = "c-" + IDS.incrementAndGet();
     /** Every message sent, in order. */
     public final List<ServerMessage> received = new CopyOnWriteArrayList<>();
+
     private volatile CloseCode closed;
 
     @Override

@@ -18,8 +18,8 @@ public final class LeakDetectionExtension implements AfterAllCallback {
     public void afterAll(ExtensionContext context) throws Exception {
         List<String> leaks = collect();
         if (!leaks.isEmpty()) {
-            throw new AssertionError("Netty reported " + leaks.size() + " leak(s) in "
-                    + context.getDisplayName() + ":\n" + String.join("\n", leaks));
+            throw new AssertionError("Netty reported " + leaks.size() + " leak(s) in " + context.getDisplayName()
+                    + ":\n" + String.join("\n", leaks));
         }
     }
 

@@ -18,7 +18,8 @@ class LeakDetectionTest {
     @Test
     void aLeakedBufferIsRecorded() throws Exception {
         leakOne();
-        assertThat(LeakDetectionExtension.collect()).anySatisfy(line -> assertThat(line).contains("LEAK:"));
+        assertThat(LeakDetectionExtension.collect())
+                .anySatisfy(line -> assertThat(line).contains("LEAK:"));
     }
 
     private static void leakOne() {

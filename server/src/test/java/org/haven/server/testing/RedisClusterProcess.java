@@ -46,8 +46,13 @@ public final class RedisClusterProcess implements AutoCloseable {
         List<RedisProcess> masters = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-config-file",
-                        "nodes.conf", "--cluster-node-timeout", "5000"));
+                List<String> args = new ArrayList<>(List.of(
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        "nodes.conf",
+                        "--cluster-node-timeout",
+                        "5000"));
                 args.addAll(List.of(extraArgs));
                 masters.add(RedisProcess.start(args.toArray(String[]::new)));
             }
@@ -68,7 +73,8 @@ public final class RedisClusterProcess implements AutoCloseable {
 
     /** {@code redis-cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}. */
     public String url() {
-        return "redis-cluster://" + masters.stream().map(m -> "127.0.0.1:" + m.port()).collect(Collectors.joining(","));
+        return "redis-cluster://"
+                + masters.stream().map(m -> "127.0.0.1:" + m.port()).collect(Collectors.joining(","));
     }
 
     @Override

@@ -92,7 +92,9 @@ public final class RedisProcess implements AutoCloseable {
             throw new IllegalStateException("redis-server on port " + port + " is not running");
         }
         try {
-            Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid()))
+                    .inheritIO()
+                    .start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill " + which + " failed for redis-server on port " + port);
             }
@@ -126,12 +128,27 @@ public final class RedisProcess implements AutoCloseable {
 
     private void launch(String binary) throws IOException {
         Files.createDirectories(dir);
-        List<String> command = new ArrayList<>(List.of(binary,
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString(), "--daemonize", "no"));
+        List<String> command = new ArrayList<>(List.of(
+                binary,
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--logfile",
+                dir.resolve("redis.log").toString(),
+                "--daemonize",
+                "no"));
         command.addAll(extraArgs);
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("stdout.log").toFile()))
                 .start();
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (System.nanoTime() < deadline) {

@@ -41,18 +41,29 @@ public final class TestCertificates {
         KeyPair serverKeys = rsa.generateKeyPair();
         Instant now = Instant.now();
         X500Name caName = new X500Name("CN=Haven Test CA");
-        X509Certificate ca = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(caName,
-                BigInteger.ONE, Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(1))), caName,
-                caKeys.getPublic())
-                .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-                .build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
-        X509Certificate server = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(caName,
-                BigInteger.TWO, Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(1))),
-                new X500Name("CN=localhost"), serverKeys.getPublic())
-                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")}))
-                .build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+        X509Certificate ca = new JcaX509CertificateConverter()
+                .getCertificate(new JcaX509v3CertificateBuilder(
+                                caName,
+                                BigInteger.ONE,
+                                Date.from(now.minus(Duration.ofDays(1))),
+                                Date.from(now.plus(Duration.ofDays(1))),
+                                caName,
+                                caKeys.getPublic())
+                        .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                        .build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+        X509Certificate server = new JcaX509CertificateConverter()
+                .getCertificate(new JcaX509v3CertificateBuilder(
+                                caName,
+                                BigInteger.TWO,
+                                Date.from(now.minus(Duration.ofDays(1))),
+                                Date.from(now.plus(Duration.ofDays(1))),
+                                new X500Name("CN=localhost"),
+                                serverKeys.getPublic())
+                        .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                            new GeneralName(GeneralName.dNSName, "localhost"),
+                            new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+                        }))
+                        .build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
         Path cert = dir.resolve("server.pem");
         Path key = dir.resolve("server.key");
         Files.writeString(cert, pem(server) + pem(ca));

@@ -51,16 +51,21 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
-        ServerConfig config = customize.apply(ServerConfig.builder()
-                .host("127.0.0.1")
-                .port(0)
-                .clockSkew(Duration.ofSeconds(1))
-                .drainTimeout(Duration.ofSeconds(2))
-                .auditFile(null))
+        ServerConfig config = customize
+                .apply(ServerConfig.builder()
+                        .host("127.0.0.1")
+                        .port(0)
+                        .clockSkew(Duration.ofSeconds(1))
+                        .drainTimeout(Duration.ofSeconds(2))
+                        .auditFile(null))
                 .build();
         server = HavenServer.start(config, clock, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
         engines = server.engines();
-        tokens = new DevTokens(config.auth().hmacSecret(), config.auth().issuer(), config.auth().audience(), Clock.systemUTC());
+        tokens = new DevTokens(
+                config.auth().hmacSecret(),
+                config.auth().issuer(),
+                config.auth().audience(),
+                Clock.systemUTC());
     }
 
     /**
@@ -87,8 +92,8 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
         if (!schemaViolations.isEmpty()) {
             List<String> found = List.copyOf(schemaViolations);
             schemaViolations.clear();
-            throw new AssertionError("the server sent frames that do not conform to the published schema:\n"
-                    + String.join("\n", found));
+            throw new AssertionError(
+                    "the server sent frames that do not conform to the published schema:\n" + String.join("\n", found));
         }
     }
 
@@ -97,7 +102,8 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     }
 
     public URI uri() {
-        return URI.create((server.config().transport().tlsCertificate() != null ? "wss" : "ws") + "://127.0.0.1:" + server.port() + "/ws");
+        return URI.create((server.config().transport().tlsCertificate() != null ? "wss" : "ws") + "://127.0.0.1:"
+                + server.port() + "/ws");
     }
 
     public String httpBase() {
@@ -122,12 +128,14 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     /** Connects with options, adding the schema check to them. */
     public HavenClient connect(ClientOptions options) throws Exception {
         java.util.function.Consumer<String> theirs = options.frameListener();
-        java.util.function.Consumer<String> listener = theirs == null ? this::validate : text -> {
-            validate(text);
-            theirs.accept(text);
-        };
-        HavenClient client = HavenClient.connect(uri(), options.withFrameListener(listener))
-                .get(10, TimeUnit.SECONDS);
+        java.util.function.Consumer<String> listener = theirs == null
+                ? this::validate
+                : text -> {
+                    validate(text);
+                    theirs.accept(text);
+                };
+        HavenClient client =
+                HavenClient.connect(uri(), options.withFrameListener(listener)).get(10, TimeUnit.SECONDS);
         clients.add(client);
         return client;
     }
@@ -145,15 +153,20 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
         if (roles.get(client) == Role.CLIENT) {
             checkIn(client, room);
         }
-        return client.call(id -> new org.haven.protocol.ClientMessage.RoomJoin(id, room),
-                org.haven.protocol.Result.RoomSnapshot.class).get(10, TimeUnit.SECONDS);
+        return client.call(
+                        id -> new org.haven.protocol.ClientMessage.RoomJoin(id, room),
+                        org.haven.protocol.Result.RoomSnapshot.class)
+                .get(10, TimeUnit.SECONDS);
     }
 
     /** A client's check-in for a room, at a planted test address. */
     public org.haven.protocol.Care.CheckIn checkIn(HavenClient client, String room) throws Exception {
-        return client.call(id -> new org.haven.protocol.ClientMessage.CheckInSubmit(id, room, ADDRESS, null,
-                "+1 217 555 0100", true), org.haven.protocol.Result.CheckInRecorded.class)
-                .get(10, TimeUnit.SECONDS).checkIn();
+        return client.call(
+                        id -> new org.haven.protocol.ClientMessage.CheckInSubmit(
+                                id, room, ADDRESS, null, "+1 217 555 0100", true),
+                        org.haven.protocol.Result.CheckInRecorded.class)
+                .get(10, TimeUnit.SECONDS)
+                .checkIn();
     }
 
     /** The address test clients check in from. */

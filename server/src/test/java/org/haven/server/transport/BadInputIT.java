@@ -1,7 +1,6 @@
 package org.haven.server.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -23,19 +22,21 @@ class BadInputIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     @RegisterExtension
-    final TestServer haven = new TestServer(b -> b
-            .requestsPerSecond(5).requestBurst(10).floodRefusals(30));
+    final TestServer haven =
+            new TestServer(b -> b.requestsPerSecond(5).requestBurst(10).floodRefusals(30));
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-        "{not json                                            | malformed_json      |",
-        "{\"type\":\"launch\",\"id\":\"u1\"}                  | unknown_type        | u1",
-        "{\"id\":\"u2\"}                                      | unknown_type        | u2",
-        "{\"type\":\"room.join\",\"id\":\"m1\"}               | invalid_message     | m1",
-        "{\"type\":\"chat.send\",\"id\":\"m2\",\"room\":\"g\",\"text\":7} | invalid_message | m2",
-        "[1]                                                  | invalid_message     |",
-        "{\"type\":\"ping\",\"id\":\"d1\",\"x\":[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]} | message_too_complex |",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{not json                                            | malformed_json      |",
+                "{\"type\":\"launch\",\"id\":\"u1\"}                  | unknown_type        | u1",
+                "{\"id\":\"u2\"}                                      | unknown_type        | u2",
+                "{\"type\":\"room.join\",\"id\":\"m1\"}               | invalid_message     | m1",
+                "{\"type\":\"chat.send\",\"id\":\"m2\",\"room\":\"g\",\"text\":7} | invalid_message | m2",
+                "[1]                                                  | invalid_message     |",
+                "{\"type\":\"ping\",\"id\":\"d1\",\"x\":[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]} | message_too_complex |",
+            })
     void answersWithTheDocumentedCodeAndStaysUsable(String frame, String code, String re) throws Exception {
         HavenClient client = haven.login("alice", Role.CLIENT, "demo", "group-1");
         client.sendText(frame);
@@ -57,8 +58,8 @@ class BadInputIT {
     @Test
     void closesOnAnOversizeFrame() throws Exception {
         HavenClient client = haven.login("alice", Role.CLIENT, "demo", "group-1");
-        client.sendText("{\"type\":\"chat.send\",\"id\":\"1\",\"room\":\"group-1\",\"text\":\""
-                + "x".repeat(70 * 1024) + "\"}");
+        client.sendText("{\"type\":\"chat.send\",\"id\":\"1\",\"room\":\"group-1\",\"text\":\"" + "x".repeat(70 * 1024)
+                + "\"}");
         assertThat(client.closeFuture().get(5, TimeUnit.SECONDS).code()).isEqualTo(CloseCode.MESSAGE_TOO_BIG.code());
     }
 
@@ -69,21 +70,22 @@ class BadInputIT {
         for (int i = 0; i < 14; i++) {
             replies.add(client.request(ClientMessage.Ping::new));
         }
-        long limited = replies.stream().filter(f -> {
-            try {
-                f.get(5, TimeUnit.SECONDS);
-                return false;
-            } catch (Exception e) {
-                return e.getCause() instanceof org.haven.client.HavenErrorException h
-                        && h.code() == ErrorCode.RATE_LIMITED;
-            }
-        }).count();
+        long limited = replies.stream()
+                .filter(f -> {
+                    try {
+                        f.get(5, TimeUnit.SECONDS);
+                        return false;
+                    } catch (Exception e) {
+                        return e.getCause() instanceof org.haven.client.HavenErrorException h
+                                && h.code() == ErrorCode.RATE_LIMITED;
+                    }
+                })
+                .count();
         assertThat(limited).as("requests past the burst of 10").isGreaterThanOrEqualTo(3);
         assertThat(client.closeFuture()).isNotDone();
         for (int i = 0; i < 60; i++) {
             client.sendText("{\"type\":\"ping\",\"id\":\"f" + i + "\"}");
         }
-        assertThat(client.closeFuture().get(5, TimeUnit.SECONDS).code())
-                .isEqualTo(CloseCode.RATE_LIMIT_FLOOD.code());
+        assertThat(client.closeFuture().get(5, TimeUnit.SECONDS).code()).isEqualTo(CloseCode.RATE_LIMIT_FLOOD.code());
     }
 }

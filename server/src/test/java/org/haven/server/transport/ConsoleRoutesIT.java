@@ -21,16 +21,21 @@ class ConsoleRoutesIT {
     @RegisterExtension
     final TestServer haven = new TestServer();
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(haven.httpBase() + path)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(haven.httpBase() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(haven.httpBase() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(haven.httpBase() + path))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -40,7 +45,8 @@ class ConsoleRoutesIT {
         assertThat(get("/").headers().firstValue("Location")).hasValue("/console/");
         HttpResponse<String> index = get("/console/");
         assertThat(index.statusCode()).isEqualTo(200);
-        assertThat(index.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(index.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
         assertThat(index.headers().firstValue("Content-Security-Policy"))
                 .hasValueSatisfying(csp -> assertThat(csp).contains("script-src 'self'", "frame-ancestors 'none'"));
         assertThat(index.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
@@ -59,10 +65,14 @@ class ConsoleRoutesIT {
 
     @Test
     void devSignInMintsATokenTheServerAccepts() throws Exception {
-        HttpResponse<String> minted = post(DevTokenEndpoint.PATH,
+        HttpResponse<String> minted = post(
+                DevTokenEndpoint.PATH,
                 "{\"sub\":\"alice\",\"role\":\"client\",\"org\":\"demo\",\"rooms\":[\"group-1\"],\"name\":\"Alice\"}");
         assertThat(minted.statusCode()).isEqualTo(200);
-        String token = new com.fasterxml.jackson.databind.ObjectMapper().readTree(minted.body()).get("token").asText();
+        String token = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(minted.body())
+                .get("token")
+                .asText();
         HavenClient client = haven.connect();
         Result.Welcome welcome = client.hello(token).get(5, TimeUnit.SECONDS);
         assertThat(welcome.user()).isEqualTo("alice");
@@ -70,11 +80,13 @@ class ConsoleRoutesIT {
 
     @Test
     void devSignInRefusesBadRequestsClearly() throws Exception {
-        HttpResponse<String> badRole = post(DevTokenEndpoint.PATH, "{\"sub\":\"alice\",\"role\":\"admin\",\"org\":\"demo\"}");
+        HttpResponse<String> badRole =
+                post(DevTokenEndpoint.PATH, "{\"sub\":\"alice\",\"role\":\"admin\",\"org\":\"demo\"}");
         assertThat(badRole.statusCode()).isEqualTo(400);
         assertThat(badRole.body()).contains("bad_request", "role");
         assertThat(post(DevTokenEndpoint.PATH, "not json").statusCode()).isEqualTo(400);
-        assertThat(post(DevTokenEndpoint.PATH, "{\"sub\":\"a b\",\"role\":\"client\",\"org\":\"demo\"}").statusCode())
+        assertThat(post(DevTokenEndpoint.PATH, "{\"sub\":\"a b\",\"role\":\"client\",\"org\":\"demo\"}")
+                        .statusCode())
                 .isEqualTo(400);
         assertThat(get(DevTokenEndpoint.PATH).statusCode()).isEqualTo(405);
     }
@@ -82,13 +94,20 @@ class ConsoleRoutesIT {
     /** Outside dev mode the route does not exist. */
     @Test
     void productionModeHasNoDevSignIn() throws Exception {
-        ServerConfig config = ServerConfig.builder().mode(ServerConfig.Mode.PRODUCTION).host("127.0.0.1").port(0)
-                .auditFile(null).hmacSecret("a-private-production-secret-of-enough-bytes-0123456789").build();
+        ServerConfig config = ServerConfig.builder()
+                .mode(ServerConfig.Mode.PRODUCTION)
+                .host("127.0.0.1")
+                .port(0)
+                .auditFile(null)
+                .hmacSecret("a-private-production-secret-of-enough-bytes-0123456789")
+                .build();
         try (HavenServer production = HavenServer.start(config)) {
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + production.port() + DevTokenEndpoint.PATH))
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"sub\":\"x\",\"role\":\"clinician\",\"org\":\"demo\"}"))
-                            .build(), HttpResponse.BodyHandlers.ofString());
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"sub\":\"x\",\"role\":\"clinician\",\"org\":\"demo\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(404);
         }
     }

@@ -42,8 +42,11 @@ class HandlerTest {
     @Test
     void httpRoutesAnswerHealthReadinessAndNotFound() {
         boolean[] ready = {true};
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(new OriginPolicy(List.of()), () -> Readiness.READY,
-                HttpRoutes.health(() -> ready[0] ? Readiness.READY : Readiness.DRAINING), ConsoleFiles.fromClassPath()));
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(
+                new OriginPolicy(List.of()),
+                () -> Readiness.READY,
+                HttpRoutes.health(() -> ready[0] ? Readiness.READY : Readiness.DRAINING),
+                ConsoleFiles.fromClassPath()));
         assertThat(status(ch, "/healthz")).isEqualTo(HttpResponseStatus.OK);
         assertThat(status(ch, "/readyz")).isEqualTo(HttpResponseStatus.OK);
         ready[0] = false;
@@ -54,9 +57,11 @@ class HandlerTest {
 
     @Test
     void httpRoutesRefuseAForeignOriginAndPassAnAllowedOne() {
-        EmbeddedChannel ch = new EmbeddedChannel(
-                new HttpRoutes(new OriginPolicy(List.of("https://care.example")), () -> Readiness.READY,
-                        HttpRoutes.health(() -> Readiness.READY), ConsoleFiles.fromClassPath()));
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(
+                new OriginPolicy(List.of("https://care.example")),
+                () -> Readiness.READY,
+                HttpRoutes.health(() -> Readiness.READY),
+                ConsoleFiles.fromClassPath()));
         FullHttpRequest foreign = request("/ws");
         foreign.headers().set(HttpHeaderNames.ORIGIN, "https://evil.example");
         ch.writeInbound(foreign);
@@ -115,8 +120,9 @@ class HandlerTest {
         ch.freezeTime();
         ch.pipeline().addLast(PipelineNames.HTTP_ROUTES, new ChannelInboundHandlerAdapter());
         ch.pipeline().addLast(PipelineNames.HELLO_GATE, new HelloGate(null, null, c, Duration.ofSeconds(5)));
-        ch.pipeline().fireUserEventTriggered(new WebSocketServerProtocolHandler.HandshakeComplete("/ws",
-                new io.netty.handler.codec.http.DefaultHttpHeaders(), null));
+        ch.pipeline()
+                .fireUserEventTriggered(new WebSocketServerProtocolHandler.HandshakeComplete(
+                        "/ws", new io.netty.handler.codec.http.DefaultHttpHeaders(), null));
         ch.advanceTimeBy(4900, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
         assertThat((Object) ch.readOutbound()).isNull();
@@ -142,10 +148,12 @@ class HandlerTest {
         ChannelConnection c = connection(ch, 16, 1 << 20);
         java.util.concurrent.CompletableFuture<org.haven.server.session.HelloOutcome> unanswered =
                 new java.util.concurrent.CompletableFuture<>();
-        ch.pipeline().addLast(PipelineNames.HELLO_GATE, new HelloGate((conn, hello) -> unanswered, null, c,
-                Duration.ofSeconds(5)));
-        ch.writeInbound(new Decoded.Message(new ClientMessage.Hello("h", "a-token", java.util.List.of(1), null, null,
-                null)));
+        ch.pipeline()
+                .addLast(
+                        PipelineNames.HELLO_GATE,
+                        new HelloGate((conn, hello) -> unanswered, null, c, Duration.ofSeconds(5)));
+        ch.writeInbound(
+                new Decoded.Message(new ClientMessage.Hello("h", "a-token", java.util.List.of(1), null, null, null)));
         for (int i = 0; i < HelloGate.MAX_EARLY_REQUESTS; i++) {
             ch.writeInbound(new Decoded.Message(new ClientMessage.Ping("p" + i)));
         }
@@ -166,8 +174,11 @@ class HandlerTest {
         assertThat((Object) ch.readOutbound()).isNull();
         ch.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
         c.drain();
-        assertThat(texts(ch)).containsExactly("{\"type\":\"ok\",\"re\":\"u1\"}", "{\"type\":\"ok\",\"re\":\"n1\"}",
-                "{\"type\":\"ok\",\"re\":\"n2\"}");
+        assertThat(texts(ch))
+                .containsExactly(
+                        "{\"type\":\"ok\",\"re\":\"u1\"}",
+                        "{\"type\":\"ok\",\"re\":\"n1\"}",
+                        "{\"type\":\"ok\",\"re\":\"n2\"}");
 
         ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
         for (int i = 0; i < 3; i++) {

@@ -24,16 +24,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LifecycleIT {
 
     @RegisterExtension
-    final TestServer haven = new TestServer(b -> b
-            .requestsPerSecond(10_000).requestBurst(10_000)
-            .outboundQueueMessages(512).outboundQueueBytes(1024 * 1024));
+    final TestServer haven = new TestServer(b -> b.requestsPerSecond(10_000)
+            .requestBurst(10_000)
+            .outboundQueueMessages(512)
+            .outboundQueueBytes(1024 * 1024));
 
     /** Keep-alive out of the way, so that only the outbound queue can close a client that stops reading. */
     @RegisterExtension
-    final TestServer patient = new TestServer(b -> b
-            .requestsPerSecond(10_000).requestBurst(10_000).maxChatChars(15_000)
-            .pingInterval(Duration.ofSeconds(20)).idleTimeout(Duration.ofSeconds(60))
-            .outboundQueueMessages(512).outboundQueueBytes(1024 * 1024));
+    final TestServer patient = new TestServer(b -> b.requestsPerSecond(10_000)
+            .requestBurst(10_000)
+            .maxChatChars(15_000)
+            .pingInterval(Duration.ofSeconds(20))
+            .idleTimeout(Duration.ofSeconds(60))
+            .outboundQueueMessages(512)
+            .outboundQueueBytes(1024 * 1024));
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -81,18 +85,22 @@ class LifecycleIT {
                 sent.get(sent.size() - 1).get(5, TimeUnit.SECONDS);
             }
         }
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> patient.server().closedWith(CloseCode.SLOW_CONSUMER) == 1);
-        assertThat(carol.awaitEvent(ServerMessage.MemberLeft.class, e -> e.user().equals("alice"),
-                Duration.ofSeconds(5))).isNotNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> patient.server().closedWith(CloseCode.SLOW_CONSUMER) == 1);
+        assertThat(carol.awaitEvent(
+                        ServerMessage.MemberLeft.class, e -> e.user().equals("alice"), Duration.ofSeconds(5)))
+                .isNotNull();
         bo.request(id -> new ClientMessage.ChatSend(id, "group-1", "after")).get(5, TimeUnit.SECONDS);
-        assertThat(carol.awaitEvent(ServerMessage.ChatMessage.class, e -> e.text().equals("after"),
-                Duration.ofSeconds(5))).isNotNull();
+        assertThat(carol.awaitEvent(
+                        ServerMessage.ChatMessage.class, e -> e.text().equals("after"), Duration.ofSeconds(5)))
+                .isNotNull();
         assertThat(patient.server().closedWith(CloseCode.SLOW_CONSUMER)).isEqualTo(1);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(haven.httpBase() + path)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(haven.httpBase() + path))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -28,7 +28,8 @@ class OriginIT {
     @Test
     void acceptsAnAllowedOrigin() throws Exception {
         HavenClient client = haven.connect(ClientOptions.defaults().withOrigin("https://care.example"));
-        Result.Welcome welcome = client.hello(haven.token("alice", Role.CLIENT, "demo")).get(5, TimeUnit.SECONDS);
+        Result.Welcome welcome =
+                client.hello(haven.token("alice", Role.CLIENT, "demo")).get(5, TimeUnit.SECONDS);
         assertThat(welcome.user()).isEqualTo("alice");
     }
 }

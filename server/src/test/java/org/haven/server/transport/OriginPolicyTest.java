@@ -19,17 +19,20 @@ class OriginPolicyTest {
     void anAllowlistIsMatchedExactlyIgnoringCaseAndTrailingSlash() {
         OriginPolicy policy = new OriginPolicy(List.of("https://Care.example/"));
         assertThat(policy.permits("https://care.example", "haven.example")).isTrue();
-        assertThat(policy.permits("https://care.example.evil.example", "haven.example")).isFalse();
+        assertThat(policy.permits("https://care.example.evil.example", "haven.example"))
+                .isFalse();
         assertThat(policy.permits("http://care.example", "haven.example")).isFalse();
     }
 
     @Test
     void nonBrowserClientsWithoutAnOriginAreAllowed() {
-        assertThat(new OriginPolicy(List.of("https://care.example")).permits(null, "x")).isTrue();
+        assertThat(new OriginPolicy(List.of("https://care.example")).permits(null, "x"))
+                .isTrue();
     }
 
     @Test
     void aWildcardAllowsAny() {
-        assertThat(new OriginPolicy(List.of("*")).permits("https://anything.example", "x")).isTrue();
+        assertThat(new OriginPolicy(List.of("*")).permits("https://anything.example", "x"))
+                .isTrue();
     }
 }

@@ -83,14 +83,15 @@ class WebhookNotifierTest {
     void sendsToEveryReceiverUnderItsOwnDeliveryId() throws Exception {
         Receiver receiver = receiver(n -> 204, Duration.ZERO);
         WebhookNotifier notifier = notifier(settings(List.of(receiver.url("/a"), receiver.url("/b")), 10, 6));
-        WebhookEvent outsideASession = new WebhookEvent(WebhookEvent.RAISED, "alrt-1", "org-1", null, null,
-                "distress", "high", "raised", NOW);
+        WebhookEvent outsideASession =
+                new WebhookEvent(WebhookEvent.RAISED, "alrt-1", "org-1", null, null, "distress", "high", "raised", NOW);
 
         notifier.publish(outsideASession);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> notifier.delivered() == 2);
         assertThat(receiver.requests).extracting(r -> r.path).containsExactlyInAnyOrder("/a", "/b");
-        assertThat(receiver.requests).extracting(r -> r.header(WebhookSignature.DELIVERY_HEADER))
+        assertThat(receiver.requests)
+                .extracting(r -> r.header(WebhookSignature.DELIVERY_HEADER))
                 .doesNotHaveDuplicates();
         JsonNode json = new ObjectMapper().readTree(receiver.requests.get(0).body);
         assertThat(json.has("room")).isTrue();
@@ -110,8 +111,9 @@ class WebhookNotifierTest {
         assertThat(notifier.failed()).isZero();
         assertThat(notifier.pending()).isZero();
         // Retries are one delivery: the same id, each signed afresh.
-        assertThat(receiver.requests).extracting(r -> r.header(WebhookSignature.DELIVERY_HEADER)).containsOnly(
-                receiver.requests.get(0).header(WebhookSignature.DELIVERY_HEADER));
+        assertThat(receiver.requests)
+                .extracting(r -> r.header(WebhookSignature.DELIVERY_HEADER))
+                .containsOnly(receiver.requests.get(0).header(WebhookSignature.DELIVERY_HEADER));
         assertThat(receiver.requests).allMatch(WebhookNotifierTest::verifies);
     }
 
@@ -131,8 +133,10 @@ class WebhookNotifierTest {
         List<Request> r = receiver.requests;
         assertThat(r.get(1).nanos - r.get(0).nanos).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
         assertThat(r.get(2).nanos - r.get(1).nanos).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
-        assertThat(LogCapture.lines()).anyMatch(line -> line.contains("webhook failed after 3 attempts (status 500)")
-                && line.contains("alertId=alrt-3") && line.contains("host=127.0.0.1"));
+        assertThat(LogCapture.lines())
+                .anyMatch(line -> line.contains("webhook failed after 3 attempts (status 500)")
+                        && line.contains("alertId=alrt-3")
+                        && line.contains("host=127.0.0.1"));
     }
 
     @Test
@@ -151,8 +155,10 @@ class WebhookNotifierTest {
         assertThat(notifier.dropped()).isEqualTo(8);
         assertThat(notifier.pending()).isEqualTo(2);
         await().atMost(Duration.ofSeconds(5)).until(() -> receiver.requests.size() == 2);
-        assertThat(LogCapture.lines()).anyMatch(line -> line.contains("webhook dropped (queue full)")
-                && line.contains("alertId=alrt-flood-9") && line.contains("host=127.0.0.1"));
+        assertThat(LogCapture.lines())
+                .anyMatch(line -> line.contains("webhook dropped (queue full)")
+                        && line.contains("alertId=alrt-flood-9")
+                        && line.contains("host=127.0.0.1"));
         assertThat(LogCapture.lines()).noneMatch(line -> line.contains("\"alertId\"") || line.contains(SECRET));
 
         receiver.release.countDown();
@@ -177,8 +183,14 @@ class WebhookNotifierTest {
     @Test
     void closeWaitsOnlyBriefly() {
         Receiver receiver = receiver(n -> 200, Duration.ofSeconds(30));
-        WebhookNotifier notifier = notifier(new WebhookSettings(List.of(receiver.url("/hook")), SECRET, 10, 6,
-                Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        WebhookNotifier notifier = notifier(new WebhookSettings(
+                List.of(receiver.url("/hook")),
+                SECRET,
+                10,
+                6,
+                Duration.ofMillis(50),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30)));
         notifier.publish(event("alrt-6", "raised"));
         await().atMost(Duration.ofSeconds(5)).until(() -> receiver.requests.size() == 1);
 
@@ -197,7 +209,8 @@ class WebhookNotifierTest {
         notifier.publish(event("alrt-7", "raised"));
 
         assertThat(notifier.pending()).isZero();
-        assertThat(notifier.delivered() + notifier.retried() + notifier.failed() + notifier.dropped()).isZero();
+        assertThat(notifier.delivered() + notifier.retried() + notifier.failed() + notifier.dropped())
+                .isZero();
     }
 
     @Test
@@ -213,29 +226,41 @@ class WebhookNotifierTest {
         assertThatThrownBy(() -> new WebhookSettings(urls, SECRET, 10, 6, s, s, Duration.ZERO))
                 .hasMessage("requestTimeout: PT0S (expected: > 0)");
         assertThatThrownBy(() -> WebhookSettings.of(urls, "short-secret"))
-                .hasMessageStartingWith("secret: (12 bytes)").hasMessageNotContaining("short-secret");
+                .hasMessageStartingWith("secret: (12 bytes)")
+                .hasMessageNotContaining("short-secret");
         assertThatThrownBy(() -> WebhookSettings.of(urls, null)).hasMessageStartingWith("secret: unset");
         assertThatThrownBy(() -> WebhookSettings.of(List.of(URI.create("ftp://files.example.org/x")), SECRET))
                 .hasMessageStartingWith("urls:");
-        assertThat(WebhookSettings.of(urls, SECRET).toString()).doesNotContain(SECRET).doesNotContain("t0k3n");
+        assertThat(WebhookSettings.of(urls, SECRET).toString())
+                .doesNotContain(SECRET)
+                .doesNotContain("t0k3n");
         assertThat(WebhookSettings.of(urls, SECRET).maxQueued()).isEqualTo(1000);
         assertThat(WebhookSettings.disabled().enabled()).isFalse();
     }
 
     private static boolean verifies(Request request) {
-        return WebhookSignature.verify(SECRET.getBytes(StandardCharsets.UTF_8),
-                request.header(WebhookSignature.TIMESTAMP_HEADER), request.body,
-                request.header(WebhookSignature.SIGNATURE_HEADER), Clock.fixed(NOW, ZoneOffset.UTC),
+        return WebhookSignature.verify(
+                SECRET.getBytes(StandardCharsets.UTF_8),
+                request.header(WebhookSignature.TIMESTAMP_HEADER),
+                request.body,
+                request.header(WebhookSignature.SIGNATURE_HEADER),
+                Clock.fixed(NOW, ZoneOffset.UTC),
                 Duration.ofMinutes(5));
     }
 
     private static WebhookEvent event(String alertId, String state) {
-        return new WebhookEvent("alert." + state, alertId, "org-1", "room-9", "cli-4", "distress", "high", state,
-                NOW.minusSeconds(5));
+        return new WebhookEvent(
+                "alert." + state, alertId, "org-1", "room-9", "cli-4", "distress", "high", state, NOW.minusSeconds(5));
     }
 
     private static WebhookSettings settings(List<URI> urls, int maxQueued, int maxAttempts) {
-        return new WebhookSettings(urls, SECRET, maxQueued, maxAttempts, Duration.ofMillis(50), Duration.ofSeconds(1),
+        return new WebhookSettings(
+                urls,
+                SECRET,
+                maxQueued,
+                maxAttempts,
+                Duration.ofMillis(50),
+                Duration.ofSeconds(1),
                 Duration.ofSeconds(5));
     }
 
@@ -286,8 +311,11 @@ class WebhookNotifierTest {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.setExecutor(threads);
             server.createContext("/", exchange -> {
-                Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                        exchange.getRequestHeaders(), exchange.getRequestBody().readAllBytes());
+                Request request = new Request(
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().getPath(),
+                        exchange.getRequestHeaders(),
+                        exchange.getRequestBody().readAllBytes());
                 int n;
                 synchronized (requests) {
                     requests.add(request);

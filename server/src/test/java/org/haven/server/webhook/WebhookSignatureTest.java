@@ -38,28 +38,32 @@ class WebhookSignatureTest {
     @Test
     void verifiesWhatItSigned() {
         String signature = WebhookSignature.sign(SECRET, AT, BODY);
-        assertThat(WebhookSignature.verify(SECRET, Long.toString(AT), BODY, signature, clock, TOLERANCE)).isTrue();
+        assertThat(WebhookSignature.verify(SECRET, Long.toString(AT), BODY, signature, clock, TOLERANCE))
+                .isTrue();
     }
 
     @Test
     void refusesAWrongSecret() {
         byte[] other = "whsec-test-0123456780".getBytes(StandardCharsets.UTF_8);
         String signature = WebhookSignature.sign(other, AT, BODY);
-        assertThat(WebhookSignature.verify(SECRET, Long.toString(AT), BODY, signature, clock, TOLERANCE)).isFalse();
+        assertThat(WebhookSignature.verify(SECRET, Long.toString(AT), BODY, signature, clock, TOLERANCE))
+                .isFalse();
     }
 
     @Test
     void refusesAnAlteredBody() {
         String signature = WebhookSignature.sign(SECRET, AT, BODY);
         byte[] altered = "{\"alertId\":\"a2\"}".getBytes(StandardCharsets.UTF_8);
-        assertThat(WebhookSignature.verify(SECRET, Long.toString(AT), altered, signature, clock, TOLERANCE)).isFalse();
+        assertThat(WebhookSignature.verify(SECRET, Long.toString(AT), altered, signature, clock, TOLERANCE))
+                .isFalse();
     }
 
     @Test
     void refusesAnAlteredTimestamp() {
         // Signed at one time, replayed with a fresher timestamp header.
         String signature = WebhookSignature.sign(SECRET, AT - 1000, BODY);
-        assertThat(WebhookSignature.verify(SECRET, Long.toString(AT), BODY, signature, clock, TOLERANCE)).isFalse();
+        assertThat(WebhookSignature.verify(SECRET, Long.toString(AT), BODY, signature, clock, TOLERANCE))
+                .isFalse();
     }
 
     @Test
@@ -67,12 +71,14 @@ class WebhookSignatureTest {
         for (long at : new long[] {AT - 301, AT + 301}) {
             String signature = WebhookSignature.sign(SECRET, at, BODY);
             assertThat(WebhookSignature.verify(SECRET, Long.toString(at), BODY, signature, clock, TOLERANCE))
-                    .as("signed at %d, checked at %d", at, AT).isFalse();
+                    .as("signed at %d, checked at %d", at, AT)
+                    .isFalse();
         }
         for (long at : new long[] {AT - 300, AT + 300}) {
             String signature = WebhookSignature.sign(SECRET, at, BODY);
             assertThat(WebhookSignature.verify(SECRET, Long.toString(at), BODY, signature, clock, TOLERANCE))
-                    .as("signed at %d, checked at %d", at, AT).isTrue();
+                    .as("signed at %d, checked at %d", at, AT)
+                    .isTrue();
         }
     }
 
@@ -80,11 +86,17 @@ class WebhookSignatureTest {
     void refusesMissingOrMalformedHeaders() {
         String signature = WebhookSignature.sign(SECRET, AT, BODY);
         String ts = Long.toString(AT);
-        assertThat(WebhookSignature.verify(SECRET, null, BODY, signature, clock, TOLERANCE)).isFalse();
-        assertThat(WebhookSignature.verify(SECRET, "soon", BODY, signature, clock, TOLERANCE)).isFalse();
-        assertThat(WebhookSignature.verify(SECRET, ts, BODY, null, clock, TOLERANCE)).isFalse();
-        assertThat(WebhookSignature.verify(SECRET, ts, BODY, signature.substring(3), clock, TOLERANCE)).isFalse();
-        assertThat(WebhookSignature.verify(SECRET, ts, BODY, signature.toUpperCase(), clock, TOLERANCE)).isFalse();
-        assertThat(WebhookSignature.verify(SECRET, ts, BODY, signature + "00", clock, TOLERANCE)).isFalse();
+        assertThat(WebhookSignature.verify(SECRET, null, BODY, signature, clock, TOLERANCE))
+                .isFalse();
+        assertThat(WebhookSignature.verify(SECRET, "soon", BODY, signature, clock, TOLERANCE))
+                .isFalse();
+        assertThat(WebhookSignature.verify(SECRET, ts, BODY, null, clock, TOLERANCE))
+                .isFalse();
+        assertThat(WebhookSignature.verify(SECRET, ts, BODY, signature.substring(3), clock, TOLERANCE))
+                .isFalse();
+        assertThat(WebhookSignature.verify(SECRET, ts, BODY, signature.toUpperCase(), clock, TOLERANCE))
+                .isFalse();
+        assertThat(WebhookSignature.verify(SECRET, ts, BODY, signature + "00", clock, TOLERANCE))
+                .isFalse();
     }
 }
