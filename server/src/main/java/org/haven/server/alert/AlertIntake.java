@@ -238,13 +238,28 @@ final class AlertIntake {
                     Instant now = clock.instant();
                     DistressAlert existing = book.openAlertOf(r.client(), r.source());
                     if (existing != null) {
+                        Severity before = existing.severity();
                         existing.pressedAgain(
                                 r.severity(),
                                 r.by(),
                                 r.source() == Source.CLINICIAN_FLAG ? "flagged" : "pressed_again",
                                 now);
+                        boolean climbed = escalator.severityRaised(existing, before, now);
+                        if (climbed) {
+                            audit.record(new AuditEvent(
+                                    "system",
+                                    "alert.escalate",
+                                    "alert:" + existing.id,
+                                    "ok",
+                                    Map.of("tier", existing.tier().wire(), "why", "severity raised")));
+                        }
                         publisher.saveThenPush(
-                                existing, AlertReason.UPDATED, r.reply(), () -> answer(existing, r, known));
+                                existing, climbed ? AlertReason.ESCALATED : AlertReason.UPDATED, r.reply(), () -> {
+                                    answer(existing, r, known);
+                                    if (climbed) {
+                                        publisher.webhook(existing, "alert.escalated");
+                                    }
+                                });
                         return;
                     }
                     DistressAlert alert = new DistressAlert(

@@ -3,6 +3,7 @@ package org.haven.server.alert;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.PresenceStatus;
 import org.haven.protocol.Role;
@@ -101,6 +102,39 @@ final class Escalator {
     void start(DistressAlert alert, Instant now) {
         alert.reachTier(startTier(alert.policy, alert.severity(), alert.room, alert.source));
         reach(alert, 0, now);
+    }
+
+    /**
+     * A repeat raised the alert's severity: the tiers that severity starts at are reached at once
+     * (IMMINENT: every tier), and while it is unacknowledged it must be acknowledged within that
+     * severity's time-out, if that ends sooner than the deadline it had. Returns whether it climbed.
+     */
+    boolean severityRaised(DistressAlert alert, Alerts.Severity before, Instant now) {
+        if (!alert.state().isOpen() || alert.severity().compareTo(before) <= 0) {
+            return false;
+        }
+        if (alert.state() == Alerts.State.RAISED) {
+            Instant deadline = now.plus(alert.policy.ackTimeout(alert.severity()));
+            Instant current = alert.status().ackDeadline();
+            if (current == null || deadline.isBefore(current)) {
+                alert.ackBy(deadline);
+            }
+        }
+        int from = alert.tierIndex();
+        int start = startTier(alert.policy, alert.severity(), alert.room, alert.source);
+        if (start <= from) {
+            return false;
+        }
+        alert.reachTier(start);
+        reach(alert, from, now);
+        alert.changed(
+                now,
+                "system",
+                "escalated",
+                "severity " + alert.severity().name().toLowerCase(Locale.ROOT) + " -> "
+                        + alert.tier().wire());
+        metrics.escalated();
+        return true;
     }
 
     /**

@@ -212,4 +212,51 @@ class EscalationTest {
                 .extracting(Alerts.HistoryEntry::event)
                 .containsSubsequence("acknowledged", "engagement_timeout", "escalated");
     }
+
+    @Test
+    void aPressThatMakesTheAlertImminentReachesEveryTierAtOnce() {
+        Inbox bo = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
+        Inbox onCall = connect("dr-on", Role.CLINICIAN, PresenceStatus.ON_CALL);
+        Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
+        String id = raise(Alerts.Severity.MODERATE);
+        Awaitility.await().atMost(WAIT).until(() -> last(bo) != null);
+        assertThat(notices(onCall)).isEmpty();
+
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(raise(Alerts.Severity.IMMINENT))
+                .as("the press joins the open alert")
+                .isEqualTo(id);
+        Awaitility.await().atMost(WAIT).until(() -> last(kim) != null && last(onCall) != null);
+        assertThat(last(kim).reason()).isEqualTo(ServerMessage.AlertReason.ESCALATED);
+        assertThat(last(kim).alert().tier()).isEqualTo("supervisors");
+        assertThat(last(kim).alert().severity()).isEqualTo(Alerts.Severity.IMMINENT);
+        assertThat(last(onCall).alert().tier()).isEqualTo("supervisors");
+        assertThat(last(bo).reason())
+                .as("the facilitator sees it climb")
+                .isEqualTo(ServerMessage.AlertReason.ESCALATED);
+        assertThat(last(kim).alert().history())
+                .extracting(Alerts.HistoryEntry::event)
+                .containsSubsequence("raised", "pressed_again", "escalated");
+    }
+
+    @Test
+    void aPressThatRaisesTheSeverityShortensTheAcknowledgementDeadline() {
+        Inbox bo = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
+        Inbox onCall = connect("dr-on", Role.CLINICIAN, PresenceStatus.ON_CALL);
+        raise(Alerts.Severity.MODERATE);
+        Awaitility.await().atMost(WAIT).until(() -> last(bo) != null);
+        raise(Alerts.Severity.HIGH);
+        Awaitility.await().atMost(WAIT).until(() -> last(bo).alert().severity() == Alerts.Severity.HIGH);
+        assertThat(last(bo).alert().tier())
+                .as("HIGH in a session starts with the facilitators too")
+                .isEqualTo("facilitators");
+
+        after(Duration.ofSeconds(59));
+        assertThat(notices(onCall)).isEmpty();
+        after(Duration.ofSeconds(1));
+        assertThat(last(onCall))
+                .as("HIGH's 60 s, not MODERATE's 3 minutes, from the press")
+                .isNotNull();
+        assertThat(last(onCall).alert().tier()).isEqualTo("on_call");
+    }
 }
