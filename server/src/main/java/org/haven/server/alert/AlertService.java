@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -249,8 +251,42 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
         thread.run(() -> delivery.remove(connection.id()));
     }
 
+    /**
+     * A responder's presence changed. One who is now in a tier an open alert has reached (a clinician
+     * who went on call after connecting, as everyone does after a reconnect) is told of it at once,
+     * and becomes one of its targets; an undelivered alert counts as delivered again.
+     */
     public void statusChanged(UserRef user, PresenceStatus status) {
-        thread.run(() -> delivery.setStatus(user, status));
+        thread.run(() -> {
+            delivery.setStatus(user, status);
+            List<AlertDelivery.Responder> connections = new ArrayList<>();
+            for (AlertDelivery.Responder r : delivery.responders(user.org())) {
+                if (r.user.equals(user)) {
+                    connections.add(r);
+                }
+            }
+            if (connections.isEmpty()) {
+                return;
+            }
+            Instant now = clock.instant();
+            for (DistressAlert a : book.all()) {
+                if (!a.org().equals(user.org())
+                        || !a.state().isOpen()
+                        || a.isTarget(user.user())
+                        || !escalator.inReachedTiers(connections.get(0), a)) {
+                    continue;
+                }
+                if (escalator.reachLateResponder(a, connections.get(0), now)) {
+                    publisher.save(a);
+                    publisher.webhook(a, "alert.delivered");
+                } else {
+                    a.target(user.user());
+                }
+                for (AlertDelivery.Responder r : connections) {
+                    delivery.pushTo(r, a, AlertReason.OPEN, now);
+                }
+            }
+        });
     }
 
     /** The client's last connection is gone: an open alert of theirs is marked and escalated now. */

@@ -21,6 +21,7 @@ import org.haven.server.care.CrisisResources;
 import org.haven.server.care.InMemoryCareStore;
 import org.haven.server.care.RoomAffiliations;
 import org.haven.server.connection.Connection;
+import org.haven.server.presence.UserRef;
 import org.haven.server.request.Caller;
 import org.haven.server.request.Handlers;
 import org.haven.server.testing.Inbox;
@@ -258,5 +259,27 @@ class EscalationTest {
                 .as("HIGH's 60 s, not MODERATE's 3 minutes, from the press")
                 .isNotNull();
         assertThat(last(onCall).alert().tier()).isEqualTo("on_call");
+    }
+
+    @Test
+    void aClinicianWhoGoesOnCallAfterConnectingIsToldOfTheAlertsTheOnCallTierHasReached() {
+        Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
+        String id = raise(Alerts.Severity.HIGH);
+        Awaitility.await().atMost(WAIT).until(() -> last(kim) != null);
+        assertThat(last(kim).alert().tier())
+                .as("nobody of the first two tiers was connected")
+                .isEqualTo("supervisors");
+
+        // As after a reconnect: connected first, on call a moment later.
+        Inbox onCall = connect("dr-on", Role.CLINICIAN, PresenceStatus.AVAILABLE);
+        alerts.statusChanged(new UserRef("demo", "dr-on"), PresenceStatus.ON_CALL);
+        Awaitility.await().atMost(WAIT).until(() -> last(onCall) != null);
+        assertThat(last(onCall).alert().id()).isEqualTo(id);
+        assertThat(last(onCall).reason()).isEqualTo(ServerMessage.AlertReason.OPEN);
+
+        after(Duration.ofSeconds(60));
+        assertThat(last(onCall).reason())
+                .as("a target from then on: told again as the alert goes on")
+                .isEqualTo(ServerMessage.AlertReason.ESCALATED);
     }
 }
