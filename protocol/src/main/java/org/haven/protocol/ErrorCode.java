@@ -41,6 +41,13 @@ public enum ErrorCode {
     RATE_LIMITED("rate_limited", "Too many requests; slow down. A sustained flood closes the connection (4008)."),
     /** A limit on connections, rooms or members was reached. */
     LIMIT_REACHED("limit_reached", "A documented limit (rooms per connection, members per room) was reached."),
+    /**
+     * A raise or flag was not confirmed as stored within its deadline (a store or a node failed):
+     * the raiser must call the crisis line now. The alert may still reach the care team.
+     */
+    ALERT_UNCONFIRMED(
+            "alert_unconfirmed",
+            "The alert could not be confirmed in time; call the crisis line now (it may still reach the care team)."),
     /** The server could not complete the request; nothing was changed. */
     INTERNAL("internal", "The server could not complete the request; it is logged under an opaque reference.");
 

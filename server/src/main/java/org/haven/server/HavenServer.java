@@ -170,7 +170,7 @@ public final class HavenServer implements AutoCloseable {
         chat.register(handlers);
         handlers.requireEvery(ClientMessage.class);
         this.relay = new Relay(engines.bus(), ownership, sessions, threads);
-        sessions.announceRevocationsTo(r -> relay.broadcast(RevocationMessages.of(relay.node(), r)));
+        sessions.announceRevocationsTo(relay::revokeElsewhere);
         Gauge.builder("haven.rooms", rooms, RoomService::roomCount)
                 .description("Rooms with members on this node")
                 .register(metrics.registry());
@@ -271,9 +271,9 @@ public final class HavenServer implements AutoCloseable {
         return server;
     }
 
-    /** A broadcast from another node (or this one): a revocation to enforce here too. */
-    private void fromOtherNodes(NodeMessage.Revoked message) {
-        sessions.revokedElsewhere(RevocationMessages.read(message));
+    /** Another node's revocation, enforced here too; returns how many sessions it ended here. */
+    private int fromOtherNodes(NodeMessage.Revoked message) {
+        return sessions.revokedElsewhere(RevocationMessages.read(message));
     }
 
     /** This node's id in the cluster. */

@@ -1,6 +1,7 @@
 package org.haven.server.alert;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,13 @@ import org.slf4j.LoggerFactory;
 final class AlertIntake {
 
     private static final Logger log = LoggerFactory.getLogger(AlertIntake.class);
+
+    /** When the care record of an alert raised without all of it is read again, after the raise. */
+    static final List<Duration> CARE_RETRIES =
+            List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30));
+
+    /** How long each of those reads may take. */
+    private static final Duration CARE_RETRY_WAIT = Duration.ofSeconds(2);
 
     private final AlertBook book;
     private final CareService care;
@@ -308,11 +316,49 @@ final class AlertIntake {
                             publisher.webhook(alert, "alert.undelivered");
                         }
                     });
+                    if (known.lacksAny(alert.room != null)) {
+                        completeCare(alert, 0);
+                    }
                 }));
+    }
+
+    /**
+     * Reads the client's care record again for an alert raised without all of it (the store was slow,
+     * or had lost it), after each of {@link #CARE_RETRIES}: what is found is added to the alert and
+     * pushed to its responders as an update (history event {@code care_updated}).
+     */
+    private void completeCare(DistressAlert alert, int attempt) {
+        if (attempt >= CARE_RETRIES.size()) {
+            return;
+        }
+        thread.schedule(
+                () -> {
+                    if (!alert.state().isOpen()) {
+                        return;
+                    }
+                    care.snapshot(alert.client, alert.room, CARE_RETRY_WAIT)
+                            .whenComplete((found, failure) -> thread.run(() -> {
+                                if (!alert.state().isOpen()) {
+                                    return;
+                                }
+                                if (failure == null && alert.careFound(found)) {
+                                    alert.changed(clock.instant(), "system", "care_updated", null);
+                                    publisher.changed(alert, AlertReason.UPDATED, null);
+                                    log.info("care record found after the raise alert={}", alert.id);
+                                }
+                                if (alert.care().lacksAny(alert.room != null)) {
+                                    completeCare(alert, attempt + 1);
+                                }
+                            }));
+                },
+                CARE_RETRIES.get(attempt));
     }
 
     /** The raiser is told "received": a client with crisis resources for where they are, and coping steps. */
     private void answer(DistressAlert alert, Raise r, CareSnapshot known) {
+        if (r.reply().isAnswered()) {
+            return; // told to call the crisis line already: the store answered after the deadline
+        }
         var resources =
                 r.byClient() ? care.crisisResources(alert.org(), known.checkIn()) : List.<Care.CrisisResource>of();
         var coping = r.byClient() ? known.copingSteps() : List.<String>of();

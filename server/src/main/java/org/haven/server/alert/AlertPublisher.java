@@ -42,6 +42,13 @@ final class AlertPublisher {
      */
     static final Duration STORE_WAIT = Duration.ofMillis(250);
 
+    /**
+     * How long a raiser waits for "received": past it, they are answered {@code alert_unconfirmed}
+     * (call the crisis line now). Under the 2 s the protocol promises, leaving the gateway of a
+     * relayed connection ({@code Relay.ANSWER_DEADLINE}) time to answer first when this node is gone.
+     */
+    public static final Duration ANSWER_DEADLINE = Duration.ofMillis(1200);
+
     private final AlertStore store;
     private final AlertDelivery delivery;
     private final AuditTrail audit;
@@ -104,8 +111,12 @@ final class AlertPublisher {
      */
     void saveThenPush(DistressAlert a, AlertReason reason, Reply raiser, Runnable onStored) {
         Runnable push = pushOnce(a, reason);
+        ScheduledFuture<?> deadline = thread.schedule(() -> unconfirmed(a, raiser), ANSWER_DEADLINE);
         store.save(a.stored())
                 .whenComplete((v, e) -> thread.run(() -> {
+                    if (deadline != null) {
+                        deadline.cancel(false);
+                    }
                     if (e != null) {
                         notStored(a, raiser, e);
                     } else {
@@ -113,6 +124,22 @@ final class AlertPublisher {
                     }
                     push.run();
                 }));
+    }
+
+    /**
+     * The store has not answered by {@link #ANSWER_DEADLINE}: the raiser is told to call the crisis
+     * line now rather than wait. The alert goes on (responders were told after {@link #STORE_WAIT});
+     * "received" is not sent later.
+     */
+    private void unconfirmed(DistressAlert a, Reply raiser) {
+        if (raiser.isAnswered() || raiser.re() == null) {
+            return;
+        }
+        log.warn(
+                "alert store has not answered within {} ms; raiser told to call the crisis line alert={}",
+                ANSWER_DEADLINE.toMillis(),
+                a.id);
+        raiser.refuse(ErrorCode.ALERT_UNCONFIRMED, "the alert is not confirmed yet; call the crisis line now");
     }
 
     /** Whether {@code id} waits to be stored again (it must not leave this node). */
@@ -179,7 +206,9 @@ final class AlertPublisher {
                 a.id,
                 failure.getClass().getSimpleName());
         unstored.add(a.id);
-        raiser.refuse(ErrorCode.INTERNAL, "the alert could not be stored; call the crisis line now");
+        if (!raiser.isAnswered()) {
+            raiser.refuse(ErrorCode.ALERT_UNCONFIRMED, "the alert could not be stored; call the crisis line now");
+        }
     }
 
     /** Stores again every alert the store did not take, one attempt in flight at a time. */

@@ -63,6 +63,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
     private final AuditTrail audit;
     private final Clock clock;
     private final AlertThread thread;
+    private final Instant startedAt;
     private final AlertBook book = new AlertBook();
     private final AlertDelivery delivery;
     private final AlertMetrics metrics;
@@ -97,6 +98,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
             NodeThreads threads,
             @Nullable Duration tick) {
         this.thread = new AlertThread(threads);
+        this.startedAt = clock.instant();
         this.store = store;
         this.clock = clock;
         this.delivery = new AlertDelivery(audit);
@@ -120,6 +122,15 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
      * deadlines stored, and responders get them on connect.
      */
     public void takeUpStoredAlerts(String org) {
+        thread.run(() -> {
+            // A node that has been serving for a while takes an organisation up because another
+            // node served it (failover, hand-over): its responders are reconnecting here. A node
+            // that just started takes up everything at once, with nobody to wait for.
+            Instant now = clock.instant();
+            if (!now.isBefore(startedAt.plus(Escalator.RECONNECT_GRACE))) {
+                escalator.takenUp(org, now);
+            }
+        });
         store.unclosed(org)
                 .whenComplete((stored, failure) -> thread.run(() -> {
                     if (failure != null) {
@@ -248,7 +259,13 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
     }
 
     public void responderDisconnected(Connection connection) {
-        thread.run(() -> delivery.remove(connection.id()));
+        thread.run(() -> {
+            AlertDelivery.Responder r = delivery.responder(connection.id());
+            if (r != null) {
+                escalator.departed(r, clock.instant());
+            }
+            delivery.remove(connection.id());
+        });
     }
 
     /**
@@ -346,6 +363,28 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
                     remindFollowUp(a);
                 }
                 case NOTHING -> {}
+            }
+        }
+        escalator.expireGraces(now);
+        for (DistressAlert a : book.all()) {
+            // Waiting at its tier for responders expected back: once the grace is over, it goes on.
+            if (a.state() == State.RAISED
+                    && !a.undelivered()
+                    && !delivery.anyTargetConnected(a)
+                    && !escalator.expectedBack(a, now)) {
+                int tier = a.tierIndex();
+                escalator.reach(a, tier, now);
+                if (a.tierIndex() != tier) {
+                    a.changed(
+                            now,
+                            "system",
+                            "escalated",
+                            "nobody back after the grace -> " + a.tier().wire());
+                }
+                if (a.tierIndex() != tier || a.undelivered()) {
+                    publisher.changed(
+                            a, AlertReason.ESCALATED, a.undelivered() ? "alert.undelivered" : "alert.escalated");
+                }
             }
         }
         delivery.redeliver(now, book::get);

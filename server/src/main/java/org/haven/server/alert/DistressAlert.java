@@ -33,7 +33,7 @@ final class DistressAlert {
     final Alerts.Kind kind;
     final EscalationPolicy policy;
     final Instant raisedAt;
-    final CareSnapshot care;
+    private CareSnapshot care;
     private final Set<String> targets = new LinkedHashSet<>();
     private final Map<String, Alerts.Action> actions = new LinkedHashMap<>();
     private final List<Alerts.HistoryEntry> history = new ArrayList<>();
@@ -139,6 +139,25 @@ final class DistressAlert {
             severity = pressed;
         }
         changed(now, by, event, pressed.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** The client's care record as the alert carries it. */
+    CareSnapshot care() {
+        return care;
+    }
+
+    /**
+     * Parts of the client's care record that were missing when the alert was raised (the store was
+     * slow or had lost them) and were found since; returns whether the alert changed. What it
+     * carried stays.
+     */
+    boolean careFound(CareSnapshot later) {
+        CareSnapshot filled = care.filledFrom(later);
+        if (filled.equals(care)) {
+            return false;
+        }
+        care = filled;
+        return true;
     }
 
     /** Records an action (a note at raise or resolve, a step taken); without a history line of its own. */

@@ -1,9 +1,12 @@
 package org.haven.server.alert;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.PresenceStatus;
 import org.haven.protocol.Role;
@@ -24,8 +27,21 @@ final class Escalator {
 
     private static final Logger log = LoggerFactory.getLogger(Escalator.class);
 
+    /**
+     * How long a responder who just disconnected still counts for their tier, and how long after
+     * this node took an organisation up everyone of it does: a failover or a network blip drops
+     * every connection at once, and an alert must not pass a tier whose people are reconnecting.
+     */
+    static final Duration RECONNECT_GRACE = Duration.ofSeconds(15);
+
     private final AlertDelivery delivery;
     private final AlertMetrics metrics;
+    /** Organisations this node took up, until when their responders are expected back. */
+    private final Map<String, Instant> takenUp = new HashMap<>();
+    /** Responders who disconnected, by connection id, until when they are expected back. */
+    private final Map<String, Departed> departed = new HashMap<>();
+
+    private record Departed(AlertDelivery.Responder responder, Instant until) {}
 
     Escalator(AlertDelivery delivery, AlertMetrics metrics) {
         this.delivery = delivery;
@@ -49,16 +65,84 @@ final class Escalator {
     List<AlertDelivery.Responder> inTier(EscalationPolicy.Tier tier, DistressAlert alert) {
         List<AlertDelivery.Responder> out = new ArrayList<>();
         for (AlertDelivery.Responder r : delivery.responders(alert.org())) {
-            boolean in = switch (tier) {
-                case FACILITATORS -> r.role == Role.CLINICIAN && alert.room != null && r.grants.contains(alert.room);
-                case ON_CALL -> r.role == Role.CLINICIAN && r.status == PresenceStatus.ON_CALL;
-                case SUPERVISORS -> r.role == Role.SUPERVISOR;
-            };
-            if (in) {
+            if (matches(tier, r, alert)) {
                 out.add(r);
             }
         }
         return out;
+    }
+
+    private static boolean matches(EscalationPolicy.Tier tier, AlertDelivery.Responder r, DistressAlert alert) {
+        if (!r.user.org().equals(alert.org())) {
+            return false;
+        }
+        return switch (tier) {
+            case FACILITATORS -> r.role == Role.CLINICIAN && alert.room != null && r.grants.contains(alert.room);
+            case ON_CALL -> r.role == Role.CLINICIAN && r.status == PresenceStatus.ON_CALL;
+            case SUPERVISORS -> r.role == Role.SUPERVISOR;
+        };
+    }
+
+    /** This node serves {@code org} from now: its responders reconnect here, within the grace. */
+    void takenUp(String org, Instant now) {
+        takenUp.put(org, now.plus(RECONNECT_GRACE));
+    }
+
+    /** A responder's connection ended: they still count for their tier within the grace. */
+    void departed(AlertDelivery.Responder r, Instant now) {
+        departed.put(r.connection.id(), new Departed(r, now.plus(RECONNECT_GRACE)));
+    }
+
+    /** Forgets the graces that ended. */
+    void expireGraces(Instant now) {
+        takenUp.values().removeIf(until -> !until.isAfter(now));
+        departed.values().removeIf(d -> !d.until().isAfter(now));
+    }
+
+    /**
+     * Whether someone the alert's reached tiers hold is expected back within the grace: everyone of
+     * an organisation just taken up, or a responder of those tiers who just disconnected.
+     */
+    boolean expectedBack(DistressAlert alert, Instant now) {
+        Instant until = takenUp.get(alert.org());
+        if (until != null && until.isAfter(now)) {
+            return true;
+        }
+        for (Departed d : departed.values()) {
+            if (d.until().isAfter(now)
+                    && d.responder().user.org().equals(alert.org())
+                    && (alert.isTarget(d.responder().user.user()) || inAReachedTier(d.responder(), alert))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code r}, connected or not, belongs to a tier the alert has reached. */
+    private static boolean inAReachedTier(AlertDelivery.Responder r, DistressAlert alert) {
+        for (int t = 0; t <= alert.tierIndex(); t++) {
+            if (matches(alert.policy.tiers().get(t), r, alert)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether nobody of {@code tier} is connected for the alert, nor expected back within the grace. */
+    private boolean nobodyIn(EscalationPolicy.Tier tier, DistressAlert alert, Instant now) {
+        if (!inTier(tier, alert).isEmpty()) {
+            return false;
+        }
+        Instant until = takenUp.get(alert.org());
+        if (until != null && until.isAfter(now)) {
+            return false;
+        }
+        for (Departed d : departed.values()) {
+            if (d.until().isAfter(now) && matches(tier, d.responder(), alert)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code r} belongs to a tier the alert has reached. */
@@ -73,17 +157,24 @@ final class Escalator {
 
     /**
      * Adds the connected responders of tiers {@code from}..current to the alert's targets, climbing
-     * further at once past tiers nobody of is connected. With nobody at all, the alert is marked
-     * undelivered (it is kept, escalation goes on, and anyone who connects and may see it gets it).
+     * further at once past tiers nobody of is connected, unless someone of them is expected back
+     * within the {@link #RECONNECT_GRACE}. With nobody at all (and nobody expected back), the alert
+     * is marked undelivered (it is kept, escalation goes on, and anyone who connects and may see it
+     * gets it).
      */
     void reach(DistressAlert alert, int from, Instant now) {
         EscalationPolicy policy = alert.policy;
         for (int t = from; t <= alert.tierIndex(); t++) {
             target(alert, policy.tiers().get(t));
         }
-        while (!delivery.anyTargetConnected(alert) && alert.tierIndex() < policy.lastTier()) {
+        while (!delivery.anyTargetConnected(alert)
+                && !expectedBack(alert, now)
+                && alert.tierIndex() < policy.lastTier()) {
             alert.reachTier(alert.tierIndex() + 1);
             target(alert, alert.tier());
+        }
+        if (!delivery.anyTargetConnected(alert) && expectedBack(alert, now)) {
+            return; // waits at this tier for them; the tick looks again once the grace is over
         }
         if (!delivery.anyTargetConnected(alert)) {
             if (!alert.undelivered()) {
@@ -161,7 +252,7 @@ final class Escalator {
         EscalationPolicy policy = alert.policy;
         while (alert.tierIndex() < policy.lastTier()) {
             alert.reachTier(alert.tierIndex() + 1);
-            if (!inTier(alert.tier(), alert).isEmpty()) {
+            if (!nobodyIn(alert.tier(), alert, now)) {
                 break;
             }
         }

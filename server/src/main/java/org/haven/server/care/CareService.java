@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 import org.haven.protocol.Care;
 import org.haven.protocol.ClientMessage;
@@ -25,6 +26,7 @@ import org.haven.server.audit.AuditTrail;
 import org.haven.server.auth.Principal;
 import org.haven.server.presence.UserRef;
 import org.haven.server.request.Handlers;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -233,6 +235,7 @@ public final class CareService {
                         }),
                         wait,
                         () -> lastCheckIns.getIfPresent(checkInKey(client, room)),
+                        (stored, copy) -> copy.at().isAfter(stored.at()) ? copy : stored,
                         client);
         CompletionStage<Optional<List<Care.EmergencyContact>>> contacts = orLastCopy(
                 store.contacts(client)
@@ -244,6 +247,7 @@ public final class CareService {
                         .thenApply(v -> v.map(Care.Versioned::value)),
                 wait,
                 () -> lastContacts.getIfPresent(client),
+                (stored, copy) -> stored,
                 client);
         CompletionStage<Optional<Care.SafetyPlan>> plan = orLastCopy(
                 store.plan(client)
@@ -255,20 +259,39 @@ public final class CareService {
                         .thenApply(v -> v.map(Care.Versioned::value)),
                 wait,
                 () -> lastPlans.getIfPresent(client),
+                (stored, copy) -> stored,
                 client);
         return checkIn.thenCompose(c ->
                 contacts.thenCombine(plan, (k, p) -> new CareSnapshot(c.orElse(null), k.orElse(null), p.orElse(null))));
     }
 
-    /** {@code read}'s answer, or this node's last copy if it fails or has not answered within {@code wait}. */
+    /**
+     * {@code read}'s answer, or this node's last copy: when the read fails or has not answered within
+     * {@code wait}, and when the store has nothing (it lost its data: Redis restarted empty) or, as
+     * {@code newer} decides, something older than this node's copy.
+     */
     private static <T> CompletionStage<Optional<T>> orLastCopy(
-            CompletionStage<Optional<T>> read, Duration wait, Supplier<T> lastCopy, UserRef client) {
+            CompletionStage<Optional<T>> read,
+            Duration wait,
+            Supplier<@Nullable T> lastCopy,
+            BinaryOperator<T> newer,
+            UserRef client) {
         return read.toCompletableFuture()
                 .thenApply(v -> v)
                 .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((v, failure) -> {
                     if (failure == null) {
-                        return v;
+                        T copy = lastCopy.get();
+                        if (copy == null) {
+                            return v;
+                        }
+                        if (v.isEmpty()) {
+                            log.warn(
+                                    "care store has none of what this node last saw; using this node's copy client={}",
+                                    client);
+                            return Optional.of(copy);
+                        }
+                        return Optional.of(newer.apply(v.get(), copy));
                     }
                     log.warn(
                             "care store did not answer within {} ms; using this node's last copy client={}",

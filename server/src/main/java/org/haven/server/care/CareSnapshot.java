@@ -10,6 +10,19 @@ public record CareSnapshot(Care.CheckIn checkIn, List<Care.EmergencyContact> con
         contacts = contacts == null ? List.of() : List.copyOf(contacts);
     }
 
+    /** Whether a part is missing: no check-in (where a room needs one), no contacts, or no plan. */
+    public boolean lacksAny(boolean checkInExpected) {
+        return (checkInExpected && checkIn == null) || contacts.isEmpty() || plan == null;
+    }
+
+    /** This snapshot with its missing parts taken from {@code later}; what it has stays. */
+    public CareSnapshot filledFrom(CareSnapshot later) {
+        return new CareSnapshot(
+                checkIn != null ? checkIn : later.checkIn,
+                contacts.isEmpty() ? later.contacts : contacts,
+                plan != null ? plan : later.plan);
+    }
+
     /** The coping steps a client can take right now: their own internal coping strategies. */
     public List<String> copingSteps() {
         return plan == null ? List.of() : plan.copingStrategies();

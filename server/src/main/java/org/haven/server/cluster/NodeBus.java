@@ -18,8 +18,8 @@ public interface NodeBus {
     /** Sends {@code message} to node {@code node}. */
     CompletionStage<Void> send(String node, String message);
 
-    /** Sends {@code message} to every node, this one included. */
-    CompletionStage<Void> broadcast(String message);
+    /** Sends {@code message} to every node, this one included; completes with how many nodes received it. */
+    CompletionStage<Long> broadcast(String message);
 
     /** Whether messages flow now (false while the connection to the store is down). */
     boolean isUp();
@@ -41,9 +41,9 @@ public interface NodeBus {
             }
 
             @Override
-            public CompletionStage<Void> broadcast(String message) {
+            public CompletionStage<Long> broadcast(String message) {
                 receiver.accept(message);
-                return CompletableFuture.completedFuture(null);
+                return CompletableFuture.completedFuture(1L);
             }
 
             @Override

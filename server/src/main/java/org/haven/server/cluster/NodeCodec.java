@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code out}</td><td>{@code c}, {@code u} urgent, {@code m} the frame's JSON</td></tr>
  * <tr><td>{@code outmany}</td><td>{@code cs} connection ids, {@code u}, {@code m}</td></tr>
  * <tr><td>{@code close}</td><td>{@code c}, {@code code} the close code, {@code r} the reason</td></tr>
- * <tr><td>{@code revoked}</td><td>{@code from} the node, {@code until} epoch ms, {@code token} or {@code org} and {@code user}</td></tr>
+ * <tr><td>{@code revoked}</td><td>{@code from} the node, {@code until} epoch ms, {@code token} or {@code org} and {@code user}, optional {@code ask}</td></tr>
+ * <tr><td>{@code ended}</td><td>{@code ask}, {@code n} sessions ended</td></tr>
  * </table>
  *
  * <p>The format is the one nodes spoke before this codec, so nodes of both versions understand each
@@ -38,6 +39,22 @@ public final class NodeCodec {
     private static final JsonFactory FACTORY = JSON.getFactory();
 
     private NodeCodec() {}
+
+    /**
+     * The request id a server frame answers ({@code re} of an {@code ok} or {@code error}), or null
+     * for any other frame. Reads the JSON only when the frame starts as a reply does.
+     */
+    static @Nullable String answers(String frame) {
+        if (!frame.startsWith("{\"type\":\"ok\"") && !frame.startsWith("{\"type\":\"error\"")) {
+            return null;
+        }
+        try {
+            JsonNode re = JSON.readTree(frame).get("re");
+            return re != null && re.isTextual() ? re.asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
 
     public static String encode(NodeMessage message) {
         StringWriter out = new StringWriter(128);
@@ -78,7 +95,14 @@ public final class NodeCodec {
                     g.writeStringField("org", m.org());
                     g.writeStringField("user", m.user());
                 }
+                if (m.ask() != null) {
+                    g.writeStringField("ask", m.ask());
+                }
                 g.writeStringField("from", m.from());
+            } else if (message instanceof NodeMessage.Ended m) {
+                g.writeStringField("k", "ended");
+                g.writeStringField("ask", m.ask());
+                g.writeNumberField("n", m.sessions());
             } else {
                 throw new IllegalArgumentException(
                         "not a node message: " + message.getClass().getSimpleName());
@@ -139,8 +163,11 @@ public final class NodeCodec {
                                     optional(m, "token"),
                                     optional(m, "org"),
                                     optional(m, "user"),
-                                    m.path("until").asLong())
+                                    m.path("until").asLong(),
+                                    optional(m, "ask"))
                             : null;
+                case "ended" ->
+                    new NodeMessage.Ended(required(m, "ask"), m.path("n").asInt());
                 default -> null;
             };
         } catch (RuntimeException e) {

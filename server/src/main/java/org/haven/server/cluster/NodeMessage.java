@@ -63,19 +63,29 @@ public sealed interface NodeMessage {
 
     /**
      * Broadcast by {@code from}: a token ({@code token}) or a user ({@code org}, {@code user}) is
-     * revoked until {@code until} (epoch milliseconds). Ids and a time only.
+     * revoked until {@code until} (epoch milliseconds). Ids and a time only. With {@code ask}, each
+     * node answers {@code from} with an {@link Ended} count under that id.
      */
     record Revoked(
             String from,
             @Nullable String token,
             @Nullable String org,
             @Nullable String user,
-            long until) implements NodeMessage {
+            long until,
+            @Nullable String ask)
+            implements NodeMessage {
         public Revoked {
             Objects.requireNonNull(from, "from");
             if (token == null && (org == null || user == null)) {
                 throw new IllegalArgumentException("a revocation names a token or a user");
             }
+        }
+    }
+
+    /** A node's answer to the revocation asked as {@code ask}: it ended {@code sessions} sessions. */
+    record Ended(String ask, int sessions) implements NodeMessage {
+        public Ended {
+            Objects.requireNonNull(ask, "ask");
         }
     }
 }

@@ -8,15 +8,22 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
 import org.haven.protocol.Decoded;
+import org.haven.protocol.ErrorCode;
 import org.haven.protocol.ProtocolCodec;
+import org.haven.protocol.ServerMessage;
+import org.haven.server.auth.Revocation;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.connection.SharedRoute;
@@ -54,6 +61,17 @@ import org.slf4j.LoggerFactory;
 public final class Relay implements RelayGateway, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    /**
+     * How long the gateway waits for the owner's answer to a relayed {@code alert.raise} or
+     * {@code alert.flag} before answering {@code alert_unconfirmed} itself (call the crisis line
+     * now): the owner answers by its own deadline (1.2 s) when it is alive, so only a dead or cut-off
+     * owner leaves this to the gateway, and the client still has an answer within 2 s.
+     */
+    static final Duration ANSWER_DEADLINE = Duration.ofMillis(1600);
+
+    /** How long a revocation waits for the other nodes' counts at most. */
+    static final Duration COUNT_WAIT = Duration.ofSeconds(1);
+
     /** How many threads run the sessions relayed to this node. */
     static final int OWNER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
@@ -67,6 +85,12 @@ public final class Relay implements RelayGateway, AutoCloseable {
     private final Map<String, Remote> remotes = new ConcurrentHashMap<>();
     /** Owner side: each relayed session runs on one of these, chosen by its key. */
     private final ExecutorService[] owners = new ExecutorService[OWNER_THREADS];
+    /** Revocations of this node waiting for the other nodes' counts, by ask id. */
+    private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
+
+    private final AtomicLong asks = new AtomicLong();
+    /** Gateway side: the deadlines of relayed raises. */
+    private final ScheduledExecutorService timer;
 
     public Relay(NodeBus bus, OrgOwnership ownership, RelayedHellos sessions, NodeThreads threads) {
         this.node = ownership.node();
@@ -76,6 +100,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
         for (int i = 0; i < owners.length; i++) {
             owners[i] = threads.serial("relay-" + i);
         }
+        this.timer = threads.timer();
     }
 
     /** This node's id in the cluster. */
@@ -83,8 +108,11 @@ public final class Relay implements RelayGateway, AutoCloseable {
         return node;
     }
 
-    /** Starts receiving from the bus; other nodes' revocations go to {@code revocations}. */
-    public CompletionStage<Void> start(Consumer<NodeMessage.Revoked> revocations) {
+    /**
+     * Starts receiving from the bus; other nodes' revocations go to {@code revocations}, which says
+     * how many sessions it ended here (the count goes back to the node that asked).
+     */
+    public CompletionStage<Void> start(ToIntFunction<NodeMessage.Revoked> revocations) {
         return bus.start(text -> {
             NodeMessage m = NodeCodec.decode(text);
             if (m == null) {
@@ -96,8 +124,16 @@ public final class Relay implements RelayGateway, AutoCloseable {
             } else if (m instanceof NodeMessage.Gone gone) {
                 onOwner(key(gone.gateway(), gone.connection()), () -> gone(gone));
             } else if (m instanceof NodeMessage.Revoked r) {
-                if (!node.equals(r.from())) {
-                    revocations.accept(r); // this node acted on its own broadcast already
+                if (!node.equals(r.from())) { // this node acted on its own broadcast already
+                    int ended = revocations.applyAsInt(r);
+                    if (r.ask() != null) {
+                        send(r.from(), new NodeMessage.Ended(r.ask(), ended));
+                    }
+                }
+            } else if (m instanceof NodeMessage.Ended e) {
+                Tally tally = tallies.get(e.ask());
+                if (tally != null) {
+                    tally.answer(e.sessions());
                 }
             } else {
                 toClient(m);
@@ -105,12 +141,63 @@ public final class Relay implements RelayGateway, AutoCloseable {
         });
     }
 
-    /** Sends a broadcast to every other node. */
-    public void broadcast(NodeMessage message) {
-        bus.broadcast(NodeCodec.encode(message)).exceptionally(e -> {
-            log.warn("broadcast not sent ({})", e.getClass().getSimpleName());
-            return null;
-        });
+    /**
+     * Tells every other node that {@code revocation} holds; completes with how many sessions they
+     * ended: once every node that received it answered (Redis says how many did), or after
+     * {@link #COUNT_WAIT} with the answers in by then (a node died meanwhile).
+     */
+    public CompletionStage<Integer> revokeElsewhere(Revocation revocation) {
+        String ask = node + "-" + asks.incrementAndGet();
+        Tally tally = new Tally();
+        tallies.put(ask, tally);
+        tally.result.whenComplete((n, e) -> tallies.remove(ask));
+        bus.broadcast(NodeCodec.encode(RevocationMessages.of(node, revocation, ask)))
+                .whenComplete((receivers, e) -> {
+                    if (e != null) {
+                        log.warn("revocation not broadcast ({})", e.getClass().getSimpleName());
+                        tally.expect(0);
+                    } else {
+                        tally.expect(Math.max(0, receivers - 1)); // this node receives it too, and ignores it
+                    }
+                });
+        try {
+            timer.schedule(tally::timeUp, COUNT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            tally.timeUp();
+        }
+        return tally.result;
+    }
+
+    /** The answers to one revocation: how many nodes will answer, and what they said. */
+    private static final class Tally {
+        final CompletableFuture<Integer> result = new CompletableFuture<>();
+        private long expected = -1;
+        private long answers;
+        private int sessions;
+
+        synchronized void expect(long nodes) {
+            expected = nodes;
+            check();
+        }
+
+        synchronized void answer(int ended) {
+            answers++;
+            sessions += ended;
+            check();
+        }
+
+        synchronized void timeUp() {
+            if (!result.isDone()) {
+                log.warn("revocation counted without every node's answer answers={} expected={}", answers, expected);
+                result.complete(sessions);
+            }
+        }
+
+        private void check() {
+            if (expected >= 0 && answers >= expected) {
+                result.complete(sessions);
+            }
+        }
     }
 
     // ---- gateway side ---------------------------------------------------------------------------
@@ -120,6 +207,10 @@ public final class Relay implements RelayGateway, AutoCloseable {
         private final Connection local;
         private final String owner;
         private final String org;
+        /** Raises and flags sent to the owner and not answered yet, by request id. */
+        private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
+        /** Raises and flags this side answered for a silent owner: the owner's late answer is dropped. */
+        private final Set<String> answeredHere = ConcurrentHashMap.newKeySet();
 
         private Gatewayed(Connection local, String owner, String org) {
             this.local = local;
@@ -129,10 +220,49 @@ public final class Relay implements RelayGateway, AutoCloseable {
 
         @Override
         public void forward(ClientMessage message) {
+            if (message instanceof ClientMessage.AlertRaise || message instanceof ClientMessage.AlertFlag) {
+                String id = message.id();
+                unanswered.add(id);
+                try {
+                    timer.schedule(() -> answerForOwner(id), ANSWER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException stopping) {
+                    unanswered.remove(id);
+                }
+            }
             send(
                     owner,
                     new NodeMessage.In(
                             node, local.id(), ProtocolCodec.instance().encode(message)));
+        }
+
+        /** The owner has not answered raise {@code id} in time: the client is told to call the crisis line. */
+        private void answerForOwner(String id) {
+            if (unanswered.remove(id)) {
+                answeredHere.add(id);
+                log.warn(
+                        "relayed alert not answered by its node in {} ms; answered here node={} connection={}",
+                        ANSWER_DEADLINE.toMillis(),
+                        owner,
+                        local.id());
+                local.send(Outbound.urgent(new ServerMessage.Error(
+                        id, ErrorCode.ALERT_UNCONFIRMED, "the alert is not confirmed; call the crisis line now")));
+            }
+        }
+
+        /** Whether {@code frame} from the owner goes to the client: not an answer this side already gave. */
+        private boolean passes(String frame) {
+            if (unanswered.isEmpty() && answeredHere.isEmpty()) {
+                return true;
+            }
+            String re = NodeCodec.answers(frame);
+            if (re == null) {
+                return true;
+            }
+            if (answeredHere.remove(re)) {
+                return false;
+            }
+            unanswered.remove(re);
+            return true;
         }
 
         @Override
@@ -165,7 +295,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
             }
         } else if (m instanceof NodeMessage.Out out) {
             Gatewayed g = gatewayed.get(out.connection());
-            if (g != null) { // else the client is gone already
+            if (g != null && g.passes(out.frame())) { // else the client is gone, or was answered here
                 g.local.send(new Outbound(out.frame().getBytes(StandardCharsets.UTF_8), out.urgent()));
             }
         } else if (m instanceof NodeMessage.Close close) {

@@ -112,19 +112,20 @@ public final class RedisNodeBus implements NodeBus {
 
     @Override
     public CompletionStage<Void> send(String node, String message) {
-        return publish(channelOf(node), message);
+        return publish(channelOf(node), message).thenApply(n -> null);
     }
 
+    /** Completes with the subscribers of the broadcast channel: every node subscribes once. */
     @Override
-    public CompletionStage<Void> broadcast(String message) {
+    public CompletionStage<Long> broadcast(String message) {
         return publish(everyone(), message);
     }
 
-    private CompletionStage<Void> publish(String channel, String message) {
-        return (redis.isCluster()
-                        ? redis.commands().spublish(channel, message)
-                        : redis.commands().publish(channel, message))
-                .thenApply(n -> null);
+    /** Completes with how many subscribers received it (in the channel's shard, on a cluster). */
+    private CompletionStage<Long> publish(String channel, String message) {
+        return redis.isCluster()
+                ? redis.commands().spublish(channel, message)
+                : redis.commands().publish(channel, message);
     }
 
     @Override

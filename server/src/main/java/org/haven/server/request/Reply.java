@@ -42,6 +42,11 @@ public final class Reply {
         return new Reply(null, null);
     }
 
+    /** Whether an answer was sent (never, for {@link #none()}). */
+    public boolean isAnswered() {
+        return sent.get();
+    }
+
     /** The id of the request answered. */
     public @Nullable String re() {
         return re;

@@ -1,11 +1,17 @@
 package org.haven.server.session;
 
-/** What an administrator can withdraw: a token (by its id) or a user; live connections end at once. */
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What an administrator can withdraw: a token (by its id) or a user; live connections end at once,
+ * on every node. Each completes with how many sessions were closed, on every node, once the other
+ * nodes answered (1 s at most).
+ */
 public interface Revocations {
 
-    /** Denies a token id from now on and closes its connections; returns how many were closed. */
-    int revokeToken(String tokenId);
+    /** Denies a token id from now on and closes its connections everywhere. */
+    CompletionStage<Integer> revokeToken(String tokenId);
 
-    /** Denies a user from now on and closes their connections; returns how many were closed. */
-    int revokeUser(String org, String user);
+    /** Denies a user from now on and closes their connections everywhere. */
+    CompletionStage<Integer> revokeUser(String org, String user);
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
 import org.haven.protocol.ErrorCode;
@@ -266,35 +266,33 @@ public final class SessionService implements Revocations, RelayedHellos {
     }
 
     /** Where this node's revocations go to reach the other nodes (set once at start; none alone). */
-    private volatile Consumer<Revocation> peers = r -> {};
+    private volatile Function<Revocation, CompletionStage<Integer>> peers = r -> CompletableFuture.completedFuture(0);
 
     /** Sends each revocation taken here to {@code peers} too: the other nodes end their sessions. */
-    public void announceRevocationsTo(Consumer<Revocation> peers) {
+    public void announceRevocationsTo(Function<Revocation, CompletionStage<Integer>> peers) {
         this.peers = peers;
     }
 
     @Override
-    public int revokeToken(String tokenId) {
+    public CompletionStage<Integer> revokeToken(String tokenId) {
         Revocation revocation = denyList.revokeToken(tokenId);
         keep(revocation);
         int closed = endRevoked(revocation);
-        peers.accept(revocation);
-        return closed;
+        return peers.apply(revocation).thenApply(elsewhere -> closed + elsewhere);
     }
 
     @Override
-    public int revokeUser(String org, String user) {
+    public CompletionStage<Integer> revokeUser(String org, String user) {
         Revocation revocation = denyList.revokeUser(new UserRef(org, user));
         keep(revocation);
         int closed = endRevoked(revocation);
-        peers.accept(revocation);
-        return closed;
+        return peers.apply(revocation).thenApply(elsewhere -> closed + elsewhere);
     }
 
-    /** A revocation taken on another node: denied here too, its sessions here ended. */
-    public void revokedElsewhere(Revocation revocation) {
+    /** A revocation taken on another node: denied here too, its sessions here ended; returns how many. */
+    public int revokedElsewhere(Revocation revocation) {
         denyList.load(List.of(revocation));
-        endRevoked(revocation);
+        return endRevoked(revocation);
     }
 
     private int endRevoked(Revocation revocation) {

@@ -19,7 +19,7 @@ import org.haven.server.auth.DevTokens;
  * {@code {"sub", "role", "org", "rooms": [...], "name"?}}. The route exists only in dev mode, where
  * the signing secret is public anyway; in production mode it is a 404 like any unknown path.
  */
-final class DevTokenEndpoint implements HttpEndpoint {
+final class DevTokenEndpoint {
 
     static final String PATH = "/dev/token";
     static final Duration TTL = Duration.ofHours(8);
@@ -33,8 +33,7 @@ final class DevTokenEndpoint implements HttpEndpoint {
         this.tokens = tokens;
     }
 
-    @Override
-    public HttpReply handle(FullHttpRequest request) {
+    HttpReply handle(FullHttpRequest request) {
         if (!HttpMethod.POST.equals(request.method())) {
             return HttpReply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed");
         }

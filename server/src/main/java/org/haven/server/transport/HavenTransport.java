@@ -91,11 +91,11 @@ public final class HavenTransport implements AutoCloseable {
         if (config.mode() == ServerConfig.Mode.DEV && config.auth().hmacSecret() != null) {
             endpoints.put(
                     DevTokenEndpoint.PATH,
-                    new DevTokenEndpoint(new DevTokens(
+                    HttpEndpoint.now(new DevTokenEndpoint(new DevTokens(
                             config.auth().hmacSecret(),
                             config.auth().issuer(),
                             config.auth().audience(),
-                            Clock.systemUTC())));
+                            Clock.systemUTC()))::handle));
         }
         return endpoints;
     }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -62,9 +63,10 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /** An endpoint that answers GET (and HEAD) only. */
     static HttpEndpoint get(Supplier<HttpReply> reply) {
-        return request -> HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method())
-                ? reply.get()
-                : HttpReply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed");
+        return HttpEndpoint.now(
+                request -> HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method())
+                        ? reply.get()
+                        : HttpReply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed"));
     }
 
     @Override
@@ -86,21 +88,37 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             ctx.fireChannelRead(request); // the WebSocket handler takes it from here and releases it
             return;
         }
-        respond(ctx, request, route(path, request));
+        HttpEndpoint endpoint = endpoints.get(path);
+        if (endpoint == null) {
+            respond(ctx, request, route(path, request));
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        boolean head = HttpMethod.HEAD.equals(request.method());
+        CompletionStage<HttpReply> reply;
+        try {
+            reply = endpoint.handle(request);
+        } finally {
+            request.release();
+        }
+        reply.whenComplete((r, failure) -> write(
+                ctx,
+                keepAlive,
+                head,
+                failure == null ? r : HttpReply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal")));
     }
 
+    /** What is not an endpoint: the console's files, or not found. */
     private HttpReply route(String path, FullHttpRequest request) {
-        HttpEndpoint endpoint = endpoints.get(path);
-        if (endpoint != null) {
-            return endpoint.handle(request);
-        }
         if (!console.isEmpty() && (path.equals("/") || path.equals("/console"))) {
             return HttpReply.redirect(ConsoleFiles.PREFIX);
         }
         if (path.startsWith(ConsoleFiles.PREFIX)) {
             HttpReply file = console.get(path);
             if (file != null) {
-                return get(() -> file).handle(request);
+                return HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method())
+                        ? file
+                        : HttpReply.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed");
             }
         }
         return HttpReply.error(HttpResponseStatus.NOT_FOUND, "not_found");
@@ -110,6 +128,10 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean head = HttpMethod.HEAD.equals(request.method());
         request.release();
+        write(ctx, keepAlive, head, reply);
+    }
+
+    private static void write(ChannelHandlerContext ctx, boolean keepAlive, boolean head, HttpReply reply) {
         FullHttpResponse response = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1,
                 reply.status(),

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.awaitility.Awaitility;
 import org.haven.protocol.Alerts;
+import org.haven.protocol.Care;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.PresenceStatus;
 import org.haven.protocol.Result;
@@ -26,6 +27,7 @@ import org.haven.server.request.Caller;
 import org.haven.server.request.Handlers;
 import org.haven.server.testing.Inbox;
 import org.haven.server.testing.MutableClock;
+import org.haven.server.testing.TestServer;
 import org.haven.server.threads.NodeThreads;
 import org.haven.server.webhook.WebhookNotifier;
 import org.haven.server.webhook.WebhookSettings;
@@ -45,12 +47,13 @@ class EscalationTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T10:00:00Z"));
     private final InMemoryAuditTrail audit = new InMemoryAuditTrail(clock);
+    private final InMemoryCareStore careStore = new InMemoryCareStore();
     private final NodeThreads threads = new NodeThreads();
     private final WebhookNotifier webhooks = new WebhookNotifier(WebhookSettings.disabled(), clock, threads);
     private final AlertService alerts = new AlertService(
             new InMemoryAlertStore(),
             new CareService(
-                    new InMemoryCareStore(),
+                    careStore,
                     new RoomAffiliations(),
                     CrisisResources.load(null),
                     audit,
@@ -281,5 +284,82 @@ class EscalationTest {
         assertThat(last(onCall).reason())
                 .as("a target from then on: told again as the alert goes on")
                 .isEqualTo(ServerMessage.AlertReason.ESCALATED);
+    }
+
+    @Test
+    void aCheckInTheStoreDidNotHaveAtTheRaiseIsAddedToTheAlertOnceFound() {
+        Inbox bo = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
+        raise(Alerts.Severity.HIGH);
+        Awaitility.await().atMost(WAIT).until(() -> last(bo) != null);
+        assertThat(last(bo).alert().checkIn())
+                .as("the store had no check-in at the raise")
+                .isNull();
+
+        careStore
+                .recordCheckIn(
+                        new UserRef("demo", "alice"),
+                        new Care.CheckIn(
+                                "ci-1",
+                                "alice",
+                                "group-1",
+                                TestServer.ADDRESS,
+                                null,
+                                "+1 217 555 0100",
+                                true,
+                                clock.instant()))
+                .toCompletableFuture()
+                .join();
+        Awaitility.await().atMost(WAIT).until(() -> last(bo).alert().checkIn() != null);
+        ServerMessage.AlertNotice update = last(bo);
+        assertThat(update.reason()).isEqualTo(ServerMessage.AlertReason.UPDATED);
+        assertThat(update.alert().checkIn().address()).isEqualTo(TestServer.ADDRESS);
+        assertThat(update.alert().history())
+                .extracting(Alerts.HistoryEntry::event)
+                .contains("care_updated");
+    }
+
+    @Test
+    void afterATakeOverAnAlertWaitsAtItsTierForItsRespondersToReconnect() {
+        after(Duration.ofSeconds(20)); // this node has been serving for a while
+        alerts.takeUpStoredAlerts("demo"); // another node served the organisation until now
+        Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
+        String id = raise(Alerts.Severity.HIGH);
+
+        clock.advance(Duration.ofSeconds(5));
+        Inbox bo = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1"); // back after the failover
+        Awaitility.await().atMost(WAIT).until(() -> last(bo) != null);
+        assertThat(last(bo).alert().id()).isEqualTo(id);
+        assertThat(last(bo).alert().tier())
+                .as("not passed to the supervisors while the facilitators reconnect")
+                .isEqualTo("facilitators");
+        assertThat(last(bo).alert().undelivered()).isFalse();
+        assertThat(notices(kim)).isEmpty();
+    }
+
+    @Test
+    void whenNobodyOfTheTierIsBackAfterTheGraceTheAlertGoesOn() {
+        after(Duration.ofSeconds(20));
+        alerts.takeUpStoredAlerts("demo");
+        Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
+        raise(Alerts.Severity.HIGH);
+        after(Duration.ofSeconds(14));
+        assertThat(notices(kim)).as("within the grace").isEmpty();
+
+        after(Duration.ofSeconds(2));
+        Awaitility.await().atMost(WAIT).until(() -> last(kim) != null);
+        assertThat(last(kim).alert().tier()).isEqualTo("supervisors");
+        assertThat(last(kim).reason()).isEqualTo(ServerMessage.AlertReason.ESCALATED);
+    }
+
+    @Test
+    void aResponderWhoJustDisconnectedStillHoldsTheirTierForTheGrace() {
+        Inbox bo = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
+        Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
+        alerts.responderDisconnected(bo); // a network blip
+        raise(Alerts.Severity.HIGH);
+        Inbox boAgain = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
+        Awaitility.await().atMost(WAIT).until(() -> last(boAgain) != null);
+        assertThat(last(boAgain).alert().tier()).isEqualTo("facilitators");
+        assertThat(notices(kim)).isEmpty();
     }
 }

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.haven.client.ClientOptions;
@@ -143,6 +144,27 @@ class ClusterIT {
     }
 
     @Test
+    void aRaiseRelayedToAKilledNodeIsAnsweredWithinTwoSecondsWithTheCrisisLineError() throws Exception {
+        twoNodes(Map.of());
+        HavenClient bo = login(a, "dr-bo", Role.CLINICIAN, "group-1"); // node A now serves "demo"
+        HavenClient alice = login(b, "alice", Role.CLIENT, "group-1"); // relayed from B to A
+        checkIn(alice);
+
+        a.kill();
+        long pressed = System.nanoTime();
+        CompletableFuture<ServerMessage.Ok> answer =
+                alice.request(id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH));
+        org.haven.server.testing.Replies.assertError(answer, org.haven.protocol.ErrorCode.ALERT_UNCONFIRMED);
+        Duration waited = Duration.ofNanos(System.nanoTime() - pressed);
+        System.out.println("raise relayed to a killed node answered in " + waited.toMillis() + " ms");
+        assertThat(waited)
+                .as("the node holding the connection answers for the dead one: never silence")
+                .isLessThan(Duration.ofSeconds(2));
+        bo.close();
+        alice.close();
+    }
+
+    @Test
     void aTokenRevokedOnOneNodeEndsTheSessionWhereverItRuns() throws Exception {
         String admin = "an-admin-token-for-the-cluster-test-0123456789";
         twoNodes(Map.of("HAVEN_ADMIN_TOKEN", admin));
@@ -161,6 +183,9 @@ class ClusterIT {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body())
+                .as("the count covers the session on the other node")
+                .isEqualTo("{\"closed\":1}");
         assertThat(mallory.closeFuture().get(1, TimeUnit.SECONDS).code())
                 .as("ended within one second")
                 .isEqualTo(CloseCode.REVOKED.code());
@@ -489,7 +514,7 @@ class ClusterIT {
                 .isNotNull();
         org.haven.server.testing.Replies.assertError(
                 alice.request(id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH)),
-                org.haven.protocol.ErrorCode.INTERNAL);
+                org.haven.protocol.ErrorCode.ALERT_UNCONFIRMED);
         ServerMessage.AlertNotice notice =
                 bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true, Duration.ofSeconds(5));
         assertThat(notice)

@@ -28,8 +28,10 @@ class NodeCodecTest {
             "{\"k\":\"outmany\",\"u\":true,\"m\":\"{\\\"type\\\":\\\"alert\\\"}\",\"cs\":[\"c-7\",\"c-8\"]}",
             new NodeMessage.Close("c-7", 4003, "revoked"),
             "{\"k\":\"close\",\"c\":\"c-7\",\"code\":4003,\"r\":\"revoked\"}",
-            new NodeMessage.Revoked("n-2", "t-1", null, null, 1_800_000_000_000L),
-            "{\"k\":\"revoked\",\"until\":1800000000000,\"token\":\"t-1\",\"from\":\"n-2\"}");
+            new NodeMessage.Revoked("n-2", "t-1", null, null, 1_800_000_000_000L, null),
+            "{\"k\":\"revoked\",\"until\":1800000000000,\"token\":\"t-1\",\"from\":\"n-2\"}",
+            new NodeMessage.Ended("n-2-7", 3),
+            "{\"k\":\"ended\",\"ask\":\"n-2-7\",\"n\":3}");
 
     @Test
     void everyKindHasASampleAndRoundTrips() {
@@ -46,8 +48,19 @@ class NodeCodecTest {
 
     @Test
     void aUserRevocationRoundTrips() {
-        NodeMessage.Revoked user = new NodeMessage.Revoked("n-2", null, "demo", "alice", 5L);
+        NodeMessage.Revoked user = new NodeMessage.Revoked("n-2", null, "demo", "alice", 5L, "n-2-8");
         assertThat(NodeCodec.decode(NodeCodec.encode(user))).isEqualTo(user);
+    }
+
+    @Test
+    void onlyRepliesAreReadForTheRequestTheyAnswer() {
+        assertThat(NodeCodec.answers("{\"type\":\"ok\",\"re\":\"r-1\",\"result\":{}}"))
+                .isEqualTo("r-1");
+        assertThat(NodeCodec.answers("{\"type\":\"error\",\"re\":\"r\\\"2\",\"code\":\"internal\"}"))
+                .isEqualTo("r\"2");
+        assertThat(NodeCodec.answers("{\"type\":\"alert\",\"alert\":{\"id\":\"r-1\"}}"))
+                .isNull();
+        assertThat(NodeCodec.answers("{\"type\":\"ok\",")).as("malformed").isNull();
     }
 
     @Test

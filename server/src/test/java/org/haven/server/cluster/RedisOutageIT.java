@@ -83,7 +83,7 @@ class RedisOutageIT {
         // but the clinician connected here gets the alert now.
         Replies.assertError(
                 alice.request(id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH)),
-                ErrorCode.INTERNAL);
+                ErrorCode.ALERT_UNCONFIRMED);
         ServerMessage.AlertNotice notice =
                 bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true, Duration.ofSeconds(5));
         assertThat(notice).as("the alert reaches the clinician connected here").isNotNull();
@@ -126,5 +126,46 @@ class RedisOutageIT {
                         .extracting(StoredAlert::view)
                         .extracting(Alerts.View::id)
                         .contains(alert));
+    }
+
+    @Test
+    void anAlertRaisedAfterRedisCameBackEmptyCarriesTheLocationConfirmedBefore() throws Exception {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> readiness().equals("200 {\"status\":\"ready\"}"));
+        HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
+        haven.join(bo, "group-1");
+        // A client of her own: the other test leaves an open alert of alice's in the store.
+        HavenClient ana = haven.login("ana", Role.CLIENT, "demo", "group-1");
+        haven.join(ana, "group-1"); // checks in
+
+        redis.restart(); // no persistence: the check-in is gone from the store
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(15))
+                .until(() -> readiness().equals("200 {\"status\":\"ready\"}"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(() -> haven.server()
+                        .engines()
+                        .care()
+                        .latestCheckIn(new UserRef("demo", "ana"), "group-1")
+                        .toCompletableFuture()
+                        .get(200, TimeUnit.MILLISECONDS)
+                        .isEmpty()); // the store answers, promptly, that it has none
+        String raised = ana.call(
+                        id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
+                        Result.AlertReceived.class)
+                .get(10, TimeUnit.SECONDS)
+                .alert();
+        ServerMessage.AlertNotice notice = bo.awaitEvent(
+                ServerMessage.AlertNotice.class,
+                n -> n.alert().id().equals(raised) && n.reason() == ServerMessage.AlertReason.RAISED,
+                Duration.ofSeconds(5));
+        assertThat(notice).isNotNull();
+        assertThat(notice.alert().checkIn())
+                .as("the location the client confirmed in this session, kept by this node")
+                .isNotNull();
+        assertThat(notice.alert().checkIn().address()).isEqualTo(TestServer.ADDRESS);
     }
 }

@@ -3,6 +3,7 @@ package org.haven.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,14 +11,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.awaitility.Awaitility;
+import org.haven.protocol.Alerts;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
 import org.haven.protocol.Decoded;
+import org.haven.protocol.ErrorCode;
 import org.haven.protocol.ServerMessage;
+import org.haven.server.auth.Revocation;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
+import org.haven.server.presence.UserRef;
 import org.haven.server.session.HelloOutcome;
 import org.haven.server.session.RelayedHellos;
 import org.haven.server.session.Session;
@@ -61,9 +67,9 @@ class RelayTest {
                 }
 
                 @Override
-                public CompletionStage<Void> broadcast(String message) {
+                public CompletionStage<Long> broadcast(String message) {
                     receivers.values().forEach(r -> r.accept(message));
-                    return CompletableFuture.completedFuture(null);
+                    return CompletableFuture.completedFuture((long) receivers.size());
                 }
 
                 @Override
@@ -85,11 +91,16 @@ class RelayTest {
             this.connection = connection;
         }
 
+        /** While set, raises are kept unanswered (an owner that died or stalls). */
+        volatile boolean silentOnRaises;
+
         @Override
         public void onMessage(ClientMessage message) {
             ids.add(message.id());
             threads.add(Thread.currentThread().getName());
-            connection.send(Outbound.of(new ServerMessage.Ok(message.id(), null)));
+            if (!(silentOnRaises && message instanceof ClientMessage.AlertRaise)) {
+                connection.send(Outbound.of(new ServerMessage.Ok(message.id(), null)));
+            }
         }
 
         @Override
@@ -102,6 +113,9 @@ class RelayTest {
     }
 
     private final MapLeases leases = new MapLeases();
+    /** How many sessions each node says a revocation ended there. */
+    private final Map<String, Integer> revokedHere = new ConcurrentHashMap<>();
+
     private final Buses buses = new Buses();
     private final Map<String, Recorded> sessions = new ConcurrentHashMap<>();
     private volatile CompletableFuture<Void> hellosAnswered = CompletableFuture.completedFuture(null);
@@ -119,7 +133,9 @@ class RelayTest {
     private Relay relay(String node, RelayedHellos hellos) {
         Relay relay =
                 new Relay(buses.of(node), new OrgOwnership(leases.of(node), org -> {}, org -> {}), hellos, threads);
-        relay.start(r -> {}).toCompletableFuture().join();
+        relay.start(r -> revokedHere.getOrDefault(node, 0))
+                .toCompletableFuture()
+                .join();
         leases.holders.put("node:" + node, node);
         return relay;
     }
@@ -225,5 +241,64 @@ class RelayTest {
         gateway.check();
         Awaitility.await().atMost(WAIT).until(() -> alice.closed() != null);
         assertThat(alice.closed()).isEqualTo(CloseCode.GOING_AWAY);
+    }
+
+    @Test
+    void aRaiseTheOwnerDoesNotAnswerInTimeIsAnsweredByTheGatewayAndTheLateAnswerDropped() {
+        Inbox alice = new Inbox();
+        Relay.Gatewayed g = gateway.open(alice, "n-b", "demo", hello());
+        g.forward(new ClientMessage.Ping("p-0"));
+        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 1);
+        Recorded session = sessions.get(alice.id());
+        session.silentOnRaises = true;
+
+        long sent = System.nanoTime();
+        g.forward(new ClientMessage.AlertRaise("r-1", "group-1", null, Alerts.Severity.HIGH));
+        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 2);
+        assertThat(alice.received.get(1))
+                .isEqualTo(new ServerMessage.Error(
+                        "r-1", ErrorCode.ALERT_UNCONFIRMED, "the alert is not confirmed; call the crisis line now"));
+        assertThat(Duration.ofNanos(System.nanoTime() - sent))
+                .as("not before the gateway's deadline")
+                .isGreaterThanOrEqualTo(Relay.ANSWER_DEADLINE);
+
+        session.connection.send(Outbound.of(new ServerMessage.Ok("r-1", null))); // the owner, too late
+        g.forward(new ClientMessage.Ping("p-1"));
+        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() >= 3);
+        assertThat(alice.received.get(2))
+                .as("one answer per request: the owner's late one is dropped, later frames pass")
+                .isEqualTo(new ServerMessage.Ok("p-1", null));
+    }
+
+    @Test
+    void aRaiseTheOwnerAnswersGetsOnlyThatAnswer() throws InterruptedException {
+        Inbox alice = new Inbox();
+        Relay.Gatewayed g = gateway.open(alice, "n-b", "demo", hello());
+        g.forward(new ClientMessage.AlertRaise("r-1", "group-1", null, Alerts.Severity.HIGH));
+        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 1);
+        Thread.sleep(Relay.ANSWER_DEADLINE.toMillis() + 300); // past the deadline: nothing more comes
+        assertThat(alice.received).containsExactly(new ServerMessage.Ok("r-1", null));
+    }
+
+    @Test
+    void aRevocationCountsTheSessionsEveryOtherNodeEnded() throws Exception {
+        revokedHere.put("n-b", 2);
+        revokedHere.put("n-a", 5); // the asking node's own sessions are counted by its caller, not here
+        int elsewhere = gateway.revokeElsewhere(Revocation.ofUser(new UserRef("demo", "mallory"), Instant.now()))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        assertThat(elsewhere).isEqualTo(2);
+    }
+
+    @Test
+    void aNodeThatDoesNotAnswerLeavesTheCountToTheOthersAfterTheWait() throws Exception {
+        buses.receivers.put("n-silent", text -> {}); // receives broadcasts, never answers
+        revokedHere.put("n-b", 1);
+        long asked = System.nanoTime();
+        int elsewhere = gateway.revokeElsewhere(Revocation.ofToken("t-1", Instant.now()))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        assertThat(elsewhere).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).isGreaterThanOrEqualTo(Relay.COUNT_WAIT);
     }
 }
