@@ -336,6 +336,8 @@ public final class HavenClient implements AutoCloseable {
             resumeToken = welcome.resumeToken();
         } else if (message instanceof ServerMessage.Admitted admitted) {
             lastSeq.merge(admitted.room(), admitted.snapshot().seq(), Math::max);
+        } else if (message instanceof ServerMessage.BreakoutMoved moved) {
+            lastSeq.merge(moved.breakout(), moved.snapshot().seq(), Math::max);
         } else if (message instanceof ServerMessage.RoomResumed resumed && resumed.snapshot() != null) {
             lastSeq.put(resumed.room(), resumed.snapshot().seq());
         }

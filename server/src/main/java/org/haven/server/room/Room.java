@@ -56,6 +56,8 @@ final class Room {
         private PresenceStatus status;
         /** The breakout this member stepped out into, or null. */
         private RoomKey breakout;
+        /** The group's sequence number of the step-out: the member heard nothing of the group from it on. */
+        private long steppedOutAt;
 
         private final Set<Connection> connections = new LinkedHashSet<>();
 
@@ -284,6 +286,14 @@ final class Room {
         return history.since(lastSeq);
     }
 
+    /**
+     * The events after {@code lastSeq} that {@code member} would have heard: for a member stepped
+     * out into a breakout, none from the step-out on (the group was not theirs to hear meanwhile).
+     */
+    List<Outbound> since(long lastSeq, RoomMember member) {
+        return member.breakout == null ? history.since(lastSeq) : history.since(lastSeq, member.steppedOutAt);
+    }
+
     /** Runs {@code send} after every event so far is delivered: a reply after an event never overtakes it. */
     void afterEvents(Runnable send) {
         sink.after(send);
@@ -502,7 +512,9 @@ final class Room {
     /** {@code member} steps out into {@code breakout}; the group sees only that. */
     void stepOut(RoomMember member, RoomKey breakout) {
         member.breakout = breakout;
-        emit(new ServerMessage.SteppedOut(key.room(), history.next(), member.user.user()));
+        long seq = history.next();
+        member.steppedOutAt = seq;
+        emit(new ServerMessage.SteppedOut(key.room(), seq, member.user.user()));
     }
 
     /** {@code user} is back from {@code breakout}; the group sees them return. False when they were not out there. */

@@ -89,10 +89,15 @@ final class RoomHistory {
      * some are gone (or {@code lastSeq} is from another life of this room).
      */
     List<Outbound> since(long lastSeq) {
+        return since(lastSeq, Long.MAX_VALUE);
+    }
+
+    /** As {@link #since(long)}, only the events numbered below {@code before}. */
+    List<Outbound> since(long lastSeq, long before) {
         if (lastSeq > seq || lastSeq < 0 || lastSeq > priorLast && lastSeq < lifeStart) {
             return null;
         }
-        if (lastSeq == seq) {
+        if (lastSeq == seq || lastSeq >= before - 1) {
             return List.of();
         }
         if (events.isEmpty() || events.peekFirst().seq() > lastSeq + 1) {
@@ -100,7 +105,7 @@ final class RoomHistory {
         }
         List<Outbound> out = new ArrayList<>();
         for (Recorded r : events) {
-            if (r.seq() > lastSeq) {
+            if (r.seq() > lastSeq && r.seq() < before) {
                 out.add(r.frame());
             }
         }

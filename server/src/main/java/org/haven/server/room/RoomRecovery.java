@@ -18,6 +18,7 @@ import org.haven.protocol.Sessions;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.request.Reply;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,13 @@ final class RoomRecovery {
     }
 
     /** See {@link RoomService#resume}. */
-    void resume(Participant p, RoomKey key, long lastSeq, Connection lost, PresenceStatus status) {
+    void resume(
+            Participant p,
+            RoomKey key,
+            long lastSeq,
+            Connection lost,
+            PresenceStatus status,
+            Map<String, Long> breakoutSeqs) {
         requests.onRoom(key, Reply.none(), () -> {
             Room room = registry.get(key);
             if (registry.recentlyEnded(key) || (room != null && room.wasRemoved(p.user()))) {
@@ -67,9 +74,17 @@ final class RoomRecovery {
                 Sessions.RoomRole roomRole = room.roleFor(p);
                 member = room.admit(p, roomRole == null ? Sessions.RoomRole.PARTICIPANT : roomRole, status);
             }
-            replay(room, p, lastSeq);
-            if (member != null && member.breakout() != null) {
-                rejoinBreakout(room, member, p, lost);
+            replay(room, p, lastSeq, room.member(p.user()));
+            RoomKey out = member != null ? member.breakout() : null;
+            if (out != null) {
+                rejoinBreakout(room, member, p, lost, breakoutSeqs);
+            }
+            for (String b : breakoutSeqs.keySet()) {
+                RoomKey other = new RoomKey(key.org(), b);
+                if (other.grantRoom().equals(key.room()) && !other.equals(out)) {
+                    // A breakout of this group the client was in, and is not now: over.
+                    RoomRequests.reply(p.connection(), new ServerMessage.RoomResumed(b, false, null, null));
+                }
             }
         });
     }
@@ -85,7 +100,7 @@ final class RoomRecovery {
                 return;
             }
             room.attach(member, p.connection());
-            replay(room, p, lastSeq);
+            replay(room, p, lastSeq, member);
             room.status(p.user(), status);
         });
     }
@@ -176,10 +191,11 @@ final class RoomRecovery {
     /**
      * Answers a resume in {@code room}: {@code room.resumed} recovered and every event after
      * {@code lastSeq}, once, in order, when all are kept; otherwise not recovered, with a snapshot.
+     * A member stepped out into a breakout gets none of the group's events from the step-out on.
      * Room thread only.
      */
-    private void replay(Room room, Participant p, long lastSeq) {
-        List<Outbound> missed = room.since(lastSeq);
+    private void replay(Room room, Participant p, long lastSeq, Room.@Nullable RoomMember member) {
+        List<Outbound> missed = member == null ? room.since(lastSeq) : room.since(lastSeq, member);
         if (missed == null) {
             RoomRequests.reply(
                     p.connection(),
@@ -192,8 +208,14 @@ final class RoomRecovery {
         }
     }
 
-    /** A member who was in a breakout when their connection dropped is put back there, and told so. */
-    private void rejoinBreakout(Room group, Room.RoomMember member, Participant p, Connection lost) {
+    /**
+     * A member who was in a breakout when their connection dropped is put back there, and told so
+     * ({@code breakout.moved}); when the client says the last number it received there, and every
+     * event after it is kept, {@code room.resumed} for the breakout follows with those events, once,
+     * in order (what was said there while they were away).
+     */
+    private void rejoinBreakout(
+            Room group, Room.RoomMember member, Participant p, Connection lost, Map<String, Long> breakoutSeqs) {
         Room breakout = registry.get(member.breakout());
         if (breakout == null) {
             group.forgetBreakout(member);
@@ -215,5 +237,21 @@ final class RoomRecovery {
                 p.connection(),
                 new ServerMessage.BreakoutMoved(
                         group.key.room(), breakout.key.room(), peers, requests.snapshot(breakout, p.user())));
+        Long seen = breakoutSeqs.get(breakout.key.room());
+        if (seen == null) {
+            return;
+        }
+        List<Outbound> missed = breakout.since(seen);
+        if (missed == null) {
+            RoomRequests.reply(
+                    p.connection(),
+                    new ServerMessage.RoomResumed(
+                            breakout.key.room(), false, null, requests.snapshot(breakout, p.user())));
+            return;
+        }
+        RoomRequests.reply(p.connection(), new ServerMessage.RoomResumed(breakout.key.room(), true, seen + 1, null));
+        for (Outbound frame : missed) {
+            p.connection().send(frame);
+        }
     }
 }

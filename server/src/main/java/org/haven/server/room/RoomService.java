@@ -2,6 +2,7 @@ package org.haven.server.room;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
@@ -201,10 +202,18 @@ public final class RoomService {
      * still a member (it came back within the grace period) the new one simply replaces it, and
      * nobody sees a leave or a join. Then, when every event after {@code lastSeq} is still kept, the
      * client receives {@code room.resumed} (recovered) and each of those events once, in order;
-     * otherwise {@code room.resumed} (not recovered) with a fresh snapshot. Never a silent gap.
+     * otherwise {@code room.resumed} (not recovered) with a fresh snapshot. Never a silent gap. A
+     * member who was in a breakout is put back there; {@code breakoutSeqs} (the client's last numbers
+     * in breakouts) lets it recover what was said there meanwhile.
      */
-    public void resume(Participant p, RoomKey key, long lastSeq, Connection lost, PresenceStatus status) {
-        recovery.resume(p, key, lastSeq, lost, status);
+    public void resume(
+            Participant p,
+            RoomKey key,
+            long lastSeq,
+            Connection lost,
+            PresenceStatus status,
+            Map<String, Long> breakoutSeqs) {
+        recovery.resume(p, key, lastSeq, lost, status, breakoutSeqs);
     }
 
     /**

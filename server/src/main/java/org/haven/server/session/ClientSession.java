@@ -1,6 +1,7 @@
 package org.haven.server.session;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -128,8 +129,22 @@ public final class ClientSession implements Caller, Session {
         Resumptions.@Nullable Departure replaced = previous != null && previous.claim() ? previous : null;
         Set<RoomKey> taken = new HashSet<>();
         Participant self = participant();
+        // A breakout is resumed with its group (the member is put back there): its last number goes along.
+        Map<String, Long> breakoutSeqs = new HashMap<>();
         for (Map.Entry<String, Long> e : lastSeq.entrySet()) {
             RoomKey key = RoomKey.of(user, e.getKey());
+            if (key.isBreakout()
+                    && previous != null
+                    && previous.rooms.contains(RoomKey.of(user, key.grantRoom()))
+                    && lastSeq.containsKey(key.grantRoom())) {
+                breakoutSeqs.put(e.getKey(), e.getValue());
+            }
+        }
+        for (Map.Entry<String, Long> e : lastSeq.entrySet()) {
+            RoomKey key = RoomKey.of(user, e.getKey());
+            if (breakoutSeqs.containsKey(e.getKey())) {
+                continue; // answered with its group's resume
+            }
             if (previous == null
                     && principal.isGranted(key.grantRoom())
                     && !key.isBreakout()
@@ -154,7 +169,12 @@ public final class ClientSession implements Caller, Session {
             joined.add(key);
             taken.add(key);
             services.rooms.resume(
-                    self, key, e.getValue(), replaced != null ? replaced.participant.connection() : null, status);
+                    self,
+                    key,
+                    e.getValue(),
+                    replaced != null ? replaced.participant.connection() : null,
+                    status,
+                    breakoutSeqs);
         }
         if (replaced != null) {
             leaveQuietlyReplaced(replaced, taken);

@@ -277,6 +277,60 @@ class SessionControlIT {
     }
 
     @Test
+    void aClientWhoDropsInABreakoutRecoversWhatWasSaidThereAndNothingOfTheGroup() throws Exception {
+        HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
+        HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
+        HavenClient carol = haven.login("carol", Role.CLIENT, "demo", "group-1");
+        haven.join(bo, "group-1");
+        haven.join(alice, "group-1");
+        haven.join(carol, "group-1");
+        String breakout = bo.call(
+                        id -> new ClientMessage.BreakoutStart(id, "group-1", "alice", null, null),
+                        Result.BreakoutStarted.class)
+                .get(5, TimeUnit.SECONDS)
+                .breakout();
+        alice.awaitEvent(ServerMessage.BreakoutMoved.class, m -> true, WAIT);
+        carol.request(id -> new ClientMessage.ChatSend(id, "group-1", "group chat while alice is out"))
+                .get(5, TimeUnit.SECONDS);
+        String token = alice.resumeToken();
+        var seen = alice.lastSeq();
+        assertThat(seen).as("the breakout's number, from breakout.moved").containsKey(breakout);
+        alice.abort();
+        bo.request(id -> new ClientMessage.ChatSend(id, breakout, "while you were away"))
+                .get(5, TimeUnit.SECONDS);
+
+        HavenClient back = haven.connect();
+        back.hello(haven.token("alice", Role.CLIENT, "demo", "group-1"), null, token, seen)
+                .get(5, TimeUnit.SECONDS);
+        bo.request(id -> new ClientMessage.ChatSend(id, breakout, "marker")).get(5, TimeUnit.SECONDS);
+        List<ServerMessage> received = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (received.stream()
+                        .noneMatch(m -> m instanceof ServerMessage.ChatMessage c
+                                && c.text().equals("marker"))
+                && System.nanoTime() < deadline) {
+            ServerMessage next = back.nextEvent(Duration.ofMillis(200));
+            if (next != null) {
+                received.add(next);
+            }
+        }
+        List<String> chat = received.stream()
+                .filter(ServerMessage.ChatMessage.class::isInstance)
+                .map(m -> ((ServerMessage.ChatMessage) m).text())
+                .toList();
+        assertThat(chat)
+                .as("what was said in the breakout meanwhile, once, then live; nothing of the group stepped out of")
+                .containsExactly("while you were away", "marker");
+        assertThat(received)
+                .filteredOn(ServerMessage.RoomResumed.class::isInstance)
+                .map(m -> (ServerMessage.RoomResumed) m)
+                .filteredOn(r -> r.room().equals(breakout))
+                .singleElement()
+                .matches(ServerMessage.RoomResumed::recovered);
+        assertThat(received).anyMatch(ServerMessage.BreakoutMoved.class::isInstance);
+    }
+
+    @Test
     void endingTheGroupEndsItsBreakoutsAndTellsEveryone() throws Exception {
         HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
         HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
