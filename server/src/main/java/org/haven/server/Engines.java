@@ -33,6 +33,7 @@ import org.haven.server.redis.RedisPresenceStore;
 import org.haven.server.redis.RedisRevocationStore;
 import org.haven.server.redis.RedisRoomJournal;
 import org.haven.server.room.RoomJournal;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,9 +109,11 @@ public record Engines(
      * connections (opened here, closed with the engines), command latencies recorded in
      * {@code meters} (null: none). Fails when Redis cannot be reached at start.
      */
-    public static Engines redis(ServerConfig config, MeterRegistry meters) {
-        RedisConnections redis =
-                RedisConnections.open(config.storage().redisUrl(), RedisConnections.DEFAULT_TIMEOUT, meters);
+    public static Engines redis(ServerConfig config, @Nullable MeterRegistry meters) {
+        RedisConnections redis = RedisConnections.open(
+                Objects.requireNonNull(config.storage().redisUrl(), "redisUrl"),
+                RedisConnections.DEFAULT_TIMEOUT,
+                meters);
         RedisKeys keys = RedisKeys.defaults();
         String node = newNodeId();
         RedisPresenceStore presence = new RedisPresenceStore(redis, keys, node, LEASE_TTL);
@@ -168,7 +171,7 @@ public record Engines(
     }
 
     /** As {@link #forConfig(ServerConfig)}, Redis command latencies recorded in {@code meters} (null: none). */
-    public static Engines forConfig(ServerConfig config, MeterRegistry meters) {
+    public static Engines forConfig(ServerConfig config, @Nullable MeterRegistry meters) {
         return config.storage().redisUrl() == null ? inMemory(config) : redis(config, meters);
     }
 }

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.haven.protocol.Role;
 import org.haven.server.audit.AuditVerifier;
 import org.haven.server.auth.DevTokens;
@@ -197,7 +198,7 @@ public final class Main {
             return 2;
         }
         DevTokens tokens = new DevTokens(
-                config.auth().hmacSecret(),
+                Objects.requireNonNull(config.auth().hmacSecret(), "dev mode always has a secret"),
                 config.auth().issuer(),
                 config.auth().audience(),
                 Clock.systemUTC());
@@ -229,7 +230,7 @@ public final class Main {
         try {
             result = AuditVerifier.verify(file);
         } catch (UncheckedIOException e) {
-            IOException cause = e.getCause();
+            IOException cause = Objects.requireNonNull(e.getCause(), "an UncheckedIOException always has a cause");
             err.println("haven: audit-verify: cannot read " + file + ": "
                     + (cause instanceof NoSuchFileException
                             ? "no such file"

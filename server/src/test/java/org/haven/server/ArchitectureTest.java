@@ -82,6 +82,30 @@ class ArchitectureTest {
     }
 
     @Test
+    void everyPackageIsNullMarked() throws java.io.IOException {
+        java.nio.file.Path root = java.nio.file.Path.of("src/main/java/org/haven/server");
+        java.util.List<String> unmarked = new java.util.ArrayList<>();
+        try (var dirs = java.nio.file.Files.walk(root)) {
+            for (java.nio.file.Path dir :
+                    dirs.filter(java.nio.file.Files::isDirectory).toList()) {
+                boolean hasClasses;
+                try (var files = java.nio.file.Files.list(dir)) {
+                    hasClasses = files.anyMatch(f -> f.toString().endsWith(".java"));
+                }
+                java.nio.file.Path info = dir.resolve("package-info.java");
+                if (hasClasses
+                        && (!java.nio.file.Files.exists(info)
+                                || !java.nio.file.Files.readString(info).contains("@NullMarked"))) {
+                    unmarked.add(root.relativize(dir).toString());
+                }
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(unmarked)
+                .as("packages NullAway does not check (no @NullMarked package-info.java)")
+                .isEmpty();
+    }
+
+    @Test
     void onlyNodeThreadsCreatesThreads() {
         noClasses()
                 .that()

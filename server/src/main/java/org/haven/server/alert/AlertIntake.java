@@ -87,7 +87,7 @@ final class AlertIntake {
     }
 
     /** The display name of a user, remembered from their token, for alerts about them. Any thread. */
-    void nameOf(UserRef user, String name) {
+    void nameOf(UserRef user, @Nullable String name) {
         if (name != null) {
             names.put(user, name);
         }
@@ -148,7 +148,7 @@ final class AlertIntake {
     }
 
     /** A missing or declined check-in where one is required: a low-severity alert, when configured. */
-    void raiseForCheckIn(UserRef client, String clientName, String room, Source source) {
+    void raiseForCheckIn(UserRef client, @Nullable String clientName, String room, Source source) {
         if (!alertOnCheckIn) {
             return;
         }
@@ -239,7 +239,7 @@ final class AlertIntake {
     private void open(Raise r) {
         care.snapshot(r.client(), r.room(), AlertPublisher.STORE_WAIT)
                 .whenComplete((snapshot, failure) -> thread.run(() -> {
-                    CareSnapshot known = failure == null ? snapshot : new CareSnapshot(null, null, null);
+                    CareSnapshot known = failure == null ? snapshot : new CareSnapshot(null, List.of(), null);
                     if (failure != null) {
                         log.warn("care snapshot unavailable client={}", r.client());
                     }

@@ -182,7 +182,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
     }
 
     /** A missing or declined check-in where one is required: a low-severity alert, when configured. */
-    public void raiseForCheckIn(UserRef client, String clientName, String room, Source source) {
+    public void raiseForCheckIn(UserRef client, @Nullable String clientName, String room, Source source) {
         intake.raiseForCheckIn(client, clientName, room, source);
     }
 
@@ -203,12 +203,12 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
     }
 
     @Override
-    public void checkInDeclined(UserRef client, String clientName, String room) {
+    public void checkInDeclined(UserRef client, @Nullable String clientName, String room) {
         intake.raiseForCheckIn(client, clientName, room, Source.CHECK_IN_DECLINED);
     }
 
     /** The display name of a user, remembered from their token, for alerts about them. */
-    public void nameOf(UserRef user, String name) {
+    public void nameOf(UserRef user, @Nullable String name) {
         intake.nameOf(user, name);
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a file written by {@link JsonLinesAuditTrail}: every line must be a record in canonical
@@ -36,7 +37,11 @@ public final class AuditVerifier {
      * @param problem why it failed, without quoting the file; null when intact
      */
     public record Verification(
-            boolean intact, long recordsChecked, long firstBrokenSeq, int firstBrokenLine, String problem) {
+            boolean intact,
+            long recordsChecked,
+            long firstBrokenSeq,
+            int firstBrokenLine,
+            @Nullable String problem) {
 
         static Verification passed(long records) {
             return new Verification(true, records, -1, -1, null);
@@ -87,7 +92,7 @@ public final class AuditVerifier {
         }
     }
 
-    private static String problem(AuditRecord record, long expectedSeq, String previousHash) {
+    private static @Nullable String problem(AuditRecord record, long expectedSeq, String previousHash) {
         if (record.seq() != expectedSeq) {
             return "seq " + record.seq() + " where " + expectedSeq + " was expected";
         }
@@ -107,7 +112,7 @@ public final class AuditVerifier {
      *
      * @throws IllegalArgumentException saying why the last line is not a sound record
      */
-    static AuditRecord lastRecord(Path file) throws IOException {
+    static @Nullable AuditRecord lastRecord(Path file) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             long end = in.size() - 1; // where the final line break must be
             if (end < 0) {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import org.haven.server.presence.UserRef;
 
 /**
@@ -57,7 +58,11 @@ public final class DenyList {
             if (r.tokenId() != null) {
                 tokenIds.asMap().merge(r.tokenId(), r.until(), (a, b) -> a.isAfter(b) ? a : b);
             } else {
-                users.asMap().merge(r.user(), r.until(), (a, b) -> a.isAfter(b) ? a : b);
+                users.asMap()
+                        .merge(
+                                Objects.requireNonNull(r.user(), "a revocation names a token id or a user"),
+                                r.until(),
+                                (a, b) -> a.isAfter(b) ? a : b);
             }
         }
     }

@@ -11,6 +11,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import org.haven.protocol.Role;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Mints HS256 tokens with a shared secret: the {@code token} command in dev mode, and tests. An
@@ -31,7 +32,8 @@ public final class DevTokens {
     }
 
     /** A token for {@code sub} with the given role, organisation, room grants and lifetime. */
-    public String mint(String sub, Role role, String org, Collection<String> rooms, String name, Duration ttl) {
+    public String mint(
+            String sub, Role role, String org, Collection<String> rooms, @Nullable String name, Duration ttl) {
         Instant now = clock.instant();
         var builder = Jwts.builder()
                 .id(UUID.randomUUID().toString())

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Set;
 import org.haven.protocol.Role;
 import org.haven.server.auth.TokenRejectedException.Reason;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies JWTs with JJWT: HS256 with the configured secret, RS256 and ES256 with configured public
@@ -109,7 +110,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
     }
 
     @Override
-    public Principal verify(String token) throws TokenRejectedException {
+    public Principal verify(@Nullable String token) throws TokenRejectedException {
         if (token == null || token.isEmpty()) {
             throw new TokenRejectedException(Reason.MALFORMED, "empty token");
         }
@@ -193,7 +194,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
         return new Principal(sub, org, role, grants, name, claims.getId(), exp.toInstant());
     }
 
-    private static String stringClaim(Claims claims, String name) throws TokenRejectedException {
+    private static @Nullable String stringClaim(Claims claims, String name) throws TokenRejectedException {
         Object value = claims.get(name);
         if (value == null) {
             return null;

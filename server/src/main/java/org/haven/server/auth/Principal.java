@@ -4,13 +4,20 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
 import org.haven.protocol.Role;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who a verified token says the caller is: opaque user id, organisation, role, the rooms granted,
  * an optional display name, the token id (for revocation) and its expiry. Immutable.
  */
 public record Principal(
-        String user, String org, Role role, Set<String> rooms, String name, String tokenId, Instant expiresAt) {
+        String user,
+        String org,
+        Role role,
+        Set<String> rooms,
+        @Nullable String name,
+        @Nullable String tokenId,
+        Instant expiresAt) {
 
     public Principal {
         Objects.requireNonNull(user, "user");

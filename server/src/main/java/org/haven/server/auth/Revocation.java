@@ -3,9 +3,10 @@ package org.haven.server.auth;
 import java.time.Instant;
 import java.util.Objects;
 import org.haven.server.presence.UserRef;
+import org.jspecify.annotations.Nullable;
 
 /** One revocation: a token id, or a user of an organisation, denied until {@code until}. */
-public record Revocation(String tokenId, UserRef user, Instant until) {
+public record Revocation(@Nullable String tokenId, @Nullable UserRef user, Instant until) {
 
     public Revocation {
         if ((tokenId == null) == (user == null)) {

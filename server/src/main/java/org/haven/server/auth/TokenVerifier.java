@@ -1,8 +1,10 @@
 package org.haven.server.auth;
 
+import org.jspecify.annotations.Nullable;
+
 /** Turns a bearer token into a {@link Principal}, or refuses it. Implementations are thread-safe. */
 public interface TokenVerifier {
 
     /** Verifies signature, issuer, audience, times and claims. */
-    Principal verify(String token) throws TokenRejectedException;
+    Principal verify(@Nullable String token) throws TokenRejectedException;
 }

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import javax.crypto.SecretKey;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keys tokens may be signed with: an HS256 secret, and RSA or EC public keys from a PEM file or
@@ -25,18 +26,20 @@ import javax.crypto.SecretKey;
  */
 public final class VerificationKeys {
 
-    private final SecretKey hmac;
-    private final PublicKey defaultPublicKey;
+    private final @Nullable SecretKey hmac;
+    private final @Nullable PublicKey defaultPublicKey;
     private final Map<String, PublicKey> byKid;
 
-    private VerificationKeys(SecretKey hmac, PublicKey defaultPublicKey, Map<String, PublicKey> byKid) {
+    private VerificationKeys(
+            @Nullable SecretKey hmac, @Nullable PublicKey defaultPublicKey, Map<String, PublicKey> byKid) {
         this.hmac = hmac;
         this.defaultPublicKey = defaultPublicKey;
         this.byKid = Map.copyOf(byKid);
     }
 
     /** Loads the configured keys; any of them may be absent, but not all. */
-    public static VerificationKeys load(String hmacSecret, Path publicKeyPem, Path jwksFile) {
+    public static VerificationKeys load(
+            @Nullable String hmacSecret, @Nullable Path publicKeyPem, @Nullable Path jwksFile) {
         SecretKey hmac = hmacSecret == null ? null : Keys.hmacShaKeyFor(hmacSecret.getBytes(StandardCharsets.UTF_8));
         PublicKey pem = publicKeyPem == null ? null : readPem(publicKeyPem);
         Map<String, PublicKey> jwks = jwksFile == null ? Map.of() : readJwks(jwksFile);
@@ -47,12 +50,14 @@ public final class VerificationKeys {
     }
 
     /** The HS256 secret, or {@code null}. */
+    @Nullable
     SecretKey hmac() {
         return hmac;
     }
 
     /** The public key for a {@code kid}; without a kid, the PEM key. {@code null} when there is none. */
-    PublicKey publicKey(String kid) {
+    @Nullable
+    PublicKey publicKey(@Nullable String kid) {
         if (kid != null) {
             PublicKey key = byKid.get(kid);
             return key != null ? key : null;

@@ -223,7 +223,7 @@ public final class CareService {
      * than none in a crisis). Each read waits at most {@code wait}: a stalled store is treated as an
      * unreachable one rather than holding the alert back until its command time-out.
      */
-    public CompletionStage<CareSnapshot> snapshot(UserRef client, String room, Duration wait) {
+    public CompletionStage<CareSnapshot> snapshot(UserRef client, @Nullable String room, Duration wait) {
         // Each answer refreshes this node's copy even when it comes after the wait.
         CompletionStage<Optional<Care.CheckIn>> checkIn = room == null
                 ? CompletableFuture.completedFuture(Optional.empty())
@@ -261,8 +261,8 @@ public final class CareService {
                 () -> lastPlans.getIfPresent(client),
                 (stored, copy) -> stored,
                 client);
-        return checkIn.thenCompose(c ->
-                contacts.thenCombine(plan, (k, p) -> new CareSnapshot(c.orElse(null), k.orElse(null), p.orElse(null))));
+        return checkIn.thenCompose(c -> contacts.thenCombine(
+                plan, (k, p) -> new CareSnapshot(c.orElse(null), k.orElse(List.of()), p.orElse(null))));
     }
 
     /**
@@ -302,13 +302,13 @@ public final class CareService {
     }
 
     /** Crisis resources for a client, by their organisation and the country of the check-in (if any). */
-    public List<Care.CrisisResource> crisisResources(String org, Care.CheckIn checkIn) {
+    public List<Care.CrisisResource> crisisResources(String org, Care.@Nullable CheckIn checkIn) {
         return resources.forClient(
                 org, checkIn == null ? null : checkIn.address().country());
     }
 
     /** Whether a responder may see {@code client}'s record in the context of {@code room} (null: no room). */
-    public boolean mayReadInRoom(Principal caller, UserRef client, String room) {
+    public boolean mayReadInRoom(Principal caller, UserRef client, @Nullable String room) {
         if (!caller.org().equals(client.org()) || !caller.role().isCareTeam()) {
             return false;
         }

@@ -2,9 +2,11 @@ package org.haven.server.care;
 
 import java.util.List;
 import org.haven.protocol.Care;
+import org.jspecify.annotations.Nullable;
 
 /** What responders need of a client's care record when an alert is raised; parts may be missing. */
-public record CareSnapshot(Care.CheckIn checkIn, List<Care.EmergencyContact> contacts, Care.SafetyPlan plan) {
+public record CareSnapshot(
+        Care.@Nullable CheckIn checkIn, List<Care.EmergencyContact> contacts, Care.@Nullable SafetyPlan plan) {
 
     public CareSnapshot {
         contacts = contacts == null ? List.of() : List.copyOf(contacts);

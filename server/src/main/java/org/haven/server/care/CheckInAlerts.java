@@ -1,6 +1,7 @@
 package org.haven.server.care;
 
 import org.haven.server.presence.UserRef;
+import org.jspecify.annotations.Nullable;
 
 /** What a check-in tells the alert service (which depends on care, so care declares this). */
 public interface CheckInAlerts {
@@ -9,5 +10,5 @@ public interface CheckInAlerts {
     void checkedIn(UserRef client, String room);
 
     /** The client declined to say where they are, for {@code room}: a low-severity alert, when configured. */
-    void checkInDeclined(UserRef client, String clientName, String room);
+    void checkInDeclined(UserRef client, @Nullable String clientName, String room);
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.haven.protocol.Care;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The crisis lines and emergency number a client is shown the moment they ask for help: the
@@ -43,7 +44,7 @@ public final class CrisisResources {
      * {@code {"orgs": {"demo": [{"name": "...", "channel": "call", "contact": "..."}]}}}.
      * A file that cannot be read or holds an invalid entry fails the start, naming the setting.
      */
-    public static CrisisResources load(Path file) {
+    public static CrisisResources load(@Nullable Path file) {
         if (file == null) {
             return new CrisisResources(Map.of());
         }
@@ -80,7 +81,7 @@ public final class CrisisResources {
     }
 
     /** Resources for a client of {@code org} who last checked in from {@code country} (may be null). */
-    public List<Care.CrisisResource> forClient(String org, String country) {
+    public List<Care.CrisisResource> forClient(String org, @Nullable String country) {
         List<Care.CrisisResource> configured = byOrg.get(org);
         if (configured != null) {
             return configured;

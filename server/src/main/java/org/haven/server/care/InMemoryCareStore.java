@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.protocol.Care;
 import org.haven.server.presence.UserRef;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link CareStore} for one node: append-only version lists per client, changed atomically per key.
@@ -69,13 +70,13 @@ public final class InMemoryCareStore implements CareStore {
         return made[0];
     }
 
-    private static <T> List<T> append(List<T> list, T item) {
+    private static <T> List<T> append(@Nullable List<T> list, T item) {
         List<T> next = list == null ? new ArrayList<>() : new ArrayList<>(list);
         next.add(item);
         return List.copyOf(next);
     }
 
-    private static <T> Optional<T> last(List<T> list) {
+    private static <T> Optional<T> last(@Nullable List<T> list) {
         return list == null || list.isEmpty() ? Optional.empty() : Optional.of(list.get(list.size() - 1));
     }
 }

@@ -1,6 +1,7 @@
 package org.haven.server.cluster;
 
 import java.time.Instant;
+import java.util.Objects;
 import org.haven.server.auth.Revocation;
 import org.haven.server.presence.UserRef;
 import org.jspecify.annotations.Nullable;
@@ -16,11 +17,13 @@ public final class RevocationMessages {
 
     /** The broadcast of {@code r} by node {@code from}, asking for counts under {@code ask} (null: none). */
     public static NodeMessage.Revoked of(String from, Revocation r, @Nullable String ask) {
-        return r.tokenId() != null
-                ? new NodeMessage.Revoked(
-                        from, r.tokenId(), null, null, r.until().toEpochMilli(), ask)
-                : new NodeMessage.Revoked(
-                        from, null, r.user().org(), r.user().user(), r.until().toEpochMilli(), ask);
+        String token = r.tokenId();
+        if (token != null) {
+            return new NodeMessage.Revoked(from, token, null, null, r.until().toEpochMilli(), ask);
+        }
+        UserRef user = Objects.requireNonNull(r.user(), "a revocation names a token id or a user");
+        return new NodeMessage.Revoked(
+                from, null, user.org(), user.user(), r.until().toEpochMilli(), ask);
     }
 
     /** The revocation {@code m} carries. */
@@ -28,6 +31,8 @@ public final class RevocationMessages {
         Instant until = Instant.ofEpochMilli(m.until());
         return m.token() != null
                 ? Revocation.ofToken(m.token(), until)
-                : Revocation.ofUser(new UserRef(m.org(), m.user()), until);
+                : Revocation.ofUser(
+                        new UserRef(Objects.requireNonNull(m.org(), "org"), Objects.requireNonNull(m.user(), "user")),
+                        until);
     }
 }

@@ -13,6 +13,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a node's configuration comes from: the defaults, then an optional YAML file, then
@@ -30,9 +32,9 @@ public final class ConfigSources {
 
     private final Map<String, String> values;
     private final Map<String, String> fromFile;
-    private final Path file;
+    private final @Nullable Path file;
 
-    private ConfigSources(Map<String, String> values, Map<String, String> fromFile, Path file) {
+    private ConfigSources(Map<String, String> values, Map<String, String> fromFile, @Nullable Path file) {
         this.values = Map.copyOf(values);
         this.fromFile = Map.copyOf(fromFile);
         this.file = file;
@@ -43,7 +45,7 @@ public final class ConfigSources {
      * the environment over it. Fails with a message naming the file and key when the file cannot
      * be read or holds an unknown key.
      */
-    public static ConfigSources load(Map<String, String> env, Path file) {
+    public static ConfigSources load(Map<String, String> env, @Nullable Path file) {
         Path chosen = file != null
                 ? file
                 : env.get(CONFIG_VARIABLE) != null && !env.get(CONFIG_VARIABLE).isBlank()
@@ -67,6 +69,9 @@ public final class ConfigSources {
             return ServerConfig.from(values, this::where);
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
+            if (message == null) {
+                throw e;
+            }
             int colon = message.indexOf(':');
             String name = colon > 0 ? message.substring(0, colon) : "";
             if (fromFile.containsKey(name) && !message.startsWith(where(name))) {
@@ -86,7 +91,10 @@ public final class ConfigSources {
         if (values.containsKey(env) && !values.get(env).equals(fromFile.get(env))) {
             return "environment";
         }
-        return fromFile.containsKey(env) ? file.toString() : "default";
+        return fromFile.containsKey(env)
+                ? Objects.requireNonNull(file, "settings read from a file have a file")
+                        .toString()
+                : "default";
     }
 
     private String where(String env) {
@@ -176,7 +184,7 @@ public final class ConfigSources {
         }
     }
 
-    private static String firstLine(String message) {
+    private static String firstLine(@Nullable String message) {
         return message == null ? "" : message.lines().findFirst().orElse("");
     }
 }

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import org.haven.protocol.Alerts.Severity;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's configuration: immutable, grouped by feature, validated once when built, with an
@@ -48,8 +49,8 @@ public record ServerConfig(
             String host,
             int port,
             List<String> allowedOrigins,
-            Path tlsCertificate,
-            Path tlsPrivateKey,
+            @Nullable Path tlsCertificate,
+            @Nullable Path tlsPrivateKey,
             int maxFrameBytes,
             Duration helloTimeout,
             Duration pingInterval,
@@ -67,13 +68,13 @@ public record ServerConfig(
 
     /** How tokens are verified, and the operator's token. */
     public record Auth(
-            String hmacSecret,
-            Path publicKeyPem,
-            Path jwksFile,
+            @Nullable String hmacSecret,
+            @Nullable Path publicKeyPem,
+            @Nullable Path jwksFile,
             String issuer,
             String audience,
             Duration clockSkew,
-            String adminToken) {
+            @Nullable String adminToken) {
         public Auth {
             Objects.requireNonNull(issuer, "issuer");
             Objects.requireNonNull(audience, "audience");
@@ -99,7 +100,7 @@ public record ServerConfig(
             Duration recoveryGrace,
             List<String> stunUrls,
             List<String> turnUrls,
-            String turnSecret,
+            @Nullable String turnSecret,
             Duration turnCredentialTtl) {
         public Rooms {
             stunUrls = List.copyOf(stunUrls);
@@ -114,7 +115,10 @@ public record ServerConfig(
     }
 
     /** Check-ins and crisis resources. */
-    public record Care(Duration checkInValidity, Set<String> checkInExemptOrgs, Path crisisResourcesFile) {
+    public record Care(
+            Duration checkInValidity,
+            Set<String> checkInExemptOrgs,
+            @Nullable Path crisisResourcesFile) {
         public Care {
             checkInExemptOrgs = Set.copyOf(checkInExemptOrgs);
         }
@@ -128,14 +132,17 @@ public record ServerConfig(
             Duration followUpDelay,
             Duration redeliveryInterval,
             List<URI> webhookUrls,
-            String webhookSecret) {
+            @Nullable String webhookSecret) {
         public Alerting {
             ackTimeouts = Map.copyOf(ackTimeouts);
             webhookUrls = List.copyOf(webhookUrls);
         }
 
-        /** The time {@code severity} may wait for an acknowledgement before the next tier is added. */
-        public Duration ackTimeout(Severity severity) {
+        /**
+         * The time {@code severity} may wait for an acknowledgement before the next tier is added
+         * (null when none is set; {@link Settings} refuses a configuration without one).
+         */
+        public @Nullable Duration ackTimeout(Severity severity) {
             return ackTimeouts.get(severity);
         }
 
@@ -150,7 +157,8 @@ public record ServerConfig(
     public record Chat(Duration mailboxTtl, int mailboxPerDevice, boolean dmBetweenClinicians) {}
 
     /** Where state is kept: the audit file, and Redis (null: every engine in memory). */
-    public record Storage(Path auditFile, String redisUrl) {
+    public record Storage(
+            @Nullable Path auditFile, @Nullable String redisUrl) {
         @Override
         public String toString() {
             return "Storage[auditFile=" + auditFile + ", redis=" + (redisUrl != null) + "]";
@@ -158,7 +166,7 @@ public record ServerConfig(
     }
 
     /** Log lines. */
-    public record Logging(String logLevel, LogFormat logFormat) {
+    public record Logging(@Nullable String logLevel, LogFormat logFormat) {
         public Logging {
             Objects.requireNonNull(logFormat, "logFormat");
         }
@@ -254,9 +262,16 @@ public record ServerConfig(
         String host;
         int port;
         Mode mode;
+
+        @Nullable
         String hmacSecret;
+
+        @Nullable
         Path publicKeyPem;
+
+        @Nullable
         Path jwksFile;
+
         String issuer;
         String audience;
         Duration clockSkew;
@@ -281,13 +296,24 @@ public record ServerConfig(
         Duration engagementTimeout;
         Duration followUpDelay;
         Duration redeliveryInterval;
+
+        @Nullable
         Path auditFile;
+
         List<URI> webhookUrls = List.of();
+
+        @Nullable
         String webhookSecret;
+
+        @Nullable
         Path crisisResourcesFile;
+
         List<String> stunUrls = List.of();
         List<String> turnUrls = List.of();
+
+        @Nullable
         String turnSecret;
+
         Duration turnCredentialTtl;
         Duration coverageTimeout;
         Duration recoveryWindow;
@@ -297,13 +323,27 @@ public record ServerConfig(
         boolean dmBetweenClinicians;
         int maxConnections;
         int maxConnectionsPerUser;
+
+        @Nullable
         String adminToken;
+
+        @Nullable
         Path tlsCertificate;
+
+        @Nullable
         Path tlsPrivateKey;
+
+        @Nullable
         String logLevel;
+
         LogFormat logFormat;
+
+        @Nullable
         String redisUrl;
 
+        // Every field not @Nullable has a default in Settings, which this loop reads in: NullAway
+        // cannot see through the table, so its initialisation check alone is suppressed here.
+        @SuppressWarnings("NullAway.Init")
         private Builder() {
             for (Settings.Setting s : Settings.all()) {
                 if (s.defaultText() != null) {
@@ -387,17 +427,17 @@ public record ServerConfig(
             return this;
         }
 
-        public Builder hmacSecret(String v) {
+        public Builder hmacSecret(@Nullable String v) {
             hmacSecret = v;
             return this;
         }
 
-        public Builder publicKeyPem(Path v) {
+        public Builder publicKeyPem(@Nullable Path v) {
             publicKeyPem = v;
             return this;
         }
 
-        public Builder jwksFile(Path v) {
+        public Builder jwksFile(@Nullable Path v) {
             jwksFile = v;
             return this;
         }
@@ -502,7 +542,7 @@ public record ServerConfig(
             return this;
         }
         /** The audit trail's JSON-lines file; {@code null} keeps it in memory (tests). */
-        public Builder auditFile(Path v) {
+        public Builder auditFile(@Nullable Path v) {
             auditFile = v;
             return this;
         }
@@ -512,12 +552,12 @@ public record ServerConfig(
             return this;
         }
 
-        public Builder webhookSecret(String v) {
+        public Builder webhookSecret(@Nullable String v) {
             webhookSecret = v;
             return this;
         }
 
-        public Builder crisisResourcesFile(Path v) {
+        public Builder crisisResourcesFile(@Nullable Path v) {
             crisisResourcesFile = v;
             return this;
         }
@@ -532,7 +572,7 @@ public record ServerConfig(
             return this;
         }
 
-        public Builder turnSecret(String v) {
+        public Builder turnSecret(@Nullable String v) {
             turnSecret = v;
             return this;
         }
@@ -582,28 +622,28 @@ public record ServerConfig(
             return this;
         }
 
-        public Builder adminToken(String v) {
+        public Builder adminToken(@Nullable String v) {
             adminToken = v;
             return this;
         }
 
-        public Builder tls(Path certificate, Path privateKey) {
+        public Builder tls(@Nullable Path certificate, @Nullable Path privateKey) {
             tlsCertificate = certificate;
             tlsPrivateKey = privateKey;
             return this;
         }
 
-        public Builder tlsCertificate(Path v) {
+        public Builder tlsCertificate(@Nullable Path v) {
             tlsCertificate = v;
             return this;
         }
 
-        public Builder tlsPrivateKey(Path v) {
+        public Builder tlsPrivateKey(@Nullable Path v) {
             tlsPrivateKey = v;
             return this;
         }
 
-        public Builder logLevel(String v) {
+        public Builder logLevel(@Nullable String v) {
             logLevel = v;
             return this;
         }
@@ -613,7 +653,7 @@ public record ServerConfig(
             return this;
         }
         /** Redis for every engine (a cluster of nodes shares it); null keeps everything in memory. */
-        public Builder redisUrl(String v) {
+        public Builder redisUrl(@Nullable String v) {
             redisUrl = v;
             return this;
         }

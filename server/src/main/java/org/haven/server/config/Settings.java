@@ -16,6 +16,7 @@ import java.util.function.Function;
 import java.util.function.ObjIntConsumer;
 import java.util.function.Predicate;
 import org.haven.protocol.Alerts.Severity;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every setting of a node in one table: its environment variable (the YAML key is the same name
@@ -30,21 +31,22 @@ public final class Settings {
     /** What a setting's value must be: null when it is fine, else what was expected. */
     @FunctionalInterface
     public interface Rule {
+        @Nullable
         Problem check(ServerConfig config);
 
         Rule NONE = c -> null;
     }
 
     /** A broken rule: the value as it should be shown in the message (null: the setting's shown value), and what was expected. */
-    public record Problem(String value, String expected) {}
+    public record Problem(@Nullable String value, String expected) {}
 
     /** One setting. */
     public record Setting(
             String env,
             boolean secret,
-            String defaultText,
+            @Nullable String defaultText,
             BiConsumer<ServerConfig.Builder, String> read,
-            Function<ServerConfig, Object> show,
+            Function<ServerConfig, @Nullable Object> show,
             Rule rule) {
 
         /** The key of this setting in a YAML configuration file. */
@@ -78,7 +80,7 @@ public final class Settings {
     }
 
     /** The setting of an environment variable, or null. */
-    public static Setting byEnv(String env) {
+    public static @Nullable Setting byEnv(String env) {
         for (Setting s : ALL) {
             if (s.env.equals(env)) {
                 return s;
@@ -108,11 +110,11 @@ public final class Settings {
         return c -> ok.test(c) ? null : new Problem(null, expected);
     }
 
-    private static boolean positive(Duration d) {
+    private static boolean positive(@Nullable Duration d) {
         return d != null && !d.isNegative() && !d.isZero();
     }
 
-    private static Rule positive(Function<ServerConfig, Duration> d) {
+    private static Rule positive(Function<ServerConfig, @Nullable Duration> d) {
         return expect(c -> positive(d.apply(c)), "> 0");
     }
 
@@ -483,46 +485,46 @@ public final class Settings {
 
     private static Setting plain(
             String env,
-            String defaultText,
+            @Nullable String defaultText,
             BiConsumer<ServerConfig.Builder, String> read,
-            Function<ServerConfig, Object> show) {
+            Function<ServerConfig, @Nullable Object> show) {
         return new Setting(env, false, defaultText, read, show, Rule.NONE);
     }
 
     private static Setting secret(
             String env,
-            String defaultText,
+            @Nullable String defaultText,
             BiConsumer<ServerConfig.Builder, String> read,
-            Function<ServerConfig, Object> show) {
+            Function<ServerConfig, @Nullable Object> show) {
         return new Setting(env, true, defaultText, read, show, Rule.NONE);
     }
 
     private static Setting integer(
             String env,
-            String defaultText,
+            @Nullable String defaultText,
             ObjIntConsumer<ServerConfig.Builder> read,
-            Function<ServerConfig, Object> show) {
+            Function<ServerConfig, @Nullable Object> show) {
         return plain(env, defaultText, (b, v) -> read.accept(b, Integer.parseInt(v)), show);
     }
 
     private static Setting duration(
             String env,
-            String defaultText,
+            @Nullable String defaultText,
             BiConsumer<ServerConfig.Builder, Duration> read,
-            Function<ServerConfig, Object> show) {
+            Function<ServerConfig, @Nullable Object> show) {
         return plain(env, defaultText, (b, v) -> read.accept(b, Durations.parse(v)), show);
     }
 
     private static Setting bool(
             String env,
-            String defaultText,
+            @Nullable String defaultText,
             BiConsumer<ServerConfig.Builder, Boolean> read,
-            Function<ServerConfig, Object> show) {
+            Function<ServerConfig, @Nullable Object> show) {
         return plain(env, defaultText, (b, v) -> read.accept(b, parseBoolean(v)), show);
     }
 
     /** A URL with the password of its user information masked ({@code redis://u:********@host}). */
-    static String maskPassword(String url) {
+    static @Nullable String maskPassword(@Nullable String url) {
         return url == null ? null : url.replaceAll("(://[^:/@,]*:)[^@/]*@", "$1" + MASK + "@");
     }
 
@@ -546,7 +548,7 @@ public final class Settings {
         return out;
     }
 
-    private static String text(Object value) {
+    private static String text(@Nullable Object value) {
         if (value == null) {
             return "";
         }

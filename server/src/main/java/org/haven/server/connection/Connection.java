@@ -1,6 +1,7 @@
 package org.haven.server.connection;
 
 import org.haven.protocol.CloseCode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One client connection as the domain sees it: an id, a way to send, a way to close. Domain code
@@ -34,7 +35,7 @@ public interface Connection {
      * The route this connection shares with others (a room's broadcast then sends a frame once per
      * route), or null when it is reached on its own.
      */
-    default SharedRoute route() {
+    default @Nullable SharedRoute route() {
         return null;
     }
 }

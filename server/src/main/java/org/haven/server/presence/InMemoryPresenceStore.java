@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.protocol.PresenceStatus;
+import org.jspecify.annotations.Nullable;
 
 /** {@link PresenceStore} for one node: a concurrent map, each user's entry changed atomically. */
 public final class InMemoryPresenceStore implements PresenceStore {
@@ -45,7 +46,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
         return done(user, entries.get(user));
     }
 
-    private static CompletionStage<Presence> done(UserRef user, Entry entry) {
+    private static CompletionStage<Presence> done(UserRef user, @Nullable Entry entry) {
         return CompletableFuture.completedFuture(
                 entry == null ? Presence.offline(user) : new Presence(user, entry.status, entry.connections.size()));
     }

@@ -36,6 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,7 +116,7 @@ public final class RedisConnections implements AutoCloseable {
      * ({@code lettuce_command_completion_seconds} and {@code lettuce_command_firstresponse_seconds},
      * tagged with the command type and the Redis address; null records nothing).
      */
-    public static RedisConnections open(String redisUrl, Duration timeout, MeterRegistry meters) {
+    public static RedisConnections open(String redisUrl, Duration timeout, @Nullable MeterRegistry meters) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");

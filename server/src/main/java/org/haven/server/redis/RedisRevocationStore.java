@@ -29,10 +29,14 @@ public final class RedisRevocationStore implements RevocationStore {
 
     @Override
     public CompletionStage<Void> add(Revocation revocation) {
-        String member = revocation.tokenId() != null
-                ? "t:" + RedisKeys.escape(revocation.tokenId())
-                : "u:" + RedisKeys.escape(revocation.user().org()) + ":"
-                        + RedisKeys.escape(revocation.user().user());
+        String token = revocation.tokenId();
+        String member;
+        if (token != null) {
+            member = "t:" + RedisKeys.escape(token);
+        } else {
+            UserRef user = Objects.requireNonNull(revocation.user(), "a revocation names a token id or a user");
+            member = "u:" + RedisKeys.escape(user.org()) + ":" + RedisKeys.escape(user.user());
+        }
         return redis.commands()
                 .zadd(key, ZAddArgs.Builder.gt(), (double) revocation.until().toEpochMilli(), member)
                 .thenApply(n -> null);

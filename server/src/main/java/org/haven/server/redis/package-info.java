@@ -24,4 +24,7 @@
  * haven:{org:user}:mailbox-expiry:device  zset   message id → expiry (ms)      (mailbox)
  * </pre>
  */
+@NullMarked
 package org.haven.server.redis;
+
+import org.jspecify.annotations.NullMarked;

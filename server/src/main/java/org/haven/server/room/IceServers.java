@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.haven.protocol.Sessions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The STUN and TURN servers a video front-end needs, with short-lived TURN credentials in the TURN
@@ -22,11 +24,12 @@ public final class IceServers {
 
     private final List<String> stunUrls;
     private final List<String> turnUrls;
-    private final byte[] turnSecret;
+    private final byte @Nullable [] turnSecret;
     private final Duration ttl;
     private final Clock clock;
 
-    public IceServers(List<String> stunUrls, List<String> turnUrls, String turnSecret, Duration ttl, Clock clock) {
+    public IceServers(
+            List<String> stunUrls, List<String> turnUrls, @Nullable String turnSecret, Duration ttl, Clock clock) {
         this.stunUrls = List.copyOf(stunUrls);
         this.turnUrls = List.copyOf(turnUrls);
         this.turnSecret = turnSecret == null ? null : turnSecret.getBytes(StandardCharsets.UTF_8);
@@ -46,7 +49,8 @@ public final class IceServers {
         }
         if (!turnUrls.isEmpty()) {
             String username = clock.instant().plus(ttl).getEpochSecond() + ":" + user;
-            out.add(new Sessions.IceServer(turnUrls, username, credential(turnSecret, username)));
+            byte[] secret = Objects.requireNonNull(turnSecret, "checked when made: TURN URLs come with a secret");
+            out.add(new Sessions.IceServer(turnUrls, username, credential(secret, username)));
         }
         return out;
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link RoomJournal} in this process's memory, fenced (written only while its {@link Fence} says
@@ -25,7 +26,10 @@ public final class InMemoryRoomJournal implements RoomJournal {
     }
 
     private static final class Room {
+        /** Set by the reset that starts the record (a reset always carries the header). */
+        @Nullable
         String header;
+
         long last;
         final Map<String, String> members = new LinkedHashMap<>();
         final ArrayDeque<Event> events = new ArrayDeque<>();
@@ -102,8 +106,9 @@ public final class InMemoryRoomJournal implements RoomJournal {
             List<Recorded> out = new ArrayList<>();
             synchronized (shared) {
                 shared.forEach((key, room) -> {
-                    if (key.org().equals(org)) {
-                        out.add(new Recorded(key.room(), room.header, room.members, new ArrayList<>(room.events)));
+                    String header = room.header;
+                    if (key.org().equals(org) && header != null) { // as in Redis: a record with no header is skipped
+                        out.add(new Recorded(key.room(), header, room.members, new ArrayList<>(room.events)));
                     }
                 });
             }

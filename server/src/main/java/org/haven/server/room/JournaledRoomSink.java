@@ -15,6 +15,7 @@ import org.haven.protocol.ServerMessage;
 import org.haven.protocol.Sessions;
 import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A room's record in the journal: each event's write is sent at once (writes of one room are
@@ -47,8 +48,8 @@ final class JournaledRoomSink implements RoomSink {
     /** Whether the slow-journal check is scheduled (one per room at a time, not one per event). */
     private boolean watching;
 
-    private String lastHeader;
-    private RoomRecords.Header lastHeaderKey;
+    private @Nullable String lastHeader;
+    private RoomRecords.@Nullable Header lastHeaderKey;
     private long refreshedAt;
     /** Events written or being written, and replies, not yet delivered: in order. */
     private final ArrayDeque<Step> steps = new ArrayDeque<>();
@@ -56,7 +57,7 @@ final class JournaledRoomSink implements RoomSink {
     private final Runnable drain = this::drain;
 
     /** A write (null for a reply, always ready), when it was sent, and what to do once it is done. */
-    private record Step(CompletableFuture<Void> written, long sentAt, Runnable then) {}
+    private record Step(@Nullable CompletableFuture<Void> written, long sentAt, Runnable then) {}
 
     /**
      * Records in {@code journal}; delivers on {@code executor} (the room's own) once recorded, or
@@ -111,7 +112,8 @@ final class JournaledRoomSink implements RoomSink {
      * The entry for {@code event} (null: the configuration alone changed). A reset carries the whole
      * roster; an end carries none (the session is over: nobody to take up).
      */
-    private RoomJournal.Entry entry(Room room, ServerMessage.RoomEvent event, String frame, Instant now, boolean end) {
+    private RoomJournal.Entry entry(
+            Room room, ServerMessage.@Nullable RoomEvent event, @Nullable String frame, Instant now, boolean end) {
         boolean reset = outOfStep || end;
         outOfStep = false;
         String header = header(room);
@@ -214,7 +216,7 @@ final class JournaledRoomSink implements RoomSink {
     }
 
     /** The room's header when it changed since the last entry, else null. */
-    private String header(Room room) {
+    private @Nullable String header(Room room) {
         RoomRecords.Header key = room.header();
         if (lastHeader != null && key.equals(lastHeaderKey)) {
             return null;

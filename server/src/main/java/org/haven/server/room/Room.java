@@ -20,6 +20,7 @@ import org.haven.protocol.Sessions;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The live state of one room and the only code that changes it: kind and session state, members
@@ -51,17 +52,18 @@ final class Room {
     static final class RoomMember {
         final UserRef user;
         final Role role;
-        final String name;
+        final @Nullable String name;
         final Sessions.RoomRole roomRole;
         private PresenceStatus status;
         /** The breakout this member stepped out into, or null. */
-        private RoomKey breakout;
+        private @Nullable RoomKey breakout;
         /** The group's sequence number of the step-out: the member heard nothing of the group from it on. */
         private long steppedOutAt;
 
         private final Set<Connection> connections = new LinkedHashSet<>();
 
-        private RoomMember(UserRef user, Role role, String name, Sessions.RoomRole roomRole, PresenceStatus status) {
+        private RoomMember(
+                UserRef user, Role role, @Nullable String name, Sessions.RoomRole roomRole, PresenceStatus status) {
             this.user = user;
             this.role = role;
             this.name = name;
@@ -73,6 +75,7 @@ final class Room {
             return status;
         }
 
+        @Nullable
         RoomKey breakout() {
             return breakout;
         }
@@ -103,12 +106,12 @@ final class Room {
 
     final RoomKey key;
     /** The group of a breakout, or null. */
-    final RoomKey parent;
+    final @Nullable RoomKey parent;
 
     private volatile Sessions.RoomKind kind;
     private Sessions.State state = Sessions.State.LIVE;
     private boolean requiresAdmission;
-    private Instant uncoveredSince;
+    private @Nullable Instant uncoveredSince;
     private boolean pausedForCoverage;
     /** Users a facilitator removed: they may not come back into this session. */
     private final Set<UserRef> removed = new LinkedHashSet<>();
@@ -128,7 +131,7 @@ final class Room {
     Room(
             RoomKey key,
             Sessions.RoomKind kind,
-            RoomKey parent,
+            @Nullable RoomKey parent,
             long firstSeq,
             Duration window,
             RoomSink sink,
@@ -177,6 +180,7 @@ final class Room {
         return members.size();
     }
 
+    @Nullable
     RoomMember member(UserRef user) {
         return members.get(user);
     }
@@ -219,6 +223,7 @@ final class Room {
     }
 
     /** The first client present in the room (not stepped out), or null. */
+    @Nullable
     RoomMember firstParticipant() {
         for (RoomMember m : members.values()) {
             if (m.roomRole == Sessions.RoomRole.PARTICIPANT && m.present()) {
@@ -229,7 +234,7 @@ final class Room {
     }
 
     /** The role {@code p} takes on joining, or null when their role may not join a room of this kind. */
-    Sessions.RoomRole roleFor(Participant p) {
+    Sessions.@Nullable RoomRole roleFor(Participant p) {
         return switch (p.role()) {
             case CLINICIAN -> hasFacilitatorMember() ? Sessions.RoomRole.CO_FACILITATOR : Sessions.RoomRole.FACILITATOR;
             case CLIENT -> Sessions.RoomRole.PARTICIPANT;
@@ -282,6 +287,7 @@ final class Room {
     }
 
     /** The events after {@code lastSeq}, in order, when all are kept; null when some are gone. */
+    @Nullable
     List<Outbound> since(long lastSeq) {
         return history.since(lastSeq);
     }
@@ -290,6 +296,7 @@ final class Room {
      * The events after {@code lastSeq} that {@code member} would have heard: for a member stepped
      * out into a breakout, none from the step-out on (the group was not theirs to hear meanwhile).
      */
+    @Nullable
     List<Outbound> since(long lastSeq, RoomMember member) {
         return member.breakout == null ? history.since(lastSeq) : history.since(lastSeq, member.steppedOutAt);
     }
@@ -323,7 +330,7 @@ final class Room {
     }
 
     /** A member whose connection {@code lost} dropped carries on through {@code now}; false when not a member by it. */
-    boolean reconnect(UserRef user, Connection lost, Connection now) {
+    boolean reconnect(UserRef user, @Nullable Connection lost, Connection now) {
         RoomMember member = members.get(user);
         if (member == null || lost == null || !member.connections.remove(lost)) {
             return false;
@@ -338,7 +345,7 @@ final class Room {
     }
 
     /** Takes one connection out of the room, announcing the leave when it was the user's last. */
-    void detach(UserRef user, Connection connection) {
+    void detach(UserRef user, @Nullable Connection connection) {
         RoomMember member = members.get(user);
         if (member == null) {
             return;
@@ -401,6 +408,7 @@ final class Room {
     }
 
     /** Takes every waiting connection of {@code user} out (to admit or decline them); null when none waits. */
+    @Nullable
     List<Participant> takeWaiting(UserRef user) {
         List<Participant> ws = waiting.remove(user);
         if (ws != null) {
@@ -438,6 +446,7 @@ final class Room {
      * than {@code timeout} is paused. Returns the client left alone when this call paused the room,
      * else null.
      */
+    @Nullable
     RoomMember checkCoverage(Instant now, Duration timeout) {
         RoomMember client = firstParticipant();
         if (client == null || hasFacilitator()) {
@@ -491,7 +500,7 @@ final class Room {
         breakouts.clear();
     }
 
-    private void changeState(Sessions.State newState, String reason) {
+    private void changeState(Sessions.State newState, @Nullable String reason) {
         if (state == newState) {
             return;
         }

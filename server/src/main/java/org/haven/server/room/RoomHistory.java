@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.haven.server.connection.Outbound;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A room's sequence numbers and its recent events, kept for the recovery window so a reconnecting
@@ -88,11 +89,13 @@ final class RoomHistory {
      * The events after {@code lastSeq}, in order, when every one of them is still kept; null when
      * some are gone (or {@code lastSeq} is from another life of this room).
      */
+    @Nullable
     List<Outbound> since(long lastSeq) {
         return since(lastSeq, Long.MAX_VALUE);
     }
 
     /** As {@link #since(long)}, only the events numbered below {@code before}. */
+    @Nullable
     List<Outbound> since(long lastSeq, long before) {
         if (lastSeq > seq || lastSeq < 0 || lastSeq > priorLast && lastSeq < lifeStart) {
             return null;

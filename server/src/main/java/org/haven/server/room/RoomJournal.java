@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the node serving an organisation records its rooms, so that the next node to serve it (the
@@ -61,8 +62,8 @@ public interface RoomJournal {
             long seq,
             long prevSeq,
             long at,
-            String frame,
-            String header,
+            @Nullable String frame,
+            @Nullable String header,
             Map<String, String> members,
             List<String> gone,
             boolean reset,
@@ -73,8 +74,8 @@ public interface RoomJournal {
                 long seq,
                 long prevSeq,
                 long at,
-                String frame,
-                String header,
+                @Nullable String frame,
+                @Nullable String header,
                 Map<String, String> members,
                 List<String> gone,
                 boolean reset) {

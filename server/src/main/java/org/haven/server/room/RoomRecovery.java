@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,7 +56,7 @@ final class RoomRecovery {
             Participant p,
             RoomKey key,
             long lastSeq,
-            Connection lost,
+            @Nullable Connection lost,
             PresenceStatus status,
             Map<String, Long> breakoutSeqs) {
         requests.onRoom(key, Reply.none(), () -> {
@@ -76,7 +77,7 @@ final class RoomRecovery {
             }
             replay(room, p, lastSeq, room.member(p.user()));
             RoomKey out = member != null ? member.breakout() : null;
-            if (out != null) {
+            if (member != null && out != null) {
                 rejoinBreakout(room, member, p, lost, breakoutSeqs);
             }
             for (String b : breakoutSeqs.keySet()) {
@@ -94,7 +95,7 @@ final class RoomRecovery {
         requests.onRoom(key, Reply.none(), () -> {
             Room room = registry.get(key);
             Room.RoomMember member = room == null ? null : room.member(p.user());
-            if (member == null || !member.connections().isEmpty() || room.wasRemoved(p.user())) {
+            if (room == null || member == null || !member.connections().isEmpty() || room.wasRemoved(p.user())) {
                 onRefused.run();
                 RoomRequests.reply(p.connection(), new ServerMessage.RoomResumed(key.room(), false, null, null));
                 return;
@@ -215,8 +216,12 @@ final class RoomRecovery {
      * in order (what was said there while they were away).
      */
     private void rejoinBreakout(
-            Room group, Room.RoomMember member, Participant p, Connection lost, Map<String, Long> breakoutSeqs) {
-        Room breakout = registry.get(member.breakout());
+            Room group,
+            Room.RoomMember member,
+            Participant p,
+            @Nullable Connection lost,
+            Map<String, Long> breakoutSeqs) {
+        Room breakout = registry.get(Objects.requireNonNull(member.breakout(), "called for a member in a breakout"));
         if (breakout == null) {
             group.forgetBreakout(member);
             return;

@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.haven.protocol.Sessions;
 import org.haven.server.presence.UserRef;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,7 @@ final class RoomRegistry implements Room.Membership {
         return journal;
     }
 
+    @Nullable
     Room get(RoomKey key) {
         return rooms.get(key);
     }

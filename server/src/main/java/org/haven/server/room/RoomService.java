@@ -13,6 +13,7 @@ import org.haven.protocol.Sessions;
 import org.haven.server.connection.Connection;
 import org.haven.server.presence.UserRef;
 import org.haven.server.request.Reply;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rooms: join (or wait to be admitted) with a snapshot, leave, group chat, presence within a room,
@@ -119,7 +120,7 @@ public final class RoomService {
     }
 
     /** Refuses a join: the room opened for it retires if nobody else is in it. */
-    private void refuse(Reply reply, Runnable onRefused, Room opened, ErrorCode code, String message) {
+    private void refuse(Reply reply, Runnable onRefused, @Nullable Room opened, ErrorCode code, String message) {
         if (opened != null) {
             registry.retireIfEmpty(opened);
         }
@@ -144,7 +145,7 @@ public final class RoomService {
                 reply.refuse(ErrorCode.NOT_A_MEMBER, "not a member of this room");
                 return;
             }
-            Room.RoomMember member = room.member(p.user());
+            Room.RoomMember member = Objects.requireNonNull(room.member(p.user()), "a member: contains() said so");
             if (member.breakout() != null) {
                 Room breakout = registry.get(member.breakout());
                 if (breakout != null) {
@@ -170,7 +171,7 @@ public final class RoomService {
                 reply.refuse(ErrorCode.NOT_A_MEMBER, "join the room before posting");
                 return;
             }
-            Room.RoomMember member = room.member(p.user());
+            Room.RoomMember member = Objects.requireNonNull(room.member(p.user()), "a member: contains() said so");
             if (member.breakout() != null) {
                 reply.refuse(ErrorCode.NOT_A_MEMBER, "you are in a breakout; post there");
                 return;
@@ -210,7 +211,7 @@ public final class RoomService {
             Participant p,
             RoomKey key,
             long lastSeq,
-            Connection lost,
+            @Nullable Connection lost,
             PresenceStatus status,
             Map<String, Long> breakoutSeqs) {
         recovery.resume(p, key, lastSeq, lost, status, breakoutSeqs);

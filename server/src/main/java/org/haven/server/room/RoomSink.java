@@ -3,6 +3,7 @@ package org.haven.server.room;
 import java.time.Instant;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.connection.Outbound;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a room's events go: every change a room makes to what others can see or take up passes here,
@@ -21,7 +22,7 @@ interface RoomSink {
     void after(Runnable send);
 
     /** The journal this sink records in, or null. */
-    default RoomJournal journal() {
+    default @Nullable RoomJournal journal() {
         return null;
     }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.PresenceStatus;
 import org.haven.protocol.Refusal;
@@ -17,6 +18,7 @@ import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
 import org.haven.server.request.Reply;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a facilitator does to a live session: configure it, pause and resume, admit or decline
@@ -143,7 +145,13 @@ public final class SessionControl {
      * Moves a client and a clinician (the caller, or a named co-facilitator) into a new private
      * breakout. The two are told to switch; the group sees only that they stepped out.
      */
-    public void startBreakout(Participant p, RoomKey key, String client, String clinician, String alert, Reply reply) {
+    public void startBreakout(
+            Participant p,
+            RoomKey key,
+            String client,
+            @Nullable String clinician,
+            @Nullable String alert,
+            Reply reply) {
         facilitator(p, key, reply, "breakout.start", room -> {
             if (key.isBreakout()) {
                 throw new Refusal(ErrorCode.INVALID_MESSAGE, "a breakout has no breakouts");
@@ -210,15 +218,16 @@ public final class SessionControl {
         });
     }
 
-    private static boolean facilitates(Room room, Participant p) {
+    private static boolean facilitates(@Nullable Room room, Participant p) {
         Room.RoomMember me = room == null ? null : room.member(p.user());
         return me != null && me.connectedThrough(p.connection()) && me.roomRole.facilitates();
     }
 
     /** Ends a breakout: its members are told, and the group sees each of them return. Group's thread. */
     private void returnFrom(Room breakout) {
-        Room group = registry().get(breakout.parent);
-        Outbound ended = Outbound.of(new ServerMessage.BreakoutEnded(breakout.parent.room(), breakout.key.room()));
+        RoomKey groupKey = Objects.requireNonNull(breakout.parent, "a breakout has a group");
+        Room group = registry().get(groupKey);
+        Outbound ended = Outbound.of(new ServerMessage.BreakoutEnded(groupKey.room(), breakout.key.room()));
         for (Room.RoomMember m : breakout.empty()) {
             for (Connection c : m.connections()) {
                 c.send(ended);
@@ -238,9 +247,8 @@ public final class SessionControl {
                 return;
             }
             Room room = registry().get(key);
-            if (room == null
-                    || !room.contains(p.connection(), p.user())
-                    || room.member(p.user()).breakout() != null) {
+            Room.RoomMember me = room == null ? null : room.member(p.user());
+            if (room == null || !room.contains(p.connection(), p.user()) || me == null || me.breakout() != null) {
                 reply.refuse(ErrorCode.NOT_A_MEMBER, "not in this room");
                 return;
             }
@@ -290,6 +298,7 @@ public final class SessionControl {
     }
 
     private interface Action {
+        @Nullable
         Result apply(Room room);
     }
 
@@ -300,7 +309,7 @@ public final class SessionControl {
             Room.RoomMember me = room == null ? null : room.member(p.user());
             String outcome = "ok";
             try {
-                if (me == null || !me.connectedThrough(p.connection())) {
+                if (room == null || me == null || !me.connectedThrough(p.connection())) {
                     throw new Refusal(ErrorCode.NOT_A_MEMBER, "join the room first");
                 }
                 if (!me.roomRole.facilitates()) {

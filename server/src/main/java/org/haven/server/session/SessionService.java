@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
@@ -299,7 +300,9 @@ public final class SessionService implements Revocations, RelayedHellos {
         List<ClientSession> sessions = revocation.user() != null
                 ? directory.of(revocation.user())
                 : directory.all().stream()
-                        .filter(s -> revocation.tokenId().equals(s.principal().tokenId()))
+                        .filter(s -> Objects.requireNonNull(
+                                        revocation.tokenId(), "a revocation names a token id or a user")
+                                .equals(s.principal().tokenId()))
                         .toList();
         sessions.forEach(ClientSession::revoke);
         if (revocation.user() != null) {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The browser console's static files, read once from the class path ({@code console/} in the jar)
@@ -99,6 +100,7 @@ final class ConsoleFiles {
     }
 
     /** The file at {@code path} below {@link #PREFIX} ({@code index.html} for the bare prefix), or null. */
+    @Nullable
     HttpReply get(String path) {
         String name = path.substring(PREFIX.length());
         return files.get(name.isEmpty() ? "index.html" : name);

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.session.RelayGateway;
 import org.haven.server.session.SessionService;
+import org.jspecify.annotations.Nullable;
 
 /** The pipeline of one connection: read top to bottom, it is the table of contents of the transport. */
 final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -27,7 +28,7 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final SessionService sessions;
     private final HttpRoutes routes;
     private final ConnectionRegistry registry;
-    private final SslContext tls;
+    private final @Nullable SslContext tls;
 
     private final RelayGateway relay;
 
@@ -37,7 +38,7 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
             RelayGateway relay,
             HttpRoutes routes,
             ConnectionRegistry registry,
-            SslContext tls) {
+            @Nullable SslContext tls) {
         this.relay = relay;
         this.tls = tls;
         this.config = config;

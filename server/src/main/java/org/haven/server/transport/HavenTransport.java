@@ -27,6 +27,7 @@ import org.haven.server.config.ServerConfig;
 import org.haven.server.metrics.NodeMetrics;
 import org.haven.server.session.RelayGateway;
 import org.haven.server.session.SessionService;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ public final class HavenTransport implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final Class<? extends ServerChannel> channelType;
     private final HavenChannelInitializer initializer;
-    private volatile Channel serverChannel;
+    private volatile @Nullable Channel serverChannel;
     private volatile boolean draining;
     private final Supplier<Readiness> node;
 

@@ -18,6 +18,7 @@ import org.haven.server.session.HelloOutcome;
 import org.haven.server.session.RelayGateway;
 import org.haven.server.session.Session;
 import org.haven.server.session.SessionService;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The authentication phase of a connection. From the handshake on, it waits for {@code hello}
@@ -42,10 +43,10 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
     private final Greeter sessions;
     private final ChannelConnection connection;
     private final Duration timeout;
-    private ScheduledFuture<?> deadline;
+    private @Nullable ScheduledFuture<?> deadline;
     private boolean decided;
     /** Requests that came after the hello, before it was answered; null when not waiting. */
-    private List<Decoded> waiting;
+    private @Nullable List<Decoded> waiting;
 
     private final RelayGateway relay;
 
@@ -113,7 +114,11 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
     }
 
     /** The hello is answered: the session (here, or relayed to the node serving the organisation) takes over. */
-    private void decide(ChannelHandlerContext ctx, ClientMessage.Hello hello, HelloOutcome outcome, Throwable failure) {
+    private void decide(
+            ChannelHandlerContext ctx,
+            ClientMessage.Hello hello,
+            @Nullable HelloOutcome outcome,
+            @Nullable Throwable failure) {
         List<Decoded> early = waiting == null ? List.of() : waiting;
         waiting = null;
         if (failure != null) {

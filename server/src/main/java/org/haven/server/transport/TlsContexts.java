@@ -3,8 +3,10 @@ package org.haven.server.transport;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProtocols;
+import java.util.Objects;
 import javax.net.ssl.SSLException;
 import org.haven.server.config.ServerConfig;
+import org.jspecify.annotations.Nullable;
 
 /** The server's TLS: a PEM certificate chain and a PKCS#8 PEM private key, TLS 1.2 and 1.3 only. */
 final class TlsContexts {
@@ -12,14 +14,17 @@ final class TlsContexts {
     private TlsContexts() {}
 
     /** The server context, or {@code null} when TLS is not configured (plain ws/http, e.g. behind a TLS proxy). */
-    static SslContext forServer(ServerConfig config) {
+    static @Nullable SslContext forServer(ServerConfig config) {
         if (config.transport().tlsCertificate() == null) {
             return null;
         }
         try {
             return SslContextBuilder.forServer(
                             config.transport().tlsCertificate().toFile(),
-                            config.transport().tlsPrivateKey().toFile())
+                            Objects.requireNonNull(
+                                            config.transport().tlsPrivateKey(),
+                                            "validated: HAVEN_TLS_KEY is set with HAVEN_TLS_CERT")
+                                    .toFile())
                     .protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
                     .build();
         } catch (SSLException | IllegalArgumentException e) {

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
@@ -46,18 +47,24 @@ final class TransportCounters {
     }
 
     void closed(CloseCode code) {
-        closes.get(code).increment();
+        closesOf(code).increment();
     }
 
     long closedWith(CloseCode code) {
-        return closes.get(code).sum();
+        return closesOf(code).sum();
+    }
+
+    /** The counter of {@code code}: the constructor made one for every close code. */
+    private LongAdder closesOf(CloseCode code) {
+        return Objects.requireNonNull(closes.get(code), "a counter per close code");
     }
 
     void received(Decoded decoded) {
         String type = decoded instanceof Decoded.Message m
                 ? WIRE_TYPES.getOrDefault(m.message().getClass(), INVALID)
                 : INVALID;
-        messagesIn.get(type).increment();
+        Objects.requireNonNull(messagesIn.get(type), "a counter per wire type and for invalid ones")
+                .increment();
     }
 
     void sent() {
@@ -90,7 +97,7 @@ final class TransportCounters {
                 .tag("code", Integer.toString(code.code()))
                 .tag("reason", code.name().toLowerCase(Locale.ROOT))
                 .register(meters));
-        FunctionCounter.builder("haven.outbound.overflows", closes.get(CloseCode.SLOW_CONSUMER), LongAdder::sum)
+        FunctionCounter.builder("haven.outbound.overflows", closesOf(CloseCode.SLOW_CONSUMER), LongAdder::sum)
                 .description("Connections closed because their outbound queue overflowed")
                 .register(meters);
         FunctionCounter.builder("haven.connections.refused", refused, LongAdder::sum)

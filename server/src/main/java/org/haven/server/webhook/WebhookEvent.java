@@ -2,6 +2,7 @@ package org.haven.server.webhook;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What integrators are told about an alert: opaque ids, its kind, severity and state, and when it
@@ -23,8 +24,8 @@ public record WebhookEvent(
         String event,
         String alertId,
         String org,
-        String room,
-        String client,
+        @Nullable String room,
+        @Nullable String client,
         String kind,
         String severity,
         String state,

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.haven.server.threads.NodeThreads;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +65,10 @@ public final class WebhookNotifier implements AutoCloseable {
     private final LongAdder retried = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder dropped = new LongAdder();
-    private final ScheduledExecutorService executor;
-    private final HttpClient http;
+    /** Null when webhooks are disabled; then neither is ever used. */
+    private final @Nullable ScheduledExecutorService executor;
+
+    private final @Nullable HttpClient http;
     private volatile boolean closed;
 
     /** One event on its way to one receiver; the id stays the same across attempts. */
@@ -78,13 +81,17 @@ public final class WebhookNotifier implements AutoCloseable {
     public WebhookNotifier(WebhookSettings settings, Clock clock, NodeThreads threads) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.secret = settings.enabled() ? settings.secret().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        this.secret = settings.enabled()
+                ? Objects.requireNonNull(settings.secret(), "validated: enabled settings have a secret")
+                        .getBytes(StandardCharsets.UTF_8)
+                : new byte[0];
         // Disabled: no threads at all. Enabled: two threads of our own send, back off and run the HTTP
         // client's callbacks, so no request work ever lands on a caller's thread (an event loop).
-        this.executor = settings.enabled() ? threads.pool("webhook", 2) : null;
-        this.http = settings.enabled()
+        ScheduledExecutorService pool = settings.enabled() ? threads.pool("webhook", 2) : null;
+        this.executor = pool;
+        this.http = pool != null
                 ? HttpClient.newBuilder()
-                        .executor(executor)
+                        .executor(pool)
                         .connectTimeout(settings.requestTimeout())
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .version(HttpClient.Version.HTTP_1_1)
@@ -162,7 +169,7 @@ public final class WebhookNotifier implements AutoCloseable {
         CompletableFuture.allOf(waiting)
                 .completeOnTimeout(null, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
                 .join();
-        executor.shutdownNow();
+        Objects.requireNonNull(executor, "enabled: has an executor").shutdownNow();
         if (pending.get() > 0) {
             log.warn("webhook notifier closed with {} deliveries unsent", pending.get());
         }
@@ -184,7 +191,8 @@ public final class WebhookNotifier implements AutoCloseable {
         }
         CompletableFuture<HttpResponse<Void>> response;
         try {
-            response = http.sendAsync(request(d), HttpResponse.BodyHandlers.discarding());
+            response = Objects.requireNonNull(http, "enabled: has a client")
+                    .sendAsync(request(d), HttpResponse.BodyHandlers.discarding());
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
         }
@@ -253,7 +261,8 @@ public final class WebhookNotifier implements AutoCloseable {
 
     private void later(Runnable task, Duration delay) {
         try {
-            executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            Objects.requireNonNull(executor, "enabled: has an executor")
+                    .schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // Closed meanwhile: the delivery stays pending and close() reports it.
         }

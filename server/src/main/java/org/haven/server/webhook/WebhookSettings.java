@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where and how alert webhooks are sent: immutable, validated when built, with an error that names
@@ -22,7 +23,7 @@ import java.util.Objects;
  */
 public record WebhookSettings(
         List<URI> urls,
-        String secret,
+        @Nullable String secret,
         int maxQueued,
         int maxAttempts,
         Duration firstBackoff,
@@ -50,7 +51,7 @@ public record WebhookSettings(
         if (!urls.isEmpty()) {
             // The length only: the secret itself must never reach an error message or a log.
             check(secret != null, "secret", "unset", "at least " + MIN_SECRET_BYTES + " bytes when urls are set");
-            int bytes = secret.getBytes(StandardCharsets.UTF_8).length;
+            int bytes = Objects.requireNonNull(secret, "checked above").getBytes(StandardCharsets.UTF_8).length;
             check(
                     bytes >= MIN_SECRET_BYTES,
                     "secret",
@@ -70,7 +71,7 @@ public record WebhookSettings(
     }
 
     /** Webhooks to {@code urls}, signed with {@code secret}, with the default queue, retries and timeout. */
-    public static WebhookSettings of(List<URI> urls, String secret) {
+    public static WebhookSettings of(List<URI> urls, @Nullable String secret) {
         return new WebhookSettings(
                 urls,
                 secret,
@@ -95,7 +96,7 @@ public record WebhookSettings(
         check(d != null && !d.isNegative() && !d.isZero(), name, d, "> 0");
     }
 
-    private static void check(boolean ok, String name, Object value, String expected) {
+    private static void check(boolean ok, String name, @Nullable Object value, String expected) {
         if (!ok) {
             throw new IllegalArgumentException(name + ": " + value + " (expected: " + expected + ")");
         }

@@ -1,0 +1,5 @@
+/** Haven audit. */
+@NullMarked
+package org.haven.server.audit;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** Haven config. */
+@NullMarked
+package org.haven.server.config;
+
+import org.jspecify.annotations.NullMarked;

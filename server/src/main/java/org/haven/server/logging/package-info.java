@@ -1,0 +1,5 @@
+/** Haven logging. */
+@NullMarked
+package org.haven.server.logging;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** Haven threads. */
+@NullMarked
+package org.haven.server.threads;
+
+import org.jspecify.annotations.NullMarked;
