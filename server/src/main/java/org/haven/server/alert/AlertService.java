@@ -367,24 +367,8 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
         }
         escalator.expireGraces(now);
         for (DistressAlert a : book.all()) {
-            // Waiting at its tier for responders expected back: once the grace is over, it goes on.
-            if (a.state() == State.RAISED
-                    && !a.undelivered()
-                    && !delivery.anyTargetConnected(a)
-                    && !escalator.expectedBack(a, now)) {
-                int tier = a.tierIndex();
-                escalator.reach(a, tier, now);
-                if (a.tierIndex() != tier) {
-                    a.changed(
-                            now,
-                            "system",
-                            "escalated",
-                            "nobody back after the grace -> " + a.tier().wire());
-                }
-                if (a.tierIndex() != tier || a.undelivered()) {
-                    publisher.changed(
-                            a, AlertReason.ESCALATED, a.undelivered() ? "alert.undelivered" : "alert.escalated");
-                }
+            if (escalator.goOnAfterGrace(a, now)) {
+                publisher.changed(a, AlertReason.ESCALATED, a.undelivered() ? "alert.undelivered" : "alert.escalated");
             }
         }
         delivery.redeliver(now, book::get);

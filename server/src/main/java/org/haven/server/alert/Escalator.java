@@ -93,6 +93,30 @@ final class Escalator {
         departed.put(r.connection.id(), new Departed(r, now.plus(RECONNECT_GRACE)));
     }
 
+    /**
+     * An alert that waited at its tier for responders expected back, and nobody came back within
+     * the grace: it goes on as if they had not been expected (climbing, or undelivered). Returns
+     * whether it changed.
+     */
+    boolean goOnAfterGrace(DistressAlert alert, Instant now) {
+        if (alert.state() != Alerts.State.RAISED
+                || alert.undelivered()
+                || delivery.anyTargetConnected(alert)
+                || expectedBack(alert, now)) {
+            return false;
+        }
+        int tier = alert.tierIndex();
+        reach(alert, tier, now);
+        if (alert.tierIndex() != tier) {
+            alert.changed(
+                    now,
+                    "system",
+                    "escalated",
+                    "nobody back after the grace -> " + alert.tier().wire());
+        }
+        return alert.tierIndex() != tier || alert.undelivered();
+    }
+
     /** Forgets the graces that ended. */
     void expireGraces(Instant now) {
         takenUp.values().removeIf(until -> !until.isAfter(now));

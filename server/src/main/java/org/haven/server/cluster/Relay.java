@@ -8,14 +8,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
@@ -54,9 +52,10 @@ import org.slf4j.LoggerFactory;
  * {@link #OWNER_THREADS} threads ({@code haven-relay-N}), chosen by the session's key: a session's
  * requests are handled in order, one at a time, and sessions of different clients run in parallel.
  *
- * <p>Both sides live in one class (some 400 lines) because they are one protocol: what the gateway
- * sends, the owner reads, and the liveness checks of each side assume the other's; the encoding is
- * {@link NodeCodec}'s.
+ * <p>Both sides live in one class (some 500 lines, formatted) because they are one protocol: what
+ * the gateway sends, the owner reads, and the liveness checks and answer deadlines of each side
+ * assume the other's; the encoding is {@link NodeCodec}'s, counting revocations
+ * {@link RevocationCounts}'.
  */
 public final class Relay implements RelayGateway, AutoCloseable {
 
@@ -68,9 +67,6 @@ public final class Relay implements RelayGateway, AutoCloseable {
      * owner leaves this to the gateway, and the client still has an answer within 2 s.
      */
     static final Duration ANSWER_DEADLINE = Duration.ofMillis(1600);
-
-    /** How long a revocation waits for the other nodes' counts at most. */
-    static final Duration COUNT_WAIT = Duration.ofSeconds(1);
 
     /** How many threads run the sessions relayed to this node. */
     static final int OWNER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -85,10 +81,8 @@ public final class Relay implements RelayGateway, AutoCloseable {
     private final Map<String, Remote> remotes = new ConcurrentHashMap<>();
     /** Owner side: each relayed session runs on one of these, chosen by its key. */
     private final ExecutorService[] owners = new ExecutorService[OWNER_THREADS];
-    /** Revocations of this node waiting for the other nodes' counts, by ask id. */
-    private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
-
-    private final AtomicLong asks = new AtomicLong();
+    /** Revocations of this node waiting for the other nodes' counts. */
+    private final RevocationCounts counts;
     /** Gateway side: the deadlines of relayed raises. */
     private final ScheduledExecutorService timer;
 
@@ -101,6 +95,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
             owners[i] = threads.serial("relay-" + i);
         }
         this.timer = threads.timer();
+        this.counts = new RevocationCounts(node, bus, timer);
     }
 
     /** This node's id in the cluster. */
@@ -131,10 +126,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
                     }
                 }
             } else if (m instanceof NodeMessage.Ended e) {
-                Tally tally = tallies.get(e.ask());
-                if (tally != null) {
-                    tally.answer(e.sessions());
-                }
+                counts.answered(e);
             } else {
                 toClient(m);
             }
@@ -143,61 +135,10 @@ public final class Relay implements RelayGateway, AutoCloseable {
 
     /**
      * Tells every other node that {@code revocation} holds; completes with how many sessions they
-     * ended: once every node that received it answered (Redis says how many did), or after
-     * {@link #COUNT_WAIT} with the answers in by then (a node died meanwhile).
+     * ended ({@link RevocationCounts}).
      */
     public CompletionStage<Integer> revokeElsewhere(Revocation revocation) {
-        String ask = node + "-" + asks.incrementAndGet();
-        Tally tally = new Tally();
-        tallies.put(ask, tally);
-        tally.result.whenComplete((n, e) -> tallies.remove(ask));
-        bus.broadcast(NodeCodec.encode(RevocationMessages.of(node, revocation, ask)))
-                .whenComplete((receivers, e) -> {
-                    if (e != null) {
-                        log.warn("revocation not broadcast ({})", e.getClass().getSimpleName());
-                        tally.expect(0);
-                    } else {
-                        tally.expect(Math.max(0, receivers - 1)); // this node receives it too, and ignores it
-                    }
-                });
-        try {
-            timer.schedule(tally::timeUp, COUNT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopping) {
-            tally.timeUp();
-        }
-        return tally.result;
-    }
-
-    /** The answers to one revocation: how many nodes will answer, and what they said. */
-    private static final class Tally {
-        final CompletableFuture<Integer> result = new CompletableFuture<>();
-        private long expected = -1;
-        private long answers;
-        private int sessions;
-
-        synchronized void expect(long nodes) {
-            expected = nodes;
-            check();
-        }
-
-        synchronized void answer(int ended) {
-            answers++;
-            sessions += ended;
-            check();
-        }
-
-        synchronized void timeUp() {
-            if (!result.isDone()) {
-                log.warn("revocation counted without every node's answer answers={} expected={}", answers, expected);
-                result.complete(sessions);
-            }
-        }
-
-        private void check() {
-            if (expected >= 0 && answers >= expected) {
-                result.complete(sessions);
-            }
-        }
+        return counts.ask(revocation);
     }
 
     // ---- gateway side ---------------------------------------------------------------------------

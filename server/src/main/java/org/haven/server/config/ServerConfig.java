@@ -19,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * error that names the setting. Every setting's variable, default, reading and rule is one entry of
  * {@link Settings}; read from environment variables ({@code HAVEN_*}) by {@link #fromEnvironment(Map)}
  * or from a file and the environment by {@link ConfigSources}; the table is in docs/operations.md.
+ *
+ * <p>Long because it holds one small record per feature and the builder with a field per setting:
+ * declarations, no logic (the rules live with the entries of {@link Settings}).
  */
 public record ServerConfig(
         Mode mode,

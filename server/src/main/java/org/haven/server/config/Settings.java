@@ -25,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  * when shown), and the rule its value must keep (checked when a configuration is built, in this
  * order, the first broken one named). Reading a configuration, the builder's defaults,
  * {@code --print-config} and the table in docs/operations.md all follow this list.
+ *
+ * <p>Long (one entry per setting, some 60 of them) on purpose: the table is read whole, in the order
+ * the documentation lists it, and a setting is added by adding one entry here.
  */
 public final class Settings {
 

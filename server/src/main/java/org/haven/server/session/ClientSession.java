@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * One authenticated connection: rate-limits every request, then hands it to the handler of its
  * type ({@link Handlers}), which authorizes it against the current token.
  *
+ * <p>Some 450 lines (formatted), because a connection's life is one piece of state: the hello and
+ * its resume (rooms taken up again, or from another node's journal), the token's refresh and
+ * expiry, the rooms joined, presence, and the close, each reading what the others set. The
+ * features' requests are elsewhere, in their own handlers.
+ *
  * <p>Threading: its inbound methods are called by one thread at a time: the connection's event
  * loop, or, for a session whose connection is on another node, one of the relay's threads
  * ({@code haven-relay-N}, always the same for one session).
