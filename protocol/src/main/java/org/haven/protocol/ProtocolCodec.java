@@ -120,7 +120,11 @@ public final class ProtocolCodec {
             return new Decoded.Invalid(null, ErrorCode.MALFORMED_JSON, "the frame is empty");
         }
         try {
-            return new Decoded.Message(clientReader.readValue(text));
+            ClientMessage message = clientReader.readValue(text);
+            if (message == null) { // the JSON literal null
+                return new Decoded.Invalid(null, ErrorCode.INVALID_MESSAGE, "the frame must be a JSON object");
+            }
+            return new Decoded.Message(message);
         } catch (StreamConstraintsException e) {
             return new Decoded.Invalid(
                     null,

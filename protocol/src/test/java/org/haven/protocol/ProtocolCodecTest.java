@@ -28,6 +28,8 @@ class ProtocolCodecTest {
                 "{\"type\":\"presence.set\",\"id\":\"13\",\"status\":\"asleep\"} | invalid_message | 13",
                 "{\"type\":\"hello\",\"id\":\"14\",\"token\":\"t\",\"versions\":[]} | invalid_message | 14",
                 "{\"type\":\"ping\",\"id\":\"15\"} trailing         | malformed_json  |",
+                "null                                               | invalid_message |",
+                "  null                                             | invalid_message |",
             })
     void refusesBadInputWithADocumentedCode(String frame, String code, String re) {
         Decoded decoded = codec.decodeClient(frame);

@@ -9,9 +9,11 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * clean up on the event loop. Time comes from an injected {@link Ticker}, so the limiter is tested
  * without sleeping.
  *
- * <p>A request over the limit is {@link Decision#LIMITED}; a connection that keeps sending while
- * limited, {@code floodRefusals} refusals without a pause long enough to earn a token, is
- * {@link Decision#FLOOD}.
+ * <p>A request over the limit is {@link Decision#LIMITED}. Refusals add up, and are forgiven at the
+ * rate the limit allows requests (a refusal a second for a limit of one a second): a connection
+ * whose unforgiven refusals reach {@code floodRefusals} is {@link Decision#FLOOD}. So a client a
+ * little over the limit is slowed down and never closed, and one that keeps sending far past it is
+ * closed however the refusals fall between the tokens it earns.
  */
 public final class RequestRateLimiter {
 
@@ -48,7 +50,8 @@ public final class RequestRateLimiter {
         private final RequestRateLimiter limits;
         private double tokens;
         private long last;
-        private int refusals;
+        /** Refusals not yet forgiven. */
+        private double refusals;
 
         private Bucket(RequestRateLimiter limits) {
             this.limits = limits;
@@ -59,11 +62,12 @@ public final class RequestRateLimiter {
         /** Takes one token. */
         public synchronized Decision acquire() {
             long now = limits.ticker.read();
-            tokens = Math.min(limits.burst, tokens + (now - last) * limits.tokensPerNano);
+            double earned = (now - last) * limits.tokensPerNano;
+            tokens = Math.min(limits.burst, tokens + earned);
+            refusals = Math.max(0, refusals - earned);
             last = now;
             if (tokens >= 1) {
                 tokens -= 1;
-                refusals = 0;
                 return Decision.ALLOWED;
             }
             refusals++;

@@ -51,15 +51,37 @@ class RequestRateLimiterTest {
     }
 
     @Test
-    void anAllowedRequestResetsTheFloodCount() {
-        for (int i = 0; i < 24; i++) {
-            c1.acquire();
+    void aFloodIsClosedEvenWhenTheTokensItEarnsFallBetweenItsRefusals() {
+        // The attack: 20 requests every 10 ms (2,000 a second) against the defaults (20 a second,
+        // bursts of 40, 200 refusals): a token every 50 ms interrupted each run of refusals.
+        RequestRateLimiter defaults = new RequestRateLimiter(20, 40, 200, ticker);
+        RequestRateLimiter.Bucket flooder = defaults.bucket();
+        Decision last = Decision.ALLOWED;
+        int sent = 0;
+        while (last != Decision.FLOOD && sent < 16_000) { // 8 s of it at most
+            for (int i = 0; i < 20 && last != Decision.FLOOD; i++, sent++) {
+                last = flooder.acquire();
+            }
+            ticker.advance(Duration.ofMillis(10));
         }
-        ticker.advance(Duration.ofMillis(100));
-        assertThat(c1.acquire()).isEqualTo(Decision.ALLOWED);
-        for (int i = 0; i < 4; i++) {
-            assertThat(c1.acquire()).isEqualTo(Decision.LIMITED);
+        assertThat(last).isEqualTo(Decision.FLOOD);
+        assertThat(sent).as("closed within a few hundred requests, not never").isLessThan(400);
+    }
+
+    @Test
+    void aClientALittleOverTheLimitIsSlowedDownNeverClosed() {
+        RequestRateLimiter defaults = new RequestRateLimiter(20, 40, 200, ticker);
+        RequestRateLimiter.Bucket eager = defaults.bucket();
+        int limited = 0;
+        for (int i = 0; i < 25 * 600; i++) { // 25 a second for ten minutes
+            Decision d = eager.acquire();
+            assertThat(d).isNotEqualTo(Decision.FLOOD);
+            if (d == Decision.LIMITED) {
+                limited++;
+            }
+            ticker.advance(Duration.ofMillis(40));
         }
+        assertThat(limited).as("a fifth of them refused").isBetween(2_900, 3_100);
     }
 
     @Test

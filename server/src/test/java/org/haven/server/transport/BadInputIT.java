@@ -35,6 +35,10 @@ class BadInputIT {
                 "{\"type\":\"room.join\",\"id\":\"m1\"}               | invalid_message     | m1",
                 "{\"type\":\"chat.send\",\"id\":\"m2\",\"room\":\"g\",\"text\":7} | invalid_message | m2",
                 "[1]                                                  | invalid_message     |",
+                "null                                                 | invalid_message     |",
+                "true                                                 | invalid_message     |",
+                "7                                                    | invalid_message     |",
+                "\"text\"                                             | invalid_message     |",
                 "{\"type\":\"ping\",\"id\":\"d1\",\"x\":[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]} | message_too_complex |",
             })
     void answersWithTheDocumentedCodeAndStaysUsable(String frame, String code, String re) throws Exception {
@@ -46,6 +50,15 @@ class BadInputIT {
         assertThat(error.re()).isEqualTo(re);
         assertThat(error.message()).doesNotContain("Exception").doesNotContain("at org.");
         client.request(ClientMessage.Ping::new).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aNullFrameBeforeHelloIsTheDocumentedHelloRefusal() throws Exception {
+        HavenClient client = haven.connect();
+        client.sendText("null");
+        assertThat(client.closeFuture().get(5, TimeUnit.SECONDS).code())
+                .as("4002, not 1011: the first frame must be a hello")
+                .isEqualTo(CloseCode.AUTH_REQUIRED.code());
     }
 
     @Test
