@@ -121,6 +121,16 @@ class DirectChatIT {
         Device bo = device("dr-bo", Role.CLINICIAN, "bo-laptop", "group-1");
         E2e.DeviceBundle boBundle = fetchOne(alice.client(), "dr-bo");
         bo.client().close();
+        // The node has seen the device go (its session closed), so the message can only be queued.
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> !haven.server()
+                        .engines()
+                        .presence()
+                        .get(new org.haven.server.presence.UserRef("demo", "dr-bo"))
+                        .toCompletableFuture()
+                        .get(2, TimeUnit.SECONDS)
+                        .online());
 
         E2e.Envelope sealed = DirectCipher.seal(alice.keys(), "alice", boBundle, "dr-bo", "are you there?");
         Result.DmSent sent = alice.client()
