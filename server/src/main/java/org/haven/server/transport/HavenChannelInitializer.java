@@ -70,6 +70,9 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
                         config.transport().pingInterval(), config.transport().idleTimeout(), connection));
         p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec());
         p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        p.addLast(
+                PipelineNames.REQUEST_DEADLINE,
+                new HttpRequestDeadline(config.transport().helloTimeout(), registry.counters()));
         p.addLast(PipelineNames.HTTP_ROUTES, routes);
         p.addLast(PipelineNames.WEBSOCKET, new WebSocketServerProtocolHandler(webSocketConfig()));
         p.addLast(

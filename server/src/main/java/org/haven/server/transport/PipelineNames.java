@@ -12,6 +12,8 @@ package org.haven.server.transport;
  *   <li>{@link #KEEP_ALIVE} — pings a silent WebSocket, closes one that stays silent (a broken peer)</li>
  *   <li>{@link #HTTP_CODEC} — HTTP/1.1 until the upgrade; replaced by the WebSocket codec after it</li>
  *   <li>{@link #HTTP_AGGREGATOR} — whole requests, bounded</li>
+ *   <li>{@link #REQUEST_DEADLINE} — closes a connection whose HTTP request (the upgrade included) is not
+ *       whole within the hello time-out, however steadily it trickles in; gone after the upgrade</li>
  *   <li>{@link #HTTP_ROUTES} — the origin check of {@code /ws}, then {@code /healthz}, {@code /readyz}, the
  *       optional {@code /admin/revoke} and {@code /dev/token}, and the console's files</li>
  *   <li>{@link #WEBSOCKET} — the handshake, close, ping/pong and frame size limit</li>
@@ -32,6 +34,7 @@ public final class PipelineNames {
     public static final String KEEP_ALIVE = "keep-alive";
     public static final String HTTP_CODEC = "http-codec";
     public static final String HTTP_AGGREGATOR = "http-aggregator";
+    public static final String REQUEST_DEADLINE = "request-deadline";
     public static final String HTTP_ROUTES = "http-routes";
     public static final String WEBSOCKET = "websocket";
     public static final String WEBSOCKET_AGGREGATOR = "websocket-aggregator";

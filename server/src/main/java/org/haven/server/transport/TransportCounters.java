@@ -26,6 +26,7 @@ final class TransportCounters {
     private final Map<String, LongAdder> messagesIn = new HashMap<>();
     private final LongAdder messagesOut = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private final LongAdder slowRequests = new LongAdder();
 
     TransportCounters() {
         for (CloseCode code : CloseCode.values()) {
@@ -79,10 +80,15 @@ final class TransportCounters {
         return refused.sum();
     }
 
+    /** A connection closed because its HTTP request was not complete in time. */
+    void slowRequest() {
+        slowRequests.increment();
+    }
+
     /**
      * Registers {@code haven_messages_in_total{type}}, {@code haven_messages_out_total},
-     * {@code haven_connections_closed_total{code}}, {@code haven_outbound_overflows_total} and
-     * {@code haven_connections_refused_total}.
+     * {@code haven_connections_closed_total{code}}, {@code haven_outbound_overflows_total},
+     * {@code haven_connections_refused_total} and {@code haven_http_slow_requests_total}.
      */
     void bindTo(MeterRegistry meters) {
         messagesIn.forEach((type, count) -> FunctionCounter.builder("haven.messages.in", count, LongAdder::sum)
@@ -102,6 +108,9 @@ final class TransportCounters {
                 .register(meters);
         FunctionCounter.builder("haven.connections.refused", refused, LongAdder::sum)
                 .description("Connections refused because the node was full")
+                .register(meters);
+        FunctionCounter.builder("haven.http.slow.requests", slowRequests, LongAdder::sum)
+                .description("Connections closed because their HTTP request (or upgrade) was not complete in time")
                 .register(meters);
     }
 }

@@ -1,0 +1,98 @@
+package org.haven.server.transport;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Closes a connection whose HTTP request is not complete within the deadline: counted from the
+ * connection (its TLS handshake included) and, on a kept-alive HTTP connection, from the previous
+ * answer. A client that sends its request a byte at a time (slowloris) cannot hold a connection
+ * longer than that, however steadily it sends. Once the WebSocket upgrade is answered (101) the
+ * connection is the {@link HelloGate}'s, and this handler leaves the pipeline.
+ *
+ * <p>Threading: the connection's event loop.
+ */
+final class HttpRequestDeadline extends ChannelDuplexHandler {
+
+    private final Duration deadline;
+    private final TransportCounters counters;
+    private @Nullable ScheduledFuture<?> timer;
+
+    HttpRequestDeadline(Duration deadline, TransportCounters counters) {
+        this.deadline = deadline;
+        this.counters = counters;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            start(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        start(ctx);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof FullHttpRequest) {
+            stop(); // complete in time; the next one gets its own deadline once this one is answered
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof HttpResponse response) {
+            if (response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
+                stop();
+                ctx.pipeline().remove(this);
+            } else {
+                start(ctx);
+            }
+        }
+        ctx.write(msg, promise);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        stop();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        stop();
+        ctx.fireChannelInactive();
+    }
+
+    private void start(ChannelHandlerContext ctx) {
+        stop();
+        timer = ctx.executor()
+                .schedule(
+                        () -> {
+                            counters.slowRequest();
+                            ctx.close();
+                        },
+                        deadline.toNanos(),
+                        TimeUnit.NANOSECONDS);
+    }
+
+    private void stop() {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+            timer = null;
+        }
+    }
+}
