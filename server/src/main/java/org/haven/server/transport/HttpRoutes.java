@@ -71,11 +71,37 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()
+                || request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
+            // Not a request HTTP/1.1 can read (a header too long or too many, a broken Content-Length,
+            // a byte a header may not hold), or an ambiguous one: refused, and the connection closed.
+            HttpUtil.setKeepAlive(request, false);
+            respond(ctx, request, HttpReply.error(HttpResponseStatus.BAD_REQUEST, "bad_request"));
+            return;
+        }
         String path = new QueryStringDecoder(request.uri()).path();
         if (path.equals(HavenChannelInitializer.WEBSOCKET_PATH)) {
             String origin = request.headers().get(HttpHeaderNames.ORIGIN);
             if (!origins.permits(origin, request.headers().get(HttpHeaderNames.HOST))) {
                 respond(ctx, request, HttpReply.error(HttpResponseStatus.FORBIDDEN, "origin_not_allowed"));
+                return;
+            }
+            if (!HttpVersion.HTTP_1_1.equals(request.protocolVersion())) {
+                respond(ctx, request, HttpReply.error(HttpResponseStatus.BAD_REQUEST, "http_1_1_required"));
+                return;
+            }
+            if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+                // RFC 6455 4.4: only the final protocol (13); the drafts (7, 8, hixie) are refused.
+                HttpReply upgrade =
+                        HttpReply.error(HttpResponseStatus.UPGRADE_REQUIRED, "websocket_version_13_required");
+                respond(
+                        ctx,
+                        request,
+                        new HttpReply(
+                                upgrade.status(),
+                                upgrade.contentType(),
+                                upgrade.body(),
+                                Map.of(HttpHeaderNames.SEC_WEBSOCKET_VERSION.toString(), "13")));
                 return;
             }
             Readiness r = readiness.get();

@@ -44,6 +44,11 @@ class TlsIT {
 
     /** What openssl (a client that still speaks the old versions when asked) hears from the server. */
     private String opensslHandshake(String version) throws Exception {
+        return opensslHandshake(version, "DEFAULT:@SECLEVEL=0");
+    }
+
+    /** The same, offering only the TLS 1.2 suites {@code ciphers} (OpenSSL names). */
+    private String opensslHandshake(String version, String ciphers) throws Exception {
         Process p = new ProcessBuilder(
                         "openssl",
                         "s_client",
@@ -53,12 +58,28 @@ class TlsIT {
                         "localhost",
                         version,
                         "-cipher",
-                        "DEFAULT:@SECLEVEL=0")
+                        ciphers)
                 .redirectErrorStream(true)
                 .start();
         p.getOutputStream().close();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("openssl finished").isTrue();
         return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void tls12NegotiatesOnlyForwardSecretAeadSuites() throws Exception {
+        assertThat(opensslHandshake("-tls1_2", "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256"))
+                .as("control: a forward-secret AEAD suite")
+                .doesNotContain("Cipher is (NONE)");
+        for (String weak : new String[] {
+            "AES128-SHA:@SECLEVEL=0", // static RSA key exchange, CBC
+            "AES128-GCM-SHA256:@SECLEVEL=0", // static RSA key exchange
+            "ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0" // forward secret, but CBC
+        }) {
+            assertThat(opensslHandshake("-tls1_2", weak))
+                    .as("the client offered only " + weak)
+                    .contains("Cipher is (NONE)");
+        }
     }
 
     @Test
