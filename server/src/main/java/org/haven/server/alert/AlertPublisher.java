@@ -147,7 +147,7 @@ final class AlertPublisher {
         return unstored.contains(id);
     }
 
-    /** Sends an integrator event about {@code a}: ids, kind, severity and state only. */
+    /** Sends an integrator event about {@code a}: ids, severity and state only (its kind is health data). */
     void webhook(DistressAlert a, String event) {
         webhooks.publish(new WebhookEvent(
                 event,
@@ -155,7 +155,6 @@ final class AlertPublisher {
                 a.org(),
                 a.room,
                 a.client.user(),
-                a.kind.name().toLowerCase(Locale.ROOT),
                 a.severity().name().toLowerCase(Locale.ROOT),
                 a.state().name().toLowerCase(Locale.ROOT),
                 clock.instant()));

@@ -5,9 +5,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What integrators are told about an alert: opaque ids, its kind, severity and state, and when it
- * happened; never health data (no names, locations or notes), because the receiver sits outside
- * Haven's care boundary. Serialised as JSON with exactly these fields, {@code at} as an ISO-8601
+ * What integrators are told about an alert: opaque ids, its severity and state, and when it
+ * happened; never health data (no names, locations, notes, and not its kind: "suicidal ideation" is
+ * a fact about a person's health), because the receiver sits outside Haven's care boundary. Serialised as JSON with exactly these fields, {@code at} as an ISO-8601
  * string.
  *
  * @param event    what happened, one of the {@code alert.*} names below
@@ -15,7 +15,6 @@ import org.jspecify.annotations.Nullable;
  * @param org      the organisation's opaque id
  * @param room     the session room's opaque id; null for an alert raised outside a session
  * @param client   the client's opaque id; may be null
- * @param kind     the alert's kind
  * @param severity the alert's severity
  * @param state    the alert's state after this event
  * @param at       when it happened
@@ -26,7 +25,6 @@ public record WebhookEvent(
         String org,
         @Nullable String room,
         @Nullable String client,
-        String kind,
         String severity,
         String state,
         Instant at) {
@@ -42,7 +40,6 @@ public record WebhookEvent(
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(alertId, "alertId");
         Objects.requireNonNull(org, "org");
-        Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(at, "at");

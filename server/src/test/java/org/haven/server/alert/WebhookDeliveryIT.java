@@ -66,7 +66,8 @@ class WebhookDeliveryIT {
         haven.checkIn(alice, "group-1");
 
         String alert = alice.call(
-                        id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
+                        id -> new ClientMessage.AlertRaise(
+                                id, "group-1", Alerts.Kind.SUICIDAL_IDEATION, Alerts.Severity.HIGH),
                         Result.AlertReceived.class)
                 .get(10, TimeUnit.SECONDS)
                 .alert();
@@ -90,14 +91,12 @@ class WebhookDeliveryIT {
 
         JsonNode body = JSON.readTree(retried.body());
         assertThat(fieldNames(body))
-                .containsExactlyInAnyOrder(
-                        "event", "alertId", "org", "room", "client", "kind", "severity", "state", "at");
+                .containsExactlyInAnyOrder("event", "alertId", "org", "room", "client", "severity", "state", "at");
         assertThat(body.get("event").asText()).isEqualTo("alert.raised");
         assertThat(body.get("alertId").asText()).isEqualTo(alert);
         assertThat(body.get("org").asText()).isEqualTo("demo");
         assertThat(body.get("room").asText()).isEqualTo("group-1");
         assertThat(body.get("client").asText()).isEqualTo("alice");
-        assertThat(body.get("kind").asText()).isEqualTo("other");
         assertThat(body.get("severity").asText()).isEqualTo("high");
         assertThat(body.get("state").asText()).isEqualTo("raised");
         assertThat(Instant.parse(body.get("at").asText()))
@@ -181,6 +180,7 @@ class WebhookDeliveryIT {
                 .doesNotContain(TestServer.ADDRESS.city()) // Springfield
                 .doesNotContain(TestServer.ADDRESS.postalCode())
                 .doesNotContain("555 0100") // the check-in callback phone
+                .doesNotContainIgnoringCase("suicidal") // the alert's kind
                 .doesNotContainIgnoringCase("elm")
                 .doesNotContainIgnoringCase("phone")
                 .doesNotContainIgnoringCase("address");

@@ -36,7 +36,7 @@ class WebhookNotifierTest {
     private static final String SECRET = "whsec-notifier-test-0123456789";
     private static final Instant NOW = Instant.parse("2030-01-02T03:04:05Z");
     private static final List<String> FIELDS =
-            List.of("event", "alertId", "org", "room", "client", "kind", "severity", "state", "at");
+            List.of("event", "alertId", "org", "room", "client", "severity", "state", "at");
 
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -84,7 +84,7 @@ class WebhookNotifierTest {
         Receiver receiver = receiver(n -> 204, Duration.ZERO);
         WebhookNotifier notifier = notifier(settings(List.of(receiver.url("/a"), receiver.url("/b")), 10, 6));
         WebhookEvent outsideASession =
-                new WebhookEvent(WebhookEvent.RAISED, "alrt-1", "org-1", null, null, "distress", "high", "raised", NOW);
+                new WebhookEvent(WebhookEvent.RAISED, "alrt-1", "org-1", null, null, "high", "raised", NOW);
 
         notifier.publish(outsideASession);
 
@@ -250,7 +250,7 @@ class WebhookNotifierTest {
 
     private static WebhookEvent event(String alertId, String state) {
         return new WebhookEvent(
-                "alert." + state, alertId, "org-1", "room-9", "cli-4", "distress", "high", state, NOW.minusSeconds(5));
+                "alert." + state, alertId, "org-1", "room-9", "cli-4", "high", state, NOW.minusSeconds(5));
     }
 
     private static WebhookSettings settings(List<URI> urls, int maxQueued, int maxAttempts) {
