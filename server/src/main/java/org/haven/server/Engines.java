@@ -146,29 +146,36 @@ public record Engines(
 
     /** Heartbeats this node's presence entries and cleans up after dead nodes; never two runs at once. */
     private static Housekeeping presenceHousekeeping(RedisPresenceStore presence) {
-        AtomicBoolean running = new AtomicBoolean();
+        // The heartbeat and the reaping each run one at a time, but apart: a slow reaping of a big
+        // dead node must not delay this node's own heartbeat past the short lease.
+        AtomicBoolean beating = new AtomicBoolean();
+        AtomicBoolean reaping = new AtomicBoolean();
         return presenceLost -> {
-            if (!running.compareAndSet(false, true)) {
-                return;
+            if (beating.compareAndSet(false, true)) {
+                presence.heartbeat().whenComplete((alive, failure) -> {
+                    beating.set(false);
+                    if (failure != null) {
+                        log.warn(
+                                "presence heartbeat failed ({})",
+                                failure.getClass().getSimpleName());
+                    } else if (!alive) {
+                        log.warn("this node's presence entries were lost; registering its connections again");
+                        presenceLost.run();
+                    }
+                });
             }
-            presence.heartbeat()
-                    .thenCompose(alive -> {
-                        if (!alive) {
-                            log.warn("this node's presence entries were lost; registering its connections again");
-                            presenceLost.run();
-                        }
-                        return presence.reapDeadNodes();
-                    })
-                    .whenComplete((offline, failure) -> {
-                        running.set(false);
-                        if (failure != null) {
-                            log.warn(
-                                    "presence housekeeping failed ({})",
-                                    failure.getClass().getSimpleName());
-                        } else if (!offline.isEmpty()) {
-                            log.info("presence of dead nodes cleared users={}", offline.size());
-                        }
-                    });
+            if (reaping.compareAndSet(false, true)) {
+                presence.reapDeadNodes().whenComplete((offline, failure) -> {
+                    reaping.set(false);
+                    if (failure != null) {
+                        log.warn(
+                                "presence of dead nodes not cleared ({})",
+                                failure.getClass().getSimpleName());
+                    } else if (!offline.isEmpty()) {
+                        log.info("presence of dead nodes cleared users={}", offline.size());
+                    }
+                });
+            }
         };
     }
 

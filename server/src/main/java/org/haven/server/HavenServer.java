@@ -198,8 +198,7 @@ public final class HavenServer implements AutoCloseable {
 
     /** This node serves {@code org} now: its rooms and open alerts are taken up from the store. */
     private void takeUp(String org) {
-        rooms.restore(org);
-        alerts.takeUpStoredAlerts(org);
+        alerts.takeUpStoredAlerts(org, rooms.restore(org));
     }
 
     /** Another node serves {@code org} now: its sessions here end (clients reconnect there) and its alerts go. */

@@ -120,19 +120,25 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
      * Takes up the open alerts of organisation {@code org} the store holds (this node now serves
      * it: a restart, or the node that served it died): their escalation goes on from the tier and
      * deadlines stored, and responders get them on connect.
+     *
+     * <p>When another node was serving the organisation (this node has been running for a while,
+     * and the store held open alerts of it or the journal held its rooms: {@code roomsTakenUp}), its
+     * responders are reconnecting here, and get the {@link Escalator#RECONNECT_GRACE}, from now.
+     * A first claim of an organisation nobody served, or a node that just started, gets none.
      */
-    public void takeUpStoredAlerts(String org) {
-        thread.run(() -> {
-            // A node that has been serving for a while takes an organisation up because another
-            // node served it (failover, hand-over): its responders are reconnecting here. A node
-            // that just started takes up everything at once, with nobody to wait for.
-            Instant now = clock.instant();
-            if (!now.isBefore(startedAt.plus(Escalator.RECONNECT_GRACE))) {
-                escalator.takenUp(org, now);
+    public void takeUpStoredAlerts(String org, CompletionStage<Integer> roomsTakenUp) {
+        Instant at = clock.instant();
+        boolean serving = !at.isBefore(startedAt.plus(Escalator.RECONNECT_GRACE));
+        roomsTakenUp.thenAccept(rooms -> {
+            if (serving && rooms > 0) {
+                thread.run(() -> escalator.takenUp(org, at));
             }
         });
         store.unclosed(org)
                 .whenComplete((stored, failure) -> thread.run(() -> {
+                    if (failure == null && serving && !stored.isEmpty()) {
+                        escalator.takenUp(org, at);
+                    }
                     if (failure != null) {
                         log.error(
                                 "stored alerts could not be read; open alerts of an earlier run are not escalated",
@@ -298,6 +304,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
                     publisher.webhook(a, "alert.delivered");
                 } else {
                     a.target(user.user());
+                    publisher.save(a); // a target now: the node that takes the organisation over knows it too
                 }
                 for (AlertDelivery.Responder r : connections) {
                     delivery.pushTo(r, a, AlertReason.OPEN, now);
@@ -368,6 +375,12 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
         escalator.expireGraces(now);
         for (DistressAlert a : book.all()) {
             if (escalator.goOnAfterGrace(a, now)) {
+                audit.record(new AuditEvent(
+                        "system",
+                        "alert.escalate",
+                        "alert:" + a.id,
+                        "ok",
+                        Map.of("tier", a.tier().wire(), "why", "nobody back after the grace")));
                 publisher.changed(a, AlertReason.ESCALATED, a.undelivered() ? "alert.undelivered" : "alert.escalated");
             }
         }

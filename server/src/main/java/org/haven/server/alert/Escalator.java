@@ -113,6 +113,8 @@ final class Escalator {
                     "system",
                     "escalated",
                     "nobody back after the grace -> " + alert.tier().wire());
+            alert.ackBy(now.plus(alert.policy.ackTimeout(alert.severity()))); // the new tier's own time-out
+            metrics.escalated();
         }
         return alert.tierIndex() != tier || alert.undelivered();
     }

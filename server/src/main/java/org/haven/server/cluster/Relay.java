@@ -148,10 +148,12 @@ public final class Relay implements RelayGateway, AutoCloseable {
         private final Connection local;
         private final String owner;
         private final String org;
-        /** Raises and flags sent to the owner and not answered yet, by request id. */
-        private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
-        /** Raises and flags this side answered for a silent owner: the owner's late answer is dropped. */
-        private final Set<String> answeredHere = ConcurrentHashMap.newKeySet();
+        /**
+         * Raises and flags sent to the owner, by request id: {@code false} while unanswered, {@code
+         * true} once this side answered for a silent owner (the owner's late answer is then dropped).
+         * Each change is one atomic step, so exactly one answer reaches the client.
+         */
+        private final Map<String, Boolean> raises = new ConcurrentHashMap<>();
 
         private Gatewayed(Connection local, String owner, String org) {
             this.local = local;
@@ -163,11 +165,11 @@ public final class Relay implements RelayGateway, AutoCloseable {
         public void forward(ClientMessage message) {
             if (message instanceof ClientMessage.AlertRaise || message instanceof ClientMessage.AlertFlag) {
                 String id = message.id();
-                unanswered.add(id);
+                raises.put(id, false);
                 try {
                     timer.schedule(() -> answerForOwner(id), ANSWER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException stopping) {
-                    unanswered.remove(id);
+                    raises.remove(id);
                 }
             }
             send(
@@ -178,8 +180,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
 
         /** The owner has not answered raise {@code id} in time: the client is told to call the crisis line. */
         private void answerForOwner(String id) {
-            if (unanswered.remove(id)) {
-                answeredHere.add(id);
+            if (raises.replace(id, false, true)) {
                 log.warn(
                         "relayed alert not answered by its node in {} ms; answered here node={} connection={}",
                         ANSWER_DEADLINE.toMillis(),
@@ -192,18 +193,12 @@ public final class Relay implements RelayGateway, AutoCloseable {
 
         /** Whether {@code frame} from the owner goes to the client: not an answer this side already gave. */
         private boolean passes(String frame) {
-            if (unanswered.isEmpty() && answeredHere.isEmpty()) {
+            if (raises.isEmpty()) {
                 return true;
             }
             String re = NodeCodec.answers(frame);
-            if (re == null) {
-                return true;
-            }
-            if (answeredHere.remove(re)) {
-                return false;
-            }
-            unanswered.remove(re);
-            return true;
+            Boolean answeredHere = re == null ? null : raises.remove(re);
+            return answeredHere == null || !answeredHere;
         }
 
         @Override
@@ -342,6 +337,8 @@ public final class Relay implements RelayGateway, AutoCloseable {
     private void request(NodeMessage.In in) {
         Remote r = remotes.get(key(in.gateway(), in.connection()));
         if (r == null) {
+            // No session here for it (it was ended, or this node restarted): the client reconnects.
+            send(in.gateway(), new NodeMessage.Close(in.connection(), CloseCode.GOING_AWAY.code(), "reconnect"));
             return;
         }
         Decoded decoded = ProtocolCodec.instance().decodeClient(in.message());
@@ -462,6 +459,9 @@ public final class Relay implements RelayGateway, AutoCloseable {
                     // is (a leave must be seen within the presence time-to-live of a node's death).
                     r.connection.abrupt = false;
                     ended(key);
+                    // A gateway whose lease only lapsed (a pause, a slow Redis) is alive: it must close
+                    // its client, who reconnects, rather than relay to a session that is gone.
+                    send(gateway, new NodeMessage.Close(r.connection.id, CloseCode.GOING_AWAY.code(), "reconnect"));
                 });
                 ended++;
             }

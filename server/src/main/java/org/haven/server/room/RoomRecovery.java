@@ -64,6 +64,7 @@ final class RoomRecovery {
             if (registry.recentlyEnded(key) || (room != null && room.wasRemoved(p.user()))) {
                 // The session ended, or the user was removed, while they were away: nothing to resume.
                 RoomRequests.reply(p.connection(), new ServerMessage.RoomResumed(key.room(), false, null, null));
+                breakoutsOver(p, key, breakoutSeqs, null);
                 return;
             }
             if (room == null) {
@@ -76,18 +77,25 @@ final class RoomRecovery {
                 member = room.admit(p, roomRole == null ? Sessions.RoomRole.PARTICIPANT : roomRole, status);
             }
             replay(room, p, lastSeq, room.member(p.user()));
-            RoomKey out = member != null ? member.breakout() : null;
-            if (member != null && out != null) {
-                rejoinBreakout(room, member, p, lost, breakoutSeqs);
-            }
-            for (String b : breakoutSeqs.keySet()) {
-                RoomKey other = new RoomKey(key.org(), b);
-                if (other.grantRoom().equals(key.room()) && !other.equals(out)) {
-                    // A breakout of this group the client was in, and is not now: over.
-                    RoomRequests.reply(p.connection(), new ServerMessage.RoomResumed(b, false, null, null));
-                }
-            }
+            RoomKey back = member != null && member.breakout() != null
+                    ? rejoinBreakout(room, member, p, lost, breakoutSeqs)
+                    : null;
+            breakoutsOver(p, key, breakoutSeqs, back);
         });
+    }
+
+    /**
+     * Every breakout of group {@code group} in the client's {@code lastSeq} but the one it is back
+     * in ({@code back}, or none) is over for it: each answered {@code room.resumed}, not recovered.
+     */
+    private static void breakoutsOver(
+            Participant p, RoomKey group, Map<String, Long> breakoutSeqs, @Nullable RoomKey back) {
+        for (String b : breakoutSeqs.keySet()) {
+            RoomKey other = new RoomKey(group.org(), b);
+            if (other.grantRoom().equals(group.room()) && !other.equals(back)) {
+                RoomRequests.reply(p.connection(), new ServerMessage.RoomResumed(b, false, null, null));
+            }
+        }
     }
 
     /** See {@link RoomService#resumeTakenUp}. */
@@ -107,11 +115,12 @@ final class RoomRecovery {
     }
 
     /** See {@link RoomService#restore}. */
-    CompletionStage<Void> restore(String org) {
+    CompletionStage<Integer> restore(String org) {
         if (!registry.records()) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(0);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
+        AtomicInteger found = new AtomicInteger();
         restoring.put(org, done);
         registry.journal().load(org).whenComplete((recorded, failure) -> {
             if (failure != null) {
@@ -121,6 +130,7 @@ final class RoomRecovery {
                         failure.getClass().getSimpleName());
                 recorded = List.of();
             }
+            found.set(recorded.size());
             AtomicInteger left = new AtomicInteger(recorded.size() + 1);
             Runnable one = () -> {
                 if (left.decrementAndGet() == 0) {
@@ -143,7 +153,7 @@ final class RoomRecovery {
             }
             one.run();
         });
-        return done;
+        return done.thenApply(v -> found.get());
     }
 
     /** See {@link RoomService#restored}. */
@@ -215,7 +225,7 @@ final class RoomRecovery {
      * event after it is kept, {@code room.resumed} for the breakout follows with those events, once,
      * in order (what was said there while they were away).
      */
-    private void rejoinBreakout(
+    private @Nullable RoomKey rejoinBreakout(
             Room group,
             Room.RoomMember member,
             Participant p,
@@ -224,11 +234,11 @@ final class RoomRecovery {
         Room breakout = registry.get(Objects.requireNonNull(member.breakout(), "called for a member in a breakout"));
         if (breakout == null) {
             group.forgetBreakout(member);
-            return;
+            return null;
         }
         Room.RoomMember inBreakout = breakout.member(p.user());
         if (inBreakout == null) {
-            return;
+            return null;
         }
         if (!breakout.reconnect(p.user(), lost, p.connection())) {
             breakout.attach(inBreakout, p.connection());
@@ -244,7 +254,7 @@ final class RoomRecovery {
                         group.key.room(), breakout.key.room(), peers, requests.snapshot(breakout, p.user())));
         Long seen = breakoutSeqs.get(breakout.key.room());
         if (seen == null) {
-            return;
+            return breakout.key;
         }
         List<Outbound> missed = breakout.since(seen);
         if (missed == null) {
@@ -252,11 +262,12 @@ final class RoomRecovery {
                     p.connection(),
                     new ServerMessage.RoomResumed(
                             breakout.key.room(), false, null, requests.snapshot(breakout, p.user())));
-            return;
+            return breakout.key;
         }
         RoomRequests.reply(p.connection(), new ServerMessage.RoomResumed(breakout.key.room(), true, seen + 1, null));
         for (Outbound frame : missed) {
             p.connection().send(frame);
         }
+        return breakout.key;
     }
 }

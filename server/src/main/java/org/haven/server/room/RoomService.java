@@ -224,9 +224,9 @@ public final class RoomService {
      * in a breakout are back in the group (breakouts are not recorded); members who do not come back
      * within {@link #RETURN_AFTER_TAKE_UP} are announced gone. A session recorded as ended stays
      * ended. A room already live here is left as it is. Completes when done (also when the journal
-     * could not be read: the rooms then start afresh).
+     * could not be read: the rooms then start afresh), with how many rooms the journal held.
      */
-    public CompletionStage<Void> restore(String org) {
+    public CompletionStage<Integer> restore(String org) {
         return recovery.restore(org);
     }
 

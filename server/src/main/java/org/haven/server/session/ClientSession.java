@@ -141,6 +141,7 @@ public final class ClientSession implements Caller, Session {
             if (key.isBreakout()
                     && previous != null
                     && previous.rooms.contains(RoomKey.of(user, key.grantRoom()))
+                    && principal.isGranted(key.grantRoom())
                     && lastSeq.containsKey(key.grantRoom())) {
                 breakoutSeqs.put(e.getKey(), e.getValue());
             }

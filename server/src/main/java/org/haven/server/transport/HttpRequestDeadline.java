@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class HttpRequestDeadline extends ChannelDuplexHandler {
 
+    /** How long an answer may take to go out whole (a slow mobile link, a large console file). */
+    static final Duration DOWNLOAD = Duration.ofSeconds(60);
+
     private final Duration deadline;
     private final TransportCounters counters;
     private @Nullable ScheduledFuture<?> timer;
@@ -59,7 +62,15 @@ final class HttpRequestDeadline extends ChannelDuplexHandler {
                 stop();
                 ctx.pipeline().remove(this);
             } else {
-                start(ctx);
+                // A slow reader has DOWNLOAD to take the answer; the next request's deadline counts
+                // from when the answer has gone out whole.
+                start(ctx, DOWNLOAD);
+                ctx.write(msg, promise.unvoid()).addListener(done -> {
+                    if (ctx.channel().isActive()) {
+                        start(ctx, deadline);
+                    }
+                });
+                return;
             }
         }
         ctx.write(msg, promise);
@@ -77,6 +88,10 @@ final class HttpRequestDeadline extends ChannelDuplexHandler {
     }
 
     private void start(ChannelHandlerContext ctx) {
+        start(ctx, deadline);
+    }
+
+    private void start(ChannelHandlerContext ctx, Duration limit) {
         stop();
         timer = ctx.executor()
                 .schedule(
@@ -84,7 +99,7 @@ final class HttpRequestDeadline extends ChannelDuplexHandler {
                             counters.slowRequest();
                             ctx.close();
                         },
-                        deadline.toNanos(),
+                        limit.toNanos(),
                         TimeUnit.NANOSECONDS);
     }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.Care;
@@ -321,7 +322,8 @@ class EscalationTest {
     @Test
     void afterATakeOverAnAlertWaitsAtItsTierForItsRespondersToReconnect() {
         after(Duration.ofSeconds(20)); // this node has been serving for a while
-        alerts.takeUpStoredAlerts("demo"); // another node served the organisation until now
+        // Another node served the organisation until now: the journal held its room.
+        alerts.takeUpStoredAlerts("demo", CompletableFuture.completedFuture(1));
         Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
         String id = raise(Alerts.Severity.HIGH);
 
@@ -339,7 +341,7 @@ class EscalationTest {
     @Test
     void whenNobodyOfTheTierIsBackAfterTheGraceTheAlertGoesOn() {
         after(Duration.ofSeconds(20));
-        alerts.takeUpStoredAlerts("demo");
+        alerts.takeUpStoredAlerts("demo", CompletableFuture.completedFuture(1));
         Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
         raise(Alerts.Severity.HIGH);
         after(Duration.ofSeconds(14));
@@ -361,5 +363,17 @@ class EscalationTest {
         Awaitility.await().atMost(WAIT).until(() -> last(boAgain) != null);
         assertThat(last(boAgain).alert().tier()).isEqualTo("facilitators");
         assertThat(notices(kim)).isEmpty();
+    }
+
+    @Test
+    void theFirstClaimOfAnOrganisationNobodyServedGetsNoGrace() {
+        after(Duration.ofSeconds(20));
+        alerts.takeUpStoredAlerts("demo", CompletableFuture.completedFuture(0)); // no rooms, no open alerts
+        Inbox kim = connect("sup-kim", Role.SUPERVISOR, PresenceStatus.AVAILABLE);
+        raise(Alerts.Severity.HIGH);
+        Awaitility.await().atMost(WAIT).until(() -> last(kim) != null);
+        assertThat(last(kim).alert().tier())
+                .as("nobody is reconnecting: the empty tiers are passed at once")
+                .isEqualTo("supervisors");
     }
 }

@@ -231,6 +231,42 @@ class RelayTest {
     }
 
     @Test
+    void aGatewayWhoseLeaseOnlyLapsedIsToldToCloseTheClientsWhoseSessionsEnded() {
+        Inbox alice = new Inbox();
+        Relay.Gatewayed g = gateway.open(alice, "n-b", "demo", hello());
+        Awaitility.await().atMost(WAIT).until(() -> sessions.containsKey(alice.id()));
+        leases.holders.remove("node:n-a"); // a pause: the gateway is alive, its lease ran out
+        serving.check();
+        Awaitility.await().atMost(WAIT).until(() -> sessions.get(alice.id()).closed);
+        Awaitility.await().atMost(WAIT).until(() -> alice.closed() != null);
+        assertThat(alice.closed())
+                .as("the client reconnects rather than talk to a session that is gone")
+                .isEqualTo(CloseCode.GOING_AWAY);
+        g.forward(new ClientMessage.Ping("p-late")); // nothing to answer it: harmless
+    }
+
+    @Test
+    void aRequestForASessionTheOwnerDoesNotHaveClosesTheClient() {
+        Consumer<String> owner = buses.receivers.get("n-b");
+        buses.receivers.put(
+                "n-b",
+                text -> { // the owner restarted: it never saw this hello
+                    if (!text.contains("\"k\":\"hello\"")) {
+                        owner.accept(text);
+                    }
+                });
+        Inbox alice = new Inbox();
+        Relay.Gatewayed g = gateway.open(alice, "n-b", "demo", hello());
+        buses.receivers.put("n-b", owner);
+        g.forward(new ClientMessage.Ping("p-1"));
+        Awaitility.await().atMost(WAIT).until(() -> alice.closed() != null);
+        assertThat(alice.closed()).isEqualTo(CloseCode.GOING_AWAY);
+        assertThat(alice.received)
+                .as("no answer from a session that does not exist")
+                .isEmpty();
+    }
+
+    @Test
     void aGatewayWhoseOrganisationMovedClosesItsClientsToReconnect() {
         Inbox alice = new Inbox();
         gateway.open(alice, "n-b", "demo", hello());
