@@ -71,6 +71,7 @@ class HandlerTest {
 
         FullHttpRequest allowed = request("/ws");
         allowed.headers().set(HttpHeaderNames.ORIGIN, "https://care.example");
+        allowed.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13"); // an RFC 6455 upgrade
         ch.writeInbound(allowed);
         Object passed = ch.readInbound();
         assertThat(passed).isSameAs(allowed);
