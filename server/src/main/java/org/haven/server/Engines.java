@@ -67,16 +67,6 @@ public record Engines(
         void run(Runnable presenceLost);
     }
 
-    /**
-     * How long a node's and an organisation's lease, and a node's presence heartbeat, last without
-     * renewal; they are renewed every quarter of it. It bounds how long a dead node's organisations
-     * wait for another node (take-over in 2.9-3.3 s measured, `ClusterIT`) and its members' departures
-     * (5.9-6.3 s).
-     * A Redis that stalls for longer than this lets the leases lapse: the nodes take them again as
-     * soon as it answers, and relayed clients may be told to reconnect once.
-     */
-    public static final Duration LEASE_TTL = Duration.ofSeconds(3);
-
     private static final Logger log = LoggerFactory.getLogger(Engines.class);
 
     public Engines {
@@ -123,7 +113,8 @@ public record Engines(
                 meters);
         RedisKeys keys = RedisKeys.defaults();
         String node = newNodeId();
-        RedisPresenceStore presence = new RedisPresenceStore(redis, keys, node, LEASE_TTL);
+        Duration ttl = config.storage().leaseTtl();
+        RedisPresenceStore presence = new RedisPresenceStore(redis, keys, node, ttl);
         return new Engines(
                 presence,
                 new RedisAlertStore(redis, keys),
@@ -132,7 +123,7 @@ public record Engines(
                 new RedisMailbox(redis, keys, config.chat().mailboxPerDevice()),
                 new RedisRevocationStore(redis, keys),
                 new RedisRoomJournal(redis, keys, node, RoomJournal.MAX_EVENTS),
-                new RedisLeases(redis, keys, node, LEASE_TTL),
+                new RedisLeases(redis, keys, node, ttl),
                 new RedisNodeBus(redis, keys, node),
                 redis::isUp,
                 presenceHousekeeping(presence),

@@ -254,11 +254,11 @@ public final class HavenServer implements AutoCloseable {
             server.sessions.loadRevocations();
             server.port = server.transport.start();
             server.timer.scheduleWithFixedDelay(
-                    server::clusterCheck, 0, Engines.LEASE_TTL.toMillis() / 4, TimeUnit.MILLISECONDS);
+                    server::clusterCheck, 0, config.storage().leaseTtl().toMillis() / 4, TimeUnit.MILLISECONDS);
             server.timer.scheduleWithFixedDelay(
                     () -> engines.housekeeping().run(server.sessions::registerPresenceAgain),
                     0,
-                    Engines.LEASE_TTL.toMillis() / 4,
+                    config.storage().leaseTtl().toMillis() / 4,
                     TimeUnit.MILLISECONDS);
         } catch (RuntimeException | InterruptedException e) {
             server.close();

@@ -161,10 +161,10 @@ public record ServerConfig(
 
     /** Where state is kept: the audit file, and Redis (null: every engine in memory). */
     public record Storage(
-            @Nullable Path auditFile, @Nullable String redisUrl) {
+            @Nullable Path auditFile, @Nullable String redisUrl, Duration leaseTtl) {
         @Override
         public String toString() {
-            return "Storage[auditFile=" + auditFile + ", redis=" + (redisUrl != null) + "]";
+            return "Storage[auditFile=" + auditFile + ", redis=" + (redisUrl != null) + ", leaseTtl=" + leaseTtl + "]";
         }
     }
 
@@ -344,6 +344,8 @@ public record ServerConfig(
         @Nullable
         String redisUrl;
 
+        Duration leaseTtl;
+
         // Every field not @Nullable has a default in Settings, which this loop reads in: NullAway
         // cannot see through the table, so its initialisation check alone is suppressed here.
         @SuppressWarnings("NullAway.Init")
@@ -411,6 +413,7 @@ public record ServerConfig(
             dmBetweenClinicians = c.chat.dmBetweenClinicians();
             auditFile = c.storage.auditFile();
             redisUrl = c.storage.redisUrl();
+            leaseTtl = c.storage.leaseTtl();
             logLevel = c.logging.logLevel();
             logFormat = c.logging.logFormat();
         }
@@ -660,6 +663,12 @@ public record ServerConfig(
             redisUrl = v;
             return this;
         }
+
+        /** How long a node's and an organisation's lease last without renewal (renewed every quarter). */
+        public Builder leaseTtl(Duration v) {
+            leaseTtl = v;
+            return this;
+        }
         /** The time {@code severity} may wait for an acknowledgement before the next tier is added. */
         public Builder ackTimeout(Severity severity, Duration v) {
             ackTimeouts.put(severity, v);
@@ -722,7 +731,7 @@ public record ServerConfig(
                             webhookUrls,
                             webhookSecret),
                     new Chat(mailboxTtl, mailboxPerDevice, dmBetweenClinicians),
-                    new Storage(auditFile, redisUrl),
+                    new Storage(auditFile, redisUrl, leaseTtl),
                     new Logging(logLevel == null ? null : logLevel.toUpperCase(Locale.ROOT), logFormat));
             Settings.check(config);
             return config;

@@ -469,6 +469,15 @@ public final class Settings {
                         : new Problem(
                                 "(not a Redis URL)",
                                 "redis://, rediss://, redis-sentinel:// or redis-cluster:// (or REDIS_URL)")));
+        s.add(duration(
+                        "HAVEN_LEASE_TTL",
+                        "3s",
+                        ServerConfig.Builder::leaseTtl,
+                        c -> c.storage().leaseTtl())
+                .rule(expect(
+                        c -> c.storage().leaseTtl().compareTo(Duration.ofSeconds(2)) >= 0
+                                && c.storage().leaseTtl().compareTo(Duration.ofSeconds(15)) <= 0,
+                        "between 2s and 15s")));
         s.add(plain(
                         "HAVEN_LOG_LEVEL",
                         "info",

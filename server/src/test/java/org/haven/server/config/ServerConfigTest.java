@@ -47,6 +47,10 @@ class ServerConfigTest {
                 .hasMessageStartingWith("HAVEN_MAX_FRAME_BYTES");
         assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_IDLE_TIMEOUT", "1s")))
                 .hasMessageStartingWith("HAVEN_IDLE_TIMEOUT");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_LEASE_TTL", "1s")))
+                .hasMessageStartingWith("HAVEN_LEASE_TTL");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_LEASE_TTL", "1m")))
+                .hasMessageStartingWith("HAVEN_LEASE_TTL");
         assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_JWT_SECRET", "short")))
                 .hasMessageStartingWith("HAVEN_JWT_SECRET")
                 .hasMessageNotContaining("short");
