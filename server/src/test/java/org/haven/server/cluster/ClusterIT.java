@@ -471,6 +471,50 @@ class ClusterIT {
     }
 
     @Test
+    void afterATakeOverAFreshAlertWaitsForItsReconnectingFacilitatorInsteadOfSkippingToTheSupervisors()
+            throws Exception {
+        twoNodes(Map.of());
+        HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"
+        checkIn(alice);
+        alice.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class)
+                .get(10, TimeUnit.SECONDS); // the room is in the journal: the organisation is live
+        // Node B has been serving for longer than the reconnect grace when it takes the organisation over.
+        Thread.sleep(16_000);
+        a.kill();
+        alice.abort();
+
+        HavenClient[] back = new HavenClient[1];
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> {
+                    back[0] = login(b, "alice", Role.CLIENT, "group-1");
+                    return true;
+                });
+        HavenClient sup = login(b, "sup-kim", Role.SUPERVISOR);
+        String alert = back[0].call(
+                        id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
+                        Result.AlertReceived.class)
+                .get(10, TimeUnit.SECONDS)
+                .alert();
+        assertThat(sup.awaitEvent(
+                        ServerMessage.AlertNotice.class, n -> n.alert().id().equals(alert), Duration.ofSeconds(2)))
+                .as("not passed to the supervisors while the group's facilitator is reconnecting")
+                .isNull();
+
+        HavenClient bo = login(b, "dr-bo", Role.CLINICIAN, "group-1"); // the facilitator is back
+        ServerMessage.AlertNotice notice = bo.awaitEvent(
+                ServerMessage.AlertNotice.class, n -> n.alert().id().equals(alert), Duration.ofSeconds(5));
+        assertThat(notice).isNotNull();
+        assertThat(notice.alert().tier()).isEqualTo("facilitators");
+        assertThat(notice.alert().undelivered()).isFalse();
+        for (HavenClient c : List.of(back[0], sup, bo)) {
+            c.close();
+        }
+    }
+
+    @Test
     void theClientsOfANodeThatDiesLeaveTheirRoomsOnTheNodeServingThem() throws Exception {
         twoNodes(Map.of());
         HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"
