@@ -169,7 +169,7 @@ public final class HavenServer implements AutoCloseable {
         alerts.register(handlers);
         chat.register(handlers);
         handlers.requireEvery(ClientMessage.class);
-        this.relay = new Relay(engines.bus(), ownership, sessions, threads);
+        this.relay = new Relay(engines.bus(), ownership, sessions, alerts, threads);
         sessions.announceRevocationsTo(relay::revokeElsewhere);
         Gauge.builder("haven.rooms", rooms, RoomService::roomCount)
                 .description("Rooms with members on this node")

@@ -1,5 +1,9 @@
 package org.haven.server.alert;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,6 +113,7 @@ final class AlertIntake {
         Severity severity = m.severity() != null ? m.severity() : Severity.HIGH;
         Alerts.Kind kind = m.kind() != null ? m.kind() : Alerts.Kind.OTHER;
         open(new Raise(
+                idOfPress(r.connection().id(), m.id()),
                 client,
                 caller.name(),
                 m.room(),
@@ -119,6 +124,21 @@ final class AlertIntake {
                 null,
                 r.reply(),
                 true));
+    }
+
+    /**
+     * The id of the alert a help press on connection {@code connection} (its id on the node holding
+     * it) with request id {@code request} makes: the same on the node serving the organisation and on
+     * a {@link StandIn} for it, so that the press makes one alert whichever stores it first.
+     */
+    static String idOfPress(String connection, String request) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((connection + "\n" + request).getBytes(StandardCharsets.UTF_8));
+            return "a-" + Long.toHexString(ByteBuffer.wrap(digest).getLong() & Long.MAX_VALUE);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** A clinician flags distress they observed. */
@@ -135,6 +155,7 @@ final class AlertIntake {
             return;
         }
         open(new Raise(
+                null,
                 client,
                 null,
                 m.room(),
@@ -159,6 +180,7 @@ final class AlertIntake {
                 }
             }
             open(new Raise(
+                    null,
                     client,
                     clientName,
                     room,
@@ -175,6 +197,7 @@ final class AlertIntake {
     /** Clients were left alone in {@code room}: a high-severity coverage alert, on-call first. */
     void coverageLost(UserRef client, String room) {
         thread.run(() -> open(new Raise(
+                null,
                 client,
                 null,
                 room,
@@ -225,6 +248,7 @@ final class AlertIntake {
 
     /** One raise: about whom, from where, by whom, and the answer to the raiser (none for automatic sources). */
     private record Raise(
+            @Nullable String id,
             UserRef client,
             @Nullable String clientName,
             @Nullable String room,
@@ -244,6 +268,11 @@ final class AlertIntake {
                         log.warn("care snapshot unavailable client={}", r.client());
                     }
                     Instant now = clock.instant();
+                    DistressAlert adopted = r.id() == null ? null : book.get(r.id());
+                    if (adopted != null && adopted.state().isOpen()) {
+                        answer(adopted, r, known); // a stand-in stored this very press, and this node adopted it
+                        return;
+                    }
                     DistressAlert existing = book.openAlertOf(r.client(), r.source());
                     if (existing != null) {
                         Severity before = existing.severity();
@@ -271,7 +300,7 @@ final class AlertIntake {
                         return;
                     }
                     DistressAlert alert = new DistressAlert(
-                            "a-" + randomId(),
+                            r.id() != null && adopted == null ? r.id() : "a-" + randomId(),
                             r.client(),
                             r.clientName() != null ? r.clientName() : names.get(r.client()),
                             r.room(),

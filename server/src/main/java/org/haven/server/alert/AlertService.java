@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * be called from any thread and hands its work there. The clock is injected, and so is the tick
  * (a node ticks every 200 ms; a test steps the clock and ticks by hand).
  */
-public final class AlertService implements SessionAlerts, CheckInAlerts, AutoCloseable {
+public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AlertService.class);
     /** How often a node's alert thread checks deadlines, re-delivers and retries the store. */
@@ -71,6 +71,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
     private final AlertPublisher publisher;
     private final AlertIntake intake;
     private final AlertRequests requests;
+    private final StandInRaises standIn;
 
     public AlertService(
             AlertStore store,
@@ -108,6 +109,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
         this.intake = new AlertIntake(
                 book, care, escalator, publisher, audit, metrics, clock, policy, alertOnCheckIn, thread);
         this.requests = new AlertRequests(book, delivery, publisher, metrics, audit, clock, thread);
+        this.standIn = new StandInRaises(store, care, audit, metrics, clock, policy);
         this.audit = audit;
         if (tick != null) {
             thread.every(tick, this::tick);
@@ -156,6 +158,41 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, AutoClo
                         log.info("took up stored alerts count={}", taken);
                     }
                 }));
+    }
+
+    @Override
+    public CompletionStage<StandIn.Raised> raise(Principal client, ClientMessage.AlertRaise raise, String connection) {
+        return standIn.raise(client, raise, connection);
+    }
+
+    /**
+     * Adopts an alert a stand-in stored while this node was silent (it was slow, not dead) or before
+     * it took the organisation up: it joins this node's alerts, reaches its tiers' responders
+     * connected here and is escalated from then on. An alert this node holds already is left as is.
+     */
+    @Override
+    public void adopt(String org, String alertId) {
+        thread.run(() -> {
+            if (book.contains(alertId)) {
+                return;
+            }
+            store.unclosed(org)
+                    .whenComplete((stored, failure) -> thread.run(() -> {
+                        if (failure != null || book.contains(alertId)) {
+                            return;
+                        }
+                        for (StoredAlert s : stored) {
+                            if (s.view().id().equals(alertId)) {
+                                DistressAlert a = DistressAlert.restore(s);
+                                book.add(a);
+                                escalator.reach(a, 0, clock.instant());
+                                publisher.save(a);
+                                delivery.push(a, AlertReason.RAISED, clock.instant());
+                                log.info("adopted an alert raised by a stand-in alert={} org={}", a.id, org);
+                            }
+                        }
+                    }));
+        });
     }
 
     /**

@@ -17,6 +17,13 @@ public interface AlertStore {
     /** Stores the current state of an alert, replacing the previous one. */
     CompletionStage<Void> save(StoredAlert alert);
 
+    /**
+     * Stores an alert that is not stored yet, as {@link #save}; completes false, storing nothing,
+     * when an alert of its id is stored already (a {@link StandIn} never overwrites what the node
+     * serving the organisation stored).
+     */
+    CompletionStage<Boolean> saveNew(StoredAlert alert);
+
     /** Every alert not yet closed, of every organisation. */
     CompletionStage<List<StoredAlert>> unclosed();
 

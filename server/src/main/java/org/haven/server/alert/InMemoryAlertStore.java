@@ -28,6 +28,11 @@ public final class InMemoryAlertStore implements AlertStore {
     }
 
     @Override
+    public CompletionStage<Boolean> saveNew(StoredAlert alert) {
+        return CompletableFuture.completedFuture(alerts.putIfAbsent(alert.view().id(), alert) == null);
+    }
+
+    @Override
     public CompletionStage<List<StoredAlert>> unclosed() {
         return CompletableFuture.completedFuture(alerts.values().stream()
                 .filter(a -> a.view().state() != Alerts.State.CLOSED)

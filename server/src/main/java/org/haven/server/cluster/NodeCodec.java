@@ -99,6 +99,12 @@ public final class NodeCodec {
                     g.writeStringField("ask", m.ask());
                 }
                 g.writeStringField("from", m.from());
+            } else if (message instanceof NodeMessage.StoodIn m) {
+                g.writeStringField("k", "standin");
+                g.writeStringField("from", m.from());
+                g.writeStringField("org", m.org());
+                g.writeStringField("a", m.alert());
+                g.writeStringField("m", m.frame());
             } else if (message instanceof NodeMessage.Ended m) {
                 g.writeStringField("k", "ended");
                 g.writeStringField("ask", m.ask());
@@ -166,6 +172,9 @@ public final class NodeCodec {
                                     m.path("until").asLong(),
                                     optional(m, "ask"))
                             : null;
+                case "standin" ->
+                    new NodeMessage.StoodIn(
+                            required(m, "from"), required(m, "org"), required(m, "a"), required(m, "m"));
                 case "ended" ->
                     new NodeMessage.Ended(required(m, "ask"), m.path("n").asInt());
                 default -> null;

@@ -82,6 +82,20 @@ public sealed interface NodeMessage {
         }
     }
 
+    /**
+     * Broadcast by {@code from}, a node that stood in for the silent node serving {@code org}: it
+     * stored alert {@code alert}. The node serving the organisation adopts it; every other node
+     * pushes {@code frame} (the alert, urgent) to the organisation's care team connected to it.
+     */
+    record StoodIn(String from, String org, String alert, String frame) implements NodeMessage {
+        public StoodIn {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(org, "org");
+            Objects.requireNonNull(alert, "alert");
+            Objects.requireNonNull(frame, "frame");
+        }
+    }
+
     /** A node's answer to the revocation asked as {@code ask}: it ended {@code sessions} sessions. */
     record Ended(String ask, int sessions) implements NodeMessage {
         public Ended {

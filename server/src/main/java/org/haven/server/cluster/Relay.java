@@ -21,6 +21,8 @@ import org.haven.protocol.Decoded;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.ProtocolCodec;
 import org.haven.protocol.ServerMessage;
+import org.haven.server.alert.StandIn;
+import org.haven.server.auth.Principal;
 import org.haven.server.auth.Revocation;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
@@ -68,6 +70,17 @@ public final class Relay implements RelayGateway, AutoCloseable {
      */
     static final Duration ANSWER_DEADLINE = Duration.ofMillis(1600);
 
+    /**
+     * How long the gateway waits for the owner's answer to a relayed help press before it stands in
+     * ({@link StandIn}): an owner that is alive answers in milliseconds, and within its own 1.2 s
+     * deadline even when its store stalls; this leaves the stand-in time to read the care record
+     * (250 ms at most), store the alert and have it pushed, all within 2 s of the press.
+     */
+    static final Duration STAND_IN_AFTER = Duration.ofMillis(1000);
+
+    /** How long the stand-in's push to the care team waits for the store (as the owner's, {@code STORE_WAIT}). */
+    private static final Duration STAND_IN_STORE_WAIT = Duration.ofMillis(250);
+
     /** How many threads run the sessions relayed to this node. */
     static final int OWNER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
@@ -75,6 +88,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
     private final NodeBus bus;
     private final OrgOwnership ownership;
     private final RelayedHellos sessions;
+    private final StandIn standIn;
     /** Gateway side: this node's connections relayed to an owner, by connection id. */
     private final Map<String, Gatewayed> gatewayed = new ConcurrentHashMap<>();
     /** Owner side: the sessions run here for other nodes' connections, by gateway and connection id. */
@@ -86,11 +100,12 @@ public final class Relay implements RelayGateway, AutoCloseable {
     /** Gateway side: the deadlines of relayed raises. */
     private final ScheduledExecutorService timer;
 
-    public Relay(NodeBus bus, OrgOwnership ownership, RelayedHellos sessions, NodeThreads threads) {
+    public Relay(NodeBus bus, OrgOwnership ownership, RelayedHellos sessions, StandIn standIn, NodeThreads threads) {
         this.node = ownership.node();
         this.bus = bus;
         this.ownership = ownership;
         this.sessions = sessions;
+        this.standIn = standIn;
         for (int i = 0; i < owners.length; i++) {
             owners[i] = threads.serial("relay-" + i);
         }
@@ -127,6 +142,14 @@ public final class Relay implements RelayGateway, AutoCloseable {
                 }
             } else if (m instanceof NodeMessage.Ended e) {
                 counts.answered(e);
+            } else if (m instanceof NodeMessage.StoodIn s) {
+                if (!node.equals(s.from())) { // the stand-in pushed to its own connections already
+                    if (ownership.owns(s.org())) {
+                        standIn.adopt(s.org(), s.alert());
+                    } else {
+                        toCareTeam(s.org(), new Outbound(s.frame().getBytes(StandardCharsets.UTF_8), true));
+                    }
+                }
             } else {
                 toClient(m);
             }
@@ -147,6 +170,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
     public final class Gatewayed implements RelayGateway.Relayed {
         private final Connection local;
         private final String owner;
+        private final Principal principal;
         private final String org;
         /**
          * Raises and flags sent to the owner, by request id: {@code false} while unanswered, {@code
@@ -155,10 +179,11 @@ public final class Relay implements RelayGateway, AutoCloseable {
          */
         private final Map<String, Boolean> raises = new ConcurrentHashMap<>();
 
-        private Gatewayed(Connection local, String owner, String org) {
+        private Gatewayed(Connection local, String owner, Principal principal) {
             this.local = local;
             this.owner = owner;
-            this.org = org;
+            this.principal = principal;
+            this.org = principal.org();
         }
 
         @Override
@@ -167,6 +192,9 @@ public final class Relay implements RelayGateway, AutoCloseable {
                 String id = message.id();
                 raises.put(id, false);
                 try {
+                    if (message instanceof ClientMessage.AlertRaise raise) {
+                        timer.schedule(() -> standIn(raise), STAND_IN_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+                    }
                     timer.schedule(() -> answerForOwner(id), ANSWER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException stopping) {
                     raises.remove(id);
@@ -176,6 +204,65 @@ public final class Relay implements RelayGateway, AutoCloseable {
                     owner,
                     new NodeMessage.In(
                             node, local.id(), ProtocolCodec.instance().encode(message)));
+        }
+
+        /**
+         * The owner has not answered help press {@code raise} in {@link #STAND_IN_AFTER}: this node
+         * stands in. The alert is pushed to the organisation's care team connected here once stored,
+         * or after {@link #STAND_IN_STORE_WAIT} without an answer from the store; once stored, the
+         * client is told "received" and the other nodes are told (the owner, if alive, adopts it;
+         * the others push it to the care team connected to them). A store that fails or does not
+         * answer leaves the client to {@link #answerForOwner}: call the crisis line now.
+         */
+        private void standIn(ClientMessage.AlertRaise raise) {
+            String id = raise.id();
+            if (!Boolean.FALSE.equals(raises.get(id))) {
+                return; // answered by the owner
+            }
+            log.warn(
+                    "relayed help press not answered by its node in {} ms; standing in node={} connection={}",
+                    STAND_IN_AFTER.toMillis(),
+                    owner,
+                    local.id());
+            standIn.raise(principal, raise, local.id()).whenComplete((raised, refused) -> {
+                if (refused != null) {
+                    return;
+                }
+                java.util.concurrent.atomic.AtomicBoolean pushed = new java.util.concurrent.atomic.AtomicBoolean();
+                Runnable push = () -> {
+                    if (raised.frame() != null && pushed.compareAndSet(false, true)) {
+                        toCareTeam(org, raised.frame());
+                    }
+                };
+                java.util.concurrent.ScheduledFuture<?> waited;
+                try {
+                    waited = timer.schedule(push, STAND_IN_STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException stopping) {
+                    return;
+                }
+                raised.stored().whenComplete((stored, failed) -> {
+                    if (failed != null) {
+                        push.run();
+                        return;
+                    }
+                    if (!stored) {
+                        waited.cancel(false); // the owner stored this press first: it answers and pushes
+                        return;
+                    }
+                    push.run();
+                    if (raised.frame() != null) {
+                        bus.broadcast(NodeCodec.encode(new NodeMessage.StoodIn(
+                                        node,
+                                        org,
+                                        raised.answer().alert(),
+                                        raised.frame().text())))
+                                .exceptionally(e -> null);
+                    }
+                    if (raises.replace(id, false, true)) {
+                        local.send(Outbound.urgent(new ServerMessage.Ok(id, raised.answer())));
+                    }
+                });
+            });
         }
 
         /** The owner has not answered raise {@code id} in time: the client is told to call the crisis line. */
@@ -210,8 +297,8 @@ public final class Relay implements RelayGateway, AutoCloseable {
     }
 
     @Override
-    public Gatewayed open(Connection local, String owner, String org, ClientMessage.Hello hello) {
-        Gatewayed g = new Gatewayed(local, owner, org);
+    public Gatewayed open(Connection local, String owner, Principal principal, ClientMessage.Hello hello) {
+        Gatewayed g = new Gatewayed(local, owner, principal);
         gatewayed.put(local.id(), g);
         send(
                 owner,
@@ -239,6 +326,15 @@ public final class Relay implements RelayGateway, AutoCloseable {
             if (g != null && gatewayed.remove(g.local.id(), g)) {
                 CloseCode code = CloseCode.of(close.code());
                 g.local.close(code == null ? CloseCode.GOING_AWAY : code, close.reason());
+            }
+        }
+    }
+
+    /** Gateway side: {@code frame} to every connection of {@code org}'s care team relayed from here. */
+    private void toCareTeam(String org, Outbound frame) {
+        for (Gatewayed g : gatewayed.values()) {
+            if (g.org.equals(org) && g.principal.role().isCareTeam()) {
+                g.local.send(frame);
             }
         }
     }

@@ -41,6 +41,17 @@ public final class RedisAlertStore implements AlertStore {
             return 1
             """);
 
+    private static final RedisScript SAVE_NEW = new RedisScript("""
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              return 0
+            end
+            redis.call('SET', KEYS[1], ARGV[1])
+            if ARGV[3] == '1' then
+              redis.call('SADD', KEYS[2], ARGV[2])
+            end
+            return 1
+            """);
+
     private final RedisConnections redis;
     private final RedisKeys keys;
 
@@ -69,6 +80,32 @@ public final class RedisAlertStore implements AlertStore {
         CompletionStage<Long> indexed =
                 due == null ? c.zrem(dueKey(), member) : c.zadd(dueKey(), (double) due.toEpochMilli(), member);
         return listed.thenCombine(stored, (a, b) -> null).thenCombine(indexed, (a, b) -> null);
+    }
+
+    @Override
+    public CompletionStage<Boolean> saveNew(StoredAlert alert) {
+        RedisClusterAsyncCommands<String, String> c = redis.commands();
+        String id = alert.view().id();
+        boolean open = alert.view().state() != Alerts.State.CLOSED;
+        CompletionStage<Long> listed = c.sadd(orgsKey(), alert.org());
+        CompletionStage<Long> stored = SAVE_NEW.run(
+                c,
+                ScriptOutputType.INTEGER,
+                new String[] {alertKey(alert.org(), id), openKey(alert.org())},
+                RedisJson.write(alert),
+                id,
+                open ? "1" : "0");
+        return listed.thenCombine(stored, (a, isNew) -> isNew == 1L).thenCompose(isNew -> {
+            Instant due = alert.nextDeadline();
+            if (!isNew || due == null) {
+                return CompletableFuture.completedFuture(isNew);
+            }
+            // Only a new alert enters the deadline index here; a stored one's entry is its saver's.
+            String member = RedisKeys.escape(alert.org()) + ":" + RedisKeys.escape(id);
+            return redis.commands()
+                    .zadd(dueKey(), (double) due.toEpochMilli(), member)
+                    .thenApply(n -> true);
+        });
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.haven.server.session;
 
 import org.haven.protocol.ClientMessage;
+import org.haven.server.auth.Principal;
 import org.haven.server.connection.Connection;
 
 /**
@@ -9,8 +10,11 @@ import org.haven.server.connection.Connection;
  */
 public interface RelayGateway {
 
-    /** Relays {@code local} to {@code owner}, which serves {@code org}, starting with its hello. */
-    Relayed open(Connection local, String owner, String org, ClientMessage.Hello hello);
+    /**
+     * Relays {@code local}, authenticated as {@code principal}, to {@code owner}, which serves the
+     * principal's organisation, starting with its hello.
+     */
+    Relayed open(Connection local, String owner, Principal principal, ClientMessage.Hello hello);
 
     /** A connection of this node whose session runs on another. */
     interface Relayed {

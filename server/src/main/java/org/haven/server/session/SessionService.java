@@ -172,10 +172,10 @@ public final class SessionService implements Revocations, RelayedHellos {
                         return open(connection, hello, version, principal);
                     }
                     if (!mayRelay) {
-                        return new HelloOutcome.Relayed(owner, principal.org());
+                        return new HelloOutcome.Relayed(owner, principal);
                     }
                     log.info("hello relayed connection={} node={}", connection.id(), owner);
-                    return new HelloOutcome.Relayed(owner, principal.org());
+                    return new HelloOutcome.Relayed(owner, principal);
                 });
     }
 

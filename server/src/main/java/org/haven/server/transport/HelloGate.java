@@ -137,7 +137,7 @@ final class HelloGate extends ChannelInboundHandlerAdapter {
                 session.onClosed();
             }
         } else if (outcome instanceof HelloOutcome.Relayed relayed) {
-            RelayGateway.Relayed gatewayed = relay.open(connection, relayed.owner(), relayed.org(), hello);
+            RelayGateway.Relayed gatewayed = relay.open(connection, relayed.owner(), relayed.principal(), hello);
             ctx.pipeline().replace(this, PipelineNames.SESSION, new RelayHandler(gatewayed, connection));
             for (Decoded d : early) {
                 RelayHandler.forward(gatewayed, connection, d);

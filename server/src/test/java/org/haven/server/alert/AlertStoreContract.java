@@ -111,6 +111,27 @@ public abstract class AlertStoreContract {
     }
 
     @Test
+    void aNewAlertIsStoredOnceAndNeverOverwritesOneStoredAlready() throws Exception {
+        AlertStore store = store();
+        StoredAlert standIn = alert("demo", "a-1", Alerts.State.RAISED, 1);
+        assertThat(await(store.saveNew(standIn))).isTrue();
+        assertThat(await(store.unclosed("demo"))).containsExactly(standIn);
+        assertThat(await(store.overdue(Instant.parse("2030-01-02T03:05:05.124Z"), 10)))
+                .as("a new alert's deadline is indexed")
+                .containsExactly("demo");
+
+        StoredAlert acknowledged = alert("demo", "a-1", Alerts.State.ACKNOWLEDGED, 2);
+        await(store.save(acknowledged));
+        assertThat(await(store.saveNew(standIn)))
+                .as("the serving node stored this alert: a stand-in's copy is not stored")
+                .isFalse();
+        assertThat(await(store.unclosed("demo"))).containsExactly(acknowledged);
+        assertThat(await(store.overdue(Instant.parse("2030-01-02T04:05:05Z"), 10)))
+                .as("nor is its deadline")
+                .isEmpty();
+    }
+
+    @Test
     void savesOfOneAlertApplyInTheOrderCalled() throws Exception {
         AlertStore store = store();
         List<CompletionStage<Void>> saves = List.of(

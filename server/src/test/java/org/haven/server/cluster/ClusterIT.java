@@ -144,22 +144,104 @@ class ClusterIT {
     }
 
     @Test
-    void aRaiseRelayedToAKilledNodeIsAnsweredWithinTwoSecondsWithTheCrisisLineError() throws Exception {
+    void aHelpPressRelayedToAKilledNodeIsStoodInForAndReachesTheCareTeamWithinTwoSecondsWithItsLocation()
+            throws Exception {
         twoNodes(Map.of());
-        HavenClient bo = login(a, "dr-bo", Role.CLINICIAN, "group-1"); // node A now serves "demo"
+        HavenClient cy = login(a, "dr-cy", Role.CLINICIAN, "group-1"); // node A now serves "demo"
+        HavenClient bo = login(b, "dr-bo", Role.CLINICIAN, "group-1"); // relayed from B to A
         HavenClient alice = login(b, "alice", Role.CLIENT, "group-1"); // relayed from B to A
         checkIn(alice);
 
         a.kill();
+        cy.abort();
         long pressed = System.nanoTime();
-        CompletableFuture<ServerMessage.Ok> answer =
-                alice.request(id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH));
-        org.haven.server.testing.Replies.assertError(answer, org.haven.protocol.ErrorCode.ALERT_UNCONFIRMED);
-        Duration waited = Duration.ofNanos(System.nanoTime() - pressed);
-        System.out.println("raise relayed to a killed node answered in " + waited.toMillis() + " ms");
-        assertThat(waited)
-                .as("the node holding the connection answers for the dead one: never silence")
+        String alert = alice.call(
+                        id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
+                        Result.AlertReceived.class)
+                .get(10, TimeUnit.SECONDS)
+                .alert();
+        Duration answered = Duration.ofNanos(System.nanoTime() - pressed);
+        ServerMessage.AlertNotice notice = bo.awaitEvent(
+                ServerMessage.AlertNotice.class, n -> n.alert().id().equals(alert), Duration.ofSeconds(5));
+        Duration reached = Duration.ofNanos(System.nanoTime() - pressed);
+        System.out.println("help press relayed to a killed node: received after " + answered.toMillis()
+                + " ms, at the clinician on the live node after " + reached.toMillis() + " ms");
+        assertThat(answered)
+                .as("stored by the node holding the client: received, never silence")
                 .isLessThan(Duration.ofSeconds(2));
+        assertThat(notice)
+                .as("the care team connected to the live node is told")
+                .isNotNull();
+        assertThat(reached).isLessThan(Duration.ofSeconds(2));
+        assertThat(notice.alert().checkIn())
+                .as("with the location the client confirmed")
+                .isNotNull();
+        assertThat(notice.alert().checkIn().address()).isEqualTo(TestServer.ADDRESS);
+
+        // Node A's lease runs out: B takes the organisation over, adopts the alert from the store and
+        // escalates it; the clinician, reconnecting there, gets it and acknowledges it.
+        HavenClient[] back = new HavenClient[1];
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> {
+                    if (back[0] != null) {
+                        back[0].close();
+                    }
+                    back[0] = login(b, "dr-bo", Role.CLINICIAN, "group-1");
+                    return back[0].awaitEvent(
+                                            ServerMessage.AlertNotice.class,
+                                            n -> n.alert().id().equals(alert),
+                                            Duration.ofSeconds(1))
+                                    != null
+                            && b.log().contains("took up stored alerts");
+                });
+        back[0].request(id -> new ClientMessage.AlertAcknowledge(id, alert)).get(10, TimeUnit.SECONDS);
+        assertThat(back[0].awaitEvent(
+                        ServerMessage.AlertNotice.class,
+                        n -> n.alert().id().equals(alert) && n.alert().state() == Alerts.State.ACKNOWLEDGED,
+                        Duration.ofSeconds(5)))
+                .as("the node serving the organisation now carries the alert on")
+                .isNotNull();
+        assertThat(b.log()).contains("standing in").doesNotContain("LEAK:");
+        for (HavenClient c : List.of(bo, alice, back[0])) {
+            c.close();
+        }
+    }
+
+    @Test
+    void aHelpPressRelayedToAKilledNodeWhileRedisStallsIsAnsweredWithTheCrisisLineErrorAndStillReachesTheCareTeam()
+            throws Exception {
+        twoNodes(Map.of());
+        HavenClient cy = login(a, "dr-cy", Role.CLINICIAN, "group-1"); // node A now serves "demo"
+        HavenClient bo = login(b, "dr-bo", Role.CLINICIAN, "group-1"); // relayed from B to A
+        HavenClient alice = login(b, "alice", Role.CLIENT, "group-1"); // relayed from B to A
+        checkIn(alice);
+
+        a.kill();
+        cy.abort();
+        redis.pause();
+        try {
+            long pressed = System.nanoTime();
+            CompletableFuture<ServerMessage.Ok> answer =
+                    alice.request(id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH));
+            org.haven.server.testing.Replies.assertError(answer, org.haven.protocol.ErrorCode.ALERT_UNCONFIRMED);
+            Duration waited = Duration.ofNanos(System.nanoTime() - pressed);
+            System.out.println(
+                    "help press relayed to a killed node, Redis stalled: answered in " + waited.toMillis() + " ms");
+            assertThat(waited)
+                    .as("nothing can store it: the client is told to call the crisis line, within 2 s")
+                    .isLessThan(Duration.ofSeconds(2));
+            assertThat(bo.awaitEvent(
+                            ServerMessage.AlertNotice.class,
+                            n -> n.alert().client().equals("alice"),
+                            Duration.ofSeconds(3)))
+                    .as("the care team connected to the node holding the client is told all the same")
+                    .isNotNull();
+        } finally {
+            redis.resume();
+        }
         bo.close();
         alice.close();
     }

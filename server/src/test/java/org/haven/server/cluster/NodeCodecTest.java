@@ -30,6 +30,8 @@ class NodeCodecTest {
             "{\"k\":\"close\",\"c\":\"c-7\",\"code\":4003,\"r\":\"revoked\"}",
             new NodeMessage.Revoked("n-2", "t-1", null, null, 1_800_000_000_000L, null),
             "{\"k\":\"revoked\",\"until\":1800000000000,\"token\":\"t-1\",\"from\":\"n-2\"}",
+            new NodeMessage.StoodIn("n-2", "demo", "a-1", "{\"type\":\"alert\"}"),
+            "{\"k\":\"standin\",\"from\":\"n-2\",\"org\":\"demo\",\"a\":\"a-1\",\"m\":\"{\\\"type\\\":\\\"alert\\\"}\"}",
             new NodeMessage.Ended("n-2-7", 3),
             "{\"k\":\"ended\",\"ask\":\"n-2-7\",\"n\":3}");
 

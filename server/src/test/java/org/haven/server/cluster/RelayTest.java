@@ -19,7 +19,12 @@ import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
 import org.haven.protocol.Decoded;
 import org.haven.protocol.ErrorCode;
+import org.haven.protocol.Result;
+import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
+import org.haven.server.alert.AlertStoreContract;
+import org.haven.server.alert.StandIn;
+import org.haven.server.auth.Principal;
 import org.haven.server.auth.Revocation;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
@@ -127,12 +132,19 @@ class RelayTest {
     private final RelayedHellos none = (connection, hello) ->
             CompletableFuture.completedFuture(new HelloOutcome.Refused(CloseCode.AUTH_FAILED, "not here"));
     private final NodeThreads threads = new NodeThreads();
+    /** Each node's stand-in: refuses until told to stand in; records adoptions. */
+    private final Map<String, StandIns> standIns = new ConcurrentHashMap<>();
+
+    private final Map<String, OrgOwnership> ownerships = new ConcurrentHashMap<>();
     private final Relay gateway = relay("n-a", none);
     private final Relay serving = relay("n-b", owner);
 
     private Relay relay(String node, RelayedHellos hellos) {
-        Relay relay =
-                new Relay(buses.of(node), new OrgOwnership(leases.of(node), org -> {}, org -> {}), hellos, threads);
+        StandIns standIn = new StandIns();
+        standIns.put(node, standIn);
+        OrgOwnership ownership = new OrgOwnership(leases.of(node), org -> {}, org -> {});
+        ownerships.put(node, ownership);
+        Relay relay = new Relay(buses.of(node), ownership, hellos, standIn, threads);
         relay.start(r -> revokedHere.getOrDefault(node, 0))
                 .toCompletableFuture()
                 .join();
@@ -147,6 +159,37 @@ class RelayTest {
         threads.close();
     }
 
+    private static final Principal CLIENT = new Principal(
+            "alice", "demo", Role.CLIENT, Set.of("group-1"), "Alice", null, Instant.parse("2100-01-01T00:00:00Z"));
+    private static final Principal CLINICIAN = new Principal(
+            "dr-bo", "demo", Role.CLINICIAN, Set.of("group-1"), "Bo", null, Instant.parse("2100-01-01T00:00:00Z"));
+
+    /** A stand-in that stores nothing: it answers as one whose store took the alert, when told to stand in. */
+    static final class StandIns implements StandIn {
+        volatile boolean standsIn;
+        final List<String> adopted = new CopyOnWriteArrayList<>();
+        final List<String> pressedOn = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletionStage<Raised> raise(Principal client, ClientMessage.AlertRaise raise, String connection) {
+            pressedOn.add(connection);
+            if (!standsIn) {
+                return CompletableFuture.failedFuture(new IllegalStateException("no stand-in here"));
+            }
+            Alerts.View view = AlertStoreContract.alert("demo", "a-7", Alerts.State.RAISED, 1)
+                    .view();
+            return CompletableFuture.completedFuture(new Raised(
+                    new Result.AlertReceived("a-7", Alerts.State.RAISED, List.of(), List.of()),
+                    Outbound.urgent(new ServerMessage.AlertNotice(ServerMessage.AlertReason.RAISED, view)),
+                    CompletableFuture.completedFuture(true)));
+        }
+
+        @Override
+        public void adopt(String org, String alert) {
+            adopted.add(org + "/" + alert);
+        }
+    }
+
     private static ClientMessage.Hello hello() {
         return new ClientMessage.Hello("h", "token", List.of(1), null, null, null);
     }
@@ -154,7 +197,7 @@ class RelayTest {
     @Test
     void requestsReachTheSessionInOrderAndItsFramesComeBack() {
         Inbox alice = new Inbox();
-        Relay.Gatewayed g = gateway.open(alice, "n-b", "demo", hello());
+        Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
         for (int i = 0; i < 200; i++) {
             g.forward(new ClientMessage.Ping("p-" + i));
         }
@@ -171,7 +214,7 @@ class RelayTest {
     void requestsSentBeforeTheHelloIsAnsweredWaitAndKeepTheirOrder() {
         hellosAnswered = new CompletableFuture<>();
         Inbox alice = new Inbox();
-        Relay.Gatewayed g = gateway.open(alice, "n-b", "demo", hello());
+        Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
         for (int i = 0; i < 20; i++) {
             g.forward(new ClientMessage.Ping("p-" + i));
         }
@@ -189,7 +232,7 @@ class RelayTest {
     @Test
     void sessionsOfDifferentConnectionsRunOnSeveralThreadsEachInOrder() {
         for (int c = 0; c < 32; c++) {
-            Relay.Gatewayed g = gateway.open(new Inbox(), "n-b", "demo", hello());
+            Relay.Gatewayed g = gateway.open(new Inbox(), "n-b", CLIENT, hello());
             for (int i = 0; i < 10; i++) {
                 g.forward(new ClientMessage.Ping("p-" + i));
             }
@@ -209,7 +252,7 @@ class RelayTest {
     @Test
     void aCloseFromTheSessionClosesTheClientWithItsCode() {
         Inbox alice = new Inbox();
-        gateway.open(alice, "n-b", "demo", hello());
+        gateway.open(alice, "n-b", CLIENT, hello());
         Awaitility.await().atMost(WAIT).until(() -> sessions.containsKey(alice.id()));
         sessions.get(alice.id()).connection.close(CloseCode.REVOKED, "revoked");
         Awaitility.await().atMost(WAIT).until(() -> alice.closed() != null);
@@ -220,7 +263,7 @@ class RelayTest {
     @Test
     void aGatewayThatDiesEndsItsSessionsAsLeavesNotAsDrops() {
         Inbox alice = new Inbox();
-        gateway.open(alice, "n-b", "demo", hello());
+        gateway.open(alice, "n-b", CLIENT, hello());
         Awaitility.await().atMost(WAIT).until(() -> sessions.containsKey(alice.id()));
         leases.holders.remove("node:n-a");
         serving.check();
@@ -233,7 +276,7 @@ class RelayTest {
     @Test
     void aGatewayWhoseLeaseOnlyLapsedIsToldToCloseTheClientsWhoseSessionsEnded() {
         Inbox alice = new Inbox();
-        Relay.Gatewayed g = gateway.open(alice, "n-b", "demo", hello());
+        Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
         Awaitility.await().atMost(WAIT).until(() -> sessions.containsKey(alice.id()));
         leases.holders.remove("node:n-a"); // a pause: the gateway is alive, its lease ran out
         serving.check();
@@ -256,7 +299,7 @@ class RelayTest {
                     }
                 });
         Inbox alice = new Inbox();
-        Relay.Gatewayed g = gateway.open(alice, "n-b", "demo", hello());
+        Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
         buses.receivers.put("n-b", owner);
         g.forward(new ClientMessage.Ping("p-1"));
         Awaitility.await().atMost(WAIT).until(() -> alice.closed() != null);
@@ -269,7 +312,7 @@ class RelayTest {
     @Test
     void aGatewayWhoseOrganisationMovedClosesItsClientsToReconnect() {
         Inbox alice = new Inbox();
-        gateway.open(alice, "n-b", "demo", hello());
+        gateway.open(alice, "n-b", CLIENT, hello());
         leases.holders.put("org:demo", "n-b");
         gateway.check();
         assertThat(alice.closed()).as("n-b still serves demo").isNull();
@@ -282,7 +325,7 @@ class RelayTest {
     @Test
     void aRaiseTheOwnerDoesNotAnswerInTimeIsAnsweredByTheGatewayAndTheLateAnswerDropped() {
         Inbox alice = new Inbox();
-        Relay.Gatewayed g = gateway.open(alice, "n-b", "demo", hello());
+        Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
         g.forward(new ClientMessage.Ping("p-0"));
         Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 1);
         Recorded session = sessions.get(alice.id());
@@ -307,9 +350,60 @@ class RelayTest {
     }
 
     @Test
+    void aRaiseTheOwnerLeavesUnansweredIsStoodInForReachingTheCareTeamHereAndOnTheOtherNodes() {
+        Relay third = relay("n-c", none);
+        try {
+            Inbox alice = new Inbox();
+            Inbox bo = new Inbox(); // a clinician relayed from n-a too
+            Inbox cy = new Inbox(); // and one relayed from n-c
+            Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
+            gateway.open(bo, "n-b", CLINICIAN, hello());
+            third.open(cy, "n-b", CLINICIAN, hello());
+            g.forward(new ClientMessage.Ping("p-0"));
+            Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 1);
+            sessions.get(alice.id()).silentOnRaises = true;
+            standIns.get("n-a").standsIn = true;
+
+            long sent = System.nanoTime();
+            g.forward(new ClientMessage.AlertRaise("r-1", "group-1", null, Alerts.Severity.HIGH));
+            Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 2);
+            Duration answered = Duration.ofNanos(System.nanoTime() - sent);
+            assertThat(alice.received.get(1))
+                    .isEqualTo(new ServerMessage.Ok(
+                            "r-1", new Result.AlertReceived("a-7", Alerts.State.RAISED, List.of(), List.of())));
+            assertThat(answered).as("after the owner's chance").isGreaterThanOrEqualTo(Relay.STAND_IN_AFTER);
+            assertThat(answered).as("and before the crisis-line answer").isLessThan(Relay.ANSWER_DEADLINE);
+            assertThat(standIns.get("n-a").pressedOn).containsExactly(alice.id());
+            Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(bo.received)
+                        .anyMatch(m -> m instanceof ServerMessage.AlertNotice n
+                                && n.alert().id().equals("a-7"));
+                assertThat(cy.received)
+                        .anyMatch(m -> m instanceof ServerMessage.AlertNotice n
+                                && n.alert().id().equals("a-7"));
+            });
+            assertThat(alice.received)
+                    .as("the client is not a responder")
+                    .noneMatch(m -> m instanceof ServerMessage.AlertNotice);
+        } finally {
+            third.close();
+        }
+    }
+
+    @Test
+    void anAlertStoodInForIsAdoptedByTheNodeServingTheOrganisation() {
+        assertThat(ownerships.get("n-b").ownerOf("demo").toCompletableFuture().join())
+                .isEqualTo("n-b");
+        buses.of("n-a").broadcast(NodeCodec.encode(new NodeMessage.StoodIn("n-a", "demo", "a-7", "{}")));
+        Awaitility.await().atMost(WAIT).until(() -> !standIns.get("n-b").adopted.isEmpty());
+        assertThat(standIns.get("n-b").adopted).containsExactly("demo/a-7");
+        assertThat(standIns.get("n-a").adopted).as("not by the stand-in itself").isEmpty();
+    }
+
+    @Test
     void aRaiseTheOwnerAnswersGetsOnlyThatAnswer() throws InterruptedException {
         Inbox alice = new Inbox();
-        Relay.Gatewayed g = gateway.open(alice, "n-b", "demo", hello());
+        Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
         g.forward(new ClientMessage.AlertRaise("r-1", "group-1", null, Alerts.Severity.HIGH));
         Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 1);
         Thread.sleep(Relay.ANSWER_DEADLINE.toMillis() + 300); // past the deadline: nothing more comes

@@ -1,0 +1,140 @@
+package org.haven.server.alert;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.haven.protocol.Alerts;
+import org.haven.protocol.Alerts.Severity;
+import org.haven.protocol.Alerts.Source;
+import org.haven.protocol.ClientMessage;
+import org.haven.protocol.Result;
+import org.haven.protocol.Role;
+import org.haven.protocol.ServerMessage;
+import org.haven.protocol.ServerMessage.AlertReason;
+import org.haven.server.audit.AuditEvent;
+import org.haven.server.audit.AuditTrail;
+import org.haven.server.auth.Principal;
+import org.haven.server.care.CareService;
+import org.haven.server.care.CareSnapshot;
+import org.haven.server.connection.Outbound;
+import org.haven.server.presence.UserRef;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stand-in's side of {@link StandIn#raise}: an alert made from the press and the care record in
+ * the store, stored only if the serving node has not stored the same press, never kept in this
+ * node's alerts (the node does not serve the organisation; the one that does, or next will, adopts
+ * it from the store).
+ *
+ * <p>Threading: any thread; it touches no alert state of this node, only the stores.
+ */
+final class StandInRaises {
+
+    private static final Logger log = LoggerFactory.getLogger(StandInRaises.class);
+
+    private final AlertStore store;
+    private final CareService care;
+    private final AuditTrail audit;
+    private final AlertMetrics metrics;
+    private final Clock clock;
+    private final EscalationPolicy policy;
+
+    StandInRaises(
+            AlertStore store,
+            CareService care,
+            AuditTrail audit,
+            AlertMetrics metrics,
+            Clock clock,
+            EscalationPolicy policy) {
+        this.store = store;
+        this.care = care;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.policy = policy;
+    }
+
+    CompletionStage<StandIn.Raised> raise(Principal caller, ClientMessage.AlertRaise m, String connection) {
+        if (caller.role() != Role.CLIENT || (m.room() != null && !caller.isGranted(m.room()))) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not a raise this client may make"));
+        }
+        UserRef client = new UserRef(caller.org(), caller.user());
+        String id = AlertIntake.idOfPress(connection, m.id());
+        Severity severity = m.severity() != null ? m.severity() : Severity.HIGH;
+        Alerts.Kind kind = m.kind() != null ? m.kind() : Alerts.Kind.OTHER;
+        CompletionStage<CareSnapshot> snapshot = care.snapshot(client, m.room(), AlertPublisher.STORE_WAIT)
+                .exceptionally(e -> new CareSnapshot(null, List.of(), null));
+        CompletionStage<List<StoredAlert>> open = store.unclosed(client.org())
+                .toCompletableFuture()
+                .completeOnTimeout(
+                        List.of(), AlertPublisher.STORE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .exceptionally(e -> List.of());
+        return snapshot.thenCombine(open, (known, unclosed) -> {
+            StoredAlert existing = openAlertOf(client, unclosed);
+            if (existing != null) {
+                // The press joins the client's open alert; the node that adopts it counts it from the audit.
+                DistressAlert a = DistressAlert.restore(existing);
+                audit.record(new AuditEvent(
+                        client.user(), "alert.pressed_again", "alert:" + a.id, "ok", Map.of("via", "stand-in")));
+                return new StandIn.Raised(
+                        answer(a, known),
+                        Outbound.urgent(new ServerMessage.AlertNotice(AlertReason.UPDATED, a.view())),
+                        CompletableFuture.completedFuture(true));
+            }
+            Instant now = clock.instant();
+            DistressAlert a = new DistressAlert(
+                    id, client, caller.name(), m.room(), Source.HELP_BUTTON, kind, severity, policy, known, now);
+            a.raisedBy(client.user(), now);
+            a.reachTier(Escalator.startTier(policy, severity, m.room(), Source.HELP_BUTTON));
+            CompletionStage<Boolean> stored = store.saveNew(a.stored()).thenApply(isNew -> {
+                if (isNew) {
+                    metrics.raised(severity);
+                    audit.record(new AuditEvent(
+                            client.user(),
+                            "alert.raise",
+                            "alert:" + a.id,
+                            "ok",
+                            Map.of(
+                                    "client", client.toString(),
+                                    "severity", severity.name(),
+                                    "source", Source.HELP_BUTTON.name(),
+                                    "via", "stand-in")));
+                    log.warn(
+                            "alert raised by a stand-in for a silent node alert={} org={} severity={}",
+                            a.id,
+                            client.org(),
+                            severity);
+                }
+                return isNew;
+            });
+            return new StandIn.Raised(
+                    answer(a, known),
+                    Outbound.urgent(new ServerMessage.AlertNotice(AlertReason.RAISED, a.view())),
+                    stored);
+        });
+    }
+
+    private Result.AlertReceived answer(DistressAlert a, CareSnapshot known) {
+        return new Result.AlertReceived(
+                a.id, a.state(), care.crisisResources(a.org(), known.checkIn()), known.copingSteps());
+    }
+
+    /** The client's open alert a help press joins, as {@link AlertBook#openAlertOf} finds it. */
+    private static @Nullable StoredAlert openAlertOf(UserRef client, List<StoredAlert> stored) {
+        for (StoredAlert s : stored) {
+            Alerts.View v = s.view();
+            if (s.org().equals(client.org())
+                    && v.client().equals(client.user())
+                    && v.state().isOpen()
+                    && (v.source() == Source.HELP_BUTTON || v.source() == Source.CLINICIAN_FLAG)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}
