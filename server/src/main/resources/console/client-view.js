@@ -62,10 +62,25 @@ export function startClientView({ haven, welcome, keys }) {
     try {
       await haven.checkIn(group, checkIn);
       show($('checkin'), false);
+      if (askedAgain && models.has(group)) {
+        askedAgain = false; // still in the room: nothing to join
+        return;
+      }
       await join(group);
     } catch (e) {
       error.textContent = explain(e);
     }
+  });
+
+  // The server lost this session's check-in in a failure, or an alert was raised without one.
+  let askedAgain = false;
+  haven.on('checkin.requested', (m) => {
+    if (!isClient) return;
+    askedAgain = true;
+    select.value = m.room;
+    show($('checkin'), true);
+    $('checkin-error').textContent = 'Please confirm where you are again, so your care team can reach you.';
+    focus($('checkin-heading'));
   });
 
   $('checkin-decline').addEventListener('click', async () => {

@@ -35,6 +35,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = ServerMessage.DmMessage.class, name = "dm.message"),
     @JsonSubTypes.Type(value = ServerMessage.KeysChanged.class, name = "keys.changed"),
     @JsonSubTypes.Type(value = ServerMessage.RoomResumed.class, name = "room.resumed"),
+    @JsonSubTypes.Type(value = ServerMessage.CheckInRequested.class, name = "checkin.requested"),
 })
 public sealed interface ServerMessage {
 
@@ -159,4 +160,11 @@ public sealed interface ServerMessage {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record RoomResumed(String room, boolean recovered, Long fromSeq, Result.RoomSnapshot snapshot)
             implements ServerMessage {}
+
+    /**
+     * The server has no check-in of this session for {@code room} any more (a failure lost it) or
+     * an alert was raised without one: the client is asked to confirm where they are again
+     * ({@code checkin.submit}). Nothing else changes: the client stays in the room.
+     */
+    record CheckInRequested(String room) implements ServerMessage {}
 }

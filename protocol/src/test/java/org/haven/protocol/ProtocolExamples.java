@@ -233,6 +233,7 @@ public final class ProtocolExamples {
                     ServerMessage.KeysChanged.class,
                     new ServerMessage.KeysChanged("u-alice", "phone-1", "0123456789abcdef0123456789abcdef01234567")),
             Map.entry(ServerMessage.RoomResumed.class, new ServerMessage.RoomResumed("group-1", true, 42L, null)),
+            Map.entry(ServerMessage.CheckInRequested.class, new ServerMessage.CheckInRequested("group-1")),
             Map.entry(
                     ServerMessage.Error.class,
                     new ServerMessage.Error("6", ErrorCode.NOT_A_MEMBER, "join the room first")),

@@ -20,12 +20,15 @@ import org.haven.protocol.ClientMessage;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.Result;
 import org.haven.protocol.Role;
+import org.haven.protocol.ServerMessage;
 import org.haven.protocol.ServerMessage.AlertReason;
 import org.haven.server.audit.AuditEvent;
 import org.haven.server.audit.AuditTrail;
 import org.haven.server.auth.Principal;
 import org.haven.server.care.CareService;
 import org.haven.server.care.CareSnapshot;
+import org.haven.server.connection.Connection;
+import org.haven.server.connection.Outbound;
 import org.haven.server.presence.UserRef;
 import org.haven.server.request.Reply;
 import org.haven.server.request.Request;
@@ -123,7 +126,8 @@ final class AlertIntake {
                 caller.user(),
                 null,
                 r.reply(),
-                true));
+                true,
+                r.connection()));
     }
 
     /**
@@ -165,7 +169,8 @@ final class AlertIntake {
                 caller.user(),
                 m.note(),
                 r.reply(),
-                false));
+                false,
+                null));
     }
 
     /** A missing or declined check-in where one is required: a low-severity alert, when configured. */
@@ -190,7 +195,8 @@ final class AlertIntake {
                     "system",
                     null,
                     Reply.none(),
-                    false));
+                    false,
+                    null));
         });
     }
 
@@ -207,7 +213,8 @@ final class AlertIntake {
                 "system",
                 null,
                 Reply.none(),
-                false)));
+                false,
+                null)));
     }
 
     /** A facilitator moved the client into a breakout for this alert: recorded on it, once per breakout. */
@@ -228,11 +235,17 @@ final class AlertIntake {
         });
     }
 
-    /** The client checked in: low-severity check-in alerts for that room close themselves. */
+    /**
+     * The client checked in: low-severity check-in alerts for that room close themselves, and an open
+     * alert of the client raised without a location gets it now.
+     */
     void checkedIn(UserRef client, String room) {
         thread.run(() -> {
             Instant now = clock.instant();
             for (DistressAlert a : book.all()) {
+                if (a.client.equals(client) && a.state().isOpen() && a.care().checkIn() == null) {
+                    readCareNow(a);
+                }
                 if (a.client.equals(client)
                         && room.equals(a.room)
                         && a.state() == State.RAISED
@@ -258,7 +271,8 @@ final class AlertIntake {
             String by,
             @Nullable String note,
             Reply reply,
-            boolean byClient) {}
+            boolean byClient,
+            @Nullable Connection asker) {}
 
     private void open(Raise r) {
         care.snapshot(r.client(), r.room(), AlertPublisher.STORE_WAIT)
@@ -370,10 +384,8 @@ final class AlertIntake {
                                 if (!alert.state().isOpen()) {
                                     return;
                                 }
-                                if (failure == null && alert.careFound(found)) {
-                                    alert.changed(clock.instant(), "system", "care_updated", null);
-                                    publisher.changed(alert, AlertReason.UPDATED, null);
-                                    log.info("care record found after the raise alert={}", alert.id);
+                                if (failure == null) {
+                                    careFound(alert, found);
                                 }
                                 if (alert.care().lacksAny(alert.room != null)) {
                                     completeCare(alert, attempt + 1);
@@ -381,6 +393,25 @@ final class AlertIntake {
                             }));
                 },
                 CARE_RETRIES.get(attempt));
+    }
+
+    /** Reads the client's care record for {@code alert} now; what it lacked and is found is pushed as an update. */
+    private void readCareNow(DistressAlert alert) {
+        care.snapshot(alert.client, alert.room, CARE_RETRY_WAIT)
+                .whenComplete((found, failure) -> thread.run(() -> {
+                    if (failure == null && alert.state().isOpen()) {
+                        careFound(alert, found);
+                    }
+                }));
+    }
+
+    /** What {@code found} adds to the alert's care record is added and pushed as an update. */
+    private void careFound(DistressAlert alert, CareSnapshot found) {
+        if (alert.careFound(found)) {
+            alert.changed(clock.instant(), "system", "care_updated", null);
+            publisher.changed(alert, AlertReason.UPDATED, null);
+            log.info("care record found after the raise alert={}", alert.id);
+        }
     }
 
     /** The raiser is told "received": a client with crisis resources for where they are, and coping steps. */
@@ -392,6 +423,15 @@ final class AlertIntake {
                 r.byClient() ? care.crisisResources(alert.org(), known.checkIn()) : List.<Care.CrisisResource>of();
         var coping = r.byClient() ? known.copingSteps() : List.<String>of();
         r.reply().ok(new Result.AlertReceived(alert.id, alert.state(), resources, coping));
+        if (r.asker() != null
+                && r.room() != null
+                && known.checkIn() == null
+                && alert.care().checkIn() == null
+                && care.requiresCheckIn(alert.org())) {
+            // Nobody knows where the client is (a failure lost the check-in): ask them again; the
+            // check-in then reaches the alert (checkedIn).
+            r.asker().send(Outbound.urgent(new ServerMessage.CheckInRequested(r.room())));
+        }
     }
 
     static String randomId() {

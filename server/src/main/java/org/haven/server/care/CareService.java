@@ -129,11 +129,20 @@ public final class CareService {
         affiliations.add(client, room);
     }
 
-    /** Whether the client has checked in for the current session of {@code room}. */
+    /**
+     * Whether the client has checked in for the current session of {@code room}: in the store, or
+     * through this node when the store has lost it (Redis restarted empty).
+     */
     public CompletionStage<Boolean> hasValidCheckIn(UserRef client, String room) {
         Instant oldest = clock.instant().minus(checkInValidity);
-        return store.latestCheckIn(client, room)
-                .thenApply(c -> c.isPresent() && !c.get().at().isBefore(oldest));
+        return store.latestCheckIn(client, room).thenApply(c -> {
+            Care.CheckIn copy = lastCheckIns.getIfPresent(checkInKey(client, room));
+            Care.CheckIn latest = c.orElse(copy);
+            if (latest != null && copy != null && copy.at().isAfter(latest.at())) {
+                latest = copy;
+            }
+            return latest != null && !latest.at().isBefore(oldest);
+        });
     }
 
     public CompletionStage<Result.CheckInRecorded> submitCheckIn(Principal caller, ClientMessage.CheckInSubmit m) {

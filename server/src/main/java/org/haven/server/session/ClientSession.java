@@ -108,6 +108,7 @@ public final class ClientSession implements Caller, Session {
             PresenceStatus status = presence != null ? presence.status() : PresenceStatus.AVAILABLE;
             connection.send(Outbound.of(new ServerMessage.Ok(hello.id(), welcome(version))));
             resume(resumed, hello.lastSeq(), status);
+            askForLostCheckIns(hello.lastSeq());
             // After the welcome: the responder then receives every open alert it may see.
             services.alerts.responderConnected(principal, connection, status);
             if (hello.device() != null) {
@@ -400,6 +401,29 @@ public final class ClientSession implements Caller, Session {
                         services.rooms.join(self, key, presence.status(), reply, undo);
                     }
                 });
+    }
+
+    /**
+     * A client resuming its rooms is asked to check in again ({@code checkin.requested}) in each group
+     * room it has no valid check-in for any more: a failure lost it (the store restarted empty and
+     * the node that served the client died), and an alert must carry where the client is.
+     */
+    private void askForLostCheckIns(@Nullable Map<String, Long> lastSeq) {
+        if (lastSeq == null || principal.role() != Role.CLIENT) {
+            return;
+        }
+        for (String room : lastSeq.keySet()) {
+            RoomKey key = RoomKey.of(user, room);
+            if (key.isBreakout() || !principal.isGranted(room)) {
+                continue;
+            }
+            checkInGate(room).whenComplete((valid, failure) -> {
+                if (failure == null && !valid) {
+                    log.info("check-in asked again connection={} user={}", connection.id(), principal.user());
+                    send(new ServerMessage.CheckInRequested(room));
+                }
+            });
+        }
     }
 
     /** Completes with whether the caller may enter {@code room} as far as check-in goes. */

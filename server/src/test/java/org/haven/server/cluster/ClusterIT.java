@@ -247,6 +247,80 @@ class ClusterIT {
     }
 
     @Test
+    void aClientWhoseCheckInAFailureLostIsAskedAgainAndItsAlertGetsTheLocation() throws Exception {
+        twoNodes(Map.of());
+        String aliceToken =
+                tokens.mint("alice", Role.CLIENT, "demo", List.of("group-1"), "Name of alice", Duration.ofHours(1));
+        HavenClient bo = login(a, "dr-bo", Role.CLINICIAN, "group-1"); // node A serves "demo"
+        HavenClient alice = login(a, aliceToken);
+        checkIn(alice);
+        for (HavenClient c : List.of(bo, alice)) {
+            c.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class)
+                    .get(10, TimeUnit.SECONDS);
+        }
+        // The store loses the check-in (as Redis restarted empty would), then the node that had it dies.
+        for (String key : redis.command("KEYS *checkins*").split("\n")) {
+            if (!key.isBlank()) {
+                redis.command("DEL " + key);
+            }
+        }
+        Map<String, Long> seen = alice.lastSeq();
+        String resume = alice.resumeToken();
+        a.kill();
+        alice.abort();
+        bo.abort();
+
+        HavenClient[] again = new HavenClient[1];
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> {
+                    HavenClient c = HavenClient.connect(b.uri(), ClientOptions.defaults())
+                            .get(10, TimeUnit.SECONDS);
+                    try {
+                        c.hello(aliceToken, null, resume, seen).get(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        c.abort();
+                        throw e;
+                    }
+                    again[0] = c;
+                    return true;
+                });
+        assertThat(again[0].awaitEvent(
+                        ServerMessage.CheckInRequested.class, r -> r.room().equals("group-1"), Duration.ofSeconds(5)))
+                .as("resumed on the node that took over, which knows no check-in: asked again")
+                .isNotNull();
+
+        HavenClient bo2 = login(b, "dr-bo", Role.CLINICIAN, "group-1");
+        String alert = again[0].call(
+                        id -> new ClientMessage.AlertRaise(id, "group-1", null, Alerts.Severity.HIGH),
+                        Result.AlertReceived.class)
+                .get(10, TimeUnit.SECONDS)
+                .alert();
+        ServerMessage.AlertNotice first = bo2.awaitEvent(
+                ServerMessage.AlertNotice.class, n -> n.alert().id().equals(alert), Duration.ofSeconds(5));
+        assertThat(first).isNotNull();
+        assertThat(first.alert().checkIn())
+                .as("nobody knows where the client is yet")
+                .isNull();
+
+        Thread.sleep(1_500); // past the alert's first re-read of the care record (1 s), before the next (5 s)
+        checkIn(again[0]);
+        ServerMessage.AlertNotice located = bo2.awaitEvent(
+                ServerMessage.AlertNotice.class,
+                n -> n.alert().id().equals(alert) && n.alert().checkIn() != null,
+                Duration.ofSeconds(2));
+        assertThat(located).as("the check-in reaches the open alert at once").isNotNull();
+        assertThat(located.alert().checkIn().address()).isEqualTo(TestServer.ADDRESS);
+        assertThat(located.alert().history())
+                .extracting(Alerts.HistoryEntry::event)
+                .contains("care_updated");
+        again[0].close();
+        bo2.close();
+    }
+
+    @Test
     void aTokenRevokedOnOneNodeEndsTheSessionWhereverItRuns() throws Exception {
         String admin = "an-admin-token-for-the-cluster-test-0123456789";
         twoNodes(Map.of("HAVEN_ADMIN_TOKEN", admin));
