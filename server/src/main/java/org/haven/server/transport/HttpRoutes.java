@@ -15,7 +15,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -27,6 +30,9 @@ import java.util.function.Supplier;
  */
 @ChannelHandler.Sharable
 final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    /** The last response of a connection still waiting to be written, if any. */
+    private static final AttributeKey<CompletableFuture<Void>> ANSWERED = AttributeKey.valueOf("haven.http.answered");
 
     private final OriginPolicy origins;
     private final Map<String, HttpEndpoint> endpoints;
@@ -127,11 +133,7 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         } finally {
             request.release();
         }
-        reply.whenComplete((r, failure) -> write(
-                ctx,
-                keepAlive,
-                head,
-                failure == null ? r : HttpReply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal")));
+        inOrder(ctx, keepAlive, head, reply);
     }
 
     /** What is not an endpoint: the console's files, or not found. */
@@ -154,7 +156,32 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean head = HttpMethod.HEAD.equals(request.method());
         request.release();
-        write(ctx, keepAlive, head, reply);
+        inOrder(ctx, keepAlive, head, CompletableFuture.completedFuture(reply));
+    }
+
+    /**
+     * Writes {@code reply} once it is ready and every earlier response of the connection is
+     * written: HTTP/1.1 answers pipelined requests in the order they came, and an endpoint that
+     * answers later ({@code POST /admin/revoke} waits for the other nodes) must not let a later
+     * request's answer pass it.
+     */
+    private static void inOrder(
+            ChannelHandlerContext ctx, boolean keepAlive, boolean head, CompletionStage<HttpReply> reply) {
+        Attribute<CompletableFuture<Void>> last = ctx.channel().attr(ANSWERED);
+        CompletableFuture<Void> before = last.get();
+        CompletableFuture<HttpReply> ready = reply.toCompletableFuture()
+                .exceptionally(failure -> HttpReply.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal"));
+        if ((before == null || before.isDone()) && ready.isDone()) {
+            write(ctx, keepAlive, head, ready.join()); // the usual case: nothing waits
+            return;
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        last.set(written);
+        (before == null ? ready : before.thenCompose(v -> ready))
+                .thenAccept(r -> ctx.executor().execute(() -> {
+                    write(ctx, keepAlive, head, r);
+                    written.complete(null);
+                }));
     }
 
     private static void write(ChannelHandlerContext ctx, boolean keepAlive, boolean head, HttpReply reply) {

@@ -21,6 +21,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
@@ -213,6 +214,32 @@ class HandlerTest {
             ReferenceCountUtil.release(o);
         }
         return -1;
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInTheirOrderWhenAnEarlierOneAnswersLater() {
+        java.util.concurrent.CompletableFuture<HttpReply> later = new java.util.concurrent.CompletableFuture<>();
+        Map<String, HttpEndpoint> endpoints = new java.util.HashMap<>(HttpRoutes.health(() -> Readiness.READY));
+        endpoints.put("/slow", request -> later);
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(
+                new OriginPolicy(List.of()), () -> Readiness.READY, endpoints, ConsoleFiles.fromClassPath()));
+        ch.writeInbound(request("/slow"));
+        ch.writeInbound(request("/healthz"));
+        ch.writeInbound(request("/nowhere"));
+        assertThat((Object) ch.readOutbound())
+                .as("nothing passes the answer still to come")
+                .isNull();
+
+        later.complete(HttpReply.json(HttpResponseStatus.ACCEPTED, "{}"));
+        ch.runPendingTasks();
+        List<HttpResponseStatus> order = new java.util.ArrayList<>();
+        for (FullHttpResponse r; (r = ch.readOutbound()) != null; ) {
+            order.add(r.status());
+            r.release();
+        }
+        assertThat(order)
+                .containsExactly(HttpResponseStatus.ACCEPTED, HttpResponseStatus.OK, HttpResponseStatus.NOT_FOUND);
+        assertThat(status(ch, "/healthz")).as("and on from there as usual").isEqualTo(HttpResponseStatus.OK);
     }
 
     private static HttpResponseStatus status(EmbeddedChannel ch, String path) {
