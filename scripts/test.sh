@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Haven's whole test suite on a fresh Debian machine: installs what is missing (JDK, Maven,
-# redis-server, Node.js, Debian's Chromium, openssl, the tests' npm packages), then builds and runs
+# redis-server, PostgreSQL, Node.js, Debian's Chromium, openssl, the tests' npm packages), then builds and runs
 # every unit and integration test (mvn verify), the real-browser console test included.
 # Non-interactive; safe to run again.
 set -euo pipefail
@@ -14,6 +14,8 @@ command -v mvn >/dev/null 2>&1 || need_install+=(maven)
 # The Redis engine tests start real redis-server processes (and redis-cli for the cluster).
 command -v redis-server >/dev/null 2>&1 || need_install+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need_install+=(redis-tools)
+# The SQL engine's tests start real PostgreSQL servers (initdb into a temporary directory).
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_install+=(postgresql)
 # The console's browser test (BrowserConsoleIT): Playwright drives Debian's Chromium, headless.
 [ -x /usr/bin/chromium ] || need_install+=(chromium)
 command -v node >/dev/null 2>&1 || need_install+=(nodejs)

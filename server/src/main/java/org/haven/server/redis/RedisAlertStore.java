@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import org.haven.protocol.Alerts;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.StoredAlert;
+import org.haven.server.storage.StoredJson;
 
 /**
  * {@link AlertStore} in Redis, shared by every node. Per organisation (hash tag {@code {org}}): one
@@ -71,7 +72,7 @@ public final class RedisAlertStore implements AlertStore {
                 c,
                 ScriptOutputType.INTEGER,
                 new String[] {alertKey(alert.org(), id), openKey(alert.org())},
-                RedisJson.write(alert),
+                StoredJson.write(alert),
                 id,
                 open ? "1" : "0");
         // The deadline index is in a slot of its own: updated after the alert, in the same order as saves.
@@ -92,7 +93,7 @@ public final class RedisAlertStore implements AlertStore {
                 c,
                 ScriptOutputType.INTEGER,
                 new String[] {alertKey(alert.org(), id), openKey(alert.org())},
-                RedisJson.write(alert),
+                StoredJson.write(alert),
                 id,
                 open ? "1" : "0");
         return listed.thenCombine(stored, (a, isNew) -> isNew == 1L).thenCompose(isNew -> {
@@ -160,7 +161,7 @@ public final class RedisAlertStore implements AlertStore {
             return c.mget(alertKeys)
                     .thenApply(values -> values.stream()
                             .filter(KeyValue::hasValue)
-                            .map(kv -> RedisJson.read(kv.getValue(), StoredAlert.class))
+                            .map(kv -> StoredJson.read(kv.getValue(), StoredAlert.class))
                             .filter(a -> a.view().state() != Alerts.State.CLOSED)
                             .toList());
         });

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import org.haven.protocol.Care;
 import org.haven.server.care.CareStore;
 import org.haven.server.presence.UserRef;
+import org.haven.server.storage.StoredJson;
 
 /**
  * {@link CareStore} in Redis, shared by every node. Per client (hash tag {@code {org:user}}): a hash
@@ -33,8 +34,8 @@ public final class RedisCareStore implements CareStore {
             """);
 
     private static final JavaType CONTACTS =
-            RedisJson.type(Revision.class, RedisJson.listOf(Care.EmergencyContact.class));
-    private static final JavaType PLAN = RedisJson.type(Revision.class, RedisJson.type(Care.SafetyPlan.class));
+            StoredJson.type(Revision.class, StoredJson.listOf(Care.EmergencyContact.class));
+    private static final JavaType PLAN = StoredJson.type(Revision.class, StoredJson.type(Care.SafetyPlan.class));
 
     private final RedisConnections redis;
     private final RedisKeys keys;
@@ -47,7 +48,7 @@ public final class RedisCareStore implements CareStore {
     @Override
     public CompletionStage<Care.CheckIn> recordCheckIn(UserRef client, Care.CheckIn checkIn) {
         return redis.commands()
-                .hset(keys.user(client, "checkins"), checkIn.room(), RedisJson.write(checkIn))
+                .hset(keys.user(client, "checkins"), checkIn.room(), StoredJson.write(checkIn))
                 .thenApply(added -> checkIn);
     }
 
@@ -55,7 +56,7 @@ public final class RedisCareStore implements CareStore {
     public CompletionStage<Optional<Care.CheckIn>> latestCheckIn(UserRef client, String room) {
         return redis.commands()
                 .hget(keys.user(client, "checkins"), room)
-                .thenApply(json -> Optional.ofNullable(json).map(j -> RedisJson.read(j, Care.CheckIn.class)));
+                .thenApply(json -> Optional.ofNullable(json).map(j -> StoredJson.read(j, Care.CheckIn.class)));
     }
 
     @Override
@@ -82,7 +83,7 @@ public final class RedisCareStore implements CareStore {
 
     private <T> CompletionStage<Care.Versioned<T>> append(String key, T value, String by, Instant at) {
         return redis.commands()
-                .rpush(key, RedisJson.write(new Revision<>(value, by, at)))
+                .rpush(key, StoredJson.write(new Revision<>(value, by, at)))
                 .thenApply(version -> new Care.Versioned<>(version, value, by, at));
     }
 
@@ -93,7 +94,7 @@ public final class RedisCareStore implements CareStore {
                     if (version == 0) {
                         return Optional.empty();
                     }
-                    Revision<T> r = RedisJson.read((String) reply.get(1), revisionType);
+                    Revision<T> r = StoredJson.read((String) reply.get(1), revisionType);
                     return Optional.of(new Care.Versioned<>(version, r.value(), r.updatedBy(), r.updatedAt()));
                 });
     }

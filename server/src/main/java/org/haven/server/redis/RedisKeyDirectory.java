@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import org.haven.protocol.E2e;
 import org.haven.server.chat.KeyDirectory;
 import org.haven.server.presence.UserRef;
+import org.haven.server.storage.StoredJson;
 
 /**
  * {@link KeyDirectory} in Redis, shared by every node. Per user (hash tag {@code {org:user}}): a hash
@@ -63,8 +64,8 @@ public final class RedisKeyDirectory implements KeyDirectory {
                 bundle.fingerprint());
         List<String> args = new ArrayList<>(oneTimePrekeys.size() + 2);
         args.add(bundle.device());
-        args.add(RedisJson.write(stored));
-        oneTimePrekeys.forEach(p -> args.add(RedisJson.write(p)));
+        args.add(StoredJson.write(stored));
+        oneTimePrekeys.forEach(p -> args.add(StoredJson.write(p)));
         return PUBLISH.<String>run(
                         redis.commands(),
                         ScriptOutputType.VALUE,
@@ -72,8 +73,8 @@ public final class RedisKeyDirectory implements KeyDirectory {
                         args.toArray(String[]::new))
                 .thenApply(previous -> previous.isEmpty()
                         ? Optional.empty()
-                        : Optional.of(
-                                RedisJson.read(previous, E2e.DeviceBundle.class).fingerprint()));
+                        : Optional.of(StoredJson.read(previous, E2e.DeviceBundle.class)
+                                .fingerprint()));
     }
 
     @Override
@@ -101,9 +102,9 @@ public final class RedisKeyDirectory implements KeyDirectory {
     private static List<E2e.DeviceBundle> bundles(List<Object> reply) {
         List<E2e.DeviceBundle> out = new ArrayList<>(reply.size() / 2);
         for (int i = 0; i + 1 < reply.size(); i += 2) {
-            E2e.DeviceBundle b = RedisJson.read((String) reply.get(i), E2e.DeviceBundle.class);
+            E2e.DeviceBundle b = StoredJson.read((String) reply.get(i), E2e.DeviceBundle.class);
             String prekey = (String) reply.get(i + 1);
-            E2e.Prekey oneTime = prekey.isEmpty() ? null : RedisJson.read(prekey, E2e.Prekey.class);
+            E2e.Prekey oneTime = prekey.isEmpty() ? null : StoredJson.read(prekey, E2e.Prekey.class);
             out.add(new E2e.DeviceBundle(
                     b.device(), b.identityKey(), b.signingKey(), b.signedPrekey(), oneTime, b.fingerprint()));
         }

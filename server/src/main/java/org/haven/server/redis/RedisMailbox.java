@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import org.haven.protocol.E2e;
 import org.haven.server.chat.Mailbox;
 import org.haven.server.presence.UserRef;
+import org.haven.server.storage.StoredJson;
 
 /**
  * {@link Mailbox} in Redis, shared by every node. Per device (hash tag {@code {org:user}}): a hash
@@ -104,7 +105,7 @@ public final class RedisMailbox implements Mailbox {
                         ScriptOutputType.INTEGER,
                         keysOf(user, device),
                         message.message(),
-                        RedisJson.write(message),
+                        StoredJson.write(message),
                         ms(expiresAt),
                         ms(message.sentAt()),
                         Integer.toString(perDevice))
@@ -115,7 +116,7 @@ public final class RedisMailbox implements Mailbox {
     public CompletionStage<List<E2e.DirectMessage>> pending(UserRef user, String device, Instant now) {
         return PENDING.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI, keysOf(user, device), ms(now))
                 .thenApply(reply -> reply.stream()
-                        .map(json -> RedisJson.read((String) json, E2e.DirectMessage.class))
+                        .map(json -> StoredJson.read((String) json, E2e.DirectMessage.class))
                         .toList());
     }
 

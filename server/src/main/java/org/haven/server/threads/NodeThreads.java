@@ -58,6 +58,22 @@ public final class NodeThreads implements AutoCloseable {
         return keep(Executors.newSingleThreadScheduledExecutor(factory(name, false)));
     }
 
+    /**
+     * One thread ({@code haven-<name>}) running tasks in order from a queue of at most {@code
+     * capacity}: a task past it is refused ({@link java.util.concurrent.RejectedExecutionException}),
+     * so a caller feels the back pressure instead of the heap growing.
+     */
+    public synchronized ExecutorService bounded(String name, int capacity) {
+        return keep(new java.util.concurrent.ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                java.util.concurrent.TimeUnit.MILLISECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(capacity),
+                factory(name, false),
+                new java.util.concurrent.ThreadPoolExecutor.AbortPolicy()));
+    }
+
     /** {@code size} threads ({@code haven-<name>-N}) sharing one queue, able to delay tasks. */
     public synchronized ScheduledExecutorService pool(String name, int size) {
         return keep(Executors.newScheduledThreadPool(size, factory(name, true)));

@@ -1,4 +1,4 @@
-package org.haven.server.redis;
+package org.haven.server.storage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,12 +10,12 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.util.List;
 
 /**
- * The JSON form of values kept in Redis. Protocol records keep their wire names (their Jackson
+ * The JSON form of values kept in a store (Redis, the SQL database). Protocol records keep their wire names (their Jackson
  * annotations), times are ISO-8601 text, and unknown fields are ignored so that a node of a newer
- * version can share Redis with an older one during a rolling upgrade. Unlike the protocol's codec,
+ * version can share a store with an older one during a rolling upgrade. Unlike the protocol's codec,
  * it reads trusted input written by Haven itself, so it has no reader limits of its own.
  */
-final class RedisJson {
+public final class StoredJson {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -24,9 +24,9 @@ final class RedisJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private RedisJson() {}
+    private StoredJson() {}
 
-    static String write(Object value) {
+    public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
@@ -35,11 +35,11 @@ final class RedisJson {
         }
     }
 
-    static <T> T read(String json, Class<T> type) {
+    public static <T> T read(String json, Class<T> type) {
         return read(json, MAPPER.constructType(type));
     }
 
-    static <T> T read(String json, JavaType type) {
+    public static <T> T read(String json, JavaType type) {
         try {
             return MAPPER.readValue(json, type);
         } catch (JsonProcessingException e) {
@@ -49,15 +49,15 @@ final class RedisJson {
     }
 
     /** {@code raw<arguments>}, for generic records. */
-    static JavaType type(Class<?> raw, JavaType... arguments) {
+    public static JavaType type(Class<?> raw, JavaType... arguments) {
         return MAPPER.getTypeFactory().constructParametricType(raw, arguments);
     }
 
-    static JavaType type(Class<?> raw) {
+    public static JavaType type(Class<?> raw) {
         return MAPPER.constructType(raw);
     }
 
-    static JavaType listOf(Class<?> element) {
+    public static JavaType listOf(Class<?> element) {
         return MAPPER.getTypeFactory().constructCollectionType(List.class, element);
     }
 }

@@ -1,0 +1,117 @@
+package org.haven.server.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.haven.protocol.Alerts;
+import org.haven.server.alert.AlertStore;
+import org.haven.server.alert.StoredAlert;
+import org.haven.server.storage.StoredJson;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link AlertStore} in the SQL database: one row per alert (its current state as JSON, whether it
+ * is open, its next deadline), never deleted. Saves of one alert run on its lane, in the order
+ * called; {@link #overdue} reads the deadline index.
+ *
+ * <p>Alerts carry health data (location, contacts, safety plan): the database must be private to
+ * Haven, its files and backups protected like the rest of the clinical record.
+ */
+public final class SqlAlertStore implements AlertStore {
+
+    private static final String UPSERT = """
+            INSERT INTO alerts (id, org, is_open, next_deadline, body) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET org = excluded.org, is_open = excluded.is_open,
+              next_deadline = excluded.next_deadline, body = excluded.body
+            """;
+    private static final String INSERT_NEW = """
+            INSERT INTO alerts (id, org, is_open, next_deadline, body) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO NOTHING
+            """;
+
+    private final SqlDatabase db;
+
+    public SqlAlertStore(SqlDatabase db) {
+        this.db = Objects.requireNonNull(db, "db");
+    }
+
+    @Override
+    public CompletionStage<Void> save(StoredAlert alert) {
+        return db.run(alert.view().id(), c -> write(c, UPSERT, alert)).thenApply(rows -> null);
+    }
+
+    @Override
+    public CompletionStage<Boolean> saveNew(StoredAlert alert) {
+        return db.run(alert.view().id(), c -> write(c, INSERT_NEW, alert) == 1);
+    }
+
+    private static int write(Connection c, String sql, StoredAlert alert) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, alert.view().id());
+            s.setString(2, alert.org());
+            s.setInt(3, alert.view().state() == Alerts.State.CLOSED ? 0 : 1);
+            Instant due = alert.nextDeadline();
+            if (due == null) {
+                s.setNull(4, Types.BIGINT);
+            } else {
+                s.setLong(4, due.toEpochMilli());
+            }
+            s.setString(5, StoredJson.write(alert));
+            return s.executeUpdate();
+        }
+    }
+
+    @Override
+    public CompletionStage<List<StoredAlert>> unclosed() {
+        return db.run("alerts", c -> read(c, "SELECT body FROM alerts WHERE is_open = 1", null));
+    }
+
+    @Override
+    public CompletionStage<List<StoredAlert>> unclosed(String org) {
+        return db.run("alerts:" + org, c -> read(c, "SELECT body FROM alerts WHERE is_open = 1 AND org = ?", org));
+    }
+
+    private static List<StoredAlert> read(Connection c, String sql, @Nullable String org) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            if (org != null) {
+                s.setString(1, org);
+            }
+            List<StoredAlert> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(StoredJson.read(r.getString(1), StoredAlert.class));
+                }
+            }
+            return List.copyOf(out);
+        }
+    }
+
+    @Override
+    public CompletionStage<Set<String>> overdue(Instant before, int limit) {
+        return db.run("alerts", c -> {
+            try (PreparedStatement s = c.prepareStatement("""
+                    SELECT org FROM alerts WHERE next_deadline < ?
+                    GROUP BY org ORDER BY MIN(next_deadline) LIMIT ?
+                    """)) {
+                s.setLong(1, before.toEpochMilli());
+                s.setInt(2, limit);
+                Set<String> orgs = new LinkedHashSet<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        orgs.add(r.getString(1));
+                    }
+                }
+                return Set.copyOf(orgs);
+            }
+        });
+    }
+}
