@@ -274,7 +274,11 @@ public final class HavenClient implements AutoCloseable {
     /** Ends the TCP connection without a close frame, as a lost network would. */
     public void abort() {
         if (channel.isOpen()) { // a connection already gone has nothing left to end
-            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            try {
+                channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            } catch (io.netty.channel.ChannelException closedMeanwhile) {
+                // the peer closed the socket between the check and here: nothing left to reset
+            }
             channel.close();
         }
     }

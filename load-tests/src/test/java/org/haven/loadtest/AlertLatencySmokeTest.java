@@ -22,6 +22,7 @@ class AlertLatencySmokeTest {
                 .host("127.0.0.1")
                 .port(0)
                 .auditFile(null)
+                .dataDirectory(null)
                 .drainTimeout(Duration.ofSeconds(2))
                 // One clinician confirms every alert on one connection: past the default 20 a second.
                 .requestsPerSecond(10_000)

@@ -47,6 +47,7 @@ class ComparisonSmokeTest {
                 .host("127.0.0.1")
                 .port(0)
                 .auditFile(null)
+                .dataDirectory(null)
                 .drainTimeout(Duration.ofSeconds(1))
                 .build());
         ceiling = CeilingServer.start("127.0.0.1", 0);
@@ -145,6 +146,7 @@ class ComparisonSmokeTest {
                 .host("127.0.0.1")
                 .port(0)
                 .auditFile(null)
+                .dataDirectory(null)
                 .drainTimeout(Duration.ofSeconds(1))
                 .pingInterval(Duration.ofMillis(300))
                 .idleTimeout(Duration.ofMillis(900))

@@ -1,6 +1,7 @@
 package org.haven.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
@@ -33,6 +34,10 @@ import org.haven.server.redis.RedisPresenceStore;
 import org.haven.server.redis.RedisRevocationStore;
 import org.haven.server.redis.RedisRoomJournal;
 import org.haven.server.room.RoomJournal;
+import org.haven.server.sql.SqlAlertStore;
+import org.haven.server.sql.SqlCareStore;
+import org.haven.server.sql.SqlDatabase;
+import org.haven.server.threads.NodeThreads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,13 +175,76 @@ public record Engines(
         };
     }
 
-    /** The engines for {@code config}: Redis when it names one, memory otherwise. */
+    /**
+     * {@code live}'s live state (presence, leases, bus, room journal) with the durable records (alerts,
+     * care records) in {@code db}; the database closes with the engines, after {@code live}'s
+     * resources.
+     */
+    public static Engines withDatabase(Engines live, SqlDatabase db, NodeThreads threads) {
+        return new Engines(
+                live.presence(),
+                new SqlAlertStore(db),
+                new SqlCareStore(db),
+                live.keys(),
+                live.mailbox(),
+                live.revocations(),
+                live.rooms(),
+                live.leases(),
+                live.bus(),
+                () -> live.reachable().getAsBoolean() && db.reachable(),
+                live.housekeeping(),
+                () -> {
+                    try {
+                        live.resources().close();
+                    } finally {
+                        db.close();
+                        threads.close();
+                    }
+                });
+    }
+
+    /**
+     * The engines for {@code config}: the durable records in PostgreSQL when {@code
+     * HAVEN_DATABASE_URL} names one; else everything in Redis when it names one (a cluster); else the
+     * durable records in SQLite in the data directory (one node; nothing lost on restart); the live
+     * state in Redis or in memory.
+     */
     public static Engines forConfig(ServerConfig config) {
         return forConfig(config, null);
     }
 
     /** As {@link #forConfig(ServerConfig)}, Redis command latencies recorded in {@code meters} (null: none). */
     public static Engines forConfig(ServerConfig config, @Nullable MeterRegistry meters) {
-        return config.storage().redisUrl() == null ? inMemory(config) : redis(config, meters);
+        ServerConfig.Storage storage = config.storage();
+        String databaseUrl = storage.databaseUrl();
+        if (databaseUrl != null) {
+            Engines live = storage.redisUrl() == null ? inMemory(config) : redis(config, meters);
+            return onDatabase(live, threads -> SqlDatabase.postgres(databaseUrl, threads));
+        }
+        if (storage.redisUrl() != null) {
+            return redis(config, meters);
+        }
+        Path dataDirectory = storage.dataDirectory();
+        if (dataDirectory != null) {
+            return onDatabase(inMemory(config), threads -> SqlDatabase.sqlite(dataDirectory, threads));
+        }
+        return inMemory(config);
+    }
+
+    private static Engines onDatabase(Engines live, java.util.function.Function<NodeThreads, SqlDatabase> open) {
+        NodeThreads threads = new NodeThreads();
+        SqlDatabase db;
+        try {
+            db = open.apply(threads);
+        } catch (RuntimeException e) {
+            threads.close();
+            try {
+                live.resources().close();
+            } catch (Exception ignored) {
+                // the database's failure is the one to report
+            }
+            throw e;
+        }
+        return withDatabase(live, db, threads);
     }
 }

@@ -146,8 +146,12 @@ class MainTest {
 
     @Test
     void healthcheckAsksTheNodeOnThisMachine() throws Exception {
-        try (HavenServer node = HavenServer.start(
-                ServerConfig.builder().host("127.0.0.1").port(0).auditFile(null).build())) {
+        try (HavenServer node = HavenServer.start(ServerConfig.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .auditFile(null)
+                .dataDirectory(null)
+                .build())) {
             assertThat(run(Map.of("HAVEN_PORT", Integer.toString(node.port())), "healthcheck"))
                     .isZero();
         }

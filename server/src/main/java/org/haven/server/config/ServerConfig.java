@@ -161,10 +161,15 @@ public record ServerConfig(
 
     /** Where state is kept: the audit file, and Redis (null: every engine in memory). */
     public record Storage(
-            @Nullable Path auditFile, @Nullable String redisUrl, Duration leaseTtl) {
+            @Nullable Path auditFile,
+            @Nullable String redisUrl,
+            Duration leaseTtl,
+            @Nullable Path dataDirectory,
+            @Nullable String databaseUrl) {
         @Override
         public String toString() {
-            return "Storage[auditFile=" + auditFile + ", redis=" + (redisUrl != null) + ", leaseTtl=" + leaseTtl + "]";
+            return "Storage[auditFile=" + auditFile + ", redis=" + (redisUrl != null) + ", leaseTtl=" + leaseTtl
+                    + ", dataDirectory=" + dataDirectory + ", database=" + (databaseUrl != null) + "]";
         }
     }
 
@@ -346,6 +351,12 @@ public record ServerConfig(
 
         Duration leaseTtl;
 
+        @Nullable
+        Path dataDirectory;
+
+        @Nullable
+        String databaseUrl;
+
         // Every field not @Nullable has a default in Settings, which this loop reads in: NullAway
         // cannot see through the table, so its initialisation check alone is suppressed here.
         @SuppressWarnings("NullAway.Init")
@@ -414,6 +425,8 @@ public record ServerConfig(
             auditFile = c.storage.auditFile();
             redisUrl = c.storage.redisUrl();
             leaseTtl = c.storage.leaseTtl();
+            dataDirectory = c.storage.dataDirectory();
+            databaseUrl = c.storage.databaseUrl();
             logLevel = c.logging.logLevel();
             logFormat = c.logging.logFormat();
         }
@@ -669,6 +682,21 @@ public record ServerConfig(
             leaseTtl = v;
             return this;
         }
+
+        /**
+         * Where a node without Redis or a database keeps its durable records (an SQLite file, made on
+         * first start); null keeps them in memory only (tests, embedding).
+         */
+        public Builder dataDirectory(@Nullable Path v) {
+            dataDirectory = v;
+            return this;
+        }
+
+        /** A PostgreSQL database for the durable records (the nodes of a cluster share it); null: none. */
+        public Builder databaseUrl(@Nullable String v) {
+            databaseUrl = v;
+            return this;
+        }
         /** The time {@code severity} may wait for an acknowledgement before the next tier is added. */
         public Builder ackTimeout(Severity severity, Duration v) {
             ackTimeouts.put(severity, v);
@@ -731,7 +759,7 @@ public record ServerConfig(
                             webhookUrls,
                             webhookSecret),
                     new Chat(mailboxTtl, mailboxPerDevice, dmBetweenClinicians),
-                    new Storage(auditFile, redisUrl, leaseTtl),
+                    new Storage(auditFile, redisUrl, leaseTtl, dataDirectory, databaseUrl),
                     new Logging(logLevel == null ? null : logLevel.toUpperCase(Locale.ROOT), logFormat));
             Settings.check(config);
             return config;

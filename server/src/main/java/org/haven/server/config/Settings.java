@@ -469,6 +469,20 @@ public final class Settings {
                         : new Problem(
                                 "(not a Redis URL)",
                                 "redis://, rediss://, redis-sentinel:// or redis-cluster:// (or REDIS_URL)")));
+        s.add(plain(
+                "HAVEN_DATA_DIR",
+                "haven-data",
+                (b, v) -> b.dataDirectory(Path.of(v)),
+                c -> c.storage().dataDirectory()));
+        s.add(plain(
+                        "HAVEN_DATABASE_URL",
+                        null,
+                        ServerConfig.Builder::databaseUrl,
+                        c -> maskPassword(c.storage().databaseUrl()))
+                .rule(c -> c.storage().databaseUrl() == null
+                                || c.storage().databaseUrl().matches("(?i)(postgres|postgresql|jdbc:postgresql)://.+")
+                        ? null
+                        : new Problem("(not a PostgreSQL URL)", "postgresql://user:password@host:port/database")));
         s.add(duration(
                         "HAVEN_LEASE_TTL",
                         "3s",

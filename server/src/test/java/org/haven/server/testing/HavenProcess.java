@@ -59,6 +59,11 @@ public final class HavenProcess implements AutoCloseable {
         builder.environment()
                 .put("HAVEN_AUDIT_FILE", dir.resolve(port + "-audit.jsonl").toString());
         builder.environment().put("HAVEN_LOG_FORMAT", "text");
+        // A node's own records (SQLite), unless the test names a directory (a restart on the same data).
+        builder.environment()
+                .put(
+                        "HAVEN_DATA_DIR",
+                        Files.createTempDirectory(dir, port + "-data-").toString());
         builder.environment().putAll(env);
         return new HavenProcess(builder.start(), port, log);
     }

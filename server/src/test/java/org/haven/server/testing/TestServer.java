@@ -57,7 +57,8 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
                         .port(0)
                         .clockSkew(Duration.ofSeconds(1))
                         .drainTimeout(Duration.ofSeconds(2))
-                        .auditFile(null))
+                        .auditFile(null)
+                        .dataDirectory(null))
                 .build();
         server = HavenServer.start(config, clock, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
         engines = server.engines();

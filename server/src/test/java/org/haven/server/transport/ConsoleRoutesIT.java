@@ -99,6 +99,7 @@ class ConsoleRoutesIT {
                 .host("127.0.0.1")
                 .port(0)
                 .auditFile(null)
+                .dataDirectory(null)
                 .hmacSecret("a-private-production-secret-of-enough-bytes-0123456789")
                 .build();
         try (HavenServer production = HavenServer.start(config)) {
