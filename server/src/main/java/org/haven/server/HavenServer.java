@@ -3,6 +3,7 @@ package org.haven.server;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -139,7 +140,7 @@ public final class HavenServer implements AutoCloseable {
                 ticker);
         SessionControl control =
                 new SessionControl(rooms, audit, alerts, config.rooms().coverageTimeout());
-        timer.scheduleWithFixedDelay(control::checkCoverage, 1, 1, TimeUnit.SECONDS);
+        threads.every(timer, Duration.ofSeconds(1), Duration.ofSeconds(1), "coverage check", control::checkCoverage);
         DirectChatService chat = new DirectChatService(
                 engines.keys(),
                 engines.mailbox(),
@@ -253,13 +254,14 @@ public final class HavenServer implements AutoCloseable {
             server.relay.start(server::fromOtherNodes).toCompletableFuture().get(10, TimeUnit.SECONDS);
             server.sessions.loadRevocations();
             server.port = server.transport.start();
-            server.timer.scheduleWithFixedDelay(
-                    server::clusterCheck, 0, config.storage().leaseTtl().toMillis() / 4, TimeUnit.MILLISECONDS);
-            server.timer.scheduleWithFixedDelay(
-                    () -> engines.housekeeping().run(server.sessions::registerPresenceAgain),
-                    0,
-                    config.storage().leaseTtl().toMillis() / 4,
-                    TimeUnit.MILLISECONDS);
+            Duration quarterLease = config.storage().leaseTtl().dividedBy(4);
+            server.threads.every(server.timer, Duration.ZERO, quarterLease, "cluster check", server::clusterCheck);
+            server.threads.every(
+                    server.timer,
+                    Duration.ZERO,
+                    quarterLease,
+                    "engines' housekeeping",
+                    () -> engines.housekeeping().run(server.sessions::registerPresenceAgain));
         } catch (RuntimeException | InterruptedException e) {
             server.close();
             throw e;

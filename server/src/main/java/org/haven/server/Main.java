@@ -27,6 +27,7 @@ import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ConfigSources;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.logging.LogSetup;
+import org.haven.server.threads.NodeThreads;
 
 /**
  * The command line: {@code serve} (the default) runs a node; {@code token} prints a dev token that a
@@ -47,6 +48,9 @@ public final class Main {
                        (works in any mode, without a token secret)
             configuration: a YAML file (--config or HAVEN_CONFIG) with HAVEN_* environment variables over it;
             every setting is listed in docs/operations.md""";
+
+    /** What a stop may take beyond the drain time-out before the process exits regardless. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
     private Main() {}
 
@@ -104,13 +108,41 @@ public final class Main {
         }
     }
 
+    /** The exit status when a stop (SIGTERM) did not finish within its deadline. */
+    static final int EXIT_STOP_OVERDUE = 71;
+
     private static int serve(ServerConfig config, PrintStream out) throws InterruptedException {
+        // An Error in a thread Haven does not own (Netty's, Lettuce's) is as fatal as in its own.
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            if (e instanceof VirtualMachineError) {
+                NodeThreads.die(e);
+            }
+            System.err.println(
+                    "haven: thread " + t.getName() + " failed: " + e.getClass().getName());
+        });
         HavenServer server = HavenServer.start(config);
+        // SIGTERM always stops the process: the drain, then at most STOP_GRACE more for the rest.
+        Duration stopDeadline = config.transport().drainTimeout().plus(STOP_GRACE);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            Thread watchdog = new Thread(
+                                    () -> {
+                                        try {
+                                            Thread.sleep(stopDeadline.toMillis());
+                                            System.err.println("haven: the stop did not finish within "
+                                                    + stopDeadline.toSeconds() + " s; exiting");
+                                            Runtime.getRuntime().halt(EXIT_STOP_OVERDUE);
+                                        } catch (InterruptedException done) {
+                                            // stopped in time
+                                        }
+                                    },
+                                    "haven-stop-watchdog");
+                            watchdog.setDaemon(true);
+                            watchdog.start();
                             server.close();
                             LogSetup.flush();
+                            watchdog.interrupt();
                         },
                         "haven-shutdown"));
         out.println("Haven is listening on port " + server.port() + " (WebSocket at ws://localhost:" + server.port()

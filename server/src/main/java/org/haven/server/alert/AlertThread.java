@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread all alert state lives on ({@code haven-alerts}): every change to an alert, the
  * responders and what they confirmed runs here, one task at a time, so transitions are serialised
- * without locks. A task that fails is logged and the thread goes on.
+ * without locks. A task that fails is logged and the thread goes on; an {@link Error} in one (out of
+ * memory) ends the node ({@link NodeThreads}): escalation never stops silently.
  *
  * <p>Threading: it is the alert thread; {@link #run} and {@link #schedule} from any thread.
  */
@@ -22,8 +23,10 @@ final class AlertThread implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AlertThread.class);
 
     private final ScheduledExecutorService executor;
+    private final NodeThreads threads;
 
     AlertThread(NodeThreads threads) {
+        this.threads = threads;
         this.executor = threads.scheduled("alerts");
     }
 
@@ -48,17 +51,12 @@ final class AlertThread implements AutoCloseable {
 
     /** Runs {@code task} every {@code period}, first after one period. */
     void every(Duration period, Runnable task) {
-        executor.scheduleWithFixedDelay(guarded(task), period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        threads.every(executor, period, period, "alert task", task);
     }
 
-    private static Runnable guarded(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.error("alert task failed", e);
-            }
-        };
+    /** A failing task is logged and the thread goes on; an Error (out of memory) ends the node. */
+    private Runnable guarded(Runnable task) {
+        return threads.guarded("alert task", task);
     }
 
     /** Lets queued alert work finish (2 s at most), then stops the alert thread. */

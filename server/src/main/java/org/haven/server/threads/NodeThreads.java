@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.jspecify.annotations.NullMarked;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #timer} is the node's timer: periodic checks and one-shot timeouts whose work is short
  * and hands anything longer to the thread that owns the state it touches.
  *
+ * <p>A dying node is never silent. A task that throws a {@link RuntimeException} is logged and its
+ * thread goes on (a periodic one keeps its period: {@link #every}); an {@link Error} (out of memory,
+ * a stack overflow) in any of these threads is fatal to the node: it exits at once with {@link
+ * #EXIT_FATAL} so that its supervisor starts it again, rather than lingering with an escalation
+ * timer or an audit writer that no longer runs.
+ *
  * <p>Threading: the factory methods and {@link #close} may be called from any thread.
  */
 @NullMarked
@@ -34,13 +42,71 @@ public final class NodeThreads implements AutoCloseable {
     /** How long {@link #close} waits, in all, for queued work to finish before interrupting it. */
     public static final Duration STOP_DEADLINE = Duration.ofSeconds(5);
 
+    /** The process's exit status when a thread of the node met an {@link Error} (EX_SOFTWARE). */
+    public static final int EXIT_FATAL = 70;
+
+    /** What the node does with an {@link Error} in one of its threads: by default, {@link #die}. */
+    private final Consumer<Throwable> fatal;
+
     private final List<ExecutorService> executors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService timer;
     private boolean closed;
 
     public NodeThreads() {
+        this(NodeThreads::die);
+    }
+
+    /** With {@code fatal} instead of {@link #die} (tests: a process that exits cannot report). */
+    public NodeThreads(Consumer<Throwable> fatal) {
+        this.fatal = fatal;
         this.timer = scheduled("timer");
+    }
+
+    /**
+     * Exits the process with {@link #EXIT_FATAL} at once, after one log line: a JVM that ran out of
+     * memory cannot be trusted to stop cleanly (shutdown hooks are skipped; the data is safe, every
+     * record being stored before it was confirmed).
+     */
+    public static void die(Throwable error) {
+        try {
+            System.err.println("haven: fatal " + error.getClass().getName() + " in thread "
+                    + Thread.currentThread().getName() + "; exiting with status " + EXIT_FATAL);
+            log.error(
+                    "fatal error, the node exits status={} error={}",
+                    EXIT_FATAL,
+                    error.getClass().getSimpleName());
+        } finally {
+            Runtime.getRuntime().halt(EXIT_FATAL);
+        }
+    }
+
+    /**
+     * {@code task}, guarded: a {@link RuntimeException} is logged as {@code what} failing and the
+     * thread goes on; an {@link Error} is fatal to the node.
+     */
+    public Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("{} failed", what, e);
+            } catch (Error e) {
+                fatal.accept(e);
+                throw e;
+            }
+        };
+    }
+
+    /**
+     * Runs {@code task} on {@code executor} every {@code period}, the first time after {@code
+     * initialDelay}, {@link #guarded}: unlike a bare {@code scheduleWithFixedDelay}, a failure of one
+     * run does not cancel the runs after it.
+     */
+    public ScheduledFuture<?> every(
+            ScheduledExecutorService executor, Duration initialDelay, Duration period, String what, Runnable task) {
+        return executor.scheduleWithFixedDelay(
+                guarded(what, task), initialDelay.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The node's timer ({@code haven-timer}). */
@@ -158,13 +224,19 @@ public final class NodeThreads implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory factory(String name, boolean numbered) {
+    private ThreadFactory factory(String name, boolean numbered) {
         AtomicInteger counter = new AtomicInteger();
         return task -> {
             Thread thread =
                     new Thread(task, numbered ? "haven-" + name + "-" + counter.getAndIncrement() : "haven-" + name);
             thread.setDaemon(true);
-            thread.setUncaughtExceptionHandler((t, e) -> log.error("thread failed name={}", t.getName(), e));
+            thread.setUncaughtExceptionHandler((t, e) -> {
+                if (e instanceof Error) {
+                    fatal.accept(e);
+                } else {
+                    log.error("thread failed name={}", t.getName(), e);
+                }
+            });
             return thread;
         };
     }

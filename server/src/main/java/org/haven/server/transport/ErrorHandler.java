@@ -10,6 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import javax.net.ssl.SSLException;
 import org.haven.protocol.CloseCode;
+import org.haven.server.threads.NodeThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,9 @@ final class ErrorHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof CorruptedWebSocketFrameException) {
+        if (cause instanceof VirtualMachineError) {
+            NodeThreads.die(cause); // out of memory on an event loop: the node cannot be trusted to go on
+        } else if (cause instanceof CorruptedWebSocketFrameException) {
             // The WebSocket decoder is already writing its close frame (1009 for an oversize frame, 1007
             // for bad UTF-8) and closes once it is out; closing here too would race it and lose the code.
             log.debug(
