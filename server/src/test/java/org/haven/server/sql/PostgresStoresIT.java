@@ -4,6 +4,8 @@ import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.AlertStoreContract;
 import org.haven.server.care.CareStore;
 import org.haven.server.care.CareStoreContract;
+import org.haven.server.chat.KeyDirectory;
+import org.haven.server.chat.KeyDirectoryContract;
 import org.haven.server.testing.PostgresProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +54,21 @@ class PostgresStoresIT {
         @Override
         protected CareStore newStore() {
             return new SqlCareStore(databases.postgres(postgres.newDatabase()));
+        }
+
+        @AfterEach
+        void close() {
+            databases.close();
+        }
+    }
+
+    @Nested
+    class Keys extends KeyDirectoryContract {
+        private final TestDatabases databases = new TestDatabases();
+
+        @Override
+        protected KeyDirectory newDirectory() {
+            return new SqlKeyDirectory(databases.postgres(postgres.newDatabase()));
         }
 
         @AfterEach
