@@ -6,6 +6,8 @@ import org.haven.server.care.CareStore;
 import org.haven.server.care.CareStoreContract;
 import org.haven.server.chat.KeyDirectory;
 import org.haven.server.chat.KeyDirectoryContract;
+import org.haven.server.chat.Mailbox;
+import org.haven.server.chat.MailboxContract;
 import org.haven.server.testing.PostgresProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -69,6 +71,21 @@ class PostgresStoresIT {
         @Override
         protected KeyDirectory newDirectory() {
             return new SqlKeyDirectory(databases.postgres(postgres.newDatabase()));
+        }
+
+        @AfterEach
+        void close() {
+            databases.close();
+        }
+    }
+
+    @Nested
+    class Mailboxes extends MailboxContract {
+        private final TestDatabases databases = new TestDatabases();
+
+        @Override
+        protected Mailbox newMailbox(int perDevice) {
+            return new SqlMailbox(databases.postgres(postgres.newDatabase()), perDevice);
         }
 
         @AfterEach
