@@ -2,6 +2,8 @@ package org.haven.server.sql;
 
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.AlertStoreContract;
+import org.haven.server.auth.RevocationStore;
+import org.haven.server.auth.RevocationStoreContract;
 import org.haven.server.care.CareStore;
 import org.haven.server.care.CareStoreContract;
 import org.haven.server.chat.KeyDirectory;
@@ -86,6 +88,21 @@ class PostgresStoresIT {
         @Override
         protected Mailbox newMailbox(int perDevice) {
             return new SqlMailbox(databases.postgres(postgres.newDatabase()), perDevice);
+        }
+
+        @AfterEach
+        void close() {
+            databases.close();
+        }
+    }
+
+    @Nested
+    class Revocations extends RevocationStoreContract {
+        private final TestDatabases databases = new TestDatabases();
+
+        @Override
+        protected RevocationStore newStore() {
+            return new SqlRevocationStore(databases.postgres(postgres.newDatabase()));
         }
 
         @AfterEach
