@@ -1,5 +1,18 @@
 package org.haven.server.sql;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.haven.protocol.E2e;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.AlertStoreContract;
 import org.haven.server.auth.RevocationStore;
@@ -10,11 +23,13 @@ import org.haven.server.chat.KeyDirectory;
 import org.haven.server.chat.KeyDirectoryContract;
 import org.haven.server.chat.Mailbox;
 import org.haven.server.chat.MailboxContract;
+import org.haven.server.presence.UserRef;
 import org.haven.server.testing.PostgresProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /**
  * The engines' contracts on a real PostgreSQL server started for this class on a free port, a fresh
@@ -108,6 +123,113 @@ class PostgresStoresIT {
         @AfterEach
         void close() {
             databases.close();
+        }
+    }
+
+    /**
+     * Two nodes on one database (two pools, two sets of lanes): what the lanes order on one node,
+     * the statements must keep when nodes act at the same moment.
+     */
+    @Nested
+    class AcrossNodes {
+        private final TestDatabases databases = new TestDatabases();
+        private final UserRef bob = new UserRef("demo", "bob");
+
+        @AfterEach
+        void close() {
+            databases.close();
+        }
+
+        private List<SqlDatabase> twoNodes() {
+            String url = postgres.newDatabase();
+            return List.of(databases.postgres(url), databases.postgres(url));
+        }
+
+        private static <T> T await(CompletionStage<T> stage) throws Exception {
+            return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+
+        private static String key(int seed) {
+            byte[] bytes = new byte[32];
+            bytes[0] = (byte) seed;
+            return Base64.getEncoder().encodeToString(bytes);
+        }
+
+        private static E2e.DeviceBundle bundle(String fingerprint) {
+            return new E2e.DeviceBundle(
+                    "phone",
+                    new E2e.PublicKey(E2e.X25519, key(1)),
+                    new E2e.PublicKey(E2e.ED25519, key(2)),
+                    new E2e.Prekey(7, key(3), key(4)),
+                    null,
+                    fingerprint);
+        }
+
+        @Test
+        void fetchesOnTwoNodesNeverShareAPrekey() throws Exception {
+            List<SqlKeyDirectory> nodes =
+                    twoNodes().stream().map(SqlKeyDirectory::new).toList();
+            List<E2e.Prekey> prekeys = IntStream.rangeClosed(1, 20)
+                    .mapToObj(i -> new E2e.Prekey(i, key(100 + i), null))
+                    .toList();
+            await(nodes.get(0).publish(bob, bundle("fp-1"), prekeys));
+            List<CompletionStage<List<E2e.DeviceBundle>>> fetches = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                fetches.add(nodes.get(i % 2).fetch(bob));
+            }
+            List<Integer> handedOut = new ArrayList<>();
+            for (CompletionStage<List<E2e.DeviceBundle>> f : fetches) {
+                E2e.Prekey p = await(f).get(0).oneTimePrekey();
+                if (p != null) {
+                    handedOut.add(p.keyId());
+                }
+            }
+            assertThat(handedOut)
+                    .containsExactlyInAnyOrderElementsOf(
+                            IntStream.rangeClosed(1, 20).boxed().toList());
+        }
+
+        @Test
+        void publicationsOnTwoNodesEachReportTheIdentityTheyReplaced() throws Exception {
+            List<SqlKeyDirectory> nodes =
+                    twoNodes().stream().map(SqlKeyDirectory::new).toList();
+            await(nodes.get(0).publish(bob, bundle("fp-0"), List.of()));
+            List<CompletionStage<Optional<String>>> publications = new ArrayList<>();
+            for (int i = 1; i <= 20; i++) {
+                publications.add(nodes.get(i % 2).publish(bob, bundle("fp-" + i), List.of()));
+            }
+            Set<String> replaced = new HashSet<>();
+            for (CompletionStage<Optional<String>> p : publications) {
+                replaced.add(await(p).orElseThrow());
+            }
+            String last = await(nodes.get(0).fetch(bob)).get(0).fingerprint();
+            replaced.add(last);
+            // A chain: every identity replaced exactly once, but the one left in force.
+            assertThat(replaced).hasSize(21);
+        }
+
+        @Test
+        void putsOnTwoNodesNeverExceedTheBound() throws Exception {
+            List<SqlMailbox> nodes =
+                    twoNodes().stream().map(db -> new SqlMailbox(db, 3)).toList();
+            Instant t0 = Instant.parse("2030-01-02T03:04:05Z");
+            String b64 = Base64.getEncoder().encodeToString(new byte[32]);
+            String nonce = Base64.getEncoder().encodeToString(new byte[12]);
+            List<CompletionStage<Boolean>> puts = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                E2e.DirectMessage m = new E2e.DirectMessage(
+                        "m-" + i,
+                        "alice",
+                        new E2e.Envelope("phone", "laptop", E2e.X25519_AES_GCM, b64, null, nonce, b64),
+                        t0);
+                puts.add(nodes.get(i % 2).put(bob, "phone", m, t0.plusSeconds(3600)));
+            }
+            int stored = 0;
+            for (CompletionStage<Boolean> p : puts) {
+                stored += await(p) ? 1 : 0;
+            }
+            assertThat(stored).isEqualTo(3);
+            assertThat(await(nodes.get(1).pending(bob, "phone", t0))).hasSize(3);
         }
     }
 }
