@@ -5,7 +5,7 @@
 -- Alerts: the current state of each (its view with history, and what escalation needs).
 CREATE TABLE alerts (
     id            VARCHAR(64)  NOT NULL PRIMARY KEY,
-    org           VARCHAR(128) NOT NULL,
+    org           TEXT NOT NULL,
     is_open       INTEGER      NOT NULL,  -- 1 until closed
     next_deadline BIGINT,                 -- epoch milliseconds; null when nothing is due by time
     body          TEXT         NOT NULL
@@ -16,9 +16,9 @@ CREATE INDEX alerts_by_deadline ON alerts (next_deadline);
 -- Check-ins: immutable, every one kept; the latest of a client in a room is the one in force.
 CREATE TABLE check_ins (
     id        VARCHAR(64)  NOT NULL PRIMARY KEY,
-    org       VARCHAR(128) NOT NULL,
-    client    VARCHAR(128) NOT NULL,
-    room      VARCHAR(128) NOT NULL,
+    org       TEXT NOT NULL,
+    client    TEXT NOT NULL,
+    room      TEXT NOT NULL,
     seq       BIGINT       NOT NULL,      -- order of recording for this client and room
     body      TEXT         NOT NULL
 );
@@ -26,8 +26,8 @@ CREATE UNIQUE INDEX check_ins_latest ON check_ins (org, client, room, seq);
 
 -- Emergency contacts and safety plans: versioned, each set a new version, nothing edited in place.
 CREATE TABLE care_versions (
-    org        VARCHAR(128) NOT NULL,
-    client     VARCHAR(128) NOT NULL,
+    org        TEXT NOT NULL,
+    client     TEXT NOT NULL,
     part       VARCHAR(16)  NOT NULL,     -- 'contacts' or 'plan'
     version    BIGINT       NOT NULL,
     body       TEXT         NOT NULL,     -- the whole Versioned record

@@ -37,6 +37,9 @@ import org.haven.server.room.RoomJournal;
 import org.haven.server.sql.SqlAlertStore;
 import org.haven.server.sql.SqlCareStore;
 import org.haven.server.sql.SqlDatabase;
+import org.haven.server.sql.SqlKeyDirectory;
+import org.haven.server.sql.SqlMailbox;
+import org.haven.server.sql.SqlRevocationStore;
 import org.haven.server.threads.NodeThreads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -176,18 +179,18 @@ public record Engines(
     }
 
     /**
-     * {@code live}'s live state (presence, leases, bus, room journal) with the durable records (alerts,
-     * care records) in {@code db}; the database closes with the engines, after {@code live}'s
-     * resources.
+     * {@code live}'s live state (presence, leases, bus, room journal) with the durable records
+     * (alerts, care records, the key directory, mailboxes, revocations) in {@code db}; the database
+     * closes with the engines, after {@code live}'s resources.
      */
-    public static Engines withDatabase(Engines live, SqlDatabase db, NodeThreads threads) {
+    public static Engines withDatabase(ServerConfig config, Engines live, SqlDatabase db, NodeThreads threads) {
         return new Engines(
                 live.presence(),
                 new SqlAlertStore(db),
                 new SqlCareStore(db),
-                live.keys(),
-                live.mailbox(),
-                live.revocations(),
+                new SqlKeyDirectory(db),
+                new SqlMailbox(db, config.chat().mailboxPerDevice()),
+                new SqlRevocationStore(db),
                 live.rooms(),
                 live.leases(),
                 live.bus(),
@@ -219,19 +222,20 @@ public record Engines(
         String databaseUrl = storage.databaseUrl();
         if (databaseUrl != null) {
             Engines live = storage.redisUrl() == null ? inMemory(config) : redis(config, meters);
-            return onDatabase(live, threads -> SqlDatabase.postgres(databaseUrl, threads));
+            return onDatabase(config, live, threads -> SqlDatabase.postgres(databaseUrl, threads));
         }
         if (storage.redisUrl() != null) {
             return redis(config, meters);
         }
         Path dataDirectory = storage.dataDirectory();
         if (dataDirectory != null) {
-            return onDatabase(inMemory(config), threads -> SqlDatabase.sqlite(dataDirectory, threads));
+            return onDatabase(config, inMemory(config), threads -> SqlDatabase.sqlite(dataDirectory, threads));
         }
         return inMemory(config);
     }
 
-    private static Engines onDatabase(Engines live, java.util.function.Function<NodeThreads, SqlDatabase> open) {
+    private static Engines onDatabase(
+            ServerConfig config, Engines live, java.util.function.Function<NodeThreads, SqlDatabase> open) {
         NodeThreads threads = new NodeThreads();
         SqlDatabase db;
         try {
@@ -245,6 +249,6 @@ public record Engines(
             }
             throw e;
         }
-        return withDatabase(live, db, threads);
+        return withDatabase(config, live, db, threads);
     }
 }
