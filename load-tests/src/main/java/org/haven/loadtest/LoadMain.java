@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * The {@code haven-load.jar} command: runs one bounded load scenario against a server on this
  * machine and prints what it measured ({@code alert-latency} on an idle Haven, or one of the
- * comparison scenarios against Haven, the Socket.IO peer or the bare Netty ceiling); also runs the
+ * comparison scenarios against Haven, the Socket.IO peer or the bare Netty ceiling, or
+ * {@code failover} across two nodes of a cluster while faults happen); also runs the
  * ceiling server ({@code ceiling-server}) and writes the comparison report ({@code report}).
  * Exit status 0 when the run went as planned, 1 when it did not, 2 for a usage error.
  */
@@ -34,11 +35,16 @@ public final class LoadMain {
             out.print(
                     ScenarioCommand.SCENARIOS.contains(command)
                             ? ScenarioCommand.USAGE
-                            : LoadOptions.USAGE + "\n" + ScenarioCommand.USAGE);
+                            : command.equals(FailoverCommand.NAME)
+                                    ? FailoverCommand.USAGE
+                                    : LoadOptions.USAGE + "\n" + ScenarioCommand.USAGE + "\n" + FailoverCommand.USAGE);
             return OK;
         }
         if (ScenarioCommand.SCENARIOS.contains(command)) {
             return ScenarioCommand.run(args, out, err);
+        }
+        if (command.equals(FailoverCommand.NAME)) {
+            return FailoverCommand.run(args, out, err);
         }
         if (command.equals(CeilingCommand.NAME)) {
             return CeilingCommand.run(args, out, err);

@@ -137,4 +137,32 @@ class LoadMainTest {
         assertThat(run("ceiling-server", "--host", "0.0.0.0")).isEqualTo(LoadMain.USAGE);
         assertThat(err()).contains("expected: a loopback address");
     }
+
+    @Test
+    void failoverNeedsBothNodesOnLoopbackAndEachFaultWithItsCommand() throws Exception {
+        String a = "ws://127.0.0.1:1/ws";
+        String b = "ws://127.0.0.1:2/ws";
+        assertThat(run("failover", "--url-b", b)).isEqualTo(LoadMain.USAGE);
+        assertThat(run("failover", "--url-a", "ws://10.0.0.5:1/ws", "--url-b", b))
+                .isEqualTo(LoadMain.USAGE);
+        assertThat(run("failover", "--url-a", a, "--url-b", b, "--kill-at", "10"))
+                .isEqualTo(LoadMain.USAGE);
+        assertThat(run("failover", "--url-a", a, "--url-b", b, "--kill-at", "60", "--kill-cmd", "true"))
+                .isEqualTo(LoadMain.USAGE);
+        assertThat(run("failover", "--url-a", a, "--url-b", b, "--seconds", "600"))
+                .isEqualTo(LoadMain.USAGE);
+        assertThat(err())
+                .contains(
+                        "--url-a is required",
+                        "refusing to load 10.0.0.5",
+                        "--kill-at and --kill-cmd go together",
+                        "after the last press",
+                        "raise --max-seconds");
+    }
+
+    @Test
+    void helpExplainsTheFailoverScenario() throws Exception {
+        assertThat(run("failover", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--url-a", "--kill-cmd", "--redis-restart-at");
+    }
 }

@@ -1,0 +1,175 @@
+package org.haven.loadtest.failover;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What became of each press, once the run is over: the alert it belongs to, when that alert first
+ * reached a responder, at which tier and with which check-in.
+ *
+ * <p>Which alert a press belongs to: the one its {@code alert.received} answer names. A press
+ * without that answer ({@code alert_unconfirmed}, another error, or none; the alert may exist all
+ * the same, stored by a node that then could not answer) is matched by its client and time: the
+ * earliest alert of that client raised between 1 s before its first send and 10 s after its last
+ * that no answered press names; failing that, the client's alert that was open when it was sent
+ * (the press joined it). A press that is not the first (by schedule) to belong to its alert
+ * "joined" it.
+ */
+final class Evaluation {
+
+    /** The start tier of a HIGH alert raised in a session: the room's facilitators. */
+    static final String FIRST_TIER = "facilitators";
+
+    private static final long MATCH_BEFORE_MILLIS = 1000;
+    private static final long MATCH_AFTER_MILLIS = 10_000;
+
+    /** Whether the alert's first frame carried the check-in the client confirmed before pressing. */
+    enum Location {
+        /** The press was sent before any check-in was confirmed (or never sent, or never delivered). */
+        NOT_JUDGED,
+        /** The check-in the client confirmed last before pressing. */
+        CONFIRMED,
+        /** A check-in of this client, an earlier one (another connection's). */
+        EARLIER,
+        /** None in the first frame; a later frame (an update) carried it. */
+        LATER,
+        /** None in any frame. */
+        NONE,
+        /** Another client's. */
+        WRONG
+    }
+
+    /** One press judged. */
+    record Verdict(Press press, String alertId, boolean joined, Sightings.First first, Location location) {
+
+        boolean sent() {
+            return press.sends() > 0;
+        }
+
+        /**
+         * Sent at its scheduled time on a connection that was up and stayed alive until its answer
+         * (a close by the server, 1001, counts as alive: the server chose it): the presses a server
+         * can answer, which the goals are about. Not: presses due while the client's connection was
+         * down, and presses sent on a connection whose node then died under them.
+         */
+        boolean live() {
+            return sent() && !press.waited() && !press.diedUnder();
+        }
+
+        boolean delivered() {
+            return first != null;
+        }
+
+        boolean lost() {
+            return sent() && !delivered();
+        }
+
+        /** From the schedule to the answer; {@link Long#MAX_VALUE} when there was none. */
+        long answerNanos() {
+            return press.answer() == Press.Answer.NONE
+                    ? Long.MAX_VALUE
+                    : Math.max(0, press.answeredNanos() - press.scheduledNanos);
+        }
+
+        /** From the schedule to the first responder's receipt of its alert (0 when already there). */
+        long deliveryNanos() {
+            return first == null ? Long.MAX_VALUE : Math.max(0, first.nanos() - press.scheduledNanos);
+        }
+
+        boolean tierSkipped() {
+            return first != null && !FIRST_TIER.equals(first.tier());
+        }
+
+        boolean withoutLocation() {
+            return location == Location.LATER || location == Location.NONE || location == Location.WRONG;
+        }
+    }
+
+    private final List<Verdict> verdicts;
+
+    private Evaluation(List<Verdict> verdicts) {
+        this.verdicts = List.copyOf(verdicts);
+    }
+
+    List<Verdict> verdicts() {
+        return verdicts;
+    }
+
+    static Evaluation of(List<Press> presses, Sightings sightings, List<ClientUser> clients) {
+        Map<String, ClientUser> byUser = new HashMap<>();
+        clients.forEach(c -> byUser.put(c.user, c));
+        Map<Integer, String> alertOf = new HashMap<>();
+        Map<String, Integer> namedBy = new HashMap<>();
+        for (Press p : presses) {
+            if (p.answer() == Press.Answer.RECEIVED) {
+                alertOf.put(p.index, p.alertId());
+                namedBy.putIfAbsent(p.alertId(), p.index);
+            }
+        }
+        for (Press p : presses) {
+            if (p.sends() > 0 && !alertOf.containsKey(p.index)) {
+                String match = match(p, sightings, namedBy);
+                if (match != null) {
+                    alertOf.put(p.index, match);
+                    namedBy.putIfAbsent(match, p.index);
+                }
+            }
+        }
+        Map<String, Integer> firstPress = new HashMap<>();
+        alertOf.forEach((press, alert) -> firstPress.merge(alert, press, Math::min));
+        List<Verdict> out = new ArrayList<>();
+        for (Press p : presses) {
+            String alert = alertOf.get(p.index);
+            Sightings.Seen seen = alert == null ? null : sightings.get(alert);
+            Sightings.First first = seen == null ? null : seen.first;
+            boolean joined = alert != null && firstPress.get(alert) != p.index;
+            out.add(new Verdict(p, alert, joined, first, location(p, seen, byUser.get(p.user))));
+        }
+        return new Evaluation(out);
+    }
+
+    private static String match(Press p, Sightings sightings, Map<String, Integer> namedBy) {
+        List<Map.Entry<String, Sightings.Seen>> own = new ArrayList<>(sightings.ofClient(p.user));
+        own.sort(Comparator.comparing(e -> e.getValue().first.raisedAt()));
+        long from = p.firstSentEpochMillis() - MATCH_BEFORE_MILLIS;
+        long to = p.sentEpochMillis() + MATCH_AFTER_MILLIS;
+        for (Map.Entry<String, Sightings.Seen> e : own) {
+            long raised = e.getValue().first.raisedAt().toEpochMilli();
+            if (!namedBy.containsKey(e.getKey()) && raised >= from && raised <= to) {
+                return e.getKey();
+            }
+        }
+        for (Map.Entry<String, Sightings.Seen> e : own) {
+            long raised = e.getValue().first.raisedAt().toEpochMilli();
+            long resolved = e.getValue().resolvedNanos;
+            if (raised <= p.sentEpochMillis() && (resolved == 0 || resolved > p.firstSentNanos())) {
+                return e.getKey(); // open when the press went out: the press joined it
+            }
+        }
+        return null;
+    }
+
+    private static Location location(Press p, Sightings.Seen seen, ClientUser client) {
+        if (p.checkInAtSend() == null || seen == null || seen.first == null) {
+            return Location.NOT_JUDGED;
+        }
+        var checkIn = seen.first.checkIn();
+        if (checkIn == null) {
+            return seen.anyCheckIn != null && isClients(seen.anyCheckIn, client) ? Location.LATER : Location.NONE;
+        }
+        if (!isClients(checkIn, client)) {
+            return Location.WRONG;
+        }
+        return checkIn.id().equals(p.checkInAtSend()) ? Location.CONFIRMED : Location.EARLIER;
+    }
+
+    private static boolean isClients(org.haven.protocol.Care.CheckIn checkIn, ClientUser client) {
+        return client != null
+                && Objects.equals(checkIn.client(), client.user)
+                && Objects.equals(checkIn.address(), client.address);
+    }
+}
