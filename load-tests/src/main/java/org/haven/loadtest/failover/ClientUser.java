@@ -3,8 +3,10 @@ package org.haven.loadtest.failover;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.haven.client.HavenClient;
@@ -38,6 +40,8 @@ final class ClientUser implements Link.Listener {
     private HavenClient ready; // guarded by this
     private volatile String lastCheckIn;
     private final AtomicInteger checkInFailures = new AtomicInteger();
+    /** Each connection's id, as its node knows it (its {@code welcome}): part of a press's alert id. */
+    private final Map<HavenClient, String> connectionIds = new ConcurrentHashMap<>();
 
     ClientUser(String user, Care.Address address) {
         this.user = user;
@@ -53,7 +57,8 @@ final class ClientUser implements Link.Listener {
     }
 
     /** The link's setup: a check-in on the fresh connection; a failed one does not hold presses back. */
-    CompletableFuture<?> checkIn(HavenClient client) {
+    CompletableFuture<?> checkIn(HavenClient client, Result.Welcome welcome) {
+        connectionIds.put(client, welcome.connection());
         return client.call(
                         id -> new ClientMessage.CheckInSubmit(
                                 id, FailoverScenario.ROOM, address, null, "+1 217 555 0100", true),
@@ -100,9 +105,13 @@ final class ClientUser implements Link.Listener {
 
     private void send(HavenClient client, Press p) {
         p.sending(lastCheckIn);
+        String connection = connectionIds.get(client);
         client.call(
-                        id -> new ClientMessage.AlertRaise(
-                                id, FailoverScenario.ROOM, Alerts.Kind.OTHER, Alerts.Severity.HIGH),
+                        id -> {
+                            p.mayCreate(AlertIds.ofPress(connection, id));
+                            return new ClientMessage.AlertRaise(
+                                    id, FailoverScenario.ROOM, Alerts.Kind.OTHER, Alerts.Severity.HIGH);
+                        },
                         Result.AlertReceived.class)
                 .orTimeout(ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((received, e) -> answered(client, p, received, e));

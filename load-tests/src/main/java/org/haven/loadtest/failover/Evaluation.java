@@ -1,7 +1,6 @@
 package org.haven.loadtest.failover;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,19 +12,15 @@ import java.util.Objects;
  *
  * <p>Which alert a press belongs to: the one its {@code alert.received} answer names. A press
  * without that answer ({@code alert_unconfirmed}, another error, or none; the alert may exist all
- * the same, stored by a node that then could not answer) is matched by its client and time: the
- * earliest alert of that client raised between 1 s before its first send and 10 s after its last
- * that no answered press names; failing that, the client's alert that was open when it was sent
- * (the press joined it). A press that is not the first (by schedule) to belong to its alert
- * "joined" it.
+ * the same, stored by a node that then could not answer) is matched by the id the server gives the
+ * alert a press makes ({@link AlertIds}); failing that, it joined the client's alert that was open
+ * when it was sent, if there was one. A press that is not the first (by schedule) to belong to its
+ * alert "joined" it.
  */
 final class Evaluation {
 
     /** The start tier of a HIGH alert raised in a session: the room's facilitators. */
     static final String FIRST_TIER = "facilitators";
-
-    private static final long MATCH_BEFORE_MILLIS = 1000;
-    private static final long MATCH_AFTER_MILLIS = 10_000;
 
     /** Whether the alert's first frame carried the check-in the client confirmed before pressing. */
     enum Location {
@@ -103,19 +98,16 @@ final class Evaluation {
         Map<String, ClientUser> byUser = new HashMap<>();
         clients.forEach(c -> byUser.put(c.user, c));
         Map<Integer, String> alertOf = new HashMap<>();
-        Map<String, Integer> namedBy = new HashMap<>();
         for (Press p : presses) {
             if (p.answer() == Press.Answer.RECEIVED) {
                 alertOf.put(p.index, p.alertId());
-                namedBy.putIfAbsent(p.alertId(), p.index);
             }
         }
         for (Press p : presses) {
             if (p.sends() > 0 && !alertOf.containsKey(p.index)) {
-                String match = match(p, sightings, namedBy);
+                String match = match(p, sightings);
                 if (match != null) {
                     alertOf.put(p.index, match);
-                    namedBy.putIfAbsent(match, p.index);
                 }
             }
         }
@@ -132,18 +124,13 @@ final class Evaluation {
         return new Evaluation(out);
     }
 
-    private static String match(Press p, Sightings sightings, Map<String, Integer> namedBy) {
-        List<Map.Entry<String, Sightings.Seen>> own = new ArrayList<>(sightings.ofClient(p.user));
-        own.sort(Comparator.comparing(e -> e.getValue().first.raisedAt()));
-        long from = p.firstSentEpochMillis() - MATCH_BEFORE_MILLIS;
-        long to = p.sentEpochMillis() + MATCH_AFTER_MILLIS;
-        for (Map.Entry<String, Sightings.Seen> e : own) {
-            long raised = e.getValue().first.raisedAt().toEpochMilli();
-            if (!namedBy.containsKey(e.getKey()) && raised >= from && raised <= to) {
-                return e.getKey();
+    private static String match(Press p, Sightings sightings) {
+        for (String id : p.mayCreate()) {
+            if (sightings.get(id) != null) {
+                return id; // one of its sends made this alert
             }
         }
-        for (Map.Entry<String, Sightings.Seen> e : own) {
+        for (Map.Entry<String, Sightings.Seen> e : sightings.ofClient(p.user)) {
             long raised = e.getValue().first.raisedAt().toEpochMilli();
             long resolved = e.getValue().resolvedNanos;
             if (raised <= p.sentEpochMillis() && (resolved == 0 || resolved > p.firstSentNanos())) {

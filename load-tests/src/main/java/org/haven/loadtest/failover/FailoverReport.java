@@ -396,7 +396,8 @@ public final class FailoverReport {
      */
     public String pressLines() {
         StringBuilder out = new StringBuilder(
-                "press,client,phase,due_ms,waited,sends,answer,answer_ms,alert,joined,delivery_ms,tier,reason,location\n");
+                "press,client,phase,due_ms,waited,sends,answer,answer_ms,alert,made_by_it,joined,delivery_ms,tier,reason,"
+                        + "location\n");
         for (Evaluation.Verdict v : evaluation.verdicts()) {
             Press p = v.press();
             out.append(String.join(
@@ -410,6 +411,8 @@ public final class FailoverReport {
                             p.answer() + (p.errorCode() == null ? "" : ":" + p.errorCode()),
                             ms(v.answerNanos()),
                             String.valueOf(v.alertId()),
+                            Boolean.toString(
+                                    v.alertId() != null && p.mayCreate().contains(v.alertId())),
                             Boolean.toString(v.joined()),
                             ms(v.deliveryNanos()),
                             v.first() == null ? "" : v.first().tier(),

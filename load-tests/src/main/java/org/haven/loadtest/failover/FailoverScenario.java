@@ -235,6 +235,17 @@ public final class FailoverScenario {
                 problems.add("the fault '" + settings.faults().get(f).name() + "' did not happen");
             }
         }
+        long received = presses.stream()
+                .filter(p -> p.answer() == Press.Answer.RECEIVED)
+                .count();
+        long made = presses.stream()
+                .filter(p ->
+                        p.answer() == Press.Answer.RECEIVED && p.mayCreate().contains(p.alertId()))
+                .count();
+        if (received > 0 && made == 0) {
+            problems.add("no alert id was as AlertIds predicts (did the server change how it names alerts?):"
+                    + " presses without an answer cannot be matched to the alert they made");
+        }
         int waiting = clients.stream().mapToInt(ClientUser::stillWaiting).sum();
         if (waiting > 0) {
             problems.add(waiting + " presses still waited for a connection when the run ended");

@@ -10,20 +10,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.haven.client.HavenClient;
+import org.haven.protocol.Result;
 
 /**
  * One user's connection that comes back by itself, as a real client's must through a failover:
  * connects to the user's home node, says {@code hello}, runs the user's setup (a check-in, a
  * presence), and is then "up". When it ends, for whatever reason (the node died, or closed it with
- * 1001 to reconnect), it starts again after a backoff of 100 ms doubling to 1 s; an attempt that
- * fails (refused, or no answer to {@code hello} within 3 s) moves on to the other node, as a
- * client behind a load balancer would. Asynchronous throughout: nothing here blocks its caller.
+ * 1001 to reconnect), it starts again after a backoff of 100 ms doubling to 1 s. An attempt that
+ * cannot connect at all moves on to the other node, as a client behind a load balancer would; one
+ * that connects but is not set up (no answer to {@code hello} within 3 s, or closed meanwhile)
+ * tries the same node again. Asynchronous throughout: nothing here blocks its caller.
  */
 final class Link {
 
     /** What the user does on a fresh connection before it is up; completes when done. */
     interface Setup {
-        CompletableFuture<?> run(HavenClient client);
+        CompletableFuture<?> run(HavenClient client, Result.Welcome welcome);
     }
 
     /** Told when a connection is up, and when it went down. */
@@ -100,7 +102,9 @@ final class Link {
                 .thenCompose(c -> {
                     made.set(c);
                     latest = c;
-                    return c.hello(token).thenCompose(welcome -> setup.run(c)).thenApply(done -> c);
+                    return c.hello(token)
+                            .thenCompose(welcome -> setup.run(c, welcome))
+                            .thenApply(done -> c);
                 })
                 .orTimeout(HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((c, e) -> {
@@ -108,9 +112,11 @@ final class Link {
                         HavenClient half = made.get();
                         if (half != null) {
                             half.abort();
+                        } else {
+                            // Nothing listens there (the node is down): the other node next.
+                            urlIndex = (urlIndex + 1) % urls.size();
                         }
                         failedAttempts.incrementAndGet();
-                        urlIndex = (urlIndex + 1) % urls.size();
                         retryLater();
                     } else {
                         becameUp(c);

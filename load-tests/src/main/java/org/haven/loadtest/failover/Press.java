@@ -1,5 +1,8 @@
 package org.haven.loadtest.failover;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 /**
  * One help press of a failover run and what became of it on the client's side: when it was
  * scheduled (latency is measured from here, so a late send is counted, not hidden), whether the
@@ -40,6 +43,7 @@ final class Press {
     private volatile String errorCode;
     private volatile String alertId;
     private volatile long answeredNanos;
+    private final List<String> mayCreate = new CopyOnWriteArrayList<>();
 
     Press(int index, String user, long scheduledNanos, boolean measured) {
         this.index = index;
@@ -70,6 +74,16 @@ final class Press {
             firstSentEpochMillis = sentEpochMillis;
         }
         checkInAtSend = checkIn;
+    }
+
+    /** A send of it makes the alert of this id, unless it joins an open one. */
+    void mayCreate(String alertId) {
+        mayCreate.add(alertId);
+    }
+
+    /** The ids of the alerts its sends make, unless they join an open one (one per send). */
+    List<String> mayCreate() {
+        return List.copyOf(mayCreate);
     }
 
     /** The final answer. */

@@ -10,6 +10,7 @@ import org.haven.client.HavenClient;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.PresenceStatus;
+import org.haven.protocol.Result;
 import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
 
@@ -55,7 +56,7 @@ final class Responder implements Runnable {
     }
 
     /** The link's setup: the presence, on every connection (it does not outlive the session). */
-    CompletableFuture<?> setUp(HavenClient client) {
+    CompletableFuture<?> setUp(HavenClient client, Result.Welcome welcome) {
         if (presence == null) {
             return CompletableFuture.completedFuture(null);
         }
