@@ -2,9 +2,11 @@ package org.haven.loadtest.failover;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What became of each press, once the run is over: the alert it belongs to, when that alert first
@@ -26,7 +28,7 @@ final class Evaluation {
     enum Location {
         /** The press was sent before any check-in was confirmed (or never sent, or never delivered). */
         NOT_JUDGED,
-        /** The check-in the client confirmed last before pressing. */
+        /** The check-in the client confirmed last before pressing (before one of its sends). */
         CONFIRMED,
         /** A check-in of this client, an earlier one (another connection's). */
         EARLIER,
@@ -38,8 +40,27 @@ final class Evaluation {
         WRONG
     }
 
-    /** One press judged. */
-    record Verdict(Press press, String alertId, boolean joined, Sightings.First first, Location location) {
+    /**
+     * One press judged.
+     *
+     * @param alertId the alert it belongs to, or null
+     * @param joined whether an earlier press of its client made that alert
+     * @param first that alert's first frame at a responder, or null
+     * @param location what that frame said of the client's location
+     * @param otherAlert another alert this press made, beside {@code alertId}, or null: a send
+     *     made an alert, its answer was lost with the connection, and the press sent again made
+     *     another (the ids the server gives the alert of each send show it)
+     * @param otherStillOpen whether that other alert was still open when the press was sent again:
+     *     the client had two open alerts, where the second send should have joined the first
+     */
+    record Verdict(
+            Press press,
+            String alertId,
+            boolean joined,
+            Sightings.First first,
+            Location location,
+            String otherAlert,
+            boolean otherStillOpen) {
 
         boolean sent() {
             return press.sends() > 0;
@@ -85,9 +106,22 @@ final class Evaluation {
     }
 
     private final List<Verdict> verdicts;
+    private final int alertsSeen;
+    private final int alertsOfNoPress;
 
-    private Evaluation(List<Verdict> verdicts) {
+    private Evaluation(List<Verdict> verdicts, int alertsSeen, int alertsOfNoPress) {
         this.verdicts = List.copyOf(verdicts);
+        this.alertsSeen = alertsSeen;
+        this.alertsOfNoPress = alertsOfNoPress;
+    }
+
+    /** Alerts the responders received that no press accounts for (neither belongs to nor made). */
+    int alertsOfNoPress() {
+        return alertsOfNoPress;
+    }
+
+    int alertsSeen() {
+        return alertsSeen;
     }
 
     List<Verdict> verdicts() {
@@ -119,9 +153,27 @@ final class Evaluation {
             Sightings.Seen seen = alert == null ? null : sightings.get(alert);
             Sightings.First first = seen == null ? null : seen.first;
             boolean joined = alert != null && firstPress.get(alert) != p.index;
-            out.add(new Verdict(p, alert, joined, first, location(p, seen, byUser.get(p.user))));
+            String other = p.mayCreate().stream()
+                    .filter(id -> !id.equals(alert) && sightings.get(id) != null)
+                    .findFirst()
+                    .orElse(null);
+            Sightings.Seen otherSeen = other == null ? null : sightings.get(other);
+            boolean otherOpen =
+                    otherSeen != null && (otherSeen.resolvedNanos == 0 || otherSeen.resolvedNanos > p.sentNanos());
+            out.add(new Verdict(p, alert, joined, first, location(p, seen, byUser.get(p.user)), other, otherOpen));
         }
-        return new Evaluation(out);
+        Set<String> accounted = new HashSet<>();
+        for (Verdict v : out) {
+            if (v.alertId() != null) {
+                accounted.add(v.alertId());
+            }
+            if (v.otherAlert() != null) {
+                accounted.add(v.otherAlert());
+            }
+        }
+        Set<String> seen = sightings.ids();
+        seen.removeAll(accounted);
+        return new Evaluation(out, sightings.size(), seen.size());
     }
 
     private static String match(Press p, Sightings sightings) {
@@ -151,7 +203,7 @@ final class Evaluation {
         if (!isClients(checkIn, client)) {
             return Location.WRONG;
         }
-        return checkIn.id().equals(p.checkInAtSend()) ? Location.CONFIRMED : Location.EARLIER;
+        return p.checkInsAtSends().contains(checkIn.id()) ? Location.CONFIRMED : Location.EARLIER;
     }
 
     private static boolean isClients(org.haven.protocol.Care.CheckIn checkIn, ClientUser client) {

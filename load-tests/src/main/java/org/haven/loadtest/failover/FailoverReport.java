@@ -12,22 +12,33 @@ import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
- * What a failover run measured, by phase of the run (by each press's scheduled time: before the
- * first fault, within the fault window after each fault, settled in between and after), as a
- * plain-text table, with the goals checked in every phase:
+ * What a failover run measured, by phase of the run, as a plain-text table, with the goals checked
+ * in every phase. Phases go by each press's scheduled time: the warm-up (shown, never judged),
+ * before the first fault, within the fault window after each fault (a press the fault caught in
+ * flight, due before it and answered after it, counts there too), and settled (after a window).
+ *
+ * <p>Latencies run from a press's scheduled time. The goals:
  *
  * <ul>
  *   <li>a press is answered within 2 s at p99 ({@code alert.received}, or {@code alert_unconfirmed}:
- *       call the crisis line), counted over presses sent at once on a connection that was up (a
- *       press due while its client's connection was down cannot reach any server; its client
- *       application must show the crisis line itself, and it is shown apart);
+ *       call the crisis line), over presses sent on a live connection ({@link Evaluation.Verdict#live}:
+ *       presses due while the client's connection was down, or sent on a connection whose node then
+ *       died under them, reach no server that could answer; the client application must show the
+ *       crisis line itself; their worst times are shown apart);
  *   <li>its alert reaches a responder within 2 s at p99, over the same presses;
  *   <li>no alert lost: every press sent belongs to an alert some responder received by the end;
  *   <li>every alert raised after a check-in carries that client's check-in in the first frame a
- *       responder receives;
- *   <li>no tier skipped: no alert is first received past its first tier (the room's facilitators,
- *       who are every clinician of the run, each connected or reconnecting throughout).
+ *       responder receives ("without location" counts those that do not, also when a later update
+ *       brings it);
+ *   <li>no tier skipped: no alert is first received past its first tier, the room's facilitators.
+ *       Every clinician of the run is granted the room, so every clinician is a facilitator, and
+ *       each is connected or reconnecting throughout the run: an alert first received at the
+ *       on-call or the supervisors' tier passed a tier whose people were there or on their way back.
  * </ul>
+ *
+ * <p>Also counted, beside the goals: presses that joined their client's open alert, and presses
+ * that made two alerts (a send made one, its answer was lost with the connection, and the press
+ * sent again made another; a problem when the first was still open: the client then had two).
  */
 public final class FailoverReport {
 
@@ -37,8 +48,7 @@ public final class FailoverReport {
             DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     /** Counts of what the run did, beside the presses. */
-    record Activity(
-            int responderConnections, int clientConnections, int checkInFailures, int resolved, int alertsSeen) {}
+    record Activity(int responderConnections, int clientConnections, int checkInFailures, int resolved) {}
 
     private final FailoverSettings settings;
     private final long startNanos;
@@ -255,11 +265,12 @@ public final class FailoverReport {
         out.append(String.format(
                 Locale.ROOT,
                 "activity connections made: %d by responders, %d by clients (%d check-ins failed);"
-                        + " %d alerts seen, %d resolved%n",
+                        + " %d alerts seen (%d of no press), %d resolved%n",
                 activity.responderConnections(),
                 activity.clientConnections(),
                 activity.checkInFailures(),
-                activity.alertsSeen(),
+                evaluation.alertsSeen(),
+                evaluation.alertsOfNoPress(),
                 activity.resolved()));
         int width = 36 + 14 * columns.size();
         out.append("-".repeat(width)).append('\n');
@@ -292,6 +303,8 @@ public final class FailoverReport {
         latency(out, "  node died/waited: answer max (ms)", dead, Evaluation.Verdict::answerNanos, 100);
         latency(out, "  node died/waited: delivery max", dead, Evaluation.Verdict::deliveryNanos, 100);
         count(out, "joined an open alert", Evaluation.Verdict::joined);
+        count(out, "made two alerts (answer lost, re-sent)", v -> v.otherAlert() != null);
+        count(out, "  the first still open at the re-send", Evaluation.Verdict::otherStillOpen);
         count(out, "alerts lost", Evaluation.Verdict::lost);
         count(out, "  of them answered received", v -> v.lost() && v.press().answer() == Press.Answer.RECEIVED);
         count(out, "without location", Evaluation.Verdict::withoutLocation);
@@ -396,7 +409,7 @@ public final class FailoverReport {
      */
     public String pressLines() {
         StringBuilder out = new StringBuilder(
-                "press,client,phase,due_ms,waited,sends,answer,answer_ms,alert,made_by_it,joined,delivery_ms,tier,reason,"
+                "press,client,phase,due_ms,waited,sends,answer,answer_ms,alert,made_by_it,other_alert,other_open,joined,delivery_ms,tier,reason,"
                         + "location\n");
         for (Evaluation.Verdict v : evaluation.verdicts()) {
             Press p = v.press();
@@ -413,6 +426,8 @@ public final class FailoverReport {
                             String.valueOf(v.alertId()),
                             Boolean.toString(
                                     v.alertId() != null && p.mayCreate().contains(v.alertId())),
+                            String.valueOf(v.otherAlert()),
+                            Boolean.toString(v.otherStillOpen()),
                             Boolean.toString(v.joined()),
                             ms(v.deliveryNanos()),
                             v.first() == null ? "" : v.first().tier(),
@@ -425,10 +440,5 @@ public final class FailoverReport {
 
     private String phaseName(Evaluation.Verdict v) {
         return columns.get(phaseIndex.get(v));
-    }
-
-    /** The figures of every phase, for tests: columns in order ("before", faults..., "settled", "all"). */
-    List<String> columns() {
-        return List.copyOf(columns);
     }
 }

@@ -254,8 +254,7 @@ public final class FailoverScenario {
                 responders.stream().mapToInt(r -> r.link().connections()).sum(),
                 clients.stream().mapToInt(c -> c.link().connections()).sum(),
                 clients.stream().mapToInt(ClientUser::checkInFailures).sum(),
-                responders.stream().mapToInt(Responder::resolved).sum(),
-                sightings.size());
+                responders.stream().mapToInt(Responder::resolved).sum());
         return new FailoverReport(
                 settings,
                 startNanos,

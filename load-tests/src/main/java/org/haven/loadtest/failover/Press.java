@@ -35,9 +35,11 @@ final class Press {
     private volatile boolean connectionDied;
     private volatile int sends;
     private volatile long firstSentNanos;
+    private volatile long sentNanos;
     private volatile long firstSentEpochMillis;
     private volatile long sentEpochMillis;
     private volatile String checkInAtSend;
+    private final List<String> checkInsAtSends = new CopyOnWriteArrayList<>();
     private volatile Answer answer = Answer.NONE;
     private volatile boolean settled;
     private volatile String errorCode;
@@ -68,12 +70,16 @@ final class Press {
     /** Sent now (again, when {@link #sends()} &gt; 1), after the check-in {@code checkIn} (or none). */
     void sending(String checkIn) {
         sends++;
+        sentNanos = System.nanoTime();
         sentEpochMillis = System.currentTimeMillis();
         if (sends == 1) {
             firstSentNanos = System.nanoTime();
             firstSentEpochMillis = sentEpochMillis;
         }
         checkInAtSend = checkIn;
+        if (checkIn != null) {
+            checkInsAtSends.add(checkIn);
+        }
     }
 
     /** A send of it makes the alert of this id, unless it joins an open one. */
@@ -125,9 +131,19 @@ final class Press {
         return firstSentNanos;
     }
 
+    /** When it was last sent. */
+    long sentNanos() {
+        return sentNanos;
+    }
+
     /** The id of the last check-in the client had confirmed when it sent the press, or null. */
     String checkInAtSend() {
         return checkInAtSend;
+    }
+
+    /** The last check-in confirmed before each send (a send again follows a fresh connection's). */
+    List<String> checkInsAtSends() {
+        return List.copyOf(checkInsAtSends);
     }
 
     Answer answer() {

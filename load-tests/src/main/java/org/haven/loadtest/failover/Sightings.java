@@ -1,8 +1,10 @@
 package org.haven.loadtest.failover;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.Care;
@@ -75,6 +77,11 @@ final class Sightings {
                 .filter(e -> e.getValue().first != null
                         && e.getValue().first.client().equals(client))
                 .toList();
+    }
+
+    /** The ids of every alert seen, a copy. */
+    Set<String> ids() {
+        return new HashSet<>(byId.keySet());
     }
 
     int size() {
