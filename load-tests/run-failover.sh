@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Failover benchmark: two Haven nodes on one redis-server, all on loopback, started here and
 # stopped here. Help presses go out at a fixed rate (20 clients, 20 a second, 4 clinicians working
-# every alert, 1 supervisor) while the node serving the organisation (A) is killed with SIGKILL at
-# t=10 s, and Redis is killed and restarted empty on the same port at t=25 s. Prints the answer and
+# every alert, 1 supervisor); after 20 s of unmeasured warm-up (fresh JVMs), the node serving the
+# organisation (A) is killed with SIGKILL at t=10 s, and Redis is killed and restarted empty on the
+# same port at t=25 s; presses go on to t=45 s. Prints the answer and
 # delivery p50/p99/max before, during and after each fault, alerts lost, alerts without location
 # and tiers skipped, and whether each goal was met (docs/benchmarks.md, "Failover").
 #
-# Bounded: traffic only to 127.0.0.1, the generator under a hard time limit (about 1.5 minutes in
+# Bounded: traffic only to 127.0.0.1, the generator under a hard time limit (about 2 minutes in
 # all; --quick: tiny, under a minute), every process stopped at the end. Needs redis-server.
 #   load-tests/run-failover.sh [--quick]
 set -euo pipefail
@@ -81,7 +82,7 @@ start_node b
 if $quick; then
   plan=(--clients 10 --rate 10 --warmup-seconds 3 --seconds 16 --kill-at 4 --redis-restart-at 10 --fault-window 5 --drain-seconds 10)
 else
-  plan=(--clients 20 --rate 20 --warmup-seconds 10 --seconds 45 --kill-at 10 --redis-restart-at 25 --fault-window 10 --drain-seconds 15)
+  plan=(--clients 20 --rate 20 --warmup-seconds 20 --seconds 45 --kill-at 10 --redis-restart-at 25 --fault-window 10 --drain-seconds 15)
 fi
 echo "== failover: node A (serving) killed, then Redis restarted empty; logs in $work"
 status=0
