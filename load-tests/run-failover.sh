@@ -9,11 +9,11 @@
 #
 # Bounded: traffic only to 127.0.0.1, the generator under a hard time limit (about 2 minutes in
 # all; --quick: tiny, under a minute), every process stopped at the end. Needs redis-server.
-#   load-tests/run-failover.sh [--quick]
+#   load-tests/run-failover.sh [--quick] [more haven-load.jar failover options, e.g. --close-alerts on]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=false
-[ "${1:-}" = --quick ] && quick=true
+[ "${1:-}" = --quick ] && { quick=true; shift; }
 
 SERVER_JAR=server/target/haven-server.jar
 LOAD_JAR=load-tests/target/haven-load.jar
@@ -89,7 +89,7 @@ status=0
 timeout 300 java -jar "$LOAD_JAR" failover \
   --url-a "ws://127.0.0.1:$port_a/ws" --url-b "ws://127.0.0.1:$port_b/ws" "${plan[@]}" \
   --kill-cmd "kill -KILL $pid_a" --redis-restart-cmd "bash $work/restart-redis.sh" \
-  --max-seconds 180 --press-log "$work/presses.csv" || status=$?
+  --max-seconds 180 --press-log "$work/presses.csv" "$@" || status=$?
 echo "== the take-over, as the nodes logged it (UTC)"
 for n in a b; do
   grep -h "organisation taken up org=failover\|took up stored alerts\|is up again\|every alert kept" "$work/node-$n.log" \

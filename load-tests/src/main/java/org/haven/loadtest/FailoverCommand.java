@@ -47,6 +47,8 @@ final class FailoverCommand {
               --seconds N              45     how long measured presses are scheduled for (1..3600)
               --fault-window N         10     a press due within N s after a fault counts as during it
               --drain-seconds N        15     wait for answers and deliveries after the last press
+              --close-alerts on|off    off    clinicians also record each alert's follow-up, closing it
+                                              (off: resolved alerts await their follow-up, as for 24 h in use)
               --kill-at S --kill-cmd CMD                  at S s, run `bash -c CMD` ("node killed")
               --redis-restart-at S --redis-restart-cmd CMD  at S s, run `bash -c CMD` ("Redis restarted")
               --org ORG                failover   organisation of the test users
@@ -70,6 +72,7 @@ final class FailoverCommand {
             "--warmup-seconds",
             "--fault-window",
             "--drain-seconds",
+            "--close-alerts",
             "--kill-at",
             "--kill-cmd",
             "--redis-restart-at",
@@ -141,6 +144,7 @@ final class FailoverCommand {
                 Duration.ofMillis((long) (line.decimal("--fault-window", 10, 1, 3600) * 1000)),
                 Duration.ofMillis((long) (line.decimal("--drain-seconds", 15, 0, 3600) * 1000)),
                 faults,
+                line.flag("--close-alerts"),
                 line.text("--org", "failover"),
                 line.text("--secret", ServerConfig.DEV_SECRET),
                 line.text("--issuer", ServerConfig.DEV_ISSUER),

@@ -252,7 +252,7 @@ public final class FailoverReport {
         out.append(String.format(
                 Locale.ROOT,
                 "plan     %d presses: %d clients (alternately on A and B) at %s/s for %s s; %d clinicians,"
-                        + " %d supervisor(s); fault window %d s, drain %d s%n",
+                        + " %d supervisor(s); fault window %d s, drain %d s%s%n",
                 settings.presses(),
                 settings.clients(),
                 num(settings.ratePerSecond()),
@@ -260,7 +260,8 @@ public final class FailoverReport {
                 settings.clinicians(),
                 settings.supervisors(),
                 settings.faultWindow().toSeconds(),
-                settings.drain().toSeconds()));
+                settings.drain().toSeconds(),
+                settings.closeAlerts() ? "; alerts closed (follow-up) once resolved" : ""));
         out.append("faults   ").append(faultsAsRun()).append('\n');
         out.append(String.format(
                 Locale.ROOT,

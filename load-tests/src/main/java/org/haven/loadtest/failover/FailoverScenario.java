@@ -117,7 +117,8 @@ public final class FailoverScenario {
                     String.format(Locale.ROOT, "failover-%s-clinician-%d", runId, i),
                     Role.CLINICIAN,
                     i < 2 ? PresenceStatus.ON_CALL : PresenceStatus.AVAILABLE,
-                    sightings);
+                    sightings,
+                    settings.closeAlerts());
             r.attach(link(r.user, tokens, Role.CLINICIAN, ttl, i % 2 == 0, r::setUp, NO_LISTENER));
             responders.add(r);
         }
@@ -126,7 +127,8 @@ public final class FailoverScenario {
                     String.format(Locale.ROOT, "failover-%s-supervisor-%d", runId, i),
                     Role.SUPERVISOR,
                     null,
-                    sightings);
+                    sightings,
+                    false);
             r.attach(link(r.user, tokens, Role.SUPERVISOR, ttl, false, r::setUp, NO_LISTENER));
             responders.add(r);
         }

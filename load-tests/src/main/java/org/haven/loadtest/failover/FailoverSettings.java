@@ -25,6 +25,8 @@ import org.haven.server.config.ServerConfig;
  * @param faultWindow how long after each fault a press counts as "during" it
  * @param drain how long after the last scheduled press answers and deliveries are waited for
  * @param faults the faults, in any order
+ * @param closeAlerts whether clinicians record each alert's follow-up right after resolving it
+ *     (closing it), so that the organisation's unclosed alerts do not pile up over the run
  * @param maxDuration the hard time limit of the whole run, connecting and closing included
  */
 public record FailoverSettings(
@@ -39,6 +41,7 @@ public record FailoverSettings(
         Duration faultWindow,
         Duration drain,
         List<Fault> faults,
+        boolean closeAlerts,
         String org,
         String secret,
         String issuer,
@@ -113,6 +116,7 @@ public record FailoverSettings(
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(15),
                 List.of(),
+                false,
                 "failover",
                 ServerConfig.DEV_SECRET,
                 ServerConfig.DEV_ISSUER,
@@ -140,6 +144,7 @@ public record FailoverSettings(
                 window,
                 newDrain,
                 newFaults,
+                closeAlerts,
                 org,
                 secret,
                 issuer,

@@ -20,7 +20,7 @@ import org.haven.protocol.ServerMessage;
  * it ({@code alert.confirm}, as a responder's client must), and, for a clinician, works the alert
  * to its end so that its client's next press opens a fresh alert: acknowledges a raised alert
  * (every clinician tries; the first wins, the others are told {@code illegal_transition}), then
- * engages and resolves it. After a reconnect the alerts come again (reason {@code open}) and are
+ * engages and resolves it (and, if asked, records its follow-up, which closes it). After a reconnect the alerts come again (reason {@code open}) and are
  * taken up where they stand: engaged or resolved by whoever acknowledged them.
  */
 final class Responder implements Runnable {
@@ -32,6 +32,7 @@ final class Responder implements Runnable {
     final Role role;
     private final PresenceStatus presence;
     private final Sightings sightings;
+    private final boolean closeAlerts;
     private Link link;
     /** Steps already started, by alert, step and connection: one attempt per connection. */
     private final Set<String> started = ConcurrentHashMap.newKeySet();
@@ -39,12 +40,17 @@ final class Responder implements Runnable {
     private final AtomicInteger resolved = new AtomicInteger();
     private volatile boolean running = true;
 
-    /** {@code presence}: set on every connection (null: none, as for supervisors). */
-    Responder(String user, Role role, PresenceStatus presence, Sightings sightings) {
+    /**
+     * {@code presence}: set on every connection (null: none, as for supervisors). {@code
+     * closeAlerts}: record the follow-up right after resolving, which closes the alert (otherwise
+     * it stays resolved, awaiting its follow-up, as in real use for 24 h).
+     */
+    Responder(String user, Role role, PresenceStatus presence, Sightings sightings, boolean closeAlerts) {
         this.user = user;
         this.role = role;
         this.presence = presence;
         this.sightings = sightings;
+        this.closeAlerts = closeAlerts;
     }
 
     void attach(Link link) {
@@ -139,7 +145,8 @@ final class Responder implements Runnable {
         enum Kind {
             ACKNOWLEDGE,
             ENGAGE,
-            RESOLVE
+            RESOLVE,
+            FOLLOW_UP
         }
 
         ClientMessage message(String id) {
@@ -147,6 +154,7 @@ final class Responder implements Runnable {
                 case ACKNOWLEDGE -> new ClientMessage.AlertAcknowledge(id, alert);
                 case ENGAGE -> new ClientMessage.AlertEngage(id, alert);
                 case RESOLVE -> new ClientMessage.AlertResolve(id, alert, Alerts.Outcome.NO_RISK_FOUND, null);
+                case FOLLOW_UP -> new ClientMessage.AlertFollowUp(id, alert, "followed up");
             };
         }
     }
@@ -168,6 +176,12 @@ final class Responder implements Runnable {
                         case RESOLVE -> {
                             resolved.incrementAndGet();
                             sightings.resolved(alert, System.nanoTime());
+                            if (closeAlerts) {
+                                step(client, alert, Step.Kind.FOLLOW_UP);
+                            }
+                        }
+                        case FOLLOW_UP -> {
+                            // closed: no longer among the organisation's unclosed alerts
                         }
                     }
                 });
