@@ -30,6 +30,7 @@ import org.haven.server.redis.RedisKeys;
 import org.haven.server.redis.RedisLeases;
 import org.haven.server.redis.RedisMailbox;
 import org.haven.server.redis.RedisNodeBus;
+import org.haven.server.redis.RedisPersistence;
 import org.haven.server.redis.RedisPresenceStore;
 import org.haven.server.redis.RedisRevocationStore;
 import org.haven.server.redis.RedisRoomJournal;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Where a node keeps its state: one engine per kind, each behind a small interface with an
  * in-memory and a Redis implementation, plus the leases that say which node serves which
- * organisation, the bus between nodes, the journal of rooms (for the next node to serve them), whether their store is reachable, and the housekeeping they need on a timer. A node's features see
+ * organisation, the bus between nodes, the journal of rooms (for the next node to serve them), whether their store is reachable, whether the durable records sit in a Redis that keeps nothing on disk, and the housekeeping they need on a timer. A node's features see
  * only the interfaces.
  */
 public record Engines(
@@ -62,6 +63,7 @@ public record Engines(
         Leases leases,
         NodeBus bus,
         BooleanSupplier reachable,
+        BooleanSupplier recordsInVolatileRedis,
         Housekeeping housekeeping,
         AutoCloseable resources) {
 
@@ -88,6 +90,7 @@ public record Engines(
         Objects.requireNonNull(leases, "leases");
         Objects.requireNonNull(bus, "bus");
         Objects.requireNonNull(reachable, "reachable");
+        Objects.requireNonNull(recordsInVolatileRedis, "recordsInVolatileRedis");
         Objects.requireNonNull(housekeeping, "housekeeping");
         Objects.requireNonNull(resources, "resources");
     }
@@ -105,6 +108,7 @@ public record Engines(
                 Leases.sole(newNodeId()),
                 NodeBus.alone(),
                 () -> true,
+                () -> false,
                 presenceLost -> {},
                 () -> {});
     }
@@ -123,6 +127,9 @@ public record Engines(
         String node = newNodeId();
         Duration ttl = config.storage().leaseTtl();
         RedisPresenceStore presence = new RedisPresenceStore(redis, keys, node, ttl);
+        RedisPersistence persistence = new RedisPersistence(redis);
+        persistence.check();
+        Housekeeping presenceUpkeep = presenceHousekeeping(presence);
         return new Engines(
                 presence,
                 new RedisAlertStore(redis, keys),
@@ -134,7 +141,11 @@ public record Engines(
                 new RedisLeases(redis, keys, node, ttl),
                 new RedisNodeBus(redis, keys, node),
                 redis::isUp,
-                presenceHousekeeping(presence),
+                () -> persistence.state() == RedisPersistence.State.NOT_PERSISTENT,
+                presenceLost -> {
+                    persistence.check();
+                    presenceUpkeep.run(presenceLost);
+                },
                 redis);
     }
 
@@ -195,6 +206,7 @@ public record Engines(
                 live.leases(),
                 live.bus(),
                 () -> live.reachable().getAsBoolean() && db.reachable(),
+                () -> false, // the durable records are in the database; Redis holds live state only
                 live.housekeeping(),
                 () -> {
                     try {

@@ -172,6 +172,12 @@ public final class HavenServer implements AutoCloseable {
         handlers.requireEvery(ClientMessage.class);
         this.relay = new Relay(engines.bus(), ownership, sessions, alerts, threads);
         sessions.announceRevocationsTo(relay::revokeElsewhere);
+        Gauge.builder(
+                        "haven.records.durable",
+                        engines,
+                        e -> e.recordsInVolatileRedis().getAsBoolean() ? 0 : 1)
+                .description("0 while the durable records are in a Redis that keeps nothing on disk")
+                .register(metrics.registry());
         Gauge.builder("haven.rooms", rooms, RoomService::roomCount)
                 .description("Rooms with members on this node")
                 .register(metrics.registry());
@@ -188,8 +194,17 @@ public final class HavenServer implements AutoCloseable {
                 a.redeliveryInterval());
     }
 
-    /** What {@code /readyz} says: every node serves; degraded while the store or the bus is unreachable. */
+    /**
+     * What {@code /readyz} says: every node serves; degraded while the store or the bus is
+     * unreachable; in production, not at all while its durable records sit in a Redis that keeps
+     * nothing on disk (unless the operator said so).
+     */
     private Readiness readiness() {
+        if (config.mode() == ServerConfig.Mode.PRODUCTION
+                && config.storage().redisPersistenceRequired()
+                && engines.recordsInVolatileRedis().getAsBoolean()) {
+            return Readiness.NOT_DURABLE;
+        }
         return engines.reachable().getAsBoolean()
                         && ownership.reachable()
                         && engines.bus().isUp()

@@ -165,7 +165,8 @@ public record ServerConfig(
             @Nullable String redisUrl,
             Duration leaseTtl,
             @Nullable Path dataDirectory,
-            @Nullable String databaseUrl) {
+            @Nullable String databaseUrl,
+            boolean redisPersistenceRequired) {
         @Override
         public String toString() {
             return "Storage[auditFile=" + auditFile + ", redis=" + (redisUrl != null) + ", leaseTtl=" + leaseTtl
@@ -357,6 +358,8 @@ public record ServerConfig(
         @Nullable
         String databaseUrl;
 
+        boolean redisPersistenceRequired;
+
         // Every field not @Nullable has a default in Settings, which this loop reads in: NullAway
         // cannot see through the table, so its initialisation check alone is suppressed here.
         @SuppressWarnings("NullAway.Init")
@@ -427,6 +430,7 @@ public record ServerConfig(
             leaseTtl = c.storage.leaseTtl();
             dataDirectory = c.storage.dataDirectory();
             databaseUrl = c.storage.databaseUrl();
+            redisPersistenceRequired = c.storage.redisPersistenceRequired();
             logLevel = c.logging.logLevel();
             logFormat = c.logging.logFormat();
         }
@@ -697,6 +701,15 @@ public record ServerConfig(
             databaseUrl = v;
             return this;
         }
+
+        /**
+         * In production, with the durable records in Redis: whether a node is ready only while Redis
+         * keeps them on disk (RDB snapshots or the AOF).
+         */
+        public Builder redisPersistenceRequired(boolean v) {
+            redisPersistenceRequired = v;
+            return this;
+        }
         /** The time {@code severity} may wait for an acknowledgement before the next tier is added. */
         public Builder ackTimeout(Severity severity, Duration v) {
             ackTimeouts.put(severity, v);
@@ -759,7 +772,7 @@ public record ServerConfig(
                             webhookUrls,
                             webhookSecret),
                     new Chat(mailboxTtl, mailboxPerDevice, dmBetweenClinicians),
-                    new Storage(auditFile, redisUrl, leaseTtl, dataDirectory, databaseUrl),
+                    new Storage(auditFile, redisUrl, leaseTtl, dataDirectory, databaseUrl, redisPersistenceRequired),
                     new Logging(logLevel == null ? null : logLevel.toUpperCase(Locale.ROOT), logFormat));
             Settings.check(config);
             return config;

@@ -483,6 +483,11 @@ public final class Settings {
                                 || c.storage().databaseUrl().matches("(?i)(postgres|postgresql|jdbc:postgresql)://.+")
                         ? null
                         : new Problem("(not a PostgreSQL URL)", "postgresql://user:password@host:port/database")));
+        s.add(bool(
+                "HAVEN_REDIS_PERSISTENCE_REQUIRED",
+                "true",
+                ServerConfig.Builder::redisPersistenceRequired,
+                c -> c.storage().redisPersistenceRequired()));
         s.add(duration(
                         "HAVEN_LEASE_TTL",
                         "3s",

@@ -8,6 +8,11 @@ public enum Readiness {
     READY(true),
     /** Serving, but a store is unreachable: local rooms go on, state is resynced when it returns. */
     DEGRADED(true),
+    /**
+     * Not taking sessions (production): the durable records are in a Redis that keeps nothing on
+     * disk, so a restart of Redis would lose them ({@code HAVEN_REDIS_PERSISTENCE_REQUIRED}).
+     */
+    NOT_DURABLE(false),
     /** Shutting down. */
     DRAINING(false);
 

@@ -84,7 +84,7 @@ public final class HavenProcess implements AutoCloseable {
                             .timeout(Duration.ofSeconds(2))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
-            return r.body().replaceAll(".*\"status\":\"([a-z]+)\".*", "$1");
+            return r.body().replaceAll(".*\"status\":\"([a-z_]+)\".*", "$1");
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
