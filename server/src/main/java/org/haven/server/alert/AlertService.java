@@ -161,8 +161,9 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
     }
 
     @Override
-    public CompletionStage<StandIn.Raised> raise(Principal client, ClientMessage.AlertRaise raise, String connection) {
-        return standIn.raise(client, raise, connection);
+    public CompletionStage<StandIn.Raised> raise(
+            Principal client, ClientMessage.AlertRaise raise, String connection, StandIn.Seen seen) {
+        return standIn.raise(client, raise, connection, seen);
     }
 
     /**

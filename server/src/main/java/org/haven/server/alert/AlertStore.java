@@ -2,6 +2,7 @@ package org.haven.server.alert;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -23,6 +24,9 @@ public interface AlertStore {
      * serving the organisation stored).
      */
     CompletionStage<Boolean> saveNew(StoredAlert alert);
+
+    /** Alert {@code id} of organisation {@code org}, closed or not; empty when there is none. */
+    CompletionStage<Optional<StoredAlert>> find(String org, String id);
 
     /** Every alert not yet closed, of every organisation. */
     CompletionStage<List<StoredAlert>> unclosed();

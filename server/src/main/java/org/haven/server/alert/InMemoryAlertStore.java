@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,6 +31,12 @@ public final class InMemoryAlertStore implements AlertStore {
     @Override
     public CompletionStage<Boolean> saveNew(StoredAlert alert) {
         return CompletableFuture.completedFuture(alerts.putIfAbsent(alert.view().id(), alert) == null);
+    }
+
+    @Override
+    public CompletionStage<Optional<StoredAlert>> find(String org, String id) {
+        StoredAlert a = alerts.get(id);
+        return CompletableFuture.completedFuture(a != null && a.org().equals(org) ? Optional.of(a) : Optional.empty());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.haven.server.alert;
 
 import java.util.concurrent.CompletionStage;
+import org.haven.protocol.Care;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.Result;
 import org.haven.server.auth.Principal;
@@ -23,8 +24,17 @@ public interface StandIn {
      * {@link AlertPublisher#STORE_WAIT}), with the answer and the frame to push; {@link
      * Raised#stored()} completes when the store answers. Fails when the raise is not one a client
      * may make (the serving node would have refused it).
+     *
+     * @param seen what this node saw the serving node confirm on that connection: its last check-in
+     *     (used when the store has none, or an older one) and the last alert its presses made (a
+     *     press joins it while it is open)
      */
-    CompletionStage<Raised> raise(Principal client, ClientMessage.AlertRaise raise, String connection);
+    CompletionStage<Raised> raise(Principal client, ClientMessage.AlertRaise raise, String connection, Seen seen);
+
+    /** What the node holding a connection saw the serving node confirm on it. */
+    record Seen(Care.@Nullable CheckIn checkIn, @Nullable String alert) {
+        public static final Seen NOTHING = new Seen(null, null);
+    }
 
     /** This node serves {@code org}: alert {@code alert}, stored by a stand-in, joins its alerts (once). */
     void adopt(String org, String alert);

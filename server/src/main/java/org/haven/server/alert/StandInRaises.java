@@ -4,11 +4,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.Alerts.Severity;
 import org.haven.protocol.Alerts.Source;
+import org.haven.protocol.Care;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.Result;
 import org.haven.protocol.Role;
@@ -59,7 +62,8 @@ final class StandInRaises {
         this.policy = policy;
     }
 
-    CompletionStage<StandIn.Raised> raise(Principal caller, ClientMessage.AlertRaise m, String connection) {
+    CompletionStage<StandIn.Raised> raise(
+            Principal caller, ClientMessage.AlertRaise m, String connection, StandIn.Seen seen) {
         if (caller.role() != Role.CLIENT || (m.room() != null && !caller.isGranted(m.room()))) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("not a raise this client may make"));
         }
@@ -68,14 +72,20 @@ final class StandInRaises {
         Severity severity = m.severity() != null ? m.severity() : Severity.HIGH;
         Alerts.Kind kind = m.kind() != null ? m.kind() : Alerts.Kind.OTHER;
         CompletionStage<CareSnapshot> snapshot = care.snapshot(client, m.room(), AlertPublisher.STORE_WAIT)
-                .exceptionally(e -> new CareSnapshot(null, List.of(), null));
-        CompletionStage<List<StoredAlert>> open = store.unclosed(client.org())
-                .toCompletableFuture()
-                .completeOnTimeout(
-                        List.of(), AlertPublisher.STORE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .exceptionally(e -> List.of());
-        return snapshot.thenCombine(open, (known, unclosed) -> {
-            StoredAlert existing = openAlertOf(client, unclosed);
+                .exceptionally(e -> new CareSnapshot(null, List.of(), null))
+                .thenApply(found -> withCheckInSeen(found, seen.checkIn(), m.room()));
+        // Only the alert this connection's presses made can be the one a press joins: one read, not a
+        // scan of the organisation's open alerts (hundreds, after a busy day).
+        String lastAlert = seen.alert();
+        CompletionStage<Optional<StoredAlert>> last = lastAlert == null
+                ? CompletableFuture.completedFuture(Optional.empty())
+                : store.find(client.org(), lastAlert)
+                        .toCompletableFuture()
+                        .completeOnTimeout(
+                                Optional.empty(), AlertPublisher.STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                        .exceptionally(e -> Optional.empty());
+        return snapshot.thenCombine(last, (known, found) -> {
+            StoredAlert existing = found.filter(s -> joins(client, s)).orElse(null);
             if (existing != null) {
                 // The press joins the client's open alert; the node that adopts it counts it from the audit.
                 DistressAlert a = DistressAlert.restore(existing);
@@ -124,17 +134,29 @@ final class StandInRaises {
                 a.id, a.state(), care.crisisResources(a.org(), known.checkIn()), known.copingSteps());
     }
 
-    /** The client's open alert a help press joins, as {@link AlertBook#openAlertOf} finds it. */
-    private static @Nullable StoredAlert openAlertOf(UserRef client, List<StoredAlert> stored) {
-        for (StoredAlert s : stored) {
-            Alerts.View v = s.view();
-            if (s.org().equals(client.org())
-                    && v.client().equals(client.user())
-                    && v.state().isOpen()
-                    && (v.source() == Source.HELP_BUTTON || v.source() == Source.CLINICIAN_FLAG)) {
-                return s;
-            }
+    /** Whether a help press of {@code client} joins {@code s}, as {@link AlertBook#openAlertOf} decides. */
+    private static boolean joins(UserRef client, StoredAlert s) {
+        Alerts.View v = s.view();
+        return s.org().equals(client.org())
+                && v.client().equals(client.user())
+                && v.state().isOpen()
+                && (v.source() == Source.HELP_BUTTON || v.source() == Source.CLINICIAN_FLAG);
+    }
+
+    /**
+     * The care record with the check-in this node saw confirmed on the connection, when the store
+     * has none for the room or an older one: the node holding the client's connection keeps the
+     * check-in of the session, whatever the store lost or could not read in time.
+     */
+    private static CareSnapshot withCheckInSeen(
+            CareSnapshot found, Care.@Nullable CheckIn seen, @Nullable String room) {
+        if (seen == null || room == null || !seen.room().equals(room)) {
+            return found;
         }
-        return null;
+        Care.CheckIn stored = found.checkIn();
+        if (stored != null && !stored.at().isBefore(seen.at())) {
+            return found;
+        }
+        return new CareSnapshot(seen, found.contacts(), found.plan());
     }
 }

@@ -20,6 +20,7 @@ import org.haven.protocol.CloseCode;
 import org.haven.protocol.Decoded;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.ProtocolCodec;
+import org.haven.protocol.Result;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.alert.StandIn;
 import org.haven.server.auth.Principal;
@@ -178,6 +179,14 @@ public final class Relay implements RelayGateway, AutoCloseable {
          * Each change is one atomic step, so exactly one answer reaches the client.
          */
         private final Map<String, Boolean> raises = new ConcurrentHashMap<>();
+        /** Check-ins sent to the owner and not yet answered, by request id. */
+        private final Set<String> checkIns = ConcurrentHashMap.newKeySet();
+        /** What the owner confirmed on this connection: its last check-in, the last alert a press made. */
+        private volatile StandIn.Seen seen = StandIn.Seen.NOTHING;
+        /** Set when the connection must close once no press waits here for its answer. */
+        private volatile @Nullable CloseCode closeWhenAnswered;
+
+        private volatile String closeReason = "";
 
         private Gatewayed(Connection local, String owner, Principal principal) {
             this.local = local;
@@ -188,6 +197,9 @@ public final class Relay implements RelayGateway, AutoCloseable {
 
         @Override
         public void forward(ClientMessage message) {
+            if (message instanceof ClientMessage.CheckInSubmit) {
+                checkIns.add(message.id());
+            }
             if (message instanceof ClientMessage.AlertRaise || message instanceof ClientMessage.AlertFlag) {
                 String id = message.id();
                 raises.put(id, false);
@@ -224,7 +236,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
                     STAND_IN_AFTER.toMillis(),
                     owner,
                     local.id());
-            standIn.raise(principal, raise, local.id()).whenComplete((raised, refused) -> {
+            standIn.raise(principal, raise, local.id(), seen).whenComplete((raised, refused) -> {
                 if (refused != null) {
                     return;
                 }
@@ -259,7 +271,9 @@ public final class Relay implements RelayGateway, AutoCloseable {
                                 .exceptionally(e -> null);
                     }
                     if (raises.replace(id, false, true)) {
+                        seen = new StandIn.Seen(seen.checkIn(), raised.answer().alert());
                         local.send(Outbound.urgent(new ServerMessage.Ok(id, raised.answer())));
+                        answered();
                     }
                 });
             });
@@ -275,17 +289,70 @@ public final class Relay implements RelayGateway, AutoCloseable {
                         local.id());
                 local.send(Outbound.urgent(new ServerMessage.Error(
                         id, ErrorCode.ALERT_UNCONFIRMED, "the alert is not confirmed; call the crisis line now")));
+                answered();
             }
         }
 
-        /** Whether {@code frame} from the owner goes to the client: not an answer this side already gave. */
+        /**
+         * Whether {@code frame} from the owner goes to the client: not an answer this side already
+         * gave. The owner's answers to a check-in and to a press are noted ({@link #seen}): a
+         * stand-in needs them when the owner falls silent.
+         */
         private boolean passes(String frame) {
-            if (raises.isEmpty()) {
+            if (raises.isEmpty() && checkIns.isEmpty()) {
                 return true;
             }
             String re = NodeCodec.answers(frame);
-            Boolean answeredHere = re == null ? null : raises.remove(re);
-            return answeredHere == null || !answeredHere;
+            if (re == null) {
+                return true;
+            }
+            if (checkIns.remove(re)) {
+                if (ProtocolCodec.instance().decodeServer(frame) instanceof ServerMessage.Ok ok
+                        && ok.result() instanceof Result.CheckInRecorded recorded) {
+                    seen = new StandIn.Seen(recorded.checkIn(), seen.alert());
+                }
+                return true;
+            }
+            Boolean answeredHere = raises.remove(re);
+            if (answeredHere == null) {
+                return true;
+            }
+            if (answeredHere) {
+                return false;
+            }
+            if (ProtocolCodec.instance().decodeServer(frame) instanceof ServerMessage.Ok ok
+                    && ok.result() instanceof Result.AlertReceived received) {
+                seen = new StandIn.Seen(seen.checkIn(), received.alert());
+            }
+            answered();
+            return true;
+        }
+
+        /**
+         * Closes the client's connection with {@code code}: at once, or, while a press waits here for
+         * its answer (the stand-in's, or the crisis-line one at {@link #ANSWER_DEADLINE} at the
+         * latest), once it has it: a close must not swallow the answer to a help press.
+         */
+        private void closeWhenAnswered(CloseCode code, String reason) {
+            if (!raises.containsValue(false)) {
+                local.close(code, reason);
+                return;
+            }
+            closeReason = reason;
+            closeWhenAnswered = code;
+            try {
+                timer.schedule(() -> local.close(code, reason), ANSWER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                local.close(code, reason);
+            }
+        }
+
+        /** A press was answered: a close waiting for it goes ahead when none waits any more. */
+        private void answered() {
+            CloseCode code = closeWhenAnswered;
+            if (code != null && !raises.containsValue(false)) {
+                local.close(code, closeReason);
+            }
         }
 
         @Override
@@ -513,7 +580,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
         if (!bus.isUp()) {
             for (Gatewayed g : List.copyOf(gatewayed.values())) {
                 gatewayed.remove(g.local.id(), g);
-                g.local.close(CloseCode.GOING_AWAY, "the cluster is unreachable; reconnect");
+                g.closeWhenAnswered(CloseCode.GOING_AWAY, "the cluster is unreachable; reconnect");
             }
         } else {
             Map<String, String> ownerOfOrg = new HashMap<>();
@@ -525,7 +592,7 @@ public final class Relay implements RelayGateway, AutoCloseable {
                     for (Gatewayed g : List.copyOf(gatewayed.values())) {
                         if (g.org.equals(org) && g.owner.equals(was)) {
                             gatewayed.remove(g.local.id(), g);
-                            g.local.close(
+                            g.closeWhenAnswered(
                                     CloseCode.GOING_AWAY, "the node serving your organisation changed; reconnect");
                         }
                     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -107,6 +108,15 @@ public final class RedisAlertStore implements AlertStore {
                     .zadd(dueKey(), (double) due.toEpochMilli(), member)
                     .thenApply(n -> true);
         });
+    }
+
+    @Override
+    public CompletionStage<Optional<StoredAlert>> find(String org, String id) {
+        return redis.commands()
+                .get(alertKey(org, id))
+                .thenApply(json -> json == null
+                        ? Optional.<StoredAlert>empty()
+                        : Optional.of(StoredJson.read(json, StoredAlert.class)));
     }
 
     @Override

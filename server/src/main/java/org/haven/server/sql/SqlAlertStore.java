@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.haven.protocol.Alerts;
@@ -68,6 +69,21 @@ public final class SqlAlertStore implements AlertStore {
             s.setString(5, StoredJson.write(alert));
             return s.executeUpdate();
         }
+    }
+
+    @Override
+    public CompletionStage<Optional<StoredAlert>> find(String org, String id) {
+        return db.run(id, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT body FROM alerts WHERE id = ? AND org = ?")) {
+                s.setString(1, id);
+                s.setString(2, org);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next()
+                            ? Optional.of(StoredJson.read(r.getString(1), StoredAlert.class))
+                            : Optional.<StoredAlert>empty();
+                }
+            }
+        });
     }
 
     @Override

@@ -132,6 +132,19 @@ public abstract class AlertStoreContract {
     }
 
     @Test
+    void oneAlertIsFoundByItsOrganisationAndId() throws Exception {
+        AlertStore store = store();
+        assertThat(await(store.find("demo", "a-1"))).isEmpty();
+        await(store.save(alert("demo", "a-1", Alerts.State.RAISED, 1)));
+        StoredAlert closed = alert("demo", "a-1", Alerts.State.CLOSED, 2);
+        await(store.save(closed));
+        assertThat(await(store.find("demo", "a-1"))).contains(closed);
+        assertThat(await(store.find("other", "a-1")))
+                .as("not another organisation's")
+                .isEmpty();
+    }
+
+    @Test
     void savesOfOneAlertApplyInTheOrderCalled() throws Exception {
         AlertStore store = store();
         List<CompletionStage<Void>> saves = List.of(

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.haven.protocol.Alerts;
+import org.haven.protocol.Care;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
 import org.haven.protocol.Decoded;
@@ -99,12 +100,15 @@ class RelayTest {
         /** While set, raises are kept unanswered (an owner that died or stalls). */
         volatile boolean silentOnRaises;
 
+        /** The result each request is answered with. */
+        volatile java.util.function.Function<ClientMessage, Result> results = m -> null;
+
         @Override
         public void onMessage(ClientMessage message) {
             ids.add(message.id());
             threads.add(Thread.currentThread().getName());
             if (!(silentOnRaises && message instanceof ClientMessage.AlertRaise)) {
-                connection.send(Outbound.of(new ServerMessage.Ok(message.id(), null)));
+                connection.send(Outbound.of(new ServerMessage.Ok(message.id(), results.apply(message))));
             }
         }
 
@@ -169,10 +173,13 @@ class RelayTest {
         volatile boolean standsIn;
         final List<String> adopted = new CopyOnWriteArrayList<>();
         final List<String> pressedOn = new CopyOnWriteArrayList<>();
+        final List<Seen> seenOn = new CopyOnWriteArrayList<>();
 
         @Override
-        public CompletionStage<Raised> raise(Principal client, ClientMessage.AlertRaise raise, String connection) {
+        public CompletionStage<Raised> raise(
+                Principal client, ClientMessage.AlertRaise raise, String connection, Seen seen) {
             pressedOn.add(connection);
+            seenOn.add(seen);
             if (!standsIn) {
                 return CompletableFuture.failedFuture(new IllegalStateException("no stand-in here"));
             }
@@ -388,6 +395,58 @@ class RelayTest {
         } finally {
             third.close();
         }
+    }
+
+    @Test
+    void theStandInIsGivenTheCheckInAndTheAlertTheOwnerConfirmedOnTheConnection() {
+        Inbox alice = new Inbox();
+        Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
+        g.forward(new ClientMessage.Ping("p-0"));
+        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 1);
+        Recorded session = sessions.get(alice.id());
+        Care.CheckIn checkIn = new Care.CheckIn(
+                "ci-1",
+                "alice",
+                "group-1",
+                new Care.Address("1 Main St", null, "Springfield", "IL", "62701", "US"),
+                null,
+                "+1 217 555 0100",
+                true,
+                Instant.parse("2030-01-01T00:00:00Z"));
+        session.results = m -> m instanceof ClientMessage.CheckInSubmit
+                ? new Result.CheckInRecorded(checkIn)
+                : m instanceof ClientMessage.AlertRaise
+                        ? new Result.AlertReceived("a-1", Alerts.State.RAISED, List.of(), List.of())
+                        : null;
+        g.forward(new ClientMessage.CheckInSubmit(
+                "c-1", "group-1", checkIn.address(), null, checkIn.callbackPhone(), true));
+        g.forward(new ClientMessage.AlertRaise("r-1", "group-1", null, Alerts.Severity.HIGH));
+        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 3);
+
+        session.silentOnRaises = true; // the owner dies
+        g.forward(new ClientMessage.AlertRaise("r-2", "group-1", null, Alerts.Severity.IMMINENT));
+        Awaitility.await().atMost(WAIT).until(() -> !standIns.get("n-a").seenOn.isEmpty());
+        assertThat(standIns.get("n-a").seenOn).containsExactly(new StandIn.Seen(checkIn, "a-1"));
+    }
+
+    @Test
+    void aCloseForAnOrganisationThatMovedWaitsForTheAnswerToAPendingPress() {
+        Inbox alice = new Inbox();
+        Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
+        g.forward(new ClientMessage.Ping("p-0"));
+        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 1);
+        sessions.get(alice.id()).silentOnRaises = true; // the owner died
+        standIns.get("n-a").standsIn = true;
+
+        g.forward(new ClientMessage.AlertRaise("r-1", "group-1", null, Alerts.Severity.HIGH));
+        leases.holders.put("org:demo", "n-c"); // its lease ran out and another node took it
+        gateway.check();
+        Awaitility.await().atMost(WAIT).until(() -> alice.closed() != null);
+        assertThat(alice.received)
+                .as("the stand-in's answer went out before the close")
+                .contains(new ServerMessage.Ok(
+                        "r-1", new Result.AlertReceived("a-7", Alerts.State.RAISED, List.of(), List.of())));
+        assertThat(alice.closed()).isEqualTo(CloseCode.GOING_AWAY);
     }
 
     @Test
