@@ -47,6 +47,7 @@ class FailoverSmokeTest {
                 .host("127.0.0.1")
                 .port(0)
                 .auditFile(null)
+                .dataDirectory(null)
                 .drainTimeout(Duration.ofSeconds(1))
                 .redisUrl(redis.url())
                 // Each clinician confirms and works every alert on one connection.
