@@ -270,6 +270,11 @@ public final class Relay implements RelayGateway, AutoCloseable {
                                         raised.frame().text())))
                                 .exceptionally(e -> null);
                     }
+                    if (ownership.owns(org)) {
+                        // This node took the organisation over while standing in: its take-up may
+                        // have read the store before this alert was in it.
+                        standIn.adopt(org, raised.answer().alert());
+                    }
                     if (raises.replace(id, false, true)) {
                         seen = new StandIn.Seen(seen.checkIn(), raised.answer().alert());
                         local.send(Outbound.urgent(new ServerMessage.Ok(id, raised.answer())));

@@ -450,6 +450,24 @@ class RelayTest {
     }
 
     @Test
+    void aStandInThatTookTheOrganisationOverMeanwhileAdoptsTheAlertItStored() {
+        Inbox alice = new Inbox();
+        Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
+        g.forward(new ClientMessage.Ping("p-0"));
+        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 1);
+        sessions.get(alice.id()).silentOnRaises = true; // the owner died
+        standIns.get("n-a").standsIn = true;
+        // n-b's lease ran out and n-a took the organisation up (its take-up read the store already).
+        leases.holders.remove("org:demo");
+        assertThat(ownerships.get("n-a").ownerOf("demo").toCompletableFuture().join())
+                .isEqualTo("n-a");
+
+        g.forward(new ClientMessage.AlertRaise("r-1", "group-1", null, Alerts.Severity.HIGH));
+        Awaitility.await().atMost(WAIT).until(() -> !standIns.get("n-a").adopted.isEmpty());
+        assertThat(standIns.get("n-a").adopted).containsExactly("demo/a-7");
+    }
+
+    @Test
     void anAlertStoodInForIsAdoptedByTheNodeServingTheOrganisation() {
         assertThat(ownerships.get("n-b").ownerOf("demo").toCompletableFuture().join())
                 .isEqualTo("n-b");
