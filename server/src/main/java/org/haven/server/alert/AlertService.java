@@ -177,21 +177,20 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
             if (book.contains(alertId)) {
                 return;
             }
-            store.unclosed(org)
+            store.find(org, alertId)
                     .whenComplete((stored, failure) -> thread.run(() -> {
-                        if (failure != null || book.contains(alertId)) {
+                        if (failure != null || stored.isEmpty() || book.contains(alertId)) {
                             return;
                         }
-                        for (StoredAlert s : stored) {
-                            if (s.view().id().equals(alertId)) {
-                                DistressAlert a = DistressAlert.restore(s);
-                                book.add(a);
-                                escalator.reach(a, 0, clock.instant());
-                                publisher.save(a);
-                                delivery.push(a, AlertReason.RAISED, clock.instant());
-                                log.info("adopted an alert raised by a stand-in alert={} org={}", a.id, org);
-                            }
+                        DistressAlert a = DistressAlert.restore(stored.get());
+                        if (!a.state().isOpen()) {
+                            return;
                         }
+                        book.add(a);
+                        escalator.reach(a, 0, clock.instant());
+                        publisher.save(a);
+                        delivery.push(a, AlertReason.RAISED, clock.instant());
+                        log.info("adopted an alert raised by a stand-in alert={} org={}", a.id, org);
                     }));
         });
     }

@@ -23,4 +23,18 @@ public interface KeyDirectory {
 
     /** The devices of {@code user}, without taking one-time prekeys. */
     CompletionStage<List<String>> devices(UserRef user);
+
+    /**
+     * A device's bundle as a directory keeps it: without a one-time prekey (those are kept apart,
+     * each handed out once).
+     */
+    static E2e.DeviceBundle storedForm(E2e.DeviceBundle bundle) {
+        return new E2e.DeviceBundle(
+                bundle.device(),
+                bundle.identityKey(),
+                bundle.signingKey(),
+                bundle.signedPrekey(),
+                null,
+                bundle.fingerprint());
+    }
 }

@@ -55,13 +55,7 @@ public final class RedisKeyDirectory implements KeyDirectory {
     @Override
     public CompletionStage<Optional<String>> publish(
             UserRef user, E2e.DeviceBundle bundle, List<E2e.Prekey> oneTimePrekeys) {
-        E2e.DeviceBundle stored = new E2e.DeviceBundle(
-                bundle.device(),
-                bundle.identityKey(),
-                bundle.signingKey(),
-                bundle.signedPrekey(),
-                null,
-                bundle.fingerprint());
+        E2e.DeviceBundle stored = KeyDirectory.storedForm(bundle);
         List<String> args = new ArrayList<>(oneTimePrekeys.size() + 2);
         args.add(bundle.device());
         args.add(StoredJson.write(stored));

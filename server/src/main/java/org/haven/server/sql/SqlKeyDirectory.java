@@ -67,13 +67,7 @@ public final class SqlKeyDirectory implements KeyDirectory {
     @Override
     public CompletionStage<Optional<String>> publish(
             UserRef user, E2e.DeviceBundle bundle, List<E2e.Prekey> oneTimePrekeys) {
-        E2e.DeviceBundle stored = new E2e.DeviceBundle(
-                bundle.device(),
-                bundle.identityKey(),
-                bundle.signingKey(),
-                bundle.signedPrekey(),
-                null,
-                bundle.fingerprint());
+        E2e.DeviceBundle stored = KeyDirectory.storedForm(bundle);
         String body = StoredJson.write(stored);
         List<String> prekeys = oneTimePrekeys.stream().map(StoredJson::write).toList();
         return db.run(lane(user), c -> {

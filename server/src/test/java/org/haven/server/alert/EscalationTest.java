@@ -51,8 +51,9 @@ class EscalationTest {
     private final InMemoryCareStore careStore = new InMemoryCareStore();
     private final NodeThreads threads = new NodeThreads();
     private final WebhookNotifier webhooks = new WebhookNotifier(WebhookSettings.disabled(), clock, threads);
+    private final InMemoryAlertStore store = new InMemoryAlertStore();
     private final AlertService alerts = new AlertService(
-            new InMemoryAlertStore(),
+            store,
             new CareService(
                     careStore,
                     new RoomAffiliations(),
@@ -134,6 +135,44 @@ class EscalationTest {
         Awaitility.await().atMost(WAIT).until(() -> !alice.received.isEmpty());
         ServerMessage.Ok ok = (ServerMessage.Ok) alice.received.get(0);
         return ((Result.AlertReceived) ok.result()).alert();
+    }
+
+    @Test
+    void anAlertAStandInStoredIsAdoptedOnceReachesItsTierAndAPressOfTheSameRequestJoinsIt() throws Exception {
+        Inbox bo = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
+        Inbox alice = new Inbox();
+        ClientMessage.AlertRaise press = new ClientMessage.AlertRaise("r-1", "group-1", null, Alerts.Severity.HIGH);
+        // Another node stood in for this one (it was silent): the alert is in the store, not here.
+        StandIn.Raised raised = alerts.raise(
+                        principal("alice", Role.CLIENT, "group-1"), press, alice.id(), StandIn.Seen.NOTHING)
+                .toCompletableFuture()
+                .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(raised.stored().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
+        String id = raised.answer().alert();
+        assertThat(store.get(id)).isNotNull();
+        assertThat(notices(bo))
+                .as("the stand-in keeps nothing in this node's book")
+                .isEmpty();
+
+        alerts.adopt("demo", id);
+        alerts.adopt("demo", id); // the broadcast and the take-over may both ask: once
+        Awaitility.await().atMost(WAIT).until(() -> !notices(bo).isEmpty());
+        assertThat(notices(bo)).hasSize(1);
+        assertThat(last(bo).alert().id()).isEqualTo(id);
+        assertThat(last(bo).alert().tier()).isEqualTo("facilitators");
+
+        // The owner's own copy of the press, arriving late, joins the adopted alert: no second alert.
+        send(press, principal("alice", Role.CLIENT, "group-1"), alice);
+        Awaitility.await().atMost(WAIT).until(() -> !alice.received.isEmpty());
+        assertThat(((Result.AlertReceived) ((ServerMessage.Ok) alice.received.get(0)).result()).alert())
+                .isEqualTo(id);
+        assertThat(store.unclosed("demo").toCompletableFuture().get()).hasSize(1);
+
+        after(EscalationPolicy.defaults().ackTimeout(Alerts.Severity.HIGH).plusSeconds(1));
+        assertThat(notices(bo).stream().anyMatch(n -> n.reason() == ServerMessage.AlertReason.ESCALATED))
+                .as("escalated by the node that adopted it")
+                .isTrue();
     }
 
     /** Steps the clock and ticks; the tick is done when this returns. */
