@@ -37,7 +37,7 @@ start_node() { # name -> sets port_<name>
   # The alert runs leave their alerts open (nobody acknowledges): with the default time-out they would
   # escalate, and re-notify, in the middle of the next run. 30 min: no escalation during the script.
   env HAVEN_HOST=127.0.0.1 HAVEN_PORT="$port" REDIS_URL="redis://127.0.0.1:$redis_port" \
-    HAVEN_RATE_PER_SECOND=10000 HAVEN_RATE_BURST=10000 "HAVEN_AUDIT_FILE=$work/audit-$name.jsonl" \
+    HAVEN_RATE_PER_SECOND=10000 HAVEN_RATE_BURST=10000 "HAVEN_AUDIT_FILE=$work/audit-$name.jsonl" "HAVEN_DATA_DIR=$work/data-$name" \
     HAVEN_ALERT_ACK_TIMEOUT_HIGH=30m \
     java -Xmx1g -jar "$SERVER_JAR" >"$work/node-$name.log" 2>&1 &
   pids+=($!)

@@ -65,7 +65,7 @@ start_node() { # name -> sets port_<name> and pid_<name>
   # Rate limits raised: each clinician confirms and works every alert on one connection.
   # HAVEN_LEASE_TTL: the default (3 s).
   env HAVEN_HOST=127.0.0.1 HAVEN_PORT="$port" REDIS_URL="redis://127.0.0.1:$redis_port" \
-    HAVEN_RATE_PER_SECOND=10000 HAVEN_RATE_BURST=10000 "HAVEN_AUDIT_FILE=$work/audit-$name.jsonl" \
+    HAVEN_RATE_PER_SECOND=10000 HAVEN_RATE_BURST=10000 "HAVEN_AUDIT_FILE=$work/audit-$name.jsonl" "HAVEN_DATA_DIR=$work/data-$name" \
     java -Xmx512m -jar "$SERVER_JAR" >"$work/node-$name.log" 2>&1 &
   pids+=($!)
   eval "pid_$name=$!"

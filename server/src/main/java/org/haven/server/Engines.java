@@ -2,6 +2,7 @@ package org.haven.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
@@ -9,6 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.InMemoryAlertStore;
+import org.haven.server.audit.AuditKey;
+import org.haven.server.audit.AuditTrail;
+import org.haven.server.audit.InMemoryAuditTrail;
+import org.haven.server.audit.JsonLinesAuditTrail;
 import org.haven.server.auth.InMemoryRevocationStore;
 import org.haven.server.auth.RevocationStore;
 import org.haven.server.care.CareStore;
@@ -36,6 +41,7 @@ import org.haven.server.redis.RedisRevocationStore;
 import org.haven.server.redis.RedisRoomJournal;
 import org.haven.server.room.RoomJournal;
 import org.haven.server.sql.SqlAlertStore;
+import org.haven.server.sql.SqlAuditTrail;
 import org.haven.server.sql.SqlCareStore;
 import org.haven.server.sql.SqlDatabase;
 import org.haven.server.sql.SqlKeyDirectory;
@@ -64,8 +70,16 @@ public record Engines(
         NodeBus bus,
         BooleanSupplier reachable,
         BooleanSupplier recordsInVolatileRedis,
+        AuditKey auditKey,
+        AuditOpener audit,
         Housekeeping housekeeping,
         AutoCloseable resources) {
+
+    /** Opens the audit trail that lives with the durable records, once the node has its clock and threads. */
+    @FunctionalInterface
+    public interface AuditOpener {
+        AuditTrail open(AuditKey key, Clock clock, NodeThreads threads);
+    }
 
     /** What the engines need done on a timer (about every 2.5 s), never two runs at once. */
     @FunctionalInterface
@@ -91,6 +105,8 @@ public record Engines(
         Objects.requireNonNull(bus, "bus");
         Objects.requireNonNull(reachable, "reachable");
         Objects.requireNonNull(recordsInVolatileRedis, "recordsInVolatileRedis");
+        Objects.requireNonNull(auditKey, "auditKey");
+        Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(housekeeping, "housekeeping");
         Objects.requireNonNull(resources, "resources");
     }
@@ -109,9 +125,44 @@ public record Engines(
                 NodeBus.alone(),
                 () -> true,
                 () -> false,
+                auditKey(config),
+                (key, clock, threads) -> new InMemoryAuditTrail(clock, key),
                 presenceLost -> {},
                 () -> {});
     }
+
+    /**
+     * The key sealing the audit trail: {@code HAVEN_AUDIT_KEY}; else the key file in the data
+     * directory (or beside the audit file), made on first start; else a new random key (a trail in
+     * memory, gone with the process anyway).
+     */
+    static AuditKey auditKey(ServerConfig config) {
+        ServerConfig.Storage storage = config.storage();
+        String text = storage.auditKey();
+        if (text != null) {
+            return AuditKey.parse(text);
+        }
+        if (storage.dataDirectory() != null) {
+            return AuditKey.inDirectory(storage.dataDirectory());
+        }
+        Path file = storage.auditFile();
+        if (file != null) {
+            Path dir = file.toAbsolutePath().getParent();
+            return AuditKey.inDirectory(dir == null ? Path.of(".") : dir);
+        }
+        return AuditKey.random();
+    }
+
+    /** The audit file of a node whose records are in Redis: in the data directory; without one, in memory. */
+    private static AuditOpener fileInDataDirectory(ServerConfig config) {
+        Path dir = config.storage().dataDirectory();
+        return (key, clock, threads) -> dir == null
+                ? new InMemoryAuditTrail(clock, key)
+                : new JsonLinesAuditTrail(dir.resolve(AUDIT_FILE), key, clock, threads);
+    }
+
+    /** The audit file's name in the data directory, for a node without a database. */
+    public static final String AUDIT_FILE = "audit.jsonl";
 
     /**
      * Everything in the Redis that {@code config.storage().redisUrl()} names, through one owner of the
@@ -142,6 +193,8 @@ public record Engines(
                 new RedisNodeBus(redis, keys, node),
                 redis::isUp,
                 () -> persistence.state() == RedisPersistence.State.NOT_PERSISTENT,
+                auditKey(config),
+                fileInDataDirectory(config),
                 presenceLost -> {
                     persistence.check();
                     presenceUpkeep.run(presenceLost);
@@ -207,6 +260,8 @@ public record Engines(
                 live.bus(),
                 () -> live.reachable().getAsBoolean() && db.reachable(),
                 () -> false, // the durable records are in the database; Redis holds live state only
+                live.auditKey(),
+                (key, clock, auditThreads) -> SqlAuditTrail.open(db, key, clock, auditThreads),
                 live.housekeeping(),
                 () -> {
                     try {

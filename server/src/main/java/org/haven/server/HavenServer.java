@@ -2,6 +2,7 @@ package org.haven.server;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Gauge;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +17,6 @@ import org.haven.server.alert.AlertService;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.EscalationPolicy;
 import org.haven.server.audit.AuditTrail;
-import org.haven.server.audit.InMemoryAuditTrail;
 import org.haven.server.audit.JsonLinesAuditTrail;
 import org.haven.server.auth.JwtTokenVerifier;
 import org.haven.server.auth.VerificationKeys;
@@ -105,9 +105,10 @@ public final class HavenServer implements AutoCloseable {
                 config.rooms().recoveryWindow(),
                 engines.rooms(),
                 timer);
-        this.audit = config.storage().auditFile() == null
-                ? new InMemoryAuditTrail(clock)
-                : new JsonLinesAuditTrail(config.storage().auditFile(), clock, threads);
+        Path auditFile = config.storage().auditFile();
+        this.audit = auditFile == null
+                ? engines.audit().open(engines.auditKey(), clock, threads)
+                : new JsonLinesAuditTrail(auditFile, engines.auditKey(), clock, threads);
         this.webhooks = new WebhookNotifier(
                 config.alerts().webhookUrls().isEmpty()
                         ? WebhookSettings.disabled()
@@ -141,6 +142,8 @@ public final class HavenServer implements AutoCloseable {
         SessionControl control =
                 new SessionControl(rooms, audit, alerts, config.rooms().coverageTimeout());
         threads.every(timer, Duration.ofSeconds(1), Duration.ofSeconds(1), "coverage check", control::checkCoverage);
+        threads.every(
+                timer, Duration.ofMinutes(1), Duration.ofHours(6), "audit retention", () -> removeOldAudit(clock));
         DirectChatService chat = new DirectChatService(
                 engines.keys(),
                 engines.mailbox(),
@@ -380,5 +383,21 @@ public final class HavenServer implements AutoCloseable {
                     .warn("engines did not close cleanly ({})", e.getClass().getSimpleName());
         }
         stopped.complete(Readiness.DRAINING);
+    }
+
+    /** Removes audit records past the retention (in the database; a file is kept whole). */
+    private void removeOldAudit(Clock clock) {
+        audit.removeBefore(clock.instant().minus(config.storage().auditRetention()))
+                .whenComplete((removed, failure) -> {
+                    if (failure != null) {
+                        LoggerFactory.getLogger(HavenServer.class)
+                                .warn(
+                                        "audit retention not applied ({})",
+                                        failure.getClass().getSimpleName());
+                    } else if (removed > 0) {
+                        LoggerFactory.getLogger(HavenServer.class)
+                                .info("audit records past retention removed count={}", removed);
+                    }
+                });
     }
 }

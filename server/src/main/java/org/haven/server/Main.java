@@ -22,12 +22,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.haven.protocol.Role;
+import org.haven.server.audit.AuditKey;
 import org.haven.server.audit.AuditVerifier;
 import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ConfigSources;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.logging.LogSetup;
+import org.haven.server.sql.SqlAuditVerifier;
+import org.haven.server.sql.SqlDatabase;
 import org.haven.server.threads.NodeThreads;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The command line: {@code serve} (the default) runs a node; {@code token} prints a dev token that a
@@ -43,9 +47,11 @@ public final class Main {
                                                     --org <org> --rooms <room,room...> [--name <display name>] [--ttl 1h]
                    java -jar haven-server.jar healthcheck
                        exit 0 when the node on this machine (HAVEN_PORT) answers /healthz (containers' health checks)
-                   java -jar haven-server.jar audit-verify <file>
-                       checks an audit trail's hash chain: exit 0 intact, 1 broken, 2 unreadable
-                       (works in any mode, without a token secret)
+                   java -jar haven-server.jar audit-verify [<file>] [--org <org>] [--key-file <file>]
+                       checks the audit trail's sealed chains: the file given, else the database of
+                       HAVEN_DATABASE_URL or HAVEN_DATA_DIR (every organisation, or the one named), with the
+                       key in --key-file, HAVEN_AUDIT_KEY or HAVEN_DATA_DIR/audit.key;
+                       exit 0 intact, 1 broken, 2 unreadable (works in any mode, without a token secret)
             configuration: a YAML file (--config or HAVEN_CONFIG) with HAVEN_* environment variables over it;
             every setting is listed in docs/operations.md""";
 
@@ -75,7 +81,7 @@ public final class Main {
         // without a token secret in its environment can still use them.
         switch (command) {
             case "audit-verify":
-                return auditVerify(rest, out, err);
+                return auditVerify(rest, env, out, err);
             case "healthcheck":
                 return healthcheck(env, err);
             case "help", "--help", "-h":
@@ -239,28 +245,104 @@ public final class Main {
     }
 
     /**
-     * Verifies an audit trail file: exit 0 when intact, 1 when broken (naming the first record that
-     * fails and why, never quoting the file), 2 when it cannot be read at all.
+     * Verifies the audit trail: a file, or the chains in the database. Exit 0 when intact, 1 when
+     * broken (naming the first record that fails and why, never quoting it), 2 when it cannot be read
+     * at all or the key is missing.
      */
-    private static int auditVerify(List<String> args, PrintStream out, PrintStream err) {
-        if (args.size() != 1 || args.get(0).isBlank()) {
-            err.println("haven: audit-verify needs exactly one argument, the audit trail file\n" + USAGE);
-            return 2;
+    private static int auditVerify(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+        String fileArg = null;
+        String org = null;
+        String keyFile = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if ((a.equals("--org") || a.equals("--key-file"))
+                    && i + 1 < args.size()
+                    && !args.get(i + 1).isBlank()) {
+                if (a.equals("--org")) {
+                    org = args.get(++i);
+                } else {
+                    keyFile = args.get(++i);
+                }
+            } else if (!a.startsWith("--") && fileArg == null && !a.isBlank()) {
+                fileArg = a;
+            } else {
+                err.println("haven: audit-verify: unexpected argument '" + a + "'\n" + USAGE);
+                return 2;
+            }
         }
-        Path file;
+        Path dataDirectory;
+        Path file = null;
         try {
-            file = Path.of(args.get(0));
+            dataDirectory = Path.of(env.getOrDefault("HAVEN_DATA_DIR", "haven-data"));
+            if (fileArg != null) {
+                file = Path.of(fileArg);
+            }
         } catch (InvalidPathException e) {
-            err.println("haven: audit-verify: not a valid path: " + args.get(0));
+            err.println("haven: audit-verify: not a valid path: " + e.getInput());
             return 2;
         }
-        if (Files.isDirectory(file)) {
+        if (file != null && Files.isDirectory(file)) {
             err.println("haven: audit-verify: " + file + " is a directory, not an audit trail file");
             return 2;
         }
+        AuditKey key;
+        try {
+            key = auditKey(keyFile, env, dataDirectory, file);
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("haven: audit-verify: " + e.getMessage());
+            return 2;
+        }
+        return file == null
+                ? auditVerifyDatabase(env.get("HAVEN_DATABASE_URL"), dataDirectory, org, key, out, err)
+                : auditVerifyFile(file, key, out, err);
+    }
+
+    /** The audit key: from {@code --key-file}, HAVEN_AUDIT_KEY, or the key file of the data directory or beside the trail. */
+    private static AuditKey auditKey(
+            @Nullable String keyFile, Map<String, String> env, Path dataDirectory, @Nullable Path trailFile)
+            throws IOException {
+        if (keyFile != null) {
+            return readKey(Path.of(keyFile));
+        }
+        String text = env.get("HAVEN_AUDIT_KEY");
+        if (text != null && !text.isBlank()) {
+            try {
+                return AuditKey.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("HAVEN_AUDIT_KEY does not hold a key: " + e.getMessage());
+            }
+        }
+        List<Path> candidates = new ArrayList<>();
+        if (trailFile != null) { // beside the trail first: where a node without a data directory keeps it
+            Path dir = trailFile.toAbsolutePath().getParent();
+            if (dir != null) {
+                candidates.add(dir.resolve(AuditKey.FILE));
+            }
+        }
+        candidates.add(dataDirectory.resolve(AuditKey.FILE));
+        for (Path candidate : candidates) {
+            if (Files.isRegularFile(candidate)) {
+                return readKey(candidate);
+            }
+        }
+        throw new IllegalArgumentException(
+                "no audit key: give --key-file or HAVEN_AUDIT_KEY (looked for " + candidates + ")");
+    }
+
+    private static AuditKey readKey(Path file) throws IOException {
+        try {
+            return AuditKey.parse(Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("no such key file: " + file);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the key file " + file + " does not hold a key: " + e.getMessage());
+        }
+    }
+
+    private static int auditVerifyFile(Path file, AuditKey key, PrintStream out, PrintStream err) {
         AuditVerifier.Verification result;
         try {
-            result = AuditVerifier.verify(file);
+            result = AuditVerifier.verify(file, key);
         } catch (UncheckedIOException e) {
             IOException cause = Objects.requireNonNull(e.getCause(), "an UncheckedIOException always has a cause");
             err.println("haven: audit-verify: cannot read " + file + ": "
@@ -271,12 +353,53 @@ public final class Main {
             return 2;
         }
         if (result.intact()) {
-            out.println("intact: " + result.recordsChecked() + (result.recordsChecked() == 1 ? " record" : " records"));
+            out.println("intact: " + records(result.recordsChecked()));
             return 0;
         }
         out.println("broken at record " + result.firstBrokenSeq() + " (line " + result.firstBrokenLine() + "): "
                 + result.problem());
         return 1;
+    }
+
+    private static int auditVerifyDatabase(
+            @Nullable String url,
+            Path dataDirectory,
+            @Nullable String org,
+            AuditKey key,
+            PrintStream out,
+            PrintStream err) {
+        String where = url != null ? "the database HAVEN_DATABASE_URL names" : "the database in " + dataDirectory;
+        List<SqlAuditVerifier.OrgVerification> results;
+        try (NodeThreads threads = new NodeThreads();
+                SqlDatabase db = SqlDatabase.existing(url, dataDirectory, threads)) {
+            results = SqlAuditVerifier.verify(db, key, org);
+        } catch (RuntimeException e) {
+            // Never the exception's message for a database: it may quote the URL with its password.
+            err.println("haven: audit-verify: cannot read " + where + ": "
+                    + (e instanceof IllegalArgumentException
+                            ? e.getMessage()
+                            : e.getClass().getSimpleName()));
+            return 2;
+        }
+        if (results.isEmpty()) {
+            out.println("no audit records" + (org == null ? "" : " for organisation " + org) + " in " + where);
+            return org == null ? 0 : 1;
+        }
+        boolean intact = true;
+        for (SqlAuditVerifier.OrgVerification r : results) {
+            AuditVerifier.Verification v = r.verification();
+            if (v.intact()) {
+                out.println("org " + r.org() + ": intact: " + records(v.recordsChecked()));
+            } else {
+                intact = false;
+                out.println("org " + r.org() + ": broken at record " + v.firstBrokenSeq() + ": " + v.problem());
+            }
+        }
+        return intact ? 0 : 1;
+    }
+
+    private static String records(long n) {
+        return n + (n == 1 ? " record" : " records");
     }
 
     private static Duration parseTtl(String text) {

@@ -133,7 +133,12 @@ final class AlertDelivery {
     void auditCareRead(Responder r, DistressAlert alert, String via) {
         if (careReadsAudited.add(alert.id + "|" + r.user.user() + "|" + via)) {
             audit.record(new AuditEvent(
-                    r.user.user(), "care.read", "client:" + alert.client, "ok", Map.of("via", via, "alert", alert.id)));
+                    alert.org(),
+                    r.user.user(),
+                    "care.read",
+                    "client:" + alert.client,
+                    "ok",
+                    Map.of("via", via, "alert", alert.id)));
         }
     }
 

@@ -298,7 +298,8 @@ final class AlertIntake {
                         boolean climbed = escalator.severityRaised(existing, before, now);
                         if (climbed) {
                             audit.record(new AuditEvent(
-                                    "system",
+                                    existing.org(),
+                                    AuditEvent.SYSTEM,
                                     "alert.escalate",
                                     "alert:" + existing.id,
                                     "ok",
@@ -332,6 +333,7 @@ final class AlertIntake {
                     metrics.raised(r.severity());
                     escalator.start(alert, now);
                     audit.record(new AuditEvent(
+                            alert.org(),
                             r.by(),
                             "alert.raise",
                             "alert:" + alert.id,

@@ -82,6 +82,7 @@ final class AlertPublisher {
     void changed(DistressAlert a, AlertReason reason, @Nullable String webhookEvent) {
         var last = a.lastEntry();
         audit.record(new AuditEvent(
+                a.org(),
                 last.by(),
                 "alert." + last.event(),
                 "alert:" + a.id,

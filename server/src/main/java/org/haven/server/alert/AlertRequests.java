@@ -174,6 +174,7 @@ final class AlertRequests {
                 r.reply().ok(step.apply(a));
             } catch (Refusal refusal) {
                 audit.record(new AuditEvent(
+                        p.org(),
                         p.user(),
                         "alert.request",
                         "alert:" + alertId,

@@ -413,7 +413,8 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
         for (DistressAlert a : book.all()) {
             if (escalator.goOnAfterGrace(a, now)) {
                 audit.record(new AuditEvent(
-                        "system",
+                        a.org(),
+                        AuditEvent.SYSTEM,
                         "alert.escalate",
                         "alert:" + a.id,
                         "ok",
@@ -428,7 +429,8 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
     private void escalate(DistressAlert a, Instant now, String why) {
         boolean becameUndelivered = escalator.escalate(a, now, why);
         audit.record(new AuditEvent(
-                "system",
+                a.org(),
+                AuditEvent.SYSTEM,
                 "alert.escalate",
                 "alert:" + a.id,
                 "ok",

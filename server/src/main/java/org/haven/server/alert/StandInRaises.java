@@ -90,7 +90,12 @@ final class StandInRaises {
                 // The press joins the client's open alert; the node that adopts it counts it from the audit.
                 DistressAlert a = DistressAlert.restore(existing);
                 audit.record(new AuditEvent(
-                        client.user(), "alert.pressed_again", "alert:" + a.id, "ok", Map.of("via", "stand-in")));
+                        client.org(),
+                        client.user(),
+                        "alert.pressed_again",
+                        "alert:" + a.id,
+                        "ok",
+                        Map.of("via", "stand-in")));
                 return new StandIn.Raised(
                         answer(a, known),
                         Outbound.urgent(new ServerMessage.AlertNotice(AlertReason.UPDATED, a.view())),
@@ -105,6 +110,7 @@ final class StandInRaises {
                 if (isNew) {
                     metrics.raised(severity);
                     audit.record(new AuditEvent(
+                            client.org(),
                             client.user(),
                             "alert.raise",
                             "alert:" + a.id,

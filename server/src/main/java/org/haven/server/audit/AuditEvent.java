@@ -10,18 +10,22 @@ import java.util.TreeMap;
  * Every field holds opaque ids and codes only, never names or message text, because the trail is
  * kept for a long time and read by people who need not see content.
  *
- * @param actor the opaque id of the user who acted, or {@code "system"}
+ * @param org the opaque id of the organisation it happened in: each organisation's trail is its own
+ *     chain, and a user id names a user only within an organisation
+ * @param actor the opaque id of the user who acted (within {@code org}), or {@code "system"}
  * @param action what was attempted, such as {@code "alert.acknowledge"}
  * @param subject the opaque id of what it concerns, such as {@code "alert:a-123"}
  * @param outcome how it ended, such as {@code "ok"} or {@code "refused:forbidden"}
  * @param details a few further opaque ids or codes; copied, immutable, sorted by key, may be empty
  */
-public record AuditEvent(String actor, String action, String subject, String outcome, Map<String, String> details) {
+public record AuditEvent(
+        String org, String actor, String action, String subject, String outcome, Map<String, String> details) {
 
     /** The actor for what the server does on its own account. */
     public static final String SYSTEM = "system";
 
     public AuditEvent {
+        Objects.requireNonNull(org, "org");
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(subject, "subject");
@@ -30,8 +34,8 @@ public record AuditEvent(String actor, String action, String subject, String out
     }
 
     /** An event without details. */
-    public AuditEvent(String actor, String action, String subject, String outcome) {
-        this(actor, action, subject, outcome, Map.of());
+    public AuditEvent(String org, String actor, String action, String subject, String outcome) {
+        this(org, actor, action, subject, outcome, Map.of());
     }
 
     /** An immutable copy in key order; refuses null keys and values (Map.copyOf checks both). */

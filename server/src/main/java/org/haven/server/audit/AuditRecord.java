@@ -10,12 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,17 +20,19 @@ import java.util.Objects;
 /**
  * One entry of the audit trail: an {@link AuditEvent} with its place in the chain. {@code seq}
  * starts at 1 and grows by one; {@code prev} is the hash of the record before ({@link #GENESIS} for
- * the first); {@code hash} is the lowercase hex SHA-256 of the record's canonical JSON without the
- * {@code hash} field, so changing, removing or reordering a record breaks the chain after it.
+ * the first); {@code hash} is the lowercase hex HMAC-SHA256, under the trail's {@link AuditKey}, of
+ * the record's canonical JSON without the {@code hash} field, so changing, removing or reordering a
+ * record breaks the chain after it, and only a holder of the key can write a chain that holds.
  *
- * <p>The canonical JSON is compact, with the fields in the order seq, at (ISO-8601), actor, action,
- * subject, outcome, details (keys sorted), prev, and every character outside ASCII written as a
+ * <p>The canonical JSON is compact, with the fields in the order seq, at (ISO-8601), org, actor,
+ * action, subject, outcome, details (keys sorted), prev, and every character outside ASCII written as a
  * &#92;uXXXX escape, so the hashed bytes are plain ASCII whatever the text. A stored line is that JSON
  * with {@code hash} as the last field.
  */
 public record AuditRecord(
         long seq,
         Instant at,
+        String org,
         String actor,
         String action,
         String subject,
@@ -47,7 +45,7 @@ public record AuditRecord(
     public static final String GENESIS = "0".repeat(64);
 
     private static final List<String> FIELDS =
-            List.of("seq", "at", "actor", "action", "subject", "outcome", "details", "prev", "hash");
+            List.of("seq", "at", "org", "actor", "action", "subject", "outcome", "details", "prev", "hash");
 
     // Duplicate keys are refused so that a line cannot show one value to a reader and another to us.
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
@@ -57,6 +55,7 @@ public record AuditRecord(
 
     public AuditRecord {
         Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(org, "org");
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(subject, "subject");
@@ -66,27 +65,36 @@ public record AuditRecord(
         Objects.requireNonNull(hash, "hash");
     }
 
-    /** The record that puts {@code event} at {@code seq}, after the record whose hash is {@code prev}. */
-    public static AuditRecord of(long seq, Instant at, AuditEvent event, String prev) {
+    /**
+     * The record that puts {@code event} at {@code seq}, after the record whose hash is {@code prev},
+     * sealed with {@code key}.
+     */
+    public static AuditRecord of(long seq, Instant at, AuditEvent event, String prev, AuditKey key) {
         Objects.requireNonNull(event, "event");
         AuditRecord unsealed = new AuditRecord(
-                seq, at, event.actor(), event.action(), event.subject(), event.outcome(), event.details(), prev, "");
-        return unsealed.withHash(unsealed.expectedHash());
+                seq,
+                at,
+                event.org(),
+                event.actor(),
+                event.action(),
+                event.subject(),
+                event.outcome(),
+                event.details(),
+                prev,
+                "");
+        return unsealed.withHash(unsealed.expectedHash(key));
     }
 
-    /** The hash this record must carry: SHA-256 of its canonical JSON, whatever {@code hash} holds now. */
-    public String expectedHash() {
-        try {
-            byte[] digest =
-                    MessageDigest.getInstance("SHA-256").digest(json(false).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
+    /**
+     * The hash this record must carry: the HMAC-SHA256 of its canonical JSON under {@code key},
+     * whatever {@code hash} holds now.
+     */
+    public String expectedHash(AuditKey key) {
+        return key.mac(json(false));
     }
 
     /** The line stored for this record, without the line break. */
-    String toJsonLine() {
+    public String toJsonLine() {
         return json(true);
     }
 
@@ -96,7 +104,7 @@ public record AuditRecord(
      *
      * @throws IllegalArgumentException naming what is wrong, never quoting the line
      */
-    static AuditRecord parseLine(String line) {
+    public static AuditRecord parseLine(String line) {
         JsonNode node;
         try {
             node = JSON.readTree(line);
@@ -129,6 +137,7 @@ public record AuditRecord(
         AuditRecord record = new AuditRecord(
                 seq.longValue(),
                 at,
+                field(node, "org"),
                 field(node, "actor"),
                 field(node, "action"),
                 field(node, "subject"),
@@ -143,7 +152,7 @@ public record AuditRecord(
     }
 
     private AuditRecord withHash(String newHash) {
-        return new AuditRecord(seq, at, actor, action, subject, outcome, details, prev, newHash);
+        return new AuditRecord(seq, at, org, actor, action, subject, outcome, details, prev, newHash);
     }
 
     private String json(boolean withHash) {
@@ -152,6 +161,7 @@ public record AuditRecord(
             g.writeStartObject();
             g.writeNumberField("seq", seq);
             g.writeStringField("at", at.toString());
+            g.writeStringField("org", org);
             g.writeStringField("actor", actor);
             g.writeStringField("action", action);
             g.writeStringField("subject", subject);

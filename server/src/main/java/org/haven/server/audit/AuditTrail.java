@@ -1,6 +1,8 @@
 package org.haven.server.audit;
 
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * An append-only record of accountable events, each chained to the one before by its hash (see
@@ -24,6 +26,14 @@ public interface AuditTrail extends AutoCloseable {
      * not be written, or when the trail is closed.
      */
     CompletableFuture<Void> flush();
+
+    /**
+     * Removes records accepted before {@code before}, where the storage keeps them by age (the
+     * database); completes with how many. A file or memory trail is kept whole: this does nothing.
+     */
+    default CompletionStage<Integer> removeBefore(Instant before) {
+        return CompletableFuture.completedFuture(0);
+    }
 
     /** Writes what was accepted, then releases the storage; events recorded later are not kept. */
     @Override

@@ -19,10 +19,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Checks a file written by {@link JsonLinesAuditTrail}: every line must be a record in canonical
  * form, numbered one after the last, naming the hash of the record before, and holding its own
- * hash. It stops at the first record that fails and says which and why.
+ * hash under the {@link AuditKey}. It stops at the first record that fails and says which and why.
+ * {@link Chain} does the same for records read from elsewhere (the database).
  *
- * <p>The chain shows changes, removals and reordering, but not records cut off the end of the file:
- * to detect that, compare the last hash with one kept elsewhere.
+ * <p>Without the key nobody can write a record that passes, so the chain shows changes, removals,
+ * insertions and reordering; it does not show records cut off the end of a file: to detect that,
+ * compare the last hash with one kept elsewhere (the database trail keeps a sealed head for that).
  */
 public final class AuditVerifier {
 
@@ -59,11 +61,11 @@ public final class AuditVerifier {
      *
      * @throws UncheckedIOException when the file cannot be read at all
      */
-    public static Verification verify(Path file) {
+    public static Verification verify(Path file, AuditKey key) {
         Objects.requireNonNull(file, "file");
+        Chain chain = new Chain(key, 1, AuditRecord.GENESIS);
         long checked = 0;
         int lineNumber = 0;
-        String previousHash = AuditRecord.GENESIS;
         // Bad bytes are replaced rather than reported, so that they fail as their own line: a record
         // holding a replacement character is not in canonical form (which is all ASCII).
         try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), UTF_8))) {
@@ -76,12 +78,11 @@ public final class AuditVerifier {
                 } catch (IllegalArgumentException e) {
                     return Verification.broken(checked, expected, lineNumber, "unreadable record: " + e.getMessage());
                 }
-                String problem = problem(record, expected, previousHash);
+                String problem = chain.next(record);
                 if (problem != null) {
                     return Verification.broken(checked, record.seq(), lineNumber, problem);
                 }
                 checked++;
-                previousHash = record.hash();
             }
             if (checked > 0 && !endsWithLineBreak(file)) {
                 return Verification.broken(checked - 1, checked, lineNumber, "last line has no line break");
@@ -92,19 +93,53 @@ public final class AuditVerifier {
         }
     }
 
-    private static @Nullable String problem(AuditRecord record, long expectedSeq, String previousHash) {
-        if (record.seq() != expectedSeq) {
-            return "seq " + record.seq() + " where " + expectedSeq + " was expected";
+    /**
+     * One chain checked record by record, from a known start: the first record's seq and prev (1 and
+     * {@link AuditRecord#GENESIS}, unless older records were removed by retention). Not thread-safe.
+     */
+    public static final class Chain {
+
+        private final AuditKey key;
+        private final long firstSeq;
+        private long expectedSeq;
+        private String previousHash;
+
+        public Chain(AuditKey key, long firstSeq, String firstPrev) {
+            this.key = Objects.requireNonNull(key, "key");
+            this.firstSeq = firstSeq;
+            this.expectedSeq = firstSeq;
+            this.previousHash = Objects.requireNonNull(firstPrev, "firstPrev");
         }
-        if (!record.prev().equals(previousHash)) {
-            return expectedSeq == 1
-                    ? "prev of the first record is not the genesis value"
-                    : "prev does not match the hash of the record before";
+
+        /** Checks the next record: null when it holds (and the chain moves on), else why not. */
+        public @Nullable String next(AuditRecord record) {
+            if (record.seq() != expectedSeq) {
+                return "seq " + record.seq() + " where " + expectedSeq + " was expected";
+            }
+            if (!record.prev().equals(previousHash)) {
+                return expectedSeq == firstSeq
+                        ? (firstSeq == 1
+                                ? "prev of the first record is not the genesis value"
+                                : "prev of the first record kept is not the one the chain's head names")
+                        : "prev does not match the hash of the record before";
+            }
+            if (!record.hash().equals(record.expectedHash(key))) {
+                return "hash does not match the record's contents (or the trail was sealed with another key)";
+            }
+            expectedSeq++;
+            previousHash = record.hash();
+            return null;
         }
-        if (!record.hash().equals(record.expectedHash())) {
-            return "hash does not match the record's contents";
+
+        /** The seq of the last record that held; {@code firstSeq - 1} before any. */
+        public long lastSeq() {
+            return expectedSeq - 1;
         }
-        return null;
+
+        /** The hash of the last record that held; the start's prev before any. */
+        public String lastHash() {
+            return previousHash;
+        }
     }
 
     /**
@@ -112,7 +147,7 @@ public final class AuditVerifier {
      *
      * @throws IllegalArgumentException saying why the last line is not a sound record
      */
-    static @Nullable AuditRecord lastRecord(Path file) throws IOException {
+    static @Nullable AuditRecord lastRecord(Path file, AuditKey key) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             long end = in.size() - 1; // where the final line break must be
             if (end < 0) {
@@ -139,8 +174,9 @@ public final class AuditVerifier {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("its last line is an unreadable record: " + e.getMessage());
             }
-            if (record.seq() < 1 || !record.hash().equals(record.expectedHash())) {
-                throw new IllegalArgumentException("its last record does not hold its own hash");
+            if (record.seq() < 1 || !record.hash().equals(record.expectedHash(key))) {
+                throw new IllegalArgumentException(
+                        "its last record does not hold its own hash under this key (was it sealed with another HAVEN_AUDIT_KEY?)");
             }
             return record;
         }

@@ -14,11 +14,18 @@ import java.util.concurrent.CompletableFuture;
 public final class InMemoryAuditTrail implements AuditTrail {
 
     private final Clock clock;
+    private final AuditKey key;
     private final List<AuditRecord> records = new ArrayList<>();
     private boolean closed; // guarded by records
 
+    /** A trail sealed with a new random key. */
     public InMemoryAuditTrail(Clock clock) {
+        this(clock, AuditKey.random());
+    }
+
+    public InMemoryAuditTrail(Clock clock, AuditKey key) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.key = Objects.requireNonNull(key, "key");
     }
 
     @Override
@@ -33,7 +40,8 @@ public final class InMemoryAuditTrail implements AuditTrail {
                     last == null ? 1 : last.seq() + 1,
                     clock.instant(),
                     event,
-                    last == null ? AuditRecord.GENESIS : last.hash()));
+                    last == null ? AuditRecord.GENESIS : last.hash(),
+                    key));
         }
     }
 

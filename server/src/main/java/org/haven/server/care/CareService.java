@@ -161,6 +161,7 @@ public final class CareService {
             lastCheckIns.put(checkInKey(client, m.room()), stored);
             affiliations.add(client, m.room());
             audit.record(new AuditEvent(
+                    caller.org(),
                     caller.user(),
                     "checkin.submit",
                     "client:" + client,
@@ -175,7 +176,12 @@ public final class CareService {
         requireClientOf(caller, m.room());
         affiliations.add(userOf(caller), m.room());
         audit.record(new AuditEvent(
-                caller.user(), "checkin.decline", "client:" + userOf(caller), "ok", Map.of("room", m.room())));
+                caller.org(),
+                caller.user(),
+                "checkin.decline",
+                "client:" + userOf(caller),
+                "ok",
+                Map.of("room", m.room())));
     }
 
     public CompletionStage<Result.CareVersion> setContacts(Principal caller, ClientMessage.ContactsSet m) {
@@ -184,6 +190,7 @@ public final class CareService {
                 .thenApply(v -> {
                     lastContacts.put(client, v.value());
                     audit.record(new AuditEvent(
+                            caller.org(),
                             caller.user(),
                             "care.contacts.set",
                             "client:" + client,
@@ -199,6 +206,7 @@ public final class CareService {
                 .thenApply(v -> {
                     lastPlans.put(client, v.value());
                     audit.record(new AuditEvent(
+                            caller.org(),
                             caller.user(),
                             "care.plan.set",
                             "client:" + client,
@@ -213,14 +221,24 @@ public final class CareService {
         UserRef client = new UserRef(caller.org(), m.client());
         if (!mayReadInRoom(caller, client, m.room())) {
             audit.record(new AuditEvent(
-                    caller.user(), "care.read", "client:" + client, "refused:not_found", Map.of("room", m.room())));
+                    caller.org(),
+                    caller.user(),
+                    "care.read",
+                    "client:" + client,
+                    "refused:not_found",
+                    Map.of("room", m.room())));
             // Whether the client exists is itself not the caller's to know.
             throw new Refusal(ErrorCode.NOT_FOUND, "no care record visible to you for this client and room");
         }
         return store.latestCheckIn(client, m.room())
                 .thenCompose(checkIn -> store.contacts(client).thenCombine(store.plan(client), (contacts, plan) -> {
                     audit.record(new AuditEvent(
-                            caller.user(), "care.read", "client:" + client, "ok", Map.of("room", m.room())));
+                            caller.org(),
+                            caller.user(),
+                            "care.read",
+                            "client:" + client,
+                            "ok",
+                            Map.of("room", m.room())));
                     return new Result.CareRecord(
                             client.user(), checkIn.orElse(null), contacts.orElse(null), plan.orElse(null));
                 }));
@@ -346,7 +364,12 @@ public final class CareService {
 
     private Refusal refused(Principal caller, String action, String client, String why) {
         audit.record(new AuditEvent(
-                caller.user(), action, "client:" + caller.org() + "/" + client, "refused:forbidden", Map.of()));
+                caller.org(),
+                caller.user(),
+                action,
+                "client:" + caller.org() + "/" + client,
+                "refused:forbidden",
+                Map.of()));
         return new Refusal(ErrorCode.FORBIDDEN, why);
     }
 

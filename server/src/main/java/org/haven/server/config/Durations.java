@@ -3,7 +3,7 @@ package org.haven.server.config;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Reads durations written as {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT5S}). */
+/** Reads durations written as {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 7d} or ISO-8601 ({@code PT5S}). */
 final class Durations {
 
     private Durations() {}
@@ -21,13 +21,17 @@ final class Durations {
             case 's' -> Duration.ofSeconds(n);
             case 'm' -> Duration.ofMinutes(n);
             case 'h' -> Duration.ofHours(n);
-            default -> throw new IllegalArgumentException("unit must be ms, s, m or h");
+            case 'd' -> Duration.ofDays(n);
+            default -> throw new IllegalArgumentException("unit must be ms, s, m, h or d");
         };
     }
 
     /** The shortest of those forms that is exact: {@code 90s}, {@code 2m}, {@code 250ms}. */
     static String format(Duration d) {
         long ms = d.toMillis();
+        if (ms % 86_400_000 == 0 && ms != 0) {
+            return ms / 86_400_000 + "d";
+        }
         if (ms % 3_600_000 == 0 && ms != 0) {
             return ms / 3_600_000 + "h";
         }

@@ -159,9 +159,14 @@ public record ServerConfig(
     /** The discreet chat's mailbox and policy. */
     public record Chat(Duration mailboxTtl, int mailboxPerDevice, boolean dmBetweenClinicians) {}
 
-    /** Where state is kept: the audit file, and Redis (null: every engine in memory). */
+    /**
+     * Where state is kept: the audit trail (a file when {@code auditFile} is set, else with the
+     * durable records) and its key, Redis, the data directory and the database (each null: not used).
+     */
     public record Storage(
             @Nullable Path auditFile,
+            @Nullable String auditKey,
+            Duration auditRetention,
             @Nullable String redisUrl,
             Duration leaseTtl,
             @Nullable Path dataDirectory,
@@ -169,7 +174,8 @@ public record ServerConfig(
             boolean redisPersistenceRequired) {
         @Override
         public String toString() {
-            return "Storage[auditFile=" + auditFile + ", redis=" + (redisUrl != null) + ", leaseTtl=" + leaseTtl
+            return "Storage[auditFile=" + auditFile + ", auditKey=" + (auditKey == null ? "unset" : "***")
+                    + ", auditRetention=" + auditRetention + ", redis=" + (redisUrl != null) + ", leaseTtl=" + leaseTtl
                     + ", dataDirectory=" + dataDirectory + ", database=" + (databaseUrl != null) + "]";
         }
     }
@@ -360,6 +366,11 @@ public record ServerConfig(
 
         boolean redisPersistenceRequired;
 
+        @Nullable
+        String auditKey;
+
+        Duration auditRetention;
+
         // Every field not @Nullable has a default in Settings, which this loop reads in: NullAway
         // cannot see through the table, so its initialisation check alone is suppressed here.
         @SuppressWarnings("NullAway.Init")
@@ -431,6 +442,8 @@ public record ServerConfig(
             dataDirectory = c.storage.dataDirectory();
             databaseUrl = c.storage.databaseUrl();
             redisPersistenceRequired = c.storage.redisPersistenceRequired();
+            auditKey = c.storage.auditKey();
+            auditRetention = c.storage.auditRetention();
             logLevel = c.logging.logLevel();
             logFormat = c.logging.logFormat();
         }
@@ -564,9 +577,27 @@ public record ServerConfig(
             alertOnCheckIn = v;
             return this;
         }
-        /** The audit trail's JSON-lines file; {@code null} keeps it in memory (tests). */
+        /**
+         * The audit trail's JSON-lines file, for a single node; {@code null} keeps the trail with the
+         * durable records (the database; a file in the data directory with Redis only; else memory).
+         */
         public Builder auditFile(@Nullable Path v) {
             auditFile = v;
+            return this;
+        }
+
+        /**
+         * The key sealing the audit trail (base64, at least 32 bytes); null: the key file in the data
+         * directory, made on first start (a random key per process without one).
+         */
+        public Builder auditKey(@Nullable String v) {
+            auditKey = v;
+            return this;
+        }
+
+        /** How long audit records are kept in the database before housekeeping removes them. */
+        public Builder auditRetention(Duration v) {
+            auditRetention = v;
             return this;
         }
 
@@ -772,7 +803,15 @@ public record ServerConfig(
                             webhookUrls,
                             webhookSecret),
                     new Chat(mailboxTtl, mailboxPerDevice, dmBetweenClinicians),
-                    new Storage(auditFile, redisUrl, leaseTtl, dataDirectory, databaseUrl, redisPersistenceRequired),
+                    new Storage(
+                            auditFile,
+                            auditKey,
+                            auditRetention,
+                            redisUrl,
+                            leaseTtl,
+                            dataDirectory,
+                            databaseUrl,
+                            redisPersistenceRequired),
                     new Logging(logLevel == null ? null : logLevel.toUpperCase(Locale.ROOT), logFormat));
             Settings.check(config);
             return config;

@@ -16,6 +16,7 @@ import java.util.function.Function;
 import java.util.function.ObjIntConsumer;
 import java.util.function.Predicate;
 import org.haven.protocol.Alerts.Severity;
+import org.haven.server.audit.AuditKey;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -349,9 +350,39 @@ public final class Settings {
                 .rule(positive(c -> c.rooms().coverageTimeout())));
         s.add(plain(
                 "HAVEN_AUDIT_FILE",
-                "haven-audit.jsonl",
+                null,
                 (b, v) -> b.auditFile(Path.of(v)),
                 c -> c.storage().auditFile()));
+        s.add(secret(
+                        "HAVEN_AUDIT_KEY",
+                        null,
+                        ServerConfig.Builder::auditKey,
+                        c -> c.storage().auditKey())
+                .rule(c -> {
+                    String key = c.storage().auditKey();
+                    if (key == null) {
+                        // The nodes of a cluster write one trail: each must seal it with the same key.
+                        return c.mode() == ServerConfig.Mode.PRODUCTION
+                                        && c.storage().databaseUrl() != null
+                                ? new Problem(
+                                        "unset", "the same key on every node, with HAVEN_DATABASE_URL in production")
+                                : null;
+                    }
+                    try {
+                        AuditKey.parse(key);
+                        return null;
+                    } catch (IllegalArgumentException e) {
+                        return new Problem("(not a key)", "base64 of at least " + AuditKey.MIN_BYTES + " random bytes");
+                    }
+                }));
+        s.add(duration(
+                        "HAVEN_AUDIT_RETENTION",
+                        "2190d",
+                        ServerConfig.Builder::auditRetention,
+                        c -> c.storage().auditRetention())
+                .rule(expect(
+                        c -> c.storage().auditRetention().compareTo(Duration.ofDays(365)) >= 0,
+                        "at least 365d (six years, 2190d, is the default)")));
         s.add(plain(
                 "HAVEN_WEBHOOK_URLS",
                 null,

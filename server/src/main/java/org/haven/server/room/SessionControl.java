@@ -214,7 +214,8 @@ public final class SessionControl {
                 outcome = "refused:" + r.code().wire();
                 reply.refuse(r);
             }
-            audit.record(new AuditEvent(p.user().user(), "breakout.return", "room:" + breakoutKey, outcome, Map.of()));
+            audit.record(new AuditEvent(
+                    breakoutKey.org(), p.user().user(), "breakout.return", "room:" + breakoutKey, outcome, Map.of()));
         });
     }
 
@@ -280,7 +281,8 @@ public final class SessionControl {
                 }
                 Room.RoomMember alone = room.checkCoverage(now, coverageTimeout);
                 if (alone != null) {
-                    audit.record(new AuditEvent("system", "session.coverage_pause", "room:" + key, "ok", Map.of()));
+                    audit.record(new AuditEvent(
+                            key.org(), AuditEvent.SYSTEM, "session.coverage_pause", "room:" + key, "ok", Map.of()));
                     alerts.coverageLost(alone.user, key.room());
                 }
             });
@@ -322,7 +324,7 @@ public final class SessionControl {
                 outcome = "refused:" + r.code().wire();
                 reply.refuse(r);
             }
-            audit.record(new AuditEvent(p.user().user(), action, "room:" + key, outcome, Map.of()));
+            audit.record(new AuditEvent(key.org(), p.user().user(), action, "room:" + key, outcome, Map.of()));
         });
     }
 

@@ -53,7 +53,7 @@ public final class SqlDatabase implements AutoCloseable {
     private final ExecutorService[] lanes;
     private volatile boolean reachable = true;
 
-    private SqlDatabase(Kind kind, HikariConfig config, int lanes, NodeThreads threads) {
+    private SqlDatabase(Kind kind, HikariConfig config, int lanes, NodeThreads threads, boolean migrate) {
         this.kind = kind;
         config.setMaximumPoolSize(lanes);
         config.setMinimumIdle(lanes);
@@ -62,11 +62,13 @@ public final class SqlDatabase implements AutoCloseable {
         config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
         this.pool = new HikariDataSource(config);
         try {
-            Flyway.configure()
-                    .dataSource(pool)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
+            if (migrate) {
+                Flyway.configure()
+                        .dataSource(pool)
+                        .locations("classpath:db/migration")
+                        .load()
+                        .migrate();
+            }
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -88,13 +90,34 @@ public final class SqlDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("the data directory cannot be created: " + dataDirectory, e);
         }
+        return new SqlDatabase(Kind.SQLITE, sqliteConfig(dataDirectory), 1, threads, true);
+    }
+
+    /**
+     * The database a node with these settings uses (PostgreSQL when {@code url} is not null, else the
+     * SQLite file in {@code dataDirectory}), as it is: its schema is not migrated, nothing is created.
+     * For tools that only read it, such as {@code audit-verify}.
+     *
+     * @throws IllegalArgumentException when there is no SQLite file in {@code dataDirectory}
+     */
+    public static SqlDatabase existing(@Nullable String url, Path dataDirectory, NodeThreads threads) {
+        if (url != null) {
+            return new SqlDatabase(Kind.POSTGRESQL, postgresConfig(url), 1, threads, false);
+        }
+        if (!Files.isRegularFile(dataDirectory.resolve(SQLITE_FILE))) {
+            throw new IllegalArgumentException("no database in " + dataDirectory + " (no " + SQLITE_FILE + ")");
+        }
+        return new SqlDatabase(Kind.SQLITE, sqliteConfig(dataDirectory), 1, threads, false);
+    }
+
+    private static HikariConfig sqliteConfig(Path dataDirectory) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl("jdbc:sqlite:" + dataDirectory.resolve(SQLITE_FILE));
         config.addDataSourceProperty("journal_mode", "WAL");
         config.addDataSourceProperty("synchronous", "FULL");
         config.addDataSourceProperty("busy_timeout", "5000");
         config.addDataSourceProperty("foreign_keys", "true");
-        return new SqlDatabase(Kind.SQLITE, config, 1, threads);
+        return config;
     }
 
     /**
@@ -102,6 +125,10 @@ public final class SqlDatabase implements AutoCloseable {
      * {@code psql} takes it) or a JDBC URL ({@code jdbc:postgresql://host:port/db?user=…}).
      */
     public static SqlDatabase postgres(String url, NodeThreads threads) {
+        return new SqlDatabase(Kind.POSTGRESQL, postgresConfig(url), 4, threads, true);
+    }
+
+    private static HikariConfig postgresConfig(String url) {
         HikariConfig config = new HikariConfig();
         if (url.startsWith("jdbc:")) {
             config.setJdbcUrl(url);
@@ -122,7 +149,7 @@ public final class SqlDatabase implements AutoCloseable {
                 }
             }
         }
-        return new SqlDatabase(Kind.POSTGRESQL, config, 4, threads);
+        return config;
     }
 
     /** Which database this is. */

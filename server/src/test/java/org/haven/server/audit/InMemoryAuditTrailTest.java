@@ -15,17 +15,19 @@ import org.junit.jupiter.api.Test;
 /** The in-memory trail chains exactly as the file trail does. */
 class InMemoryAuditTrailTest {
 
+    static final AuditKey KEY = AuditKey.parse("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+
     private static final Instant START = Instant.parse("2025-03-01T10:00:00Z");
 
     private final MutableClock clock = new MutableClock(START);
-    private final InMemoryAuditTrail trail = new InMemoryAuditTrail(clock);
+    private final InMemoryAuditTrail trail = new InMemoryAuditTrail(clock, KEY);
 
     @Test
     void recordsAreLinkedByHash() {
-        trail.record(new AuditEvent("user-1", "alert.acknowledge", "alert:a-1", "ok"));
+        trail.record(new AuditEvent("o-1", "user-1", "alert.acknowledge", "alert:a-1", "ok"));
         clock.advance(Duration.ofSeconds(2));
-        trail.record(new AuditEvent("user-2", "alert.acknowledge", "alert:a-1", "refused:forbidden"));
-        trail.record(new AuditEvent(AuditEvent.SYSTEM, "alert.expire", "alert:a-1", "ok", Map.of("k", "v")));
+        trail.record(new AuditEvent("o-1", "user-2", "alert.acknowledge", "alert:a-1", "refused:forbidden"));
+        trail.record(new AuditEvent("o-1", AuditEvent.SYSTEM, "alert.expire", "alert:a-1", "ok", Map.of("k", "v")));
 
         List<AuditRecord> records = trail.records();
 
@@ -38,25 +40,48 @@ class InMemoryAuditTrailTest {
         assertThat(records.get(1).prev()).isEqualTo(records.get(0).hash());
         assertThat(records.get(2).prev()).isEqualTo(records.get(1).hash());
         assertThat(records)
-                .allSatisfy(r -> assertThat(r.hash()).matches("[0-9a-f]{64}").isEqualTo(r.expectedHash()));
+                .allSatisfy(r -> assertThat(r.hash()).matches("[0-9a-f]{64}").isEqualTo(r.expectedHash(KEY)));
         assertThat(records).extracting(AuditRecord::hash).doesNotHaveDuplicates();
     }
 
     @Test
     void theHashCoversEveryField() {
-        AuditRecord base =
-                AuditRecord.of(7, START, new AuditEvent("a", "b", "c", "d", Map.of("k", "v")), "1".repeat(64));
+        AuditRecord base = AuditRecord.of(
+                7, START, new AuditEvent("o-1", "a", "b", "c", "d", Map.of("k", "v")), "1".repeat(64), KEY);
         List<AuditRecord> variants = List.of(
-                AuditRecord.of(8, START, new AuditEvent("a", "b", "c", "d", Map.of("k", "v")), "1".repeat(64)),
                 AuditRecord.of(
-                        7, START.plusNanos(1), new AuditEvent("a", "b", "c", "d", Map.of("k", "v")), "1".repeat(64)),
-                AuditRecord.of(7, START, new AuditEvent("x", "b", "c", "d", Map.of("k", "v")), "1".repeat(64)),
-                AuditRecord.of(7, START, new AuditEvent("a", "x", "c", "d", Map.of("k", "v")), "1".repeat(64)),
-                AuditRecord.of(7, START, new AuditEvent("a", "b", "x", "d", Map.of("k", "v")), "1".repeat(64)),
-                AuditRecord.of(7, START, new AuditEvent("a", "b", "c", "x", Map.of("k", "v")), "1".repeat(64)),
-                AuditRecord.of(7, START, new AuditEvent("a", "b", "c", "d", Map.of("k", "x")), "1".repeat(64)),
-                AuditRecord.of(7, START, new AuditEvent("a", "b", "c", "d", Map.of("x", "v")), "1".repeat(64)),
-                AuditRecord.of(7, START, new AuditEvent("a", "b", "c", "d", Map.of("k", "v")), "2".repeat(64)));
+                        8, START, new AuditEvent("o-1", "a", "b", "c", "d", Map.of("k", "v")), "1".repeat(64), KEY),
+                AuditRecord.of(
+                        7,
+                        START.plusNanos(1),
+                        new AuditEvent("o-1", "a", "b", "c", "d", Map.of("k", "v")),
+                        "1".repeat(64),
+                        KEY),
+                AuditRecord.of(
+                        7, START, new AuditEvent("o-2", "a", "b", "c", "d", Map.of("k", "v")), "1".repeat(64), KEY),
+                AuditRecord.of(
+                        7, START, new AuditEvent("o-1", "x", "b", "c", "d", Map.of("k", "v")), "1".repeat(64), KEY),
+                AuditRecord.of(
+                        7, START, new AuditEvent("o-1", "a", "x", "c", "d", Map.of("k", "v")), "1".repeat(64), KEY),
+                AuditRecord.of(
+                        7, START, new AuditEvent("o-1", "a", "b", "x", "d", Map.of("k", "v")), "1".repeat(64), KEY),
+                AuditRecord.of(
+                        7, START, new AuditEvent("o-1", "a", "b", "c", "x", Map.of("k", "v")), "1".repeat(64), KEY),
+                AuditRecord.of(
+                        7, START, new AuditEvent("o-1", "a", "b", "c", "d", Map.of("k", "x")), "1".repeat(64), KEY),
+                AuditRecord.of(
+                        7, START, new AuditEvent("o-1", "a", "b", "c", "d", Map.of("x", "v")), "1".repeat(64), KEY),
+                AuditRecord.of(
+                        7, START, new AuditEvent("o-1", "a", "b", "c", "d", Map.of("k", "v")), "2".repeat(64), KEY));
+        assertThat(AuditRecord.of(
+                                7,
+                                START,
+                                new AuditEvent("o-1", "a", "b", "c", "d", Map.of("k", "v")),
+                                "1".repeat(64),
+                                AuditKey.random())
+                        .hash())
+                .as("another key")
+                .isNotEqualTo(base.hash());
         assertThat(variants)
                 .extracting(AuditRecord::hash)
                 .doesNotContain(base.hash())
@@ -66,7 +91,7 @@ class InMemoryAuditTrailTest {
     @Test
     void detailsAreCopiedAndSorted() {
         Map<String, String> details = new HashMap<>(Map.of("zeta", "1", "alpha", "2", "mid", "3"));
-        trail.record(new AuditEvent("user-1", "room.join", "room:r-1", "ok", details));
+        trail.record(new AuditEvent("o-1", "user-1", "room.join", "room:r-1", "ok", details));
         details.put("late", "4");
 
         AuditRecord record = trail.records().get(0);
@@ -81,7 +106,7 @@ class InMemoryAuditTrailTest {
         for (int t = 0; t < 8; t++) {
             Thread thread = new Thread(() -> {
                 for (int i = 0; i < 500; i++) {
-                    trail.record(new AuditEvent("user-1", "chat.send", "room:r-1", "ok"));
+                    trail.record(new AuditEvent("o-1", "user-1", "chat.send", "room:r-1", "ok"));
                 }
             });
             thread.start();
@@ -101,10 +126,10 @@ class InMemoryAuditTrailTest {
 
     @Test
     void nothingIsKeptAfterClose() {
-        trail.record(new AuditEvent("user-1", "a", "s", "ok"));
+        trail.record(new AuditEvent("o-1", "user-1", "a", "s", "ok"));
         assertThat(trail.flush()).isCompleted();
         trail.close();
-        trail.record(new AuditEvent("user-2", "a", "s", "ok"));
+        trail.record(new AuditEvent("o-1", "user-2", "a", "s", "ok"));
 
         assertThat(trail.records()).extracting(AuditRecord::actor).containsExactly("user-1");
         assertThat(trail.flush()).isCompletedExceptionally();
@@ -112,8 +137,10 @@ class InMemoryAuditTrailTest {
 
     @Test
     void nullsAreRefusedByName() {
-        assertThatThrownBy(() -> new AuditEvent(null, "a", "s", "ok")).hasMessage("actor");
-        assertThatThrownBy(() -> new AuditEvent("u", "a", "s", "ok", null)).hasMessage("details");
+        assertThatThrownBy(() -> new AuditEvent(null, "u", "a", "s", "ok")).hasMessage("org");
+        assertThatThrownBy(() -> new AuditEvent("o-1", null, "a", "s", "ok")).hasMessage("actor");
+        assertThatThrownBy(() -> new AuditEvent("o-1", "u", "a", "s", "ok", null))
+                .hasMessage("details");
         assertThatThrownBy(() -> trail.record(null)).hasMessage("event");
     }
 }

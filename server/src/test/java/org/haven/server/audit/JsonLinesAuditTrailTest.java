@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The file trail: chained lines, tampering found by the verifier, continuation, durability edges. */
 class JsonLinesAuditTrailTest {
 
+    static final AuditKey KEY = AuditKey.parse("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+
     private static final Instant START = Instant.parse("2025-03-01T10:00:00Z");
 
     @TempDir
@@ -46,12 +48,12 @@ class JsonLinesAuditTrailTest {
     }
 
     private static AuditEvent event(int i) {
-        return new AuditEvent("user-" + i, "alert.acknowledge", "alert:a-" + i, "ok", Map.of("org", "o-1"));
+        return new AuditEvent("o-1", "user-" + i, "alert.acknowledge", "alert:a-" + i, "ok", Map.of("org", "o-1"));
     }
 
     /** Writes events {@code from..to} through a fresh trail, a second apart, and closes it. */
     private void write(int from, int to) throws Exception {
-        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock, threads)) {
+        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), KEY, clock, threads)) {
             for (int i = from; i <= to; i++) {
                 trail.record(event(i));
                 clock.advance(Duration.ofSeconds(1));
@@ -94,27 +96,28 @@ class JsonLinesAuditTrailTest {
         assertThat(records.get(0).prev()).isEqualTo(AuditRecord.GENESIS).hasSize(64);
         for (int i = 0; i < 5; i++) {
             AuditRecord record = records.get(i);
-            assertThat(record.hash()).matches("[0-9a-f]{64}").isEqualTo(record.expectedHash());
+            assertThat(record.hash()).matches("[0-9a-f]{64}").isEqualTo(record.expectedHash(KEY));
             if (i > 0) {
                 assertThat(record.prev()).isEqualTo(records.get(i - 1).hash());
             }
         }
-        assertThat(AuditVerifier.verify(file())).isEqualTo(new Verification(true, 5, -1, -1, null));
+        assertThat(AuditVerifier.verify(file(), KEY)).isEqualTo(new Verification(true, 5, -1, -1, null));
     }
 
     @Test
     void theStoredLineIsTheDocumentedCanonicalFormWithAPinnedHash() throws Exception {
         MutableClock fixed = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
-        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), fixed, threads)) {
+        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), KEY, fixed, threads)) {
             trail.record(new AuditEvent(
-                    "u-1", "alert.acknowledge", "alert:a-1", "ok", Map.of("b", "say \"hi\"", "a", "café")));
+                    "o-1", "u-1", "alert.acknowledge", "alert:a-1", "ok", Map.of("b", "say \"hi\"", "a", "café")));
             trail.flush().get(5, TimeUnit.SECONDS);
         }
-        // The hash was computed outside Java over the line without its hash field: a change to the
-        // canonical form (a library upgrade escaping differently) would break every existing file.
-        String hash = "f1d429c46f82ce484a09735e262823437ad3ddeccc0b04ccd4975233fbd313a4";
+        // The hash was computed outside Java (openssl dgst -sha256 -hmac <key text>) over the line
+        // without its hash field: a change to the canonical form (a library upgrade escaping
+        // differently) would break every existing trail.
+        String hash = "103c322ced4fc64509aabf079a0812c090207b4a2db6c6983514386c936531e7";
         assertThat(Files.readString(file()))
-                .isEqualTo("{\"seq\":1,\"at\":\"2025-01-01T00:00:00Z\",\"actor\":\"u-1\","
+                .isEqualTo("{\"seq\":1,\"at\":\"2025-01-01T00:00:00Z\",\"org\":\"o-1\",\"actor\":\"u-1\","
                         + "\"action\":\"alert.acknowledge\",\"subject\":\"alert:a-1\",\"outcome\":\"ok\","
                         + "\"details\":{\"a\":\"caf\\u00E9\",\"b\":\"say \\\"hi\\\"\"},\"prev\":\"" + "0".repeat(64)
                         + "\","
@@ -129,7 +132,7 @@ class JsonLinesAuditTrailTest {
         assertThat(tampered).isNotEqualTo(line);
         rewriteLine(3, tampered);
 
-        Verification result = AuditVerifier.verify(file());
+        Verification result = AuditVerifier.verify(file(), KEY);
 
         assertThat(result.intact()).isFalse();
         assertThat(result.firstBrokenSeq()).isEqualTo(3);
@@ -145,11 +148,12 @@ class JsonLinesAuditTrailTest {
         AuditRecord forged = AuditRecord.of(
                 3,
                 third.at(),
-                new AuditEvent("user-9", third.action(), third.subject(), third.outcome(), third.details()),
-                third.prev());
+                new AuditEvent("o-1", "user-9", third.action(), third.subject(), third.outcome(), third.details()),
+                third.prev(),
+                KEY);
         rewriteLine(3, forged.toJsonLine());
 
-        Verification result = AuditVerifier.verify(file());
+        Verification result = AuditVerifier.verify(file(), KEY);
 
         assertThat(result.firstBrokenSeq()).isEqualTo(4);
         assertThat(result.firstBrokenLine()).isEqualTo(4);
@@ -158,11 +162,52 @@ class JsonLinesAuditTrailTest {
     }
 
     @Test
+    void aTrailRewrittenWithoutTheKeyIsBroken() throws Exception {
+        // What an attacker who can edit the file but lacks the key can do at best: change a record and
+        // seal the whole chain again, with a plain hash or with a key of their own.
+        write(1, 5);
+        for (AuditKey forger : List.of(AuditKey.random(), AuditKey.parse(AuditKey.newKeyText()))) {
+            List<AuditRecord> records = records();
+            List<String> lines = new ArrayList<>();
+            String prev = AuditRecord.GENESIS;
+            for (AuditRecord r : records) {
+                String actor = r.seq() == 3 ? "user-9" : r.actor();
+                AuditRecord resealed = AuditRecord.of(
+                        r.seq(),
+                        r.at(),
+                        new AuditEvent(r.org(), actor, r.action(), r.subject(), r.outcome(), r.details()),
+                        prev,
+                        forger);
+                lines.add(resealed.toJsonLine());
+                prev = resealed.hash();
+            }
+            Files.write(file(), lines);
+
+            Verification result = AuditVerifier.verify(file(), KEY);
+
+            assertThat(result.intact()).isFalse();
+            assertThat(result.firstBrokenSeq()).isEqualTo(1);
+            assertThat(result.problem()).contains("another key");
+            assertThat(AuditVerifier.verify(file(), forger).intact())
+                    .isTrue(); // it was a whole chain, under the wrong key
+        }
+    }
+
+    @Test
+    void aTrailSealedWithAnotherKeyIsNotContinued() throws Exception {
+        write(1, 2);
+
+        assertThatThrownBy(() -> new JsonLinesAuditTrail(file(), AuditKey.random(), clock, threads))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("HAVEN_AUDIT_KEY");
+    }
+
+    @Test
     void aDeletedMiddleLineIsDetected() throws Exception {
         write(1, 5);
         rewriteLine(3, null);
 
-        Verification result = AuditVerifier.verify(file());
+        Verification result = AuditVerifier.verify(file(), KEY);
 
         assertThat(result.intact()).isFalse();
         assertThat(result.firstBrokenLine()).isEqualTo(3);
@@ -176,7 +221,7 @@ class JsonLinesAuditTrailTest {
         write(1, 3);
         rewriteLine(2, "{\"seq\":2,");
 
-        Verification result = AuditVerifier.verify(file());
+        Verification result = AuditVerifier.verify(file(), KEY);
 
         assertThat(result).isEqualTo(new Verification(false, 1, 2, 2, "unreadable record: not valid JSON"));
     }
@@ -193,7 +238,7 @@ class JsonLinesAuditTrailTest {
         for (String variant : variants) {
             assertThat(variant).isNotEqualTo(second);
             rewriteLine(2, variant);
-            Verification result = AuditVerifier.verify(file());
+            Verification result = AuditVerifier.verify(file(), KEY);
             assertThat(result.firstBrokenLine()).as(variant).isEqualTo(2);
             assertThat(result.problem()).as(variant).startsWith("unreadable record: ");
         }
@@ -207,7 +252,7 @@ class JsonLinesAuditTrailTest {
         bytes[actor] = (byte) 0xC3; // the start of a two-byte sequence, followed by ASCII
         Files.write(file(), bytes);
 
-        Verification result = AuditVerifier.verify(file());
+        Verification result = AuditVerifier.verify(file(), KEY);
 
         assertThat(result).isEqualTo(new Verification(false, 1, 2, 2, "unreadable record: not in canonical form"));
     }
@@ -218,7 +263,7 @@ class JsonLinesAuditTrailTest {
         String content = Files.readString(file());
         Files.writeString(file(), content.substring(0, content.length() - 1));
 
-        assertThat(AuditVerifier.verify(file()))
+        assertThat(AuditVerifier.verify(file(), KEY))
                 .isEqualTo(new Verification(false, 1, 2, 2, "last line has no line break"));
     }
 
@@ -233,7 +278,7 @@ class JsonLinesAuditTrailTest {
         assertThat(records).extracting(AuditRecord::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
         assertThat(records.get(3).prev()).isEqualTo(thirdHash);
         assertThat(records.get(3).at()).isEqualTo(START.plusSeconds(3).plus(Duration.ofHours(1)));
-        assertThat(AuditVerifier.verify(file())).isEqualTo(new Verification(true, 5, -1, -1, null));
+        assertThat(AuditVerifier.verify(file(), KEY)).isEqualTo(new Verification(true, 5, -1, -1, null));
     }
 
     @Test
@@ -242,7 +287,7 @@ class JsonLinesAuditTrailTest {
         Files.writeString(file(), "{\"seq\":3,\"at\"", java.nio.file.StandardOpenOption.APPEND); // a torn write
         byte[] before = Files.readAllBytes(file());
 
-        assertThatThrownBy(() -> new JsonLinesAuditTrail(file(), clock, threads))
+        assertThatThrownBy(() -> new JsonLinesAuditTrail(file(), KEY, clock, threads))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(file().toString())
                 .hasMessageContaining("incomplete");
@@ -254,7 +299,7 @@ class JsonLinesAuditTrailTest {
         write(1, 2);
         rewriteLine(2, Files.readAllLines(file()).get(1).replace("user-2", "user-9"));
 
-        assertThatThrownBy(() -> new JsonLinesAuditTrail(file(), clock, threads))
+        assertThatThrownBy(() -> new JsonLinesAuditTrail(file(), KEY, clock, threads))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(file().toString())
                 .hasMessageContaining("hash");
@@ -271,8 +316,8 @@ class JsonLinesAuditTrailTest {
                 "combining", "e\u0301",
                 "lone", "\uD800x\uDFFF",
                 "clé", "日本語");
-        AuditEvent odd = new AuditEvent("us\"er", "a\\b", "client:demo/ålice", "refused:\u00FF", details);
-        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock, threads)) {
+        AuditEvent odd = new AuditEvent("o-1", "us\"er", "a\\b", "client:demo/ålice", "refused:\u00FF", details);
+        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), KEY, clock, threads)) {
             trail.record(odd);
             trail.record(event(2));
             trail.flush().get(5, TimeUnit.SECONDS);
@@ -287,14 +332,14 @@ class JsonLinesAuditTrailTest {
         assertThat(first.details()).isEqualTo(details);
         assertThat(List.of(first.actor(), first.action(), first.subject(), first.outcome()))
                 .containsExactly(odd.actor(), odd.action(), odd.subject(), odd.outcome());
-        assertThat(AuditVerifier.verify(file()).intact()).isTrue();
+        assertThat(AuditVerifier.verify(file(), KEY).intact()).isTrue();
         write(3, 3); // and the trail continues after it
-        assertThat(AuditVerifier.verify(file()).recordsChecked()).isEqualTo(3);
+        assertThat(AuditVerifier.verify(file(), KEY).recordsChecked()).isEqualTo(3);
     }
 
     @Test
     void flushCompletesAfterEverythingRecordedIsWritten() throws Exception {
-        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock, threads)) {
+        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), KEY, clock, threads)) {
             for (int i = 1; i <= 500; i++) {
                 trail.record(event(i));
             }
@@ -307,7 +352,7 @@ class JsonLinesAuditTrailTest {
 
     @Test
     void concurrentCallersGetOneUnbrokenChain() throws Exception {
-        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock, threads)) {
+        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), KEY, clock, threads)) {
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 Thread thread = new Thread(() -> {
@@ -323,13 +368,13 @@ class JsonLinesAuditTrailTest {
             }
             trail.flush().get(5, TimeUnit.SECONDS);
         }
-        assertThat(AuditVerifier.verify(file())).isEqualTo(new Verification(true, 2_000, -1, -1, null));
+        assertThat(AuditVerifier.verify(file(), KEY)).isEqualTo(new Verification(true, 2_000, -1, -1, null));
     }
 
     @Test
     void aSecondWriterOfTheSameFileIsRefused() throws Exception {
-        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock, threads)) {
-            assertThatThrownBy(() -> new JsonLinesAuditTrail(file(), clock, threads))
+        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), KEY, clock, threads)) {
+            assertThatThrownBy(() -> new JsonLinesAuditTrail(file(), KEY, clock, threads))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already open");
         }
@@ -339,7 +384,7 @@ class JsonLinesAuditTrailTest {
 
     @Test
     void eventsAfterCloseAreRefusedAndCounted() throws Exception {
-        JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), clock, threads);
+        JsonLinesAuditTrail trail = new JsonLinesAuditTrail(file(), KEY, clock, threads);
         trail.record(event(1));
         trail.close();
         trail.record(event(2));
@@ -355,8 +400,8 @@ class JsonLinesAuditTrailTest {
     void aDiskThatRefusesIsCountedAndLoggedWithoutContent() throws Exception {
         Path full = Path.of("/dev/full"); // every write fails with "no space left"
         assumeTrue(Files.isWritable(full));
-        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(full, clock, threads)) {
-            trail.record(new AuditEvent("user-planted-7f3a", "alert.acknowledge", "alert:planted-7f3a", "ok"));
+        try (JsonLinesAuditTrail trail = new JsonLinesAuditTrail(full, KEY, clock, threads)) {
+            trail.record(new AuditEvent("o-1", "user-planted-7f3a", "alert.acknowledge", "alert:planted-7f3a", "ok"));
 
             assertThatThrownBy(() -> trail.flush().get(5, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)

@@ -2,6 +2,7 @@ package org.haven.server.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -16,12 +17,14 @@ import org.haven.protocol.ClientMessage;
 import org.haven.protocol.Result;
 import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
+import org.haven.server.audit.AuditKey;
 import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.testing.HavenProcess;
 import org.haven.server.testing.PostgresProcess;
 import org.haven.server.testing.RedisProcess;
 import org.haven.server.testing.TestServer;
+import org.haven.server.threads.NodeThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,10 +62,9 @@ class PostgresClusterIT {
     void aKilledNodeAndARedisRestartedEmptyLoseNoAlertLocationOrCareRecord() throws Exception {
         postgres = PostgresProcess.start();
         redis = RedisProcess.start();
-        Map<String, String> env = Map.of(
-                "REDIS_URL", redis.url(),
-                "HAVEN_DATABASE_URL", postgres.newDatabase(),
-                "HAVEN_ALERT_ACK_TIMEOUT_HIGH", "5s");
+        String database = postgres.newDatabase();
+        Map<String, String> env =
+                Map.of("REDIS_URL", redis.url(), "HAVEN_DATABASE_URL", database, "HAVEN_ALERT_ACK_TIMEOUT_HIGH", "5s");
         a = HavenProcess.start(env);
         b = HavenProcess.start(env);
         a.awaitReadiness("ready", Duration.ofSeconds(30));
@@ -111,5 +113,40 @@ class PostgresClusterIT {
         assertThat(record.contacts().value()).containsExactly(sam);
         assertThat(b.log()).doesNotContain("LEAK:");
         sup[0].close();
+
+        // One audit chain for the organisation, written by both nodes, whole across the kill.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(auditLines(database))
+                    .anyMatch(l -> l.contains("\"actor\":\"alice\",\"action\":\"checkin.submit\"")) // node A
+                    .anyMatch(l -> l.contains("\"actor\":\"sup-kim\",\"action\":\"care.read\"")); // node B
+        });
+        try (NodeThreads threads = new NodeThreads();
+                SqlDatabase db = SqlDatabase.existing(database, Path.of("unused"), threads)) {
+            List<SqlAuditVerifier.OrgVerification> chains =
+                    SqlAuditVerifier.verify(db, AuditKey.parse(HavenProcess.AUDIT_KEY), null);
+            assertThat(chains).extracting(SqlAuditVerifier.OrgVerification::org).containsExactly("demo");
+            assertThat(chains.get(0).verification().intact())
+                    .as(chains.toString())
+                    .isTrue();
+        }
+    }
+
+    private static List<String> auditLines(String database) {
+        try (NodeThreads threads = new NodeThreads();
+                SqlDatabase db = SqlDatabase.existing(database, Path.of("unused"), threads)) {
+            return db.run("test", c -> {
+                        List<String> lines = new java.util.ArrayList<>();
+                        try (var s = c.prepareStatement(
+                                        "SELECT line FROM audit_records WHERE org = 'demo' ORDER BY seq");
+                                var r = s.executeQuery()) {
+                            while (r.next()) {
+                                lines.add(r.getString(1));
+                            }
+                        }
+                        return lines;
+                    })
+                    .toCompletableFuture()
+                    .join();
+        }
     }
 }

@@ -126,6 +126,28 @@ class PostgresStoresIT {
         }
     }
 
+    @Nested
+    class AuditTrail extends SqlAuditTrailContract {
+        private final TestDatabases databases = new TestDatabases();
+        private String url = "";
+
+        @Override
+        protected SqlDatabase database() {
+            url = postgres.newDatabase();
+            return databases.postgres(url);
+        }
+
+        @Override
+        protected SqlDatabase sameDatabaseAgain() {
+            return databases.postgres(url);
+        }
+
+        @AfterEach
+        void close() {
+            databases.close();
+        }
+    }
+
     /**
      * Two nodes on one database (two pools, two sets of lanes): what the lanes order on one node,
      * the statements must keep when nodes act at the same moment.

@@ -21,10 +21,12 @@ import org.haven.protocol.E2e;
 import org.haven.protocol.Result;
 import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
+import org.haven.server.audit.AuditKey;
 import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.testing.HavenProcess;
 import org.haven.server.testing.TestServer;
+import org.haven.server.threads.NodeThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -197,5 +199,19 @@ class RestartIT {
                 .isNotNull();
         assertThat(node.log()).doesNotContain("LEAK:");
         sup.close();
+
+        // The audit trail went on across the kill: one chain, whole, with records from both lives.
+        node.close();
+        node = null;
+        try (NodeThreads threads = new NodeThreads();
+                SqlDatabase db = SqlDatabase.existing(null, data, threads)) {
+            List<SqlAuditVerifier.OrgVerification> chains =
+                    SqlAuditVerifier.verify(db, AuditKey.parse(HavenProcess.AUDIT_KEY), null);
+            assertThat(chains).extracting(SqlAuditVerifier.OrgVerification::org).containsExactly("demo");
+            assertThat(chains.get(0).verification().intact())
+                    .as(chains.toString())
+                    .isTrue();
+            assertThat(chains.get(0).verification().recordsChecked()).isGreaterThan(5);
+        }
     }
 }

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HavenProcess implements AutoCloseable {
 
+    /** The audit key of every node started here ({@code HAVEN_AUDIT_KEY}): what {@code audit-verify} needs. */
+    public static final String AUDIT_KEY = "dGVzdC1vbmx5LWF1ZGl0LWtleS1mb3ItaGF2ZW4tbm9kZXM=";
+
     private static final Path JAR = Path.of("target", "haven-server.jar");
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -56,10 +59,11 @@ public final class HavenProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("HAVEN_") || k.equals("REDIS_URL"));
         builder.environment().put("HAVEN_HOST", "127.0.0.1");
         builder.environment().put("HAVEN_PORT", Integer.toString(port));
-        builder.environment()
-                .put("HAVEN_AUDIT_FILE", dir.resolve(port + "-audit.jsonl").toString());
+        // One key for every node a test starts: nodes sharing a database seal one audit trail with it.
+        builder.environment().put("HAVEN_AUDIT_KEY", AUDIT_KEY);
         builder.environment().put("HAVEN_LOG_FORMAT", "text");
-        // A node's own records (SQLite), unless the test names a directory (a restart on the same data).
+        // A node's own records and audit trail (SQLite), unless the test names a directory (a restart
+        // on the same data).
         builder.environment()
                 .put(
                         "HAVEN_DATA_DIR",

@@ -1,0 +1,275 @@
+package org.haven.server.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.haven.server.audit.AuditEvent;
+import org.haven.server.audit.AuditKey;
+import org.haven.server.audit.AuditRecord;
+import org.haven.server.audit.AuditVerifier.Verification;
+import org.haven.server.sql.SqlAuditVerifier.OrgVerification;
+import org.haven.server.testing.MutableClock;
+import org.haven.server.threads.NodeThreads;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The audit trail in a database: one sealed chain per organisation, written by several nodes at
+ * once, every kind of tampering found by {@link SqlAuditVerifier}, retention that keeps the chain
+ * verifiable. Subclasses give a fresh database, and a second connection pool to the same one (another
+ * node).
+ */
+abstract class SqlAuditTrailContract {
+
+    static final AuditKey KEY = AuditKey.parse("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+    private static final Instant START = Instant.parse("2026-01-01T09:00:00Z");
+
+    protected final MutableClock clock = new MutableClock(START);
+    private final NodeThreads threads = new NodeThreads();
+    private final List<SqlAuditTrail> trails = new ArrayList<>();
+
+    /** A fresh database, migrated. */
+    protected abstract SqlDatabase database();
+
+    /** Another pool to the database {@link #database()} gave last: what a second node holds. */
+    protected abstract SqlDatabase sameDatabaseAgain();
+
+    @AfterEach
+    void closeTrails() {
+        trails.forEach(SqlAuditTrail::close);
+        threads.close();
+    }
+
+    private SqlAuditTrail open(SqlDatabase db, AuditKey key) {
+        SqlAuditTrail trail = SqlAuditTrail.open(db, key, clock, threads);
+        trails.add(trail);
+        return trail;
+    }
+
+    private static AuditEvent event(String org, int i) {
+        return new AuditEvent(org, "user-" + i, "alert.acknowledge", "alert:a-" + i, "ok", Map.of("n", "" + i));
+    }
+
+    private static void flush(SqlAuditTrail trail) throws Exception {
+        trail.flush().get(20, TimeUnit.SECONDS);
+    }
+
+    private static Map<String, Verification> verify(SqlDatabase db) {
+        Map<String, Verification> out = new java.util.TreeMap<>();
+        for (OrgVerification v : SqlAuditVerifier.verify(db, KEY, null)) {
+            out.put(v.org(), v.verification());
+        }
+        return out;
+    }
+
+    private static void sql(SqlDatabase db, String statement, Object... args) {
+        db.run("test", c -> {
+                    try (PreparedStatement s = c.prepareStatement(statement)) {
+                        for (int i = 0; i < args.length; i++) {
+                            s.setObject(i + 1, args[i]);
+                        }
+                        return s.executeUpdate();
+                    }
+                })
+                .toCompletableFuture()
+                .join();
+    }
+
+    private static String line(SqlDatabase db, String org, long seq) {
+        return db.run("test", c -> {
+                    try (PreparedStatement s =
+                            c.prepareStatement("SELECT line FROM audit_records WHERE org = ? AND seq = ?")) {
+                        s.setString(1, org);
+                        s.setLong(2, seq);
+                        try (var r = s.executeQuery()) {
+                            r.next();
+                            return r.getString(1);
+                        }
+                    }
+                })
+                .toCompletableFuture()
+                .join();
+    }
+
+    /** Five events of o-1 and three of o-2, interleaved, written and flushed. */
+    private SqlDatabase written() throws Exception {
+        SqlDatabase db = database();
+        SqlAuditTrail trail = open(db, KEY);
+        for (int i = 1; i <= 5; i++) {
+            trail.record(event("o-1", i));
+            if (i <= 3) {
+                trail.record(event("o-2", i));
+            }
+            clock.advance(Duration.ofSeconds(1));
+        }
+        flush(trail);
+        assertThat(trail.recordsWritten()).isEqualTo(8);
+        return db;
+    }
+
+    @Test
+    void eachOrganisationHasItsOwnChain() throws Exception {
+        SqlDatabase db = written();
+
+        assertThat(verify(db))
+                .containsEntry("o-1", new Verification(true, 5, -1, -1, null))
+                .containsEntry("o-2", new Verification(true, 3, -1, -1, null));
+        AuditRecord first = AuditRecord.parseLine(line(db, "o-2", 1));
+        assertThat(first.org()).isEqualTo("o-2");
+        assertThat(first.prev()).isEqualTo(AuditRecord.GENESIS);
+        assertThat(first.at()).isEqualTo(START);
+        assertThat(SqlAuditVerifier.verify(db, KEY, "o-2"))
+                .extracting(OrgVerification::org)
+                .containsExactly("o-2");
+    }
+
+    @Test
+    void twoNodesWritingAtOnceMakeOneUnbrokenChain() throws Exception {
+        SqlDatabase db = database();
+        SqlAuditTrail a = open(db, KEY);
+        SqlAuditTrail b = open(sameDatabaseAgain(), KEY);
+        Thread other = new Thread(() -> {
+            for (int i = 0; i < 300; i++) {
+                b.record(event("o-1", 1000 + i));
+            }
+        });
+        other.start();
+        for (int i = 0; i < 300; i++) {
+            a.record(event("o-1", i));
+        }
+        other.join();
+        flush(a);
+        flush(b);
+
+        assertThat(verify(db)).containsExactly(Map.entry("o-1", new Verification(true, 600, -1, -1, null)));
+    }
+
+    @Test
+    void aChangedRecordIsFoundAtItsSeq() throws Exception {
+        SqlDatabase db = written();
+        sql(
+                db,
+                "UPDATE audit_records SET line = ? WHERE org = 'o-1' AND seq = 3",
+                line(db, "o-1", 3).replace("user-3", "user-9"));
+
+        Verification v = verify(db).get("o-1");
+        assertThat(v.intact()).isFalse();
+        assertThat(v.firstBrokenSeq()).isEqualTo(3);
+        assertThat(v.recordsChecked()).isEqualTo(2);
+        assertThat(v.problem()).contains("hash");
+        assertThat(verify(db).get("o-2").intact()).isTrue();
+    }
+
+    @Test
+    void aChainRewrittenWithAnotherKeyIsBroken() throws Exception {
+        SqlDatabase db = written();
+        AuditKey forger = AuditKey.random();
+        String prev = AuditRecord.GENESIS;
+        for (long seq = 1; seq <= 5; seq++) {
+            AuditRecord r = AuditRecord.parseLine(line(db, "o-1", seq));
+            AuditRecord resealed = AuditRecord.of(
+                    seq,
+                    r.at(),
+                    new AuditEvent(r.org(), "user-9", r.action(), r.subject(), r.outcome(), r.details()),
+                    prev,
+                    forger);
+            sql(db, "UPDATE audit_records SET line = ? WHERE org = 'o-1' AND seq = ?", resealed.toJsonLine(), seq);
+            prev = resealed.hash();
+        }
+        sql(
+                db,
+                "UPDATE audit_chains SET last_hash = ?, seal = ? WHERE org = 'o-1'",
+                prev,
+                SqlAuditTrail.seal(forger, "o-1", 5, prev, 1, AuditRecord.GENESIS));
+
+        Verification v = verify(db).get("o-1");
+        assertThat(v.intact()).isFalse();
+        assertThat(v.problem()).contains("head does not hold its seal");
+    }
+
+    @Test
+    void removedRecordsAreFoundInTheMiddleAndAtTheEnd() throws Exception {
+        SqlDatabase db = written();
+        sql(db, "DELETE FROM audit_records WHERE org = 'o-1' AND seq = 2");
+        sql(db, "DELETE FROM audit_records WHERE org = 'o-2' AND seq = 3");
+
+        Map<String, Verification> found = verify(db);
+        assertThat(found.get("o-1").firstBrokenSeq()).isEqualTo(3);
+        assertThat(found.get("o-1").problem()).isEqualTo("seq 3 where 2 was expected");
+        assertThat(found.get("o-2").problem()).isEqualTo("the chain ends at record 2 but its head names record 3");
+    }
+
+    @Test
+    void aTailCutOffWithItsHeadMovedIsFoundAndStaysFoundAfterMoreWrites() throws Exception {
+        SqlDatabase db = written();
+        AuditRecord fourth = AuditRecord.parseLine(line(db, "o-1", 4));
+        sql(db, "DELETE FROM audit_records WHERE org = 'o-1' AND seq = 5");
+        sql(db, "UPDATE audit_chains SET last_seq = 4, last_hash = ? WHERE org = 'o-1'", fourth.hash());
+
+        assertThat(verify(db).get("o-1").problem()).contains("head does not hold its seal");
+
+        // The next node to write does not seal the changed head again: that would hide the cut.
+        SqlAuditTrail next = open(db, KEY);
+        next.record(event("o-1", 6));
+        flush(next);
+        assertThat(verify(db).get("o-1").problem()).contains("head does not hold its seal");
+    }
+
+    @Test
+    void retentionRemovesTheOldestRecordsAndTheChainStillVerifies() throws Exception {
+        SqlDatabase db = database();
+        SqlAuditTrail trail = open(db, KEY);
+        for (int i = 1; i <= 3; i++) {
+            trail.record(event("o-1", i));
+        }
+        trail.record(event("o-2", 1));
+        clock.advance(Duration.ofDays(10));
+        for (int i = 4; i <= 5; i++) {
+            trail.record(event("o-1", i));
+        }
+        flush(trail);
+
+        int removed = trail.removeBefore(START.plus(Duration.ofDays(5)))
+                .toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
+
+        // o-1 loses its three old records; o-2's only record is its last, which is always kept.
+        assertThat(removed).isEqualTo(3);
+        assertThat(verify(db))
+                .containsEntry("o-1", new Verification(true, 2, -1, -1, null))
+                .containsEntry("o-2", new Verification(true, 1, -1, -1, null));
+        trail.record(event("o-1", 6));
+        flush(trail);
+        assertThat(verify(db).get("o-1")).isEqualTo(new Verification(true, 3, -1, -1, null));
+
+        // Removing more than retention did, without the key to move the head, is found.
+        sql(db, "DELETE FROM audit_records WHERE org = 'o-1' AND seq = 4");
+        assertThat(verify(db).get("o-1").problem()).contains("seq 5 where 4 was expected");
+    }
+
+    @Test
+    void aNodeWithAnotherKeyIsRefused() throws Exception {
+        SqlDatabase db = written();
+
+        assertThatThrownBy(() -> open(db, AuditKey.random()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("another key")
+                .hasMessageContaining("HAVEN_AUDIT_KEY")
+                .hasMessageContaining(KEY.id());
+    }
+
+    @Test
+    void recordsWithoutAHeadAreBroken() throws Exception {
+        SqlDatabase db = written();
+        sql(db, "DELETE FROM audit_chains WHERE org = 'o-2'");
+
+        assertThat(verify(db).get("o-2").problem()).isEqualTo("records without a chain head");
+    }
+}
