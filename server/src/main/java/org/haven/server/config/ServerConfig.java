@@ -47,10 +47,14 @@ public record ServerConfig(
         TEXT
     }
 
-    /** Listening, frames, keep-alive, queues and connection counts. */
+    /**
+     * Listening, the browser origins that may open a WebSocket (the node's own, from its public URL,
+     * and the allowlist), frames, keep-alive, queues and connection counts.
+     */
     public record Transport(
             String host,
             int port,
+            @Nullable URI publicUrl,
             List<String> allowedOrigins,
             @Nullable Path tlsCertificate,
             @Nullable Path tlsPrivateKey,
@@ -66,6 +70,23 @@ public record ServerConfig(
         public Transport {
             Objects.requireNonNull(host, "host");
             allowedOrigins = List.copyOf(allowedOrigins);
+        }
+
+        /**
+         * The origin a browser sends for this node's own pages, from {@link #publicUrl} (null when it
+         * is unset): {@code scheme://host[:port]} in lower case, the scheme's default port left out,
+         * as browsers write it ({@code https://haven.example.org:443/} is
+         * {@code https://haven.example.org}).
+         */
+        public @Nullable String publicOrigin() {
+            if (publicUrl == null || publicUrl.getScheme() == null || publicUrl.getHost() == null) {
+                return null;
+            }
+            String scheme = publicUrl.getScheme().toLowerCase(Locale.ROOT);
+            int port = publicUrl.getPort();
+            boolean defaultPort =
+                    port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+            return scheme + "://" + publicUrl.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
         }
     }
 
@@ -290,6 +311,10 @@ public record ServerConfig(
         String issuer;
         String audience;
         Duration clockSkew;
+
+        @Nullable
+        URI publicUrl;
+
         List<String> allowedOrigins = List.of();
         int maxFrameBytes;
         int maxChatChars;
@@ -387,6 +412,7 @@ public record ServerConfig(
             Transport t = c.transport;
             host = t.host();
             port = t.port();
+            publicUrl = t.publicUrl();
             allowedOrigins = t.allowedOrigins();
             tlsCertificate = t.tlsCertificate();
             tlsPrivateKey = t.tlsPrivateKey();
@@ -490,6 +516,15 @@ public record ServerConfig(
 
         public Builder clockSkew(Duration v) {
             clockSkew = v;
+            return this;
+        }
+
+        /**
+         * The address browsers reach this node at ({@code https://haven.example.org}): its origin is
+         * the node's own, allowed to open a WebSocket; null leaves the node without one.
+         */
+        public Builder publicUrl(@Nullable URI v) {
+            publicUrl = v;
             return this;
         }
 
@@ -769,6 +804,7 @@ public record ServerConfig(
                     new Transport(
                             host,
                             port,
+                            publicUrl,
                             allowedOrigins,
                             tlsCertificate,
                             tlsPrivateKey,

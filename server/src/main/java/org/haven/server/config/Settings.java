@@ -191,6 +191,16 @@ public final class Settings {
                                 && c.auth().clockSkew().compareTo(Duration.ofMinutes(5)) <= 0,
                         "0..5m")));
         s.add(plain(
+                        "HAVEN_PUBLIC_URL",
+                        null,
+                        (b, v) -> b.publicUrl(URI.create(v)),
+                        c -> c.transport().publicUrl())
+                .rule(expect(
+                        c -> c.transport().publicUrl() == null
+                                || isOrigin(c.transport().publicUrl()),
+                        "the address browsers reach this node at: http:// or https://, a host and an optional"
+                                + " port, nothing after (no path, query or user), e.g. https://haven.example.org")));
+        s.add(plain(
                 "HAVEN_ALLOWED_ORIGINS",
                 null,
                 (b, v) -> b.allowedOrigins(list(v)),
@@ -583,6 +593,26 @@ public final class Settings {
             BiConsumer<ServerConfig.Builder, Boolean> read,
             Function<ServerConfig, @Nullable Object> show) {
         return plain(env, defaultText, (b, v) -> read.accept(b, parseBoolean(v)), show);
+    }
+
+    /**
+     * Whether {@code url} names an origin a browser can send: http or https, a host, an optional
+     * port, and nothing else but a final {@code /}. A path, query or user would be dropped from the
+     * {@code Origin} a browser sends, so the node's own origin would silently differ from the
+     * address the operator meant.
+     */
+    private static boolean isOrigin(URI url) {
+        String scheme = url.getScheme();
+        String path = url.getRawPath();
+        return scheme != null
+                && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                && !url.isOpaque()
+                && url.getHost() != null
+                && url.getRawUserInfo() == null
+                && (url.getPort() == -1 || (url.getPort() > 0 && url.getPort() <= 65535))
+                && (path == null || path.isEmpty() || path.equals("/"))
+                && url.getRawQuery() == null
+                && url.getRawFragment() == null;
     }
 
     /** A URL with the password of its user information masked ({@code redis://u:********@host}). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,50 @@ class ServerConfigTest {
                         "HAVEN_JWT_SECRET",
                         "a-private-production-secret-of-enough-length")))
                 .hasMessageStartingWith("HAVEN_JWT_ISSUER");
+    }
+
+    @Test
+    void thePublicUrlGivesTheNodesOwnOriginAsABrowserWritesIt() {
+        assertThat(ServerConfig.fromEnvironment(Map.of()).transport().publicOrigin())
+                .isNull();
+        assertThat(ServerConfig.fromEnvironment(Map.of("HAVEN_PUBLIC_URL", "https://Haven.Example.org/"))
+                        .transport()
+                        .publicOrigin())
+                .isEqualTo("https://haven.example.org");
+        assertThat(ServerConfig.fromEnvironment(Map.of("HAVEN_PUBLIC_URL", "https://haven.example.org:443"))
+                        .transport()
+                        .publicOrigin())
+                .isEqualTo("https://haven.example.org");
+        assertThat(ServerConfig.fromEnvironment(Map.of("HAVEN_PUBLIC_URL", "http://10.0.0.5:8080"))
+                        .transport()
+                        .publicOrigin())
+                .isEqualTo("http://10.0.0.5:8080");
+        assertThat(ServerConfig.fromEnvironment(Map.of("HAVEN_PUBLIC_URL", "http://[::1]:8080"))
+                        .transport()
+                        .publicOrigin())
+                .isEqualTo("http://[::1]:8080");
+    }
+
+    @Test
+    void aPublicUrlThatIsNotAnOriginIsRefusedByName() {
+        for (String bad : List.of(
+                "haven.example.org",
+                "ftp://haven.example.org",
+                "wss://haven.example.org",
+                "https://haven.example.org/console/",
+                "https://haven.example.org?x=1",
+                "https://haven.example.org#top",
+                "https://user:pw@haven.example.org",
+                "https://haven.example.org:0",
+                "https:haven.example.org",
+                "https:///path")) {
+            assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_PUBLIC_URL", bad)))
+                    .as(bad)
+                    .hasMessageStartingWith("HAVEN_PUBLIC_URL")
+                    .hasMessageContaining("expected: the address browsers reach this node at");
+        }
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_PUBLIC_URL", "https://haven example")))
+                .hasMessageStartingWith("HAVEN_PUBLIC_URL: cannot read");
     }
 
     @Test
