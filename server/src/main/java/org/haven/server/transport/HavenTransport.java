@@ -50,6 +50,7 @@ public final class HavenTransport implements AutoCloseable {
     private volatile @Nullable Channel serverChannel;
     private volatile boolean draining;
     private final Supplier<Readiness> node;
+    private final OriginPolicy origins;
 
     public HavenTransport(
             ServerConfig config,
@@ -64,11 +65,9 @@ public final class HavenTransport implements AutoCloseable {
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
         this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.origins = OriginPolicy.of(config);
         HttpRoutes routes = new HttpRoutes(
-                new OriginPolicy(config.transport().allowedOrigins()),
-                this::readiness,
-                endpoints(config, sessions, metrics),
-                ConsoleFiles.fromClassPath());
+                origins, this::readiness, endpoints(config, sessions, metrics), ConsoleFiles.fromClassPath());
         Gauge.builder("haven.connections", registry, ConnectionRegistry::size)
                 .description("Open connections on this node (WebSocket and plain HTTP)")
                 .register(metrics.registry());
@@ -117,6 +116,16 @@ public final class HavenTransport implements AutoCloseable {
         int port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         log.info(
                 "listening host={} port={} transport={}", config.transport().host(), port, channelType.getSimpleName());
+        if (origins.refusesEveryBrowser()) {
+            // Told once, at start: a 403 in a browser's console does not say which setting is missing.
+            log.warn("no HAVEN_PUBLIC_URL and no HAVEN_ALLOWED_ORIGINS: every browser is refused a WebSocket"
+                    + " (this node's console included), only clients without an Origin connect;"
+                    + " set HAVEN_PUBLIC_URL to the address browsers reach this node at");
+        } else if (origins.allowsLoopback()) {
+            log.info("dev mode without HAVEN_PUBLIC_URL: browsers may open a WebSocket from loopback origins"
+                    + " (http://localhost:<port>, http://127.0.0.1:<port>, http://[::1]:<port>) and"
+                    + " HAVEN_ALLOWED_ORIGINS only");
+        }
         return port;
     }
 

@@ -24,9 +24,10 @@ import java.util.function.Supplier;
 
 /**
  * The plain HTTP side of a node, shared by all channels: the gate of {@code /ws}, which refuses
- * foreign origins with 403 and, while the node does not serve, everyone with 503, before any
- * handshake; then one {@link HttpEndpoint} per exact path, then
- * the console's files below {@code /console/}. Everything else is 404.
+ * browser origins that are neither the node's own nor allowed ({@link OriginPolicy}) with 403 and,
+ * while the node does not serve, everyone with 503, before any handshake; then one
+ * {@link HttpEndpoint} per exact path, then the console's files below {@code /console/}. Everything
+ * else is 404.
  */
 @ChannelHandler.Sharable
 final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -88,7 +89,7 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         String path = new QueryStringDecoder(request.uri()).path();
         if (path.equals(HavenChannelInitializer.WEBSOCKET_PATH)) {
             String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-            if (!origins.permits(origin, request.headers().get(HttpHeaderNames.HOST))) {
+            if (!origins.permits(origin)) {
                 respond(ctx, request, HttpReply.error(HttpResponseStatus.FORBIDDEN, "origin_not_allowed"));
                 return;
             }

@@ -28,6 +28,7 @@ import org.haven.protocol.CloseCode;
 import org.haven.protocol.Decoded;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.ServerMessage;
+import org.haven.server.config.ServerConfig;
 import org.haven.server.connection.Outbound;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,7 @@ class HandlerTest {
     void httpRoutesAnswerHealthReadinessAndNotFound() {
         boolean[] ready = {true};
         EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(
-                new OriginPolicy(List.of()),
+                new OriginPolicy(List.of(), null, false),
                 () -> Readiness.READY,
                 HttpRoutes.health(() -> ready[0] ? Readiness.READY : Readiness.DRAINING),
                 ConsoleFiles.fromClassPath()));
@@ -59,7 +60,7 @@ class HandlerTest {
     @Test
     void httpRoutesRefuseAForeignOriginAndPassAnAllowedOne() {
         EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(
-                new OriginPolicy(List.of("https://care.example")),
+                new OriginPolicy(List.of("https://care.example"), null, false),
                 () -> Readiness.READY,
                 HttpRoutes.health(() -> Readiness.READY),
                 ConsoleFiles.fromClassPath()));
@@ -78,6 +79,68 @@ class HandlerTest {
         assertThat(passed).isSameAs(allowed);
         ReferenceCountUtil.release(passed);
         ch.finishAndReleaseAll();
+    }
+
+    /**
+     * DNS rebinding: a page at evil.test whose name resolves to the node sends its own name as both
+     * {@code Host} and {@code Origin}. Without an allowlist that is refused in dev and in production;
+     * with {@code HAVEN_PUBLIC_URL} only that origin is the node's own.
+     */
+    @Test
+    void httpRoutesRefuseAnOriginThatOnlyMatchesTheHostHeader() {
+        ServerConfig dev = ServerConfig.builder().build();
+        ServerConfig production = ServerConfig.builder()
+                .mode(ServerConfig.Mode.PRODUCTION)
+                .hmacSecret("a-private-production-secret-of-enough-bytes-0123456789")
+                .build();
+        ServerConfig published = production.toBuilder()
+                .publicUrl(java.net.URI.create("https://haven.example.org"))
+                .build();
+        for (ServerConfig config : List.of(dev, production, published)) {
+            assertThat(upgradeStatus(config, "evil.test", "http://evil.test"))
+                    .as("%s, public URL %s", config.mode(), config.transport().publicUrl())
+                    .isEqualTo(HttpResponseStatus.FORBIDDEN);
+        }
+        assertThat(upgradeStatus(dev, "127.0.0.1:8080", "http://127.0.0.1:8080"))
+                .isNull();
+        assertThat(upgradeStatus(production, "haven.example.org", "https://haven.example.org"))
+                .isEqualTo(HttpResponseStatus.FORBIDDEN);
+        assertThat(upgradeStatus(published, "haven.example.org", "https://haven.example.org"))
+                .isNull();
+        assertThat(upgradeStatus(published, "haven.example.org", "http://haven.example.org"))
+                .isEqualTo(HttpResponseStatus.FORBIDDEN);
+        assertThat(upgradeStatus(published, "haven.example.org:8443", "https://haven.example.org:8443"))
+                .isEqualTo(HttpResponseStatus.FORBIDDEN);
+        assertThat(upgradeStatus(production, "evil.test", null))
+                .as("a native client")
+                .isNull();
+    }
+
+    /** The refusal of an upgrade to {@code /ws} on a node with {@code config}, or null when it passes. */
+    private static HttpResponseStatus upgradeStatus(ServerConfig config, String host, String origin) {
+        EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(
+                OriginPolicy.of(config),
+                () -> Readiness.READY,
+                HttpRoutes.health(() -> Readiness.READY),
+                ConsoleFiles.fromClassPath()));
+        FullHttpRequest upgrade = request("/ws");
+        upgrade.headers().set(HttpHeaderNames.HOST, host);
+        if (origin != null) {
+            upgrade.headers().set(HttpHeaderNames.ORIGIN, origin);
+        }
+        upgrade.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+        ch.writeInbound(upgrade);
+        Object passed = ch.readInbound();
+        HttpResponseStatus status = null;
+        if (passed != null) {
+            ReferenceCountUtil.release(passed);
+        } else {
+            FullHttpResponse refused = ch.readOutbound();
+            status = refused.status();
+            refused.release();
+        }
+        ch.finishAndReleaseAll();
+        return status;
     }
 
     @Test
@@ -222,7 +285,10 @@ class HandlerTest {
         Map<String, HttpEndpoint> endpoints = new java.util.HashMap<>(HttpRoutes.health(() -> Readiness.READY));
         endpoints.put("/slow", request -> later);
         EmbeddedChannel ch = new EmbeddedChannel(new HttpRoutes(
-                new OriginPolicy(List.of()), () -> Readiness.READY, endpoints, ConsoleFiles.fromClassPath()));
+                new OriginPolicy(List.of(), null, false),
+                () -> Readiness.READY,
+                endpoints,
+                ConsoleFiles.fromClassPath()));
         ch.writeInbound(request("/slow"));
         ch.writeInbound(request("/healthz"));
         ch.writeInbound(request("/nowhere"));
