@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.Alerts.Severity;
 import org.haven.protocol.Alerts.Source;
@@ -59,6 +61,7 @@ final class AlertIntake {
     private static final Duration CARE_RETRY_WAIT = Duration.ofSeconds(2);
 
     private final AlertBook book;
+    private final AlertStore store;
     private final CareService care;
     private final Escalator escalator;
     private final AlertPublisher publisher;
@@ -72,6 +75,7 @@ final class AlertIntake {
 
     AlertIntake(
             AlertBook book,
+            AlertStore store,
             CareService care,
             Escalator escalator,
             AlertPublisher publisher,
@@ -82,6 +86,7 @@ final class AlertIntake {
             boolean alertOnCheckIn,
             AlertThread thread) {
         this.book = book;
+        this.store = store;
         this.care = care;
         this.escalator = escalator;
         this.publisher = publisher;
@@ -274,14 +279,42 @@ final class AlertIntake {
             boolean byClient,
             @Nullable Connection asker) {}
 
+    /**
+     * Open alerts of the client the store holds and this node does not (it is taking the
+     * organisation up, or a stand-in stored them): held now, so a press joins them instead of making
+     * a second alert. One nobody was told of yet (a stand-in's) reaches its first tier. Alert thread.
+     */
+    private void holdStored(List<StoredAlert> stored, Instant now) {
+        for (StoredAlert s : stored) {
+            if (book.contains(s.view().id())) {
+                continue;
+            }
+            DistressAlert a = DistressAlert.restore(s);
+            if (!a.state().isOpen()) {
+                continue;
+            }
+            book.add(a);
+            if (s.targets().isEmpty()) {
+                escalator.reach(a, 0, now);
+            }
+            log.info("a press found the client's open alert in the store alert={} org={}", a.id, a.org());
+        }
+    }
+
     private void open(Raise r) {
+        CompletableFuture<List<StoredAlert>> inStore = store.unclosedOf(
+                        r.client().org(), r.client().user())
+                .toCompletableFuture()
+                .completeOnTimeout(List.of(), AlertPublisher.STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(e -> List.of());
         care.snapshot(r.client(), r.room(), AlertPublisher.STORE_WAIT)
-                .whenComplete((snapshot, failure) -> thread.run(() -> {
+                .whenComplete((snapshot, failure) -> inStore.thenAccept(stored -> thread.run(() -> {
                     CareSnapshot known = failure == null ? snapshot : new CareSnapshot(null, List.of(), null);
                     if (failure != null) {
                         log.warn("care snapshot unavailable client={}", r.client());
                     }
                     Instant now = clock.instant();
+                    holdStored(stored, now);
                     DistressAlert adopted = r.id() == null ? null : book.get(r.id());
                     if (adopted != null && adopted.state().isOpen()) {
                         answer(adopted, r, known); // a stand-in stored this very press, and this node adopted it
@@ -364,7 +397,7 @@ final class AlertIntake {
                     if (known.lacksAny(alert.room != null)) {
                         completeCare(alert, 0);
                     }
-                }));
+                })));
     }
 
     /**

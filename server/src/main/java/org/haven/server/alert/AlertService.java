@@ -107,7 +107,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
         this.escalator = new Escalator(delivery, metrics);
         this.publisher = new AlertPublisher(store, delivery, audit, webhooks, clock, thread);
         this.intake = new AlertIntake(
-                book, care, escalator, publisher, audit, metrics, clock, policy, alertOnCheckIn, thread);
+                book, store, care, escalator, publisher, audit, metrics, clock, policy, alertOnCheckIn, thread);
         this.requests = new AlertRequests(book, delivery, publisher, metrics, audit, clock, thread);
         this.standIn = new StandInRaises(store, care, audit, metrics, clock, policy);
         this.audit = audit;

@@ -35,6 +35,14 @@ public interface AlertStore {
     CompletionStage<List<StoredAlert>> unclosed(String org);
 
     /**
+     * The alerts of client {@code client} of organisation {@code org} not yet closed, found without
+     * reading the organisation's others: what a help press joins when the node serving the
+     * organisation does not hold that alert yet (it is taking the organisation up, or a stand-in
+     * stored it), so a press re-sent on a new connection makes no second alert.
+     */
+    CompletionStage<List<StoredAlert>> unclosedOf(String org, String client);
+
+    /**
      * The organisations with an alert whose next deadline ({@link StoredAlert#nextDeadline()}) is
      * before {@code before}, at most {@code limit} of them, earliest deadlines first. The deadlines
      * are kept in order (in Redis, a sorted set), so this is cheap: read on a timer by every node,

@@ -54,6 +54,15 @@ public final class InMemoryAlertStore implements AlertStore {
     }
 
     @Override
+    public CompletionStage<List<StoredAlert>> unclosedOf(String org, String client) {
+        return CompletableFuture.completedFuture(alerts.values().stream()
+                .filter(a -> a.org().equals(org)
+                        && a.view().client().equals(client)
+                        && a.view().state() != Alerts.State.CLOSED)
+                .toList());
+    }
+
+    @Override
     public CompletionStage<Set<String>> overdue(Instant before, int limit) {
         Set<String> orgs = new LinkedHashSet<>();
         alerts.values().stream()

@@ -37,8 +37,10 @@ public final class RedisAlertStore implements AlertStore {
             redis.call('SET', KEYS[1], ARGV[1])
             if ARGV[3] == '1' then
               redis.call('SADD', KEYS[2], ARGV[2])
+              redis.call('SADD', KEYS[3], ARGV[2])
             else
               redis.call('SREM', KEYS[2], ARGV[2])
+              redis.call('SREM', KEYS[3], ARGV[2])
             end
             return 1
             """);
@@ -50,6 +52,7 @@ public final class RedisAlertStore implements AlertStore {
             redis.call('SET', KEYS[1], ARGV[1])
             if ARGV[3] == '1' then
               redis.call('SADD', KEYS[2], ARGV[2])
+              redis.call('SADD', KEYS[3], ARGV[2])
             end
             return 1
             """);
@@ -72,7 +75,11 @@ public final class RedisAlertStore implements AlertStore {
         CompletionStage<Long> stored = SAVE.run(
                 c,
                 ScriptOutputType.INTEGER,
-                new String[] {alertKey(alert.org(), id), openKey(alert.org())},
+                new String[] {
+                    alertKey(alert.org(), id),
+                    openKey(alert.org()),
+                    openOfClientKey(alert.org(), alert.view().client())
+                },
                 StoredJson.write(alert),
                 id,
                 open ? "1" : "0");
@@ -93,7 +100,11 @@ public final class RedisAlertStore implements AlertStore {
         CompletionStage<Long> stored = SAVE_NEW.run(
                 c,
                 ScriptOutputType.INTEGER,
-                new String[] {alertKey(alert.org(), id), openKey(alert.org())},
+                new String[] {
+                    alertKey(alert.org(), id),
+                    openKey(alert.org()),
+                    openOfClientKey(alert.org(), alert.view().client())
+                },
                 StoredJson.write(alert),
                 id,
                 open ? "1" : "0");
@@ -163,18 +174,28 @@ public final class RedisAlertStore implements AlertStore {
     }
 
     private CompletionStage<List<StoredAlert>> unclosed(RedisClusterAsyncCommands<String, String> c, String org) {
-        return c.smembers(openKey(org)).thenCompose(ids -> {
-            if (ids.isEmpty()) {
-                return CompletableFuture.completedFuture(List.of());
-            }
-            String[] alertKeys = ids.stream().map(id -> alertKey(org, id)).toArray(String[]::new);
-            return c.mget(alertKeys)
-                    .thenApply(values -> values.stream()
-                            .filter(KeyValue::hasValue)
-                            .map(kv -> StoredJson.read(kv.getValue(), StoredAlert.class))
-                            .filter(a -> a.view().state() != Alerts.State.CLOSED)
-                            .toList());
-        });
+        return c.smembers(openKey(org)).thenCompose(ids -> unclosed(c, org, ids));
+    }
+
+    /** The alerts {@code ids} of {@code org} that are stored and not closed. */
+    private CompletionStage<List<StoredAlert>> unclosed(
+            RedisClusterAsyncCommands<String, String> c, String org, Set<String> ids) {
+        if (ids.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        String[] alertKeys = ids.stream().map(id -> alertKey(org, id)).toArray(String[]::new);
+        return c.mget(alertKeys)
+                .thenApply(values -> values.stream()
+                        .filter(KeyValue::hasValue)
+                        .map(kv -> StoredJson.read(kv.getValue(), StoredAlert.class))
+                        .filter(a -> a.view().state() != Alerts.State.CLOSED)
+                        .toList());
+    }
+
+    @Override
+    public CompletionStage<List<StoredAlert>> unclosedOf(String org, String client) {
+        RedisClusterAsyncCommands<String, String> c = redis.commands();
+        return c.smembers(openOfClientKey(org, client)).thenCompose(ids -> unclosed(c, org, ids));
     }
 
     private String orgsKey() {
@@ -183,6 +204,11 @@ public final class RedisAlertStore implements AlertStore {
 
     private String openKey(String org) {
         return keys.org(org, "alerts:open");
+    }
+
+    /** The open alerts of one client, beside the organisation's (same hash tag: one script writes both). */
+    private String openOfClientKey(String org, String client) {
+        return keys.org(org, "alerts:open:" + RedisKeys.escape(client));
     }
 
     private String alertKey(String org, String id) {

@@ -30,12 +30,12 @@ import org.jspecify.annotations.Nullable;
 public final class SqlAlertStore implements AlertStore {
 
     private static final String UPSERT = """
-            INSERT INTO alerts (id, org, is_open, next_deadline, body) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO alerts (id, org, is_open, next_deadline, body, client) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET org = excluded.org, is_open = excluded.is_open,
-              next_deadline = excluded.next_deadline, body = excluded.body
+              next_deadline = excluded.next_deadline, body = excluded.body, client = excluded.client
             """;
     private static final String INSERT_NEW = """
-            INSERT INTO alerts (id, org, is_open, next_deadline, body) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO alerts (id, org, is_open, next_deadline, body, client) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING
             """;
 
@@ -67,6 +67,7 @@ public final class SqlAlertStore implements AlertStore {
                 s.setLong(4, due.toEpochMilli());
             }
             s.setString(5, StoredJson.write(alert));
+            s.setString(6, alert.view().client());
             return s.executeUpdate();
         }
     }
@@ -94,6 +95,28 @@ public final class SqlAlertStore implements AlertStore {
     @Override
     public CompletionStage<List<StoredAlert>> unclosed(String org) {
         return db.run("alerts:" + org, c -> read(c, "SELECT body FROM alerts WHERE is_open = 1 AND org = ?", org));
+    }
+
+    @Override
+    public CompletionStage<List<StoredAlert>> unclosedOf(String org, String client) {
+        // Rows stored before the client column (V4) have none: they are read and filtered here.
+        return db.run("alerts:" + org, c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT body FROM alerts WHERE org = ? AND (client = ? OR client IS NULL) AND is_open = 1")) {
+                s.setString(1, org);
+                s.setString(2, client);
+                List<StoredAlert> out = new ArrayList<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        StoredAlert a = StoredJson.read(r.getString(1), StoredAlert.class);
+                        if (a.view().client().equals(client)) {
+                            out.add(a);
+                        }
+                    }
+                }
+                return List.copyOf(out);
+            }
+        });
     }
 
     private static List<StoredAlert> read(Connection c, String sql, @Nullable String org) throws SQLException {

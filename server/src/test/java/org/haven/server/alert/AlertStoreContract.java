@@ -37,6 +37,11 @@ public abstract class AlertStoreContract {
 
     /** An alert with every field set, health data included, so a store must keep all of it. */
     public static StoredAlert alert(String org, String id, Alerts.State state, long version) {
+        return alertOf(org, id, "alice", state, version);
+    }
+
+    /** As {@link #alert}, about client {@code client}. */
+    public static StoredAlert alertOf(String org, String id, String client, Alerts.State state, long version) {
         Care.CheckIn checkIn = new Care.CheckIn(
                 "ci-1",
                 "alice",
@@ -58,7 +63,7 @@ public abstract class AlertStoreContract {
         Alerts.View view = new Alerts.View(
                 id,
                 version,
-                "alice",
+                client,
                 "Alice",
                 "group-1",
                 Alerts.Source.HELP_BUTTON,
@@ -191,6 +196,28 @@ public abstract class AlertStoreContract {
                 .containsExactlyInAnyOrder("a-1", "a-2");
         assertThat(await(store.unclosed("{third}"))).isEmpty();
         assertThat(await(store.unclosed("nobody"))).isEmpty();
+    }
+
+    @Test
+    void oneClientsOpenAlertsAreFoundWithoutTheOrganisationsOthers() throws Exception {
+        AlertStore store = store();
+        await(store.save(alertOf("demo", "a-1", "alice", Alerts.State.RAISED, 1)));
+        await(store.save(alertOf("demo", "a-2", "bob", Alerts.State.RAISED, 1)));
+        await(store.saveNew(alertOf("demo", "a-3", "alice", Alerts.State.ACKNOWLEDGED, 2)));
+        await(store.save(alertOf("demo", "a-4", "alice", Alerts.State.RAISED, 1)));
+        await(store.save(alertOf("demo", "a-4", "alice", Alerts.State.CLOSED, 2)));
+        await(store.save(alertOf("other:org", "a-5", "alice", Alerts.State.RAISED, 1)));
+
+        assertThat(await(store.unclosedOf("demo", "alice")))
+                .extracting(a -> a.view().id())
+                .containsExactlyInAnyOrder("a-1", "a-3");
+        assertThat(await(store.unclosedOf("demo", "bob")))
+                .extracting(a -> a.view().id())
+                .containsExactly("a-2");
+        assertThat(await(store.unclosedOf("demo", "carol"))).isEmpty();
+        assertThat(await(store.unclosedOf("other:org", "alice")))
+                .extracting(StoredAlert::org)
+                .containsExactly("other:org");
     }
 
     @Test

@@ -175,6 +175,35 @@ class EscalationTest {
                 .isTrue();
     }
 
+    @Test
+    void aPressOnANewConnectionJoinsTheClientsOpenAlertInTheStoreThatThisNodeDoesNotHoldYet() throws Exception {
+        Inbox bo = connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
+        // A stand-in stored the client's press (its answer was lost with the connection), and this
+        // node has not adopted the alert yet.
+        ClientMessage.AlertRaise first = new ClientMessage.AlertRaise("r-1", "group-1", null, Alerts.Severity.HIGH);
+        String id = alerts.raise(principal("alice", Role.CLIENT, "group-1"), first, "c-old", StandIn.Seen.NOTHING)
+                .toCompletableFuture()
+                .get(5, java.util.concurrent.TimeUnit.SECONDS)
+                .answer()
+                .alert();
+
+        // The client presses again on a new connection: another connection, another request id.
+        Inbox again = new Inbox();
+        send(
+                new ClientMessage.AlertRaise("r-7", "group-1", null, Alerts.Severity.HIGH),
+                principal("alice", Role.CLIENT, "group-1"),
+                again);
+        Awaitility.await().atMost(WAIT).until(() -> !again.received.isEmpty());
+
+        assertThat(((Result.AlertReceived) ((ServerMessage.Ok) again.received.get(0)).result()).alert())
+                .as("the press joined the stored alert")
+                .isEqualTo(id);
+        assertThat(store.unclosed("demo").toCompletableFuture().get()).hasSize(1);
+        Awaitility.await().atMost(WAIT).until(() -> last(bo) != null);
+        assertThat(last(bo).alert().id()).isEqualTo(id);
+        assertThat(last(bo).alert().presses()).isEqualTo(2);
+    }
+
     /** Steps the clock and ticks; the tick is done when this returns. */
     private void after(Duration d) {
         clock.advance(d);
