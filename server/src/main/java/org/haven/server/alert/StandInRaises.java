@@ -74,16 +74,19 @@ final class StandInRaises {
         CompletionStage<CareSnapshot> snapshot = care.snapshot(client, m.room(), AlertPublisher.STORE_WAIT)
                 .exceptionally(e -> new CareSnapshot(null, List.of(), null))
                 .thenApply(found -> withCheckInSeen(found, seen.checkIn(), m.room()));
-        // Only the alert this connection's presses made can be the one a press joins: one read, not a
-        // scan of the organisation's open alerts (hundreds, after a busy day).
+        // The alert a press joins: the one this connection's presses made (one read by id), else the
+        // client's open alert from the per-client index (a press sent again on a new connection after
+        // its answer was lost): never a scan of the organisation's open alerts (hundreds, after a busy day).
         String lastAlert = seen.alert();
-        CompletionStage<Optional<StoredAlert>> last = lastAlert == null
-                ? CompletableFuture.completedFuture(Optional.empty())
-                : store.find(client.org(), lastAlert)
-                        .toCompletableFuture()
-                        .completeOnTimeout(
-                                Optional.empty(), AlertPublisher.STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-                        .exceptionally(e -> Optional.empty());
+        CompletionStage<Optional<StoredAlert>> last = (lastAlert == null
+                        ? store.unclosedOf(client.org(), client.user())
+                                .thenApply(open -> open.stream()
+                                        .filter(s -> joins(client, s))
+                                        .findFirst())
+                        : store.find(client.org(), lastAlert))
+                .toCompletableFuture()
+                .completeOnTimeout(Optional.empty(), AlertPublisher.STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(e -> Optional.empty());
         return snapshot.thenCombine(last, (known, found) -> {
             StoredAlert existing = found.filter(s -> joins(client, s)).orElse(null);
             if (existing != null) {

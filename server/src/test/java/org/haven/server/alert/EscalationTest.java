@@ -204,6 +204,24 @@ class EscalationTest {
         assertThat(last(bo).alert().presses()).isEqualTo(2);
     }
 
+    @Test
+    void aStandInForAPressOnANewConnectionJoinsTheClientsOpenAlert() throws Exception {
+        // The serving node stored the client's alert; its answer was lost with the connection, and
+        // the press sent again on a new connection is stood in for by another node.
+        String id = raise(Alerts.Severity.HIGH);
+
+        StandIn.Raised again = alerts.raise(
+                        principal("alice", Role.CLIENT, "group-1"),
+                        new ClientMessage.AlertRaise("r-9", "group-1", null, Alerts.Severity.HIGH),
+                        "c-new",
+                        StandIn.Seen.NOTHING)
+                .toCompletableFuture()
+                .get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(again.answer().alert()).as("joined, not a second alert").isEqualTo(id);
+        assertThat(store.unclosed("demo").toCompletableFuture().get()).hasSize(1);
+    }
+
     /** Steps the clock and ticks; the tick is done when this returns. */
     private void after(Duration d) {
         clock.advance(d);
