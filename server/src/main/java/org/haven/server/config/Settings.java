@@ -500,7 +500,7 @@ public final class Settings {
                         "HAVEN_REDIS_URL",
                         null,
                         ServerConfig.Builder::redisUrl,
-                        c -> maskPassword(c.storage().redisUrl()))
+                        c -> maskPasswordOrNull(c.storage().redisUrl()))
                 .rule(c -> c.storage().redisUrl() == null
                                 || c.storage()
                                         .redisUrl()
@@ -519,7 +519,7 @@ public final class Settings {
                         "HAVEN_DATABASE_URL",
                         null,
                         ServerConfig.Builder::databaseUrl,
-                        c -> maskPassword(c.storage().databaseUrl()))
+                        c -> maskPasswordOrNull(c.storage().databaseUrl()))
                 .rule(c -> c.storage().databaseUrl() == null
                                 || c.storage().databaseUrl().matches("(?i)(postgres|postgresql|jdbc:postgresql)://.+")
                         ? null
@@ -615,9 +615,18 @@ public final class Settings {
                 && url.getRawFragment() == null;
     }
 
-    /** A URL with the password of its user information masked ({@code redis://u:********@host}). */
-    static @Nullable String maskPassword(@Nullable String url) {
-        return url == null ? null : url.replaceAll("(://[^:/@,]*:)[^@/]*@", "$1" + MASK + "@");
+    /**
+     * {@code url} with its passwords masked: the one in its user information ({@code
+     * redis://u:********@host}) and a {@code password} parameter ({@code
+     * jdbc:postgresql://db/haven?user=u&password=********}). For any message that shows a URL.
+     */
+    public static String maskPassword(String url) {
+        return url.replaceAll("(://[^:/@,]*:)[^@/]*@", "$1" + MASK + "@")
+                .replaceAll("(?i)([?&;]password=)[^&;]*", "$1" + MASK);
+    }
+
+    private static @Nullable String maskPasswordOrNull(@Nullable String url) {
+        return url == null ? null : maskPassword(url);
     }
 
     static boolean parseBoolean(String raw) {

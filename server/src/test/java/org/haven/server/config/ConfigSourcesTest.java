@@ -100,6 +100,16 @@ class ConfigSourcesTest {
     }
 
     @Test
+    void masksTheDatabasePasswordInEitherFormOfItsUrl() {
+        assertThat(Settings.maskPassword("postgresql://haven:must-not-be-printed@db:5432/haven"))
+                .isEqualTo("postgresql://haven:" + Settings.MASK + "@db:5432/haven");
+        assertThat(Settings.maskPassword(
+                        "jdbc:postgresql://db:5432/haven?user=haven&password=must-not-be-printed&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db:5432/haven?user=haven&password=" + Settings.MASK + "&ssl=true");
+        assertThat(Settings.maskPassword("redis://db:6379")).isEqualTo("redis://db:6379");
+    }
+
+    @Test
     void printsEverySettingWithSecretsMaskedAndReadsBackTheSame() throws IOException {
         Map<String, String> env = new HashMap<>();
         env.put("HAVEN_JWT_SECRET", "a-private-secret-that-must-not-be-printed-0123");
