@@ -163,7 +163,7 @@ public final class RedisConnections implements AutoCloseable {
                     health,
                     false);
         } catch (RuntimeException e) {
-            client.shutdown();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2)); // nothing to wait for: the start fails now
             throw e;
         }
     }
@@ -194,7 +194,7 @@ public final class RedisConnections implements AutoCloseable {
                     health,
                     true);
         } catch (RuntimeException e) {
-            client.shutdown();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2)); // nothing to wait for: the start fails now
             throw e;
         }
     }

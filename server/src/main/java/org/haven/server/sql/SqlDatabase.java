@@ -39,6 +39,9 @@ public final class SqlDatabase implements AutoCloseable {
     /** How many pieces of work one lane holds waiting, at most. */
     static final int QUEUE = 10_000;
 
+    /** How long getting a connection may take, making one included: a start against a silent server fails after it. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
     /** The database's file in the data directory (SQLite). */
     public static final String SQLITE_FILE = "haven.db";
 
@@ -59,7 +62,7 @@ public final class SqlDatabase implements AutoCloseable {
         config.setMinimumIdle(lanes);
         config.setAutoCommit(false);
         config.setPoolName("haven-db");
-        config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+        config.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
         this.pool = new HikariDataSource(config);
         try {
             if (migrate) {
@@ -149,6 +152,11 @@ public final class SqlDatabase implements AutoCloseable {
                 }
             }
         }
+        // The driver waits for a server that accepts but does not answer for ever, unless told (the
+        // URL's own values come first); Hikari's time-out bounds only a wait for the pool.
+        long seconds = CONNECT_TIMEOUT.toSeconds();
+        config.addDataSourceProperty("connectTimeout", Long.toString(seconds));
+        config.addDataSourceProperty("loginTimeout", Long.toString(seconds));
         return config;
     }
 
