@@ -25,6 +25,7 @@ import org.haven.server.chat.Mailbox;
 import org.haven.server.cluster.Leases;
 import org.haven.server.cluster.NodeBus;
 import org.haven.server.config.ServerConfig;
+import org.haven.server.config.Settings;
 import org.haven.server.presence.InMemoryPresenceStore;
 import org.haven.server.presence.PresenceStore;
 import org.haven.server.redis.RedisAlertStore;
@@ -47,6 +48,7 @@ import org.haven.server.sql.SqlDatabase;
 import org.haven.server.sql.SqlKeyDirectory;
 import org.haven.server.sql.SqlMailbox;
 import org.haven.server.sql.SqlRevocationStore;
+import org.haven.server.storage.StorageUnavailableException;
 import org.haven.server.threads.NodeThreads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -167,13 +169,22 @@ public record Engines(
     /**
      * Everything in the Redis that {@code config.storage().redisUrl()} names, through one owner of the
      * connections (opened here, closed with the engines), command latencies recorded in
-     * {@code meters} (null: none). Fails when Redis cannot be reached at start.
+     * {@code meters} (null: none). Fails with {@link StorageUnavailableException} when Redis cannot
+     * be reached at start.
      */
     public static Engines redis(ServerConfig config, @Nullable MeterRegistry meters) {
-        RedisConnections redis = RedisConnections.open(
-                Objects.requireNonNull(config.storage().redisUrl(), "redisUrl"),
-                RedisConnections.DEFAULT_TIMEOUT,
-                meters);
+        String url = Objects.requireNonNull(config.storage().redisUrl(), "redisUrl");
+        RedisConnections redis;
+        try {
+            redis = RedisConnections.open(url, RedisConnections.DEFAULT_TIMEOUT, meters);
+        } catch (RuntimeException e) {
+            String why = RedisConnections.whyUnreachable(e);
+            if (why == null) {
+                throw e;
+            }
+            throw StorageUnavailableException.unreachable(
+                    "the Redis", "HAVEN_REDIS_URL", Settings.maskPassword(url), why, e);
+        }
         RedisKeys keys = RedisKeys.defaults();
         String node = newNodeId();
         Duration ttl = config.storage().leaseTtl();
@@ -277,7 +288,8 @@ public record Engines(
      * The engines for {@code config}: the durable records in PostgreSQL when {@code
      * HAVEN_DATABASE_URL} names one; else everything in Redis when it names one (a cluster); else the
      * durable records in SQLite in the data directory (one node; nothing lost on restart); the live
-     * state in Redis or in memory.
+     * state in Redis or in memory. Fails with {@link StorageUnavailableException}, naming the setting
+     * to check, when one of them cannot be reached or used.
      */
     public static Engines forConfig(ServerConfig config) {
         return forConfig(config, null);

@@ -30,6 +30,7 @@ import org.haven.server.config.ServerConfig;
 import org.haven.server.logging.LogSetup;
 import org.haven.server.sql.SqlAuditVerifier;
 import org.haven.server.sql.SqlDatabase;
+import org.haven.server.storage.StorageUnavailableException;
 import org.haven.server.threads.NodeThreads;
 import org.jspecify.annotations.Nullable;
 
@@ -53,7 +54,9 @@ public final class Main {
                        key in --key-file, HAVEN_AUDIT_KEY or HAVEN_DATA_DIR/audit.key;
                        exit 0 intact, 1 broken, 2 unreadable (works in any mode, without a token secret)
             configuration: a YAML file (--config or HAVEN_CONFIG) with HAVEN_* environment variables over it;
-            every setting is listed in docs/operations.md""";
+            every setting is listed in docs/operations.md
+            exit status of serve: 0 stopped; 2 a setting to check (invalid, or the database, Redis or data
+            directory it names cannot be reached or used); 70 fatal error; 71 stop overdue""";
 
     /** What a stop may take beyond the drain time-out before the process exits regardless. */
     static final Duration STOP_GRACE = Duration.ofSeconds(15);
@@ -102,7 +105,7 @@ public final class Main {
         switch (command) {
             case "serve":
                 LogSetup.apply(config);
-                return serve(config, out);
+                return serve(config, out, err);
             case "--print-config":
                 out.print(sources.print(config));
                 return 0;
@@ -117,7 +120,7 @@ public final class Main {
     /** The exit status when a stop (SIGTERM) did not finish within its deadline. */
     static final int EXIT_STOP_OVERDUE = 71;
 
-    private static int serve(ServerConfig config, PrintStream out) throws InterruptedException {
+    private static int serve(ServerConfig config, PrintStream out, PrintStream err) throws InterruptedException {
         // An Error in a thread Haven does not own (Netty's, Lettuce's) is as fatal as in its own.
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
             if (e instanceof VirtualMachineError) {
@@ -126,7 +129,15 @@ public final class Main {
             System.err.println(
                     "haven: thread " + t.getName() + " failed: " + e.getClass().getName());
         });
-        HavenServer server = HavenServer.start(config);
+        HavenServer server;
+        try {
+            server = HavenServer.start(config);
+        } catch (StorageUnavailableException e) {
+            // A setting to check, as the configuration's own problems: its message is the whole story
+            // (no stack trace, no driver's message, no password).
+            err.println("haven: " + e.getMessage());
+            return 2;
+        }
         // SIGTERM always stops the process: the drain, then at most STOP_GRACE more for the rest.
         Duration stopDeadline = config.transport().drainTimeout().plus(STOP_GRACE);
         Runtime.getRuntime()

@@ -2,25 +2,39 @@ package org.haven.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.ContextInitializer;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.haven.protocol.Role;
 import org.haven.server.auth.JwtTokenVerifier;
 import org.haven.server.auth.Principal;
 import org.haven.server.auth.VerificationKeys;
 import org.haven.server.config.ServerConfig;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The command line: dev tokens the server accepts, and what production refuses. */
 class MainTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @TempDir
+    Path files;
 
     private int run(Map<String, String> env, String... args) throws Exception {
         return Main.run(
@@ -142,6 +156,86 @@ class MainTest {
         assertThat(run(Map.of("HAVEN_LOG_FORMAT", "xml"))).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("haven: invalid configuration: HAVEN_LOG_FORMAT");
         assertThat(run(Map.of(), "--config")).isEqualTo(2);
+    }
+
+    @Test
+    void aDatabaseThatCannotBeReachedStopsTheStartNamingTheSetting() throws Exception {
+        String url =
+                "postgresql://haven:a-database-password-that-must-stay-hidden@127.0.0.1:" + closedPort() + "/haven";
+        assertStopsTheStart(Map.of("HAVEN_DATABASE_URL", url), "HAVEN_DATABASE_URL");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains(url.replace("a-database-password-that-must-stay-hidden", "********"))
+                .contains("connection refused")
+                .doesNotContain("must-stay-hidden");
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeCreatedStopsTheStartNamingTheSetting(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        Path under = file.resolve("haven-data");
+        assertStopsTheStart(Map.of("HAVEN_DATA_DIR", under.toString()), "HAVEN_DATA_DIR");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(under.toString());
+    }
+
+    @Test
+    void aDataDirectoryWhereTheDatabaseCannotBeCreatedStopsTheStartNamingTheSetting() throws Exception {
+        // /proc exists, and no one, not even root, can create a file in it.
+        Path proc = Path.of("/proc");
+        Assumptions.assumeTrue(Files.isDirectory(proc));
+        assertStopsTheStart(Map.of("HAVEN_DATA_DIR", proc.toString()), "HAVEN_DATA_DIR");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains(proc.resolve("haven.db").toString());
+    }
+
+    @Test
+    void aRedisThatCannotBeReachedStopsTheStartNamingTheSetting() throws Exception {
+        String url = "redis://:a-redis-password-that-must-stay-hidden@127.0.0.1:" + closedPort();
+        assertStopsTheStart(Map.of("HAVEN_REDIS_URL", url), "HAVEN_REDIS_URL");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains(url.replace("a-redis-password-that-must-stay-hidden", "********"))
+                .contains("connection refused")
+                .doesNotContain("must-stay-hidden");
+    }
+
+    /**
+     * Serves with {@code storage} over a node on a free port: the start stops within seconds, with
+     * status 2 and one line on stderr naming {@code setting}, no stack trace.
+     */
+    private void assertStopsTheStart(Map<String, String> storage, String setting) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("HAVEN_HOST", "127.0.0.1");
+        env.put("HAVEN_PORT", "0");
+        env.put("HAVEN_AUDIT_FILE", files.resolve("audit.jsonl").toString());
+        env.put("HAVEN_DATA_DIR", files.resolve("data").toString());
+        env.putAll(storage);
+        long started = System.nanoTime();
+        Thread.UncaughtExceptionHandler handler = Thread.getDefaultUncaughtExceptionHandler();
+        int status;
+        try {
+            status = run(env, "serve");
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(handler);
+            restoreTestLogging();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(status).isEqualTo(2);
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertThat(printed).startsWith("haven: ").contains(setting).doesNotContain("Exception", "\tat ", "at org.");
+        assertThat(printed.strip().lines()).hasSize(1);
+    }
+
+    /** Serving applies the node's log configuration; the tests after this one log as tests do (LogCapture, LeakRecorder). */
+    private static void restoreTestLogging() throws Exception {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+        new ContextInitializer(context).autoConfig();
+    }
+
+    /** A loopback port nothing listens on. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     @Test

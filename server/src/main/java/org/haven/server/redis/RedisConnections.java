@@ -3,6 +3,9 @@ package org.haven.server.redis;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -18,6 +21,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
 import io.lettuce.core.metrics.MicrometerOptions;
 import io.lettuce.core.protocol.ConnectionIntent;
+import io.lettuce.core.protocol.RedisProtocolException;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -36,6 +40,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.haven.server.storage.StorageUnavailableException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,6 +145,38 @@ public final class RedisConnections implements AutoCloseable {
             shutdown(resources);
             throw e;
         }
+    }
+
+    /**
+     * Why {@link #open} failed, in words safe to print ({@code connection refused}, {@code the user
+     * name or password was refused}, ...), when Redis could not be reached or would not have the
+     * connection; null for any other failure (a URL that cannot be read). Never Lettuce's message: it
+     * may quote the URL.
+     */
+    public static @Nullable String whyUnreachable(RuntimeException failure) {
+        if (!(failure instanceof RedisException)) {
+            return null;
+        }
+        String connection = StorageUnavailableException.connectionProblem(failure);
+        if (connection != null) {
+            return connection;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RedisCommandTimeoutException) {
+                return "no answer in time";
+            }
+            if (t instanceof RedisProtocolException) {
+                return "what answers is not Redis";
+            }
+            // Redis' own error: its first word is its code (WRONGPASS, NOAUTH, ERR ...).
+            String message = t instanceof RedisCommandExecutionException ? t.getMessage() : null;
+            if (message != null) {
+                return message.startsWith("WRONGPASS") || message.startsWith("NOAUTH") || message.contains("AUTH")
+                        ? "the user name or password was refused"
+                        : "redis refused the connection (" + message.split(" ", 2)[0] + ")";
+            }
+        }
+        return "cannot connect";
     }
 
     private static RedisConnections openStandalone(

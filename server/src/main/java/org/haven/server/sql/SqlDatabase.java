@@ -2,23 +2,31 @@ package org.haven.server.sql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool.PoolInitializationException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.flywaydb.core.Flyway;
+import org.haven.server.config.Settings;
+import org.haven.server.storage.StorageUnavailableException;
 import org.haven.server.threads.NodeThreads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The SQL database of a node's durable records: a connection pool (HikariCP) over SQLite or
@@ -38,6 +46,8 @@ public final class SqlDatabase implements AutoCloseable {
 
     /** How many pieces of work one lane holds waiting, at most. */
     static final int QUEUE = 10_000;
+
+    private static final String DATABASE_URL = "HAVEN_DATABASE_URL";
 
     /** How long getting a connection may take, making one included: a start against a silent server fails after it. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -85,15 +95,31 @@ public final class SqlDatabase implements AutoCloseable {
     /**
      * The SQLite database in {@code dataDirectory} (created with the file on first start), in WAL
      * mode, each commit synced to disk before it completes: "stored" means it survives a crash of the
-     * process or the machine.
+     * process or the machine. Fails with {@link StorageUnavailableException} naming {@code
+     * HAVEN_DATA_DIR} when the directory or the file cannot be created, opened or written.
      */
     public static SqlDatabase sqlite(Path dataDirectory, NodeThreads threads) {
         try {
             Files.createDirectories(dataDirectory);
         } catch (IOException e) {
-            throw new UncheckedIOException("the data directory cannot be created: " + dataDirectory, e);
+            String reason = e instanceof FileSystemException f ? f.getReason() : null;
+            throw dataDirectoryUnusable(
+                    dataDirectory,
+                    e instanceof FileAlreadyExistsException
+                            ? "it is a file, not a directory"
+                            : "cannot create it" + (reason == null ? "" : " (" + reason.toLowerCase(Locale.ROOT) + ")"),
+                    e);
         }
-        return new SqlDatabase(Kind.SQLITE, sqliteConfig(dataDirectory), 1, threads, true);
+        Path file = dataDirectory.resolve(SQLITE_FILE);
+        try {
+            return new SqlDatabase(Kind.SQLITE, sqliteConfig(dataDirectory), 1, threads, true);
+        } catch (RuntimeException e) {
+            String problem = sqliteFileProblem(e, file);
+            if (problem == null) {
+                throw e;
+            }
+            throw dataDirectoryUnusable(dataDirectory, problem, e);
+        }
     }
 
     /**
@@ -123,12 +149,53 @@ public final class SqlDatabase implements AutoCloseable {
         return config;
     }
 
+    private static StorageUnavailableException dataDirectoryUnusable(Path dataDirectory, String why, Exception cause) {
+        return StorageUnavailableException.unusable(
+                "the data directory", "HAVEN_DATA_DIR", dataDirectory.toString(), why, cause);
+    }
+
+    /**
+     * What keeps the node from using its SQLite file, when that is why {@code failure} happened: the
+     * file (or its directory) cannot be opened or written, or is not a database. Null for any other
+     * failure (a migration that does not apply, a bug), which is not a setting to check.
+     */
+    private static @Nullable String sqliteFileProblem(Throwable failure, Path file) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException e) {
+                // The primary result code: the extended ones (SQLITE_READONLY_DIRECTORY, ...) share it.
+                int primary = e.getResultCode().code & 0xff;
+                if (primary == SQLiteErrorCode.SQLITE_CANTOPEN.code) {
+                    return "cannot create or open " + file;
+                }
+                if (primary == SQLiteErrorCode.SQLITE_READONLY.code || primary == SQLiteErrorCode.SQLITE_PERM.code) {
+                    return "cannot write " + file + " (read-only; check the permissions of the directory, the file"
+                            + " and its -wal and -shm files)";
+                }
+                if (primary == SQLiteErrorCode.SQLITE_NOTADB.code) {
+                    return file + " is not a database";
+                }
+                return null;
+            }
+        }
+        return null;
+    }
+
     /**
      * The PostgreSQL database {@code url} names: {@code postgresql://user:password@host:port/db} (as
-     * {@code psql} takes it) or a JDBC URL ({@code jdbc:postgresql://host:port/db?user=…}).
+     * {@code psql} takes it) or a JDBC URL ({@code jdbc:postgresql://host:port/db?user=…}). Fails
+     * with {@link StorageUnavailableException} naming {@code HAVEN_DATABASE_URL} when the server
+     * cannot be reached or refuses the user (within {@link #CONNECT_TIMEOUT}, plus Hikari's one
+     * second before it gives up).
      */
     public static SqlDatabase postgres(String url, NodeThreads threads) {
-        return new SqlDatabase(Kind.POSTGRESQL, postgresConfig(url), 4, threads, true);
+        HikariConfig config = postgresConfig(url);
+        try {
+            return new SqlDatabase(Kind.POSTGRESQL, config, 4, threads, true);
+        } catch (PoolInitializationException e) {
+            // Hikari's first connection failed: nothing reached the database.
+            throw StorageUnavailableException.unreachable(
+                    "the database", DATABASE_URL, Settings.maskPassword(url), postgresProblem(e), e);
+        }
     }
 
     private static HikariConfig postgresConfig(String url) {
@@ -136,9 +203,21 @@ public final class SqlDatabase implements AutoCloseable {
         if (url.startsWith("jdbc:")) {
             config.setJdbcUrl(url);
         } else {
-            URI uri = URI.create(url);
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                // Its message quotes the URL, password included: not even the cause.
+                throw StorageUnavailableException.unusable(
+                        "the database",
+                        DATABASE_URL,
+                        Settings.maskPassword(url),
+                        "not a URL (expected: postgresql://user:password@host:port/database, special characters"
+                                + " percent-encoded)",
+                        null);
+            }
             if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
-                throw new IllegalArgumentException("HAVEN_DATABASE_URL must be postgresql://… or jdbc:postgresql://…");
+                throw new IllegalArgumentException(DATABASE_URL + " must be postgresql://… or jdbc:postgresql://…");
             }
             String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
             config.setJdbcUrl("jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
@@ -158,6 +237,32 @@ public final class SqlDatabase implements AutoCloseable {
         config.addDataSourceProperty("connectTimeout", Long.toString(seconds));
         config.addDataSourceProperty("loginTimeout", Long.toString(seconds));
         return config;
+    }
+
+    /** Why PostgreSQL could not be reached, in words safe to print (a server's message may quote a value). */
+    private static String postgresProblem(Throwable failure) {
+        String connection = StorageUnavailableException.connectionProblem(failure);
+        if (connection != null) {
+            return connection;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String state = t instanceof SQLException e ? e.getSQLState() : null;
+            if (state != null) {
+                if (state.startsWith("28")) {
+                    return "the user name or password was refused";
+                }
+                return switch (state) {
+                    case "3D000" -> "no such database";
+                    case "53300" -> "too many connections";
+                    case "57P03" -> "the database is starting up or shutting down";
+                    // Without a cause, the driver's login time-out.
+                    case "08001" -> t.getCause() == null ? "no answer in time" : "cannot connect (SQL state 08001)";
+                    case "08P01" -> "what answers is not PostgreSQL (protocol violation)";
+                    default -> "cannot connect (SQL state " + state + ")";
+                };
+            }
+        }
+        return "cannot connect";
     }
 
     /** Which database this is. */

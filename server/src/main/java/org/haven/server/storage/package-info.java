@@ -1,4 +1,7 @@
-/** What the stores of durable records share: the JSON form of stored values. */
+/**
+ * What the stores of durable records share: the JSON form of stored values, and the failure that
+ * stops a start when the store a setting names cannot be reached or used.
+ */
 @NullMarked
 package org.haven.server.storage;
 

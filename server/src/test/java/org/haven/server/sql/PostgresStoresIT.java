@@ -1,6 +1,7 @@
 package org.haven.server.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +24,9 @@ import org.haven.server.chat.KeyDirectory;
 import org.haven.server.chat.KeyDirectoryContract;
 import org.haven.server.chat.Mailbox;
 import org.haven.server.chat.MailboxContract;
+import org.haven.server.config.Settings;
 import org.haven.server.presence.UserRef;
+import org.haven.server.storage.StorageUnavailableException;
 import org.haven.server.testing.PostgresProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +51,36 @@ class PostgresStoresIT {
     static void stop() {
         if (postgres != null) {
             postgres.close();
+        }
+    }
+
+    /** A server that is there but will not have the node stops the start, naming the setting, never the password. */
+    @Nested
+    class Start {
+        private final TestDatabases databases = new TestDatabases();
+
+        @AfterEach
+        void close() {
+            databases.close();
+        }
+
+        @Test
+        void aUserTheServerRefusesIsSaidSo() {
+            String url =
+                    "postgresql://nobody:a-password-that-must-stay-hidden@127.0.0.1:" + postgres.port() + "/postgres";
+            assertThatThrownBy(() -> databases.postgres(url))
+                    .isInstanceOf(StorageUnavailableException.class)
+                    .hasMessage("the database HAVEN_DATABASE_URL names cannot be reached (postgresql://nobody:"
+                            + Settings.MASK + "@127.0.0.1:" + postgres.port() + "/postgres): the user name or"
+                            + " password was refused");
+        }
+
+        @Test
+        void aDatabaseThatIsNotThereIsSaidSo() {
+            String url = "postgresql://haven@127.0.0.1:" + postgres.port() + "/no_such_database";
+            assertThatThrownBy(() -> databases.postgres(url))
+                    .isInstanceOf(StorageUnavailableException.class)
+                    .hasMessageEndingWith("): no such database");
         }
     }
 
