@@ -6,12 +6,15 @@ import com.zaxxer.hikari.pool.HikariPool.PoolInitializationException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -81,6 +84,9 @@ public final class SqlDatabase implements AutoCloseable {
                         .locations("classpath:db/migration")
                         .load()
                         .migrate();
+                if (kind == Kind.SQLITE) {
+                    checkWritable(pool);
+                }
             }
         } catch (RuntimeException e) {
             pool.close();
@@ -102,7 +108,10 @@ public final class SqlDatabase implements AutoCloseable {
         try {
             Files.createDirectories(dataDirectory);
         } catch (IOException e) {
-            String reason = e instanceof FileSystemException f ? f.getReason() : null;
+            // The system's reason ("Not a directory"), or for a refusal, which has none, its kind.
+            String reason = e instanceof AccessDeniedException
+                    ? "permission denied"
+                    : e instanceof FileSystemException f ? f.getReason() : null;
             throw dataDirectoryUnusable(
                     dataDirectory,
                     e instanceof FileAlreadyExistsException
@@ -152,6 +161,33 @@ public final class SqlDatabase implements AutoCloseable {
     private static StorageUnavailableException dataDirectoryUnusable(Path dataDirectory, String why, Exception cause) {
         return StorageUnavailableException.unusable(
                 "the data directory", "HAVEN_DATA_DIR", dataDirectory.toString(), why, cause);
+    }
+
+    /**
+     * Whether the node can write its records: migrations on a database already at the latest version
+     * only read, so a file or directory that is read-only (or a stale {@code -shm} file that is) would
+     * otherwise show only when the first alert cannot be stored.
+     */
+    private static void checkWritable(HikariDataSource pool) {
+        try (Connection c = pool.getConnection();
+                Statement s = c.createStatement()) {
+            int version;
+            try (ResultSet r = s.executeQuery("PRAGMA user_version")) {
+                version = r.next() ? r.getInt(1) : 0;
+            }
+            s.executeUpdate("PRAGMA user_version = " + version); // a write that changes nothing
+            c.rollback();
+        } catch (SQLException e) {
+            if (e instanceof SQLiteException busy && isBusy(busy)) {
+                return; // another writer holds the file past busy_timeout: it can be written
+            }
+            throw new SqlStoreException(e.getSQLState(), e);
+        }
+    }
+
+    private static boolean isBusy(SQLiteException e) {
+        int primary = e.getResultCode().code & 0xff;
+        return primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code;
     }
 
     /**
@@ -335,6 +371,10 @@ public final class SqlDatabase implements AutoCloseable {
     public static final class SqlStoreException extends RuntimeException {
         SqlStoreException(@Nullable String state) {
             super("database failure, SQL state " + state);
+        }
+
+        SqlStoreException(@Nullable String state, SQLException cause) {
+            super("database failure, SQL state " + state, cause);
         }
     }
 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.haven.server.storage.StorageUnavailableException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +49,24 @@ class SqliteStartTest {
         assertThatThrownBy(() -> databases.sqlite(file))
                 .isInstanceOf(StorageUnavailableException.class)
                 .hasMessageEndingWith("(" + file + "): it is a file, not a directory");
+    }
+
+    @Test
+    void aDirectoryTheNodeCannotWriteIsFoundAtStartNotAtTheFirstAlert() throws Exception {
+        // Root writes anywhere: this needs an ordinary user.
+        Assumptions.assumeFalse("root".equals(System.getProperty("user.name")));
+        Path data = dir.resolve("data");
+        try (TestDatabases first = new TestDatabases()) {
+            first.sqlite(data); // made and migrated: a start after this only reads
+        }
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assertThatThrownBy(() -> databases.sqlite(data))
+                    .isInstanceOf(StorageUnavailableException.class)
+                    .hasMessageContaining("cannot write " + data.resolve(SqlDatabase.SQLITE_FILE));
+        } finally {
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 
     @Test
