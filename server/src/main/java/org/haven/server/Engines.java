@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.InMemoryAlertStore;
 import org.haven.server.audit.AuditKey;
@@ -72,7 +74,7 @@ public record Engines(
         NodeBus bus,
         BooleanSupplier reachable,
         BooleanSupplier recordsInVolatileRedis,
-        AuditKey auditKey,
+        Supplier<AuditKey> auditKey,
         AuditOpener audit,
         Housekeeping housekeeping,
         AutoCloseable resources) {
@@ -138,14 +140,39 @@ public record Engines(
      * directory (or beside the audit file), made on first start; else a new random key (a trail in
      * memory, gone with the process anyway).
      */
-    static AuditKey auditKey(ServerConfig config) {
+    static Supplier<AuditKey> auditKey(ServerConfig config) {
+        // Read (or made) when the audit trail opens, after the database: a data directory that cannot
+        // be used is reported for its database first.
+        AtomicReference<@Nullable AuditKey> known = new AtomicReference<>();
+        return () -> {
+            AuditKey key = known.get();
+            if (key == null) {
+                key = readAuditKey(config);
+                known.compareAndSet(null, key);
+                key = Objects.requireNonNull(known.get(), "set just above");
+            }
+            return key;
+        };
+    }
+
+    private static AuditKey readAuditKey(ServerConfig config) {
         ServerConfig.Storage storage = config.storage();
         String text = storage.auditKey();
         if (text != null) {
             return AuditKey.parse(text);
         }
-        if (storage.dataDirectory() != null) {
-            return AuditKey.inDirectory(storage.dataDirectory());
+        Path dataDirectory = storage.dataDirectory();
+        if (dataDirectory != null) {
+            try {
+                return AuditKey.inDirectory(dataDirectory);
+            } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+                throw StorageUnavailableException.unusable(
+                        "the data directory",
+                        "HAVEN_DATA_DIR",
+                        dataDirectory.toString(),
+                        "its audit key file " + AuditKey.FILE + " cannot be read, written or used",
+                        e);
+            }
         }
         Path file = storage.auditFile();
         if (file != null) {

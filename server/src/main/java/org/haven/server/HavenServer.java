@@ -107,8 +107,8 @@ public final class HavenServer implements AutoCloseable {
                 timer);
         Path auditFile = config.storage().auditFile();
         this.audit = auditFile == null
-                ? engines.audit().open(engines.auditKey(), clock, threads)
-                : new JsonLinesAuditTrail(auditFile, engines.auditKey(), clock, threads);
+                ? engines.audit().open(engines.auditKey().get(), clock, threads)
+                : new JsonLinesAuditTrail(auditFile, engines.auditKey().get(), clock, threads);
         this.webhooks = new WebhookNotifier(
                 config.alerts().webhookUrls().isEmpty()
                         ? WebhookSettings.disabled()
@@ -267,7 +267,18 @@ public final class HavenServer implements AutoCloseable {
     private static HavenServer start(
             ServerConfig config, Clock clock, Ticker ticker, Engines engines, NodeMetrics metrics)
             throws InterruptedException {
-        HavenServer server = new HavenServer(config, clock, ticker, engines, metrics);
+        HavenServer server;
+        try {
+            server = new HavenServer(config, clock, ticker, engines, metrics);
+        } catch (RuntimeException e) { // the audit trail could not be opened (another key): nothing serves yet
+            try {
+                engines.resources().close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            metrics.close();
+            throw e;
+        }
         try {
             server.relay.start(server::fromOtherNodes).toCompletableFuture().get(10, TimeUnit.SECONDS);
             server.sessions.loadRevocations();

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.haven.server.audit.AuditKey;
 import org.haven.server.audit.AuditRecord;
 import org.haven.server.audit.QueuedAuditTrail;
+import org.haven.server.storage.StorageUnavailableException;
 import org.haven.server.threads.NodeThreads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -68,7 +69,7 @@ public final class SqlAuditTrail extends QueuedAuditTrail {
     /**
      * The trail in {@code db}, sealed with {@code key}, its writer started.
      *
-     * @throws IllegalStateException when the database's trail is sealed with another key
+     * @throws StorageUnavailableException when the database's trail is sealed with another key
      */
     public static SqlAuditTrail open(SqlDatabase db, AuditKey key, Clock clock, NodeThreads threads) {
         Objects.requireNonNull(db, "db");
@@ -88,8 +89,14 @@ public final class SqlAuditTrail extends QueuedAuditTrail {
                 .toCompletableFuture()
                 .join();
         if (!key.id().equals(sealedWith)) {
-            throw new IllegalStateException("the audit trail in this database is sealed with another key (id "
-                    + sealedWith + ", this node's is " + key.id() + "): give every node the same HAVEN_AUDIT_KEY");
+            // A setting to check, not a failure: the node stops at start (status 2) rather than fork the chains.
+            throw StorageUnavailableException.unusable(
+                    "the audit key",
+                    "HAVEN_AUDIT_KEY",
+                    "key id " + key.id(),
+                    "the audit trail in the database is sealed with another key (id " + sealedWith
+                            + "): give every node the same HAVEN_AUDIT_KEY",
+                    null);
         }
         SqlAuditTrail trail = new SqlAuditTrail(db, key, clock);
         trail.start(threads);

@@ -259,7 +259,7 @@ abstract class SqlAuditTrailContract {
         SqlDatabase db = written();
 
         assertThatThrownBy(() -> open(db, AuditKey.random()))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(org.haven.server.storage.StorageUnavailableException.class)
                 .hasMessageContaining("another key")
                 .hasMessageContaining("HAVEN_AUDIT_KEY")
                 .hasMessageContaining(KEY.id());
