@@ -120,7 +120,7 @@ public record Engines(
         return new Engines(
                 new InMemoryPresenceStore(),
                 new InMemoryAlertStore(),
-                new InMemoryCareStore(),
+                new InMemoryCareStore(config.care().versionsKept()),
                 new InMemoryKeyDirectory(),
                 new InMemoryMailbox(config.chat().mailboxPerDevice()),
                 new InMemoryRevocationStore(),
@@ -221,8 +221,8 @@ public record Engines(
         Housekeeping presenceUpkeep = presenceHousekeeping(presence);
         return new Engines(
                 presence,
-                new RedisAlertStore(redis, keys),
-                new RedisCareStore(redis, keys),
+                new RedisAlertStore(redis, keys, config.storage().recordRetention()),
+                new RedisCareStore(redis, keys, config.care().versionsKept()),
                 new RedisKeyDirectory(redis, keys),
                 new RedisMailbox(redis, keys, config.chat().mailboxPerDevice()),
                 new RedisRevocationStore(redis, keys),
@@ -289,7 +289,7 @@ public record Engines(
         return new Engines(
                 live.presence(),
                 new SqlAlertStore(db),
-                new SqlCareStore(db),
+                new SqlCareStore(db, config.care().versionsKept()),
                 new SqlKeyDirectory(db),
                 new SqlMailbox(db, config.chat().mailboxPerDevice()),
                 new SqlRevocationStore(db),

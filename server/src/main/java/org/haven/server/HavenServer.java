@@ -40,6 +40,7 @@ import org.haven.server.room.RoomHandlers;
 import org.haven.server.room.RoomService;
 import org.haven.server.room.SessionControl;
 import org.haven.server.session.SessionService;
+import org.haven.server.storage.RecordRetention;
 import org.haven.server.threads.NodeThreads;
 import org.haven.server.transport.HavenTransport;
 import org.haven.server.transport.Readiness;
@@ -52,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * in reverse order. {@code try (HavenServer server = HavenServer.start(config)) { ... }}.
  */
 public final class HavenServer implements AutoCloseable {
+
+    /** When a node first purges records past their retention: after its start has settled. */
+    private static final Duration RETENTION_FIRST_RUN = Duration.ofMinutes(1);
 
     private final ServerConfig config;
     private final NodeThreads threads;
@@ -291,6 +295,10 @@ public final class HavenServer implements AutoCloseable {
                     quarterLease,
                     "engines' housekeeping",
                     () -> engines.housekeeping().run(server.sessions::registerPresenceAgain));
+            RecordRetention retention = new RecordRetention(
+                    engines.alerts(), engines.care(), clock, config.storage().recordRetention());
+            server.threads.every(
+                    server.timer, RETENTION_FIRST_RUN, RecordRetention.PERIOD, "records' retention", retention::run);
         } catch (RuntimeException | InterruptedException e) {
             server.close();
             throw e;

@@ -1,5 +1,6 @@
 package org.haven.server.alert;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -10,10 +11,14 @@ import java.util.concurrent.CompletionStage;
  * Where alerts are kept: in memory on one node, in Redis for a cluster.
  *
  * <p>Guarantees: {@link #save} completes only once the alert is stored (the raiser is told
- * "received" after that); saves of one alert are applied in the order called; an alert is never
- * deleted, closed alerts included.
+ * "received" after that); saves of one alert are applied in the order called; an alert is deleted
+ * only by {@link #purgeClosed}, once it has been closed for longer than the retention: an open alert
+ * never is.
  */
 public interface AlertStore {
+
+    /** How long a closed alert is kept unless told otherwise: six years. */
+    Duration DEFAULT_RETENTION = Duration.ofDays(2190);
 
     /** Stores the current state of an alert, replacing the previous one. */
     CompletionStage<Void> save(StoredAlert alert);
@@ -50,4 +55,11 @@ public interface AlertStore {
      * let a deadline pass: it died.
      */
     CompletionStage<Set<String>> overdue(Instant before, int limit);
+
+    /**
+     * Deletes every alert closed before {@code before} (its last update, the closing, is older): the
+     * retention of history. Never an open alert. Completes with how many went; a store that expires
+     * closed alerts by itself (Redis) deletes nothing here.
+     */
+    CompletionStage<Integer> purgeClosed(Instant before);
 }

@@ -73,7 +73,19 @@ public final class InMemoryAlertStore implements AlertStore {
         return CompletableFuture.completedFuture(Set.copyOf(orgs));
     }
 
-    /** Every alert ever stored (tests). */
+    @Override
+    public CompletionStage<Integer> purgeClosed(Instant before) {
+        int[] purged = {0};
+        alerts.values().removeIf(a -> {
+            boolean old = a.view().state() == Alerts.State.CLOSED
+                    && a.view().updatedAt().isBefore(before);
+            purged[0] += old ? 1 : 0;
+            return old;
+        });
+        return CompletableFuture.completedFuture(purged[0]);
+    }
+
+    /** Every alert stored and not purged (tests). */
     public @Nullable StoredAlert get(String id) {
         return alerts.get(id);
     }

@@ -1,7 +1,6 @@
 package org.haven.server.care;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,12 +51,22 @@ public final class CareService {
     private final Set<String> checkInExemptOrgs;
     /**
      * What this node last stored or read of each client's check-ins, contacts and plan: an alert
-     * raised while the store is unreachable still carries the location and the safety plan.
+     * raised while the store is unreachable still carries the location and the safety plan. Bounded
+     * in entries ({@link #MAX_COPIES} each) and in bytes ({@link CopySizes}): half of the copies'
+     * budget for the plans (one may be 60 KB), a quarter each for the contacts and the check-ins.
      */
     private final Cache<String, Care.CheckIn> lastCheckIns;
 
     private final Cache<UserRef, List<Care.EmergencyContact>> lastContacts;
     private final Cache<UserRef, Care.SafetyPlan> lastPlans;
+
+    /** How many clients' copies of each record a node keeps, at most. */
+    static final int MAX_COPIES = 100_000;
+
+    /** The bytes a node's copies of care records take by default, at most: an eighth of the heap. */
+    public static long defaultCopyBytes() {
+        return Runtime.getRuntime().maxMemory() / 8;
+    }
 
     public CareService(
             CareStore store,
@@ -67,6 +76,19 @@ public final class CareService {
             Clock clock,
             Duration checkInValidity,
             Set<String> checkInExemptOrgs) {
+        this(store, affiliations, resources, audit, clock, checkInValidity, checkInExemptOrgs, defaultCopyBytes());
+    }
+
+    /** As above, this node's copies of care records taking at most about {@code copyBytes}. */
+    public CareService(
+            CareStore store,
+            RoomAffiliations affiliations,
+            CrisisResources resources,
+            AuditTrail audit,
+            Clock clock,
+            Duration checkInValidity,
+            Set<String> checkInExemptOrgs,
+            long copyBytes) {
         this.store = store;
         this.affiliations = affiliations;
         this.resources = resources;
@@ -74,18 +96,27 @@ public final class CareService {
         this.clock = clock;
         this.checkInValidity = checkInValidity;
         this.checkInExemptOrgs = Set.copyOf(checkInExemptOrgs);
-        this.lastCheckIns = Caffeine.newBuilder()
-                .maximumSize(100_000)
-                .expireAfterWrite(checkInValidity)
-                .build();
-        this.lastContacts = Caffeine.newBuilder()
-                .maximumSize(100_000)
-                .expireAfterWrite(Duration.ofHours(12))
-                .build();
-        this.lastPlans = Caffeine.newBuilder()
-                .maximumSize(100_000)
-                .expireAfterWrite(Duration.ofHours(12))
-                .build();
+        this.lastCheckIns = CopySizes.bounded(
+                copyBytes / 4, MAX_COPIES, checkInValidity, (k, v) -> (int) (CopySizes.of(k) + CopySizes.of(v)));
+        this.lastContacts = CopySizes.bounded(copyBytes / 4, MAX_COPIES, Duration.ofHours(12), (k, v) ->
+                (int) (CopySizes.of(k.org()) + CopySizes.of(k.user()) + CopySizes.ofContacts(v)));
+        this.lastPlans = CopySizes.bounded(copyBytes / 2, MAX_COPIES, Duration.ofHours(12), (k, v) ->
+                (int) (CopySizes.of(k.org()) + CopySizes.of(k.user()) + CopySizes.of(v)));
+    }
+
+    /** How many copies of care records (plans, contacts, check-ins) this node holds (tests). */
+    long copyCount() {
+        return lastPlans.estimatedSize() + lastContacts.estimatedSize() + lastCheckIns.estimatedSize();
+    }
+
+    /** The estimated bytes of this node's copies of care records, as their caches weigh them (tests). */
+    long copyBytes() {
+        return weight(lastPlans) + weight(lastContacts) + weight(lastCheckIns);
+    }
+
+    private static long weight(Cache<?, ?> cache) {
+        cache.cleanUp();
+        return cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
     }
 
     private static String checkInKey(UserRef client, String room) {

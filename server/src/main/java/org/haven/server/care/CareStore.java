@@ -9,13 +9,28 @@ import org.haven.server.presence.UserRef;
 
 /**
  * Where care records live: session check-ins, emergency contacts and safety plans. In memory on
- * one node, in Redis for a cluster.
+ * one node, in Redis for a cluster, in the SQL database (SQLite or PostgreSQL) otherwise.
  *
  * <p>Guarantees: non-blocking and thread-safe; records are never edited in place (a check-in is
  * immutable, contacts and plans are appended as new versions numbered 1, 2, …); a completed write
  * is visible to every later read.
+ *
+ * <p>Bounded: a store keeps at most {@link #versionsKept()} versions of each client's contacts, of
+ * their safety plan and of their check-ins in each room. Appending one more removes the oldest, in
+ * the same atomic step (never the one just appended: the current one). A client who saves at the
+ * rate limit all day holds the same room as one who saved once. Superseded versions older than the
+ * retention go too ({@link #purgeSuperseded}); a current one never goes.
  */
 public interface CareStore {
+
+    /** How many versions of each record a store keeps per client unless told otherwise. */
+    int DEFAULT_VERSIONS_KEPT = 100;
+
+    /** The records a client has versions of. */
+    enum Part {
+        CONTACTS,
+        PLAN
+    }
 
     /** Stores a check-in of {@code client}; it becomes the latest for its room. */
     CompletionStage<Care.CheckIn> recordCheckIn(UserRef client, Care.CheckIn checkIn);
@@ -36,4 +51,24 @@ public interface CareStore {
 
     /** The current safety plan of {@code client}, if ever set. */
     CompletionStage<Optional<Care.Versioned<Care.SafetyPlan>>> plan(UserRef client);
+
+    /** The quota: how many versions of one record of one client this store keeps, at least 1. */
+    int versionsKept();
+
+    /**
+     * The version numbers of {@code part} this store still holds for {@code client}, oldest first
+     * (what the quota and the retention left: for operators and tests).
+     */
+    CompletionStage<List<Long>> versions(UserRef client, Part part);
+
+    /** How many check-ins of {@code client} for {@code room} this store still holds. */
+    CompletionStage<Integer> checkInCount(UserRef client, String room);
+
+    /**
+     * Deletes every version and check-in that was superseded (a later one of the same record was
+     * stored) before {@code before}: the retention of history. A current one is never deleted,
+     * however old. Completes with how many went; a store that keeps no history past the quota
+     * (Redis) deletes nothing here.
+     */
+    CompletionStage<Integer> purgeSuperseded(Instant before);
 }

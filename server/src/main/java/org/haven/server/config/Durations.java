@@ -3,7 +3,10 @@ package org.haven.server.config;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Reads durations written as {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 7d} or ISO-8601 ({@code PT5S}). */
+/**
+ * Reads durations written as {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 2190d} (days
+ * of 24 hours: retention periods) or ISO-8601 ({@code PT5S}).
+ */
 final class Durations {
 
     private Durations() {}
@@ -26,10 +29,13 @@ final class Durations {
         };
     }
 
-    /** The shortest of those forms that is exact: {@code 90s}, {@code 2m}, {@code 250ms}. */
+    /**
+     * The shortest of those forms that is exact: {@code 90s}, {@code 2m}, {@code 250ms}; days only
+     * past two of them ({@code 24h} stays as written, {@code 2190d} is not shown as hours).
+     */
     static String format(Duration d) {
         long ms = d.toMillis();
-        if (ms % 86_400_000 == 0 && ms != 0) {
+        if (ms % 86_400_000 == 0 && ms > 2 * 86_400_000L) {
             return ms / 86_400_000 + "d";
         }
         if (ms % 3_600_000 == 0 && ms != 0) {

@@ -138,11 +138,15 @@ public record ServerConfig(
         }
     }
 
-    /** Check-ins and crisis resources. */
+    /**
+     * Check-ins, crisis resources, and how many versions of each care record (contacts, safety
+     * plan, a room's check-ins) the store keeps per client.
+     */
     public record Care(
             Duration checkInValidity,
             Set<String> checkInExemptOrgs,
-            @Nullable Path crisisResourcesFile) {
+            @Nullable Path crisisResourcesFile,
+            int versionsKept) {
         public Care {
             checkInExemptOrgs = Set.copyOf(checkInExemptOrgs);
         }
@@ -182,7 +186,8 @@ public record ServerConfig(
 
     /**
      * Where state is kept: the audit trail (a file when {@code auditFile} is set, else with the
-     * durable records) and its key, Redis, the data directory and the database (each null: not used).
+     * durable records) and its key, Redis, the data directory and the database (each null: not used),
+     * and how long superseded care versions and closed alerts are kept.
      */
     public record Storage(
             @Nullable Path auditFile,
@@ -192,12 +197,14 @@ public record ServerConfig(
             Duration leaseTtl,
             @Nullable Path dataDirectory,
             @Nullable String databaseUrl,
-            boolean redisPersistenceRequired) {
+            boolean redisPersistenceRequired,
+            Duration recordRetention) {
         @Override
         public String toString() {
             return "Storage[auditFile=" + auditFile + ", auditKey=" + (auditKey == null ? "unset" : "***")
                     + ", auditRetention=" + auditRetention + ", redis=" + (redisUrl != null) + ", leaseTtl=" + leaseTtl
-                    + ", dataDirectory=" + dataDirectory + ", database=" + (databaseUrl != null) + "]";
+                    + ", dataDirectory=" + dataDirectory + ", database=" + (databaseUrl != null)
+                    + ", recordRetention=" + recordRetention + "]";
         }
     }
 
@@ -331,6 +338,7 @@ public record ServerConfig(
         int outboundQueueBytes;
         Duration checkInValidity;
         Set<String> checkInExemptOrgs = Set.of();
+        int careVersionsKept;
         boolean alertOnCheckIn;
         final Map<Severity, Duration> ackTimeouts = new EnumMap<>(Severity.class);
         Duration engagementTimeout;
@@ -390,6 +398,7 @@ public record ServerConfig(
         String databaseUrl;
 
         boolean redisPersistenceRequired;
+        Duration recordRetention;
 
         @Nullable
         String auditKey;
@@ -451,6 +460,7 @@ public record ServerConfig(
             checkInValidity = c.care.checkInValidity();
             checkInExemptOrgs = c.care.checkInExemptOrgs();
             crisisResourcesFile = c.care.crisisResourcesFile();
+            careVersionsKept = c.care.versionsKept();
             Alerting al = c.alerts;
             alertOnCheckIn = al.alertOnCheckIn();
             ackTimeouts.putAll(al.ackTimeouts());
@@ -470,6 +480,7 @@ public record ServerConfig(
             redisPersistenceRequired = c.storage.redisPersistenceRequired();
             auditKey = c.storage.auditKey();
             auditRetention = c.storage.auditRetention();
+            recordRetention = c.storage.recordRetention();
             logLevel = c.logging.logLevel();
             logFormat = c.logging.logFormat();
         }
@@ -600,6 +611,16 @@ public record ServerConfig(
 
         public Builder checkInValidity(Duration v) {
             checkInValidity = v;
+            return this;
+        }
+
+        public Builder careVersionsKept(int v) {
+            careVersionsKept = v;
+            return this;
+        }
+
+        public Builder recordRetention(Duration v) {
+            recordRetention = v;
             return this;
         }
 
@@ -829,7 +850,7 @@ public record ServerConfig(
                             turnUrls,
                             turnSecret,
                             turnCredentialTtl),
-                    new Care(checkInValidity, checkInExemptOrgs, crisisResourcesFile),
+                    new Care(checkInValidity, checkInExemptOrgs, crisisResourcesFile, careVersionsKept),
                     new Alerting(
                             alertOnCheckIn,
                             ackTimeouts,
@@ -847,7 +868,8 @@ public record ServerConfig(
                             leaseTtl,
                             dataDirectory,
                             databaseUrl,
-                            redisPersistenceRequired),
+                            redisPersistenceRequired,
+                            recordRetention),
                     new Logging(logLevel == null ? null : logLevel.toUpperCase(Locale.ROOT), logFormat));
             Settings.check(config);
             return config;

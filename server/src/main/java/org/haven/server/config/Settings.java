@@ -319,6 +319,12 @@ public final class Settings {
                 null,
                 (b, v) -> b.checkInExemptOrgs(Set.copyOf(list(v))),
                 c -> c.care().checkInExemptOrgs()));
+        s.add(integer(
+                        "HAVEN_CARE_VERSIONS_KEPT",
+                        "100",
+                        ServerConfig.Builder::careVersionsKept,
+                        c -> c.care().versionsKept())
+                .rule(expect(c -> c.care().versionsKept() >= 1, ">= 1")));
         s.add(bool(
                 "HAVEN_ALERT_ON_CHECKIN",
                 "true",
@@ -524,6 +530,12 @@ public final class Settings {
                                 || c.storage().databaseUrl().matches("(?i)(postgres|postgresql|jdbc:postgresql)://.+")
                         ? null
                         : new Problem("(not a PostgreSQL URL)", "postgresql://user:password@host:port/database")));
+        s.add(duration(
+                        "HAVEN_RECORD_RETENTION",
+                        "2190d",
+                        ServerConfig.Builder::recordRetention,
+                        c -> c.storage().recordRetention())
+                .rule(positive(c -> c.storage().recordRetention())));
         s.add(bool(
                 "HAVEN_REDIS_PERSISTENCE_REQUIRED",
                 "true",

@@ -5,6 +5,7 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -28,17 +29,20 @@ import org.haven.server.storage.StoredJson;
  * alert on every save: every node reads the overdue ones on a timer ({@link #overdue}).
  *
  * <p>Alerts carry health data (location, contacts, safety plan): Redis must be private to Haven,
- * over TLS where the network is not. Closed alerts are kept, as the contract requires; retention
- * beyond that is the operator's policy.
+ * over TLS where the network is not. A closed alert's key expires after the retention (set with the
+ * save that closes it; a save of an open alert clears it): Redis deletes it by itself, so {@link
+ * #purgeClosed} has nothing to do.
  */
 public final class RedisAlertStore implements AlertStore {
 
+    /** ARGV: the alert, its id, '1' when open, the retention of a closed one in milliseconds. */
     private static final RedisScript SAVE = new RedisScript("""
-            redis.call('SET', KEYS[1], ARGV[1])
             if ARGV[3] == '1' then
+              redis.call('SET', KEYS[1], ARGV[1])
               redis.call('SADD', KEYS[2], ARGV[2])
               redis.call('SADD', KEYS[3], ARGV[2])
             else
+              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
               redis.call('SREM', KEYS[2], ARGV[2])
               redis.call('SREM', KEYS[3], ARGV[2])
             end
@@ -49,20 +53,33 @@ public final class RedisAlertStore implements AlertStore {
             if redis.call('EXISTS', KEYS[1]) == 1 then
               return 0
             end
-            redis.call('SET', KEYS[1], ARGV[1])
             if ARGV[3] == '1' then
+              redis.call('SET', KEYS[1], ARGV[1])
               redis.call('SADD', KEYS[2], ARGV[2])
               redis.call('SADD', KEYS[3], ARGV[2])
+            else
+              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4])
             end
             return 1
             """);
 
     private final RedisConnections redis;
     private final RedisKeys keys;
+    private final Duration retention;
 
+    /** Closed alerts kept for {@link #DEFAULT_RETENTION}. */
     public RedisAlertStore(RedisConnections redis, RedisKeys keys) {
+        this(redis, keys, DEFAULT_RETENTION);
+    }
+
+    /** Closed alerts kept for {@code retention} after their closing (positive). */
+    public RedisAlertStore(RedisConnections redis, RedisKeys keys, Duration retention) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = Objects.requireNonNull(keys, "keys");
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("retention must be positive");
+        }
+        this.retention = retention;
     }
 
     @Override
@@ -82,7 +99,8 @@ public final class RedisAlertStore implements AlertStore {
                 },
                 StoredJson.write(alert),
                 id,
-                open ? "1" : "0");
+                open ? "1" : "0",
+                Long.toString(retention.toMillis()));
         // The deadline index is in a slot of its own: updated after the alert, in the same order as saves.
         String member = RedisKeys.escape(alert.org()) + ":" + RedisKeys.escape(id);
         Instant due = alert.nextDeadline();
@@ -107,7 +125,8 @@ public final class RedisAlertStore implements AlertStore {
                 },
                 StoredJson.write(alert),
                 id,
-                open ? "1" : "0");
+                open ? "1" : "0",
+                Long.toString(retention.toMillis()));
         return listed.thenCombine(stored, (a, isNew) -> isNew == 1L).thenCompose(isNew -> {
             Instant due = alert.nextDeadline();
             if (!isNew || due == null) {
@@ -150,6 +169,12 @@ public final class RedisAlertStore implements AlertStore {
     @Override
     public CompletionStage<List<StoredAlert>> unclosed(String org) {
         return unclosed(redis.commands(), org);
+    }
+
+    /** Nothing: a closed alert's key expires by itself after the retention. */
+    @Override
+    public CompletionStage<Integer> purgeClosed(Instant before) {
+        return CompletableFuture.completedFuture(0);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.haven.protocol.Alerts;
 import org.haven.server.alert.AlertStore;
@@ -21,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@link AlertStore} in the SQL database: one row per alert (its current state as JSON, whether it
- * is open, its next deadline), never deleted. Saves of one alert run on its lane, in the order
+ * is open, its next deadline, when it was closed), deleted only by the retention once closed for
+ * long enough ({@link #purgeClosed}, in batches). Saves of one alert run on its lane, in the order
  * called; {@link #overdue} reads the deadline index.
  *
  * <p>Alerts carry health data (location, contacts, safety plan): the database must be private to
@@ -30,12 +32,13 @@ import org.jspecify.annotations.Nullable;
 public final class SqlAlertStore implements AlertStore {
 
     private static final String UPSERT = """
-            INSERT INTO alerts (id, org, is_open, next_deadline, body, client) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO alerts (id, org, is_open, next_deadline, body, closed_at, client) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET org = excluded.org, is_open = excluded.is_open,
-              next_deadline = excluded.next_deadline, body = excluded.body, client = excluded.client
+              next_deadline = excluded.next_deadline, body = excluded.body, closed_at = excluded.closed_at,
+              client = excluded.client
             """;
     private static final String INSERT_NEW = """
-            INSERT INTO alerts (id, org, is_open, next_deadline, body, client) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO alerts (id, org, is_open, next_deadline, body, closed_at, client) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING
             """;
 
@@ -67,7 +70,12 @@ public final class SqlAlertStore implements AlertStore {
                 s.setLong(4, due.toEpochMilli());
             }
             s.setString(5, StoredJson.write(alert));
-            s.setString(6, alert.view().client());
+            if (alert.view().state() == Alerts.State.CLOSED) {
+                s.setLong(6, alert.view().updatedAt().toEpochMilli());
+            } else {
+                s.setNull(6, Types.BIGINT);
+            }
+            s.setString(7, alert.view().client());
             return s.executeUpdate();
         }
     }
@@ -132,6 +140,26 @@ public final class SqlAlertStore implements AlertStore {
             }
             return List.copyOf(out);
         }
+    }
+
+    @Override
+    public CompletionStage<Integer> purgeClosed(Instant before) {
+        return purge(before, 0);
+    }
+
+    /** One batch of {@link SqlCareStore#PURGE_BATCH}, a transaction of its own, then the next. */
+    private CompletionStage<Integer> purge(Instant before, int sofar) {
+        return db.run(SqlDatabase.HOUSEKEEPING, c -> {
+                    try (PreparedStatement s = c.prepareStatement(
+                            "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE is_open = 0 AND closed_at < ?"
+                                    + " LIMIT " + SqlCareStore.PURGE_BATCH + ")")) {
+                        s.setLong(1, before.toEpochMilli());
+                        return s.executeUpdate();
+                    }
+                })
+                .thenCompose(n -> n < SqlCareStore.PURGE_BATCH
+                        ? CompletableFuture.completedFuture(sofar + n)
+                        : purge(before, sofar + n));
     }
 
     @Override

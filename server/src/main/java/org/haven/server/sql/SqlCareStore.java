@@ -6,9 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.haven.protocol.Care;
 import org.haven.server.care.CareStore;
@@ -16,22 +18,47 @@ import org.haven.server.presence.UserRef;
 import org.haven.server.storage.StoredJson;
 
 /**
- * {@link CareStore} in the SQL database: every check-in kept (the latest of a client in a room is
- * in force), and each set of emergency contacts or safety plan a new version, nothing edited in
- * place. The work on one client's record runs on one lane, so its versions are numbered without
- * gaps or repeats on a node; a second node numbering the same client at the same moment (never while
- * one node serves its organisation) fails on the primary key rather than overwriting.
+ * {@link CareStore} in the SQL database: check-ins numbered per client and room (the latest is in
+ * force), and each set of emergency contacts or safety plan a new version, nothing edited in place.
+ * The work on one client's record runs on one lane, so its versions are numbered without gaps or
+ * repeats on a node; a second node numbering the same client at the same moment (never while one
+ * node serves its organisation) fails on the primary key rather than overwriting.
+ *
+ * <p>Bounded: the transaction that stores a version also marks the one it supersedes (its {@code
+ * superseded_at}, for the retention) and deletes the versions past the quota, through the primary
+ * key: its work does not grow with the history. {@link #purgeSuperseded} deletes in batches of
+ * {@link #PURGE_BATCH} rows, each its own transaction, so a large first purge never holds the
+ * (SQLite: single) writer for long.
  */
 public final class SqlCareStore implements CareStore {
+
+    /** Rows deleted per transaction by {@link #purgeSuperseded}. */
+    static final int PURGE_BATCH = 500;
 
     private static final JavaType CONTACTS =
             StoredJson.type(Care.Versioned.class, StoredJson.listOf(Care.EmergencyContact.class));
     private static final JavaType PLAN = StoredJson.type(Care.Versioned.class, StoredJson.type(Care.SafetyPlan.class));
 
     private final SqlDatabase db;
+    private final int versionsKept;
 
+    /** With the default quota ({@link #DEFAULT_VERSIONS_KEPT}). */
     public SqlCareStore(SqlDatabase db) {
+        this(db, DEFAULT_VERSIONS_KEPT);
+    }
+
+    /** Keeping at most {@code versionsKept} (at least 1) versions of each record of each client. */
+    public SqlCareStore(SqlDatabase db, int versionsKept) {
         this.db = Objects.requireNonNull(db, "db");
+        if (versionsKept < 1) {
+            throw new IllegalArgumentException("versionsKept must be at least 1");
+        }
+        this.versionsKept = versionsKept;
+    }
+
+    @Override
+    public int versionsKept() {
+        return versionsKept;
     }
 
     private static String lane(UserRef client) {
@@ -41,21 +68,28 @@ public final class SqlCareStore implements CareStore {
     @Override
     public CompletionStage<Care.CheckIn> recordCheckIn(UserRef client, Care.CheckIn checkIn) {
         return db.run(lane(client), c -> {
-            try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO check_ins (id, org, client, room, seq, body)
-                    SELECT ?, ?, ?, ?, COALESCE(MAX(seq), 0) + 1, ? FROM check_ins
-                    WHERE org = ? AND client = ? AND room = ?
-                    """)) {
+            long seq;
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM check_ins WHERE org = ? AND client = ? AND room = ?")) {
+                s.setString(1, client.org());
+                s.setString(2, client.user());
+                s.setString(3, checkIn.room());
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    seq = r.getLong(1);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO check_ins (id, org, client, room, seq, body) VALUES (?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, checkIn.id());
                 s.setString(2, client.org());
                 s.setString(3, client.user());
                 s.setString(4, checkIn.room());
-                s.setString(5, StoredJson.write(checkIn));
-                s.setString(6, client.org());
-                s.setString(7, client.user());
-                s.setString(8, checkIn.room());
+                s.setLong(5, seq);
+                s.setString(6, StoredJson.write(checkIn));
                 s.executeUpdate();
             }
+            bound(c, "check_ins", "room", checkIn.room(), "seq", client, seq, checkIn.at());
             return checkIn;
         });
     }
@@ -101,8 +135,72 @@ public final class SqlCareStore implements CareStore {
         return db.run(lane(client), c -> latest(c, client, "plan", PLAN));
     }
 
-    private static <T> Care.Versioned<T> append(
-            Connection c, UserRef client, String part, T value, String by, Instant at) throws SQLException {
+    @Override
+    public CompletionStage<List<Long>> versions(UserRef client, Part part) {
+        return db.run(lane(client), c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT version FROM care_versions WHERE org = ? AND client = ? AND part = ? ORDER BY version")) {
+                s.setString(1, client.org());
+                s.setString(2, client.user());
+                s.setString(3, part == Part.PLAN ? "plan" : "contacts");
+                List<Long> out = new ArrayList<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        out.add(r.getLong(1));
+                    }
+                }
+                return List.copyOf(out);
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<Integer> checkInCount(UserRef client, String room) {
+        return db.run(lane(client), c -> {
+            try (PreparedStatement s =
+                    c.prepareStatement("SELECT COUNT(*) FROM check_ins WHERE org = ? AND client = ? AND room = ?")) {
+                s.setString(1, client.org());
+                s.setString(2, client.user());
+                s.setString(3, room);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    return r.getInt(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * Deletes in batches on the housekeeping lane, each batch a transaction of its own; the rows
+     * selected by the {@code superseded_at} index, never a current one (whose mark is null).
+     */
+    @Override
+    public CompletionStage<Integer> purgeSuperseded(Instant before) {
+        return purge(
+                        "DELETE FROM care_versions WHERE (org, client, part, version) IN (SELECT org, client, part,"
+                                + " version FROM care_versions WHERE superseded_at < ? LIMIT " + PURGE_BATCH + ")",
+                        before,
+                        0)
+                .thenCompose(versions -> purge(
+                        "DELETE FROM check_ins WHERE id IN (SELECT id FROM check_ins WHERE superseded_at < ? LIMIT "
+                                + PURGE_BATCH + ")",
+                        before,
+                        versions));
+    }
+
+    private CompletionStage<Integer> purge(String sql, Instant before, int sofar) {
+        return db.run(SqlDatabase.HOUSEKEEPING, c -> {
+                    try (PreparedStatement s = c.prepareStatement(sql)) {
+                        s.setLong(1, before.toEpochMilli());
+                        return s.executeUpdate();
+                    }
+                })
+                .thenCompose(n ->
+                        n < PURGE_BATCH ? CompletableFuture.completedFuture(sofar + n) : purge(sql, before, sofar + n));
+    }
+
+    private <T> Care.Versioned<T> append(Connection c, UserRef client, String part, T value, String by, Instant at)
+            throws SQLException {
         long version;
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT COALESCE(MAX(version), 0) + 1 FROM care_versions WHERE org = ? AND client = ? AND part = ?")) {
@@ -124,7 +222,38 @@ public final class SqlCareStore implements CareStore {
             s.setString(5, StoredJson.write(made));
             s.executeUpdate();
         }
+        bound(c, "care_versions", "part", part, "version", client, version, at);
         return made;
+    }
+
+    /**
+     * In {@code table}, for {@code client}'s record {@code key} = {@code value}, just given number
+     * {@code number} (in {@code order}) at {@code at}: marks the ones before it superseded at {@code
+     * at} (only the previous one is unmarked), and deletes those past the quota. Both through the
+     * primary key or the unique index, the record's own rows only.
+     */
+    private void bound(
+            Connection c, String table, String key, String value, String order, UserRef client, long number, Instant at)
+            throws SQLException {
+        String record = " WHERE org = ? AND client = ? AND " + key + " = ? AND " + order + " ";
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE " + table + " SET superseded_at = ?" + record + "< ? AND superseded_at IS NULL")) {
+            s.setLong(1, at.toEpochMilli());
+            s.setString(2, client.org());
+            s.setString(3, client.user());
+            s.setString(4, value);
+            s.setLong(5, number);
+            s.executeUpdate();
+        }
+        if (number > versionsKept) {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + record + "<= ?")) {
+                s.setString(1, client.org());
+                s.setString(2, client.user());
+                s.setString(3, value);
+                s.setLong(4, number - versionsKept);
+                s.executeUpdate();
+            }
+        }
     }
 
     private static <T> Optional<Care.Versioned<T>> latest(Connection c, UserRef client, String part, JavaType type)

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -55,6 +56,9 @@ public final class SqlDatabase implements AutoCloseable {
     /** How long getting a connection may take, making one included: a start against a silent server fails after it. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
+    /** The lane key of housekeeping (the retention's purges): one lane, apart from none. */
+    public static final String HOUSEKEEPING = "housekeeping";
+
     /** The database's file in the data directory (SQLite). */
     public static final String SQLITE_FILE = "haven.db";
 
@@ -82,6 +86,8 @@ public final class SqlDatabase implements AutoCloseable {
                 Flyway.configure()
                         .dataSource(pool)
                         .locations("classpath:db/migration")
+                        // V5 starts the retention of records stored before it at the time it runs.
+                        .placeholders(Map.of("migrated_at", Long.toString(System.currentTimeMillis())))
                         .load()
                         .migrate();
                 if (kind == Kind.SQLITE) {

@@ -1,7 +1,9 @@
 package org.haven.server.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -9,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.Care;
+import org.haven.server.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +22,14 @@ public abstract class AlertStoreContract {
 
     /** A new, empty store. */
     protected abstract AlertStore newStore();
+
+    /**
+     * Whether {@link AlertStore#purgeClosed} deletes (true) or the store expires closed alerts by
+     * itself (Redis: its own test checks the expiry).
+     */
+    protected boolean purgesClosedAlerts() {
+        return true;
+    }
 
     private AlertStore store;
 
@@ -170,6 +181,47 @@ public abstract class AlertStoreContract {
         assertThat(await(store.unclosed())).hasSize(2);
         await(store.save(alert("demo", "a-1", Alerts.State.CLOSED, 7)));
         assertThat(await(store.unclosed())).extracting(a -> a.view().id()).containsExactly("a-2");
+    }
+
+    @Test
+    void closedAlertsGoAfterTheRetentionOpenOnesNever() throws Exception {
+        assumeTrue(purgesClosedAlerts(), "this store expires closed alerts by itself");
+        AlertStore store = store();
+        MutableClock clock = new MutableClock(T0);
+        Duration retention = Duration.ofDays(2190);
+        // Closed at T0 + 2 s and T0 + 900 s (the helper's last update is T0 + version seconds);
+        // open since T0 + 1 s: older than both, and still open.
+        await(store.save(alert("demo", "closed-early", Alerts.State.CLOSED, 2)));
+        await(store.save(alert("demo", "closed-late", Alerts.State.CLOSED, 900)));
+        await(store.save(alert("demo", "open", Alerts.State.RAISED, 1)));
+        await(store.save(alert("demo", "resolved", Alerts.State.RESOLVED, 3)));
+
+        clock.advance(retention);
+        assertThat(await(store.purgeClosed(clock.instant().minus(retention))))
+                .as("none is closed longer than the retention yet")
+                .isZero();
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(await(store.purgeClosed(clock.instant().minus(retention)))).isEqualTo(1);
+        assertThat(await(store.find("demo", "closed-early"))).isEmpty();
+        assertThat(await(store.find("demo", "closed-late"))).isPresent();
+
+        clock.advance(Duration.ofDays(365));
+        assertThat(await(store.purgeClosed(clock.instant().minus(retention)))).isEqualTo(1);
+        assertThat(await(store.find("demo", "closed-late"))).isEmpty();
+        assertThat(await(store.unclosed("demo")))
+                .as("open and resolved alerts are never deleted, however old")
+                .extracting(a -> a.view().id())
+                .containsExactlyInAnyOrder("open", "resolved");
+    }
+
+    @Test
+    void aReopenedAlertIsNoLongerClosedForTheRetention() throws Exception {
+        assumeTrue(purgesClosedAlerts(), "this store expires closed alerts by itself");
+        AlertStore store = store();
+        await(store.save(alert("demo", "a-1", Alerts.State.CLOSED, 2)));
+        await(store.save(alert("demo", "a-1", Alerts.State.RAISED, 3)));
+        assertThat(await(store.purgeClosed(T0.plus(Duration.ofDays(5000))))).isZero();
+        assertThat(await(store.find("demo", "a-1"))).isPresent();
     }
 
     @Test

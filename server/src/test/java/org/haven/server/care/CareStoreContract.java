@@ -1,7 +1,9 @@
 package org.haven.server.care;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.haven.protocol.Care;
 import org.haven.server.presence.UserRef;
+import org.haven.server.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,14 +20,27 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class CareStoreContract {
 
-    /** A new, empty store. */
-    protected abstract CareStore newStore();
+    /** A new, empty store keeping at most {@code versionsKept} versions of each record of a client. */
+    protected abstract CareStore newStore(int versionsKept);
+
+    /**
+     * Whether {@link CareStore#purgeSuperseded} deletes (true), or the store's history is bounded
+     * by the quota only (Redis).
+     */
+    protected boolean purgesByTime() {
+        return true;
+    }
 
     private CareStore store;
 
     protected final CareStore store() {
+        return store(CareStore.DEFAULT_VERSIONS_KEPT);
+    }
+
+    /** This test's store, made on first use with quota {@code versionsKept}. */
+    protected final CareStore store(int versionsKept) {
         if (store == null) {
-            store = newStore();
+            store = newStore(versionsKept);
         }
         return store;
     }
@@ -37,6 +53,10 @@ public abstract class CareStoreContract {
     }
 
     private static Care.CheckIn checkIn(String id, String room, String street) {
+        return checkIn(id, room, street, T0);
+    }
+
+    private static Care.CheckIn checkIn(String id, String room, String street, Instant at) {
         return new Care.CheckIn(
                 id,
                 "alice",
@@ -45,7 +65,7 @@ public abstract class CareStoreContract {
                 null,
                 "+15551234567",
                 true,
-                T0);
+                at);
     }
 
     private static List<Care.EmergencyContact> contacts(String name) {
@@ -126,5 +146,111 @@ public abstract class CareStoreContract {
         assertThat(await(store.contacts(elsewhere))).isEmpty();
         assertThat(await(store.latestCheckIn(elsewhere, "group-1"))).isEmpty();
         assertThat(await(store.contacts(new UserRef("demo", "bob")))).isEmpty();
+    }
+
+    @Test
+    void aClientKeepsAtMostTheQuotaOfVersionsOfEachRecord() throws Exception {
+        CareStore store = store(3);
+        assertThat(store.versionsKept()).isEqualTo(3);
+        for (int i = 1; i <= 7; i++) {
+            await(store.appendPlan(alice, plan("sign " + i), "dr-kay", T0.plusSeconds(i)));
+        }
+        await(store.appendContacts(alice, contacts("Bo"), "alice", T0));
+        UserRef bob = new UserRef("demo", "bob");
+        await(store.appendPlan(bob, plan("bob's"), "dr-kay", T0));
+
+        assertThat(await(store.versions(alice, CareStore.Part.PLAN)))
+                .as("the oldest went with the appends past the quota")
+                .containsExactly(5L, 6L, 7L);
+        assertThat(await(store.plan(alice)))
+                .contains(new Care.Versioned<>(7, plan("sign 7"), "dr-kay", T0.plusSeconds(7)));
+        assertThat(await(store.versions(alice, CareStore.Part.CONTACTS))).containsExactly(1L);
+        assertThat(await(store.versions(bob, CareStore.Part.PLAN)))
+                .as("another client's record is their own")
+                .containsExactly(1L);
+        assertThat(await(store.appendPlan(alice, plan("sign 8"), "dr-kay", T0)).version())
+                .as("numbering goes on past the versions removed")
+                .isEqualTo(8);
+    }
+
+    @Test
+    void aQuotaOfOneKeepsTheCurrentVersionOnly() throws Exception {
+        CareStore store = store(1);
+        for (int i = 1; i <= 3; i++) {
+            await(store.appendContacts(alice, contacts("C" + i), "alice", T0.plusSeconds(i)));
+        }
+        assertThat(await(store.versions(alice, CareStore.Part.CONTACTS))).containsExactly(3L);
+        assertThat(await(store.contacts(alice)).orElseThrow().value()).isEqualTo(contacts("C3"));
+    }
+
+    @Test
+    void appendsAtOnceBeyondTheQuotaKeepTheNewest() throws Exception {
+        CareStore store = store(5);
+        List<CompletionStage<Care.Versioned<Care.SafetyPlan>>> appends = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            appends.add(store.appendPlan(alice, plan("sign " + i), "dr-kay", T0));
+        }
+        for (CompletionStage<Care.Versioned<Care.SafetyPlan>> a : appends) {
+            await(a);
+        }
+        assertThat(await(store.versions(alice, CareStore.Part.PLAN))).containsExactly(26L, 27L, 28L, 29L, 30L);
+        assertThat(await(store.plan(alice)).orElseThrow().version()).isEqualTo(30);
+    }
+
+    @Test
+    void aRoomsCheckInsAreKeptUpToTheQuota() throws Exception {
+        CareStore store = store(2);
+        for (int i = 1; i <= 5; i++) {
+            await(store.recordCheckIn(alice, checkIn("ci-" + i, "group-1", i + " Main St", T0.plusSeconds(i))));
+        }
+        await(store.recordCheckIn(alice, checkIn("ci-other", "family:2", "2 Side St")));
+        assertThat(await(store.checkInCount(alice, "group-1"))).isBetween(1, 2);
+        assertThat(await(store.latestCheckIn(alice, "group-1")).orElseThrow().id())
+                .isEqualTo("ci-5");
+        assertThat(await(store.checkInCount(alice, "family:2"))).isEqualTo(1);
+        assertThat(await(store.latestCheckIn(alice, "family:2")).orElseThrow().id())
+                .isEqualTo("ci-other");
+    }
+
+    /**
+     * Retention by a clock: a version goes once it has been superseded for longer than the
+     * retention (counted from the version that superseded it), the current one never.
+     */
+    @Test
+    void supersededVersionsGoAfterTheRetentionTheCurrentNever() throws Exception {
+        assumeTrue(purgesByTime(), "this store's history is bounded by the quota only");
+        CareStore store = store();
+        MutableClock clock = new MutableClock(T0);
+        Duration retention = Duration.ofDays(2190);
+        await(store.appendPlan(alice, plan("v1"), "dr-kay", clock.instant()));
+        await(store.recordCheckIn(alice, checkIn("ci-1", "group-1", "1 Main St", clock.instant())));
+        await(store.appendContacts(alice, contacts("Bo"), "alice", clock.instant()));
+        clock.advance(Duration.ofDays(10));
+        await(store.appendPlan(alice, plan("v2"), "dr-kay", clock.instant()));
+        await(store.recordCheckIn(alice, checkIn("ci-2", "group-1", "2 Main St", clock.instant())));
+        clock.advance(Duration.ofDays(10));
+        await(store.appendPlan(alice, plan("v3"), "dr-kay", clock.instant()));
+        Instant lastSave = clock.instant();
+
+        clock.advance(retention);
+        assertThat(await(store.purgeSuperseded(clock.instant().minus(retention))))
+                .as("v1 was superseded 10 days ago, short of the retention")
+                .isEqualTo(1 + 1); // v1 of the plan, ci-1
+        assertThat(await(store.versions(alice, CareStore.Part.PLAN))).containsExactly(2L, 3L);
+        assertThat(await(store.checkInCount(alice, "group-1"))).isEqualTo(1);
+
+        clock.advance(Duration.ofDays(20));
+        assertThat(await(store.purgeSuperseded(clock.instant().minus(retention))))
+                .isEqualTo(1);
+        assertThat(await(store.versions(alice, CareStore.Part.PLAN))).containsExactly(3L);
+        assertThat(await(store.plan(alice)))
+                .as("the current version stays, however old")
+                .contains(new Care.Versioned<>(3, plan("v3"), "dr-kay", lastSave));
+        assertThat(await(store.contacts(alice))).isPresent();
+        assertThat(await(store.latestCheckIn(alice, "group-1")).orElseThrow().id())
+                .isEqualTo("ci-2");
+        assertThat(await(store.purgeSuperseded(clock.instant().plus(Duration.ofDays(99_999)))))
+                .as("nothing superseded is left")
+                .isZero();
     }
 }

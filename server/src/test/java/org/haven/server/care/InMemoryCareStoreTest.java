@@ -3,7 +3,7 @@ package org.haven.server.care;
 class InMemoryCareStoreTest extends CareStoreContract {
 
     @Override
-    protected CareStore newStore() {
-        return new InMemoryCareStore();
+    protected CareStore newStore(int versionsKept) {
+        return new InMemoryCareStore(versionsKept);
     }
 }

@@ -15,16 +15,26 @@ class RedisCareStoreIT {
     @Nested
     class OneServer extends CareStoreContract {
         @Override
-        protected CareStore newStore() {
-            return new RedisCareStore(redis.standalone(), RedisServers.freshKeys());
+        protected CareStore newStore(int versionsKept) {
+            return new RedisCareStore(redis.standalone(), RedisServers.freshKeys(), versionsKept);
+        }
+
+        @Override
+        protected boolean purgesByTime() {
+            return false;
         }
     }
 
     @Nested
     class Cluster extends CareStoreContract {
         @Override
-        protected CareStore newStore() {
-            return new RedisCareStore(redis.cluster(), RedisServers.freshKeys());
+        protected CareStore newStore(int versionsKept) {
+            return new RedisCareStore(redis.cluster(), RedisServers.freshKeys(), versionsKept);
+        }
+
+        @Override
+        protected boolean purgesByTime() {
+            return false;
         }
     }
 }

@@ -104,8 +104,8 @@ class PostgresStoresIT {
         private final TestDatabases databases = new TestDatabases();
 
         @Override
-        protected CareStore newStore() {
-            return new SqlCareStore(databases.postgres(postgres.newDatabase()));
+        protected CareStore newStore(int versionsKept) {
+            return new SqlCareStore(databases.postgres(postgres.newDatabase()), versionsKept);
         }
 
         @AfterEach

@@ -1,9 +1,23 @@
 package org.haven.server.sql;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
+import org.haven.protocol.Care;
 import org.haven.server.care.CareStore;
 import org.haven.server.care.CareStoreContract;
+import org.haven.server.presence.UserRef;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@link CareStore} contract on the embedded SQLite database, a fresh file for each test. */
@@ -15,12 +29,95 @@ class SqliteCareStoreTest extends CareStoreContract {
     private final TestDatabases databases = new TestDatabases();
 
     @Override
-    protected CareStore newStore() {
-        return new SqlCareStore(databases.sqlite(dataDirectory));
+    protected CareStore newStore(int versionsKept) {
+        return new SqlCareStore(databases.sqlite(dataDirectory), versionsKept);
     }
 
     @AfterEach
     void close() {
         databases.close();
+    }
+
+    private static <T> T await(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static Care.SafetyPlan plan(String sign) {
+        return new Care.SafetyPlan(List.of(sign), List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+
+    /**
+     * Records stored before V5 did not say when they were superseded: the migration starts their
+     * retention at its own time, so the first purge after it keeps them and a purge a retention
+     * later deletes them; the current versions stay.
+     */
+    @Test
+    void versionsStoredBeforeTheRetentionExistedStartTheirRetentionAtTheMigration() throws Exception {
+        String url = "jdbc:sqlite:" + dataDirectory.resolve(SqlDatabase.SQLITE_FILE);
+        Flyway.configure()
+                .dataSource(url, null, null)
+                .locations("classpath:db/migration")
+                .target("2")
+                .load()
+                .migrate();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
+            for (int v = 1; v <= 3; v++) {
+                s.executeUpdate("INSERT INTO care_versions (org, client, part, version, body) VALUES"
+                        + " ('demo', 'alice', 'plan', " + v + ", '{}')");
+                s.executeUpdate("INSERT INTO check_ins (id, org, client, room, seq, body) VALUES" + " ('ci-" + v
+                        + "', 'demo', 'alice', 'group-1', " + v + ", '{}')");
+            }
+            s.executeUpdate("INSERT INTO alerts (id, org, is_open, next_deadline, body) VALUES"
+                    + " ('closed', 'demo', 0, NULL, '{}'), ('open', 'demo', 1, NULL, '{}')");
+        }
+        Instant before = Instant.now().minusSeconds(5);
+        SqlDatabase db = databases.sqlite(dataDirectory);
+        SqlCareStore care = new SqlCareStore(db);
+        SqlAlertStore alerts = new SqlAlertStore(db);
+        Instant after = Instant.now().plusSeconds(5);
+
+        UserRef alice = new UserRef("demo", "alice");
+        assertThat(await(care.purgeSuperseded(before))).isZero();
+        assertThat(await(alerts.purgeClosed(before))).isZero();
+        assertThat(await(care.purgeSuperseded(after))).isEqualTo(2 + 2);
+        assertThat(await(alerts.purgeClosed(after))).isEqualTo(1);
+        assertThat(await(care.versions(alice, CareStore.Part.PLAN))).containsExactly(3L);
+        assertThat(await(care.checkInCount(alice, "group-1"))).isEqualTo(1);
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement();
+                var r = s.executeQuery("SELECT id FROM alerts")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getString(1)).isEqualTo("open");
+        }
+    }
+
+    /** A purge of more than one batch deletes them all, batch after batch. */
+    @Test
+    void aPurgeGoesOnPastOneBatch() throws Exception {
+        int many = SqlCareStore.PURGE_BATCH * 2 + 7;
+        try (Connection c =
+                        DriverManager.getConnection("jdbc:sqlite:" + dataDirectory.resolve(SqlDatabase.SQLITE_FILE));
+                Statement s = c.createStatement()) {
+            Flyway.configure()
+                    .dataSource("jdbc:sqlite:" + dataDirectory.resolve(SqlDatabase.SQLITE_FILE), null, null)
+                    .locations("classpath:db/migration")
+                    .placeholders(Map.of("migrated_at", "0"))
+                    .load()
+                    .migrate();
+            c.setAutoCommit(false);
+            for (int v = 1; v <= many; v++) {
+                s.addBatch("INSERT INTO care_versions (org, client, part, version, body, superseded_at) VALUES"
+                        + " ('demo', 'c" + v + "', 'plan', 1, '{}', 1000)");
+                s.addBatch("INSERT INTO care_versions (org, client, part, version, body) VALUES" + " ('demo', 'c" + v
+                        + "', 'plan', 2, '{}')");
+            }
+            s.executeBatch();
+            c.commit();
+        }
+        CareStore store = new SqlCareStore(databases.sqlite(dataDirectory));
+        assertThat(await(store.purgeSuperseded(Instant.ofEpochMilli(2000)))).isEqualTo(many);
+        assertThat(await(store.versions(new UserRef("demo", "c1"), CareStore.Part.PLAN)))
+                .containsExactly(2L);
     }
 }
