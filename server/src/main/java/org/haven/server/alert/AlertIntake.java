@@ -1,5 +1,7 @@
 package org.haven.server.alert;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,7 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.haven.protocol.Alerts;
@@ -71,7 +72,20 @@ final class AlertIntake {
     private final EscalationPolicy policy;
     private final boolean alertOnCheckIn;
     private final AlertThread thread;
-    private final Map<UserRef, String> names = new ConcurrentHashMap<>();
+    /**
+     * The display names of users seen on this node, for alerts raised for them elsewhere: bounded
+     * in bytes (a name comes from a token, which bounds nothing), the least recently used going
+     * first, each gone a day after it was last written (a user's next connection writes it again).
+     */
+    private final Cache<UserRef, String> names = Caffeine.newBuilder()
+            .maximumWeight(NAMES_BYTES)
+            .weigher((UserRef u, String name) ->
+                    96 + 2 * (u.org().length() + u.user().length() + name.length()))
+            .expireAfterWrite(Duration.ofDays(1))
+            .build();
+
+    /** The bytes of display names a node remembers, at most. */
+    static final long NAMES_BYTES = 16L * 1024 * 1024;
 
     AlertIntake(
             AlertBook book,
@@ -350,7 +364,7 @@ final class AlertIntake {
                     DistressAlert alert = new DistressAlert(
                             r.id() != null && adopted == null ? r.id() : "a-" + randomId(),
                             r.client(),
-                            r.clientName() != null ? r.clientName() : names.get(r.client()),
+                            r.clientName() != null ? r.clientName() : names.getIfPresent(r.client()),
                             r.room(),
                             r.source(),
                             r.kind(),

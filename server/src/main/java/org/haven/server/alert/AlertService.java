@@ -59,6 +59,14 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
     /** How long past an alert's deadline its organisation counts as left behind by the node serving it. */
     static final Duration OVERDUE_AFTER = Duration.ofSeconds(1);
 
+    /**
+     * How long a closed alert stays among this node's alerts: long enough for its responders to
+     * confirm the closing (it is re-sent until they do), then it is only in the store. Without this,
+     * every alert a node ever carried stayed in its memory (with the care record it carries, up to
+     * some 60 KB of safety plan) and was gone through on every tick.
+     */
+    static final Duration CLOSED_KEPT = Duration.ofMinutes(10);
+
     private final AlertStore store;
     private final AuditTrail audit;
     private final Clock clock;
@@ -424,6 +432,9 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
         }
         delivery.redeliver(now, book::get);
         publisher.storeAgain(book::get);
+        Instant closedBefore = now.minus(CLOSED_KEPT);
+        book.removeIf(
+                a -> a.state() == State.CLOSED && a.updatedAt().isBefore(closedBefore) && !publisher.isUnstored(a.id));
     }
 
     private void escalate(DistressAlert a, Instant now, String why) {

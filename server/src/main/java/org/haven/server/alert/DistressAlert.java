@@ -94,6 +94,11 @@ final class DistressAlert {
         return version;
     }
 
+    /** When it last changed (for a closed alert: when it was closed). */
+    Instant updatedAt() {
+        return updatedAt;
+    }
+
     int tierIndex() {
         return tierIndex;
     }

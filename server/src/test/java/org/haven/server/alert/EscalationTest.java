@@ -12,6 +12,7 @@ import org.awaitility.Awaitility;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.Care;
 import org.haven.protocol.ClientMessage;
+import org.haven.protocol.ErrorCode;
 import org.haven.protocol.PresenceStatus;
 import org.haven.protocol.Result;
 import org.haven.protocol.Role;
@@ -220,6 +221,37 @@ class EscalationTest {
 
         assertThat(again.answer().alert()).as("joined, not a second alert").isEqualTo(id);
         assertThat(store.unclosed("demo").toCompletableFuture().get()).hasSize(1);
+    }
+
+    /** The error code of the answer to {@code message} from {@code user}, or null for an {@code ok}. */
+    private ErrorCode answer(ClientMessage message, Principal user) {
+        Inbox inbox = new Inbox();
+        send(message, user, inbox);
+        Awaitility.await().atMost(WAIT).until(() -> !inbox.received.isEmpty());
+        return inbox.received.get(0) instanceof ServerMessage.Error e ? e.code() : null;
+    }
+
+    @Test
+    void aClosedAlertLeavesTheNodesAlertsOnceItsRespondersHadTimeToConfirm() {
+        Principal bo = principal("dr-bo", Role.CLINICIAN, "group-1");
+        connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
+        String id = raise(Alerts.Severity.HIGH);
+        assertThat(answer(new ClientMessage.AlertAcknowledge("q-1", id), bo)).isNull();
+        assertThat(answer(new ClientMessage.AlertEngage("q-2", id), bo)).isNull();
+        assertThat(answer(new ClientMessage.AlertResolve("q-3", id, Alerts.Outcome.STABILIZED, "calm"), bo))
+                .isNull();
+        assertThat(answer(new ClientMessage.AlertFollowUp("q-4", id, "called back"), bo))
+                .isNull();
+        after(AlertService.CLOSED_KEPT.minusSeconds(1));
+        assertThat(answer(new ClientMessage.AlertFollowUp("q-5", id, "again"), bo))
+                .as("still held: a closed alert takes no more follow-ups")
+                .isNotNull()
+                .isNotEqualTo(ErrorCode.NOT_FOUND);
+        after(Duration.ofSeconds(2));
+        assertThat(answer(new ClientMessage.AlertFollowUp("q-6", id, "again"), bo))
+                .as("gone from this node's memory; it is in the store")
+                .isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(store.get(id).view().state()).isEqualTo(Alerts.State.CLOSED);
     }
 
     /** Steps the clock and ticks; the tick is done when this returns. */
