@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BinaryOperator;
@@ -188,7 +190,7 @@ public final class CareService {
                 m.callbackPhone(),
                 m.privateSetting(),
                 clock.instant());
-        return store.recordCheckIn(client, checkIn).thenApply(stored -> {
+        return slowDownWhenFull(store.recordCheckIn(client, checkIn)).thenApply(stored -> {
             lastCheckIns.put(checkInKey(client, m.room()), stored);
             affiliations.add(client, m.room());
             audit.record(new AuditEvent(
@@ -217,7 +219,7 @@ public final class CareService {
 
     public CompletionStage<Result.CareVersion> setContacts(Principal caller, ClientMessage.ContactsSet m) {
         UserRef client = editableClient(caller, m.client(), "care.contacts.set");
-        return store.appendContacts(client, m.contacts(), caller.user(), clock.instant())
+        return slowDownWhenFull(store.appendContacts(client, m.contacts(), caller.user(), clock.instant()))
                 .thenApply(v -> {
                     lastContacts.put(client, v.value());
                     audit.record(new AuditEvent(
@@ -233,7 +235,7 @@ public final class CareService {
 
     public CompletionStage<Result.CareVersion> setPlan(Principal caller, ClientMessage.PlanSet m) {
         UserRef client = editableClient(caller, m.client(), "care.plan.set");
-        return store.appendPlan(client, m.plan(), caller.user(), clock.instant())
+        return slowDownWhenFull(store.appendPlan(client, m.plan(), caller.user(), clock.instant()))
                 .thenApply(v -> {
                     lastPlans.put(client, v.value());
                     audit.record(new AuditEvent(
@@ -245,6 +247,26 @@ public final class CareService {
                             Map.of("version", Long.toString(v.version()))));
                     return new Result.CareVersion(client.user(), v.version());
                 });
+    }
+
+    /**
+     * {@code save}, or a refusal to slow down ({@code rate_limited}) when the store could not take it
+     * now: the saves waiting for it are at their bound (the database is behind). Not a failure of the
+     * node: nothing is logged as one, and the client tries again shortly.
+     */
+    private static <T> CompletionStage<T> slowDownWhenFull(CompletionStage<T> save) {
+        return save.handle((v, failure) -> {
+            if (failure == null) {
+                return v;
+            }
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof RejectedExecutionException) {
+                throw new Refusal(
+                        ErrorCode.RATE_LIMITED, "records are arriving faster than they are stored; try again");
+            }
+            throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+        });
     }
 
     /** A clinician reads a client's care record; every read, allowed or refused, is audited. */

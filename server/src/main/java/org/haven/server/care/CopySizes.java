@@ -9,8 +9,8 @@ import org.haven.protocol.Care;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How much heap a node's copies of care records take, roughly, and caches of them bounded both in
- * entries and in bytes. A count alone does not bound the heap: a safety plan may hold 120 entries of
+ * How much heap a node's copies of care records take, roughly (its caches, and saves waiting for
+ * the database), and caches of them bounded both in entries and in bytes. A count alone does not bound the heap: a safety plan may hold 120 entries of
  * 500 characters (some 60 KB), so 100,000 copies of full plans would be gigabytes.
  *
  * <p>The estimate errs high: a string costs its header and two bytes per character unless all of
@@ -18,14 +18,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Threading: any thread; stateless, and the caches it builds are Caffeine's (thread-safe).
  */
-final class CopySizes {
+public final class CopySizes {
 
     /** A cache entry's own cost (its node, key and value headers), whatever it holds. */
     static final int ENTRY = 160;
 
     private CopySizes() {}
 
-    static long of(@Nullable String s) {
+    public static long of(@Nullable String s) {
         if (s == null) {
             return 0;
         }
@@ -36,7 +36,7 @@ final class CopySizes {
         return 40L + (latin1 ? s.length() : 2L * s.length());
     }
 
-    static long of(List<String> entries) {
+    public static long of(List<String> entries) {
         long n = 24L + 8L * entries.size();
         for (String e : entries) {
             n += of(e);
@@ -44,7 +44,7 @@ final class CopySizes {
         return n;
     }
 
-    static long of(Care.SafetyPlan p) {
+    public static long of(Care.SafetyPlan p) {
         return 48L
                 + of(p.warningSigns())
                 + of(p.copingStrategies())
@@ -54,7 +54,7 @@ final class CopySizes {
                 + of(p.safeEnvironment());
     }
 
-    static long ofContacts(List<Care.EmergencyContact> contacts) {
+    public static long ofContacts(List<Care.EmergencyContact> contacts) {
         long n = 24L + 8L * contacts.size();
         for (Care.EmergencyContact c : contacts) {
             n += 32L + of(c.name()) + of(c.relation()) + of(c.phone());
@@ -62,7 +62,7 @@ final class CopySizes {
         return n;
     }
 
-    static long of(Care.CheckIn c) {
+    public static long of(Care.CheckIn c) {
         Care.Address a = c.address();
         return 64L
                 + of(c.id())

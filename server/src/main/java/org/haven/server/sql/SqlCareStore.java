@@ -12,8 +12,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.haven.protocol.Care;
 import org.haven.server.care.CareStore;
+import org.haven.server.care.CopySizes;
 import org.haven.server.presence.UserRef;
 import org.haven.server.storage.StoredJson;
 
@@ -29,6 +32,12 @@ import org.haven.server.storage.StoredJson;
  * key: its work does not grow with the history. {@link #purgeSuperseded} deletes in batches of
  * {@link #PURGE_BATCH} rows, each its own transaction, so a large first purge never holds the
  * (SQLite: single) writer for long.
+ *
+ * <p>Saves waiting for the database are bounded in bytes too ({@link #defaultWaitingBytes()}), not
+ * only by the lanes' count of pieces: 10,000 waiting safety plans of 60 KB would be 600 MB of heap
+ * while the disk is slow. Past the bound a save fails at once ({@link RejectedExecutionException},
+ * as when a lane is full; the client is told to slow down), and a crisis alert never waits behind
+ * more than that many bytes of care records.
  */
 public final class SqlCareStore implements CareStore {
 
@@ -41,6 +50,8 @@ public final class SqlCareStore implements CareStore {
 
     private final SqlDatabase db;
     private final int versionsKept;
+    private final long maxWaitingBytes;
+    private final AtomicLong waitingBytes = new AtomicLong();
 
     /** With the default quota ({@link #DEFAULT_VERSIONS_KEPT}). */
     public SqlCareStore(SqlDatabase db) {
@@ -49,11 +60,35 @@ public final class SqlCareStore implements CareStore {
 
     /** Keeping at most {@code versionsKept} (at least 1) versions of each record of each client. */
     public SqlCareStore(SqlDatabase db, int versionsKept) {
+        this(db, versionsKept, defaultWaitingBytes());
+    }
+
+    /** As above, saves waiting for the database holding at most about {@code maxWaitingBytes}. */
+    SqlCareStore(SqlDatabase db, int versionsKept, long maxWaitingBytes) {
         this.db = Objects.requireNonNull(db, "db");
         if (versionsKept < 1) {
             throw new IllegalArgumentException("versionsKept must be at least 1");
         }
         this.versionsKept = versionsKept;
+        this.maxWaitingBytes = maxWaitingBytes;
+    }
+
+    /** The bytes of care records that may wait for the database by default: a sixteenth of the heap. */
+    static long defaultWaitingBytes() {
+        return Runtime.getRuntime().maxMemory() / 16;
+    }
+
+    /**
+     * {@code work} on the client's lane, counting {@code bytes} as waiting until it is done; fails at
+     * once when they would take the waiting saves past the bound.
+     */
+    private <T> CompletionStage<T> save(UserRef client, long bytes, SqlDatabase.Work<T> work) {
+        if (waitingBytes.addAndGet(bytes) > maxWaitingBytes) {
+            waitingBytes.addAndGet(-bytes);
+            return CompletableFuture.failedFuture(
+                    new RejectedExecutionException("care records waiting for the database are at their bound"));
+        }
+        return db.run(lane(client), work).whenComplete((r, failure) -> waitingBytes.addAndGet(-bytes));
     }
 
     @Override
@@ -67,7 +102,7 @@ public final class SqlCareStore implements CareStore {
 
     @Override
     public CompletionStage<Care.CheckIn> recordCheckIn(UserRef client, Care.CheckIn checkIn) {
-        return db.run(lane(client), c -> {
+        return save(client, CopySizes.of(checkIn), c -> {
             long seq;
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT COALESCE(MAX(seq), 0) + 1 FROM check_ins WHERE org = ? AND client = ? AND room = ?")) {
@@ -116,7 +151,10 @@ public final class SqlCareStore implements CareStore {
     @Override
     public CompletionStage<Care.Versioned<List<Care.EmergencyContact>>> appendContacts(
             UserRef client, List<Care.EmergencyContact> contacts, String by, Instant at) {
-        return db.run(lane(client), c -> append(c, client, "contacts", List.copyOf(contacts), by, at));
+        return save(
+                client,
+                CopySizes.ofContacts(contacts),
+                c -> append(c, client, "contacts", List.copyOf(contacts), by, at));
     }
 
     @Override
@@ -127,7 +165,7 @@ public final class SqlCareStore implements CareStore {
     @Override
     public CompletionStage<Care.Versioned<Care.SafetyPlan>> appendPlan(
             UserRef client, Care.SafetyPlan plan, String by, Instant at) {
-        return db.run(lane(client), c -> append(c, client, "plan", plan, by, at));
+        return save(client, CopySizes.of(plan), c -> append(c, client, "plan", plan, by, at));
     }
 
     @Override

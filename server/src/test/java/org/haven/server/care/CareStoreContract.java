@@ -72,6 +72,15 @@ public abstract class CareStoreContract {
         return List.of(new Care.EmergencyContact(name, "sister", "+15557654321", true));
     }
 
+    /** A safety plan as large as the protocol allows: six sections of 20 entries of 500 characters. */
+    public static Care.SafetyPlan largestPlan(int seed) {
+        List<String> section = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            section.add(Character.toString('a' + (seed + i) % 26).repeat(500));
+        }
+        return new Care.SafetyPlan(section, section, section, section, section, section);
+    }
+
     private static Care.SafetyPlan plan(String warningSign) {
         return new Care.SafetyPlan(List.of(warningSign), List.of("walk"), List.of(), List.of(), List.of(), List.of());
     }

@@ -120,4 +120,36 @@ class SqliteCareStoreTest extends CareStoreContract {
         assertThat(await(store.versions(new UserRef("demo", "c1"), CareStore.Part.PLAN)))
                 .containsExactly(2L);
     }
+
+    /**
+     * Saves waiting for the database are bounded in bytes: past the bound a save fails at once
+     * (the client is told to slow down), and the bytes are free again once the saves are done.
+     */
+    @Test
+    void savesWaitingForTheDatabaseAreBoundedInBytes() throws Exception {
+        Care.SafetyPlan large = CareStoreContract.largestPlan(1);
+        long planBytes = org.haven.server.care.CopySizes.of(large);
+        SqlCareStore store = new SqlCareStore(databases.sqlite(dataDirectory), 100, 3 * planBytes);
+        UserRef alice = new UserRef("demo", "alice");
+        List<CompletionStage<Care.Versioned<Care.SafetyPlan>>> saves = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            saves.add(store.appendPlan(alice, large, "alice", Instant.EPOCH));
+        }
+        int stored = 0;
+        int refused = 0;
+        for (CompletionStage<Care.Versioned<Care.SafetyPlan>> s : saves) {
+            try {
+                await(s);
+                stored++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+                refused++;
+            }
+        }
+        assertThat(stored).isBetween(3, 39);
+        assertThat(refused).isEqualTo(40 - stored);
+        assertThat(await(store.appendPlan(alice, large, "alice", Instant.EPOCH)).version())
+                .as("the bytes are free again once the saves are done")
+                .isEqualTo(stored + 1);
+    }
 }
