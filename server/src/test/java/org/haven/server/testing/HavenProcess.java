@@ -39,8 +39,17 @@ public final class HavenProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts a node with {@code env} over a quiet test configuration. */
+    /** Starts a node with {@code env} over a quiet test configuration, Netty's leak detection paranoid. */
     public static HavenProcess start(Map<String, String> env) throws IOException {
+        return start(env, true);
+    }
+
+    /**
+     * Starts a node with {@code env} over a quiet test configuration; {@code paranoid}: Netty's leak
+     * detection records every buffer's use (catches a leak, and costs most of the event loops' time
+     * under load: a test that measures load starts the node as operators do, without it).
+     */
+    public static HavenProcess start(Map<String, String> env, boolean paranoid) throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the tests through `mvn verify`"
                     + " (the jar is packaged before the integration tests)");
@@ -51,7 +60,7 @@ public final class HavenProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
-                "-Dio.netty.leakDetection.level=paranoid",
+                "-Dio.netty.leakDetection.level=" + (paranoid ? "paranoid" : "simple"),
                 "-jar",
                 JAR.toString()));
         ProcessBuilder builder =
@@ -74,6 +83,16 @@ public final class HavenProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The node's process id (for {@code jcmd}). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Whether the node's process is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public URI uri() {
