@@ -181,6 +181,23 @@ class PostgresStoresIT {
         }
     }
 
+    @Nested
+    class Migration {
+        private final TestDatabases databases = new TestDatabases();
+
+        @AfterEach
+        void close() {
+            databases.close();
+        }
+
+        /** Records stored before V5 start their retention at the migration (see {@link RecordsBeforeRetention}). */
+        @Test
+        void recordsStoredBeforeTheRetentionExistedStartTheirRetentionAtTheMigration() throws Exception {
+            String url = postgres.newDatabase();
+            RecordsBeforeRetention.check(url, () -> databases.postgres(url));
+        }
+    }
+
     /**
      * Two nodes on one database (two pools, two sets of lanes): what the lanes order on one node,
      * the statements must keep when nodes act at the same moment.

@@ -46,50 +46,11 @@ class SqliteCareStoreTest extends CareStoreContract {
         return new Care.SafetyPlan(List.of(sign), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
-    /**
-     * Records stored before V5 did not say when they were superseded: the migration starts their
-     * retention at its own time, so the first purge after it keeps them and a purge a retention
-     * later deletes them; the current versions stay.
-     */
+    /** Records stored before V5 start their retention at the migration (see {@link RecordsBeforeRetention}). */
     @Test
     void versionsStoredBeforeTheRetentionExistedStartTheirRetentionAtTheMigration() throws Exception {
-        String url = "jdbc:sqlite:" + dataDirectory.resolve(SqlDatabase.SQLITE_FILE);
-        Flyway.configure()
-                .dataSource(url, null, null)
-                .locations("classpath:db/migration")
-                .target("2")
-                .load()
-                .migrate();
-        try (Connection c = DriverManager.getConnection(url);
-                Statement s = c.createStatement()) {
-            for (int v = 1; v <= 3; v++) {
-                s.executeUpdate("INSERT INTO care_versions (org, client, part, version, body) VALUES"
-                        + " ('demo', 'alice', 'plan', " + v + ", '{}')");
-                s.executeUpdate("INSERT INTO check_ins (id, org, client, room, seq, body) VALUES" + " ('ci-" + v
-                        + "', 'demo', 'alice', 'group-1', " + v + ", '{}')");
-            }
-            s.executeUpdate("INSERT INTO alerts (id, org, is_open, next_deadline, body) VALUES"
-                    + " ('closed', 'demo', 0, NULL, '{}'), ('open', 'demo', 1, NULL, '{}')");
-        }
-        Instant before = Instant.now().minusSeconds(5);
-        SqlDatabase db = databases.sqlite(dataDirectory);
-        SqlCareStore care = new SqlCareStore(db);
-        SqlAlertStore alerts = new SqlAlertStore(db);
-        Instant after = Instant.now().plusSeconds(5);
-
-        UserRef alice = new UserRef("demo", "alice");
-        assertThat(await(care.purgeSuperseded(before))).isZero();
-        assertThat(await(alerts.purgeClosed(before))).isZero();
-        assertThat(await(care.purgeSuperseded(after))).isEqualTo(2 + 2);
-        assertThat(await(alerts.purgeClosed(after))).isEqualTo(1);
-        assertThat(await(care.versions(alice, CareStore.Part.PLAN))).containsExactly(3L);
-        assertThat(await(care.checkInCount(alice, "group-1"))).isEqualTo(1);
-        try (Connection c = DriverManager.getConnection(url);
-                Statement s = c.createStatement();
-                var r = s.executeQuery("SELECT id FROM alerts")) {
-            assertThat(r.next()).isTrue();
-            assertThat(r.getString(1)).isEqualTo("open");
-        }
+        RecordsBeforeRetention.check(
+                "jdbc:sqlite:" + dataDirectory.resolve(SqlDatabase.SQLITE_FILE), () -> databases.sqlite(dataDirectory));
     }
 
     /** A purge of more than one batch deletes them all, batch after batch. */
