@@ -58,6 +58,27 @@ class ServerConfigTest {
     }
 
     @Test
+    void theQuotaOfVersionsAndTheRetentionOfHistory() {
+        ServerConfig defaults = ServerConfig.fromEnvironment(Map.of());
+        assertThat(defaults.care().versionsKept()).isEqualTo(100);
+        assertThat(defaults.storage().recordRetention()).isEqualTo(Duration.ofDays(2190));
+        ServerConfig set =
+                ServerConfig.fromEnvironment(Map.of("HAVEN_CARE_VERSIONS_KEPT", "1", "HAVEN_RECORD_RETENTION", "30d"));
+        assertThat(set.care().versionsKept()).isEqualTo(1);
+        assertThat(set.storage().recordRetention()).isEqualTo(Duration.ofDays(30));
+        assertThat(Settings.byEnv("HAVEN_RECORD_RETENTION").shown(defaults)).isEqualTo("2190d");
+        assertThat(Settings.byEnv("HAVEN_ALERT_FOLLOW_UP_DELAY").shown(defaults))
+                .as("a day or two is still shown in hours, as written")
+                .isEqualTo("24h");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_CARE_VERSIONS_KEPT", "0")))
+                .hasMessageStartingWith("HAVEN_CARE_VERSIONS_KEPT");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_RECORD_RETENTION", "0d")))
+                .hasMessageStartingWith("HAVEN_RECORD_RETENTION");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_RECORD_RETENTION", "6y")))
+                .hasMessageStartingWith("HAVEN_RECORD_RETENTION");
+    }
+
+    @Test
     void productionRefusesTheDevSecretAndNeedsKeys() {
         Map<String, String> base = Map.of(
                 "HAVEN_MODE", "production", "HAVEN_JWT_ISSUER", "https://idp.example", "HAVEN_JWT_AUDIENCE", "haven");
