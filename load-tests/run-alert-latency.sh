@@ -47,10 +47,10 @@ trap stop_server EXIT
 # HAVEN_PORT=0: the server binds a free port itself and prints it, so no other process can take
 # the port between choosing and binding it. The clinician confirms every alert on one connection,
 # past the default limit of 20 requests a second: hence the raised rate limit.
-# The node's durable records go to SQLite in the run's own directory (the default engines), or to
-# the PostgreSQL database HAVEN_DATABASE_URL names when it is set.
+# The node's durable records and audit trail go to SQLite in the run's own directory (the default
+# engines), or to the PostgreSQL database HAVEN_DATABASE_URL names when it is set.
 server_env=(HAVEN_HOST=127.0.0.1 HAVEN_PORT=0 HAVEN_RATE_PER_SECOND=10000 HAVEN_RATE_BURST=10000
-  "HAVEN_AUDIT_FILE=$work/audit.jsonl" "HAVEN_DATA_DIR=$work/data")
+  "HAVEN_DATA_DIR=$work/data")
 [ -n "${HAVEN_DATABASE_URL:-}" ] && server_env+=("HAVEN_DATABASE_URL=$HAVEN_DATABASE_URL")
 env "${server_env[@]}" java -jar "$SERVER_JAR" >"$work/server.log" 2>&1 &
 server_pid=$!
@@ -85,7 +85,7 @@ load_cmd=(java -jar "$LOAD_JAR" alert-latency --url "ws://127.0.0.1:$port/ws" "$
 shown=()
 for e in "${server_env[@]}"; do
   case "$e" in
-    HAVEN_AUDIT_FILE=*|HAVEN_DATA_DIR=*) shown+=("${e%%=*}=<temp>") ;;
+    HAVEN_DATA_DIR=*) shown+=("${e%%=*}=<temp>") ;;
     HAVEN_DATABASE_URL=*) shown+=("HAVEN_DATABASE_URL=<set>") ;;
     *) shown+=("$e") ;;
   esac

@@ -72,7 +72,7 @@ start_server() {
   local target=$1 log="$work/$1-$2.log" pattern
   case "$target" in
     haven)
-      env HAVEN_HOST=127.0.0.1 HAVEN_PORT=0 "HAVEN_AUDIT_FILE=$work/audit-$2.jsonl" "HAVEN_DATA_DIR=$work/data-$2" \
+      env HAVEN_HOST=127.0.0.1 HAVEN_PORT=0 "HAVEN_DATA_DIR=$work/data-$2" \
         java -Xmx2g -jar "$SERVER_JAR" >"$log" 2>&1 &
       pattern='^Haven is listening on port \([0-9]*\).*' ;;
     socketio)
