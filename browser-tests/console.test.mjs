@@ -29,7 +29,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BASE = (process.env.HAVEN_URL || '').replace(/\/+$/, '');
 const ARTIFACTS = path.resolve(process.env.HAVEN_ARTIFACTS || path.join(HERE, 'artifacts'));
 const CHROMIUM = process.env.HAVEN_CHROMIUM || '/usr/bin/chromium';
-const VECTORS = path.resolve(HERE, '../client/src/test/resources/org/haven/client/crypto/scheme-vectors.json');
+const VECTORS = path.resolve(HERE, '../docs/vectors/e2e-scheme-vectors.json'); // the published vectors (docs/e2e.md)
 const ALERT_BUDGET_MS = 1000;
 
 const PLANTED = {
@@ -216,7 +216,7 @@ async function cryptoConformance(page) {
       if (hex(c.info(v.senderUser, v.sender.device, v.recipientUser, v.recipient.device)) !== v.infoHex) problems.push(`${v.suite}: info bytes`);
       if (await c.fingerprint(v.sender.identityKey.key) !== v.sender.fingerprint) problems.push(`${v.suite}: fingerprint`);
       const keys = await c.importDeviceKeys(v.suite, v.recipient, v.recipientPrivate);
-      for (const { messageKeyHex, ...envelope } of v.envelopes) {
+      for (const { messageKeyHex, ikmHex, ...envelope } of v.envelopes) {
         try {
           const text = await c.open(keys, v.recipientUser, v.sender, v.senderUser, envelope);
           if (text !== v.plaintext) problems.push(`${v.suite}: vector opened to other text`);
@@ -226,11 +226,11 @@ async function cryptoConformance(page) {
       }
       // A one-time prekey opens once only, as in Java.
       const withOtpk = v.envelopes.find((e) => e.oneTimePrekeyId != null);
-      const { messageKeyHex: _, ...again } = withOtpk;
+      const { messageKeyHex: _, ikmHex: _i, ...again } = withOtpk;
       if (await c.open(keys, v.recipientUser, v.sender, v.senderUser, again).then(() => true, () => false)) problems.push(`${v.suite}: one-time prekey reused`);
       // A flipped ciphertext bit must not open.
       const plain = v.envelopes.find((e) => e.oneTimePrekeyId == null);
-      const { messageKeyHex: __, ...tampered } = plain;
+      const { messageKeyHex: __, ikmHex: __i, ...tampered } = plain;
       const ct = c.fromBase64(tampered.ciphertext);
       ct[0] ^= 1;
       if (await c.open(keys, v.recipientUser, v.sender, v.senderUser, { ...tampered, ciphertext: c.toBase64(ct) }).then(() => true, () => false)) {

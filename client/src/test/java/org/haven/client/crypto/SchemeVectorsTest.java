@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
@@ -26,17 +26,20 @@ import org.haven.protocol.E2e;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fixed vectors of the discreet chat's scheme, shared with the browser console's implementation
- * ({@code haven-crypto.js}): {@code scheme-vectors.json} holds, for each suite, envelopes sealed by
- * {@link DirectCipher#seal} together with the recipient's private keys (PKCS#8), the info bytes and
- * the message key. This test opens them step by step from the written spec with plain JCA calls and
- * checks every intermediate; the browser test ({@code browser-tests/console.test.mjs}) opens the same
- * envelopes with WebCrypto. Regenerate (only when the scheme changes, which needs a new version)
- * with {@link #main}.
+ * The published conformance vectors of the discreet chat's scheme, {@code
+ * docs/vectors/e2e-scheme-vectors.json} (described in {@code docs/e2e.md}): for each suite, envelopes
+ * sealed by {@link DirectCipher#seal} together with the recipient's private keys (PKCS#8), the info
+ * bytes, the key agreement input and the message key. This test opens them step by step from the
+ * written spec with plain JCA calls and checks every intermediate; the same file is read by the
+ * browser test ({@code browser-tests/console.test.mjs}, WebCrypto) and by the Node.js reference
+ * implementation ({@code docs/examples/e2e-interop.mjs}, see {@code NodeInteropTest}). Regenerate
+ * (only when the scheme changes, which needs a new version) with {@link #main}.
  */
 class SchemeVectorsTest {
 
-    static final String RESOURCE = "scheme-vectors.json";
+    /** The one copy of the vectors, in the published documentation (tests run in the module directory). */
+    static final Path VECTORS = Path.of("..", "docs", "vectors", "e2e-scheme-vectors.json");
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Decoder B64D = Base64.getDecoder();
     private static final Base64.Encoder B64E = Base64.getEncoder();
@@ -44,11 +47,8 @@ class SchemeVectorsTest {
 
     @Test
     void committedVectorsOpenByTheSpec() throws Exception {
-        JsonNode root;
-        try (InputStream in = SchemeVectorsTest.class.getResourceAsStream(RESOURCE)) {
-            assertThat(in).as(RESOURCE).isNotNull();
-            root = JSON.readTree(in);
-        }
+        assertThat(VECTORS).as("the published vectors").isRegularFile();
+        JsonNode root = JSON.readTree(VECTORS.toFile());
         assertThat(root.get("vectors")).hasSize(2);
         for (JsonNode v : root.get("vectors")) {
             Suite suite = Suite.valueOf(v.get("suite").asText().toUpperCase(java.util.Locale.ROOT));
@@ -61,9 +61,30 @@ class SchemeVectorsTest {
                     v.get("recipientUser").asText(),
                     recipient.get("device").asText());
             assertThat(HEX.formatHex(info)).isEqualTo(v.get("infoHex").asText());
-            assertThat(Fingerprints.of(new E2e.PublicKey(
-                            suite.agreementAlg(), sender.at("/identityKey/key").asText())))
-                    .isEqualTo(sender.get("fingerprint").asText());
+            for (JsonNode bundle : new JsonNode[] {sender, recipient}) {
+                assertThat(Fingerprints.of(new E2e.PublicKey(
+                                suite.agreementAlg(),
+                                bundle.at("/identityKey/key").asText())))
+                        .isEqualTo(bundle.get("fingerprint").asText());
+                // The signed prekey's signature: 64 bytes (Ed25519, or ECDSA as IEEE P1363 r||s), over
+                // the prekey's X.509 bytes as published.
+                byte[] signature =
+                        B64D.decode(bundle.at("/signedPrekey/signature").asText());
+                assertThat(signature).hasSize(64);
+                Signature verify =
+                        Signature.getInstance(suite == Suite.X25519 ? "Ed25519" : "SHA256withECDSAinP1363Format");
+                verify.initVerify(KeyFactory.getInstance(suite == Suite.X25519 ? "Ed25519" : "EC")
+                        .generatePublic(new X509EncodedKeySpec(
+                                B64D.decode(bundle.at("/signingKey/key").asText()))));
+                verify.update(B64D.decode(bundle.at("/signedPrekey/key").asText()));
+                assertThat(verify.verify(signature))
+                        .as("signed prekey signature")
+                        .isTrue();
+            }
+            assertThat(Fingerprints.safetyNumber(
+                            sender.get("fingerprint").asText(),
+                            recipient.get("fingerprint").asText()))
+                    .isEqualTo(v.get("safetyNumber").asText());
             for (JsonNode env : v.get("envelopes")) {
                 PublicKey eph = publicKey(suite, env.get("ephemeralKey").asText());
                 PrivateKey spk = privateKey(suite, priv.get("signedPrekey").asText());
@@ -85,6 +106,7 @@ class SchemeVectorsTest {
                                                         .asText()),
                                         eph)
                                 : new byte[0]);
+                assertThat(HEX.formatHex(ikm)).isEqualTo(env.get("ikmHex").asText());
                 byte[] key = Hkdf.derive(new byte[32], ikm, info, 32);
                 assertThat(HEX.formatHex(key))
                         .isEqualTo(env.get("messageKeyHex").asText());
@@ -101,12 +123,12 @@ class SchemeVectorsTest {
         }
     }
 
-    /** Writes fresh vectors to the path given (the resource file in {@code src/test/resources}). */
+    /** Writes fresh vectors to the path given ({@code docs/vectors/e2e-scheme-vectors.json}). */
     public static void main(String[] args) throws Exception {
         ObjectNode root = JSON.createObjectNode();
         root.put(
                 "description",
-                "Haven discreet-chat scheme vectors (docs/protocol.md): envelopes sealed by the Java "
+                "Haven discreet-chat scheme vectors (docs/e2e.md): envelopes sealed by the Java "
                         + "client library, with the recipient's private keys, for other implementations to open.");
         ArrayNode vectors = root.putArray("vectors");
         String text = "Vector text: I feel safe now \u2764 \u00e9\u00e8";
@@ -137,11 +159,13 @@ class SchemeVectorsTest {
             priv.putObject("oneTimePrekeyPublic").put(String.valueOf(otpk.keyId()), otpk.key());
             byte[] info = DirectCipher.info("alice", "alice-phone", "dr-bo", "bo-laptop");
             v.put("infoHex", HEX.formatHex(info));
+            v.put("safetyNumber", Fingerprints.safetyNumber(alice.fingerprint(), bo.fingerprint()));
             ArrayNode envs = v.putArray("envelopes");
             for (E2e.DeviceBundle to : new E2e.DeviceBundle[] {withOtpk, b}) {
                 E2e.Envelope env = DirectCipher.seal(alice, "alice", to, "dr-bo", text);
                 ObjectNode e = JSON.valueToTree(env);
-                e.put("messageKeyHex", HEX.formatHex(messageKey(suite, bo, alice, env, info)));
+                e.put("ikmHex", HEX.formatHex(ikm(suite, bo, alice, env)));
+                e.put("messageKeyHex", HEX.formatHex(Hkdf.derive(new byte[32], ikm(suite, bo, alice, env), info, 32)));
                 envs.add(e);
             }
         }
@@ -149,8 +173,8 @@ class SchemeVectorsTest {
                 Path.of(args[0]), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
     }
 
-    private static byte[] messageKey(
-            Suite suite, DeviceKeys recipient, DeviceKeys sender, E2e.Envelope env, byte[] info) throws Exception {
+    /** The key agreement input as the recipient computes it: DH1 || DH2 || DH3 [|| DH4]. */
+    private static byte[] ikm(Suite suite, DeviceKeys recipient, DeviceKeys sender, E2e.Envelope env) throws Exception {
         PublicKey eph = publicKey(suite, env.ephemeralKey());
         PrivateKey spk = recipient.signedPrekey().getPrivate();
         byte[] ikm = cat(
@@ -163,7 +187,7 @@ class SchemeVectorsTest {
                                 suite,
                                 recipient.oneTimePrekey(env.oneTimePrekeyId()).getPrivate(),
                                 eph));
-        return Hkdf.derive(new byte[32], ikm, info, 32);
+        return ikm;
     }
 
     private static PublicKey publicKey(Suite suite, String base64) throws Exception {

@@ -61,19 +61,11 @@ class BrowserConsoleIT {
     private static final Path BROWSER_TESTS =
             Path.of("..", "browser-tests").toAbsolutePath().normalize();
     private static final Path ARTIFACTS = Path.of("target", "browser-artifacts").toAbsolutePath();
-    private static final Path VECTORS = Path.of(
-                    "..",
-                    "client",
-                    "src",
-                    "test",
-                    "resources",
-                    "org",
-                    "haven",
-                    "client",
-                    "crypto",
-                    "scheme-vectors.json")
+    /** The published conformance vectors of the end-to-end scheme (docs/e2e.md). */
+    private static final Path VECTORS = Path.of("..", "docs", "vectors", "e2e-scheme-vectors.json")
             .toAbsolutePath()
             .normalize();
+
     private static final String CHROMIUM = System.getenv().getOrDefault("HAVEN_CHROMIUM", "/usr/bin/chromium");
     private static final long RUN_SECONDS = 120;
     private static final ObjectMapper JSON = new ObjectMapper();
