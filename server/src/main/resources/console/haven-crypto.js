@@ -1,5 +1,5 @@
-// Haven's discreet chat, end to end, on WebCrypto: the scheme of docs/protocol.md ("Discreet chat,
-// end to end"), byte for byte as the Java client library implements it (org.haven.client.crypto).
+// Haven's discreet chat, end to end, on WebCrypto: the scheme of docs/e2e.md, byte for byte as the
+// Java client library implements it (org.haven.client.crypto).
 //
 //   keys      identity key (agreement), signing key, signed prekey (signature by the signing key over
 //             the prekey's X.509 encoding), one-time prekeys. Public keys travel as standard base64 of

@@ -16,7 +16,8 @@ import java.util.List;
  * one-time prekeys. A sender makes a fresh ephemeral key per message and derives the message key
  * with HKDF-SHA256 over DH(sender identity, recipient signed prekey), DH(ephemeral, recipient
  * identity), DH(ephemeral, recipient signed prekey) and, when one was handed out, DH(ephemeral,
- * one-time prekey); the text is sealed with AES-256-GCM.
+ * one-time prekey); the text is sealed with AES-256-GCM. {@code docs/e2e.md} specifies it byte by
+ * byte, with conformance vectors.
  */
 public interface E2e {
 

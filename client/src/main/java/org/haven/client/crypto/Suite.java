@@ -27,8 +27,10 @@ import org.haven.protocol.E2e;
 public enum Suite {
     /** X25519 agreement, Ed25519 signatures, envelope {@value E2e#X25519_AES_GCM}. */
     X25519(E2e.X25519, E2e.ED25519, E2e.X25519_AES_GCM, "X25519", "X25519", "Ed25519", "Ed25519"),
-    /** ECDH and ECDSA (SHA-256, DER signatures) on P-256, envelope {@value E2e#P256_AES_GCM}. */
-    // IEEE P1363 (raw r||s), the format WebCrypto signs and verifies in, not DER.
+    /**
+     * ECDH and ECDSA (SHA-256; signatures as IEEE P1363 r||s, 64 bytes, the format WebCrypto signs
+     * and verifies in, not DER) on P-256, envelope {@value E2e#P256_AES_GCM}.
+     */
     P256(E2e.P256, E2e.P256_ECDSA, E2e.P256_AES_GCM, "EC", "ECDH", "EC", "SHA256withECDSAinP1363Format");
 
     private final String agreementAlg;
