@@ -2,8 +2,10 @@ package org.haven.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /** Distress alerts as they travel on the wire: kinds, severities, states, actions and the responder's view. */
 public interface Alerts {
@@ -116,11 +118,75 @@ public interface Alerts {
         OTHER
     }
 
+    /**
+     * The escalation tiers, in order: who an alert reaches. {@link View#tier()} is the last tier an
+     * alert has reached, in its wire form.
+     */
+    enum Tier {
+        /** The clinicians granted the alert's room (its facilitators). */
+        FACILITATORS,
+        /** The organisation's clinicians whose presence is on call. */
+        ON_CALL,
+        /** The organisation's supervisors. */
+        SUPERVISORS;
+
+        /** The tier as it appears on the wire ({@code facilitators}, {@code on_call}, {@code supervisors}). */
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * What one line of an alert's history records ({@link HistoryEntry#event()}, in its wire form).
+     * Every line the server writes is one of these; docs/protocol.md says what each means.
+     */
+    enum HistoryEvent {
+        /** The alert was raised; the detail is its source. */
+        RAISED,
+        /** Another raise joined the open alert; the detail is that raise's severity. */
+        PRESSED_AGAIN,
+        /** A clinician flagged the client while the alert was open; the detail is the severity. */
+        FLAGGED,
+        /** A tier was added or notified again; the detail is why, and the tier now. */
+        ESCALATED,
+        /** No responder the alert has reached is connected: it is marked undelivered. */
+        UNDELIVERED,
+        /** A responder it has reached is connected again: no longer undelivered. */
+        DELIVERED,
+        /** A part of the client's care record missing at the raise was found and added. */
+        CARE_UPDATED,
+        /** The client's last connection ended while the alert was open. */
+        CLIENT_DISCONNECTED,
+        /** A responder acknowledged the alert. */
+        ACKNOWLEDGED,
+        /** The responder who acknowledged it engaged. */
+        ENGAGED,
+        /** Acknowledged but not engaged in time: raised again. */
+        ENGAGEMENT_TIMEOUT,
+        /** An action was recorded; the detail is its type. */
+        ACTION,
+        /** The alert was resolved; the detail is the outcome. */
+        RESOLVED,
+        /** The follow-up of the resolved alert fell due. */
+        FOLLOW_UP_DUE,
+        /** The follow-up was recorded: closed. */
+        CLOSED,
+        /** A low-severity check-in alert closed itself when the client checked in. */
+        AUTO_CLOSED;
+
+        /** The event as it appears on the wire, e.g. {@code pressed_again}. */
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** An action recorded on an alert. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Action(ActionType type, String key, String by, Instant at, String note) {}
 
-    /** One line of an alert's history. */
+    /** One line of an alert's history: when, who ({@code system} for the server), which {@link HistoryEvent}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record HistoryEntry(Instant at, String by, String event, String detail) {}
 

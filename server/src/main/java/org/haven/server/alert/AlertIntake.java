@@ -249,7 +249,7 @@ final class AlertIntake {
             }
             Instant now = clock.instant();
             a.addAction(new Alerts.Action(Alerts.ActionType.MOVED_TO_BREAKOUT, key, by.user(), now, null));
-            a.changed(now, by.user(), "action", "moved_to_breakout");
+            a.changed(now, by.user(), Alerts.HistoryEvent.ACTION, "moved_to_breakout");
             publisher.changed(a, AlertReason.UPDATED, null);
         });
     }
@@ -340,7 +340,9 @@ final class AlertIntake {
                         existing.pressedAgain(
                                 r.severity(),
                                 r.by(),
-                                r.source() == Source.CLINICIAN_FLAG ? "flagged" : "pressed_again",
+                                r.source() == Source.CLINICIAN_FLAG
+                                        ? Alerts.HistoryEvent.FLAGGED
+                                        : Alerts.HistoryEvent.PRESSED_AGAIN,
                                 now);
                         boolean climbed = escalator.severityRaised(existing, before, now);
                         if (climbed) {
@@ -457,7 +459,7 @@ final class AlertIntake {
     /** What {@code found} adds to the alert's care record is added and pushed as an update. */
     private void careFound(DistressAlert alert, CareSnapshot found) {
         if (alert.careFound(found)) {
-            alert.changed(clock.instant(), "system", "care_updated", null);
+            alert.changed(clock.instant(), "system", Alerts.HistoryEvent.CARE_UPDATED, null);
             publisher.changed(alert, AlertReason.UPDATED, null);
             log.info("care record found after the raise alert={}", alert.id);
         }

@@ -70,7 +70,7 @@ final class AlertLifecycle {
     record Transition(
             Status next,
             String by,
-            String event,
+            Alerts.HistoryEvent event,
             @Nullable String detail,
             @Nullable String webhook) {}
 
@@ -109,7 +109,7 @@ final class AlertLifecycle {
                 s.ackDeadline(),
                 now.plus(policy.engagementTimeout()),
                 s.followUpDueAt());
-        return new Transition(next, by, "acknowledged", null, "alert.acknowledged");
+        return new Transition(next, by, Alerts.HistoryEvent.ACKNOWLEDGED, null, "alert.acknowledged");
     }
 
     /** The clinician who acknowledged it engages with the client; nobody else may. */
@@ -127,7 +127,7 @@ final class AlertLifecycle {
                 s.ackDeadline(),
                 s.engageDeadline(),
                 s.followUpDueAt());
-        return new Transition(next, by, "engaged", null, "alert.engaged");
+        return new Transition(next, by, Alerts.HistoryEvent.ENGAGED, null, "alert.engaged");
     }
 
     /**
@@ -142,9 +142,13 @@ final class AlertLifecycle {
         if (action == Alerts.ActionType.DISPATCHED_EMERGENCY_SERVICES
                 && (s.state() == State.ACKNOWLEDGED || s.state() == State.ENGAGED)) {
             return new Transition(
-                    s.withState(State.EMERGENCY_DISPATCHED), by, "action", detail, "alert.emergency_dispatched");
+                    s.withState(State.EMERGENCY_DISPATCHED),
+                    by,
+                    Alerts.HistoryEvent.ACTION,
+                    detail,
+                    "alert.emergency_dispatched");
         }
-        return new Transition(s, by, "action", detail, null);
+        return new Transition(s, by, Alerts.HistoryEvent.ACTION, detail, null);
     }
 
     /** An engaged (or dispatched) alert is resolved; its follow-up falls due after {@code policy}'s delay. */
@@ -158,13 +162,15 @@ final class AlertLifecycle {
                 s.ackDeadline(),
                 s.engageDeadline(),
                 now.plus(policy.followUpDelay()));
-        return new Transition(next, by, "resolved", outcome.name().toLowerCase(Locale.ROOT), "alert.resolved");
+        return new Transition(
+                next, by, Alerts.HistoryEvent.RESOLVED, outcome.name().toLowerCase(Locale.ROOT), "alert.resolved");
     }
 
     /** The follow-up of a resolved alert is recorded: it is closed. */
     static Transition followUp(Status s, String by) {
         require(s, "record a follow-up on", State.RESOLVED, State.FOLLOW_UP_DUE);
-        return new Transition(s.withState(State.CLOSED), by, "closed", "follow-up recorded", "alert.closed");
+        return new Transition(
+                s.withState(State.CLOSED), by, Alerts.HistoryEvent.CLOSED, "follow-up recorded", "alert.closed");
     }
 
     /** A check-in alert closes itself when the client checks in, while nobody has acknowledged it. */
@@ -173,7 +179,7 @@ final class AlertLifecycle {
         return new Transition(
                 s.withState(State.CLOSED),
                 "system",
-                "auto_closed",
+                Alerts.HistoryEvent.AUTO_CLOSED,
                 Alerts.Outcome.CHECKED_IN.name().toLowerCase(Locale.ROOT),
                 "alert.closed");
     }
@@ -192,7 +198,7 @@ final class AlertLifecycle {
         return new Transition(
                 next,
                 "system",
-                "engagement_timeout",
+                Alerts.HistoryEvent.ENGAGEMENT_TIMEOUT,
                 "acknowledged by " + s.acknowledgedBy() + " but not engaged",
                 null);
     }
@@ -200,7 +206,8 @@ final class AlertLifecycle {
     /** The follow-up of a resolved alert falls due. */
     static Transition followUpDue(Status s) {
         require(s, "mark follow-up due on", State.RESOLVED);
-        return new Transition(s.withState(State.FOLLOW_UP_DUE), "system", "follow_up_due", null, null);
+        return new Transition(
+                s.withState(State.FOLLOW_UP_DUE), "system", Alerts.HistoryEvent.FOLLOW_UP_DUE, null, null);
     }
 
     private static void require(Status s, String what, State... allowed) {

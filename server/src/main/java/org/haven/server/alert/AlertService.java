@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.haven.protocol.Alerts;
 import org.haven.protocol.Alerts.Severity;
 import org.haven.protocol.Alerts.Source;
 import org.haven.protocol.Alerts.State;
@@ -364,7 +365,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
             Instant now = clock.instant();
             for (DistressAlert a : book.all()) {
                 if (a.client.equals(client) && a.state().isOpen() && a.severity() != Severity.LOW) {
-                    a.remember("system", "client_disconnected", null, now);
+                    a.remember("system", Alerts.HistoryEvent.CLIENT_DISCONNECTED, null, now);
                     escalate(a, now, "client disconnected");
                 }
             }

@@ -134,11 +134,12 @@ final class DistressAlert {
 
     /** The first line of a new alert's history (no new version: it is version 1). */
     void raisedBy(String by, Instant now) {
-        history.add(new Alerts.HistoryEntry(now, by, "raised", source.name().toLowerCase(Locale.ROOT)));
+        history.add(new Alerts.HistoryEntry(
+                now, by, Alerts.HistoryEvent.RAISED.wire(), source.name().toLowerCase(Locale.ROOT)));
     }
 
     /** The client pressed again, or a clinician flagged the same client: one more press, severity only rises. */
-    void pressedAgain(Severity pressed, String by, String event, Instant now) {
+    void pressedAgain(Severity pressed, String by, Alerts.HistoryEvent event, Instant now) {
         presses++;
         if (pressed.compareTo(severity) > 0) {
             severity = pressed;
@@ -171,13 +172,13 @@ final class DistressAlert {
     }
 
     /** A history line that is not a change responders are sent (no new version). */
-    void remember(String by, String event, @Nullable String detail, Instant now) {
-        history.add(new Alerts.HistoryEntry(now, by, event, detail));
+    void remember(String by, Alerts.HistoryEvent event, @Nullable String detail, Instant now) {
+        history.add(new Alerts.HistoryEntry(now, by, event.wire(), detail));
     }
 
     /** Records a change: history line, new version, new update time. */
-    void changed(Instant now, String by, String event, @Nullable String detail) {
-        history.add(new Alerts.HistoryEntry(now, by, event, detail));
+    void changed(Instant now, String by, Alerts.HistoryEvent event, @Nullable String detail) {
+        history.add(new Alerts.HistoryEntry(now, by, event.wire(), detail));
         updatedAt = now;
         version++;
     }

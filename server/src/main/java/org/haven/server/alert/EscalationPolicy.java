@@ -3,9 +3,9 @@ package org.haven.server.alert;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.haven.protocol.Alerts;
 import org.haven.protocol.Alerts.Severity;
 
 /**
@@ -22,17 +22,24 @@ public record EscalationPolicy(
         Duration followUpDelay,
         Duration redeliveryInterval) {
 
-    /** A group of responders, by how they relate to the alert. */
+    /** A group of responders, by how they relate to the alert; each is one of the protocol's tiers. */
     public enum Tier {
         /** Clinicians granted the alert's room (its facilitators). */
-        FACILITATORS,
+        FACILITATORS(Alerts.Tier.FACILITATORS),
         /** The organisation's clinicians whose status is on call. */
-        ON_CALL,
+        ON_CALL(Alerts.Tier.ON_CALL),
         /** The organisation's supervisors. */
-        SUPERVISORS;
+        SUPERVISORS(Alerts.Tier.SUPERVISORS);
 
+        private final Alerts.Tier onWire;
+
+        Tier(Alerts.Tier onWire) {
+            this.onWire = onWire;
+        }
+
+        /** The tier as alert views carry it (docs/protocol.md, {@code AlertTier}). */
         public String wire() {
-            return name().toLowerCase(Locale.ROOT);
+            return onWire.wire();
         }
     }
 

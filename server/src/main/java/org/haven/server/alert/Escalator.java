@@ -111,7 +111,7 @@ final class Escalator {
             alert.changed(
                     now,
                     "system",
-                    "escalated",
+                    Alerts.HistoryEvent.ESCALATED,
                     "nobody back after the grace -> " + alert.tier().wire());
             alert.ackBy(now.plus(alert.policy.ackTimeout(alert.severity()))); // the new tier's own time-out
             metrics.escalated();
@@ -206,12 +206,12 @@ final class Escalator {
             if (!alert.undelivered()) {
                 alert.undelivered(true);
                 metrics.undelivered();
-                alert.changed(now, "system", "undelivered", "no responder connected");
+                alert.changed(now, "system", Alerts.HistoryEvent.UNDELIVERED, "no responder connected");
                 log.warn("alert undelivered alert={} org={}", alert.id, alert.org());
             }
         } else if (alert.undelivered()) {
             alert.undelivered(false);
-            alert.changed(now, "system", "delivered", null);
+            alert.changed(now, "system", Alerts.HistoryEvent.DELIVERED, null);
         }
     }
 
@@ -247,7 +247,7 @@ final class Escalator {
         alert.changed(
                 now,
                 "system",
-                "escalated",
+                Alerts.HistoryEvent.ESCALATED,
                 "severity " + alert.severity().name().toLowerCase(Locale.ROOT) + " -> "
                         + alert.tier().wire());
         metrics.escalated();
@@ -283,7 +283,11 @@ final class Escalator {
             }
         }
         reach(alert, before, now);
-        alert.changed(now, "system", "escalated", why + " -> " + alert.tier().wire());
+        alert.changed(
+                now,
+                "system",
+                Alerts.HistoryEvent.ESCALATED,
+                why + " -> " + alert.tier().wire());
         alert.ackBy(now.plus(policy.ackTimeout(alert.severity())));
         metrics.escalated();
         return alert.undelivered() && !wasUndelivered;

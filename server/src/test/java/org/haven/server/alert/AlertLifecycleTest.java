@@ -86,7 +86,7 @@ class AlertLifecycleTest {
                 if (to != null) {
                     AlertLifecycle.Transition t = STEPS.get(step).apply(before);
                     assertThat(t.next().state()).as(step + " from " + from).isEqualTo(to);
-                    assertThat(t.event()).as(step + " names its history line").isNotBlank();
+                    assertThat(t.event()).as(step + " names its history line").isNotNull();
                     legal++;
                 } else {
                     assertThatThrownBy(() -> STEPS.get(step).apply(before))
