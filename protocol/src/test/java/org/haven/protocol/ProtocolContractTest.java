@@ -6,6 +6,9 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
@@ -68,6 +71,36 @@ class ProtocolContractTest {
         assertThat(inSchema)
                 .isEqualTo(
                         Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void schemaEnumerationsAreTheJavaOnes() {
+        Map<String, Set<String>> inSchema = new LinkedHashMap<>();
+        schema.document().get("$defs").fields().forEachRemaining(def -> {
+            if (def.getValue().has("enum")) {
+                Set<String> values = new LinkedHashSet<>();
+                def.getValue().get("enum").forEach(v -> values.add(v.asText()));
+                inSchema.put(def.getKey(), values);
+            }
+        });
+        assertThat(inSchema.keySet())
+                .as("named enumerations of the schema (an enumeration inside a message belongs under $defs)")
+                .containsExactlyInAnyOrderElementsOf(ProtocolEnums.javaValues().keySet());
+        ProtocolEnums.javaValues()
+                .forEach((name, values) ->
+                        assertThat(inSchema.get(name)).as(name).containsExactlyInAnyOrderElementsOf(values));
+        // No enumeration is written inline: each has a name the document can give a table.
+        assertThat(enumerations(schema.document().get("$defs")))
+                .as("enumerations in the schema, named or inline")
+                .isEqualTo(inSchema.size());
+    }
+
+    private static int enumerations(JsonNode node) {
+        int n = node.isObject() && node.has("enum") ? 1 : 0;
+        for (JsonNode child : node) {
+            n += enumerations(child);
+        }
+        return n;
     }
 
     @Test
