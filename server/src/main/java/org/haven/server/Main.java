@@ -169,7 +169,13 @@ public final class Main {
             out.println("Cluster node " + server.node() + ": serves with every other node on this Redis.");
         }
         if (config.mode() == ServerConfig.Mode.DEV) {
-            out.println("Dev mode: tokens are signed with the public dev secret. Mint one with:");
+            out.println(
+                    ServerConfig.DEV_SECRET.equals(config.auth().hmacSecret())
+                            ? "Dev mode: tokens are signed with the public dev secret. Mint one with:"
+                            : "Dev mode: tokens are verified with your own HAVEN_JWT_SECRET (issuer "
+                                    + config.auth().issuer() + ", audience "
+                                    + config.auth().audience()
+                                    + "). Mint one with (the same environment):");
             out.println("  java -jar server/target/haven-server.jar token --sub alice --role client --org demo"
                     + " --rooms group-1 --name Alice");
         }
