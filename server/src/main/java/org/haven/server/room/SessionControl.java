@@ -200,7 +200,7 @@ public final class SessionControl {
         rooms.requests.onRoom(breakoutKey, reply, () -> {
             Room breakout = registry().get(breakoutKey);
             Room group = registry().get(groupKey);
-            String outcome = "ok";
+            // Audited before the answer: whoever is told has it on record already.
             try {
                 if (!breakoutKey.isBreakout() || breakout == null) {
                     throw new Refusal(ErrorCode.NOT_FOUND, "no such breakout");
@@ -209,13 +209,12 @@ public final class SessionControl {
                     throw new Refusal(ErrorCode.FORBIDDEN, "only a facilitator may do this");
                 }
                 returnFrom(breakout);
+                auditReturn(p, breakoutKey, "ok");
                 reply.ok();
             } catch (Refusal r) {
-                outcome = "refused:" + r.code().wire();
+                auditReturn(p, breakoutKey, "refused:" + r.code().wire());
                 reply.refuse(r);
             }
-            audit.record(new AuditEvent(
-                    breakoutKey.org(), p.user().user(), "breakout.return", "room:" + breakoutKey, outcome, Map.of()));
         });
     }
 
@@ -267,6 +266,11 @@ public final class SessionControl {
         });
     }
 
+    private void auditReturn(Participant p, RoomKey breakoutKey, String outcome) {
+        audit.record(new AuditEvent(
+                breakoutKey.org(), p.user().user(), "breakout.return", "room:" + breakoutKey, outcome, Map.of()));
+    }
+
     /**
      * The coverage rule, run periodically: a room with a client present and no facilitator for
      * longer than the coverage time-out is paused, and a coverage alert goes to on-call.
@@ -309,7 +313,6 @@ public final class SessionControl {
         rooms.requests.onRoom(key, reply, () -> {
             Room room = registry().get(key);
             Room.RoomMember me = room == null ? null : room.member(p.user());
-            String outcome = "ok";
             try {
                 if (room == null || me == null || !me.connectedThrough(p.connection())) {
                     throw new Refusal(ErrorCode.NOT_A_MEMBER, "join the room first");
@@ -319,12 +322,19 @@ public final class SessionControl {
                 }
                 Result result = body.apply(room);
                 // Answered once what the action changed is delivered (recorded first, when journaled).
+                audit.record(new AuditEvent(key.org(), p.user().user(), action, "room:" + key, "ok", Map.of()));
                 room.afterEvents(() -> reply.ok(result));
             } catch (Refusal r) {
-                outcome = "refused:" + r.code().wire();
+                // Audited before the answer: whoever is told has it on record already.
+                audit.record(new AuditEvent(
+                        key.org(),
+                        p.user().user(),
+                        action,
+                        "room:" + key,
+                        "refused:" + r.code().wire(),
+                        Map.of()));
                 reply.refuse(r);
             }
-            audit.record(new AuditEvent(key.org(), p.user().user(), action, "room:" + key, outcome, Map.of()));
         });
     }
 
