@@ -9,11 +9,16 @@
 #
 # Bounded: traffic only to 127.0.0.1, the generator under a hard time limit (about 2 minutes in
 # all; --quick: tiny, under a minute), every process stopped at the end. Needs redis-server.
-#   load-tests/run-failover.sh [--quick] [more haven-load.jar failover options, e.g. --close-alerts on]
+# --haproxy: every client and responder connects through HAProxy (docker/haproxy.cfg, on a loopback
+# port; needs haproxy), which sends each new connection to a node that answers /readyz, as an
+# integrator's front end would, instead of half of them to each node directly.
+#   load-tests/run-failover.sh [--quick] [--haproxy] [more haven-load.jar failover options, e.g. --close-alerts on]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=false
+haproxy=false
 [ "${1:-}" = --quick ] && { quick=true; shift; }
+[ "${1:-}" = --haproxy ] && { haproxy=true; shift; }
 
 SERVER_JAR=server/target/haven-server.jar
 LOAD_JAR=load-tests/target/haven-load.jar
@@ -78,6 +83,23 @@ start_node() { # name -> sets port_<name> and pid_<name>
 }
 start_node a
 start_node b
+url_a="ws://127.0.0.1:$port_a/ws"
+url_b="ws://127.0.0.1:$port_b/ws"
+if $haproxy; then
+  command -v haproxy >/dev/null || { echo "run-failover: haproxy is not installed" >&2; exit 2; }
+  lb_port=$(free_port)
+  HAVEN_LB_BIND="127.0.0.1:$lb_port" HAVEN_NODE_1="127.0.0.1:$port_a" HAVEN_NODE_2="127.0.0.1:$port_b" \
+    haproxy -db -f docker/haproxy.cfg >"$work/haproxy.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$lb_port/readyz" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  curl -fs "http://127.0.0.1:$lb_port/readyz" >/dev/null 2>&1 || { echo "run-failover: haproxy not answering" >&2; exit 1; }
+  url_a="ws://127.0.0.1:$lb_port/ws"
+  url_b="$url_a"
+  echo "== behind HAProxy on 127.0.0.1:$lb_port (nodes $port_a and $port_b)"
+fi
 
 if $quick; then
   plan=(--clients 10 --rate 10 --warmup-seconds 3 --seconds 16 --kill-at 4 --redis-restart-at 10 --fault-window 5 --drain-seconds 10)
@@ -87,7 +109,7 @@ fi
 echo "== failover: node A (serving) killed, then Redis restarted empty; logs in $work"
 status=0
 timeout 300 java -jar "$LOAD_JAR" failover \
-  --url-a "ws://127.0.0.1:$port_a/ws" --url-b "ws://127.0.0.1:$port_b/ws" "${plan[@]}" \
+  --url-a "$url_a" --url-b "$url_b" "${plan[@]}" \
   --kill-cmd "kill -KILL $pid_a" --redis-restart-cmd "bash $work/restart-redis.sh" \
   --max-seconds 180 --press-log "$work/presses.csv" "$@" || status=$?
 echo "== the take-over, as the nodes logged it (UTC)"
