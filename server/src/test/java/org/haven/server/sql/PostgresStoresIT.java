@@ -8,14 +8,17 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.haven.protocol.E2e;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.AlertStoreContract;
+import org.haven.server.audit.AuditVerifier.Verification;
 import org.haven.server.auth.RevocationStore;
 import org.haven.server.auth.RevocationStoreContract;
 import org.haven.server.care.CareStore;
@@ -173,6 +176,33 @@ class PostgresStoresIT {
         @Override
         protected SqlDatabase sameDatabaseAgain() {
             return databases.postgres(url);
+        }
+
+        /**
+         * The database goes down while the trail writes and comes back: the writer tries again until
+         * it can, so every event accepted meanwhile is in the chain, in order, and flush reports no loss.
+         */
+        @Test
+        void eventsRecordedWhileTheDatabaseIsDownAreWrittenOnceItIsBack() throws Exception {
+            SqlDatabase db = database();
+            SqlAuditTrail trail = open(db, KEY);
+            for (int i = 1; i <= 5; i++) {
+                trail.record(event("o-1", i));
+            }
+            trail.flush().get(20, TimeUnit.SECONDS);
+
+            postgres.crash();
+            for (int i = 6; i <= 10; i++) {
+                trail.record(event("o-1", i));
+            }
+            CompletableFuture<Void> flushed = trail.flush();
+            Thread.sleep(1_500); // the batch fails and is tried again while the database is down
+            assertThat(flushed).isNotDone();
+            postgres.startAgain();
+
+            flushed.get(60, TimeUnit.SECONDS);
+            assertThat(trail.failures()).isZero();
+            assertThat(verify(db)).containsExactly(Map.entry("o-1", new Verification(true, 10, -1, -1, null)));
         }
 
         @AfterEach

@@ -47,13 +47,13 @@ abstract class SqlAuditTrailContract {
         threads.close();
     }
 
-    private SqlAuditTrail open(SqlDatabase db, AuditKey key) {
+    protected SqlAuditTrail open(SqlDatabase db, AuditKey key) {
         SqlAuditTrail trail = SqlAuditTrail.open(db, key, clock, threads);
         trails.add(trail);
         return trail;
     }
 
-    private static AuditEvent event(String org, int i) {
+    protected static AuditEvent event(String org, int i) {
         return new AuditEvent(org, "user-" + i, "alert.acknowledge", "alert:a-" + i, "ok", Map.of("n", "" + i));
     }
 
@@ -61,7 +61,7 @@ abstract class SqlAuditTrailContract {
         trail.flush().get(20, TimeUnit.SECONDS);
     }
 
-    private static Map<String, Verification> verify(SqlDatabase db) {
+    protected static Map<String, Verification> verify(SqlDatabase db) {
         Map<String, Verification> out = new java.util.TreeMap<>();
         for (OrgVerification v : SqlAuditVerifier.verify(db, KEY, null)) {
             out.put(v.org(), v.verification());

@@ -78,6 +78,12 @@ public final class PostgresProcess implements AutoCloseable {
             run(List.of("chown", "-R", "postgres:postgres", dir.toString()));
         }
         run(command("initdb", "-D", data.toString(), "-U", "haven", "-A", "trust", "-E", "UTF8", "--no-sync"));
+        startServer();
+    }
+
+    /** Starts the server on the cluster in {@code dir} and waits until it accepts connections. */
+    private void startServer() throws IOException, InterruptedException {
+        Path data = dir.resolve("data");
         process = new ProcessBuilder(command(
                         "postgres",
                         "-D",
@@ -136,6 +142,23 @@ public final class PostgresProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * Stops every process of the server at once, as a crash of the machine's database would
+     * ({@code pg_ctl stop -m immediate}: no checkpoint, clients cut off); {@link #startAgain} brings
+     * it back on the same data.
+     */
+    public synchronized void crash() throws IOException, InterruptedException {
+        run(command("pg_ctl", "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop"));
+        if (process != null) {
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Starts the server again on its data, on the same port, after {@link #crash}. */
+    public synchronized void startAgain() throws IOException, InterruptedException {
+        startServer();
     }
 
     /** SIGKILL, as a crash would. */
