@@ -72,6 +72,7 @@ final class AlertIntake {
     private final EscalationPolicy policy;
     private final boolean alertOnCheckIn;
     private final AlertThread thread;
+    private final PressLanes lanes;
     /**
      * The display names of users seen on this node, for alerts raised for them elsewhere: bounded
      * in bytes (a name comes from a token, which bounds nothing), the least recently used going
@@ -98,7 +99,8 @@ final class AlertIntake {
             Clock clock,
             EscalationPolicy policy,
             boolean alertOnCheckIn,
-            AlertThread thread) {
+            AlertThread thread,
+            PressLanes lanes) {
         this.book = book;
         this.store = store;
         this.care = care;
@@ -110,6 +112,7 @@ final class AlertIntake {
         this.policy = policy;
         this.alertOnCheckIn = alertOnCheckIn;
         this.thread = thread;
+        this.lanes = lanes;
     }
 
     /** The display name of a user, remembered from their token, for alerts about them. Any thread. */
@@ -134,7 +137,7 @@ final class AlertIntake {
         UserRef client = new UserRef(caller.org(), caller.user());
         Severity severity = m.severity() != null ? m.severity() : Severity.HIGH;
         Alerts.Kind kind = m.kind() != null ? m.kind() : Alerts.Kind.OTHER;
-        open(new Raise(
+        pressed(new Raise(
                 idOfPress(r.connection().id(), m.id()),
                 client,
                 caller.name(),
@@ -177,7 +180,7 @@ final class AlertIntake {
             r.reply().refuse(ErrorCode.FORBIDDEN, "the client is not in a room you are granted");
             return;
         }
-        open(new Raise(
+        pressed(new Raise(
                 null,
                 client,
                 null,
@@ -315,7 +318,17 @@ final class AlertIntake {
         }
     }
 
-    private void open(Raise r) {
+    /**
+     * A raise that joins the client's open alert (a help press, a clinician's flag): taken after the
+     * client's press before it on this node is stored ({@link PressLanes}), so it finds that alert.
+     */
+    private void pressed(Raise r) {
+        lanes.enter(r.client(), () -> open(r), stored -> CompletableFuture.completedFuture(null));
+    }
+
+    /** Raises {@code r}, or joins it to the client's open alert; completes once that is stored (or not). */
+    private CompletableFuture<Void> open(Raise r) {
+        CompletableFuture<Void> settled = new CompletableFuture<>();
         CompletableFuture<List<StoredAlert>> inStore = store.unclosedOf(
                         r.client().org(), r.client().user())
                 .toCompletableFuture()
@@ -332,6 +345,7 @@ final class AlertIntake {
                     DistressAlert adopted = r.id() == null ? null : book.get(r.id());
                     if (adopted != null && adopted.state().isOpen()) {
                         answer(adopted, r, known); // a stand-in stored this very press, and this node adopted it
+                        settled.complete(null);
                         return;
                     }
                     DistressAlert existing = book.openAlertOf(r.client(), r.source());
@@ -354,13 +368,18 @@ final class AlertIntake {
                                     "ok",
                                     Map.of("tier", existing.tier().wire(), "why", "severity raised")));
                         }
-                        publisher.saveThenPush(
-                                existing, climbed ? AlertReason.ESCALATED : AlertReason.UPDATED, r.reply(), () -> {
-                                    answer(existing, r, known);
-                                    if (climbed) {
-                                        publisher.webhook(existing, "alert.escalated");
-                                    }
-                                });
+                        publisher
+                                .saveThenPush(
+                                        existing,
+                                        climbed ? AlertReason.ESCALATED : AlertReason.UPDATED,
+                                        r.reply(),
+                                        () -> {
+                                            answer(existing, r, known);
+                                            if (climbed) {
+                                                publisher.webhook(existing, "alert.escalated");
+                                            }
+                                        })
+                                .whenComplete((v, e) -> settled.complete(null));
                         return;
                     }
                     DistressAlert alert = new DistressAlert(
@@ -403,17 +422,20 @@ final class AlertIntake {
                             alert.tier().wire());
                     // Stored first; only then is the raiser told. The responders are told then too, or once
                     // STORE_WAIT has passed without an answer from the store.
-                    publisher.saveThenPush(alert, AlertReason.RAISED, r.reply(), () -> {
-                        answer(alert, r, known);
-                        publisher.webhook(alert, "alert.raised");
-                        if (alert.undelivered()) {
-                            publisher.webhook(alert, "alert.undelivered");
-                        }
-                    });
+                    publisher
+                            .saveThenPush(alert, AlertReason.RAISED, r.reply(), () -> {
+                                answer(alert, r, known);
+                                publisher.webhook(alert, "alert.raised");
+                                if (alert.undelivered()) {
+                                    publisher.webhook(alert, "alert.undelivered");
+                                }
+                            })
+                            .whenComplete((v, e) -> settled.complete(null));
                     if (known.lacksAny(alert.room != null)) {
                         completeCare(alert, 0);
                     }
                 })));
+        return settled;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Function;
 import org.haven.protocol.ErrorCode;
@@ -108,23 +109,24 @@ final class AlertPublisher {
      * Stores {@code a}, then runs {@code onStored} on the alert thread (or, when the store did not
      * take it, tells {@code raiser} to call the crisis line now and keeps it to store again); its
      * responders are pushed {@code reason} once, when the store answers or after
-     * {@link #STORE_WAIT}, whichever is first.
+     * {@link #STORE_WAIT}, whichever is first. Returns the store's answer.
      */
-    void saveThenPush(DistressAlert a, AlertReason reason, Reply raiser, Runnable onStored) {
+    CompletionStage<Void> saveThenPush(DistressAlert a, AlertReason reason, Reply raiser, Runnable onStored) {
         Runnable push = pushOnce(a, reason);
         ScheduledFuture<?> deadline = thread.schedule(() -> unconfirmed(a, raiser), ANSWER_DEADLINE);
-        store.save(a.stored())
-                .whenComplete((v, e) -> thread.run(() -> {
-                    if (deadline != null) {
-                        deadline.cancel(false);
-                    }
-                    if (e != null) {
-                        notStored(a, raiser, e);
-                    } else {
-                        onStored.run();
-                    }
-                    push.run();
-                }));
+        CompletionStage<Void> saved = store.save(a.stored());
+        saved.whenComplete((v, e) -> thread.run(() -> {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            if (e != null) {
+                notStored(a, raiser, e);
+            } else {
+                onStored.run();
+            }
+            push.run();
+        }));
+        return saved;
     }
 
     /**

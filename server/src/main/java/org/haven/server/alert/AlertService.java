@@ -81,6 +81,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
     private final AlertIntake intake;
     private final AlertRequests requests;
     private final StandInRaises standIn;
+    private final PressLanes lanes;
 
     public AlertService(
             AlertStore store,
@@ -115,10 +116,11 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
         this.metrics = new AlertMetrics(meters);
         this.escalator = new Escalator(delivery, metrics);
         this.publisher = new AlertPublisher(store, delivery, audit, webhooks, clock, thread);
+        this.lanes = new PressLanes();
         this.intake = new AlertIntake(
-                book, store, care, escalator, publisher, audit, metrics, clock, policy, alertOnCheckIn, thread);
+                book, store, care, escalator, publisher, audit, metrics, clock, policy, alertOnCheckIn, thread, lanes);
         this.requests = new AlertRequests(book, delivery, publisher, metrics, audit, clock, thread);
-        this.standIn = new StandInRaises(store, care, audit, metrics, clock, policy);
+        this.standIn = new StandInRaises(store, care, audit, metrics, clock, policy, lanes);
         this.audit = audit;
         if (tick != null) {
             thread.every(tick, this::tick);
@@ -173,6 +175,11 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
     public CompletionStage<StandIn.Raised> raise(
             Principal client, ClientMessage.AlertRaise raise, String connection, StandIn.Seen seen) {
         return standIn.raise(client, raise, connection, seen);
+    }
+
+    /** How many clients have a press waiting to be stored on this node (tests: nothing is kept after). */
+    int heldPresses() {
+        return lanes.size();
     }
 
     /**

@@ -46,6 +46,7 @@ final class StandInRaises {
     private final AlertMetrics metrics;
     private final Clock clock;
     private final EscalationPolicy policy;
+    private final PressLanes lanes;
 
     StandInRaises(
             AlertStore store,
@@ -53,13 +54,15 @@ final class StandInRaises {
             AuditTrail audit,
             AlertMetrics metrics,
             Clock clock,
-            EscalationPolicy policy) {
+            EscalationPolicy policy,
+            PressLanes lanes) {
         this.store = store;
         this.care = care;
         this.audit = audit;
         this.metrics = metrics;
         this.clock = clock;
         this.policy = policy;
+        this.lanes = lanes;
     }
 
     CompletionStage<StandIn.Raised> raise(
@@ -68,6 +71,12 @@ final class StandInRaises {
             return CompletableFuture.failedFuture(new IllegalArgumentException("not a raise this client may make"));
         }
         UserRef client = new UserRef(caller.org(), caller.user());
+        // After the client's press before it on this node is stored, so it finds (and joins) that alert.
+        return lanes.enter(client, () -> raise(caller, client, m, connection, seen), StandIn.Raised::stored);
+    }
+
+    private CompletionStage<StandIn.Raised> raise(
+            Principal caller, UserRef client, ClientMessage.AlertRaise m, String connection, StandIn.Seen seen) {
         String id = AlertIntake.idOfPress(connection, m.id());
         Severity severity = m.severity() != null ? m.severity() : Severity.HIGH;
         Alerts.Kind kind = m.kind() != null ? m.kind() : Alerts.Kind.OTHER;

@@ -1,0 +1,235 @@
+package org.haven.server.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.haven.protocol.Alerts;
+import org.haven.protocol.ClientMessage;
+import org.haven.protocol.Result;
+import org.haven.protocol.Role;
+import org.haven.protocol.ServerMessage;
+import org.haven.server.audit.InMemoryAuditTrail;
+import org.haven.server.auth.Principal;
+import org.haven.server.care.CareService;
+import org.haven.server.care.CrisisResources;
+import org.haven.server.care.InMemoryCareStore;
+import org.haven.server.care.RoomAffiliations;
+import org.haven.server.connection.Connection;
+import org.haven.server.request.Caller;
+import org.haven.server.request.Handlers;
+import org.haven.server.testing.Inbox;
+import org.haven.server.testing.MutableClock;
+import org.haven.server.threads.NodeThreads;
+import org.haven.server.webhook.WebhookNotifier;
+import org.haven.server.webhook.WebhookSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two presses of one client pending at once on one node, one stood in for (relayed on the client's
+ * old connection to a silent node) and one on its new connection to this node, now serving the
+ * organisation: whichever comes first, they make one alert, because the second reads the store only
+ * once the first is in it. The store here holds every save until the test opens it, as a store
+ * answering a little late during a take-over does.
+ */
+class ConcurrentPressesTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T10:00:00Z"));
+    private final InMemoryAuditTrail audit = new InMemoryAuditTrail(clock);
+    private final NodeThreads threads = new NodeThreads();
+    private final WebhookNotifier webhooks = new WebhookNotifier(WebhookSettings.disabled(), clock, threads);
+    private final HeldStore store = new HeldStore();
+    private final AlertService alerts = new AlertService(
+            store,
+            new CareService(
+                    new InMemoryCareStore(),
+                    new RoomAffiliations(),
+                    CrisisResources.load(null),
+                    audit,
+                    clock,
+                    Duration.ofHours(1),
+                    Set.of()),
+            audit,
+            webhooks,
+            clock,
+            EscalationPolicy.defaults(),
+            false,
+            new SimpleMeterRegistry(),
+            threads,
+            null);
+    private final Handlers handlers = new Handlers();
+
+    {
+        alerts.register(handlers);
+    }
+
+    @AfterEach
+    void stop() {
+        store.open();
+        alerts.close();
+        webhooks.close();
+        audit.close();
+        threads.close();
+    }
+
+    private static final Principal ALICE = new Principal(
+            "alice", "demo", Role.CLIENT, Set.of("group-1"), "Alice", "t-alice", Instant.parse("2030-01-01T00:00:00Z"));
+
+    private void press(String request, Connection on) {
+        handlers.dispatch(new ClientMessage.AlertRaise(request, "group-1", null, Alerts.Severity.HIGH), new Caller() {
+            @Override
+            public Principal principal() {
+                return ALICE;
+            }
+
+            @Override
+            public Connection connection() {
+                return on;
+            }
+        });
+    }
+
+    private static String alertOf(Inbox inbox) {
+        Awaitility.await().atMost(WAIT).until(() -> !inbox.received.isEmpty());
+        return ((Result.AlertReceived) ((ServerMessage.Ok) inbox.received.get(0)).result()).alert();
+    }
+
+    /** What the store holds once every save is let through. */
+    private List<StoredAlert> stored() throws Exception {
+        store.open();
+        Awaitility.await().atMost(WAIT).until(() -> store.pending() == 0);
+        return store.unclosed("demo").toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aPressOnTheNewConnectionWhileAStandInPressIsBeingStoredJoinsIt() throws Exception {
+        CompletionStage<StandIn.Raised> stoodIn = alerts.raise(
+                ALICE,
+                new ClientMessage.AlertRaise("r-1", "group-1", null, Alerts.Severity.HIGH),
+                "c-old",
+                StandIn.Seen.NOTHING);
+        Awaitility.await().atMost(WAIT).until(() -> store.pending() == 1);
+
+        Inbox fresh = new Inbox();
+        press("r-7", fresh);
+        // Long enough for the press to have read the store and made its own alert, were it not waiting.
+        Awaitility.await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+
+        List<StoredAlert> open = stored();
+        String id =
+                stoodIn.toCompletableFuture().get(5, TimeUnit.SECONDS).answer().alert();
+        assertThat(open).as("one alert for one crisis").hasSize(1);
+        assertThat(alertOf(fresh)).isEqualTo(id);
+        Awaitility.await().atMost(WAIT).until(() -> alerts.heldPresses() == 0);
+    }
+
+    @Test
+    void aStandInForTheOldConnectionWhileAPressHereIsBeingStoredJoinsIt() throws Exception {
+        Inbox fresh = new Inbox();
+        press("r-7", fresh);
+        Awaitility.await().atMost(WAIT).until(() -> store.pending() == 1);
+
+        CompletionStage<StandIn.Raised> stoodIn = alerts.raise(
+                ALICE,
+                new ClientMessage.AlertRaise("r-1", "group-1", null, Alerts.Severity.HIGH),
+                "c-old",
+                StandIn.Seen.NOTHING);
+        Awaitility.await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+
+        List<StoredAlert> open = stored();
+        assertThat(open).as("one alert for one crisis").hasSize(1);
+        assertThat(stoodIn.toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS)
+                        .answer()
+                        .alert())
+                .isEqualTo(alertOf(fresh));
+        Awaitility.await().atMost(WAIT).until(() -> alerts.heldPresses() == 0);
+    }
+
+    @Test
+    void aStoreThatStallsDelaysTheNextPressOnlyForTheLanesHold() throws Exception {
+        Inbox first = new Inbox();
+        press("r-1", first);
+        Awaitility.await().atMost(WAIT).until(() -> store.pending() == 1);
+
+        Inbox second = new Inbox();
+        press("r-2", second);
+        // The first press's save never completes here: the second goes on after the hold and is
+        // stored (it joins the first alert, which this node holds).
+        Awaitility.await().atMost(WAIT).until(() -> store.pending() == 2);
+        store.open();
+        assertThat(alertOf(second)).isEqualTo(alertOf(first));
+    }
+
+    /** An alert store whose saves wait until {@link #open()}. */
+    private static final class HeldStore implements AlertStore {
+        private final InMemoryAlertStore inner = new InMemoryAlertStore();
+        private final CompletableFuture<Void> gate = new CompletableFuture<>();
+        private final java.util.concurrent.atomic.AtomicInteger pending =
+                new java.util.concurrent.atomic.AtomicInteger();
+
+        void open() {
+            gate.complete(null);
+        }
+
+        int pending() {
+            return pending.get();
+        }
+
+        private <T> CompletionStage<T> held(java.util.function.Supplier<CompletionStage<T>> save) {
+            pending.incrementAndGet();
+            return gate.thenCompose(v -> save.get()).whenComplete((v, e) -> pending.decrementAndGet());
+        }
+
+        @Override
+        public CompletionStage<Void> save(StoredAlert alert) {
+            return held(() -> inner.save(alert));
+        }
+
+        @Override
+        public CompletionStage<Boolean> saveNew(StoredAlert alert) {
+            return held(() -> inner.saveNew(alert));
+        }
+
+        @Override
+        public CompletionStage<Optional<StoredAlert>> find(String org, String id) {
+            return inner.find(org, id);
+        }
+
+        @Override
+        public CompletionStage<List<StoredAlert>> unclosed() {
+            return inner.unclosed();
+        }
+
+        @Override
+        public CompletionStage<List<StoredAlert>> unclosed(String org) {
+            return inner.unclosed(org);
+        }
+
+        @Override
+        public CompletionStage<List<StoredAlert>> unclosedOf(String org, String client) {
+            return inner.unclosedOf(org, client);
+        }
+
+        @Override
+        public CompletionStage<Set<String>> overdue(Instant before, int limit) {
+            return inner.overdue(before, limit);
+        }
+
+        @Override
+        public CompletionStage<Integer> purgeClosed(Instant before) {
+            return inner.purgeClosed(before);
+        }
+    }
+}
