@@ -145,6 +145,25 @@ final class AlertPublisher {
         raiser.refuse(ErrorCode.ALERT_UNCONFIRMED, "the alert is not confirmed yet; call the crisis line now");
     }
 
+    /**
+     * A press still waiting, {@link #ANSWER_DEADLINE} after it arrived, for the client's press
+     * before it to be stored ({@link PressLanes}) is told to call the crisis line now; it goes on.
+     */
+    void answerBy(Reply raiser) {
+        thread.schedule(
+                () -> {
+                    if (raiser.isAnswered() || raiser.re() == null) {
+                        return;
+                    }
+                    log.warn(
+                            "a press waiting for the client's press before it was not confirmed within {} ms; raiser told to call the crisis line",
+                            ANSWER_DEADLINE.toMillis());
+                    raiser.refuse(
+                            ErrorCode.ALERT_UNCONFIRMED, "the alert is not confirmed yet; call the crisis line now");
+                },
+                ANSWER_DEADLINE);
+    }
+
     /** Whether {@code id} waits to be stored again (it must not leave this node). */
     boolean isUnstored(String id) {
         return unstored.contains(id);

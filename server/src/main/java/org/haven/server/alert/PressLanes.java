@@ -29,11 +29,13 @@ final class PressLanes {
 
     /**
      * The longest a press holds its client's lane: a store that stalls delays the client's next
-     * press by this much at most (it is then raised without waiting), within the 2 s in which every
-     * press is answered (a stand-in starts 0.8 s after the press, reads the care record in 0.25 s
-     * at most, and the gateway answers for it at 1.6 s).
+     * press by this much at most (it is then raised without waiting). Long enough for a press to be
+     * stored on a node busy taking an organisation up (a failover run found one taking longer than
+     * 0.4 s); the waiting press is answered by its own deadline from its arrival all the same
+     * ({@link AlertPublisher#answerBy}, 1.2 s; a stand-in's by the gateway, 1.6 s), and the alert it
+     * joins is with the care team already.
      */
-    static final Duration HOLD = Duration.ofMillis(400);
+    static final Duration HOLD = Duration.ofMillis(1500);
 
     private final ConcurrentHashMap<UserRef, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
 

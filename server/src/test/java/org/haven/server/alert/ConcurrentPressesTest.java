@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.ClientMessage;
+import org.haven.protocol.ErrorCode;
 import org.haven.protocol.Result;
 import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
@@ -158,18 +159,25 @@ class ConcurrentPressesTest {
     }
 
     @Test
-    void aStoreThatStallsDelaysTheNextPressOnlyForTheLanesHold() throws Exception {
+    void aPressWaitingBehindAStalledStoreIsAnsweredByItsOwnDeadlineAndThenGoesOn() throws Exception {
         Inbox first = new Inbox();
         press("r-1", first);
         Awaitility.await().atMost(WAIT).until(() -> store.pending() == 1);
 
         Inbox second = new Inbox();
         press("r-2", second);
-        // The first press's save never completes here: the second goes on after the hold and is
-        // stored (it joins the first alert, which this node holds).
+        // The first press's save does not complete: the second is told to call the crisis line at
+        // its own deadline from its arrival (1.2 s), while it still waits (the lane holds 1.5 s).
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> !second.received.isEmpty());
+        int savesWhenAnswered = store.pending();
+        assertThat(((ServerMessage.Error) second.received.get(0)).code()).isEqualTo(ErrorCode.ALERT_UNCONFIRMED);
+        assertThat(savesWhenAnswered).as("answered before it stopped waiting").isEqualTo(1);
+
+        // Then it goes on without the first being stored: it joins the alert this node holds.
         Awaitility.await().atMost(WAIT).until(() -> store.pending() == 2);
-        store.open();
-        assertThat(alertOf(second)).isEqualTo(alertOf(first));
+        List<StoredAlert> open = stored();
+        assertThat(open).hasSize(1);
+        assertThat(open.get(0).view().presses()).isEqualTo(2);
     }
 
     /** An alert store whose saves wait until {@link #open()}. */
@@ -187,9 +195,14 @@ class ConcurrentPressesTest {
             return pending.get();
         }
 
-        private <T> CompletionStage<T> held(java.util.function.Supplier<CompletionStage<T>> save) {
+        /** Saves in the order called, as every store applies them. */
+        private CompletableFuture<?> last = gate;
+
+        private synchronized <T> CompletionStage<T> held(java.util.function.Supplier<CompletionStage<T>> save) {
             pending.incrementAndGet();
-            return gate.thenCompose(v -> save.get()).whenComplete((v, e) -> pending.decrementAndGet());
+            CompletableFuture<T> done = last.thenCompose(v -> save.get()).toCompletableFuture();
+            last = done;
+            return done.whenComplete((v, e) -> pending.decrementAndGet());
         }
 
         @Override
