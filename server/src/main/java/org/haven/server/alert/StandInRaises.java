@@ -83,16 +83,18 @@ final class StandInRaises {
         CompletionStage<CareSnapshot> snapshot = care.snapshot(client, m.room(), AlertPublisher.STORE_WAIT)
                 .exceptionally(e -> new CareSnapshot(null, List.of(), null))
                 .thenApply(found -> withCheckInSeen(found, seen.checkIn(), m.room()));
-        // The alert a press joins: the one this connection's presses made (one read by id), else the
-        // client's open alert from the per-client index (a press sent again on a new connection after
-        // its answer was lost): never a scan of the organisation's open alerts (hundreds, after a busy day).
+        // The alert a press joins: the one this connection's presses made (one read by id) while it is
+        // open, else the client's open alert from the per-client index (a press sent again on a new
+        // connection after its answer was lost, or made after that alert was resolved): never a scan
+        // of the organisation's open alerts (hundreds, after a busy day).
         String lastAlert = seen.alert();
         CompletionStage<Optional<StoredAlert>> last = (lastAlert == null
-                        ? store.unclosedOf(client.org(), client.user())
-                                .thenApply(open -> open.stream()
-                                        .filter(s -> joins(client, s))
-                                        .findFirst())
-                        : store.find(client.org(), lastAlert))
+                        ? openAlertOf(client)
+                        : store.find(client.org(), lastAlert)
+                                .thenCompose(found ->
+                                        found.filter(s -> joins(client, s)).isPresent()
+                                                ? CompletableFuture.completedFuture(found)
+                                                : openAlertOf(client)))
                 .toCompletableFuture()
                 .completeOnTimeout(Optional.empty(), AlertPublisher.STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(e -> Optional.empty());
@@ -145,6 +147,12 @@ final class StandInRaises {
                     Outbound.urgent(new ServerMessage.AlertNotice(AlertReason.RAISED, a.view())),
                     stored);
         });
+    }
+
+    /** The open alert of {@code client} that a help press joins, from the per-client index. */
+    private CompletionStage<Optional<StoredAlert>> openAlertOf(UserRef client) {
+        return store.unclosedOf(client.org(), client.user())
+                .thenApply(open -> open.stream().filter(s -> joins(client, s)).findFirst());
     }
 
     private Result.AlertReceived answer(DistressAlert a, CareSnapshot known) {

@@ -223,6 +223,42 @@ class EscalationTest {
         assertThat(store.unclosed("demo").toCompletableFuture().get()).hasSize(1);
     }
 
+    @Test
+    void aStandInWhoseConnectionsLastAlertIsResolvedJoinsTheClientsOpenAlertMadeOnAnotherConnection() throws Exception {
+        // The old connection's last press made an alert that a clinician has since resolved; the
+        // client pressed again on a new connection, and this node holds that alert now. The press
+        // relayed on the old connection, stood in for, joins it: a resolved alert is not the end.
+        Principal bo = principal("dr-bo", Role.CLINICIAN, "group-1");
+        connect("dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
+        String earlier = raise(Alerts.Severity.HIGH);
+        assertThat(answer(new ClientMessage.AlertAcknowledge("q-1", earlier), bo))
+                .isNull();
+        assertThat(answer(new ClientMessage.AlertEngage("q-2", earlier), bo)).isNull();
+        assertThat(answer(new ClientMessage.AlertResolve("q-3", earlier, Alerts.Outcome.STABILIZED, "calm"), bo))
+                .isNull();
+        Inbox fresh = new Inbox();
+        send(
+                new ClientMessage.AlertRaise("r-2", "group-1", null, Alerts.Severity.HIGH),
+                principal("alice", Role.CLIENT, "group-1"),
+                fresh);
+        Awaitility.await().atMost(WAIT).until(() -> !fresh.received.isEmpty());
+        String open = ((Result.AlertReceived) ((ServerMessage.Ok) fresh.received.get(0)).result()).alert();
+        assertThat(open).isNotEqualTo(earlier);
+
+        StandIn.Raised stoodIn = alerts.raise(
+                        principal("alice", Role.CLIENT, "group-1"),
+                        new ClientMessage.AlertRaise("r-3", "group-1", null, Alerts.Severity.HIGH),
+                        "c-old",
+                        new StandIn.Seen(null, earlier))
+                .toCompletableFuture()
+                .get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(stoodIn.answer().alert()).as("joined, not a second alert").isEqualTo(open);
+        assertThat(store.unclosed("demo").toCompletableFuture().get().stream()
+                        .filter(a -> a.view().state().isOpen()))
+                .hasSize(1);
+    }
+
     /** The error code of the answer to {@code message} from {@code user}, or null for an {@code ok}. */
     private ErrorCode answer(ClientMessage message, Principal user) {
         Inbox inbox = new Inbox();
