@@ -50,8 +50,10 @@ final class Evaluation {
      * @param otherAlert another alert this press made, beside {@code alertId}, or null: a send
      *     made an alert, its answer was lost with the connection, and the press sent again made
      *     another (the ids the server gives the alert of each send show it)
-     * @param otherStillOpen whether that other alert was still open when the press was sent again:
-     *     the client had two open alerts, where the second send should have joined the first
+     * @param otherStillOpen whether that other alert and this press's were open at the same time, as
+     *     the responders saw them (the later one reached a responder before the earlier one was
+     *     resolved): the client had two open alerts, where the second send should have joined the
+     *     first. A re-send taken after the first alert was resolved makes a new alert rightly.
      */
     record Verdict(
             Press press,
@@ -158,8 +160,7 @@ final class Evaluation {
                     .findFirst()
                     .orElse(null);
             Sightings.Seen otherSeen = other == null ? null : sightings.get(other);
-            boolean otherOpen =
-                    otherSeen != null && (otherSeen.resolvedNanos == 0 || otherSeen.resolvedNanos > p.sentNanos());
+            boolean otherOpen = otherSeen != null && openAtOnce(seen, otherSeen);
             out.add(new Verdict(p, alert, joined, first, location(p, seen, byUser.get(p.user)), other, otherOpen));
         }
         Set<String> accounted = new HashSet<>();
@@ -210,5 +211,17 @@ final class Evaluation {
         return client != null
                 && Objects.equals(checkIn.client(), client.user)
                 && Objects.equals(checkIn.address(), client.address);
+    }
+
+    /** Whether two alerts of one client were open at once: each reached a responder before the other was resolved. */
+    private static boolean openAtOnce(Sightings.Seen a, Sightings.Seen b) {
+        if (a == null || a.first == null || b.first == null) {
+            return a != null && b.resolvedNanos == 0;
+        }
+        long bothSeen = Math.max(a.first.nanos(), b.first.nanos());
+        long firstResolved = Math.min(
+                a.resolvedNanos == 0 ? Long.MAX_VALUE : a.resolvedNanos,
+                b.resolvedNanos == 0 ? Long.MAX_VALUE : b.resolvedNanos);
+        return bothSeen < firstResolved;
     }
 }
