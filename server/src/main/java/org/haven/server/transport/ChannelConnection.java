@@ -5,9 +5,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.haven.protocol.CloseCode;
 import org.haven.protocol.Decoded;
 import org.haven.server.connection.Connection;
@@ -21,9 +24,13 @@ import org.slf4j.LoggerFactory;
  * wait in their own queue, drained first, and are never the reason a connection is dropped:
  * overflowing the normal queue closes the connection with {@link CloseCode#SLOW_CONSUMER}.
  *
- * <p>All queue state is touched on the channel's event loop only.
+ * <p>Frames sent from other threads (a room's broadcast, an alert) wait in a bounded MPSC queue and
+ * are written by the loop's {@link LoopOutbox}: one task per loop turn for every connection of the
+ * loop, urgent ones first, instead of one task per frame.
+ *
+ * <p>All queue state but that MPSC queue is touched on the channel's event loop only.
  */
-final class ChannelConnection implements Connection {
+final class ChannelConnection implements Connection, LoopOutbox.Waiting {
 
     private static final long CLOSE_FRAME_GRACE_MILLIS = 1000;
     private static final Logger log = LoggerFactory.getLogger(ChannelConnection.class);
@@ -33,6 +40,18 @@ final class ChannelConnection implements Connection {
     private final int maxQueuedMessages;
     private final int maxQueuedBytes;
     private final TransportCounters counters;
+    private static final AtomicIntegerFieldUpdater<ChannelConnection> LISTED =
+            AtomicIntegerFieldUpdater.newUpdater(ChannelConnection.class, "listed");
+
+    /** What the largest number of frames sent from other threads between two loop turns can be, per queued frame allowed. */
+    private static final int INCOMING_PER_QUEUED = 2;
+
+    private final LoopOutbox outbox;
+    /** Frames sent from other threads, not yet taken by the loop. */
+    private final Queue<Outbound> incoming;
+    /** 1 while this connection is in its outbox's normal lane. */
+    private volatile int listed;
+
     private final ArrayDeque<Outbound> urgent = new ArrayDeque<>();
     private final ArrayDeque<Outbound> normal = new ArrayDeque<>();
     private int queuedBytes;
@@ -42,11 +61,14 @@ final class ChannelConnection implements Connection {
     private volatile boolean serverClosed;
 
     ChannelConnection(Channel channel, int maxQueuedMessages, int maxQueuedBytes) {
-        this(channel, maxQueuedMessages, maxQueuedBytes, new TransportCounters());
+        this(channel, maxQueuedMessages, maxQueuedBytes, new TransportCounters(), new LoopOutbox(channel.eventLoop()));
     }
 
-    ChannelConnection(Channel channel, int maxQueuedMessages, int maxQueuedBytes, TransportCounters counters) {
+    ChannelConnection(
+            Channel channel, int maxQueuedMessages, int maxQueuedBytes, TransportCounters counters, LoopOutbox outbox) {
         this.channel = channel;
+        this.outbox = outbox;
+        this.incoming = PlatformDependent.newMpscQueue(16, Math.max(32, maxQueuedMessages * INCOMING_PER_QUEUED));
         this.counters = counters;
         this.id = "c-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         this.maxQueuedMessages = maxQueuedMessages;
@@ -66,10 +88,41 @@ final class ChannelConnection implements Connection {
     @Override
     public void send(Outbound frame) {
         if (channel.eventLoop().inEventLoop()) {
+            writeWaiting();
             enqueue(frame);
+        } else if (incoming.offer(frame)) {
+            outbox.wake(this, frame.urgent());
         } else {
-            channel.eventLoop().execute(() -> enqueue(frame));
+            // The loop has not taken this connection's frames for longer than its queue allows
+            // (it reads nothing and the socket is full): as for an overflowing queue.
+            close(CloseCode.SLOW_CONSUMER, "outbound queue overflow");
         }
+    }
+
+    @Override
+    public boolean markListed() {
+        return LISTED.compareAndSet(this, 0, 1);
+    }
+
+    @Override
+    public void unlist() {
+        listed = 0;
+    }
+
+    /** Takes the frames other threads sent and writes what the socket accepts, urgent first. Loop. */
+    @Override
+    public void writeWaiting() {
+        Outbound next = incoming.poll();
+        if (next == null) {
+            return;
+        }
+        do {
+            if (!queue(next)) {
+                incoming.clear();
+                return;
+            }
+        } while ((next = incoming.poll()) != null);
+        drain();
     }
 
     @Override
@@ -120,25 +173,35 @@ final class ChannelConnection implements Connection {
             channel.writeAndFlush(frameOf(frame), channel.voidPromise());
             return;
         }
+        if (queue(frame)) {
+            drain();
+        }
+    }
+
+    /** Adds {@code frame} to its queue; false when the connection is closing, or closed for overflowing. */
+    private boolean queue(Outbound frame) {
+        if (closing || !channel.isActive()) {
+            return false;
+        }
         if (frame.urgent()) {
             // Urgent frames never displace others, but a client that takes none at all is not kept
             // forever: past this bound it is closed, and its alerts escalate and wait for its return.
             if (urgent.size() + 1 > maxQueuedMessages) {
                 log.warn("urgent queue overflow connection={} queued={}", id, urgent.size());
                 closeNow(CloseCode.SLOW_CONSUMER, "outbound queue overflow");
-                return;
+                return false;
             }
             urgent.add(frame);
         } else {
             if (normal.size() + 1 > maxQueuedMessages || queuedBytes + frame.utf8().length > maxQueuedBytes) {
                 log.warn("outbound queue overflow connection={} queued={} bytes={}", id, normal.size(), queuedBytes);
                 closeNow(CloseCode.SLOW_CONSUMER, "outbound queue overflow");
-                return;
+                return false;
             }
             normal.add(frame);
         }
         queuedBytes += frame.utf8().length;
-        drain();
+        return true;
     }
 
     private void closeNow(CloseCode code, String reason) {

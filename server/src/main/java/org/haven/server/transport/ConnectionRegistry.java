@@ -2,9 +2,11 @@ package org.haven.server.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +18,8 @@ final class ConnectionRegistry {
 
     private final Set<ChannelConnection> open = ConcurrentHashMap.newKeySet();
     private final TransportCounters counters = new TransportCounters();
+    /** One per event loop: the frames other threads send to its connections. */
+    private final Map<EventLoop, LoopOutbox> outboxes = new ConcurrentHashMap<>();
 
     TransportCounters counters() {
         return counters;
@@ -40,7 +44,8 @@ final class ConnectionRegistry {
                 channel,
                 config.transport().outboundQueueMessages(),
                 config.transport().outboundQueueBytes(),
-                counters);
+                counters,
+                outboxes.computeIfAbsent(channel.eventLoop(), LoopOutbox::new));
         open.add(connection);
         channel.closeFuture().addListener(f -> open.remove(connection));
         return connection;

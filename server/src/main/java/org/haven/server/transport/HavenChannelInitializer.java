@@ -60,7 +60,10 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
         if (tls != null) {
             p.addLast(PipelineNames.TLS, tls.newHandler(ch.alloc()));
         }
-        p.addLast(PipelineNames.FLUSH, new FlushConsolidationHandler(256, true));
+        // Flushes during a read wait for its end; others go out at once: the loop's outbox
+        // (LoopOutbox) writes each connection's waiting frames with one flush already, and an
+        // alert's flush must not wait in the loop's task queue behind everything else.
+        p.addLast(PipelineNames.FLUSH, new FlushConsolidationHandler(256, false));
         p.addLast(
                 PipelineNames.IDLE,
                 new IdleStateHandler(config.transport().pingInterval().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
