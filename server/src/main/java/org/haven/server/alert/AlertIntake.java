@@ -370,7 +370,7 @@ final class AlertIntake {
                                     Map.of("tier", existing.tier().wire(), "why", "severity raised")));
                         }
                         publisher
-                                .saveThenPush(
+                                .pushAndSave(
                                         existing,
                                         climbed ? AlertReason.ESCALATED : AlertReason.UPDATED,
                                         r.reply(),
@@ -421,10 +421,9 @@ final class AlertIntake {
                             r.severity(),
                             r.source(),
                             alert.tier().wire());
-                    // Stored first; only then is the raiser told. The responders are told then too, or once
-                    // STORE_WAIT has passed without an answer from the store.
+                    // The responders are told now; the raiser once it is stored.
                     publisher
-                            .saveThenPush(alert, AlertReason.RAISED, r.reply(), () -> {
+                            .pushAndSave(alert, AlertReason.RAISED, r.reply(), () -> {
                                 answer(alert, r, known);
                                 publisher.webhook(alert, "alert.raised");
                                 if (alert.undelivered()) {

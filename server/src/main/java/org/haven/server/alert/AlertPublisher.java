@@ -24,11 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Durable save, then push: every change to an alert is written to the audit trail and the store,
- * and pushed to its connected responders (and integrators, by webhook). A raise is pushed once the
- * store answers, or after {@link #STORE_WAIT} if it has not, so a stalled store never holds a
- * crisis alert back; an alert the store did not take is kept here and stored again on every tick
- * until it is.
+ * Push and durable save: every change to an alert is written to the audit trail and the store,
+ * and pushed to its connected responders (and integrators, by webhook). A raise is pushed to the
+ * responders at once, while it is being stored (the raiser is told "received" only once it is
+ * stored): under chat load, waiting for the store's answer first cost the responders 7 ms at the
+ * median and twice that at p99 (docs/benchmarks.md); an alert the store did not take is kept here
+ * and stored again on every tick until it is.
  *
  * <p>Threading: the alert thread; store answers come back to it.
  */
@@ -37,7 +38,7 @@ final class AlertPublisher {
     private static final Logger log = LoggerFactory.getLogger(AlertPublisher.class);
 
     /**
-     * How long a raise waits for the store (the client's care record, then the alert's save) before
+     * How long a raise waits for the store (the client's care record, and its open alert) before
      * going on without it. Redis answers in a millisecond or two; a stalled one (a partition that
      * drops packets, a blocked server) answers nothing until the 2 s command time-out, twice over.
      */
@@ -106,13 +107,12 @@ final class AlertPublisher {
     }
 
     /**
-     * Stores {@code a}, then runs {@code onStored} on the alert thread (or, when the store did not
-     * take it, tells {@code raiser} to call the crisis line now and keeps it to store again); its
-     * responders are pushed {@code reason} once, when the store answers or after
-     * {@link #STORE_WAIT}, whichever is first. Returns the store's answer.
+     * Pushes {@code a} to its responders with {@code reason} now, and stores it; once stored, runs
+     * {@code onStored} on the alert thread (or, when the store did not take it, tells {@code raiser}
+     * to call the crisis line now and keeps it to store again). Returns the store's answer.
      */
-    CompletionStage<Void> saveThenPush(DistressAlert a, AlertReason reason, Reply raiser, Runnable onStored) {
-        Runnable push = pushOnce(a, reason);
+    CompletionStage<Void> pushAndSave(DistressAlert a, AlertReason reason, Reply raiser, Runnable onStored) {
+        delivery.push(a, reason, clock.instant());
         ScheduledFuture<?> deadline = thread.schedule(() -> unconfirmed(a, raiser), ANSWER_DEADLINE);
         CompletionStage<Void> saved = store.save(a.stored());
         saved.whenComplete((v, e) -> thread.run(() -> {
@@ -124,14 +124,13 @@ final class AlertPublisher {
             } else {
                 onStored.run();
             }
-            push.run();
         }));
         return saved;
     }
 
     /**
      * The store has not answered by {@link #ANSWER_DEADLINE}: the raiser is told to call the crisis
-     * line now rather than wait. The alert goes on (responders were told after {@link #STORE_WAIT});
+     * line now rather than wait. The alert goes on (its responders have it already);
      * "received" is not sent later.
      */
     private void unconfirmed(DistressAlert a, Reply raiser) {
@@ -180,40 +179,6 @@ final class AlertPublisher {
                 a.severity().name().toLowerCase(Locale.ROOT),
                 a.state().name().toLowerCase(Locale.ROOT),
                 clock.instant()));
-    }
-
-    /**
-     * Pushes {@code a} to its responders once: when the caller runs the returned task (the store has
-     * answered), or after {@link #STORE_WAIT} if that has not happened by then.
-     */
-    private Runnable pushOnce(DistressAlert a, AlertReason reason) {
-        boolean[] pushed = {false};
-        Runnable push = () -> {
-            if (!pushed[0]) {
-                pushed[0] = true;
-                delivery.push(a, reason, clock.instant());
-            }
-        };
-        ScheduledFuture<?> early = thread.schedule(
-                () -> {
-                    if (!pushed[0]) {
-                        log.warn(
-                                "alert store has not answered within {} ms; responders told first alert={}",
-                                STORE_WAIT.toMillis(),
-                                a.id);
-                        push.run();
-                    }
-                },
-                STORE_WAIT);
-        if (early == null) {
-            // Stopping: the store's answer will find no thread to run on either, so tell them now.
-            push.run();
-            return push;
-        }
-        return () -> {
-            early.cancel(false);
-            push.run();
-        };
     }
 
     /**

@@ -180,6 +180,36 @@ class ConcurrentPressesTest {
         assertThat(open.get(0).view().presses()).isEqualTo(2);
     }
 
+    @Test
+    void aRaiseIsPushedToItsRespondersBeforeItsSaveIsAnsweredAndTheRaiserToldOnceStored() throws Exception {
+        Inbox bo = new Inbox();
+        alerts.responderConnected(
+                new Principal(
+                        "dr-bo",
+                        "demo",
+                        Role.CLINICIAN,
+                        Set.of("group-1"),
+                        "Bo",
+                        "t-bo",
+                        Instant.parse("2030-01-01T00:00:00Z")),
+                bo,
+                org.haven.protocol.PresenceStatus.AVAILABLE);
+        List<Integer> framesAtTheResponderWhenSaved = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store.onSave = () -> framesAtTheResponderWhenSaved.add(
+                bo.all(ServerMessage.AlertNotice.class).size());
+
+        Inbox alice = new Inbox();
+        press("r-1", alice);
+        Awaitility.await().atMost(WAIT).until(() -> store.pending() == 1);
+
+        assertThat(framesAtTheResponderWhenSaved)
+                .as("pushed before it was saved")
+                .containsExactly(1);
+        assertThat(alice.received).as("the raiser waits for the store").isEmpty();
+        store.open();
+        alertOf(alice);
+    }
+
     /** An alert store whose saves wait until {@link #open()}. */
     private static final class HeldStore implements AlertStore {
         private final InMemoryAlertStore inner = new InMemoryAlertStore();
@@ -195,10 +225,14 @@ class ConcurrentPressesTest {
             return pending.get();
         }
 
+        /** Run as each save is called. */
+        volatile Runnable onSave = () -> {};
+
         /** Saves in the order called, as every store applies them. */
         private CompletableFuture<?> last = gate;
 
         private synchronized <T> CompletionStage<T> held(java.util.function.Supplier<CompletionStage<T>> save) {
+            onSave.run();
             pending.incrementAndGet();
             CompletableFuture<T> done = last.thenCompose(v -> save.get()).toCompletableFuture();
             last = done;
