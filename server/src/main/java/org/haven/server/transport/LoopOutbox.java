@@ -3,6 +3,7 @@ package org.haven.server.transport;
 import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -55,7 +56,16 @@ final class LoopOutbox implements Runnable {
             normal.offer(connection);
         }
         if (scheduled.compareAndSet(false, true)) {
+            execute();
+        }
+    }
+
+    private void execute() {
+        try {
             loop.execute(this);
+        } catch (RejectedExecutionException stopped) {
+            // The loop has stopped (the node is shutting down) and its connections with it: what
+            // was sent to them goes nowhere, and the sender is not the one to be told.
         }
     }
 
@@ -76,7 +86,7 @@ final class LoopOutbox implements Runnable {
             written++;
         }
         if ((!normal.isEmpty() || !urgent.isEmpty()) && scheduled.compareAndSet(false, true)) {
-            loop.execute(this);
+            execute();
         }
     }
 }

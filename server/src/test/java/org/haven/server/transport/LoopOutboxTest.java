@@ -93,6 +93,16 @@ class LoopOutboxTest {
     }
 
     @Test
+    void aFrameSentAfterTheLoopStoppedGoesNowhereAndTheSenderIsNotThrownAt() {
+        LoopOutbox stopped = new LoopOutbox(task -> {
+            throw new java.util.concurrent.RejectedExecutionException("event executor terminated");
+        });
+        Conn c = new Conn("c");
+        org.assertj.core.api.Assertions.assertThatCode(() -> stopped.wake(c, true))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void anUrgentFrameSentWhileARunIsUnderWayIsWrittenBeforeTheNextChatConnection() {
         List<Conn> chat = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
