@@ -2,7 +2,6 @@ package org.haven.server.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,10 +19,7 @@ import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.audit.InMemoryAuditTrail;
 import org.haven.server.auth.Principal;
-import org.haven.server.care.CareService;
-import org.haven.server.care.CrisisResources;
 import org.haven.server.care.InMemoryCareStore;
-import org.haven.server.care.RoomAffiliations;
 import org.haven.server.connection.Connection;
 import org.haven.server.request.Caller;
 import org.haven.server.request.Handlers;
@@ -51,24 +47,8 @@ class ConcurrentPressesTest {
     private final NodeThreads threads = new NodeThreads();
     private final WebhookNotifier webhooks = new WebhookNotifier(WebhookSettings.disabled(), clock, threads);
     private final HeldStore store = new HeldStore();
-    private final AlertService alerts = new AlertService(
-            store,
-            new CareService(
-                    new InMemoryCareStore(),
-                    new RoomAffiliations(),
-                    CrisisResources.load(null),
-                    audit,
-                    clock,
-                    Duration.ofHours(1),
-                    Set.of()),
-            audit,
-            webhooks,
-            clock,
-            EscalationPolicy.defaults(),
-            false,
-            new SimpleMeterRegistry(),
-            threads,
-            null);
+    private final AlertService alerts =
+            InProcessAlerts.over(store, new InMemoryCareStore(), audit, webhooks, clock, threads);
     private final Handlers handlers = new Handlers();
 
     {

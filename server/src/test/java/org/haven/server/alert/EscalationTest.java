@@ -2,7 +2,6 @@ package org.haven.server.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,10 +18,7 @@ import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.audit.InMemoryAuditTrail;
 import org.haven.server.auth.Principal;
-import org.haven.server.care.CareService;
-import org.haven.server.care.CrisisResources;
 import org.haven.server.care.InMemoryCareStore;
-import org.haven.server.care.RoomAffiliations;
 import org.haven.server.connection.Connection;
 import org.haven.server.presence.UserRef;
 import org.haven.server.request.Caller;
@@ -53,24 +49,7 @@ class EscalationTest {
     private final NodeThreads threads = new NodeThreads();
     private final WebhookNotifier webhooks = new WebhookNotifier(WebhookSettings.disabled(), clock, threads);
     private final InMemoryAlertStore store = new InMemoryAlertStore();
-    private final AlertService alerts = new AlertService(
-            store,
-            new CareService(
-                    careStore,
-                    new RoomAffiliations(),
-                    CrisisResources.load(null),
-                    audit,
-                    clock,
-                    Duration.ofHours(1),
-                    Set.of()),
-            audit,
-            webhooks,
-            clock,
-            EscalationPolicy.defaults(),
-            false,
-            new SimpleMeterRegistry(),
-            threads,
-            null);
+    private final AlertService alerts = InProcessAlerts.over(store, careStore, audit, webhooks, clock, threads);
 
     private final Handlers handlers = new Handlers();
 
