@@ -205,6 +205,12 @@ public record Engines(
         try {
             redis = RedisConnections.open(url, RedisConnections.DEFAULT_TIMEOUT, meters);
         } catch (RuntimeException e) {
+            String unusable = RedisConnections.problemWith(url);
+            if (unusable != null) {
+                // A URL the configuration's pattern let through and Redis' client cannot parse.
+                throw StorageUnavailableException.unusable(
+                        "the Redis", "HAVEN_REDIS_URL", Settings.maskPassword(url), unusable, e);
+            }
             String why = RedisConnections.whyUnreachable(e);
             if (why == null) {
                 throw e;

@@ -188,6 +188,17 @@ class MainTest {
     }
 
     @Test
+    void aRedisUrlItsClientCannotParseStopsTheStartNamingTheSettingNotItsPassword() throws Exception {
+        String url = "redis://:a-redis-password-that-must-stay-hidden@@";
+        assertStopsTheStart(Map.of("HAVEN_REDIS_URL", url), "HAVEN_REDIS_URL");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("cannot be used")
+                .contains("not a Redis URI")
+                .doesNotContain("must-stay-hidden")
+                .doesNotContain("Exception");
+    }
+
+    @Test
     void aRedisThatCannotBeReachedStopsTheStartNamingTheSetting() throws Exception {
         String url = "redis://:a-redis-password-that-must-stay-hidden@127.0.0.1:" + closedPort();
         assertStopsTheStart(Map.of("HAVEN_REDIS_URL", url), "HAVEN_REDIS_URL");

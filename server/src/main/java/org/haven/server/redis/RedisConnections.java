@@ -102,6 +102,14 @@ public final class RedisConnections implements AutoCloseable {
         this.cluster = cluster;
     }
 
+    /**
+     * What is wrong with {@code url} as the node's Redis URL, in words safe to print (never the URL:
+     * it may hold a password), or null when the node can use it: the configuration's check.
+     */
+    public static @Nullable String problemWith(String url) {
+        return RedisEndpoints.problemWith(url);
+    }
+
     /** Connects to {@code redisUrl} with {@link #DEFAULT_TIMEOUT}. */
     public static RedisConnections open(String redisUrl) {
         return open(redisUrl, DEFAULT_TIMEOUT);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where Redis is, parsed from a {@code REDIS_URL}: one server (directly or through Sentinel), or
@@ -34,6 +35,20 @@ record RedisEndpoints(boolean cluster, List<RedisURI> uris) {
 
     RedisEndpoints {
         uris = List.copyOf(uris);
+    }
+
+    /**
+     * What is wrong with {@code url} as a Redis URL, in words safe to print (never the URL itself: it
+     * may hold a password), or null when it parses: the configuration's check, before a start.
+     */
+    static @Nullable String problemWith(String url) {
+        try {
+            parse(url);
+            return null;
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            return message == null ? "not a Redis URL" : message.replaceFirst("^REDIS_URL: ", "");
+        }
     }
 
     /** Parses {@code url}; throws {@link IllegalArgumentException} naming {@code REDIS_URL} when it is not usable. */
