@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * The plain HTTP side of a node, shared by all channels: the gate of {@code /ws}, which refuses
  * browser origins that are neither the node's own nor allowed ({@link OriginPolicy}) with 403 and,
  * while the node does not serve, everyone with 503, before any handshake; then one
- * {@link HttpEndpoint} per exact path, then the console's files below {@code /console/}. Everything
+ * {@link HttpEndpoint} per exact path (a POST from such an origin refused the same way), then the console's files below {@code /console/}. Everything
  * else is 404.
  */
 @ChannelHandler.Sharable
@@ -124,6 +124,14 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         HttpEndpoint endpoint = endpoints.get(path);
         if (endpoint == null) {
             respond(ctx, request, route(path, request));
+            return;
+        }
+        if (!HttpMethod.GET.equals(request.method())
+                && !HttpMethod.HEAD.equals(request.method())
+                && !origins.permits(request.headers().get(HttpHeaderNames.ORIGIN))) {
+            // A browser sends its page's origin with every POST: a page of another origin (or one
+            // whose name was rebound to this node) changes nothing here, as it opens no WebSocket.
+            respond(ctx, request, HttpReply.error(HttpResponseStatus.FORBIDDEN, "origin_not_allowed"));
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(request);

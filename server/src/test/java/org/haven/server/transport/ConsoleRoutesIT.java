@@ -79,6 +79,39 @@ class ConsoleRoutesIT {
     }
 
     @Test
+    void devSignInRefusesAPageOfAnotherOriginSuchAsARebindingOne() throws Exception {
+        String body = "{\"sub\":\"alice\",\"role\":\"clinician\",\"org\":\"demo\",\"rooms\":[]}";
+        // DNS rebinding: the hostile page's own name now resolves to the node, so its POST is
+        // same-origin to the browser, and carries that name as its Origin.
+        HttpResponse<String> rebound = http.send(
+                HttpRequest.newBuilder(URI.create(haven.httpBase() + DevTokenEndpoint.PATH))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json")
+                        .header(
+                                "Origin",
+                                "http://evil.test:"
+                                        + URI.create(haven.httpBase()).getPort())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(rebound.statusCode()).isEqualTo(403);
+        assertThat(rebound.body()).contains("origin_not_allowed").doesNotContain("token\"");
+
+        HttpResponse<String> console = http.send(
+                HttpRequest.newBuilder(URI.create(haven.httpBase() + DevTokenEndpoint.PATH))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json")
+                        .header(
+                                "Origin",
+                                "http://localhost:"
+                                        + URI.create(haven.httpBase()).getPort())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(console.statusCode())
+                .as("the console the node serves, on loopback")
+                .isEqualTo(200);
+    }
+
+    @Test
     void devSignInRefusesBadRequestsClearly() throws Exception {
         HttpResponse<String> badRole =
                 post(DevTokenEndpoint.PATH, "{\"sub\":\"alice\",\"role\":\"admin\",\"org\":\"demo\"}");
