@@ -323,7 +323,7 @@ final class AlertIntake {
      * client's press before it on this node is stored ({@link PressLanes}), so it finds that alert.
      */
     private void pressed(Raise r) {
-        publisher.answerBy(r.reply()); // answered within the deadline from now, however long it waits
+        publisher.answerBy(r.reply()); // the raiser's one deadline, from now, however long it waits
         lanes.enter(r.client(), () -> open(r), stored -> CompletableFuture.completedFuture(null));
     }
 

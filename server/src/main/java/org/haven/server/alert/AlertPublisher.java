@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
 import java.util.function.Function;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.ServerMessage.AlertReason;
@@ -109,16 +108,13 @@ final class AlertPublisher {
     /**
      * Pushes {@code a} to its responders with {@code reason} now, and stores it; once stored, runs
      * {@code onStored} on the alert thread (or, when the store did not take it, tells {@code raiser}
-     * to call the crisis line now and keeps it to store again). Returns the store's answer.
+     * to call the crisis line now and keeps it to store again). The raiser's deadline runs from its
+     * request's arrival ({@link #answerBy}), not from here. Returns the store's answer.
      */
     CompletionStage<Void> pushAndSave(DistressAlert a, AlertReason reason, Reply raiser, Runnable onStored) {
         delivery.push(a, reason, clock.instant());
-        ScheduledFuture<?> deadline = thread.schedule(() -> unconfirmed(a, raiser), ANSWER_DEADLINE);
         CompletionStage<Void> saved = store.save(a.stored());
         saved.whenComplete((v, e) -> thread.run(() -> {
-            if (deadline != null) {
-                deadline.cancel(false);
-            }
             if (e != null) {
                 notStored(a, raiser, e);
             } else {
@@ -129,24 +125,10 @@ final class AlertPublisher {
     }
 
     /**
-     * The store has not answered by {@link #ANSWER_DEADLINE}: the raiser is told to call the crisis
-     * line now rather than wait. The alert goes on (its responders have it already);
-     * "received" is not sent later.
-     */
-    private void unconfirmed(DistressAlert a, Reply raiser) {
-        if (raiser.isAnswered() || raiser.re() == null) {
-            return;
-        }
-        log.warn(
-                "alert store has not answered within {} ms; raiser told to call the crisis line alert={}",
-                ANSWER_DEADLINE.toMillis(),
-                a.id);
-        raiser.refuse(ErrorCode.ALERT_UNCONFIRMED, "the alert is not confirmed yet; call the crisis line now");
-    }
-
-    /**
-     * A press still waiting, {@link #ANSWER_DEADLINE} after it arrived, for the client's press
-     * before it to be stored ({@link PressLanes}) is told to call the crisis line now; it goes on.
+     * The raiser's deadline, from the arrival of its request: if it has not been told "received" by
+     * {@link #ANSWER_DEADLINE} (the store has not answered, or the press still waits for the
+     * client's press before it, {@link PressLanes}), it is told to call the crisis line now rather
+     * than wait. The alert goes on (its responders have it, or will); "received" is not sent later.
      */
     void answerBy(Reply raiser) {
         thread.schedule(
@@ -155,7 +137,7 @@ final class AlertPublisher {
                         return;
                     }
                     log.warn(
-                            "a press waiting for the client's press before it was not confirmed within {} ms; raiser told to call the crisis line",
+                            "alert not confirmed within {} ms of its request; raiser told to call the crisis line",
                             ANSWER_DEADLINE.toMillis());
                     raiser.refuse(
                             ErrorCode.ALERT_UNCONFIRMED, "the alert is not confirmed yet; call the crisis line now");

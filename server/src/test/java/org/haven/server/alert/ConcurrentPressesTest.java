@@ -86,6 +86,19 @@ class ConcurrentPressesTest {
         return ((Result.AlertReceived) ((ServerMessage.Ok) inbox.received.get(0)).result()).alert();
     }
 
+    /** The node stands in for Alice's press {@code r-1} on her old connection to a silent node. */
+    private CompletionStage<StandIn.Raised> standInOnTheOldConnection() {
+        return alerts.raise(
+                ALICE,
+                new ClientMessage.AlertRaise("r-1", "group-1", null, Alerts.Severity.HIGH),
+                "c-old",
+                StandIn.Seen.NOTHING);
+    }
+
+    private static String alertOf(CompletionStage<StandIn.Raised> stoodIn) throws Exception {
+        return stoodIn.toCompletableFuture().get(5, TimeUnit.SECONDS).answer().alert();
+    }
+
     /** What the store holds once every save is let through. */
     private List<StoredAlert> stored() throws Exception {
         store.open();
@@ -95,11 +108,7 @@ class ConcurrentPressesTest {
 
     @Test
     void aPressOnTheNewConnectionWhileAStandInPressIsBeingStoredJoinsIt() throws Exception {
-        CompletionStage<StandIn.Raised> stoodIn = alerts.raise(
-                ALICE,
-                new ClientMessage.AlertRaise("r-1", "group-1", null, Alerts.Severity.HIGH),
-                "c-old",
-                StandIn.Seen.NOTHING);
+        CompletionStage<StandIn.Raised> stoodIn = standInOnTheOldConnection();
         Awaitility.await().atMost(WAIT).until(() -> store.pending() == 1);
 
         Inbox fresh = new Inbox();
@@ -108,10 +117,8 @@ class ConcurrentPressesTest {
         Awaitility.await().pollDelay(Duration.ofMillis(200)).until(() -> true);
 
         List<StoredAlert> open = stored();
-        String id =
-                stoodIn.toCompletableFuture().get(5, TimeUnit.SECONDS).answer().alert();
         assertThat(open).as("one alert for one crisis").hasSize(1);
-        assertThat(alertOf(fresh)).isEqualTo(id);
+        assertThat(alertOf(fresh)).isEqualTo(alertOf(stoodIn));
         Awaitility.await().atMost(WAIT).until(() -> alerts.heldPresses() == 0);
     }
 
@@ -121,20 +128,13 @@ class ConcurrentPressesTest {
         press("r-7", fresh);
         Awaitility.await().atMost(WAIT).until(() -> store.pending() == 1);
 
-        CompletionStage<StandIn.Raised> stoodIn = alerts.raise(
-                ALICE,
-                new ClientMessage.AlertRaise("r-1", "group-1", null, Alerts.Severity.HIGH),
-                "c-old",
-                StandIn.Seen.NOTHING);
+        CompletionStage<StandIn.Raised> stoodIn = standInOnTheOldConnection();
+        // Long enough for the press to have read the store and made its own alert, were it not waiting.
         Awaitility.await().pollDelay(Duration.ofMillis(200)).until(() -> true);
 
         List<StoredAlert> open = stored();
         assertThat(open).as("one alert for one crisis").hasSize(1);
-        assertThat(stoodIn.toCompletableFuture()
-                        .get(5, TimeUnit.SECONDS)
-                        .answer()
-                        .alert())
-                .isEqualTo(alertOf(fresh));
+        assertThat(alertOf(stoodIn)).isEqualTo(alertOf(fresh));
         Awaitility.await().atMost(WAIT).until(() -> alerts.heldPresses() == 0);
     }
 

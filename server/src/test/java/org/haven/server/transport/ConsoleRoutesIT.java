@@ -39,6 +39,17 @@ class ConsoleRoutesIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A POST as a browser sends it from a page of {@code origin}. */
+    private HttpResponse<String> postFrom(String origin, String path, String body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(haven.httpBase() + path))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json")
+                        .header("Origin", origin)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void servesTheConsoleWithAStrictContentSecurityPolicy() throws Exception {
         assertThat(get("/").statusCode()).isEqualTo(302);
@@ -83,29 +94,12 @@ class ConsoleRoutesIT {
         String body = "{\"sub\":\"alice\",\"role\":\"clinician\",\"org\":\"demo\",\"rooms\":[]}";
         // DNS rebinding: the hostile page's own name now resolves to the node, so its POST is
         // same-origin to the browser, and carries that name as its Origin.
-        HttpResponse<String> rebound = http.send(
-                HttpRequest.newBuilder(URI.create(haven.httpBase() + DevTokenEndpoint.PATH))
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .header("Content-Type", "application/json")
-                        .header(
-                                "Origin",
-                                "http://evil.test:"
-                                        + URI.create(haven.httpBase()).getPort())
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        int port = URI.create(haven.httpBase()).getPort();
+        HttpResponse<String> rebound = postFrom("http://evil.test:" + port, DevTokenEndpoint.PATH, body);
         assertThat(rebound.statusCode()).isEqualTo(403);
         assertThat(rebound.body()).contains("origin_not_allowed").doesNotContain("token\"");
 
-        HttpResponse<String> console = http.send(
-                HttpRequest.newBuilder(URI.create(haven.httpBase() + DevTokenEndpoint.PATH))
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .header("Content-Type", "application/json")
-                        .header(
-                                "Origin",
-                                "http://localhost:"
-                                        + URI.create(haven.httpBase()).getPort())
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> console = postFrom("http://localhost:" + port, DevTokenEndpoint.PATH, body);
         assertThat(console.statusCode())
                 .as("the console the node serves, on loopback")
                 .isEqualTo(200);
