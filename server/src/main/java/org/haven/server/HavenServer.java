@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
+import org.haven.server.alert.AlertPaging;
 import org.haven.server.alert.AlertService;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.EscalationPolicy;
@@ -133,6 +134,7 @@ public final class HavenServer implements AutoCloseable {
                 care,
                 audit,
                 webhooks,
+                AlertPaging.NONE,
                 clock,
                 escalation(config.alerts()),
                 config.alerts().alertOnCheckIn(),

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import org.haven.protocol.Alerts;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.ServerMessage.AlertReason;
 import org.haven.server.audit.AuditEvent;
@@ -54,6 +55,7 @@ final class AlertPublisher {
     private final AlertDelivery delivery;
     private final AuditTrail audit;
     private final WebhookNotifier webhooks;
+    private final AlertPaging paging;
     private final Clock clock;
     private final AlertThread thread;
     /** Alerts the store did not take yet (it was unreachable): kept here, stored again on the tick. */
@@ -66,12 +68,14 @@ final class AlertPublisher {
             AlertDelivery delivery,
             AuditTrail audit,
             WebhookNotifier webhooks,
+            AlertPaging paging,
             Clock clock,
             AlertThread thread) {
         this.store = store;
         this.delivery = delivery;
         this.audit = audit;
         this.webhooks = webhooks;
+        this.paging = paging;
         this.clock = clock;
         this.thread = thread;
     }
@@ -91,6 +95,9 @@ final class AlertPublisher {
                 Map.of("state", a.state().name(), "version", Long.toString(a.version()))));
         save(a);
         delivery.push(a, reason, clock.instant());
+        if (a.state() != Alerts.State.RAISED) {
+            paging.stop(a.id); // someone has it: nobody else is woken for it
+        }
         if (webhookEvent != null) {
             webhook(a, webhookEvent);
         }

@@ -88,12 +88,13 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
             CareService care,
             AuditTrail audit,
             WebhookNotifier webhooks,
+            AlertPaging paging,
             Clock clock,
             EscalationPolicy policy,
             boolean alertOnCheckIn,
             MeterRegistry meters,
             NodeThreads threads) {
-        this(store, care, audit, webhooks, clock, policy, alertOnCheckIn, meters, threads, TICK);
+        this(store, care, audit, webhooks, paging, clock, policy, alertOnCheckIn, meters, threads, TICK);
     }
 
     /** With {@code tick} null, deadlines fall due only when {@link #tickNow()} is called (tests). */
@@ -102,6 +103,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
             CareService care,
             AuditTrail audit,
             WebhookNotifier webhooks,
+            AlertPaging paging,
             Clock clock,
             EscalationPolicy policy,
             boolean alertOnCheckIn,
@@ -114,8 +116,8 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
         this.clock = clock;
         this.delivery = new AlertDelivery(audit);
         this.metrics = new AlertMetrics(meters);
-        this.escalator = new Escalator(delivery, metrics);
-        this.publisher = new AlertPublisher(store, delivery, audit, webhooks, clock, thread);
+        this.escalator = new Escalator(delivery, metrics, paging);
+        this.publisher = new AlertPublisher(store, delivery, audit, webhooks, paging, clock, thread);
         this.lanes = new PressLanes();
         this.intake = new AlertIntake(
                 book, store, care, escalator, publisher, audit, metrics, clock, policy, alertOnCheckIn, thread, lanes);

@@ -5,8 +5,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.Alerts.Severity;
+import org.haven.protocol.Role;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How an unacknowledged alert climbs: ordered tiers of responders, how long each severity may wait
@@ -40,6 +43,19 @@ public record EscalationPolicy(
         /** The tier as alert views carry it (docs/protocol.md, {@code AlertTier}). */
         public String wire() {
             return onWire.wire();
+        }
+
+        /**
+         * Whether this tier holds someone of the alert's organisation with {@code role}, the room
+         * {@code grants} of their token, and {@code onCall} (their status is on call), for an alert
+         * in {@code room} (null: raised outside a session).
+         */
+        public boolean holds(Role role, Set<String> grants, boolean onCall, @Nullable String room) {
+            return switch (this) {
+                case FACILITATORS -> role == Role.CLINICIAN && room != null && grants.contains(room);
+                case ON_CALL -> role == Role.CLINICIAN && onCall;
+                case SUPERVISORS -> role == Role.SUPERVISOR;
+            };
         }
     }
 

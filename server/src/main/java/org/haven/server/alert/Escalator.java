@@ -4,12 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.PresenceStatus;
-import org.haven.protocol.Role;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ final class Escalator {
 
     private final AlertDelivery delivery;
     private final AlertMetrics metrics;
+    private final AlertPaging paging;
     /** Organisations this node took up, until when their responders are expected back. */
     private final Map<String, Instant> takenUp = new HashMap<>();
     /** Responders who disconnected, by connection id, until when they are expected back. */
@@ -43,9 +45,10 @@ final class Escalator {
 
     private record Departed(AlertDelivery.Responder responder, Instant until) {}
 
-    Escalator(AlertDelivery delivery, AlertMetrics metrics) {
+    Escalator(AlertDelivery delivery, AlertMetrics metrics, AlertPaging paging) {
         this.delivery = delivery;
         this.metrics = metrics;
+        this.paging = paging;
     }
 
     /**
@@ -73,14 +76,8 @@ final class Escalator {
     }
 
     private static boolean matches(EscalationPolicy.Tier tier, AlertDelivery.Responder r, DistressAlert alert) {
-        if (!r.user.org().equals(alert.org())) {
-            return false;
-        }
-        return switch (tier) {
-            case FACILITATORS -> r.role == Role.CLINICIAN && alert.room != null && r.grants.contains(alert.room);
-            case ON_CALL -> r.role == Role.CLINICIAN && r.status == PresenceStatus.ON_CALL;
-            case SUPERVISORS -> r.role == Role.SUPERVISOR;
-        };
+        return r.user.org().equals(alert.org())
+                && tier.holds(r.role, r.grants, r.status == PresenceStatus.ON_CALL, alert.room);
     }
 
     /** This node serves {@code org} from now: its responders reconnect here, within the grace. */
@@ -213,6 +210,37 @@ final class Escalator {
             alert.undelivered(false);
             alert.changed(now, "system", Alerts.HistoryEvent.DELIVERED, null);
         }
+        page(alert);
+    }
+
+    /**
+     * Pages the people of the alert's reached tiers who are not connected (the paging decides whom):
+     * never while it waits for responders expected back, who are reconnecting, not asleep.
+     */
+    private void page(DistressAlert alert) {
+        if (alert.state() != Alerts.State.RAISED) {
+            return;
+        }
+        Set<String> connected = new HashSet<>();
+        Set<String> notAway = new HashSet<>();
+        for (AlertDelivery.Responder r : delivery.responders(alert.org())) {
+            connected.add(r.user.user());
+            if (r.status != PresenceStatus.AWAY) {
+                notAway.add(r.user.user());
+            }
+        }
+        Set<String> away = new HashSet<>(connected);
+        away.removeAll(notAway);
+        paging.reached(new AlertPaging.Reach(
+                alert.org(),
+                alert.id,
+                alert.severity(),
+                alert.room,
+                alert.policy.tiers().subList(0, alert.tierIndex() + 1),
+                alert.tierIndex(),
+                alert.undelivered(),
+                connected,
+                away));
     }
 
     /** A new alert reaches its first tiers; it must be acknowledged within its severity's time-out. */

@@ -31,6 +31,7 @@ public record ServerConfig(
         Rooms rooms,
         Care care,
         Alerting alerts,
+        Paging paging,
         Chat chat,
         Storage storage,
         Logging logging) {
@@ -178,6 +179,37 @@ public record ServerConfig(
         public String toString() {
             return "Alerting[webhookUrls=" + webhookUrls.size() + ", webhookSecret="
                     + (webhookSecret == null ? "unset" : "***") + "]";
+        }
+    }
+
+    /**
+     * Paging responders who have no Haven connection, with Web Push: the node's VAPID key pair (both
+     * unset: no paging), the subject its push requests name, the push services subscriptions may
+     * point at (origins, {@code *.} for any subdomain), how long a push service keeps a page for an
+     * offline device, and whether a responder whose every connection is away is paged too.
+     */
+    public record Paging(
+            @Nullable String vapidPublicKey,
+            @Nullable String vapidPrivateKey,
+            @Nullable String subject,
+            List<String> services,
+            Duration ttl,
+            boolean pageWhenAway) {
+        public Paging {
+            services = List.copyOf(services);
+            Objects.requireNonNull(ttl, "ttl");
+        }
+
+        /** Whether this node pages: it has a key pair. */
+        public boolean enabled() {
+            return vapidPublicKey != null && vapidPrivateKey != null;
+        }
+
+        @Override
+        public String toString() {
+            return "Paging[vapidPublicKey=" + vapidPublicKey + ", vapidPrivateKey="
+                    + (vapidPrivateKey == null ? "unset" : "***") + ", subject=" + subject + ", services="
+                    + services + ", ttl=" + ttl + ", pageWhenAway=" + pageWhenAway + "]";
         }
     }
 
@@ -354,6 +386,19 @@ public record ServerConfig(
         String webhookSecret;
 
         @Nullable
+        String vapidPublicKey;
+
+        @Nullable
+        String vapidPrivateKey;
+
+        @Nullable
+        String pushSubject;
+
+        List<String> pushServices = List.of();
+        Duration pushTtl;
+        boolean pageWhenAway;
+
+        @Nullable
         Path crisisResourcesFile;
 
         List<String> stunUrls = List.of();
@@ -469,6 +514,13 @@ public record ServerConfig(
             redeliveryInterval = al.redeliveryInterval();
             webhookUrls = al.webhookUrls();
             webhookSecret = al.webhookSecret();
+            Paging pg = c.paging;
+            vapidPublicKey = pg.vapidPublicKey();
+            vapidPrivateKey = pg.vapidPrivateKey();
+            pushSubject = pg.subject();
+            pushServices = pg.services();
+            pushTtl = pg.ttl();
+            pageWhenAway = pg.pageWhenAway();
             mailboxTtl = c.chat.mailboxTtl();
             mailboxPerDevice = c.chat.mailboxPerDevice();
             dmBetweenClinicians = c.chat.dmBetweenClinicians();
@@ -667,6 +719,36 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder vapidPublicKey(@Nullable String v) {
+            vapidPublicKey = v;
+            return this;
+        }
+
+        public Builder vapidPrivateKey(@Nullable String v) {
+            vapidPrivateKey = v;
+            return this;
+        }
+
+        public Builder pushSubject(@Nullable String v) {
+            pushSubject = v;
+            return this;
+        }
+
+        public Builder pushServices(List<String> v) {
+            pushServices = v;
+            return this;
+        }
+
+        public Builder pushTtl(Duration v) {
+            pushTtl = v;
+            return this;
+        }
+
+        public Builder pageWhenAway(boolean v) {
+            pageWhenAway = v;
+            return this;
+        }
+
         public Builder crisisResourcesFile(@Nullable Path v) {
             crisisResourcesFile = v;
             return this;
@@ -859,6 +941,7 @@ public record ServerConfig(
                             redeliveryInterval,
                             webhookUrls,
                             webhookSecret),
+                    new Paging(vapidPublicKey, vapidPrivateKey, pushSubject, pushServices, pushTtl, pageWhenAway),
                     new Chat(mailboxTtl, mailboxPerDevice, dmBetweenClinicians),
                     new Storage(
                             auditFile,

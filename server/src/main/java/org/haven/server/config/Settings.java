@@ -74,6 +74,13 @@ public final class Settings {
     public static final String MASK = "********";
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
+    /** The push services of the major browsers: Chrome's (FCM), Firefox's, Safari's and Edge's. */
+    static final List<String> DEFAULT_PUSH_SERVICES = List.of(
+            "https://fcm.googleapis.com",
+            "https://updates.push.services.mozilla.com",
+            "https://*.push.apple.com",
+            "https://*.notify.windows.com");
+
     private static final List<Setting> ALL = build();
 
     private Settings() {}
@@ -417,6 +424,58 @@ public final class Settings {
                                 c.alerts().webhookSecret() == null ? "unset" : "(too short)",
                                 "at least 16 characters with HAVEN_WEBHOOK_URLS")));
         s.add(plain(
+                        "HAVEN_PUSH_VAPID_PUBLIC_KEY",
+                        null,
+                        ServerConfig.Builder::vapidPublicKey,
+                        c -> c.paging().vapidPublicKey())
+                .rule(c ->
+                        vapidProblem(c.paging().vapidPublicKey(), 65, c.paging().vapidPrivateKey())));
+        s.add(secret(
+                        "HAVEN_PUSH_VAPID_PRIVATE_KEY",
+                        null,
+                        ServerConfig.Builder::vapidPrivateKey,
+                        c -> c.paging().vapidPrivateKey())
+                .rule(c -> vapidProblem(
+                        c.paging().vapidPrivateKey(), 32, c.paging().vapidPublicKey())));
+        s.add(plain(
+                        "HAVEN_PUSH_SUBJECT",
+                        null,
+                        ServerConfig.Builder::pushSubject,
+                        c -> c.paging().subject())
+                .rule(c -> {
+                    String subject = c.paging().subject();
+                    if (subject == null) {
+                        return c.paging().enabled()
+                                ? new Problem("unset", "a mailto: or https: address with the VAPID keys")
+                                : null;
+                    }
+                    return subject.startsWith("mailto:") || subject.startsWith("https://")
+                            ? null
+                            : new Problem(null, "a mailto: or https: address of the program's operators");
+                }));
+        s.add(plain(
+                        "HAVEN_PUSH_SERVICES",
+                        String.join(",", DEFAULT_PUSH_SERVICES),
+                        (b, v) -> b.pushServices(list(v)),
+                        c -> c.paging().services())
+                .rule(expect(
+                        c -> c.paging().services().stream().allMatch(Settings::isPushService),
+                        "origins of push services (https://host, https://*.domain; http only on loopback)")));
+        s.add(duration(
+                        "HAVEN_PUSH_TTL",
+                        "15m",
+                        ServerConfig.Builder::pushTtl,
+                        c -> c.paging().ttl())
+                .rule(expect(
+                        c -> c.paging().ttl().compareTo(Duration.ofMinutes(1)) >= 0
+                                && c.paging().ttl().compareTo(Duration.ofDays(1)) <= 0,
+                        "from 1m to 24h")));
+        s.add(bool(
+                "HAVEN_PUSH_PAGE_WHEN_AWAY",
+                "true",
+                ServerConfig.Builder::pageWhenAway,
+                c -> c.paging().pageWhenAway()));
+        s.add(plain(
                 "HAVEN_CRISIS_RESOURCES",
                 null,
                 (b, v) -> b.crisisResourcesFile(Path.of(v)),
@@ -565,6 +624,46 @@ public final class Settings {
                 (b, v) -> b.logFormat(ServerConfig.LogFormat.valueOf(v.toUpperCase(Locale.ROOT))),
                 c -> c.logging().logFormat().name().toLowerCase(Locale.ROOT)));
         return List.copyOf(s);
+    }
+
+    /**
+     * What is wrong with one half of the VAPID key pair, {@code key} ({@code bytes} long in base64url),
+     * given the other half: null when both are unset, or this one is well formed and the other set.
+     */
+    private static @Nullable Problem vapidProblem(@Nullable String key, int bytes, @Nullable String other) {
+        if (key == null) {
+            return other == null
+                    ? null
+                    : new Problem("unset", "both VAPID keys, or neither (make them with vapid-keys)");
+        }
+        byte[] raw;
+        try {
+            raw = java.util.Base64.getUrlDecoder().decode(key.strip());
+        } catch (IllegalArgumentException e) {
+            raw = new byte[0];
+        }
+        if (raw.length != bytes || (bytes == 65 && raw[0] != 4)) {
+            return new Problem(
+                    "(not a key)", "base64url of a " + bytes + "-byte P-256 key (make them with vapid-keys)");
+        }
+        return other == null ? new Problem(null, "both VAPID keys, or neither") : null;
+    }
+
+    /** Whether {@code origin} names push services: https, a host (or {@code *.} and a domain), an optional port; http on loopback. */
+    static boolean isPushService(String origin) {
+        String text = origin.replace("://*.", "://wildcard.");
+        URI url;
+        try {
+            url = new URI(text);
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+        if (!isOrigin(url)) {
+            return false;
+        }
+        String host = url.getHost();
+        boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+        return url.getScheme().equalsIgnoreCase("https") || loopback;
     }
 
     private static Setting plain(

@@ -24,6 +24,18 @@ final class InProcessAlerts {
             WebhookNotifier webhooks,
             Clock clock,
             NodeThreads threads) {
+        return over(store, care, audit, webhooks, AlertPaging.NONE, clock, threads);
+    }
+
+    /** As above, paging through {@code paging}. */
+    static AlertService over(
+            AlertStore store,
+            CareStore care,
+            AuditTrail audit,
+            WebhookNotifier webhooks,
+            AlertPaging paging,
+            Clock clock,
+            NodeThreads threads) {
         return new AlertService(
                 store,
                 new CareService(
@@ -36,6 +48,7 @@ final class InProcessAlerts {
                         Set.of()),
                 audit,
                 webhooks,
+                paging,
                 clock,
                 EscalationPolicy.defaults(),
                 false,

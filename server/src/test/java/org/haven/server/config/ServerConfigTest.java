@@ -58,6 +58,44 @@ class ServerConfigTest {
     }
 
     @Test
+    void pagingNeedsBothKeysWellFormedASubjectAndPushServicesOverHttps() {
+        String pub = "BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8";
+        String priv = "yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw";
+        ServerConfig off = ServerConfig.fromEnvironment(Map.of());
+        assertThat(off.paging().enabled()).isFalse();
+        assertThat(off.paging().services()).contains("https://fcm.googleapis.com", "https://*.push.apple.com");
+        ServerConfig on = ServerConfig.fromEnvironment(Map.of(
+                "HAVEN_PUSH_VAPID_PUBLIC_KEY",
+                pub,
+                "HAVEN_PUSH_VAPID_PRIVATE_KEY",
+                priv,
+                "HAVEN_PUSH_SUBJECT",
+                "mailto:ops@example.org",
+                "HAVEN_PUSH_SERVICES",
+                "http://127.0.0.1:8089,https://*.push.example.org"));
+        assertThat(on.paging().enabled()).isTrue();
+        assertThat(on.paging().toString()).doesNotContain(priv);
+
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_PUSH_VAPID_PUBLIC_KEY", pub)))
+                .hasMessageStartingWith("HAVEN_PUSH_VAPID_PUBLIC_KEY");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of(
+                        "HAVEN_PUSH_VAPID_PUBLIC_KEY", pub,
+                        "HAVEN_PUSH_VAPID_PRIVATE_KEY", "bm90IGEga2V5",
+                        "HAVEN_PUSH_SUBJECT", "mailto:ops@example.org")))
+                .hasMessageStartingWith("HAVEN_PUSH_VAPID_PRIVATE_KEY")
+                .hasMessageNotContaining("bm90IGEga2V5");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(
+                        Map.of("HAVEN_PUSH_VAPID_PUBLIC_KEY", pub, "HAVEN_PUSH_VAPID_PRIVATE_KEY", priv)))
+                .hasMessageStartingWith("HAVEN_PUSH_SUBJECT");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_PUSH_SERVICES", "http://push.example.org")))
+                .as("plain http only on loopback")
+                .hasMessageStartingWith("HAVEN_PUSH_SERVICES");
+        assertThatThrownBy(() ->
+                        ServerConfig.fromEnvironment(Map.of("HAVEN_PUSH_SERVICES", "https://push.example.org/path")))
+                .hasMessageStartingWith("HAVEN_PUSH_SERVICES");
+    }
+
+    @Test
     void theQuotaOfVersionsAndTheRetentionOfHistory() {
         ServerConfig defaults = ServerConfig.fromEnvironment(Map.of());
         assertThat(defaults.care().versionsKept()).isEqualTo(100);
