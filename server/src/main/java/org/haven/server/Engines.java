@@ -30,6 +30,8 @@ import org.haven.server.config.ServerConfig;
 import org.haven.server.config.Settings;
 import org.haven.server.presence.InMemoryPresenceStore;
 import org.haven.server.presence.PresenceStore;
+import org.haven.server.push.InMemoryPushSubscriptions;
+import org.haven.server.push.PushSubscriptions;
 import org.haven.server.redis.RedisAlertStore;
 import org.haven.server.redis.RedisCareStore;
 import org.haven.server.redis.RedisConnections;
@@ -40,6 +42,7 @@ import org.haven.server.redis.RedisMailbox;
 import org.haven.server.redis.RedisNodeBus;
 import org.haven.server.redis.RedisPersistence;
 import org.haven.server.redis.RedisPresenceStore;
+import org.haven.server.redis.RedisPushSubscriptions;
 import org.haven.server.redis.RedisRevocationStore;
 import org.haven.server.redis.RedisRoomJournal;
 import org.haven.server.room.RoomJournal;
@@ -49,6 +52,7 @@ import org.haven.server.sql.SqlCareStore;
 import org.haven.server.sql.SqlDatabase;
 import org.haven.server.sql.SqlKeyDirectory;
 import org.haven.server.sql.SqlMailbox;
+import org.haven.server.sql.SqlPushSubscriptions;
 import org.haven.server.sql.SqlRevocationStore;
 import org.haven.server.storage.StorageUnavailableException;
 import org.haven.server.threads.NodeThreads;
@@ -69,6 +73,7 @@ public record Engines(
         KeyDirectory keys,
         Mailbox mailbox,
         RevocationStore revocations,
+        PushSubscriptions pushSubscriptions,
         RoomJournal rooms,
         Leases leases,
         NodeBus bus,
@@ -104,6 +109,7 @@ public record Engines(
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(mailbox, "mailbox");
         Objects.requireNonNull(revocations, "revocations");
+        Objects.requireNonNull(pushSubscriptions, "pushSubscriptions");
         Objects.requireNonNull(rooms, "rooms");
         Objects.requireNonNull(leases, "leases");
         Objects.requireNonNull(bus, "bus");
@@ -124,6 +130,7 @@ public record Engines(
                 new InMemoryKeyDirectory(),
                 new InMemoryMailbox(config.chat().mailboxPerDevice()),
                 new InMemoryRevocationStore(),
+                new InMemoryPushSubscriptions(),
                 RoomJournal.NONE,
                 Leases.sole(newNodeId()),
                 NodeBus.alone(),
@@ -232,6 +239,7 @@ public record Engines(
                 new RedisKeyDirectory(redis, keys),
                 new RedisMailbox(redis, keys, config.chat().mailboxPerDevice()),
                 new RedisRevocationStore(redis, keys),
+                new RedisPushSubscriptions(redis, keys),
                 new RedisRoomJournal(redis, keys, node, RoomJournal.MAX_EVENTS),
                 new RedisLeases(redis, keys, node, ttl),
                 new RedisNodeBus(redis, keys, node),
@@ -288,7 +296,7 @@ public record Engines(
 
     /**
      * {@code live}'s live state (presence, leases, bus, room journal) with the durable records
-     * (alerts, care records, the key directory, mailboxes, revocations) in {@code db}; the database
+     * (alerts, care records, the key directory, mailboxes, revocations, push subscriptions) in {@code db}; the database
      * closes with the engines, after {@code live}'s resources.
      */
     public static Engines withDatabase(ServerConfig config, Engines live, SqlDatabase db, NodeThreads threads) {
@@ -299,6 +307,7 @@ public record Engines(
                 new SqlKeyDirectory(db),
                 new SqlMailbox(db, config.chat().mailboxPerDevice()),
                 new SqlRevocationStore(db),
+                new SqlPushSubscriptions(db),
                 live.rooms(),
                 live.leases(),
                 live.bus(),

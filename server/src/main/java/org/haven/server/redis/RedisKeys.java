@@ -46,6 +46,11 @@ public final class RedisKeys {
         return namespace + ":{" + escape(org) + "}:" + kind;
     }
 
+    /** A key of organisation {@code org} about one of its things (a user): {@code ns:{org}:kind:id}. */
+    String org(String org, String kind, String id) {
+        return org(org, kind) + ":" + escape(id);
+    }
+
     /** A key of a shared thing with its own slot: {@code ns:{tag}:kind}. */
     String tagged(String tag, String kind) {
         return namespace + ":{" + escape(tag) + "}:" + kind;

@@ -29,6 +29,8 @@ import org.haven.server.chat.Mailbox;
 import org.haven.server.chat.MailboxContract;
 import org.haven.server.config.Settings;
 import org.haven.server.presence.UserRef;
+import org.haven.server.push.PushSubscriptions;
+import org.haven.server.push.PushSubscriptionsContract;
 import org.haven.server.storage.StorageUnavailableException;
 import org.haven.server.testing.PostgresProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -154,6 +156,28 @@ class PostgresStoresIT {
         @Override
         protected RevocationStore newStore() {
             return new SqlRevocationStore(databases.postgres(postgres.newDatabase()));
+        }
+
+        @AfterEach
+        void close() {
+            databases.close();
+        }
+    }
+
+    @Nested
+    class Push extends PushSubscriptionsContract {
+        private final TestDatabases databases = new TestDatabases();
+        private String url = "";
+
+        @Override
+        protected PushSubscriptions newStore() {
+            url = postgres.newDatabase();
+            return new SqlPushSubscriptions(databases.postgres(url));
+        }
+
+        @Override
+        protected PushSubscriptions sameStoreAgain() {
+            return new SqlPushSubscriptions(databases.postgres(url));
         }
 
         @AfterEach
