@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.haven.server.presence.UserRef;
@@ -49,8 +50,8 @@ public final class InMemoryPushSubscriptions implements PushSubscriptions {
     }
 
     @Override
-    public synchronized CompletionStage<Boolean> remove(UserRef user, String device) {
-        return CompletableFuture.completedFuture(take(user, device) != null);
+    public synchronized CompletionStage<Optional<PushSubscription>> remove(UserRef user, String device) {
+        return CompletableFuture.completedFuture(Optional.ofNullable(take(user, device)));
     }
 
     @Override

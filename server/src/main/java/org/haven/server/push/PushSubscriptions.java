@@ -3,6 +3,7 @@ package org.haven.server.push;
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.haven.server.presence.UserRef;
 
@@ -45,8 +46,8 @@ public interface PushSubscriptions {
      */
     CompletionStage<List<PushSubscription>> save(PushSubscription subscription);
 
-    /** Removes {@code user}'s subscription of {@code device}; completes with whether there was one. */
-    CompletionStage<Boolean> remove(UserRef user, String device);
+    /** Removes {@code user}'s subscription of {@code device}; completes with it, or empty when there was none. */
+    CompletionStage<Optional<PushSubscription>> remove(UserRef user, String device);
 
     /**
      * Removes the subscription of {@code endpoint}, wherever it is (its push service said it is gone:

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -170,11 +171,11 @@ public final class RedisPushSubscriptions implements PushSubscriptions {
     }
 
     @Override
-    public CompletionStage<Boolean> remove(UserRef user, String device) {
+    public CompletionStage<Optional<PushSubscription>> remove(UserRef user, String device) {
         return removeIf(user, device, "")
                 .thenCompose(removed -> removed == null
-                        ? CompletableFuture.completedFuture(false)
-                        : unindex(removed).thenApply(n -> true));
+                        ? CompletableFuture.completedFuture(Optional.<PushSubscription>empty())
+                        : unindex(removed).thenApply(n -> Optional.of(removed)));
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.haven.protocol.Role;
 import org.haven.server.presence.UserRef;
@@ -97,8 +98,17 @@ public final class SqlPushSubscriptions implements PushSubscriptions {
     }
 
     @Override
-    public CompletionStage<Boolean> remove(UserRef user, String device) {
-        return db.run(LANE, c -> remove(c, user, device));
+    public CompletionStage<Optional<PushSubscription>> remove(UserRef user, String device) {
+        return db.run(LANE, c -> {
+            try (PreparedStatement st = c.prepareStatement(REMOVE + " RETURNING " + COLUMNS)) {
+                st.setString(1, user.org());
+                st.setString(2, user.user());
+                st.setString(3, device);
+                try (ResultSet r = st.executeQuery()) {
+                    return r.next() ? Optional.of(read(r)) : Optional.<PushSubscription>empty();
+                }
+            }
+        });
     }
 
     @Override
