@@ -48,6 +48,9 @@ import java.util.List;
     @JsonSubTypes.Type(value = ClientMessage.KeysFetch.class, name = "keys.fetch"),
     @JsonSubTypes.Type(value = ClientMessage.DmSend.class, name = "dm.send"),
     @JsonSubTypes.Type(value = ClientMessage.DmAck.class, name = "dm.ack"),
+    @JsonSubTypes.Type(value = ClientMessage.PushSubscribe.class, name = "push.subscribe"),
+    @JsonSubTypes.Type(value = ClientMessage.PushUnsubscribe.class, name = "push.unsubscribe"),
+    @JsonSubTypes.Type(value = ClientMessage.PushList.class, name = "push.list"),
 })
 public sealed interface ClientMessage {
 
@@ -471,6 +474,36 @@ public sealed interface ClientMessage {
                 throw new IllegalArgumentException("messages: " + messages.size() + " (expected: <= 500)");
             }
             messages = List.copyOf(messages);
+        }
+    }
+
+    /**
+     * A clinician's or supervisor's browser subscribes to paging ({@link Push}): {@code device} is the
+     * browser's own id for this subscription, {@code endpoint} and {@code keys} come from its
+     * {@code PushSubscription.toJSON()}. Replaces an earlier subscription of the same device. Answered
+     * with {@link Result.PushSubscribed}.
+     */
+    record PushSubscribe(String id, String device, String endpoint, Push.Keys keys) implements ClientMessage {
+        public PushSubscribe {
+            Fields.id(id);
+            Fields.text(device, "device", 64);
+            Push.endpoint(endpoint);
+            Fields.required(keys, "keys");
+        }
+    }
+
+    /** The caller's subscription of {@code device} ends; answered {@code ok} whether it existed or not. */
+    record PushUnsubscribe(String id, String device) implements ClientMessage {
+        public PushUnsubscribe {
+            Fields.id(id);
+            Fields.text(device, "device", 64);
+        }
+    }
+
+    /** Lists the caller's own push subscriptions. Answered with {@link Result.PushSubscriptions}. */
+    record PushList(String id) implements ClientMessage {
+        public PushList {
+            Fields.id(id);
         }
     }
 }

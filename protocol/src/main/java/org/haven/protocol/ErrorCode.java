@@ -48,6 +48,11 @@ public enum ErrorCode {
     ALERT_UNCONFIRMED(
             "alert_unconfirmed",
             "The alert could not be confirmed in time; call the crisis line now (it may still reach the care team)."),
+    /** The node does not page by Web Push (no {@code pushKey} in its welcome): nothing was stored. */
+    PUSH_NOT_CONFIGURED("push_not_configured", "This node does not page by Web Push; the subscription was not stored."),
+    /** The subscription's endpoint is not at a push service this node sends to. */
+    PUSH_ENDPOINT_NOT_ALLOWED(
+            "push_endpoint_not_allowed", "The subscription's push service is not one this node sends to."),
     /** The server could not complete the request; nothing was changed. */
     INTERNAL("internal", "The server could not complete the request; it is logged under an opaque reference.");
 

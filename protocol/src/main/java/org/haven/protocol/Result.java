@@ -25,10 +25,16 @@ import java.util.List;
     @JsonSubTypes.Type(value = Result.KeysPublished.class, name = "keys.published"),
     @JsonSubTypes.Type(value = Result.KeyBundles.class, name = "keys.bundle"),
     @JsonSubTypes.Type(value = Result.DmSent.class, name = "dm.sent"),
+    @JsonSubTypes.Type(value = Result.PushSubscribed.class, name = "push.subscribed"),
+    @JsonSubTypes.Type(value = Result.PushSubscriptions.class, name = "push.subscriptions"),
 })
 public sealed interface Result {
 
-    /** The answer to {@code hello}: who the server thinks the caller is, and the limits in force. */
+    /**
+     * The answer to {@code hello}: who the server thinks the caller is, and the limits in force.
+     * {@code pushKey} (base64url of the server's VAPID public key) is there for a clinician or
+     * supervisor when the node pages by Web Push: the {@code applicationServerKey} to subscribe with.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Welcome(
             int protocol,
@@ -40,7 +46,8 @@ public sealed interface Result {
             List<String> rooms,
             Instant tokenExpiresAt,
             Limits limits,
-            String resumeToken)
+            String resumeToken,
+            String pushKey)
             implements Result {
         public Welcome {
             rooms = List.copyOf(rooms);
@@ -139,4 +146,14 @@ public sealed interface Result {
 
     /** The message is stored for every addressed device until it confirms; {@code delivered} were online now. */
     record DmSent(String message, int delivered, int queued) implements Result {}
+
+    /** The subscription of {@code device} is stored (replacing an earlier one of that device). */
+    record PushSubscribed(String device, Instant subscribedAt) implements Result {}
+
+    /** The caller's own push subscriptions, oldest first. */
+    record PushSubscriptions(List<Push.Subscription> subscriptions) implements Result {
+        public PushSubscriptions {
+            subscriptions = List.copyOf(subscriptions);
+        }
+    }
 }

@@ -78,6 +78,16 @@ public final class ProtocolExamples {
     static final E2e.Envelope ENVELOPE =
             new E2e.Envelope("laptop-1", "phone-1", E2e.X25519_AES_GCM, KEY_B64, 100, "AAECAwQFBgcICQoL", "3q2+7w==");
 
+    /** A browser's push subscription: the user agent's keys of RFC 8291's example. */
+    static final String PUSH_ENDPOINT = "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABk-example";
+
+    static final Push.Keys PUSH_KEYS = new Push.Keys(
+            "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4",
+            "BTBZMqHH6r4Tts7J_aSIgg");
+    /** A VAPID public key: the application server's key of RFC 8291's example. */
+    static final String PUSH_KEY =
+            "BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8";
+
     public static final Map<Class<? extends ClientMessage>, ClientMessage> CLIENT = Map.ofEntries(
             Map.entry(
                     ClientMessage.Hello.class,
@@ -148,7 +158,12 @@ public final class ProtocolExamples {
                             List.of(new E2e.Prekey(100, KEY_B64, null)))),
             Map.entry(ClientMessage.KeysFetch.class, new ClientMessage.KeysFetch("34", "u-bo")),
             Map.entry(ClientMessage.DmSend.class, new ClientMessage.DmSend("35", "u-bo", List.of(ENVELOPE))),
-            Map.entry(ClientMessage.DmAck.class, new ClientMessage.DmAck("36", List.of("m-1"))));
+            Map.entry(ClientMessage.DmAck.class, new ClientMessage.DmAck("36", List.of("m-1"))),
+            Map.entry(
+                    ClientMessage.PushSubscribe.class,
+                    new ClientMessage.PushSubscribe("37", "laptop-firefox", PUSH_ENDPOINT, PUSH_KEYS)),
+            Map.entry(ClientMessage.PushUnsubscribe.class, new ClientMessage.PushUnsubscribe("38", "laptop-firefox")),
+            Map.entry(ClientMessage.PushList.class, new ClientMessage.PushList("39")));
 
     public static final Map<Class<? extends Result>, Result> RESULTS = Map.ofEntries(
             Map.entry(
@@ -163,7 +178,8 @@ public final class ProtocolExamples {
                             List.of("group-1"),
                             AT,
                             new Result.Limits(65536, 4000, 20, 40),
-                            "r-9f8e7d")),
+                            "r-9f8e7d",
+                            PUSH_KEY)),
             Map.entry(Result.TokenRefreshed.class, new Result.TokenRefreshed(AT)),
             Map.entry(Result.RoomSnapshot.class, SNAPSHOT),
             Map.entry(Result.ChatSent.class, new Result.ChatSent("group-1", 8)),
@@ -202,7 +218,12 @@ public final class ProtocolExamples {
                                     SIGNED_PREKEY,
                                     new E2e.Prekey(100, KEY_B64, null),
                                     "0123456789abcdef0123456789abcdef01234567")))),
-            Map.entry(Result.DmSent.class, new Result.DmSent("m-1", 1, 0)));
+            Map.entry(Result.DmSent.class, new Result.DmSent("m-1", 1, 0)),
+            Map.entry(Result.PushSubscribed.class, new Result.PushSubscribed("laptop-firefox", AT)),
+            Map.entry(
+                    Result.PushSubscriptions.class,
+                    new Result.PushSubscriptions(List.of(
+                            new Push.Subscription("laptop-firefox", "updates.push.services.mozilla.com", AT)))));
 
     public static final Map<Class<? extends ServerMessage>, ServerMessage> SERVER = Map.ofEntries(
             Map.entry(

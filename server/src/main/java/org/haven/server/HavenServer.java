@@ -34,6 +34,8 @@ import org.haven.server.config.ServerConfig;
 import org.haven.server.limit.RequestRateLimiter;
 import org.haven.server.metrics.NodeMetrics;
 import org.haven.server.presence.PresenceStore;
+import org.haven.server.push.PushSubscriptionService;
+import org.haven.server.push.SubscriptionPolicy;
 import org.haven.server.request.Handlers;
 import org.haven.server.room.IceServers;
 import org.haven.server.room.RoomExecutors;
@@ -77,7 +79,13 @@ public final class HavenServer implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private int port;
 
-    private HavenServer(ServerConfig config, Clock clock, Ticker ticker, Engines engines, NodeMetrics metrics) {
+    private HavenServer(
+            ServerConfig config,
+            Clock clock,
+            Ticker ticker,
+            Engines engines,
+            NodeMetrics metrics,
+            SubscriptionPolicy pushPolicy) {
         this.config = config;
         this.engines = engines;
         this.metrics = metrics;
@@ -157,6 +165,10 @@ public final class HavenServer implements AutoCloseable {
                 config.chat().mailboxTtl(),
                 config.chat().dmBetweenClinicians());
         this.ownership = new OrgOwnership(engines.leases(), this::takeUp, this::handOver);
+        // Paging by Web Push (issue #22): the subscriptions' requests. pushPolicy is not configured
+        // until ServerConfig has the push settings (see pushPolicy(ServerConfig)).
+        PushSubscriptionService push =
+                new PushSubscriptionService(engines.pushSubscriptions(), presence, audit, clock, pushPolicy);
         Handlers handlers = new Handlers();
         this.sessions = new SessionService(
                 config,
@@ -167,6 +179,7 @@ public final class HavenServer implements AutoCloseable {
                 care,
                 alerts,
                 chat,
+                push,
                 limiter,
                 engines.revocations(),
                 ownership,
@@ -178,6 +191,7 @@ public final class HavenServer implements AutoCloseable {
         care.register(handlers, alerts);
         alerts.register(handlers);
         chat.register(handlers);
+        push.register(handlers);
         handlers.requireEvery(ClientMessage.class);
         this.relay = new Relay(engines.bus(), ownership, sessions, alerts, threads);
         sessions.announceRevocationsTo(relay::revokeElsewhere);
@@ -242,6 +256,15 @@ public final class HavenServer implements AutoCloseable {
         alerts.organisationsOverdue().thenAccept(ownership::claimOrphans).exceptionally(e -> null);
     }
 
+    /**
+     * What this node offers browsers that subscribe to paging (issue #22). TEMPORARY: the node does
+     * not page until the configuration has the push settings ({@code HAVEN_PUSH_*}: the VAPID key
+     * pair and the push services allowed); this is the one place they plug in.
+     */
+    private static SubscriptionPolicy pushPolicy(ServerConfig config) {
+        return SubscriptionPolicy.notConfigured();
+    }
+
     /** Starts a node with the system clock. */
     public static HavenServer start(ServerConfig config) throws InterruptedException {
         return start(config, Clock.systemUTC(), Ticker.systemTicker());
@@ -249,6 +272,15 @@ public final class HavenServer implements AutoCloseable {
 
     /** Starts a node with the given time sources (tests control time this way). */
     public static HavenServer start(ServerConfig config, Clock clock, Ticker ticker) throws InterruptedException {
+        return start(config, clock, ticker, pushPolicy(config));
+    }
+
+    /**
+     * As {@link #start(ServerConfig, Clock, Ticker)}, offering {@code push} to browsers that subscribe
+     * to paging. TEMPORARY (issue #22), for tests, until {@link ServerConfig} has the push settings.
+     */
+    public static HavenServer start(ServerConfig config, Clock clock, Ticker ticker, SubscriptionPolicy push)
+            throws InterruptedException {
         NodeMetrics metrics = new NodeMetrics();
         Engines engines;
         try {
@@ -257,7 +289,7 @@ public final class HavenServer implements AutoCloseable {
             metrics.close();
             throw e;
         }
-        return start(config, clock, ticker, engines, metrics);
+        return start(config, clock, ticker, engines, metrics, push);
     }
 
     /**
@@ -267,15 +299,31 @@ public final class HavenServer implements AutoCloseable {
      */
     public static HavenServer start(ServerConfig config, Clock clock, Ticker ticker, Engines engines)
             throws InterruptedException {
-        return start(config, clock, ticker, engines, new NodeMetrics());
+        return start(config, clock, ticker, engines, pushPolicy(config));
+    }
+
+    /**
+     * As {@link #start(ServerConfig, Clock, Ticker, Engines)}, offering {@code push} to browsers that
+     * subscribe to paging. TEMPORARY (issue #22), for tests, until {@link ServerConfig} has the push
+     * settings.
+     */
+    public static HavenServer start(
+            ServerConfig config, Clock clock, Ticker ticker, Engines engines, SubscriptionPolicy push)
+            throws InterruptedException {
+        return start(config, clock, ticker, engines, new NodeMetrics(), push);
     }
 
     private static HavenServer start(
-            ServerConfig config, Clock clock, Ticker ticker, Engines engines, NodeMetrics metrics)
+            ServerConfig config,
+            Clock clock,
+            Ticker ticker,
+            Engines engines,
+            NodeMetrics metrics,
+            SubscriptionPolicy push)
             throws InterruptedException {
         HavenServer server;
         try {
-            server = new HavenServer(config, clock, ticker, engines, metrics);
+            server = new HavenServer(config, clock, ticker, engines, metrics, push);
         } catch (RuntimeException e) { // the audit trail could not be opened (another key): nothing serves yet
             try {
                 engines.resources().close();

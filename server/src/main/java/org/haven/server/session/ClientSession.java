@@ -211,7 +211,8 @@ public final class ClientSession implements Caller, Session {
                 p.rooms().stream().sorted().toList(),
                 p.expiresAt(),
                 services.limits,
-                resumeToken);
+                resumeToken,
+                services.push.keyFor(p));
     }
 
     /**
@@ -454,6 +455,7 @@ public final class ClientSession implements Caller, Session {
             }
             services.rooms.statusChanged(user, presence.status());
             services.alerts.statusChanged(user, presence.status());
+            services.push.statusChanged(user, principal.role(), presence.status());
             reply.ok();
         });
     }

@@ -30,6 +30,7 @@ import org.haven.server.connection.Outbound;
 import org.haven.server.limit.RequestRateLimiter;
 import org.haven.server.presence.PresenceStore;
 import org.haven.server.presence.UserRef;
+import org.haven.server.push.PushSubscriptionService;
 import org.haven.server.request.Handlers;
 import org.haven.server.room.RoomService;
 import org.haven.server.room.SessionControl;
@@ -60,6 +61,9 @@ public final class SessionService implements Revocations, RelayedHellos {
 
     final SessionControl control;
     final DirectChatService chat;
+    /** Paging: the welcome's {@code pushKey}, and the on-call flag of subscriptions on {@code presence.set}. */
+    final PushSubscriptionService push;
+
     final Resumptions resumptions;
     /** The handler of every request type: this package's own, and each feature's. */
     final Handlers handlers;
@@ -78,6 +82,7 @@ public final class SessionService implements Revocations, RelayedHellos {
             CareService care,
             AlertService alerts,
             DirectChatService chat,
+            PushSubscriptionService push,
             RequestRateLimiter rateLimiter,
             RevocationStore revocationStore,
             Serving ownership,
@@ -91,6 +96,7 @@ public final class SessionService implements Revocations, RelayedHellos {
         this.revocationStore = revocationStore;
         this.control = control;
         this.chat = chat;
+        this.push = push;
         this.resumptions = new Resumptions(timer, config.rooms().recoveryWindow(), ticker);
         this.denyList = new DenyList(Duration.ofHours(24), clock, ticker);
         this.care = care;
