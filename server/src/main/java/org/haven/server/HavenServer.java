@@ -79,13 +79,7 @@ public final class HavenServer implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private int port;
 
-    private HavenServer(
-            ServerConfig config,
-            Clock clock,
-            Ticker ticker,
-            Engines engines,
-            NodeMetrics metrics,
-            SubscriptionPolicy pushPolicy) {
+    private HavenServer(ServerConfig config, Clock clock, Ticker ticker, Engines engines, NodeMetrics metrics) {
         this.config = config;
         this.engines = engines;
         this.metrics = metrics;
@@ -165,10 +159,8 @@ public final class HavenServer implements AutoCloseable {
                 config.chat().mailboxTtl(),
                 config.chat().dmBetweenClinicians());
         this.ownership = new OrgOwnership(engines.leases(), this::takeUp, this::handOver);
-        // Paging by Web Push (issue #22): the subscriptions' requests. pushPolicy is not configured
-        // until ServerConfig has the push settings (see pushPolicy(ServerConfig)).
-        PushSubscriptionService push =
-                new PushSubscriptionService(engines.pushSubscriptions(), presence, audit, clock, pushPolicy);
+        PushSubscriptionService push = new PushSubscriptionService(
+                engines.pushSubscriptions(), presence, audit, clock, SubscriptionPolicy.of(config.paging()));
         Handlers handlers = new Handlers();
         this.sessions = new SessionService(
                 config,
@@ -256,15 +248,6 @@ public final class HavenServer implements AutoCloseable {
         alerts.organisationsOverdue().thenAccept(ownership::claimOrphans).exceptionally(e -> null);
     }
 
-    /**
-     * What this node offers browsers that subscribe to paging (issue #22). TEMPORARY: the node does
-     * not page until the configuration has the push settings ({@code HAVEN_PUSH_*}: the VAPID key
-     * pair and the push services allowed); this is the one place they plug in.
-     */
-    private static SubscriptionPolicy pushPolicy(ServerConfig config) {
-        return SubscriptionPolicy.notConfigured();
-    }
-
     /** Starts a node with the system clock. */
     public static HavenServer start(ServerConfig config) throws InterruptedException {
         return start(config, Clock.systemUTC(), Ticker.systemTicker());
@@ -272,15 +255,6 @@ public final class HavenServer implements AutoCloseable {
 
     /** Starts a node with the given time sources (tests control time this way). */
     public static HavenServer start(ServerConfig config, Clock clock, Ticker ticker) throws InterruptedException {
-        return start(config, clock, ticker, pushPolicy(config));
-    }
-
-    /**
-     * As {@link #start(ServerConfig, Clock, Ticker)}, offering {@code push} to browsers that subscribe
-     * to paging. TEMPORARY (issue #22), for tests, until {@link ServerConfig} has the push settings.
-     */
-    public static HavenServer start(ServerConfig config, Clock clock, Ticker ticker, SubscriptionPolicy push)
-            throws InterruptedException {
         NodeMetrics metrics = new NodeMetrics();
         Engines engines;
         try {
@@ -289,7 +263,7 @@ public final class HavenServer implements AutoCloseable {
             metrics.close();
             throw e;
         }
-        return start(config, clock, ticker, engines, metrics, push);
+        return start(config, clock, ticker, engines, metrics);
     }
 
     /**
@@ -299,31 +273,15 @@ public final class HavenServer implements AutoCloseable {
      */
     public static HavenServer start(ServerConfig config, Clock clock, Ticker ticker, Engines engines)
             throws InterruptedException {
-        return start(config, clock, ticker, engines, pushPolicy(config));
-    }
-
-    /**
-     * As {@link #start(ServerConfig, Clock, Ticker, Engines)}, offering {@code push} to browsers that
-     * subscribe to paging. TEMPORARY (issue #22), for tests, until {@link ServerConfig} has the push
-     * settings.
-     */
-    public static HavenServer start(
-            ServerConfig config, Clock clock, Ticker ticker, Engines engines, SubscriptionPolicy push)
-            throws InterruptedException {
-        return start(config, clock, ticker, engines, new NodeMetrics(), push);
+        return start(config, clock, ticker, engines, new NodeMetrics());
     }
 
     private static HavenServer start(
-            ServerConfig config,
-            Clock clock,
-            Ticker ticker,
-            Engines engines,
-            NodeMetrics metrics,
-            SubscriptionPolicy push)
+            ServerConfig config, Clock clock, Ticker ticker, Engines engines, NodeMetrics metrics)
             throws InterruptedException {
         HavenServer server;
         try {
-            server = new HavenServer(config, clock, ticker, engines, metrics, push);
+            server = new HavenServer(config, clock, ticker, engines, metrics);
         } catch (RuntimeException e) { // the audit trail could not be opened (another key): nothing serves yet
             try {
                 engines.resources().close();

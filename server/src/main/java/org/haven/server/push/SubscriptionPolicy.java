@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.haven.server.config.ServerConfig;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,18 +15,6 @@ import org.jspecify.annotations.Nullable;
  * POST to, so it is an allow-list, never "anything"). Immutable.
  */
 public record SubscriptionPolicy(@Nullable String publicKey, Predicate<URI> endpointAllowed) {
-
-    /**
-     * The push services of the major browsers: Chrome and the other Chromium browsers (FCM), Firefox
-     * (Mozilla's autopush), Edge (Windows Push Notification Services) and Safari (Apple).
-     */
-    public static final List<String> MAJOR_BROWSER_SERVICES = List.of(
-            "fcm.googleapis.com",
-            "android.googleapis.com",
-            "updates.push.services.mozilla.com",
-            ".notify.windows.com",
-            "web.push.apple.com",
-            ".push.apple.com");
 
     public SubscriptionPolicy {
         Objects.requireNonNull(endpointAllowed, "endpointAllowed");
@@ -45,21 +34,44 @@ public record SubscriptionPolicy(@Nullable String publicKey, Predicate<URI> endp
         return publicKey != null;
     }
 
+    /** The policy of a node's paging settings ({@code HAVEN_PUSH_*}, docs/operations.md). */
+    public static SubscriptionPolicy of(ServerConfig.Paging paging) {
+        return paging.enabled()
+                ? new SubscriptionPolicy(paging.vapidPublicKey(), at(paging.services()))
+                : notConfigured();
+    }
+
     /**
-     * Endpoints over {@code https} at one of {@code hosts}: a host as given, or any host under one
-     * given with a leading dot ({@code .push.apple.com}); compared without case.
+     * Endpoints at one of {@code origins}: {@code scheme://host[:port]}, the host given or, written
+     * {@code scheme://*.domain}, any host under the domain; scheme and host compared without case,
+     * a port left out meaning the scheme's own.
      */
-    public static Predicate<URI> httpsAt(List<String> hosts) {
-        List<String> allowed =
-                hosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+    public static Predicate<URI> at(List<String> origins) {
+        List<URI> allowed = origins.stream()
+                .map(o -> URI.create(o.toLowerCase(Locale.ROOT).replace("://*.", "://wildcard.")))
+                .toList();
         return endpoint -> {
+            String scheme = endpoint.getScheme();
             String host = endpoint.getHost();
-            if (!"https".equalsIgnoreCase(endpoint.getScheme()) || host == null) {
+            if (scheme == null || host == null) {
                 return false;
             }
             String h = host.toLowerCase(Locale.ROOT);
-            return allowed.stream().anyMatch(a -> a.startsWith(".") ? h.endsWith(a) : h.equals(a));
+            int port = port(endpoint);
+            for (URI a : allowed) {
+                String ah = Objects.requireNonNull(a.getHost(), "an origin has a host");
+                boolean hostMatches =
+                        ah.startsWith("wildcard.") ? h.endsWith(ah.substring("wildcard".length())) : h.equals(ah);
+                if (hostMatches && a.getScheme().equalsIgnoreCase(scheme) && port(a) == port) {
+                    return true;
+                }
+            }
+            return false;
         };
+    }
+
+    private static int port(URI u) {
+        return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
     /** The key shown, never the predicate. */

@@ -45,11 +45,16 @@ class PushSubscriptionIT {
     static final String KEY = PushSubscriptionServiceTest.KEY;
     static final Push.Keys KEYS = PushSubscriptionServiceTest.KEYS;
     static final String ENDPOINT = PushSubscriptionServiceTest.ENDPOINT;
-    static final SubscriptionPolicy PAGING =
-            new SubscriptionPolicy(KEY, SubscriptionPolicy.httpsAt(SubscriptionPolicy.MAJOR_BROWSER_SERVICES));
+    /** The private half of {@link #KEY}. */
+    static final String PRIVATE_KEY = "yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw";
+
+    /** A node that pages, with the default push services (the major browsers'). */
+    static ServerConfig.Builder paging(ServerConfig.Builder b) {
+        return b.vapidPublicKey(KEY).vapidPrivateKey(PRIVATE_KEY).pushSubject("mailto:ops@example.org");
+    }
 
     @RegisterExtension
-    final TestServer haven = new TestServer().paging(PAGING);
+    final TestServer haven = new TestServer(PushSubscriptionIT::paging);
 
     private static Result.PushSubscribed subscribe(HavenClient client, String device, String endpoint)
             throws Exception {
@@ -230,7 +235,7 @@ class PushSubscriptionIT {
 
         @Test
         void subscriptionsOutliveARestart() throws Exception {
-            ServerConfig config = ServerConfig.builder()
+            ServerConfig config = paging(ServerConfig.builder())
                     .host("127.0.0.1")
                     .port(0)
                     .drainTimeout(Duration.ofSeconds(2))
@@ -243,11 +248,11 @@ class PushSubscriptionIT {
                     config.auth().audience(),
                     Clock.systemUTC());
             Instant subscribedAt;
-            try (HavenServer node = HavenServer.start(config, Clock.systemUTC(), Ticker.systemTicker(), PAGING);
+            try (HavenServer node = HavenServer.start(config, Clock.systemUTC(), Ticker.systemTicker());
                     HavenClient bo = clinician(node, tokens)) {
                 subscribedAt = subscribe(bo, "laptop", ENDPOINT).subscribedAt();
             }
-            try (HavenServer node = HavenServer.start(config, Clock.systemUTC(), Ticker.systemTicker(), PAGING);
+            try (HavenServer node = HavenServer.start(config, Clock.systemUTC(), Ticker.systemTicker());
                     HavenClient bo = clinician(node, tokens)) {
                 assertThat(list(bo))
                         .containsExactly(

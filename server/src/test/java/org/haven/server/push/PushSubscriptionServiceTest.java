@@ -22,6 +22,7 @@ import org.haven.server.audit.AuditEvent;
 import org.haven.server.audit.AuditRecord;
 import org.haven.server.audit.InMemoryAuditTrail;
 import org.haven.server.auth.Principal;
+import org.haven.server.config.ServerConfig;
 import org.haven.server.connection.Connection;
 import org.haven.server.presence.InMemoryPresenceStore;
 import org.haven.server.presence.UserRef;
@@ -61,7 +62,8 @@ class PushSubscriptionServiceTest {
     }
 
     private static SubscriptionPolicy paging() {
-        return new SubscriptionPolicy(KEY, SubscriptionPolicy.httpsAt(SubscriptionPolicy.MAJOR_BROWSER_SERVICES));
+        return SubscriptionPolicy.of(
+                PushSubscriptionIT.paging(ServerConfig.builder()).build().paging());
     }
 
     private static Principal principal(String user, Role role) {

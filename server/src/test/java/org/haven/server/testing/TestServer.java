@@ -15,7 +15,6 @@ import org.haven.server.Engines;
 import org.haven.server.HavenServer;
 import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ServerConfig;
-import org.haven.server.push.SubscriptionPolicy;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -35,7 +34,6 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     private HavenServer server;
     private Engines engines;
     private DevTokens tokens;
-    private SubscriptionPolicy push = SubscriptionPolicy.notConfigured();
 
     public TestServer() {
         this(b -> b);
@@ -51,15 +49,6 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
         this.clock = clock;
     }
 
-    /**
-     * Servers of this extension page by Web Push as {@code push} says (issue #22: until the
-     * configuration has the push settings).
-     */
-    public TestServer paging(SubscriptionPolicy push) {
-        this.push = push;
-        return this;
-    }
-
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
         ServerConfig config = customize
@@ -71,7 +60,7 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
                         .auditFile(null)
                         .dataDirectory(null))
                 .build();
-        server = HavenServer.start(config, clock, com.github.benmanes.caffeine.cache.Ticker.systemTicker(), push);
+        server = HavenServer.start(config, clock, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
         engines = server.engines();
         tokens = new DevTokens(
                 config.auth().hmacSecret(),
@@ -87,8 +76,7 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     public HavenServer restart() throws InterruptedException {
         ServerConfig config = server.config();
         server.close();
-        server = HavenServer.start(
-                config, clock, com.github.benmanes.caffeine.cache.Ticker.systemTicker(), engines, push);
+        server = HavenServer.start(config, clock, com.github.benmanes.caffeine.cache.Ticker.systemTicker(), engines);
         return server;
     }
 
