@@ -28,6 +28,7 @@ import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ConfigSources;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.logging.LogSetup;
+import org.haven.server.push.VapidKeys;
 import org.haven.server.sql.SqlAuditVerifier;
 import org.haven.server.sql.SqlDatabase;
 import org.haven.server.storage.StorageUnavailableException;
@@ -46,6 +47,9 @@ public final class Main {
                        prints the effective configuration (secrets masked) and where each value came from
                    java -jar haven-server.jar token --sub <user> --role <client|clinician|supervisor|support>
                                                     --org <org> --rooms <room,room...> [--name <display name>] [--ttl 1h]
+                   java -jar haven-server.jar vapid-keys
+                       prints a new VAPID key pair for paging by Web Push (HAVEN_PUSH_VAPID_PUBLIC_KEY and
+                       HAVEN_PUSH_VAPID_PRIVATE_KEY): make it once, give every node of a cluster the same pair
                    java -jar haven-server.jar healthcheck
                        exit 0 when the node on this machine (HAVEN_PORT) answers /healthz (containers' health checks)
                    java -jar haven-server.jar audit-verify [<file>] [--org <org>] [--key-file <file>]
@@ -87,6 +91,9 @@ public final class Main {
                 return auditVerify(rest, env, out, err);
             case "healthcheck":
                 return healthcheck(env, err);
+            case "vapid-keys":
+                VapidKeys.printNewPair(out);
+                return 0;
             case "help", "--help", "-h":
                 out.println(USAGE);
                 return 0;
@@ -102,6 +109,11 @@ public final class Main {
             err.println("haven: invalid configuration: " + e.getMessage());
             return 2;
         }
+        String vapidProblem = vapidProblem(config.paging());
+        if (vapidProblem != null) {
+            err.println("haven: invalid configuration: " + vapidProblem);
+            return 2;
+        }
         switch (command) {
             case "serve":
                 LogSetup.apply(config);
@@ -114,6 +126,23 @@ public final class Main {
             default:
                 err.println("haven: unknown command '" + command + "'\n" + USAGE);
                 return 2;
+        }
+    }
+
+    /** Why the VAPID keys of {@code paging} are not a pair (each is well formed: the settings checked that), or null. */
+    private static @Nullable String vapidProblem(ServerConfig.Paging paging) {
+        String pub = paging.vapidPublicKey();
+        String priv = paging.vapidPrivateKey();
+        String subject = paging.subject();
+        if (pub == null || priv == null || subject == null) {
+            return null;
+        }
+        try {
+            VapidKeys.parse(pub, priv, subject);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return VapidKeys.PUBLIC_KEY_VARIABLE + ": not the public half of " + VapidKeys.PRIVATE_KEY_VARIABLE
+                    + " (expected: the pair vapid-keys printed together)";
         }
     }
 

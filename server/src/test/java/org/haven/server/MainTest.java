@@ -76,6 +76,38 @@ class MainTest {
     }
 
     @Test
+    void printsAVapidKeyPairANodeAcceptsAndRefusesToStartWithHalvesOfTwoPairs() throws Exception {
+        assertThat(run(Map.of(), "vapid-keys")).isZero();
+        Map<String, String> first = assignments(out.toString(StandardCharsets.UTF_8));
+        assertThat(first.get("HAVEN_PUSH_VAPID_PUBLIC_KEY")).matches("[A-Za-z0-9_-]{87}");
+        assertThat(first.get("HAVEN_PUSH_VAPID_PRIVATE_KEY")).matches("[A-Za-z0-9_-]{43}");
+        out.reset();
+        assertThat(run(Map.of(), "vapid-keys")).isZero();
+        Map<String, String> second = assignments(out.toString(StandardCharsets.UTF_8));
+        assertThat(second.get("HAVEN_PUSH_VAPID_PUBLIC_KEY")).isNotEqualTo(first.get("HAVEN_PUSH_VAPID_PUBLIC_KEY"));
+
+        Map<String, String> env = new java.util.HashMap<>(first);
+        env.put("HAVEN_PUSH_SUBJECT", "mailto:ops@example.org");
+        assertThat(run(env, "--print-config")).as("a pair").isZero();
+        env.put("HAVEN_PUSH_VAPID_PRIVATE_KEY", second.get("HAVEN_PUSH_VAPID_PRIVATE_KEY"));
+        assertThat(run(env, "serve")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("HAVEN_PUSH_VAPID_PUBLIC_KEY: not the public half of HAVEN_PUSH_VAPID_PRIVATE_KEY")
+                .doesNotContain(second.get("HAVEN_PUSH_VAPID_PRIVATE_KEY"));
+    }
+
+    private static Map<String, String> assignments(String text) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String line : text.split("\\R")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                out.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return out;
+    }
+
+    @Test
     void explainsWhatIsMissing() throws Exception {
         assertThat(run(Map.of(), "token", "--sub", "alice")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
