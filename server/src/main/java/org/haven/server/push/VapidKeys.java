@@ -53,7 +53,6 @@ public final class VapidKeys {
      */
     private static final int MAX_CACHED_AUDIENCES = 64;
 
-    private final ECPublicKey publicKey;
     private final ECPrivateKey privateKey;
     private final String publicKeyText;
     private final String subject;
@@ -62,7 +61,6 @@ public final class VapidKeys {
     private record Token(String header, Instant expires) {}
 
     private VapidKeys(ECPublicKey publicKey, ECPrivateKey privateKey, String subject) {
-        this.publicKey = publicKey;
         this.privateKey = privateKey;
         this.publicKeyText = base64Url(P256.encode(publicKey));
         this.subject = checkSubject(subject);
