@@ -1,7 +1,5 @@
 package org.haven.server.push;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -54,9 +52,7 @@ import org.slf4j.LoggerFactory;
  * delivery's TTL as it waits, so a retry does not extend a page's life. Logs carry subscription ids
  * and push service hosts, never a full endpoint (a capability), a payload or a key.
  *
- * <p>Meters: {@code haven.push.sent}, {@code haven.push.failed{reason=refused|rejected|exhausted}},
- * {@code haven.push.subscriptions.removed}, {@code haven.push.skipped} and the gauge {@code
- * haven.push.pending}.
+ * <p>Meters: see {@link PushCounters}.
  *
  * <p>Threading: {@link #send} and the accessors from any thread; attempts, the {@code stillWanted}
  * checks and the {@code gone} callback run on the sender's two threads ({@code haven-push-N}).
@@ -79,13 +75,7 @@ public final class PushSender implements AutoCloseable {
 
     private final Object closing = new Object();
     private final AtomicInteger pending = new AtomicInteger();
-    private final LongAdder sent = new LongAdder();
-    private final LongAdder removed = new LongAdder();
-    private final LongAdder skipped = new LongAdder();
-    private final LongAdder retried = new LongAdder();
-    private final LongAdder refused = new LongAdder();
-    private final LongAdder rejected = new LongAdder();
-    private final LongAdder exhausted = new LongAdder();
+    private final PushCounters counts;
     private volatile boolean closed;
 
     /** One delivery on its way: the attempts made so far and when it was accepted (for the TTL). */
@@ -124,9 +114,7 @@ public final class PushSender implements AutoCloseable {
                 // A redirect would carry the page, and its VAPID token, to another origin.
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        if (meters != null) {
-            register(meters);
-        }
+        this.counts = new PushCounters(meters, pending);
     }
 
     /**
@@ -136,7 +124,7 @@ public final class PushSender implements AutoCloseable {
     public boolean send(PushDelivery delivery) {
         Objects.requireNonNull(delivery, "delivery");
         if (closed || !reserve()) {
-            refused.increment();
+            counts.refused.increment();
             log.warn(
                     "push refused ({}) id={} host={}",
                     closed ? "sender closed" : "queue full",
@@ -150,32 +138,32 @@ public final class PushSender implements AutoCloseable {
 
     /** Deliveries a push service accepted (2xx). */
     public long sent() {
-        return sent.sum();
+        return counts.sent.sum();
     }
 
     /** Deliveries not sent: refused ({@link #dropped()}), rejected by the push service, or out of attempts. */
     public long failed() {
-        return refused.sum() + rejected.sum() + exhausted.sum();
+        return counts.failed();
     }
 
     /** Deliveries refused by {@link #send}: the queue was full or the sender closed. */
     public long dropped() {
-        return refused.sum();
+        return counts.refused.sum();
     }
 
     /** Deliveries whose subscription the push service said was gone; the callback heard each. */
     public long removed() {
-        return removed.sum();
+        return counts.removed.sum();
     }
 
     /** Deliveries ended unsent because they were no longer wanted. */
     public long skipped() {
-        return skipped.sum();
+        return counts.skipped.sum();
     }
 
     /** Retries scheduled after an attempt that may succeed later. */
     public long retried() {
-        return retried.sum();
+        return counts.retried.sum();
     }
 
     /** Deliveries accepted and not yet finished: waiting, in flight, or backing off. */
@@ -216,7 +204,7 @@ public final class PushSender implements AutoCloseable {
         }
         if (!wanted(a.delivery())) {
             finish();
-            skipped.increment();
+            counts.skipped.increment();
             log.debug(
                     "push skipped (no longer wanted) id={} host={}",
                     a.delivery().id(),
@@ -288,17 +276,17 @@ public final class PushSender implements AutoCloseable {
             int status = response.statusCode();
             if (status / 100 == 2) {
                 finish();
-                sent.increment();
+                counts.sent.increment();
                 log.debug("push sent id={} host={} attempts={}", d.id(), host(a), a.attempts());
             } else if (status == 404 || status == 410) {
                 finish();
-                removed.increment();
+                counts.removed.increment();
                 log.info("push subscription gone (status {}) id={} host={}", status, d.id(), host(a));
                 tellGone(d);
             } else if (status == 429 || status / 100 == 5) {
                 retry(a, "status " + status, retryAfter(response));
             } else {
-                fail(a, rejected, "rejected (status " + status + ")");
+                fail(a, counts.rejected, "rejected (status " + status + ")");
             }
             return;
         }
@@ -307,13 +295,13 @@ public final class PushSender implements AutoCloseable {
         if (cause instanceof IOException) {
             retry(a, cause.getClass().getSimpleName(), null);
         } else {
-            fail(a, rejected, "not sent (" + cause.getClass().getName() + ")");
+            fail(a, counts.rejected, "not sent (" + cause.getClass().getName() + ")");
         }
     }
 
     private void retry(Attempt a, String outcome, @Nullable Duration asked) {
         if (a.attempts() >= settings.maxAttempts()) {
-            fail(a, exhausted, "failed after " + a.attempts() + " attempts (" + outcome + ")");
+            fail(a, counts.exhausted, "failed after " + a.attempts() + " attempts (" + outcome + ")");
             return;
         }
         if (closed) {
@@ -323,7 +311,7 @@ public final class PushSender implements AutoCloseable {
         if (asked != null && asked.compareTo(wait) > 0) {
             wait = asked.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : asked;
         }
-        retried.increment();
+        counts.retried.increment();
         log.debug(
                 "push retry in {} ({}) id={} host={}",
                 wait,
@@ -390,32 +378,6 @@ public final class PushSender implements AutoCloseable {
         } catch (DateTimeParseException | NumberFormatException e) {
             return null;
         }
-    }
-
-    private void register(MeterRegistry meters) {
-        FunctionCounter.builder("haven.push.sent", sent, LongAdder::sum)
-                .description("Pages a push service accepted")
-                .register(meters);
-        failedCounter(meters, "refused", refused);
-        failedCounter(meters, "rejected", rejected);
-        failedCounter(meters, "exhausted", exhausted);
-        FunctionCounter.builder("haven.push.subscriptions.removed", removed, LongAdder::sum)
-                .description("Subscriptions a push service said were gone (404, 410), for the store to remove")
-                .register(meters);
-        FunctionCounter.builder("haven.push.skipped", skipped, LongAdder::sum)
-                .description("Pages no longer wanted when their turn came (the alert was acknowledged)")
-                .register(meters);
-        Gauge.builder("haven.push.pending", pending, AtomicInteger::get)
-                .description("Pages accepted and not yet finished: waiting, in flight or backing off")
-                .register(meters);
-    }
-
-    private static void failedCounter(MeterRegistry meters, String reason, LongAdder count) {
-        FunctionCounter.builder("haven.push.failed", count, LongAdder::sum)
-                .description("Pages not sent, by reason: refused (queue full or sender closed), rejected"
-                        + " (a status that retrying cannot help), exhausted (out of attempts)")
-                .tag("reason", reason)
-                .register(meters);
     }
 
     private static String host(Attempt a) {
