@@ -34,6 +34,7 @@ import org.haven.server.config.ServerConfig;
 import org.haven.server.limit.RequestRateLimiter;
 import org.haven.server.metrics.NodeMetrics;
 import org.haven.server.presence.PresenceStore;
+import org.haven.server.push.PushPaging;
 import org.haven.server.push.PushSubscriptionService;
 import org.haven.server.push.SubscriptionPolicy;
 import org.haven.server.request.Handlers;
@@ -49,6 +50,7 @@ import org.haven.server.transport.HavenTransport;
 import org.haven.server.transport.Readiness;
 import org.haven.server.webhook.WebhookNotifier;
 import org.haven.server.webhook.WebhookSettings;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -68,6 +70,7 @@ public final class HavenServer implements AutoCloseable {
     private final RoomService rooms;
     private final AuditTrail audit;
     private final WebhookNotifier webhooks;
+    private final @Nullable PushPaging paging;
     private final Engines engines;
     private final AlertService alerts;
     private final SessionService sessions;
@@ -123,6 +126,8 @@ public final class HavenServer implements AutoCloseable {
                                 config.alerts().webhookUrls(), config.alerts().webhookSecret()),
                 clock,
                 threads);
+        this.paging =
+                PushPaging.of(config.paging(), engines.pushSubscriptions(), audit, clock, threads, metrics.registry());
         CareService care = new CareService(
                 engines.care(),
                 new RoomAffiliations(),
@@ -136,7 +141,7 @@ public final class HavenServer implements AutoCloseable {
                 care,
                 audit,
                 webhooks,
-                AlertPaging.NONE,
+                paging == null ? AlertPaging.NONE : paging,
                 clock,
                 escalation(config.alerts()),
                 config.alerts().alertOnCheckIn(),
@@ -400,6 +405,9 @@ public final class HavenServer implements AutoCloseable {
         roomExecutors.close();
         alerts.close();
         webhooks.close();
+        if (paging != null) {
+            paging.close();
+        }
         audit.close();
         threads.close();
         metrics.close();

@@ -197,7 +197,10 @@ final class Escalator {
             target(alert, alert.tier());
         }
         if (!delivery.anyTargetConnected(alert) && expectedBack(alert, now)) {
-            return; // waits at this tier for them; the tick looks again once the grace is over
+            // Waits at this tier for them (the tick looks again once the grace is over); whoever of
+            // it is not connected is paged meanwhile: a closed console is not always a blip.
+            page(alert);
+            return;
         }
         if (!delivery.anyTargetConnected(alert)) {
             if (!alert.undelivered()) {
@@ -213,10 +216,7 @@ final class Escalator {
         page(alert);
     }
 
-    /**
-     * Pages the people of the alert's reached tiers who are not connected (the paging decides whom):
-     * never while it waits for responders expected back, who are reconnecting, not asleep.
-     */
+    /** Pages the people of the alert's reached tiers who are not connected (the paging decides whom). */
     private void page(DistressAlert alert) {
         if (alert.state() != Alerts.State.RAISED) {
             return;

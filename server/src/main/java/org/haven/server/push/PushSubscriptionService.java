@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.ErrorCode;
@@ -89,6 +90,37 @@ public final class PushSubscriptionService {
                         failure.getClass().getSimpleName());
             }
         });
+    }
+
+    /**
+     * An administrator revoked {@code user}: every subscription of theirs is removed (the store is
+     * shared, so on one node), so a revoked user is paged no more. Fire and forget: a failure is
+     * logged; the subscriptions then stay until they are removed by their owner or their push service.
+     */
+    public void revoked(UserRef user) {
+        store.list(user)
+                .thenCompose(subs -> {
+                    CompletableFuture<?>[] removals = subs.stream()
+                            .map(s -> store.remove(user, s.device()).toCompletableFuture())
+                            .toArray(CompletableFuture<?>[]::new);
+                    return CompletableFuture.allOf(removals).thenApply(v -> subs.size());
+                })
+                .whenComplete((removed, failure) -> {
+                    if (failure != null) {
+                        log.warn(
+                                "push subscriptions of a revoked user not removed user={} ({})",
+                                user.user(),
+                                failure.getClass().getSimpleName());
+                    } else if (removed > 0) {
+                        audit.record(new AuditEvent(
+                                user.org(),
+                                AuditEvent.SYSTEM,
+                                "push.unsubscribe",
+                                "user:" + user.user(),
+                                "revoked",
+                                Map.of("count", Integer.toString(removed))));
+                    }
+                });
     }
 
     private CompletionStage<Result> subscribe(Request<ClientMessage.PushSubscribe> r) {

@@ -61,7 +61,10 @@ public final class SessionService implements Revocations, RelayedHellos {
 
     final SessionControl control;
     final DirectChatService chat;
-    /** Paging: the welcome's {@code pushKey}, and the on-call flag of subscriptions on {@code presence.set}. */
+    /**
+     * Paging: the welcome's {@code pushKey}, the on-call flag of subscriptions on {@code presence.set},
+     * and a revoked user's subscriptions removed.
+     */
     final PushSubscriptionService push;
 
     final Resumptions resumptions;
@@ -292,6 +295,7 @@ public final class SessionService implements Revocations, RelayedHellos {
     public CompletionStage<Integer> revokeUser(String org, String user) {
         Revocation revocation = denyList.revokeUser(new UserRef(org, user));
         keep(revocation);
+        push.revoked(new UserRef(org, user)); // a revoked user is paged no more
         int closed = endRevoked(revocation);
         return peers.apply(revocation).thenApply(elsewhere -> closed + elsewhere);
     }
