@@ -409,6 +409,20 @@ export class HavenClient {
   sendDirect(to, envelopes) { return this.request('dm.send', { to, envelopes }); }
   /** Confirms direct messages: they leave this device's mailbox. */
   ackDirect(messages) { return this.request('dm.ack', { messages }); }
+
+  /**
+   * Pages this browser (clinicians and supervisors, when `welcome.pushKey` is there): `device` is this
+   * browser's own id for its subscription, `subscription` the browser's `PushSubscription.toJSON()`.
+   * Resolves with {device, subscribedAt}.
+   */
+  subscribePush(device, subscription) {
+    const { endpoint, keys: { p256dh, auth } = {} } = subscription;
+    return this.request('push.subscribe', { device, endpoint, keys: { p256dh, auth } });
+  }
+  /** Stops paging this browser: resolves whether or not `device` had a subscription. */
+  unsubscribePush(device) { return this.request('push.unsubscribe', { device }); }
+  /** The caller's own subscriptions: resolves with {subscriptions: [{device, service, subscribedAt}]}. */
+  listPush() { return this.request('push.list'); }
 }
 
 function strip(fields) {
