@@ -1,9 +1,10 @@
 // The clinician's live alert panel: every alert they may see, with the client's confirmed location,
 // emergency contacts and safety plan at hand, and the lifecycle's next steps as buttons. A new or
 // escalated alert is announced (assertive live region), flashes, chimes (WebAudio) and counts in the
-// tab title; nothing takes the clinician's focus away from what they are doing.
+// tab title; nothing takes the clinician's focus away from what they are doing, but the alert a page
+// they clicked asks for (reveal).
 
-import { $, h, fill, show, announce, time, dateTime, words, explain, chime, nameOf, learnName } from './ui.js';
+import { $, h, fill, show, focus, announce, time, dateTime, words, explain, chime, nameOf, learnName } from './ui.js';
 
 const ACTIONS = ['grounding_exercise', 'called_emergency_contact', 'contacted_988', 'dispatched_emergency_services',
   'paused_group', 'note'];
@@ -24,6 +25,8 @@ export class AlertPanel {
     this.alerts = new Map(); // id -> view
     this.list = $('alert-list');
     this.section = $('alerts');
+    /** The alert a clicked page asked for: highlighted while it is listed. */
+    this.requested = null;
     haven.on('alert', (m) => this.upsert(m.alert, m.reason));
     haven.on('alert.follow_up_due', (m) => this.followUpDue(m));
   }
@@ -42,6 +45,27 @@ export class AlertPanel {
     if (fresh || (reason === 'escalated' && OPEN.has(view.state))) this.cue(view);
     this.render(view, fresh);
     this.renderLists();
+  }
+
+  /**
+   * Shows the alert a clicked page asked for: highlighted, scrolled to and focused when it is listed
+   * (open, resolved or follow-up due); otherwise a note says it is no longer open. Returns whether it is.
+   */
+  reveal(id) {
+    this.requested = id;
+    for (const e of this.section.querySelectorAll('.requested')) e.classList.remove('requested');
+    const el = this.section.querySelector(`[data-alert-id="${CSS.escape(id)}"]`);
+    show($('paged-alert-gone'), !el);
+    if (!el) {
+      announce('The alert you were paged about is no longer open.');
+      return false;
+    }
+    el.classList.add('requested');
+    el.scrollIntoView({ block: 'center' });
+    focus(el);
+    const v = this.alerts.get(id);
+    announce(v && OPEN.has(v.state) ? `The alert you were paged about: ${title(v)}.` : 'The alert you were paged about is resolved.');
+    return true;
   }
 
   followUpDue({ alert, client, dueAt }) {
@@ -68,6 +92,7 @@ export class AlertPanel {
     }
     // Keep the focus and what the clinician was typing across a re-render.
     const active = card && card.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+    const cardFocused = card && document.activeElement === card;
     const values = card ? Object.fromEntries([...card.querySelectorAll('[data-key]')]
       .filter((e) => 'value' in e && e.tagName !== 'BUTTON').map((e) => [e.dataset.key, e.value])) : {};
     const next = this.card(view);
@@ -79,6 +104,7 @@ export class AlertPanel {
     else this.list.prepend(next);
     if (fresh) next.classList.add('fresh');
     if (active) next.querySelector(`[data-key="${active}"]`)?.focus();
+    else if (cardFocused) focus(next);
     this.counts();
   }
 
@@ -94,7 +120,8 @@ export class AlertPanel {
     const headingId = `alert-h-${v.id}`;
     const mine = (who) => who === this.me;
     const c = v.checkIn;
-    return h('article', { class: `alert-card sev-${v.severity} state-${v.state}`, dataset: { alertId: v.id, state: v.state },
+    return h('article', { class: `alert-card sev-${v.severity} state-${v.state}${v.id === this.requested ? ' requested' : ''}`,
+      dataset: { alertId: v.id, state: v.state },
       'aria-labelledby': headingId },
     h('h3', { id: headingId }, title(v), ' ',
       h('span', { class: `badge sev sev-${v.severity}` }, words(v.severity)), ' ',
@@ -198,7 +225,7 @@ export class AlertPanel {
       const noteId = `followup-note-${v.id}`;
       const err = h('p', { class: 'error', role: 'alert' });
       const input = h('input', { id: noteId, maxlength: '2000' });
-      return h('li', { dataset: { alertId: v.id } },
+      return h('li', { class: v.id === this.requested ? 'requested' : null, dataset: { alertId: v.id } },
         h('p', {}, `${nameOf(v.client)} — due ${dateTime(v.followUpDueAt)}`),
         h('label', { for: noteId }, 'Follow-up note'), input,
         h('button', { type: 'button', onclick: async () => {
@@ -212,7 +239,7 @@ export class AlertPanel {
         } }, 'Record follow-up and close'), err);
     }));
     show($('no-followups'), due.length === 0);
-    fill($('resolved-list'), resolved.map((v) => h('li', { dataset: { alertId: v.id } },
+    fill($('resolved-list'), resolved.map((v) => h('li', { class: v.id === this.requested ? 'requested' : null, dataset: { alertId: v.id } },
       `${nameOf(v.client)} — ${words(v.kind)}, resolved; follow-up ${v.followUpDueAt ? `due ${dateTime(v.followUpDueAt)}` : 'to be scheduled'}`)));
   }
 }

@@ -1,13 +1,16 @@
 // The clinician's view: the live alert panel (alerts.js), follow-ups due, every granted room with its
 // roster and presence, waiting room (admit / decline), pause / resume, breakouts (move / return), the
-// group chat, and private end-to-end encrypted chats with clients.
+// group chat, private end-to-end encrypted chats with clients, and notifications on this device
+// (paging.js).
 
 import { $, h, fill, show, announce, time, explain, nameOf } from './ui.js';
 import { RoomModel, ROOM_EVENTS, describeMember } from './room-model.js';
 import { PrivateChat } from './dm.js';
 import { AlertPanel } from './alerts.js';
+import { PagingControl } from './paging.js';
 
-export function startClinicianView({ haven, welcome, keys }) {
+/** `pagedAlert`: the alert a clicked page asked for (shown once the alerts are listed), or null. */
+export function startClinicianView({ haven, welcome, keys, pagedAlert = null }) {
   const me = welcome.user;
   const models = new Map();
   const cards = new Map(); // room id -> {card, parts}
@@ -16,7 +19,12 @@ export function startClinicianView({ haven, welcome, keys }) {
   const alerts = new AlertPanel({ haven, me });
   const dm = new PrivateChat($('clinician-dm').querySelector('.dm-host'), { haven, me, keys, idPrefix: 'clinician-dm', partnerLabel: 'Conversation with' });
 
-  haven.listAlerts().then((r) => alerts.load(r.alerts), () => {});
+  const paging = new PagingControl(haven);
+
+  haven.listAlerts().then((r) => {
+    alerts.load(r.alerts);
+    if (pagedAlert) alerts.reveal(pagedAlert);
+  }, () => {});
   Promise.all(welcome.rooms.map(joinRoom)).then(() => {
     if (welcome.rooms.length === 0) fill($('room-list'), h('p', { class: 'hint' }, 'No rooms are granted to you.'));
   });
@@ -198,7 +206,7 @@ export function startClinicianView({ haven, welcome, keys }) {
       h('time', { datetime: c.at }, time(c.at)), ' ', h('span', { class: 'text' }, c.text));
   }
 
-  return { alerts, dm };
+  return { alerts, dm, paging };
 }
 
 /** Re-renders inside `container` and puts the focus back on the control (same data-key) that had it. */

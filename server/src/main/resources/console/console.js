@@ -10,6 +10,7 @@ import { generateDeviceKeys, preferredSuite, toHex } from './haven-crypto.js';
 import { $, fill, show, focus, unlockSound, announce } from './ui.js';
 import { startClientView } from './client-view.js';
 import { startClinicianView } from './clinician-view.js';
+import { takeRequestedAlert, onPageClicked } from './paging.js';
 
 const CLOSE_REASONS = {
   4003: 'Your sign-in was refused. Please sign in again.',
@@ -38,6 +39,15 @@ function validate(d) {
   if (!d.rooms.every((r) => id.test(r))) return ['rooms', 'Sessions: ids separated by commas.'];
   return null;
 }
+
+// A clicked page (haven-sw.js) asks for one alert: by the address of a new window, or by a message
+// to this one; before sign-in it waits, and the alert panel shows it once listed.
+let pagedAlert = takeRequestedAlert();
+let clinicianView = null;
+onPageClicked((id) => {
+  if (clinicianView) clinicianView.alerts.reveal(id);
+  else pagedAlert = id;
+});
 
 async function signInWithDevToken(event) {
   event.preventDefault();
@@ -99,7 +109,7 @@ async function start(token, tokenProvider) {
       location.reload();
     });
     if (welcome.role === 'clinician' || welcome.role === 'supervisor') {
-      startClinicianView({ haven, welcome, keys });
+      clinicianView = startClinicianView({ haven, welcome, keys, pagedAlert });
       focus($('clinician-heading'));
     } else {
       startClientView({ haven, welcome, keys });

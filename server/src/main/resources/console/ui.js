@@ -91,6 +91,8 @@ export function explain(error) {
     timeout: 'No answer from the server in time.',
     invalid_message: 'Please check the form: something is missing or not valid.',
     limit_reached: 'A limit was reached.',
+    push_not_configured: 'This Haven server does not send notifications.',
+    push_endpoint_not_allowed: 'This browser\'s push service is not one this Haven server sends to. Please ask your administrator, or use another browser.',
   };
   return messages[error?.code] || error?.message || 'Something went wrong.';
 }
