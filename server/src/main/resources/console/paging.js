@@ -68,7 +68,10 @@ export class PagingControl {
     this.others = 0;
     this.registration = null;
     this.queue = Promise.resolve(); // one change at a time: a refresh never races a click
-    this.button.addEventListener('click', () => this.serially(() => (this.on ? this.turnOff() : this.turnOn())));
+    this.button.addEventListener('click', () => {
+      this.button.disabled = true; // one click, one change
+      this.serially(() => (this.on ? this.turnOff() : this.turnOn()));
+    });
     // After every welcome (a reconnect too): what the node lists may have changed, and the protocol
     // asks for the subscription again.
     haven.on('state', ({ state }) => {
@@ -185,7 +188,7 @@ export class PagingControl {
     this.button.disabled = false;
     fill(this.button, on ? 'Turn off notifications' : 'Turn on notifications');
     const blocked = !on && Notification.permission === 'denied';
-    fill(this.stateText, on ? 'On: this browser shows a notification when an alert needs you and Haven is not open.'
+    fill(this.stateText, on ? 'On: when an alert needs you and you are not here in Haven, this browser shows a notification.'
       : blocked ? 'Off: notifications are blocked for Haven in this browser.'
         : 'Off: alerts reach you only while Haven is open.');
     if (others != null) this.others = others;
