@@ -1,14 +1,10 @@
 package org.haven.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +30,6 @@ import org.haven.client.crypto.Hkdf;
 import org.haven.client.crypto.Suite;
 import org.haven.protocol.E2e;
 import org.haven.protocol.ProtocolCodec;
-import org.haven.protocol.ProtocolSchema;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.alert.StoredAlert;
 import org.haven.server.audit.AuditRecord;
@@ -53,20 +48,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (audit trail and logs) the client's address and phone; envelopes sealed by the console's WebCrypto
  * module open with the Java scheme, and bundles it made are accepted by the Java client library.
  *
- * <p>Missing tools fail the test (they are not skipped): {@code scripts/test.sh} installs Chromium
- * and the npm packages. Screenshots and frames are kept in {@code target/browser-artifacts/}.
+ * <p>Missing tools fail the test ({@link BrowserScript}). Screenshots and frames are kept in
+ * {@code target/browser-artifacts/}.
  */
 class BrowserConsoleIT {
 
-    private static final Path BROWSER_TESTS =
-            Path.of("..", "browser-tests").toAbsolutePath().normalize();
     private static final Path ARTIFACTS = Path.of("target", "browser-artifacts").toAbsolutePath();
     /** The published conformance vectors of the end-to-end scheme (docs/e2e.md). */
     private static final Path VECTORS = Path.of("..", "docs", "vectors", "e2e-scheme-vectors.json")
             .toAbsolutePath()
             .normalize();
 
-    private static final String CHROMIUM = System.getenv().getOrDefault("HAVEN_CHROMIUM", "/usr/bin/chromium");
     private static final long RUN_SECONDS = 120;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -87,50 +79,20 @@ class BrowserConsoleIT {
     @Test
     @Timeout(value = RUN_SECONDS + 60, unit = TimeUnit.SECONDS)
     void theConsoleWorksInARealBrowserAndTheServerKeepsNoPlaintext() throws Exception {
-        String node = requireTools();
+        String node = BrowserScript.requireTools();
         Files.createDirectories(ARTIFACTS);
 
-        RunResult run = runBrowserTest(node);
+        BrowserScript.Result run = runBrowserTest(node);
         assertThat(run.exitCode())
                 .as("browser test failed (exit %s); its output:%n%s", run.exitCode(), run.tail())
                 .isZero();
 
-        assertFramesConformToTheSchema();
+        BrowserScript.assertFramesConformToTheSchema(ARTIFACTS, 20);
         assertBrowserCryptoInteroperatesWithJava();
         assertNoPlaintextInStoresAuditOrLogs();
     }
 
-    /** Node, the npm packages and Chromium must be there: the test command installs them. */
-    private static String requireTools() throws Exception {
-        String node = System.getenv().getOrDefault("HAVEN_NODE", "node");
-        try {
-            Process p = new ProcessBuilder(node, "--version")
-                    .redirectErrorStream(true)
-                    .start();
-            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                fail(
-                        "`%s --version` failed: Node.js 20+ is needed for the browser tests (scripts/test.sh installs it)",
-                        node);
-            }
-        } catch (IOException e) {
-            fail("Node.js is missing (`%s` not found): the browser tests need it; scripts/test.sh installs it", node);
-        }
-        if (!Files.isDirectory(BROWSER_TESTS.resolve("node_modules").resolve("playwright-core"))) {
-            fail(
-                    "%s/node_modules/playwright-core is missing: run `npm ci` in browser-tests/ (scripts/test.sh does)",
-                    BROWSER_TESTS);
-        }
-        if (!Files.isExecutable(Path.of(CHROMIUM))) {
-            fail(
-                    "%s is missing: install Debian's chromium (`apt-get install -y chromium`; scripts/test.sh does)",
-                    CHROMIUM);
-        }
-        return node;
-    }
-
-    record RunResult(int exitCode, String tail) {}
-
-    private RunResult runBrowserTest(String node) throws Exception {
+    private BrowserScript.Result runBrowserTest(String node) throws Exception {
         String planted = JSON.writeValueAsString(java.util.Map.of(
                 "groupChat",
                 GROUP_CHAT,
@@ -148,64 +110,17 @@ class BrowserConsoleIT {
                 CONTACT_PHONE,
                 "coping",
                 COPING));
-        ProcessBuilder pb = new ProcessBuilder(node, "console.test.mjs")
-                .directory(BROWSER_TESTS.toFile())
-                .redirectErrorStream(true);
-        pb.environment().put("HAVEN_URL", haven.httpBase());
-        pb.environment().put("HAVEN_ARTIFACTS", ARTIFACTS.toString());
-        pb.environment().put("HAVEN_CHROMIUM", CHROMIUM);
-        pb.environment().put("HAVEN_PLANTED", planted);
-        Process process = pb.start();
-        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Thread pump = new Thread(
-                () -> {
-                    try (BufferedReader in = new BufferedReader(
-                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                        for (String line; (line = in.readLine()) != null; ) {
-                            System.out.println("[browser] " + line);
-                            lines.add(line);
-                        }
-                    } catch (IOException e) {
-                        lines.add("(output ended: " + e.getClass().getSimpleName() + ")");
-                    }
-                },
-                "browser-test-output");
-        pump.setDaemon(true);
-        pump.start();
-        if (!process.waitFor(RUN_SECONDS, TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            pump.join(2000);
-            fail("the browser test did not finish within %s s; its output:%n%s", RUN_SECONDS, String.join("\n", lines));
-        }
-        pump.join(5000);
-        int from = Math.max(0, lines.size() - 40);
-        return new RunResult(process.exitValue(), String.join("\n", lines.subList(from, lines.size())));
-    }
-
-    /** TestServer checks the frames its own clients receive; these are the frames the browsers received. */
-    private static void assertFramesConformToTheSchema() throws IOException {
-        List<String> violations = new ArrayList<>();
-        int frames = 0;
-        try (var files = Files.list(ARTIFACTS)) {
-            for (Path file : (Iterable<Path>)
-                    files.filter(f -> f.getFileName().toString().startsWith("frames-"))::iterator) {
-                for (String frame : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (frame.isBlank()) {
-                        continue;
-                    }
-                    frames++;
-                    List<String> errors = ProtocolSchema.instance().validateServer(frame);
-                    if (!errors.isEmpty()) {
-                        violations.add(file.getFileName() + ": " + errors);
-                    }
-                }
-            }
-        }
-        assertThat(frames).as("frames recorded by the browsers").isGreaterThan(20);
-        assertThat(violations)
-                .as("frames the browsers received that break the published schema")
-                .isEmpty();
+        return BrowserScript.run(
+                node,
+                "console.test.mjs",
+                java.util.Map.of(
+                        "HAVEN_URL",
+                        haven.httpBase(),
+                        "HAVEN_ARTIFACTS",
+                        ARTIFACTS.toString(),
+                        "HAVEN_PLANTED",
+                        planted),
+                RUN_SECONDS);
     }
 
     /**
