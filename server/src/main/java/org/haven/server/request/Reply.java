@@ -57,6 +57,9 @@ public final class Reply {
     }
 
     public void ok(@Nullable Result result) {
+        if (connection == null) {
+            return; // a reply to nobody (none()): there is no request id to answer
+        }
         send(new ServerMessage.Ok(re, result));
     }
 
