@@ -25,7 +25,10 @@ class MetricsIT {
     private static final String CHAT = "my sister Marguerite-Planted keeps calling";
 
     @RegisterExtension
-    final TestServer haven = new TestServer();
+    final TestServer haven = new TestServer(b -> b // paging on, so that its meters are there too
+            .vapidPublicKey("BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8")
+            .vapidPrivateKey("yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw")
+            .pushSubject("mailto:ops@example.org"));
 
     private HttpResponse<String> scrape() throws Exception {
         return HttpClient.newHttpClient()
