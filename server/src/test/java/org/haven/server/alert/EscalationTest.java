@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 import org.haven.protocol.Alerts;
@@ -21,7 +20,6 @@ import org.haven.server.auth.Principal;
 import org.haven.server.care.InMemoryCareStore;
 import org.haven.server.connection.Connection;
 import org.haven.server.presence.UserRef;
-import org.haven.server.request.Caller;
 import org.haven.server.request.Handlers;
 import org.haven.server.testing.Inbox;
 import org.haven.server.testing.MutableClock;
@@ -59,17 +57,7 @@ class EscalationTest {
 
     /** A request from {@code user} through {@code connection}, handled as a node handles it. */
     private void send(ClientMessage message, Principal principal, Connection connection) {
-        handlers.dispatch(message, new Caller() {
-            @Override
-            public Principal principal() {
-                return principal;
-            }
-
-            @Override
-            public Connection connection() {
-                return connection;
-            }
-        });
+        InProcessAlerts.send(handlers, message, principal, connection);
     }
 
     @AfterEach
@@ -90,31 +78,15 @@ class EscalationTest {
     }
 
     private static Principal principal(String user, Role role, String... rooms) {
-        return new Principal(
-                user,
-                "demo",
-                role,
-                Set.of(rooms),
-                "Name of " + user,
-                "t-" + user,
-                Instant.parse("2030-01-01T00:00:00Z"));
+        return InProcessAlerts.principal(user, role, rooms);
     }
 
     private Inbox connect(String user, Role role, PresenceStatus status, String... rooms) {
-        Inbox inbox = new Inbox();
-        alerts.responderConnected(principal(user, role, rooms), inbox, status);
-        return inbox;
+        return InProcessAlerts.connect(alerts, user, role, status, rooms);
     }
 
     private String raise(Alerts.Severity severity) {
-        Inbox alice = new Inbox();
-        send(
-                new ClientMessage.AlertRaise("r-1", "group-1", Alerts.Kind.OTHER, severity),
-                principal("alice", Role.CLIENT, "group-1"),
-                alice);
-        Awaitility.await().atMost(WAIT).until(() -> !alice.received.isEmpty());
-        ServerMessage.Ok ok = (ServerMessage.Ok) alice.received.get(0);
-        return ((Result.AlertReceived) ok.result()).alert();
+        return InProcessAlerts.raise(handlers, severity);
     }
 
     @Test

@@ -67,6 +67,15 @@ class WebPushIT {
         return browser;
     }
 
+    private List<PushSubscription> subscriptionsOf(String user) throws Exception {
+        return haven.server()
+                .engines()
+                .pushSubscriptions()
+                .list(new UserRef("demo", user))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+    }
+
     private static String raise(HavenClient client, Alerts.Severity severity) throws Exception {
         return client.call(
                         id -> new ClientMessage.AlertRaise(id, "group-1", Alerts.Kind.SELF_HARM_IDEATION, severity),
@@ -181,15 +190,7 @@ class WebPushIT {
                 .atMost(WAIT)
                 .until(() -> !pushService.requests(laptop).isEmpty());
         assertThat(pushService.requests(laptop).get(0).status()).isEqualTo(410);
-        Awaitility.await()
-                .atMost(WAIT)
-                .until(() -> haven.server()
-                        .engines()
-                        .pushSubscriptions()
-                        .list(new UserRef("demo", "dr-bo"))
-                        .toCompletableFuture()
-                        .get(5, TimeUnit.SECONDS)
-                        .isEmpty());
+        Awaitility.await().atMost(WAIT).until(() -> subscriptionsOf("dr-bo").isEmpty());
     }
 
     @Test
@@ -205,15 +206,7 @@ class WebPushIT {
                                 .build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(revoked.statusCode()).isEqualTo(200);
-        Awaitility.await()
-                .atMost(WAIT)
-                .until(() -> haven.server()
-                        .engines()
-                        .pushSubscriptions()
-                        .list(new UserRef("demo", "dr-bo"))
-                        .toCompletableFuture()
-                        .get(5, TimeUnit.SECONDS)
-                        .isEmpty());
+        Awaitility.await().atMost(WAIT).until(() -> subscriptionsOf("dr-bo").isEmpty());
 
         raise(clientWithACareRecord(), Alerts.Severity.HIGH);
         Awaitility.await()
