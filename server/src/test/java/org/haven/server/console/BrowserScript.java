@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.haven.protocol.ProtocolSchema;
 
 /**
- * One script of {@code browser-tests/} run with Node.js (Playwright driving Debian's Chromium,
- * headless), its output echoed line by line. Missing tools fail the test (they are not skipped):
- * {@code scripts/test.sh} installs Chromium, Node.js and the npm packages.
+ * One script of {@code browser-tests/} (Playwright driving Debian's Chromium, headless) or of
+ * {@code js-client/} run with Node.js, its output echoed line by line. Missing tools fail the test
+ * (they are not skipped): {@code scripts/test.sh} installs Chromium, Node.js and the npm packages.
  */
 final class BrowserScript {
 
@@ -34,24 +34,8 @@ final class BrowserScript {
 
     /** Node, the npm packages and Chromium must be there: returns the {@code node} command. */
     static String requireTools() throws Exception {
-        String node = System.getenv().getOrDefault("HAVEN_NODE", "node");
-        try {
-            Process p = new ProcessBuilder(node, "--version")
-                    .redirectErrorStream(true)
-                    .start();
-            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                fail(
-                        "`%s --version` failed: Node.js 20+ is needed for the browser tests (scripts/test.sh installs it)",
-                        node);
-            }
-        } catch (IOException e) {
-            fail("Node.js is missing (`%s` not found): the browser tests need it; scripts/test.sh installs it", node);
-        }
-        if (!Files.isDirectory(BROWSER_TESTS.resolve("node_modules").resolve("playwright-core"))) {
-            fail(
-                    "%s/node_modules/playwright-core is missing: run `npm ci` in browser-tests/ (scripts/test.sh does)",
-                    BROWSER_TESTS);
-        }
+        String node = requireNode();
+        requireNpmPackages(BROWSER_TESTS, "playwright-core");
         if (!Files.isExecutable(Path.of(CHROMIUM))) {
             fail(
                     "%s is missing: install Debian's chromium (`apt-get install -y chromium`; scripts/test.sh does)",
@@ -60,38 +44,81 @@ final class BrowserScript {
         return node;
     }
 
+    /** Node.js must be there: returns the {@code node} command. */
+    static String requireNode() throws Exception {
+        String node = System.getenv().getOrDefault("HAVEN_NODE", "node");
+        try {
+            Process p = new ProcessBuilder(node, "--version")
+                    .redirectErrorStream(true)
+                    .start();
+            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                fail(
+                        "`%s --version` failed: Node.js 20+ is needed for the browser and js-client tests (scripts/test.sh installs it)",
+                        node);
+            }
+        } catch (IOException e) {
+            fail(
+                    "Node.js is missing (`%s` not found): the browser and js-client tests need it; scripts/test.sh installs it",
+                    node);
+        }
+        return node;
+    }
+
     /**
-     * Runs {@code script} with {@code environment} (and {@code HAVEN_CHROMIUM}); fails the test when
-     * it has not finished within {@code seconds}.
+     * The packages that {@code npm ci} installs in {@code directory} must be there (scripts/test.sh
+     * runs it); {@code packages} are names under its {@code node_modules/}.
+     */
+    static void requireNpmPackages(Path directory, String... packages) {
+        for (String name : packages) {
+            if (!Files.isDirectory(directory.resolve("node_modules").resolve(name))) {
+                fail(
+                        "%s/node_modules/%s is missing: run `npm ci` in %s/ (scripts/test.sh does)",
+                        directory, name, directory.getFileName());
+            }
+        }
+    }
+
+    /**
+     * Runs {@code script} of {@code browser-tests/} with {@code environment} (and
+     * {@code HAVEN_CHROMIUM}); fails the test when it has not finished within {@code seconds}.
      */
     static Result run(String node, String script, Map<String, String> environment, long seconds) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(node, script)
-                .directory(BROWSER_TESTS.toFile())
-                .redirectErrorStream(true);
+        return run(node, BROWSER_TESTS, script, environment, seconds);
+    }
+
+    /**
+     * Runs {@code script} in {@code directory} with {@code environment} (and {@code HAVEN_CHROMIUM});
+     * fails the test when it has not finished within {@code seconds}.
+     */
+    static Result run(String node, Path directory, String script, Map<String, String> environment, long seconds)
+            throws Exception {
+        ProcessBuilder pb =
+                new ProcessBuilder(node, script).directory(directory.toFile()).redirectErrorStream(true);
         pb.environment().put("HAVEN_CHROMIUM", CHROMIUM);
         pb.environment().putAll(environment);
         Process process = pb.start();
+        String label = "[" + directory.getFileName() + "] ";
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread pump = new Thread(
                 () -> {
                     try (BufferedReader in = new BufferedReader(
                             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                         for (String line; (line = in.readLine()) != null; ) {
-                            System.out.println("[browser] " + line);
+                            System.out.println(label + line);
                             lines.add(line);
                         }
                     } catch (IOException e) {
                         lines.add("(output ended: " + e.getClass().getSimpleName() + ")");
                     }
                 },
-                "browser-test-output");
+                "node-script-output");
         pump.setDaemon(true);
         pump.start();
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             pump.join(2000);
-            fail("the browser test did not finish within %s s; its output:%n%s", seconds, String.join("\n", lines));
+            fail("%s%s did not finish within %s s; its output:%n%s", label, script, seconds, String.join("\n", lines));
         }
         pump.join(5000);
         int from = Math.max(0, lines.size() - 40);
