@@ -34,8 +34,9 @@ if [ ${#need_install[@]} -gt 0 ]; then
 fi
 
 # The JavaScript packages the tests use (locked versions; playwright-core drives the Chromium
-# above and downloads no browser), installed once.
-for dir in browser-tests load-tests/peers/socketio; do
+# above and downloads no browser; js-client's are its package test's: ws, typescript and types),
+# installed once.
+for dir in browser-tests js-client load-tests/peers/socketio; do
   if [ -f "$dir/package-lock.json" ] && [ ! -d "$dir/node_modules" ]; then
     echo "haven: npm ci in $dir"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
