@@ -27,16 +27,21 @@ public interface AlertPaging {
     /**
      * An alert stands at a tier (raised, climbed, or with nobody connected): the people of its
      * reached tiers who have no connection in {@code connected} (or only connections in {@code
-     * away}, as the paging is configured) are to be paged, each at most once for each {@code step}.
+     * away}, as the paging is configured) are to be paged, each at most once for each {@code step}
+     * and severity.
      */
     void reached(Reach reach);
 
-    /** The alert was acknowledged or closed: pages for it not yet sent are dropped, and no more are sent. */
+    /**
+     * The alert was acknowledged or closed: pages for it not yet sent are dropped, and none are sent
+     * until it is reached again (raised again: acknowledged and not engaged in time).
+     */
     void stop(String alertId);
 
     /**
-     * Where an alert stands: its {@code tiers} reached so far, {@code step} the escalation step (the
-     * index of its highest tier reached), whether nobody at all is connected for it; {@code connected}
+     * Where an alert stands: its {@code tiers} reached so far, {@code step} the escalation step (how
+     * many times it has escalated: climbed, or its acknowledgement time-out passed at the last tier),
+     * whether nobody at all is connected for it; {@code connected}
      * the users of its organisation connected to the node serving it, and {@code away} those of them
      * whose every connection is at status away.
      */

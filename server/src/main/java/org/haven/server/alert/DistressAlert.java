@@ -120,6 +120,17 @@ final class DistressAlert {
     }
 
     /** The last history line (who did what last). */
+    /** How many times it has escalated (climbed, or its acknowledgement time-out passed at the last tier). */
+    int escalations() {
+        int n = 0;
+        for (Alerts.HistoryEntry e : history) {
+            if (Alerts.HistoryEvent.ESCALATED.wire().equals(e.event())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     Alerts.HistoryEntry lastEntry() {
         return history.get(history.size() - 1);
     }

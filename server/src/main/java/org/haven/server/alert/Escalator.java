@@ -113,7 +113,13 @@ final class Escalator {
             alert.ackBy(now.plus(alert.policy.ackTimeout(alert.severity()))); // the new tier's own time-out
             metrics.escalated();
         }
+        page(alert, now);
         return alert.tierIndex() != tier || alert.undelivered();
+    }
+
+    private boolean justTakenUp(String org, Instant now) {
+        Instant until = takenUp.get(org);
+        return until != null && until.isAfter(now);
     }
 
     /** Forgets the graces that ended. */
@@ -197,10 +203,7 @@ final class Escalator {
             target(alert, alert.tier());
         }
         if (!delivery.anyTargetConnected(alert) && expectedBack(alert, now)) {
-            // Waits at this tier for them (the tick looks again once the grace is over); whoever of
-            // it is not connected is paged meanwhile: a closed console is not always a blip.
-            page(alert);
-            return;
+            return; // waits at this tier for them; the tick looks again once the grace is over
         }
         if (!delivery.anyTargetConnected(alert)) {
             if (!alert.undelivered()) {
@@ -213,12 +216,15 @@ final class Escalator {
             alert.undelivered(false);
             alert.changed(now, "system", Alerts.HistoryEvent.DELIVERED, null);
         }
-        page(alert);
     }
 
-    /** Pages the people of the alert's reached tiers who are not connected (the paging decides whom). */
-    private void page(DistressAlert alert) {
-        if (alert.state() != Alerts.State.RAISED) {
+    /**
+     * Pages the people of the alert's reached tiers who are not connected (the paging decides whom),
+     * those expected back included (a closed console is not always a blip); but nobody just after
+     * this node took the organisation up, when everyone is reconnecting.
+     */
+    private void page(DistressAlert alert, Instant now) {
+        if (alert.state() != Alerts.State.RAISED || justTakenUp(alert.org(), now)) {
             return;
         }
         Set<String> connected = new HashSet<>();
@@ -237,7 +243,7 @@ final class Escalator {
                 alert.severity(),
                 alert.room,
                 alert.policy.tiers().subList(0, alert.tierIndex() + 1),
-                alert.tierIndex(),
+                alert.escalations(),
                 alert.undelivered(),
                 connected,
                 away));
@@ -247,6 +253,7 @@ final class Escalator {
     void start(DistressAlert alert, Instant now) {
         alert.reachTier(startTier(alert.policy, alert.severity(), alert.room, alert.source));
         reach(alert, 0, now);
+        page(alert, now);
     }
 
     /**
@@ -268,6 +275,7 @@ final class Escalator {
         int from = alert.tierIndex();
         int start = startTier(alert.policy, alert.severity(), alert.room, alert.source);
         if (start <= from) {
+            page(alert, now); // the tiers are the same; those paged were told a lower severity
             return false;
         }
         alert.reachTier(start);
@@ -279,6 +287,7 @@ final class Escalator {
                 "severity " + alert.severity().name().toLowerCase(Locale.ROOT) + " -> "
                         + alert.tier().wire());
         metrics.escalated();
+        page(alert, now);
         return true;
     }
 
@@ -292,6 +301,7 @@ final class Escalator {
         }
         alert.target(r.user.user());
         reach(alert, alert.tierIndex(), now);
+        page(alert, now);
         return true;
     }
 
@@ -318,6 +328,7 @@ final class Escalator {
                 why + " -> " + alert.tier().wire());
         alert.ackBy(now.plus(policy.ackTimeout(alert.severity())));
         metrics.escalated();
+        page(alert, now);
         return alert.undelivered() && !wasUndelivered;
     }
 

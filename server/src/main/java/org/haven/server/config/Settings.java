@@ -662,7 +662,7 @@ public final class Settings {
             return false;
         }
         String host = url.getHost();
-        boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+        boolean loopback = host.equals("localhost") || host.matches("127(\\.[0-9]{1,3}){3}") || host.equals("[::1]");
         return url.getScheme().equalsIgnoreCase("https") || loopback;
     }
 

@@ -133,24 +133,30 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
 
     @Override
     public void reached(Reach reach) {
-        if (stopped.getIfPresent(reach.alert()) != null) {
-            return;
-        }
-        subscriptions.inOrg(reach.org()).whenComplete((subs, failure) -> {
-            if (failure != null) {
-                log.warn(
-                        "paging: subscriptions not read alert={} ({})",
-                        reach.alert(),
-                        failure.getClass().getSimpleName());
-                return;
-            }
-            page(reach, subs);
-        });
+        // Reached means raised: an alert acknowledged and then not engaged in time is raised again,
+        // and pages again.
+        stopped.invalidate(reach.alert());
+        subscriptions
+                .inOrg(reach.org())
+                .whenCompleteAsync(
+                        (subs, failure) -> {
+                            if (failure != null) {
+                                log.warn(
+                                        "paging: subscriptions not read alert={} ({})",
+                                        reach.alert(),
+                                        failure.getClass().getSimpleName());
+                                return;
+                            }
+                            page(reach, subs);
+                        },
+                        sender.executor());
     }
 
     @Override
     public void stop(String alertId) {
         stopped.put(alertId, Boolean.TRUE);
+        String prefix = alertId + "|";
+        paged.asMap().keySet().removeIf(k -> k.startsWith(prefix)); // if it is raised again, it pages again
     }
 
     private void page(Reach reach, List<PushSubscription> subs) {
@@ -162,14 +168,16 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
             }
         }
         for (Map.Entry<String, List<PushSubscription>> e : byUser.entrySet()) {
-            String user = e.getKey();
-            if (stopped.getIfPresent(reach.alert()) != null
-                    || paged.asMap().putIfAbsent(reach.alert() + "|" + user + "|" + reach.step(), Boolean.TRUE)
-                            != null) {
+            String key = reach.alert() + "|" + e.getKey() + "|" + reach.step() + "|" + reach.severity();
+            if (stopped.getIfPresent(reach.alert()) != null || paged.asMap().putIfAbsent(key, Boolean.TRUE) != null) {
                 continue;
             }
+            boolean queued = false;
             for (PushSubscription s : e.getValue()) {
-                send(reach, s);
+                queued |= send(reach, s);
+            }
+            if (!queued) {
+                paged.invalidate(key); // the queue was full: the next report of this step tries again
             }
         }
     }
@@ -189,7 +197,8 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
                 && !(pageWhenAway && reach.away().contains(user));
     }
 
-    private void send(Reach reach, PushSubscription s) {
+    /** Queues a page for {@code s}; returns whether the sender took it. */
+    private boolean send(Reach reach, PushSubscription s) {
         String alert = reach.alert();
         PushDelivery page;
         try {
@@ -205,7 +214,7 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
         } catch (IllegalArgumentException e) {
             // Checked when subscribed; a stored subscription that no longer reads is not paged.
             log.warn("paging: subscription unusable user={} device={}", s.user(), s.device());
-            return;
+            return false;
         }
         boolean queued = sender.send(page);
         audit.record(new AuditEvent(
@@ -219,6 +228,7 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
                         "device", s.device(),
                         "service", s.service(),
                         "step", Integer.toString(reach.step()))));
+        return queued;
     }
 
     /** A subscription its push service says is gone (404, 410): removed from the store. */
@@ -235,12 +245,21 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
         });
     }
 
+    /** How long every page's text is: padded with spaces, so its length tells the push service nothing (the severity). */
+    static final int PAYLOAD_BYTES = 256;
+
     /** The page's text: no name, place, kind or plan, whoever the client and whatever happened. */
     static byte[] payload(String alert, String severity) {
         String url = "/console/?alert=" + URLEncoder.encode(alert, StandardCharsets.UTF_8);
         String json = "{\"alert\":" + quote(alert) + ",\"severity\":" + quote(severity) + ",\"title\":" + quote(TITLE)
                 + ",\"body\":" + quote(BODY) + ",\"url\":" + quote(url) + "}";
-        return json.getBytes(StandardCharsets.UTF_8);
+        byte[] text = json.getBytes(StandardCharsets.UTF_8);
+        if (text.length >= PAYLOAD_BYTES) {
+            return text;
+        }
+        byte[] padded = Arrays.copyOf(text, PAYLOAD_BYTES);
+        Arrays.fill(padded, text.length, PAYLOAD_BYTES, (byte) ' '); // JSON allows trailing white space
+        return padded;
     }
 
     private static String quote(String s) {

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *       delivery, and it is not retried;
  *   <li>429, 5xx, an I/O error or a timeout: retried after a backoff doubling from {@link
  *       PushSettings#firstBackoff()} to {@link PushSettings#maxBackoff()} (longer if the push service
- *       asks, with {@code Retry-After}, up to that cap), until {@link PushSettings#maxAttempts()};
+ *       asks, with {@code Retry-After}), until {@link PushSettings#maxAttempts()}, and never past the
+ *       page's TTL (a retry that could only come after it fails the page instead);
  *   <li>any other status (400, 401, 403, 413…): failed at once, since sending it again cannot help.
  * </ul>
  *
@@ -121,6 +122,11 @@ public final class PushSender implements AutoCloseable {
      * Queues {@code delivery} and returns at once: true if accepted, false if refused because
      * {@link PushSettings#maxPending()} deliveries are pending or the sender is closed.
      */
+    /** The sender's own threads, for work that leads to a send (reading whom to page) to run off its caller's. */
+    java.util.concurrent.Executor executor() {
+        return executor;
+    }
+
     public boolean send(PushDelivery delivery) {
         Objects.requireNonNull(delivery, "delivery");
         if (closed || !reserve()) {
@@ -234,6 +240,12 @@ public final class PushSender implements AutoCloseable {
         });
     }
 
+    /** When the page's TTL ends, counted from when it was accepted. */
+    private Instant expiry(Attempt a) {
+        PushDelivery d = a.delivery();
+        return a.accepted().plus(d.ttl() != null ? d.ttl() : settings.ttl());
+    }
+
     private boolean wanted(PushDelivery d) {
         try {
             return d.stillWanted().getAsBoolean();
@@ -309,7 +321,11 @@ public final class PushSender implements AutoCloseable {
         }
         Duration wait = backoff(a.attempts());
         if (asked != null && asked.compareTo(wait) > 0) {
-            wait = asked.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : asked;
+            wait = asked; // the push service's word: asking again sooner only earns another refusal
+        }
+        if (!clock.instant().plus(wait).isBefore(expiry(a))) {
+            fail(a, counts.exhausted, "not sent before its TTL ended (" + outcome + ")");
+            return;
         }
         counts.retried.increment();
         log.debug(

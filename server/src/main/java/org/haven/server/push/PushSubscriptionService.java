@@ -144,14 +144,23 @@ public final class PushSubscriptionService {
                     "this node does not send to the push service " + service);
         }
         UserRef user = new UserRef(caller.org(), caller.user());
-        return presence.get(user).thenCompose(now -> {
+        // The on-call flag is the user's last presence.set: kept from their subscriptions when they
+        // have any (a console sends push.subscribe again after every welcome, when its fresh
+        // connection is available whatever the user chose before), else their status now.
+        CompletionStage<Boolean> onCall = store.list(user)
+                .thenCombine(
+                        presence.get(user),
+                        (existing, now) -> existing.isEmpty()
+                                ? now.status() == PresenceStatus.ON_CALL
+                                : existing.get(0).onCall());
+        return onCall.thenCompose(flag -> {
             PushSubscription subscription = new PushSubscription(
                     caller.org(),
                     caller.user(),
                     m.device(),
                     caller.role(),
                     caller.rooms(),
-                    now.status() == PresenceStatus.ON_CALL,
+                    flag,
                     endpoint,
                     m.keys().p256dh(),
                     m.keys().auth(),

@@ -47,9 +47,7 @@ public record SubscriptionPolicy(@Nullable String publicKey, Predicate<URI> endp
      * a port left out meaning the scheme's own.
      */
     public static Predicate<URI> at(List<String> origins) {
-        List<URI> allowed = origins.stream()
-                .map(o -> URI.create(o.toLowerCase(Locale.ROOT).replace("://*.", "://wildcard.")))
-                .toList();
+        List<Origin> allowed = origins.stream().map(Origin::parse).toList();
         return endpoint -> {
             String scheme = endpoint.getScheme();
             String host = endpoint.getHost();
@@ -58,16 +56,27 @@ public record SubscriptionPolicy(@Nullable String publicKey, Predicate<URI> endp
             }
             String h = host.toLowerCase(Locale.ROOT);
             int port = port(endpoint);
-            for (URI a : allowed) {
-                String ah = Objects.requireNonNull(a.getHost(), "an origin has a host");
-                boolean hostMatches =
-                        ah.startsWith("wildcard.") ? h.endsWith(ah.substring("wildcard".length())) : h.equals(ah);
-                if (hostMatches && a.getScheme().equalsIgnoreCase(scheme) && port(a) == port) {
-                    return true;
-                }
-            }
-            return false;
+            return allowed.stream().anyMatch(a -> a.matches(scheme, h, port));
         };
+    }
+
+    /** One allowed origin: a host, or with {@code anySubdomain} any host under {@code host}. */
+    private record Origin(String scheme, String host, boolean anySubdomain, int port) {
+        static Origin parse(String origin) {
+            String text = origin.toLowerCase(Locale.ROOT);
+            boolean any = text.contains("://*.");
+            URI u = URI.create(any ? text.replace("://*.", "://") : text);
+            return new Origin(
+                    Objects.requireNonNull(u.getScheme(), "an origin has a scheme"),
+                    Objects.requireNonNull(u.getHost(), "an origin has a host"),
+                    any,
+                    SubscriptionPolicy.port(u));
+        }
+
+        boolean matches(String scheme, String host, int port) {
+            boolean hostMatches = anySubdomain ? host.endsWith("." + this.host) : host.equals(this.host);
+            return hostMatches && this.scheme.equalsIgnoreCase(scheme) && this.port == port;
+        }
     }
 
     private static int port(URI u) {

@@ -90,6 +90,9 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_PUSH_SERVICES", "http://push.example.org")))
                 .as("plain http only on loopback")
                 .hasMessageStartingWith("HAVEN_PUSH_SERVICES");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("HAVEN_PUSH_SERVICES", "http://127.evil.example")))
+                .as("a name that starts like a loopback address is not one")
+                .hasMessageStartingWith("HAVEN_PUSH_SERVICES");
         assertThatThrownBy(() ->
                         ServerConfig.fromEnvironment(Map.of("HAVEN_PUSH_SERVICES", "https://push.example.org/path")))
                 .hasMessageStartingWith("HAVEN_PUSH_SERVICES");

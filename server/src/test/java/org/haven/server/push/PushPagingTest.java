@@ -137,10 +137,29 @@ class PushPagingTest {
     }
 
     @Test
-    void anAcknowledgedAlertPagesNobody() {
+    void anAcknowledgedAlertPagesNobodyUntilItIsRaisedAgain() {
         LocalPushService.Subscriber bo = subscribed("dr-bo", Role.CLINICIAN, false, "group-1");
-        paging.stop("a-1");
-        paging.reached(reach(ALL, 2, Set.of(), Set.of()));
-        Awaitility.await().during(QUIET).atMost(WAIT).until(() -> pages(bo) == 0);
+        paging.reached(reach(FACILITATORS, 0, Set.of(), Set.of()));
+        Awaitility.await().atMost(WAIT).until(() -> pages(bo) == 1);
+        paging.stop("a-1"); // acknowledged
+        Awaitility.await().during(QUIET).atMost(WAIT).until(() -> pages(bo) == 1);
+
+        // Not engaged in time: raised again, at the same step; the responders are woken again.
+        paging.reached(reach(FACILITATORS, 0, Set.of(), Set.of()));
+        Awaitility.await().atMost(WAIT).until(() -> pages(bo) == 2);
+    }
+
+    @Test
+    void aHigherSeverityAtTheSameStepPagesAgainAndEveryPageHasOneLength() {
+        LocalPushService.Subscriber bo = subscribed("dr-bo", Role.CLINICIAN, false, "group-1");
+        paging.reached(reach(FACILITATORS, 0, Set.of(), Set.of()));
+        paging.reached(new AlertPaging.Reach(
+                "demo", "a-1", Alerts.Severity.IMMINENT, "group-1", FACILITATORS, 0, false, Set.of(), Set.of()));
+        Awaitility.await().atMost(WAIT).until(() -> pages(bo) == 2);
+        assertThat(service.requests(bo))
+                .extracting(p -> p.body().length)
+                .as("high and imminent: the push service cannot tell them apart by size")
+                .containsOnly(service.requests(bo).get(0).body().length);
+        assertThat(service.requests(bo).get(1).text().strip()).contains("\"severity\":\"imminent\"");
     }
 }

@@ -188,6 +188,13 @@ class PushSubscriptionIT {
         bo.close();
         await().atMost(WAIT).until(() -> haven.server().connectionCount() == 0);
         assertThat(stored("dr-bo")).extracting(PushSubscription::onCall).containsExactly(true);
+
+        // The console sends push.subscribe again after every welcome, when its fresh connection is
+        // available: that is not the clinician going off call.
+        HavenClient again = haven.login("dr-bo", Role.CLINICIAN, "demo");
+        subscribe(again, "laptop", ENDPOINT);
+        subscribe(again, "phone", "https://fcm.googleapis.com/fcm/send/dGhpcy1pcy1hLXRlc3Q:APA91b");
+        assertThat(stored("dr-bo")).extracting(PushSubscription::onCall).containsExactly(true, true);
     }
 
     /** A node that does not page: no key in any welcome, and subscribing is refused. */

@@ -37,6 +37,16 @@ class SubscriptionPolicyTest {
         assertThat(allowed(at, "https://fcm.googleapis.com.attacker.test/x")).isFalse();
         assertThat(allowed(at, "http://127.0.0.1:8090/push/1")).isFalse();
         assertThat(allowed(at, "https://10.0.0.7/internal")).isFalse();
+        assertThat(allowed(
+                        SubscriptionPolicy.at(List.of("https://*.push.apple.com")),
+                        "https://wildcard.push.apple.com/x"))
+                .as("a subdomain named like the wildcard's spelling is just a subdomain")
+                .isTrue();
+        assertThat(allowed(
+                        SubscriptionPolicy.at(List.of("https://wildcard.push.apple.com")),
+                        "https://web.push.apple.com/x"))
+                .as("a host that happens to start with 'wildcard.' is no wildcard")
+                .isFalse();
     }
 
     @Test
