@@ -1,21 +1,15 @@
 package org.haven.server.care;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BinaryOperator;
-import java.util.function.Supplier;
 import org.haven.protocol.Care;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.ErrorCode;
@@ -28,8 +22,6 @@ import org.haven.server.auth.Principal;
 import org.haven.server.presence.UserRef;
 import org.haven.server.request.Handlers;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Care records: session check-ins, emergency contacts, safety plans. Decides who may read and
@@ -42,8 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CareService {
 
-    private static final Logger log = LoggerFactory.getLogger(CareService.class);
-
     private final CareStore store;
     private final RoomAffiliations affiliations;
     private final CrisisResources resources;
@@ -51,19 +41,8 @@ public final class CareService {
     private final Clock clock;
     private final Duration checkInValidity;
     private final Set<String> checkInExemptOrgs;
-    /**
-     * What this node last stored or read of each client's check-ins, contacts and plan: an alert
-     * raised while the store is unreachable still carries the location and the safety plan. Bounded
-     * in entries ({@link #MAX_COPIES} each) and in bytes ({@link CopySizes}): half of the copies'
-     * budget for the plans (one may be 60 KB), a quarter each for the contacts and the check-ins.
-     */
-    private final Cache<String, Care.CheckIn> lastCheckIns;
-
-    private final Cache<UserRef, List<Care.EmergencyContact>> lastContacts;
-    private final Cache<UserRef, Care.SafetyPlan> lastPlans;
-
-    /** How many clients' copies of each record a node keeps, at most. */
-    static final int MAX_COPIES = 100_000;
+    /** What this node last stored or read of each client's records, for alerts when the store does not answer. */
+    private final CareCopies copies;
 
     /** The bytes a node's copies of care records take by default, at most: an eighth of the heap. */
     public static long defaultCopyBytes() {
@@ -98,31 +77,17 @@ public final class CareService {
         this.clock = clock;
         this.checkInValidity = checkInValidity;
         this.checkInExemptOrgs = Set.copyOf(checkInExemptOrgs);
-        this.lastCheckIns = CopySizes.bounded(
-                copyBytes / 4, MAX_COPIES, checkInValidity, (k, v) -> (int) (CopySizes.of(k) + CopySizes.of(v)));
-        this.lastContacts = CopySizes.bounded(copyBytes / 4, MAX_COPIES, Duration.ofHours(12), (k, v) ->
-                (int) (CopySizes.of(k.org()) + CopySizes.of(k.user()) + CopySizes.ofContacts(v)));
-        this.lastPlans = CopySizes.bounded(copyBytes / 2, MAX_COPIES, Duration.ofHours(12), (k, v) ->
-                (int) (CopySizes.of(k.org()) + CopySizes.of(k.user()) + CopySizes.of(v)));
+        this.copies = new CareCopies(store, copyBytes, checkInValidity);
     }
 
     /** How many copies of care records (plans, contacts, check-ins) this node holds (tests). */
     long copyCount() {
-        return lastPlans.estimatedSize() + lastContacts.estimatedSize() + lastCheckIns.estimatedSize();
+        return copies.count();
     }
 
     /** The estimated bytes of this node's copies of care records, as their caches weigh them (tests). */
     long copyBytes() {
-        return weight(lastPlans) + weight(lastContacts) + weight(lastCheckIns);
-    }
-
-    private static long weight(Cache<?, ?> cache) {
-        cache.cleanUp();
-        return cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
-    }
-
-    private static String checkInKey(UserRef client, String room) {
-        return client.org() + "\n" + client.user() + "\n" + room;
+        return copies.bytes();
     }
 
     /** Registers the care feature's request handlers; check-ins are reported to {@code alerts}. */
@@ -169,7 +134,7 @@ public final class CareService {
     public CompletionStage<Boolean> hasValidCheckIn(UserRef client, String room) {
         Instant oldest = clock.instant().minus(checkInValidity);
         return store.latestCheckIn(client, room).thenApply(c -> {
-            Care.CheckIn copy = lastCheckIns.getIfPresent(checkInKey(client, room));
+            Care.CheckIn copy = copies.checkIn(client, room);
             Care.CheckIn latest = c.orElse(copy);
             if (latest != null && copy != null && copy.at().isAfter(latest.at())) {
                 latest = copy;
@@ -191,7 +156,7 @@ public final class CareService {
                 m.privateSetting(),
                 clock.instant());
         return slowDownWhenFull(store.recordCheckIn(client, checkIn)).thenApply(stored -> {
-            lastCheckIns.put(checkInKey(client, m.room()), stored);
+            copies.checkIn(client, stored);
             affiliations.add(client, m.room());
             audit.record(new AuditEvent(
                     caller.org(),
@@ -221,7 +186,7 @@ public final class CareService {
         UserRef client = editableClient(caller, m.client(), "care.contacts.set");
         return slowDownWhenFull(store.appendContacts(client, m.contacts(), caller.user(), clock.instant()))
                 .thenApply(v -> {
-                    lastContacts.put(client, v.value());
+                    copies.contacts(client, v.value());
                     audit.record(new AuditEvent(
                             caller.org(),
                             caller.user(),
@@ -237,7 +202,7 @@ public final class CareService {
         UserRef client = editableClient(caller, m.client(), "care.plan.set");
         return slowDownWhenFull(store.appendPlan(client, m.plan(), caller.user(), clock.instant()))
                 .thenApply(v -> {
-                    lastPlans.put(client, v.value());
+                    copies.plan(client, v.value());
                     audit.record(new AuditEvent(
                             caller.org(),
                             caller.user(),
@@ -304,81 +269,7 @@ public final class CareService {
      * unreachable one rather than holding the alert back until its command time-out.
      */
     public CompletionStage<CareSnapshot> snapshot(UserRef client, @Nullable String room, Duration wait) {
-        // Each answer refreshes this node's copy even when it comes after the wait.
-        CompletionStage<Optional<Care.CheckIn>> checkIn = room == null
-                ? CompletableFuture.completedFuture(Optional.empty())
-                : orLastCopy(
-                        store.latestCheckIn(client, room).whenComplete((c, failure) -> {
-                            if (failure == null) {
-                                c.ifPresent(found -> lastCheckIns.put(checkInKey(client, room), found));
-                            }
-                        }),
-                        wait,
-                        () -> lastCheckIns.getIfPresent(checkInKey(client, room)),
-                        (stored, copy) -> copy.at().isAfter(stored.at()) ? copy : stored,
-                        client);
-        CompletionStage<Optional<List<Care.EmergencyContact>>> contacts = orLastCopy(
-                store.contacts(client)
-                        .whenComplete((v, failure) -> {
-                            if (failure == null) {
-                                v.ifPresent(found -> lastContacts.put(client, found.value()));
-                            }
-                        })
-                        .thenApply(v -> v.map(Care.Versioned::value)),
-                wait,
-                () -> lastContacts.getIfPresent(client),
-                (stored, copy) -> stored,
-                client);
-        CompletionStage<Optional<Care.SafetyPlan>> plan = orLastCopy(
-                store.plan(client)
-                        .whenComplete((v, failure) -> {
-                            if (failure == null) {
-                                v.ifPresent(found -> lastPlans.put(client, found.value()));
-                            }
-                        })
-                        .thenApply(v -> v.map(Care.Versioned::value)),
-                wait,
-                () -> lastPlans.getIfPresent(client),
-                (stored, copy) -> stored,
-                client);
-        return checkIn.thenCompose(c -> contacts.thenCombine(
-                plan, (k, p) -> new CareSnapshot(c.orElse(null), k.orElse(List.of()), p.orElse(null))));
-    }
-
-    /**
-     * {@code read}'s answer, or this node's last copy: when the read fails or has not answered within
-     * {@code wait}, and when the store has nothing (it lost its data: Redis restarted empty) or, as
-     * {@code newer} decides, something older than this node's copy.
-     */
-    private static <T> CompletionStage<Optional<T>> orLastCopy(
-            CompletionStage<Optional<T>> read,
-            Duration wait,
-            Supplier<@Nullable T> lastCopy,
-            BinaryOperator<T> newer,
-            UserRef client) {
-        return read.toCompletableFuture()
-                .thenApply(v -> v)
-                .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((v, failure) -> {
-                    if (failure == null) {
-                        T copy = lastCopy.get();
-                        if (copy == null) {
-                            return v;
-                        }
-                        if (v.isEmpty()) {
-                            log.warn(
-                                    "care store has none of what this node last saw; using this node's copy client={}",
-                                    client);
-                            return Optional.of(copy);
-                        }
-                        return Optional.of(newer.apply(v.get(), copy));
-                    }
-                    log.warn(
-                            "care store did not answer within {} ms; using this node's last copy client={}",
-                            wait.toMillis(),
-                            client);
-                    return Optional.ofNullable(lastCopy.get());
-                });
+        return copies.snapshot(client, room, wait);
     }
 
     /** Crisis resources for a client, by their organisation and the country of the check-in (if any). */
