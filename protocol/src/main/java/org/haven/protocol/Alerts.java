@@ -156,6 +156,11 @@ public interface Alerts {
         DELIVERED,
         /** A part of the client's care record missing at the raise was found and added. */
         CARE_UPDATED,
+        /**
+         * The client's known risk raised the severity of their press to its floor; the detail is
+         * the severity before and after, and the risk level.
+         */
+        RISK_FLOOR,
         /** The client's last connection ended while the alert was open. */
         CLIENT_DISCONNECTED,
         /** A responder acknowledged the alert. */
@@ -192,7 +197,8 @@ public interface Alerts {
 
     /**
      * Everything a responder needs to act: who, where (the session's check-in), whom to call
-     * (emergency contacts), the client's safety plan, and what has happened so far. {@code version}
+     * (emergency contacts), the client's safety plan and assessed risk, and what has happened so
+     * far. {@code version}
      * grows with every change; a responder's client confirms each version it receives.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -217,6 +223,7 @@ public interface Alerts {
             Care.CheckIn checkIn,
             List<Care.EmergencyContact> emergencyContacts,
             Care.SafetyPlan safetyPlan,
+            Care.Risk risk,
             List<Action> actions,
             List<HistoryEntry> history) {}
 }

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * The care records of a client, as they travel on the wire: a session check-in (where the client
- * is), emergency contacts, the Stanley–Brown safety plan, and crisis resources. These are health
- * data: they go only to the client and to clinicians allowed to see them, never into logs.
+ * is), emergency contacts, the Stanley–Brown safety plan, the risk a clinician assessed, and crisis
+ * resources. These are health data: they go only to the client and to clinicians allowed to see
+ * them (the risk: only to the care team), never into logs.
  */
 public interface Care {
 
@@ -91,6 +92,46 @@ public interface Care {
 
     /** A crisis line or emergency number, shown to a client the moment they ask for help. */
     record CrisisResource(String name, Channel channel, String contact) {}
+
+    /** How much risk of suicide or self-harm a clinician's assessment found (a C-SSRS screening, for instance). */
+    enum RiskLevel {
+        @JsonProperty("low")
+        LOW,
+        @JsonProperty("moderate")
+        MODERATE,
+        @JsonProperty("high")
+        HIGH
+    }
+
+    /** Where a risk assessment came from. */
+    enum RiskSource {
+        /** The Columbia Suicide Severity Rating Scale (C-SSRS), screening or full. */
+        @JsonProperty("c_ssrs")
+        C_SSRS,
+        /** The Ask Suicide-Screening Questions (ASQ). */
+        @JsonProperty("asq")
+        ASQ,
+        /** A clinician's judgement, without a structured instrument. */
+        @JsonProperty("clinical_judgement")
+        CLINICAL_JUDGEMENT,
+        /** The electronic health record (an integrator set it; the instrument is not said). */
+        @JsonProperty("ehr")
+        EHR,
+        /** Another instrument or source. */
+        @JsonProperty("other")
+        OTHER
+    }
+
+    /**
+     * A client's assessed risk: the level, and, when known, where the assessment came from and when
+     * it was made. Set by the care team (or the EHR), never by the client.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Risk(RiskLevel level, RiskSource source, Instant assessedAt) {
+        public Risk {
+            Fields.required(level, "level");
+        }
+    }
 
     /** A versioned record: versions are never edited in place, a change is a new version. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -3,6 +3,7 @@ package org.haven.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -24,6 +25,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = ClientMessage.CheckInDecline.class, name = "checkin.decline"),
     @JsonSubTypes.Type(value = ClientMessage.ContactsSet.class, name = "care.contacts.set"),
     @JsonSubTypes.Type(value = ClientMessage.PlanSet.class, name = "care.plan.set"),
+    @JsonSubTypes.Type(value = ClientMessage.RiskSet.class, name = "care.risk.set"),
     @JsonSubTypes.Type(value = ClientMessage.CareRecordGet.class, name = "care.record.get"),
     @JsonSubTypes.Type(value = ClientMessage.AlertRaise.class, name = "alert.raise"),
     @JsonSubTypes.Type(value = ClientMessage.AlertFlag.class, name = "alert.flag"),
@@ -200,6 +202,26 @@ public sealed interface ClientMessage {
         public PlanSet {
             Fields.id(id);
             Fields.required(plan, "plan");
+        }
+    }
+
+    /**
+     * A clinician (or supervisor) records a client's assessed risk as a new version: the level, and
+     * optionally its {@code source} and when it was assessed. Never the client's own. Answered with
+     * {@link Result.CareVersion}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record RiskSet(String id, String client, Care.RiskLevel level, Care.RiskSource source, Instant assessedAt)
+            implements ClientMessage {
+        public RiskSet {
+            Fields.id(id);
+            Fields.required(client, "client");
+            Fields.required(level, "level");
+        }
+
+        /** The risk as it is stored. */
+        public Care.Risk risk() {
+            return new Care.Risk(level, source, assessedAt);
         }
     }
 

@@ -94,16 +94,17 @@ public sealed interface Result {
     /** The check-in as stored. */
     record CheckInRecorded(Care.CheckIn checkIn) implements Result {}
 
-    /** The new version of a client's emergency contacts or safety plan. */
+    /** The new version of a client's emergency contacts, safety plan or risk. */
     record CareVersion(String client, long version) implements Result {}
 
-    /** A client's care record: the session's check-in (if any), emergency contacts and safety plan. */
+    /** A client's care record: the session's check-in, emergency contacts, safety plan and risk (each if any). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record CareRecord(
             String client,
             Care.CheckIn checkIn,
             Care.Versioned<List<Care.EmergencyContact>> contacts,
-            Care.Versioned<Care.SafetyPlan> plan)
+            Care.Versioned<Care.SafetyPlan> plan,
+            Care.Versioned<Care.Risk> risk)
             implements Result {}
 
     /**

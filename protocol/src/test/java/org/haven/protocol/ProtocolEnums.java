@@ -40,6 +40,8 @@ final class ProtocolEnums {
         out.put("ActionType", wire(Alerts.ActionType.class));
         out.put("Outcome", wire(Alerts.Outcome.class));
         out.put("CrisisChannel", wire(Care.Channel.class));
+        out.put("RiskLevel", wire(Care.RiskLevel.class));
+        out.put("RiskSource", wire(Care.RiskSource.class));
         out.put("KeyAlgorithm", new LinkedHashSet<>(Arrays.asList(E2e.X25519, E2e.P256, E2e.ED25519, E2e.P256_ECDSA)));
         out.put("EnvelopeAlgorithm", new LinkedHashSet<>(Arrays.asList(E2e.X25519_AES_GCM, E2e.P256_AES_GCM)));
         return out;

@@ -46,6 +46,7 @@ public final class ProtocolExamples {
             List.of("Sam"),
             List.of("Dr Bo, +1 217 555 0102"),
             List.of("meds locked away"));
+    static final Care.Risk RISK = new Care.Risk(Care.RiskLevel.HIGH, Care.RiskSource.C_SSRS, AT.minusSeconds(86_400));
     static final Alerts.View VIEW = new Alerts.View(
             "a-1",
             3,
@@ -67,8 +68,11 @@ public final class ProtocolExamples {
             CHECK_IN,
             List.of(CONTACT),
             PLAN,
+            RISK,
             List.of(new Alerts.Action(Alerts.ActionType.GROUNDING_EXERCISE, "grounding", "u-bo", AT, null)),
-            List.of(new Alerts.HistoryEntry(AT, "u-alice", "raised", "help_button")));
+            List.of(
+                    new Alerts.HistoryEntry(AT, "u-alice", "raised", "help_button"),
+                    new Alerts.HistoryEntry(AT, "system", "risk_floor", "moderate -> high (risk high)")));
 
     static final String KEY_B64 = "MCowBQYDK2VuAyEAhSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=";
     static final E2e.PublicKey IDENTITY = new E2e.PublicKey(E2e.X25519, KEY_B64);
@@ -107,6 +111,10 @@ public final class ProtocolExamples {
             Map.entry(ClientMessage.CheckInDecline.class, new ClientMessage.CheckInDecline("10", "group-1")),
             Map.entry(ClientMessage.ContactsSet.class, new ClientMessage.ContactsSet("11", null, List.of(CONTACT))),
             Map.entry(ClientMessage.PlanSet.class, new ClientMessage.PlanSet("12", "u-alice", PLAN)),
+            Map.entry(
+                    ClientMessage.RiskSet.class,
+                    new ClientMessage.RiskSet(
+                            "40", "u-alice", Care.RiskLevel.HIGH, Care.RiskSource.C_SSRS, AT.minusSeconds(86_400))),
             Map.entry(ClientMessage.CareRecordGet.class, new ClientMessage.CareRecordGet("13", "u-alice", "group-1")),
             Map.entry(ClientMessage.AlertRaise.class, new ClientMessage.AlertRaise("14", "group-1", null, null)),
             Map.entry(
@@ -192,7 +200,8 @@ public final class ProtocolExamples {
                             "u-alice",
                             CHECK_IN,
                             new Care.Versioned<>(1, List.of(CONTACT), "u-alice", AT),
-                            new Care.Versioned<>(2, PLAN, "u-bo", AT))),
+                            new Care.Versioned<>(2, PLAN, "u-bo", AT),
+                            new Care.Versioned<>(1, RISK, "u-bo", AT))),
             Map.entry(
                     Result.AlertReceived.class,
                     new Result.AlertReceived(

@@ -337,7 +337,7 @@ final class AlertIntake {
                 .exceptionally(e -> List.of());
         care.snapshot(r.client(), r.room(), AlertPublisher.STORE_WAIT)
                 .whenComplete((snapshot, failure) -> inStore.thenAccept(stored -> thread.run(() -> {
-                    CareSnapshot known = failure == null ? snapshot : new CareSnapshot(null, List.of(), null);
+                    CareSnapshot known = failure == null ? snapshot : CareSnapshot.NONE;
                     if (failure != null) {
                         log.warn("care snapshot unavailable client={}", r.client());
                     }

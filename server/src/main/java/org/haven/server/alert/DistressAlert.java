@@ -247,6 +247,7 @@ final class DistressAlert {
                 care.checkIn(),
                 care.contacts(),
                 care.plan(),
+                care.risk(),
                 List.copyOf(actions.values()),
                 List.copyOf(history));
     }
@@ -263,7 +264,7 @@ final class DistressAlert {
                 v.kind(),
                 v.severity(),
                 stored.policy(),
-                new CareSnapshot(v.checkIn(), v.emergencyContacts(), v.safetyPlan()),
+                new CareSnapshot(v.checkIn(), v.emergencyContacts(), v.safetyPlan(), v.risk()),
                 v.raisedAt());
         a.status = new AlertLifecycle.Status(
                 v.state(),

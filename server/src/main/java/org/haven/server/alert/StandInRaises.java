@@ -2,7 +2,6 @@ package org.haven.server.alert;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -81,7 +80,7 @@ final class StandInRaises {
         Severity severity = m.severity() != null ? m.severity() : Severity.HIGH;
         Alerts.Kind kind = m.kind() != null ? m.kind() : Alerts.Kind.OTHER;
         CompletionStage<CareSnapshot> snapshot = care.snapshot(client, m.room(), AlertPublisher.STORE_WAIT)
-                .exceptionally(e -> new CareSnapshot(null, List.of(), null))
+                .exceptionally(e -> CareSnapshot.NONE)
                 .thenApply(found -> withCheckInSeen(found, seen.checkIn(), m.room()));
         // The alert a press joins: the one this connection's presses made (one read by id) while it is
         // open, else the client's open alert from the per-client index (a press sent again on a new
@@ -183,6 +182,6 @@ final class StandInRaises {
         if (stored != null && !stored.at().isBefore(seen.at())) {
             return found;
         }
-        return new CareSnapshot(seen, found.contacts(), found.plan());
+        return found.withCheckIn(seen);
     }
 }

@@ -16,14 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What this node last stored or read of each client's check-ins, emergency contacts and safety
- * plan, and the care record an alert carries, read from the store or, when the store does not
+ * What this node last stored or read of each client's check-ins, emergency contacts, safety plan
+ * and assessed risk, and the care record an alert carries, read from the store or, when the store does not
  * answer in time or has lost it, from these copies: an alert raised while the store is unreachable
- * still carries the location and the safety plan.
+ * still carries the location and the safety plan, and is raised at the floor of the client's risk.
  *
  * <p>Bounded in entries ({@link #MAX_COPIES} each) and in bytes ({@link CopySizes}): half of the
- * copies' budget for the plans (one may be 60 KB), a quarter each for the contacts and the
- * check-ins.
+ * copies' budget for the plans (one may be 60 KB), a quarter for the check-ins, three sixteenths
+ * for the contacts and a sixteenth for the risks (a few hundred bytes each).
  *
  * <p>Threading: any thread; the caches are Caffeine's (thread-safe), store answers are taken on
  * the store's threads.
@@ -42,15 +42,18 @@ final class CareCopies {
     private final Cache<String, Care.CheckIn> checkIns;
     private final Cache<UserRef, List<Care.EmergencyContact>> contacts;
     private final Cache<UserRef, Care.SafetyPlan> plans;
+    private final Cache<UserRef, Care.Risk> risks;
 
     /** Copies of what {@code store} holds, taking at most about {@code copyBytes}; a check-in is kept while valid. */
     CareCopies(CareStore store, long copyBytes, Duration checkInValidity) {
         this.store = store;
         this.checkIns = CopySizes.bounded(
                 copyBytes / 4, MAX_COPIES, checkInValidity, (k, v) -> (int) (CopySizes.of(k) + CopySizes.of(v)));
-        this.contacts = CopySizes.bounded(copyBytes / 4, MAX_COPIES, KEPT, (k, v) ->
+        this.contacts = CopySizes.bounded(copyBytes / 16 * 3, MAX_COPIES, KEPT, (k, v) ->
                 (int) (CopySizes.of(k.org()) + CopySizes.of(k.user()) + CopySizes.ofContacts(v)));
         this.plans = CopySizes.bounded(copyBytes / 2, MAX_COPIES, KEPT, (k, v) ->
+                (int) (CopySizes.of(k.org()) + CopySizes.of(k.user()) + CopySizes.of(v)));
+        this.risks = CopySizes.bounded(copyBytes / 16, MAX_COPIES, KEPT, (k, v) ->
                 (int) (CopySizes.of(k.org()) + CopySizes.of(k.user()) + CopySizes.of(v)));
     }
 
@@ -74,14 +77,18 @@ final class CareCopies {
         plans.put(client, value);
     }
 
+    void risk(UserRef client, Care.Risk value) {
+        risks.put(client, value);
+    }
+
     /** How many copies this node holds (tests). */
     long count() {
-        return plans.estimatedSize() + contacts.estimatedSize() + checkIns.estimatedSize();
+        return plans.estimatedSize() + contacts.estimatedSize() + checkIns.estimatedSize() + risks.estimatedSize();
     }
 
     /** The estimated bytes of the copies, as their caches weigh them (tests). */
     long bytes() {
-        return weight(plans) + weight(contacts) + weight(checkIns);
+        return weight(plans) + weight(contacts) + weight(checkIns) + weight(risks);
     }
 
     private static long weight(Cache<?, ?> cache) {
@@ -131,8 +138,21 @@ final class CareCopies {
                 () -> plans.getIfPresent(client),
                 (stored, copy) -> stored,
                 client);
-        return checkIn.thenCompose(c -> contacts.thenCombine(
-                plan, (k, p) -> new CareSnapshot(c.orElse(null), k.orElse(List.of()), p.orElse(null))));
+        CompletionStage<Optional<Care.Risk>> risk = orLastCopy(
+                store.risk(client)
+                        .whenComplete((v, failure) -> {
+                            if (failure == null) {
+                                v.ifPresent(found -> risk(client, found.value()));
+                            }
+                        })
+                        .thenApply(v -> v.map(Care.Versioned::value)),
+                wait,
+                () -> risks.getIfPresent(client),
+                (stored, copy) -> stored,
+                client);
+        return checkIn.thenCompose(c -> contacts.thenCompose(k -> plan.thenCombine(
+                risk,
+                (p, r) -> new CareSnapshot(c.orElse(null), k.orElse(List.of()), p.orElse(null), r.orElse(null)))));
     }
 
     /**

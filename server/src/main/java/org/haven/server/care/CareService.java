@@ -24,10 +24,10 @@ import org.haven.server.request.Handlers;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Care records: session check-ins, emergency contacts, safety plans. Decides who may read and
- * edit them (a client their own; a clinician those of the clients of rooms they are granted; a
- * supervisor those of their organisation), and writes every change and every read to the audit
- * trail.
+ * Care records: session check-ins, emergency contacts, safety plans, assessed risk. Decides who may
+ * read and edit them (a client their own, but never their risk; a clinician those of the clients of
+ * rooms they are granted; a supervisor those of their organisation), and writes every change and
+ * every read to the audit trail.
  *
  * <p>Threading: entry points from any thread; store completions run on the store's threads; its
  * caches are thread-safe.
@@ -43,6 +43,9 @@ public final class CareService {
     private final Set<String> checkInExemptOrgs;
     /** What this node last stored or read of each client's records, for alerts when the store does not answer. */
     private final CareCopies copies;
+
+    /** How far in the future a risk's {@code assessedAt} may be: the clocks of the clinician's device and the node's differ. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     /** The bytes a node's copies of care records take by default, at most: an eighth of the heap. */
     public static long defaultCopyBytes() {
@@ -114,6 +117,7 @@ public final class CareService {
                 })
                 .on(ClientMessage.ContactsSet.class, r -> r.reply().complete(setContacts(r.principal(), r.message())))
                 .on(ClientMessage.PlanSet.class, r -> r.reply().complete(setPlan(r.principal(), r.message())))
+                .on(ClientMessage.RiskSet.class, r -> r.reply().complete(setRisk(r.principal(), r.message())))
                 .on(ClientMessage.CareRecordGet.class, r -> r.reply().complete(readRecord(r.principal(), r.message())));
     }
 
@@ -215,6 +219,36 @@ public final class CareService {
     }
 
     /**
+     * The care team records a client's assessed risk as a new version (the EHR's integration calls
+     * this too, as its principal): a clinician for a client of a room they are granted, a supervisor
+     * for any client of the organisation. A client may not set it, even their own ({@code
+     * forbidden}); an assessment later than now (beyond {@link #CLOCK_SKEW}) is {@code
+     * invalid_message}. Refusals are thrown at once, as {@link Refusal}; the change is audited.
+     */
+    public CompletionStage<Result.CareVersion> setRisk(Principal caller, ClientMessage.RiskSet m) {
+        if (caller.role() == Role.CLIENT) {
+            throw refused(caller, "care.risk.set", m.client(), "a client's risk is set by the care team");
+        }
+        UserRef client = editableClient(caller, m.client(), "care.risk.set");
+        Instant now = clock.instant();
+        if (m.assessedAt() != null && m.assessedAt().isAfter(now.plus(CLOCK_SKEW))) {
+            throw new Refusal(ErrorCode.INVALID_MESSAGE, "assessedAt: later than now");
+        }
+        return slowDownWhenFull(store.appendRisk(client, m.risk(), caller.user(), now))
+                .thenApply(v -> {
+                    copies.risk(client, v.value());
+                    audit.record(new AuditEvent(
+                            caller.org(),
+                            caller.user(),
+                            "care.risk.set",
+                            "client:" + client,
+                            "ok",
+                            Map.of("version", Long.toString(v.version()))));
+                    return new Result.CareVersion(client.user(), v.version());
+                });
+    }
+
+    /**
      * {@code save}, or a refusal to slow down ({@code rate_limited}) when the store could not take it
      * now: the saves waiting for it are at their bound (the database is behind). Not a failure of the
      * node: nothing is logged as one, and the client tries again shortly.
@@ -249,17 +283,22 @@ public final class CareService {
             throw new Refusal(ErrorCode.NOT_FOUND, "no care record visible to you for this client and room");
         }
         return store.latestCheckIn(client, m.room())
-                .thenCompose(checkIn -> store.contacts(client).thenCombine(store.plan(client), (contacts, plan) -> {
-                    audit.record(new AuditEvent(
-                            caller.org(),
-                            caller.user(),
-                            "care.read",
-                            "client:" + client,
-                            "ok",
-                            Map.of("room", m.room())));
-                    return new Result.CareRecord(
-                            client.user(), checkIn.orElse(null), contacts.orElse(null), plan.orElse(null));
-                }));
+                .thenCompose(checkIn -> store.contacts(client)
+                        .thenCompose(contacts -> store.plan(client).thenCombine(store.risk(client), (plan, risk) -> {
+                            audit.record(new AuditEvent(
+                                    caller.org(),
+                                    caller.user(),
+                                    "care.read",
+                                    "client:" + client,
+                                    "ok",
+                                    Map.of("room", m.room())));
+                            return new Result.CareRecord(
+                                    client.user(),
+                                    checkIn.orElse(null),
+                                    contacts.orElse(null),
+                                    plan.orElse(null),
+                                    risk.orElse(null));
+                        })));
     }
 
     /**

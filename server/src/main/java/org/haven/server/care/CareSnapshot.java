@@ -6,15 +6,21 @@ import org.jspecify.annotations.Nullable;
 
 /** What responders need of a client's care record when an alert is raised; parts may be missing. */
 public record CareSnapshot(
-        Care.@Nullable CheckIn checkIn, List<Care.EmergencyContact> contacts, Care.@Nullable SafetyPlan plan) {
+        Care.@Nullable CheckIn checkIn,
+        List<Care.EmergencyContact> contacts,
+        Care.@Nullable SafetyPlan plan,
+        Care.@Nullable Risk risk) {
+
+    /** Nothing known: the store could not be read and this node has no copy. */
+    public static final CareSnapshot NONE = new CareSnapshot(null, List.of(), null, null);
 
     public CareSnapshot {
         contacts = contacts == null ? List.of() : List.copyOf(contacts);
     }
 
-    /** Whether a part is missing: no check-in (where a room needs one), no contacts, or no plan. */
+    /** Whether a part is missing: no check-in (where a room needs one), no contacts, no plan, or no risk. */
     public boolean lacksAny(boolean checkInExpected) {
-        return (checkInExpected && checkIn == null) || contacts.isEmpty() || plan == null;
+        return (checkInExpected && checkIn == null) || contacts.isEmpty() || plan == null || risk == null;
     }
 
     /** This snapshot with its missing parts taken from {@code later}; what it has stays. */
@@ -22,7 +28,13 @@ public record CareSnapshot(
         return new CareSnapshot(
                 checkIn != null ? checkIn : later.checkIn,
                 contacts.isEmpty() ? later.contacts : contacts,
-                plan != null ? plan : later.plan);
+                plan != null ? plan : later.plan,
+                risk != null ? risk : later.risk);
+    }
+
+    /** This snapshot with {@code checkIn} in place of its own. */
+    public CareSnapshot withCheckIn(Care.CheckIn checkIn) {
+        return new CareSnapshot(checkIn, contacts, plan, risk);
     }
 
     /** The coping steps a client can take right now: their own internal coping strategies. */

@@ -8,15 +8,16 @@ import org.haven.protocol.Care;
 import org.haven.server.presence.UserRef;
 
 /**
- * Where care records live: session check-ins, emergency contacts and safety plans. In memory on
- * one node, in Redis for a cluster, in the SQL database (SQLite or PostgreSQL) otherwise.
+ * Where care records live: session check-ins, emergency contacts, safety plans and assessed risk.
+ * In memory on one node, in Redis for a cluster, in the SQL database (SQLite or PostgreSQL)
+ * otherwise.
  *
  * <p>Guarantees: non-blocking and thread-safe; records are never edited in place (a check-in is
- * immutable, contacts and plans are appended as new versions numbered 1, 2, …); a completed write
- * is visible to every later read.
+ * immutable, contacts, plans and risks are appended as new versions numbered 1, 2, …); a completed
+ * write is visible to every later read.
  *
  * <p>Bounded: a store keeps at most {@link #versionsKept()} versions of each client's contacts, of
- * their safety plan and of their check-ins in each room. Appending one more removes the oldest, in
+ * their safety plan, of their risk and of their check-ins in each room. Appending one more removes the oldest, in
  * the same atomic step (never the one just appended: the current one). A client who saves at the
  * rate limit all day holds the same room as one who saved once. Superseded versions older than the
  * retention go too ({@link #purgeSuperseded}); a current one never goes.
@@ -29,7 +30,8 @@ public interface CareStore {
     /** The records a client has versions of. */
     enum Part {
         CONTACTS,
-        PLAN
+        PLAN,
+        RISK
     }
 
     /** Stores a check-in of {@code client}; it becomes the latest for its room. */
@@ -51,6 +53,12 @@ public interface CareStore {
 
     /** The current safety plan of {@code client}, if ever set. */
     CompletionStage<Optional<Care.Versioned<Care.SafetyPlan>>> plan(UserRef client);
+
+    /** Appends a version of the client's assessed risk. */
+    CompletionStage<Care.Versioned<Care.Risk>> appendRisk(UserRef client, Care.Risk risk, String by, Instant at);
+
+    /** The current assessed risk of {@code client}, if ever set. */
+    CompletionStage<Optional<Care.Versioned<Care.Risk>>> risk(UserRef client);
 
     /** The quota: how many versions of one record of one client this store keeps, at least 1. */
     int versionsKept();

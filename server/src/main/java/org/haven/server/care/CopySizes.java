@@ -62,6 +62,10 @@ public final class CopySizes {
         return n;
     }
 
+    public static long of(Care.Risk r) {
+        return 40L + (r.source() == null ? 0 : 16L) + (r.assessedAt() == null ? 0 : 24L);
+    }
+
     public static long of(Care.CheckIn c) {
         Care.Address a = c.address();
         return 64L

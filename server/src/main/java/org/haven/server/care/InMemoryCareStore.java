@@ -75,6 +75,7 @@ public final class InMemoryCareStore implements CareStore {
     private final Map<UserRef, History<Care.Versioned<List<Care.EmergencyContact>>>> contacts =
             new ConcurrentHashMap<>();
     private final Map<UserRef, History<Care.Versioned<Care.SafetyPlan>>> plans = new ConcurrentHashMap<>();
+    private final Map<UserRef, History<Care.Versioned<Care.Risk>>> risks = new ConcurrentHashMap<>();
 
     /** With the default quota ({@link #DEFAULT_VERSIONS_KEPT}). */
     public InMemoryCareStore() {
@@ -129,8 +130,23 @@ public final class InMemoryCareStore implements CareStore {
     }
 
     @Override
+    public CompletionStage<Care.Versioned<Care.Risk>> appendRisk(
+            UserRef client, Care.Risk risk, String by, Instant at) {
+        return CompletableFuture.completedFuture(appendVersion(risks, client, risk, by, at));
+    }
+
+    @Override
+    public CompletionStage<Optional<Care.Versioned<Care.Risk>>> risk(UserRef client) {
+        return CompletableFuture.completedFuture(latest(risks.get(client)));
+    }
+
+    @Override
     public CompletionStage<List<Long>> versions(UserRef client, Part part) {
-        History<? extends Care.Versioned<?>> history = part == Part.PLAN ? plans.get(client) : contacts.get(client);
+        History<? extends Care.Versioned<?>> history = switch (part) {
+            case CONTACTS -> contacts.get(client);
+            case PLAN -> plans.get(client);
+            case RISK -> risks.get(client);
+        };
         List<Long> out = new ArrayList<>();
         if (history != null) {
             for (Care.Versioned<?> v : history.all()) {
@@ -157,6 +173,9 @@ public final class InMemoryCareStore implements CareStore {
             purged += h.purge(before, Care.Versioned::updatedAt);
         }
         for (History<Care.Versioned<Care.SafetyPlan>> h : plans.values()) {
+            purged += h.purge(before, Care.Versioned::updatedAt);
+        }
+        for (History<Care.Versioned<Care.Risk>> h : risks.values()) {
             purged += h.purge(before, Care.Versioned::updatedAt);
         }
         return CompletableFuture.completedFuture(purged);

@@ -17,7 +17,7 @@ import org.haven.server.storage.StoredJson;
 /**
  * {@link CareStore} in Redis, shared by every node. Per client (hash tag {@code {org:user}}): a hash
  * of the latest check-in per room (no superseded check-in is kept), and per record kind (emergency
- * contacts, safety plan) a list of its last {@link #versionsKept()} versions in order beside a
+ * contacts, safety plan, risk) a list of its last {@link #versionsKept()} versions in order beside a
  * counter of versions: one atomic script increments the counter, appends and trims the list to the
  * quota, so two nodes appending at once get versions {@code n} and {@code n+1} and the list never
  * holds more than the quota. The newest entry's version is the counter (the list's length for a list
@@ -68,6 +68,7 @@ public final class RedisCareStore implements CareStore {
     private static final JavaType CONTACTS =
             StoredJson.type(Revision.class, StoredJson.listOf(Care.EmergencyContact.class));
     private static final JavaType PLAN = StoredJson.type(Revision.class, StoredJson.type(Care.SafetyPlan.class));
+    private static final JavaType RISK = StoredJson.type(Revision.class, StoredJson.type(Care.Risk.class));
 
     private final RedisConnections redis;
     private final RedisKeys keys;
@@ -130,11 +131,24 @@ public final class RedisCareStore implements CareStore {
     }
 
     @Override
+    public CompletionStage<Care.Versioned<Care.Risk>> appendRisk(
+            UserRef client, Care.Risk risk, String by, Instant at) {
+        return append(client, "risk", risk, by, at);
+    }
+
+    @Override
+    public CompletionStage<Optional<Care.Versioned<Care.Risk>>> risk(UserRef client) {
+        return latest(client, "risk", RISK);
+    }
+
+    @Override
     public CompletionStage<List<Long>> versions(UserRef client, Part part) {
-        return KEPT.<List<Object>>run(
-                        redis.commands(),
-                        ScriptOutputType.MULTI,
-                        record(client, part == Part.PLAN ? "plan" : "contacts"))
+        String kind = switch (part) {
+            case CONTACTS -> "contacts";
+            case PLAN -> "plan";
+            case RISK -> "risk";
+        };
+        return KEPT.<List<Object>>run(redis.commands(), ScriptOutputType.MULTI, record(client, kind))
                 .thenApply(reply -> {
                     long newest = (Long) reply.get(0);
                     long n = (Long) reply.get(1);

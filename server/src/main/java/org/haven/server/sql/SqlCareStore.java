@@ -22,7 +22,8 @@ import org.haven.server.storage.StoredJson;
 
 /**
  * {@link CareStore} in the SQL database: check-ins numbered per client and room (the latest is in
- * force), and each set of emergency contacts or safety plan a new version, nothing edited in place.
+ * force), and each set of emergency contacts, safety plan or risk a new version (a row of {@code
+ * care_versions} of its part), nothing edited in place.
  * The work on one client's record runs on one lane, so its versions are numbered without gaps or
  * repeats on a node; a second node numbering the same client at the same moment (never while one
  * node serves its organisation) fails on the primary key rather than overwriting.
@@ -47,6 +48,10 @@ public final class SqlCareStore implements CareStore {
     private static final JavaType CONTACTS =
             StoredJson.type(Care.Versioned.class, StoredJson.listOf(Care.EmergencyContact.class));
     private static final JavaType PLAN = StoredJson.type(Care.Versioned.class, StoredJson.type(Care.SafetyPlan.class));
+    private static final JavaType RISK = StoredJson.type(Care.Versioned.class, StoredJson.type(Care.Risk.class));
+
+    /** A risk's bytes while its save waits: a level, a source and a time, whatever they are. */
+    private static final long RISK_BYTES = 256;
 
     private final SqlDatabase db;
     private final int versionsKept;
@@ -174,13 +179,33 @@ public final class SqlCareStore implements CareStore {
     }
 
     @Override
+    public CompletionStage<Care.Versioned<Care.Risk>> appendRisk(
+            UserRef client, Care.Risk risk, String by, Instant at) {
+        return save(client, RISK_BYTES, c -> append(c, client, "risk", risk, by, at));
+    }
+
+    @Override
+    public CompletionStage<Optional<Care.Versioned<Care.Risk>>> risk(UserRef client) {
+        return db.run(lane(client), c -> latest(c, client, "risk", RISK));
+    }
+
+    /** The {@code part} of {@code care_versions} rows of a record. */
+    private static String part(Part part) {
+        return switch (part) {
+            case CONTACTS -> "contacts";
+            case PLAN -> "plan";
+            case RISK -> "risk";
+        };
+    }
+
+    @Override
     public CompletionStage<List<Long>> versions(UserRef client, Part part) {
         return db.run(lane(client), c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT version FROM care_versions WHERE org = ? AND client = ? AND part = ? ORDER BY version")) {
                 s.setString(1, client.org());
                 s.setString(2, client.user());
-                s.setString(3, part == Part.PLAN ? "plan" : "contacts");
+                s.setString(3, part(part));
                 List<Long> out = new ArrayList<>();
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {

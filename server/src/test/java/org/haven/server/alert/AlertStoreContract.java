@@ -92,6 +92,7 @@ public abstract class AlertStoreContract {
                 checkIn,
                 contacts,
                 plan,
+                new Care.Risk(Care.RiskLevel.HIGH, Care.RiskSource.C_SSRS, T0.minusSeconds(86_400)),
                 List.of(new Alerts.Action(Alerts.ActionType.GROUNDING_EXERCISE, "k1", "dr-bo", T0, "breathing")),
                 List.of(new Alerts.HistoryEntry(T0, "alice", "raised", null)));
         return new StoredAlert(

@@ -90,6 +90,8 @@ public abstract class CareStoreContract {
         assertThat(await(store().latestCheckIn(alice, "group-1"))).isEmpty();
         assertThat(await(store().contacts(alice))).isEmpty();
         assertThat(await(store().plan(alice))).isEmpty();
+        assertThat(await(store().risk(alice))).isEmpty();
+        assertThat(await(store().versions(alice, CareStore.Part.RISK))).isEmpty();
     }
 
     @Test
@@ -127,6 +129,39 @@ public abstract class CareStoreContract {
         Care.Versioned<Care.SafetyPlan> v2 = await(store.appendPlan(alice, plan("isolation"), "dr-kay", T0));
         assertThat(v2.version()).isEqualTo(2);
         assertThat(await(store.plan(alice))).contains(v2);
+    }
+
+    private static final Care.Risk HIGH_BY_SCREENING =
+            new Care.Risk(Care.RiskLevel.HIGH, Care.RiskSource.C_SSRS, T0.minus(Duration.ofDays(3)));
+
+    @Test
+    void risksAreVersionedFromOneAndKeepWhatWasSaid() throws Exception {
+        CareStore store = store();
+        Care.Versioned<Care.Risk> v1 = await(store.appendRisk(alice, HIGH_BY_SCREENING, "dr-kay", T0));
+        assertThat(v1).isEqualTo(new Care.Versioned<>(1, HIGH_BY_SCREENING, "dr-kay", T0));
+        assertThat(await(store.risk(alice))).contains(v1);
+
+        Care.Risk judged = new Care.Risk(Care.RiskLevel.LOW, null, null);
+        Care.Versioned<Care.Risk> v2 = await(store.appendRisk(alice, judged, "sup-lee", T0.plusSeconds(60)));
+        assertThat(v2.version()).isEqualTo(2);
+        assertThat(await(store.risk(alice)))
+                .as("the current version, its absent source and time absent still")
+                .contains(new Care.Versioned<>(2, judged, "sup-lee", T0.plusSeconds(60)));
+        assertThat(await(store.versions(alice, CareStore.Part.RISK))).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aRiskIsARecordOfItsOwn() throws Exception {
+        CareStore store = store();
+        await(store.appendPlan(alice, plan("insomnia"), "dr-kay", T0));
+        await(store.appendPlan(alice, plan("isolation"), "dr-kay", T0));
+        assertThat(await(store.appendRisk(alice, HIGH_BY_SCREENING, "dr-kay", T0))
+                        .version())
+                .as("numbered apart from the plan")
+                .isEqualTo(1);
+        assertThat(await(store.plan(alice)).orElseThrow().version()).isEqualTo(2);
+        assertThat(await(store.risk(new UserRef("demo", "bob")))).isEmpty();
+        assertThat(await(store.risk(new UserRef("other", "alice")))).isEmpty();
     }
 
     @Test
@@ -174,6 +209,14 @@ public abstract class CareStoreContract {
         assertThat(await(store.plan(alice)))
                 .contains(new Care.Versioned<>(7, plan("sign 7"), "dr-kay", T0.plusSeconds(7)));
         assertThat(await(store.versions(alice, CareStore.Part.CONTACTS))).containsExactly(1L);
+        for (int i = 1; i <= 4; i++) {
+            await(store.appendRisk(
+                    alice, new Care.Risk(Care.RiskLevel.MODERATE, null, null), "dr-kay", T0.plusSeconds(i)));
+        }
+        assertThat(await(store.versions(alice, CareStore.Part.RISK)))
+                .as("the risk within the same quota")
+                .containsExactly(2L, 3L, 4L);
+        assertThat(await(store.risk(alice)).orElseThrow().version()).isEqualTo(4);
         assertThat(await(store.versions(bob, CareStore.Part.PLAN)))
                 .as("another client's record is their own")
                 .containsExactly(1L);
@@ -219,6 +262,26 @@ public abstract class CareStoreContract {
         assertThat(await(store.checkInCount(alice, "family:2"))).isEqualTo(1);
         assertThat(await(store.latestCheckIn(alice, "family:2")).orElseThrow().id())
                 .isEqualTo("ci-other");
+    }
+
+    @Test
+    void aSupersededRiskGoesAfterTheRetentionTheCurrentNever() throws Exception {
+        assumeTrue(purgesByTime(), "this store's history is bounded by the quota only");
+        CareStore store = store();
+        await(store.appendRisk(alice, HIGH_BY_SCREENING, "dr-kay", T0));
+        Care.Risk lower = new Care.Risk(Care.RiskLevel.MODERATE, Care.RiskSource.CLINICAL_JUDGEMENT, null);
+        Instant later = T0.plus(Duration.ofDays(30));
+        await(store.appendRisk(alice, lower, "dr-kay", later));
+
+        assertThat(await(store.purgeSuperseded(later.minusSeconds(1))))
+                .as("superseded a second after the retention's cut")
+                .isZero();
+        assertThat(await(store.purgeSuperseded(later.plusSeconds(1)))).isEqualTo(1);
+        assertThat(await(store.versions(alice, CareStore.Part.RISK))).containsExactly(2L);
+        assertThat(await(store.purgeSuperseded(later.plus(Duration.ofDays(99_999)))))
+                .as("the current one never goes")
+                .isZero();
+        assertThat(await(store.risk(alice))).contains(new Care.Versioned<>(2, lower, "dr-kay", later));
     }
 
     /**
