@@ -42,10 +42,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Where alerts come from, and how repeats join the open one: a client's help button, a clinician's
  * flag, a missing or declined check-in, lost coverage. A new alert carries a snapshot of the
- * client's care record (check-in, contacts, plan) taken when it is raised; it starts at its first
- * tier and is stored before the raiser is told "received". A repeat (the same client pressing again,
- * a clinician flagging a client with an open alert) adds a press to the open alert and may raise its
- * severity, never lower it.
+ * client's care record (check-in, contacts, plan, risk) taken when it is raised; it starts at its
+ * first tier and is stored before the raiser is told "received". A repeat (the same client pressing
+ * again, a clinician flagging a client with an open alert) adds a press to the open alert and may
+ * raise its severity, never lower it. A help press counts at least at the floor of the client's
+ * known risk ({@link RiskFloor}), whether it makes the alert or joins it.
  *
  * <p>Threading: the public entry points may be called from any thread; all work happens on the
  * alert thread.
@@ -53,13 +54,6 @@ import org.slf4j.LoggerFactory;
 final class AlertIntake {
 
     private static final Logger log = LoggerFactory.getLogger(AlertIntake.class);
-
-    /** When the care record of an alert raised without all of it is read again, after the raise. */
-    static final List<Duration> CARE_RETRIES =
-            List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30));
-
-    /** How long each of those reads may take. */
-    private static final Duration CARE_RETRY_WAIT = Duration.ofSeconds(2);
 
     private final AlertBook book;
     private final AlertStore store;
@@ -73,6 +67,7 @@ final class AlertIntake {
     private final boolean alertOnCheckIn;
     private final AlertThread thread;
     private final PressLanes lanes;
+    private final AlertCare careLater;
     /**
      * The display names of users seen on this node, for alerts raised for them elsewhere: bounded
      * in bytes (a name comes from a token, which bounds nothing), the least recently used going
@@ -113,6 +108,7 @@ final class AlertIntake {
         this.alertOnCheckIn = alertOnCheckIn;
         this.thread = thread;
         this.lanes = lanes;
+        this.careLater = new AlertCare(care, escalator, publisher, audit, clock, thread);
     }
 
     /** The display name of a user, remembered from their token, for alerts about them. Any thread. */
@@ -266,7 +262,7 @@ final class AlertIntake {
             Instant now = clock.instant();
             for (DistressAlert a : book.all()) {
                 if (a.client.equals(client) && a.state().isOpen() && a.care().checkIn() == null) {
-                    readCareNow(a);
+                    careLater.readNow(a);
                 }
                 if (a.client.equals(client)
                         && room.equals(a.room)
@@ -359,16 +355,17 @@ final class AlertIntake {
                                         ? Alerts.HistoryEvent.FLAGGED
                                         : Alerts.HistoryEvent.PRESSED_AGAIN,
                                 now);
-                        boolean climbed = escalator.severityRaised(existing, before, now);
-                        if (climbed) {
-                            audit.record(new AuditEvent(
-                                    existing.org(),
-                                    AuditEvent.SYSTEM,
-                                    "alert.escalate",
-                                    "alert:" + existing.id,
-                                    "ok",
-                                    Map.of("tier", existing.tier().wire(), "why", "severity raised")));
+                        if (existing.careFound(known)) { // the press read the record afresh
+                            existing.changed(now, "system", Alerts.HistoryEvent.CARE_UPDATED, null);
                         }
+                        // The press counts at least at the floor of the risk the alert carries.
+                        Care.Risk risk = r.source() == Source.HELP_BUTTON
+                                ? existing.care().risk()
+                                : null;
+                        if (risk != null) {
+                            existing.liftToRiskFloor(risk, now);
+                        }
+                        boolean climbed = careLater.severityRose(existing, before, now);
                         publisher
                                 .pushAndSave(
                                         existing,
@@ -383,6 +380,9 @@ final class AlertIntake {
                                 .whenComplete((v, e) -> settled.complete(null));
                         return;
                     }
+                    // A client's press counts at least at the floor of their known risk.
+                    Care.Risk risk = r.source() == Source.HELP_BUTTON ? known.risk() : null;
+                    Severity severity = RiskFloor.apply(r.severity(), risk);
                     DistressAlert alert = new DistressAlert(
                             r.id() != null && adopted == null ? r.id() : "a-" + randomId(),
                             r.client(),
@@ -390,16 +390,19 @@ final class AlertIntake {
                             r.room(),
                             r.source(),
                             r.kind(),
-                            r.severity(),
+                            severity,
                             policy,
                             known,
                             now);
                     alert.raisedBy(r.by(), now);
+                    if (risk != null && severity != r.severity()) {
+                        alert.raisedForRisk(r.severity(), risk.level(), now);
+                    }
                     if (r.note() != null) {
                         alert.addAction(new Alerts.Action(Alerts.ActionType.NOTE, "note-raise", r.by(), now, r.note()));
                     }
                     book.add(alert);
-                    metrics.raised(r.severity());
+                    metrics.raised(severity);
                     escalator.start(alert, now);
                     audit.record(new AuditEvent(
                             alert.org(),
@@ -411,14 +414,15 @@ final class AlertIntake {
                                     "client",
                                     r.client().toString(),
                                     "severity",
-                                    r.severity().name(),
+                                    severity.name(),
                                     "source",
                                     r.source().name())));
+                    // The severity raised, not the one pressed: a log line must not tell a client's risk.
                     log.info(
                             "alert raised alert={} org={} severity={} source={} tier={}",
                             alert.id,
                             r.client().org(),
-                            r.severity(),
+                            severity,
                             r.source(),
                             alert.tier().wire());
                     // The responders are told now; the raiser once it is stored.
@@ -432,59 +436,10 @@ final class AlertIntake {
                             })
                             .whenComplete((v, e) -> settled.complete(null));
                     if (known.lacksAny(alert.room != null)) {
-                        completeCare(alert, 0);
+                        careLater.complete(alert);
                     }
                 })));
         return settled;
-    }
-
-    /**
-     * Reads the client's care record again for an alert raised without all of it (the store was slow,
-     * or had lost it), after each of {@link #CARE_RETRIES}: what is found is added to the alert and
-     * pushed to its responders as an update (history event {@code care_updated}).
-     */
-    private void completeCare(DistressAlert alert, int attempt) {
-        if (attempt >= CARE_RETRIES.size()) {
-            return;
-        }
-        thread.schedule(
-                () -> {
-                    if (!alert.state().isOpen()) {
-                        return;
-                    }
-                    care.snapshot(alert.client, alert.room, CARE_RETRY_WAIT)
-                            .whenComplete((found, failure) -> thread.run(() -> {
-                                if (!alert.state().isOpen()) {
-                                    return;
-                                }
-                                if (failure == null) {
-                                    careFound(alert, found);
-                                }
-                                if (alert.care().lacksAny(alert.room != null)) {
-                                    completeCare(alert, attempt + 1);
-                                }
-                            }));
-                },
-                CARE_RETRIES.get(attempt));
-    }
-
-    /** Reads the client's care record for {@code alert} now; what it lacked and is found is pushed as an update. */
-    private void readCareNow(DistressAlert alert) {
-        care.snapshot(alert.client, alert.room, CARE_RETRY_WAIT)
-                .whenComplete((found, failure) -> thread.run(() -> {
-                    if (failure == null && alert.state().isOpen()) {
-                        careFound(alert, found);
-                    }
-                }));
-    }
-
-    /** What {@code found} adds to the alert's care record is added and pushed as an update. */
-    private void careFound(DistressAlert alert, CareSnapshot found) {
-        if (alert.careFound(found)) {
-            alert.changed(clock.instant(), "system", Alerts.HistoryEvent.CARE_UPDATED, null);
-            publisher.changed(alert, AlertReason.UPDATED, null);
-            log.info("care record found after the raise alert={}", alert.id);
-        }
     }
 
     /** The raiser is told "received": a client with crisis resources for where they are, and coping steps. */

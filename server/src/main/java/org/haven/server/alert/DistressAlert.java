@@ -11,6 +11,7 @@ import java.util.Set;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.Alerts.Severity;
 import org.haven.protocol.Alerts.State;
+import org.haven.protocol.Care;
 import org.haven.server.care.CareSnapshot;
 import org.haven.server.presence.UserRef;
 import org.jspecify.annotations.Nullable;
@@ -156,6 +157,29 @@ final class DistressAlert {
             severity = pressed;
         }
         changed(now, by, event, pressed.name().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * At the raise: the client's known risk raised the severity {@code pressed} to the one the alert
+     * was made with (a history line after {@code raised}; no new version, it is still version 1).
+     */
+    void raisedForRisk(Severity pressed, Care.RiskLevel level, Instant now) {
+        remember("system", Alerts.HistoryEvent.RISK_FLOOR, RiskFloor.detail(pressed, severity, level), now);
+    }
+
+    /**
+     * After the raise (another press, or the risk found late): lifts the severity to the floor of
+     * {@code risk}, with a history line; returns whether it rose. Climbing is the {@link Escalator}'s.
+     */
+    boolean liftToRiskFloor(Care.Risk risk, Instant now) {
+        Severity floor = RiskFloor.of(risk.level());
+        if (floor.compareTo(severity) <= 0) {
+            return false;
+        }
+        Severity was = severity;
+        severity = floor;
+        changed(now, "system", Alerts.HistoryEvent.RISK_FLOOR, RiskFloor.detail(was, floor, risk.level()));
+        return true;
     }
 
     /** The client's care record as the alert carries it. */

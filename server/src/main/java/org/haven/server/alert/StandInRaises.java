@@ -77,7 +77,7 @@ final class StandInRaises {
     private CompletionStage<StandIn.Raised> raise(
             Principal caller, UserRef client, ClientMessage.AlertRaise m, String connection, StandIn.Seen seen) {
         String id = AlertIntake.idOfPress(connection, m.id());
-        Severity severity = m.severity() != null ? m.severity() : Severity.HIGH;
+        Severity pressed = m.severity() != null ? m.severity() : Severity.HIGH;
         Alerts.Kind kind = m.kind() != null ? m.kind() : Alerts.Kind.OTHER;
         CompletionStage<CareSnapshot> snapshot = care.snapshot(client, m.room(), AlertPublisher.STORE_WAIT)
                 .exceptionally(e -> CareSnapshot.NONE)
@@ -115,9 +115,15 @@ final class StandInRaises {
                         CompletableFuture.completedFuture(true));
             }
             Instant now = clock.instant();
+            // At least the floor of the client's known risk, as the serving node would raise it.
+            Care.Risk risk = known.risk();
+            Severity severity = RiskFloor.apply(pressed, risk);
             DistressAlert a = new DistressAlert(
                     id, client, caller.name(), m.room(), Source.HELP_BUTTON, kind, severity, policy, known, now);
             a.raisedBy(client.user(), now);
+            if (risk != null && severity != pressed) {
+                a.raisedForRisk(pressed, risk.level(), now);
+            }
             a.reachTier(Escalator.startTier(policy, severity, m.room(), Source.HELP_BUTTON));
             CompletionStage<Boolean> stored = store.saveNew(a.stored()).thenApply(isNew -> {
                 if (isNew) {
