@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Guarantee 6: names, chat text, locations, contacts, safety plans, alert kinds and notes travel to
- * the people who need them, never into the logs — not on the happy path, not in errors, not in
- * refusals.
+ * Guarantee 6: names, chat text, locations, contacts, safety plans, assessed risk, alert kinds and
+ * notes travel to the people who need them, never into the logs — not on the happy path, not in
+ * errors, not in refusals.
  */
 class NoHealthDataInLogsIT {
 
@@ -29,6 +29,8 @@ class NoHealthDataInLogsIT {
     private static final String CONTACT_NAME = "Priscilla Plantedcontact";
     private static final String CONTACT_PHONE = "+1 312 555 0177";
     private static final String NOTE = "client disclosed a plan involving the bridge";
+    /** When the planted risk was assessed: a date nothing else in the scenario has. */
+    private static final java.time.Instant SCREENED = java.time.Instant.parse("2019-07-13T13:13:13Z");
 
     @RegisterExtension
     final TestServer haven = new TestServer();
@@ -60,12 +62,30 @@ class NoHealthDataInLogsIT {
                         List.of(new org.haven.protocol.Care.EmergencyContact(
                                 CONTACT_NAME, "sister", CONTACT_PHONE, true))))
                 .get(5, TimeUnit.SECONDS);
+        // The risk: set by the clinician, refused to the client, and a frame with a level that is none.
+        bo.request(id -> new ClientMessage.RiskSet(
+                        id,
+                        "alice",
+                        org.haven.protocol.Care.RiskLevel.HIGH,
+                        org.haven.protocol.Care.RiskSource.C_SSRS,
+                        SCREENED))
+                .get(5, TimeUnit.SECONDS);
+        alice.request(id -> new ClientMessage.RiskSet(
+                id, "alice", org.haven.protocol.Care.RiskLevel.LOW, org.haven.protocol.Care.RiskSource.OTHER, null));
+        bo.sendText("{\"type\":\"care.risk.set\",\"id\":\"r1\",\"client\":\"alice\",\"level\":\"" + NOTE
+                + "\",\"source\":\"c_ssrs\"}");
+        // A moderate press the risk raises to high (history risk_floor).
         alice.request(id -> new ClientMessage.AlertRaise(
-                        id, "group-1", org.haven.protocol.Alerts.Kind.SUICIDAL_IDEATION, null))
+                        id,
+                        "group-1",
+                        org.haven.protocol.Alerts.Kind.SUICIDAL_IDEATION,
+                        org.haven.protocol.Alerts.Severity.MODERATE))
                 .get(5, TimeUnit.SECONDS);
         var notice =
                 bo.awaitEvent(org.haven.protocol.ServerMessage.AlertNotice.class, n -> true, Duration.ofSeconds(5));
         assertThat(notice.alert().checkIn().address().street()).isEqualTo(TestServer.ADDRESS.street());
+        assertThat(notice.alert().risk().assessedAt()).isEqualTo(SCREENED);
+        assertThat(notice.alert().severity()).isEqualTo(org.haven.protocol.Alerts.Severity.HIGH);
         bo.request(id -> new ClientMessage.AlertAcknowledge(id, notice.alert().id()))
                 .get(5, TimeUnit.SECONDS);
         bo.request(id -> new ClientMessage.AlertEngage(id, notice.alert().id())).get(5, TimeUnit.SECONDS);
@@ -117,5 +137,10 @@ class NoHealthDataInLogsIT {
         assertThat(lines).noneMatch(l -> l.contains(TestServer.ADDRESS.street()) || l.contains("555 0100"));
         assertThat(lines).noneMatch(l -> l.contains("razor") || l.contains("Plantedcontact") || l.contains("555 0177"));
         assertThat(lines).noneMatch(l -> l.contains("bridge") || l.contains("suicidal") || l.contains("SUICIDAL"));
+        // Nothing says a client's risk: its level, source, date, or that a floor raised a press.
+        assertThat(lines).noneMatch(l -> l.toLowerCase(java.util.Locale.ROOT).contains("risk"));
+        assertThat(lines).noneMatch(l -> l.toLowerCase(java.util.Locale.ROOT).contains("c_ssrs"));
+        assertThat(lines)
+                .noneMatch(l -> l.contains("2019-07-13") || l.contains(Long.toString(SCREENED.getEpochSecond())));
     }
 }
