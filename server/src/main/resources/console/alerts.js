@@ -132,7 +132,8 @@ export class AlertPanel {
       term('Raised', `${time(v.raisedAt)}${v.presses > 1 ? ` (pressed ${v.presses} times)` : ''}`),
       v.acknowledgedBy ? term('Taken by', nameOf(v.acknowledgedBy, this.me)) : null,
       v.engagedBy ? term('Engaged by', nameOf(v.engagedBy, this.me)) : null,
-      v.undelivered ? term('Delivery', 'no responder was connected when raised') : null),
+      v.undelivered ? term('Delivery', 'no responder was connected when raised') : null,
+      v.risk ? term('Known risk', risk(v)) : null),
     h('section', { class: 'location', 'aria-label': 'Location' },
       h('h4', {}, 'Location'),
       c ? [
@@ -264,6 +265,17 @@ export function formatAddress(a) {
 
 function term(name, value) {
   return [h('dt', {}, name), h('dd', {}, value)];
+}
+
+const RISK_SOURCES = { c_ssrs: 'C-SSRS', asq: 'ASQ', clinical_judgement: 'clinical judgement', ehr: 'EHR', other: 'other' };
+
+/** "High (C-SSRS, 3 Dec 2026); pressed moderate, raised to high": the client's risk and what it did to the press. */
+function risk(v) {
+  const r = v.risk;
+  const about = [RISK_SOURCES[r.source], r.assessedAt ? `assessed ${dateTime(r.assessedAt)}` : null].filter(Boolean);
+  const floor = (v.history || []).find((e) => e.event === 'risk_floor');
+  const pressed = floor?.detail?.split(' -> ')[0];
+  return `${words(r.level)}${about.length ? ` (${about.join(', ')})` : ''}${pressed ? `; pressed ${pressed}, raised to ${v.severity}` : ''}`;
 }
 
 function plan(p) {

@@ -361,6 +361,13 @@ export class HavenClient {
   setContacts(contacts, client) { return this.request('care.contacts.set', client ? { client, contacts } : { contacts }); }
   /** Sets the safety plan {warningSigns, copingStrategies, distractions, peopleToAsk, professionals, safeEnvironment}. */
   setPlan(plan, client) { return this.request('care.plan.set', client ? { client, plan } : { plan }); }
+  /**
+   * The care team records a client's assessed risk: `level` low, moderate or high; `source` (c_ssrs,
+   * asq, clinical_judgement, ehr, other) and `assessedAt` (ISO instant) optional. Never a client's own.
+   */
+  setRisk(client, level, { source, assessedAt } = {}) {
+    return this.request('care.risk.set', strip({ client, level, source, assessedAt }));
+  }
   /** A clinician reads a client's care record for a room. */
   careRecord(client, room) { return this.request('care.record.get', { client, room }); }
 
