@@ -198,6 +198,19 @@ class AttackMatrixIT {
                                         new Care.SafetyPlan(
                                                 List.of("x"), List.of(), List.of(), List.of(), List.of(), List.of()))),
                         ErrorCode.FORBIDDEN)));
+        cases.add(DynamicTest.dynamicTest(
+                "a client lowers their own assessed risk",
+                () -> Replies.assertError(
+                        login("c-9", Role.CLIENT, "demo", "group-1")
+                                .request(id -> new ClientMessage.RiskSet(id, "c-9", Care.RiskLevel.LOW, null, null)),
+                        ErrorCode.FORBIDDEN)));
+        cases.add(DynamicTest.dynamicTest("a clinician without the room's grant sets a client's risk", () -> {
+            checkedIn("victim-9");
+            Replies.assertError(
+                    login("dr-other-room", Role.CLINICIAN, "demo", "group-9")
+                            .request(id -> new ClientMessage.RiskSet(id, "victim-9", Care.RiskLevel.LOW, null, null)),
+                    ErrorCode.FORBIDDEN);
+        }));
         cases.add(DynamicTest.dynamicTest("signalling to a peer in another room", () -> {
             HavenClient a = login("c-4", Role.CLINICIAN, "demo", "group-1");
             joined(a, "group-1");
