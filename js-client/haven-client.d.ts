@@ -21,6 +21,8 @@ import type {
   EmergencyContact,
   Envelope,
   ErrorCode,
+  RiskLevel,
+  RiskSource,
   KeysBundleResult,
   KeysPublishedResult,
   KeysPublishRequest,
@@ -144,6 +146,7 @@ export interface RequestResults {
   'checkin.decline': null;
   'care.contacts.set': CareVersionResult;
   'care.plan.set': CareVersionResult;
+  'care.risk.set': CareVersionResult;
   'care.record.get': CareRecordResult;
   'alert.raise': AlertReceivedResult;
   'alert.flag': AlertReceivedResult;
@@ -247,6 +250,12 @@ export declare class HavenClient {
   setContacts(contacts: EmergencyContact[], client?: string): Promise<CareVersionResult>;
   /** Sets the safety plan (of `client`, or one's own). */
   setPlan(plan: SafetyPlan, client?: string): Promise<CareVersionResult>;
+  /** The care team sets a client's assessed risk (C-SSRS or another screening). */
+  setRisk(
+    client: string,
+    level: RiskLevel,
+    options?: { source?: RiskSource; assessedAt?: string },
+  ): Promise<CareVersionResult>;
   /** A clinician reads a client's care record for a room. */
   careRecord(client: string, room: string): Promise<CareRecordResult>;
 

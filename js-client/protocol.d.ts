@@ -303,6 +303,7 @@ export type ClientMessage =
   | CheckinDeclineRequest
   | CareContactsSetRequest
   | CarePlanSetRequest
+  | CareRiskSetRequest
   | CareRecordGetRequest
   | AlertRaiseRequest
   | AlertFlagRequest
@@ -466,6 +467,37 @@ export interface VersionedSafetyPlan {
   updatedAt: Timestamp;
 }
 
+/**
+ * How much risk of suicide or self-harm a clinician's assessment found.
+ * Schema: `#/$defs/RiskLevel`.
+ */
+export type RiskLevel = "low" | "moderate" | "high";
+
+/**
+ * Where a risk assessment came from.
+ * Schema: `#/$defs/RiskSource`.
+ */
+export type RiskSource = "c_ssrs" | "asq" | "clinical_judgement" | "ehr" | "other";
+
+/**
+ * A client's assessed risk: set by the care team or the EHR, never by the client.
+ * Schema: `#/$defs/Risk`.
+ */
+export interface Risk {
+  level: RiskLevel;
+  source?: RiskSource;
+  assessedAt?: Timestamp;
+}
+
+/** Schema: `#/$defs/VersionedRisk`. */
+export interface VersionedRisk {
+  /** Schema: an integer; ≥ 1. */
+  version: number;
+  value: Risk;
+  updatedBy: UserId;
+  updatedAt: Timestamp;
+}
+
 /** Schema: `#/$defs/AlertKind`. */
 export type AlertKind =
   | "severe_anxiety"
@@ -535,6 +567,7 @@ export type AlertHistoryEvent =
   | "undelivered"
   | "delivered"
   | "care_updated"
+  | "risk_floor"
   | "client_disconnected"
   | "acknowledged"
   | "engaged"
@@ -593,6 +626,7 @@ export interface AlertView {
   checkIn?: CheckIn;
   emergencyContacts: EmergencyContact[];
   safetyPlan?: SafetyPlan;
+  risk?: Risk;
   actions: AlertAction[];
   history: AlertHistoryEntry[];
 }
@@ -630,6 +664,16 @@ export interface CarePlanSetRequest {
   id: RequestId;
   client?: UserId;
   plan: SafetyPlan;
+}
+
+/** Schema: `#/$defs/care.risk.set`. */
+export interface CareRiskSetRequest {
+  type: "care.risk.set";
+  id: RequestId;
+  client: UserId;
+  level: RiskLevel;
+  source?: RiskSource;
+  assessedAt?: Timestamp;
 }
 
 /** Schema: `#/$defs/care.record.get`. */
@@ -748,6 +792,7 @@ export interface CareRecordResult {
   checkIn?: CheckIn;
   contacts?: VersionedContacts;
   plan?: VersionedSafetyPlan;
+  risk?: VersionedRisk;
 }
 
 /** Schema: `#/$defs/result.alert.received`. */
@@ -1249,6 +1294,7 @@ export interface ClientMessages {
   "checkin.decline": CheckinDeclineRequest;
   "care.contacts.set": CareContactsSetRequest;
   "care.plan.set": CarePlanSetRequest;
+  "care.risk.set": CareRiskSetRequest;
   "care.record.get": CareRecordGetRequest;
   "alert.raise": AlertRaiseRequest;
   "alert.flag": AlertFlagRequest;
