@@ -125,14 +125,6 @@ public final class ProtocolCodec {
                 return new Decoded.Invalid(null, ErrorCode.INVALID_MESSAGE, "the frame must be a JSON object");
             }
             return new Decoded.Message(message);
-        } catch (StreamConstraintsException e) {
-            return new Decoded.Invalid(
-                    null,
-                    ErrorCode.MESSAGE_TOO_COMPLEX,
-                    "the JSON exceeds a reader limit (depth " + MAX_NESTING_DEPTH + ", number " + MAX_NUMBER_LENGTH
-                            + " characters)");
-        } catch (JsonParseException e) {
-            return new Decoded.Invalid(null, ErrorCode.MALFORMED_JSON, "the frame is not valid JSON");
         } catch (InvalidTypeIdException e) {
             if (!isObject(text)) {
                 return new Decoded.Invalid(null, ErrorCode.INVALID_MESSAGE, "the frame must be a JSON object");
@@ -142,25 +134,75 @@ public final class ProtocolCodec {
                     id,
                     ErrorCode.UNKNOWN_TYPE,
                     e.getTypeId() == null ? "the message has no type" : "unknown message type");
-        } catch (ValueInstantiationException e) {
+        } catch (JsonProcessingException e) {
+            Refusal refusal = refusalOf(e, "frame");
+            String id = refusal.code() == ErrorCode.INVALID_MESSAGE ? readId(text) : null;
+            return new Decoded.Invalid(id, refusal.code(), refusal.getMessage());
+        }
+    }
+
+    /**
+     * Decodes a JSON document of {@code type} (a body of the server API, made of this package's
+     * records) with the same reader limits and strictness as a frame; the records' constructors
+     * validate as they do in messages.
+     *
+     * @throws Refusal with {@code malformed_json}, {@code message_too_complex} or
+     *     {@code invalid_message}, in words that never quote the payload back
+     */
+    public <T> T decodeBody(String text, Class<T> type) {
+        if (text.isBlank()) {
+            throw new Refusal(ErrorCode.MALFORMED_JSON, "the body is empty");
+        }
+        try {
+            T value = mapper.readerFor(type).readValue(text);
+            if (value == null) { // the JSON literal null
+                throw new Refusal(ErrorCode.INVALID_MESSAGE, "the body must be a JSON object");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw refusalOf(e, "body");
+        }
+    }
+
+    /** Encodes a value made of this package's records (a body of the server API) as a frame would carry it. */
+    public String encodeValue(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** What a reader's failure means for the sender of a {@code what} (frame or body): a code and plain words. */
+    private static Refusal refusalOf(JsonProcessingException e, String what) {
+        if (e instanceof StreamConstraintsException) {
+            return new Refusal(
+                    ErrorCode.MESSAGE_TOO_COMPLEX,
+                    "the JSON exceeds a reader limit (depth " + MAX_NESTING_DEPTH + ", number " + MAX_NUMBER_LENGTH
+                            + " characters)");
+        }
+        if (e instanceof JsonParseException) {
+            return new Refusal(ErrorCode.MALFORMED_JSON, "the " + what + " is not valid JSON");
+        }
+        if (e instanceof ValueInstantiationException) {
             Throwable cause = e.getCause();
             String reason = cause instanceof IllegalArgumentException && cause.getMessage() != null
                     ? cause.getMessage()
                     : "a field is invalid";
-            return new Decoded.Invalid(readId(text), ErrorCode.INVALID_MESSAGE, reason);
-        } catch (MismatchedInputException e) {
-            String path = pathOf(e);
-            String reason = path.isEmpty() ? "the frame must be a JSON object" : path + ": wrong type or value";
-            return new Decoded.Invalid(readId(text), ErrorCode.INVALID_MESSAGE, reason);
-        } catch (JsonMappingException e) {
-            String path = pathOf(e);
-            return new Decoded.Invalid(
-                    readId(text),
-                    ErrorCode.INVALID_MESSAGE,
-                    path.isEmpty() ? "the message is invalid" : path + ": invalid");
-        } catch (JsonProcessingException e) {
-            return new Decoded.Invalid(null, ErrorCode.MALFORMED_JSON, "the frame is not valid JSON");
+            return new Refusal(ErrorCode.INVALID_MESSAGE, reason);
         }
+        if (e instanceof MismatchedInputException m) {
+            String path = pathOf(m);
+            return new Refusal(
+                    ErrorCode.INVALID_MESSAGE,
+                    path.isEmpty() ? "the " + what + " must be a JSON object" : path + ": wrong type or value");
+        }
+        if (e instanceof JsonMappingException m) {
+            String path = pathOf(m);
+            return new Refusal(
+                    ErrorCode.INVALID_MESSAGE, path.isEmpty() ? "the message is invalid" : path + ": invalid");
+        }
+        return new Refusal(ErrorCode.MALFORMED_JSON, "the " + what + " is not valid JSON");
     }
 
     private static String pathOf(JsonMappingException e) {

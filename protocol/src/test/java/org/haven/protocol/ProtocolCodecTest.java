@@ -69,6 +69,40 @@ class ProtocolCodecTest {
         assertThat(broken.reason()).doesNotContain(secret);
     }
 
+    /** A body of the server API: the records and limits of a frame, refusals as codes, never quoting. */
+    record ContactsBody(java.util.List<Care.EmergencyContact> contacts) {}
+
+    @Test
+    void decodesABodyWithTheFramesLimitsAndChecks() {
+        String secret = "123 Main Street";
+        ContactsBody ok = codec.decodeBody(
+                "{\"contacts\":[{\"name\":\"Jo\",\"relation\":\"sister\",\"phone\":\"+1 555 0100\","
+                        + "\"consentToContact\":true}],\"unknown\":1}",
+                ContactsBody.class);
+        assertThat(ok.contacts()).extracting(Care.EmergencyContact::name).containsExactly("Jo");
+        assertThat(codeOf("{\"contacts\":[{\"name\":\"Jo\",\"relation\":\"x\",\"phone\":\"" + secret + "\"}]}"))
+                .isEqualTo(ErrorCode.INVALID_MESSAGE);
+        assertThat(codeOf("{\"contacts\":[]," + secret + "}")).isEqualTo(ErrorCode.MALFORMED_JSON);
+        assertThat(codeOf("{\"contacts\":5}")).isEqualTo(ErrorCode.INVALID_MESSAGE);
+        assertThat(codeOf("null")).isEqualTo(ErrorCode.INVALID_MESSAGE);
+        assertThat(codeOf(" ")).isEqualTo(ErrorCode.MALFORMED_JSON);
+        assertThat(codeOf("{\"x\":" + "[".repeat(20) + "]".repeat(20) + "}")).isEqualTo(ErrorCode.MESSAGE_TOO_COMPLEX);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decodeBody(
+                        "{\"contacts\":[{\"name\":\"Jo\",\"relation\":\"x\",\"phone\":\"" + secret + "\"}]}",
+                        ContactsBody.class))
+                .hasMessageNotContaining(secret);
+        assertThat(codec.encodeValue(ok)).startsWith("{\"contacts\":[{\"name\":\"Jo\"");
+    }
+
+    private ErrorCode codeOf(String body) {
+        try {
+            codec.decodeBody(body, ContactsBody.class);
+            throw new AssertionError("accepted");
+        } catch (Refusal r) {
+            return r.code();
+        }
+    }
+
     @Test
     void negotiatesTheHighestCommonVersion() {
         assertThat(ProtocolVersion.negotiate(java.util.List.of(0, 1, 99))).isEqualTo(1);
