@@ -17,6 +17,7 @@ const CLOSE_REASONS = {
   4004: 'Your sign-in expired. Please sign in again.',
   4006: 'Your access was withdrawn by an administrator.',
   4011: 'You are signed in from too many places at once. Close another window and reload.',
+  4012: 'Your organisation signed you out of this session. Sign in again to continue.',
   4005: 'This console is too old for the server. Please reload.',
 };
 

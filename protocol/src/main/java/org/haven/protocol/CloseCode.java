@@ -2,8 +2,8 @@ package org.haven.protocol;
 
 /**
  * The WebSocket close codes the server sends: the standard ones it uses and the application codes
- * (4000–4999) that Haven defines. A client must not reconnect automatically after 4003, 4005 or
- * 4006; after the others it may, with backoff.
+ * (4000–4999) that Haven defines. A client must not reconnect automatically after 4003, 4005,
+ * 4006 or 4012; after the others it may, with backoff.
  */
 public enum CloseCode {
     /** Standard: the server is shutting down or restarting; reconnect to another node. */
@@ -36,7 +36,12 @@ public enum CloseCode {
     /** The server could not answer pings from this connection in time (no pong). */
     IDLE_TIMEOUT(4010, "Nothing was received within the idle time-out; the connection is presumed dead."),
     /** The user already has the most connections allowed at once. */
-    TOO_MANY_CONNECTIONS(4011, "The user has too many connections open at once.");
+    TOO_MANY_CONNECTIONS(4011, "The user has too many connections open at once."),
+    /**
+     * The organisation's backend ended the user's connections (the server API's disconnect), without
+     * revoking anything: the token still works.
+     */
+    DISCONNECTED(4012, "The organisation ended this connection; sign in again with a fresh token.");
 
     private final int code;
     private final String meaning;
