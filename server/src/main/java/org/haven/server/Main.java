@@ -21,10 +21,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.haven.protocol.Role;
 import org.haven.server.audit.AuditKey;
 import org.haven.server.audit.AuditVerifier;
 import org.haven.server.auth.DevTokens;
+import org.haven.server.auth.Scope;
 import org.haven.server.config.ConfigSources;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.logging.LogSetup;
@@ -47,6 +49,8 @@ public final class Main {
                        prints the effective configuration (secrets masked) and where each value came from
                    java -jar haven-server.jar token --sub <user> --role <client|clinician|supervisor|support>
                                                     --org <org> --rooms <room,room...> [--name <display name>] [--ttl 1h]
+                   java -jar haven-server.jar token --service <name> --org <org> --scope "care:read care:write ..." [--ttl 1h]
+                       a service credential for the server API (docs/api.md)
                    java -jar haven-server.jar vapid-keys
                        prints a new VAPID key pair for paging by Web Push (HAVEN_PUSH_VAPID_PUBLIC_KEY and
                        HAVEN_PUSH_VAPID_PRIVATE_KEY): make it once, give every node of a cluster the same pair
@@ -262,18 +266,6 @@ public final class Main {
             }
             options.put(key.substring(2), args.get(++i));
         }
-        String sub = options.get("sub");
-        Role role = Role.fromWire(options.getOrDefault("role", ""));
-        String org = options.get("org");
-        if (sub == null || role == null || org == null || !options.containsKey("rooms")) {
-            err.println("haven: token needs --sub, --role (client|clinician|supervisor|support), --org and --rooms\n"
-                    + USAGE);
-            return 2;
-        }
-        List<String> rooms = Arrays.stream(options.get("rooms").split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toList();
         Duration ttl;
         try {
             ttl = parseTtl(options.getOrDefault("ttl", "1h"));
@@ -286,7 +278,53 @@ public final class Main {
                 config.auth().issuer(),
                 config.auth().audience(),
                 Clock.systemUTC());
+        if (options.containsKey("service")) {
+            return serviceToken(tokens, options, ttl, out, err);
+        }
+        String sub = options.get("sub");
+        Role role = Role.fromWire(options.getOrDefault("role", ""));
+        String org = options.get("org");
+        if (sub == null || role == null || org == null || !options.containsKey("rooms")) {
+            err.println("haven: token needs --sub, --role (client|clinician|supervisor|support), --org and --rooms\n"
+                    + USAGE);
+            return 2;
+        }
+        List<String> rooms = Arrays.stream(options.get("rooms").split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
         out.println(tokens.mint(sub, role, org, rooms, options.get("name"), ttl));
+        return 0;
+    }
+
+    /** {@code token --service <name> --org <org> --scope "<scopes>"}: a service credential for the server API. */
+    private static int serviceToken(
+            DevTokens tokens, Map<String, String> options, Duration ttl, PrintStream out, PrintStream err) {
+        String name = options.get("service");
+        String org = options.get("org");
+        String scope = options.getOrDefault("scope", "");
+        Set<Scope> scopes = Scope.parse(scope);
+        List<String> unknown = Arrays.stream(scope.trim().split("\\s+"))
+                .filter(s -> !s.isEmpty() && Scope.fromWire(s) == null)
+                .toList();
+        if (name == null
+                || !name.matches("[A-Za-z0-9._~-]{1,64}")
+                || org == null
+                || scopes.isEmpty()
+                || !unknown.isEmpty()) {
+            err.println(
+                    "haven: a service token needs --service (1..64 of A-Z a-z 0-9 . _ ~ -), --org and --scope, one or"
+                            + " more of: "
+                            + String.join(
+                                    " ",
+                                    Arrays.stream(Scope.values())
+                                            .map(Scope::wire)
+                                            .toList())
+                            + (unknown.isEmpty() ? "" : " (unknown: " + String.join(" ", unknown) + ")") + "\n"
+                            + USAGE);
+            return 2;
+        }
+        out.println(tokens.mintService(name, org, scopes, ttl));
         return 0;
     }
 

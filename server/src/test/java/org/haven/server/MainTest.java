@@ -76,6 +76,42 @@ class MainTest {
     }
 
     @Test
+    void mintsADevServiceCredentialTheApiAccepts() throws Exception {
+        assertThat(run(Map.of(), "token", "--service", "ehr-sync", "--org", "demo", "--scope", "care:read care:write"))
+                .isZero();
+        String token = out.toString(StandardCharsets.UTF_8).trim();
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of());
+        JwtTokenVerifier verifier = new JwtTokenVerifier(
+                VerificationKeys.load(config.auth().hmacSecret(), null, null),
+                config.auth().issuer(),
+                config.auth().audience(),
+                Duration.ofSeconds(30),
+                Clock.systemUTC(),
+                Ticker.systemTicker());
+        org.haven.server.auth.ServicePrincipal s = verifier.verifyService(token);
+        assertThat(s.name()).isEqualTo("ehr-sync");
+        assertThat(s.org()).isEqualTo("demo");
+        assertThat(s.scopes())
+                .containsExactlyInAnyOrder(
+                        org.haven.server.auth.Scope.CARE_READ, org.haven.server.auth.Scope.CARE_WRITE);
+
+        assertThat(run(Map.of(), "token", "--service", "ehr-sync", "--org", "demo", "--scope", "care:reed"))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("unknown: care:reed")
+                .contains("users:write");
+        err.reset();
+        Map<String, String> production = Map.of(
+                "HAVEN_MODE", "production",
+                "HAVEN_JWT_SECRET", "a-private-production-secret-0123456789",
+                "HAVEN_JWT_ISSUER", "https://idp.example",
+                "HAVEN_JWT_AUDIENCE", "haven");
+        assertThat(run(production, "token", "--service", "ehr-sync", "--org", "demo", "--scope", "care:read"))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("dev mode only");
+    }
+
+    @Test
     void printsAVapidKeyPairANodeAcceptsAndRefusesToStartWithHalvesOfTwoPairs() throws Exception {
         assertThat(run(Map.of(), "vapid-keys")).isZero();
         Map<String, String> first = assignments(out.toString(StandardCharsets.UTF_8));

@@ -74,4 +74,16 @@ public final class DenyList {
         Instant user = users.getIfPresent(new UserRef(p.org(), p.user()));
         return (token != null && token.isAfter(now)) || (user != null && user.isAfter(now));
     }
+
+    /**
+     * Whether a service credential is on the list: its token id, or the service by name as a user of
+     * its organisation (revoking user {@code ehr-sync} of {@code demo} stops every credential of
+     * that service, and a user of the same name, at once).
+     */
+    public boolean isRevoked(ServicePrincipal s) {
+        Instant now = clock.instant();
+        Instant token = tokenIds.getIfPresent(s.tokenId());
+        Instant user = users.getIfPresent(new UserRef(s.org(), s.name()));
+        return (token != null && token.isAfter(now)) || (user != null && user.isAfter(now));
+    }
 }

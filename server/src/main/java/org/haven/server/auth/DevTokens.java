@@ -14,8 +14,9 @@ import org.haven.protocol.Role;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Mints HS256 tokens with a shared secret: the {@code token} command in dev mode, and tests. An
- * integrator's own backend mints production tokens with its private key.
+ * Mints HS256 tokens with a shared secret, user tokens and service credentials: the {@code token}
+ * command in dev mode, and tests. An integrator's own backend mints production tokens with its
+ * private key.
  */
 public final class DevTokens {
 
@@ -51,5 +52,33 @@ public final class DevTokens {
             builder.claim("name", name);
         }
         return builder.signWith(Keys.hmacShaKeyFor(secret), Jwts.SIG.HS256).compact();
+    }
+
+    /**
+     * A service credential for the server API: backend {@code name} of {@code org}, granted
+     * {@code scopes}, with a token id and the given lifetime.
+     */
+    public String mintService(String name, String org, Collection<Scope> scopes, Duration ttl) {
+        return mintService(
+                name, org, String.join(" ", scopes.stream().map(Scope::wire).toList()), ttl);
+    }
+
+    /** As above, with the {@code scope} claim as written (tests mint unknown scopes this way). */
+    public String mintService(String name, String org, String scope, Duration ttl) {
+        Instant now = clock.instant();
+        return Jwts.builder()
+                .id(UUID.randomUUID().toString())
+                .subject(name)
+                .issuer(issuer)
+                .audience()
+                .add(audience)
+                .and()
+                .issuedAt(Date.from(now))
+                .expiration(Date.from(now.plus(ttl)))
+                .claim("org", org)
+                .claim("role", JwtTokenVerifier.SERVICE_ROLE)
+                .claim("scope", scope)
+                .signWith(Keys.hmacShaKeyFor(secret), Jwts.SIG.HS256)
+                .compact();
     }
 }

@@ -28,24 +28,33 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.haven.protocol.Role;
 import org.haven.server.auth.TokenRejectedException.Reason;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies JWTs with JJWT: HS256 with the configured secret, RS256 and ES256 with configured public
- * keys; {@code alg: none} and every other algorithm are refused. Requires {@code sub}, {@code exp},
- * {@code iss}, {@code aud}, {@code org}, {@code role} and {@code rooms}.
+ * keys; {@code alg: none} and every other algorithm are refused. A user token requires {@code sub},
+ * {@code exp}, {@code iss}, {@code aud}, {@code org}, {@code role} and {@code rooms}; a service
+ * credential ({@code role: "service"}, {@link #verifyService}) requires {@code sub} (the service's
+ * name), {@code exp}, {@code iss}, {@code aud}, {@code org}, {@code scope} and {@code jti}. Each kind
+ * is refused where the other is expected.
  *
  * <p>Verified tokens are cached by their SHA-256 (never the token itself) until they expire, so a
  * reconnect storm does not verify every signature again; expiry is checked again on every hit.
  */
-public final class JwtTokenVerifier implements TokenVerifier {
+public final class JwtTokenVerifier implements TokenVerifier, ServiceTokenVerifier {
 
     /** Tokens longer than this are refused before parsing. */
     public static final int MAX_TOKEN_CHARS = 8 * 1024;
     /** A token may grant at most this many rooms. */
     public static final int MAX_ROOM_GRANTS = 256;
+    /** The {@code role} claim of a service credential. */
+    public static final String SERVICE_ROLE = "service";
+    /** What a service's name ({@code sub}) may be: it appears in audit records as {@code service:<name>}. */
+    private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9._~-]{1,64}");
 
     private static final Set<String> ALGORITHMS = Set.of("HS256", "RS256", "ES256");
     private static final Duration MAX_CACHE_TIME = Duration.ofMinutes(10);
@@ -54,6 +63,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
     private final Clock clock;
     private final Duration clockSkew;
     private final Cache<String, Principal> verified;
+    private final Cache<String, ServicePrincipal> verifiedServices;
 
     public JwtTokenVerifier(
             VerificationKeys keys, String issuer, String audience, Duration clockSkew, Clock clock, Ticker ticker) {
@@ -71,13 +81,19 @@ public final class JwtTokenVerifier implements TokenVerifier {
                 .clockSkewSeconds(clockSkew.toSeconds())
                 .clock(() -> Date.from(clock.instant()))
                 .build();
-        this.verified = Caffeine.newBuilder()
+        this.verified = cache(ticker, Principal::expiresAt);
+        this.verifiedServices = cache(ticker, ServicePrincipal::expiresAt);
+    }
+
+    /** Verified tokens by their digest, each until its expiry (at most {@link #MAX_CACHE_TIME}). */
+    private <V> Cache<String, V> cache(Ticker ticker, Function<V, Instant> expiry) {
+        return Caffeine.newBuilder()
                 .maximumSize(100_000)
                 .ticker(ticker)
-                .expireAfter(new Expiry<String, Principal>() {
+                .expireAfter(new Expiry<String, V>() {
                     @Override
-                    public long expireAfterCreate(String key, Principal p, long now) {
-                        Duration left = Duration.between(clock.instant(), p.expiresAt());
+                    public long expireAfterCreate(String key, V value, long now) {
+                        Duration left = Duration.between(clock.instant(), expiry.apply(value));
                         if (left.isNegative()) {
                             return 0;
                         }
@@ -85,12 +101,12 @@ public final class JwtTokenVerifier implements TokenVerifier {
                     }
 
                     @Override
-                    public long expireAfterUpdate(String key, Principal p, long now, long current) {
+                    public long expireAfterUpdate(String key, V value, long now, long current) {
                         return current;
                     }
 
                     @Override
-                    public long expireAfterRead(String key, Principal p, long now, long current) {
+                    public long expireAfterRead(String key, V value, long now, long current) {
                         return current;
                     }
                 })
@@ -111,6 +127,17 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
     @Override
     public Principal verify(@Nullable String token) throws TokenRejectedException {
+        return verified(token, verified, JwtTokenVerifier::principalOf, Principal::expiresAt);
+    }
+
+    @Override
+    public ServicePrincipal verifyService(@Nullable String token) throws TokenRejectedException {
+        return verified(token, verifiedServices, JwtTokenVerifier::serviceOf, ServicePrincipal::expiresAt);
+    }
+
+    /** What {@code token} says, from the cache or verified now; the same checks for either kind. */
+    private <V> V verified(@Nullable String token, Cache<String, V> cache, Claimed<V> read, Function<V, Instant> expiry)
+            throws TokenRejectedException {
         if (token == null || token.isEmpty()) {
             throw new TokenRejectedException(Reason.MALFORMED, "empty token");
         }
@@ -118,17 +145,23 @@ public final class JwtTokenVerifier implements TokenVerifier {
             throw new TokenRejectedException(Reason.OVERSIZED, "token longer than " + MAX_TOKEN_CHARS + " characters");
         }
         String digest = sha256(token);
-        Principal cached = verified.getIfPresent(digest);
+        V cached = cache.getIfPresent(digest);
         if (cached != null) {
-            if (clock.instant().isAfter(cached.expiresAt().plus(clockSkew))) {
-                verified.invalidate(digest);
+            if (clock.instant().isAfter(expiry.apply(cached).plus(clockSkew))) {
+                cache.invalidate(digest);
                 throw new TokenRejectedException(Reason.EXPIRED, "token expired");
             }
             return cached;
         }
-        Principal principal = principalOf(parse(token));
-        verified.put(digest, principal);
-        return principal;
+        V value = read.from(parse(token));
+        cache.put(digest, value);
+        return value;
+    }
+
+    /** Reads one kind of principal from verified claims, or refuses them. */
+    @FunctionalInterface
+    private interface Claimed<V> {
+        V from(Claims claims) throws TokenRejectedException;
     }
 
     private Claims parse(String token) throws TokenRejectedException {
@@ -171,6 +204,9 @@ public final class JwtTokenVerifier implements TokenVerifier {
         if (roleName == null) {
             throw new TokenRejectedException(Reason.MISSING_CLAIM, "missing claim role");
         }
+        if (SERVICE_ROLE.equals(roleName)) {
+            throw new TokenRejectedException(Reason.INVALID_CLAIM, "a service credential opens no session");
+        }
         Role role = Role.fromWire(roleName);
         if (role == null) {
             throw new TokenRejectedException(Reason.INVALID_CLAIM, "claim role not accepted");
@@ -192,6 +228,40 @@ public final class JwtTokenVerifier implements TokenVerifier {
         }
         String name = stringClaim(claims, "name");
         return new Principal(sub, org, role, grants, name, claims.getId(), exp.toInstant());
+    }
+
+    private static ServicePrincipal serviceOf(Claims claims) throws TokenRejectedException {
+        String role = stringClaim(claims, "role");
+        if (!SERVICE_ROLE.equals(role)) {
+            throw new TokenRejectedException(
+                    role == null ? Reason.MISSING_CLAIM : Reason.INVALID_CLAIM,
+                    role == null ? "missing claim role" : "a user token calls no server API");
+        }
+        String name = claims.getSubject();
+        if (name == null || name.isEmpty()) {
+            throw new TokenRejectedException(Reason.MISSING_CLAIM, "missing claim sub");
+        }
+        if (!SERVICE_NAME.matcher(name).matches()) {
+            throw new TokenRejectedException(Reason.INVALID_CLAIM, "claim sub: 1..64 of A-Z a-z 0-9 . _ ~ -");
+        }
+        Date exp = claims.getExpiration();
+        if (exp == null) {
+            throw new TokenRejectedException(Reason.MISSING_CLAIM, "missing claim exp");
+        }
+        String org = stringClaim(claims, "org");
+        if (org == null || org.isBlank()) {
+            throw new TokenRejectedException(Reason.MISSING_CLAIM, "missing claim org");
+        }
+        String scope = stringClaim(claims, "scope");
+        if (scope == null) {
+            throw new TokenRejectedException(Reason.MISSING_CLAIM, "missing claim scope");
+        }
+        String id = claims.getId();
+        if (id == null || id.isBlank()) {
+            // Without a token id a leaked credential could only be stopped by revoking the service.
+            throw new TokenRejectedException(Reason.MISSING_CLAIM, "missing claim jti");
+        }
+        return new ServicePrincipal(name, org, Scope.parse(scope), id, exp.toInstant());
     }
 
     private static @Nullable String stringClaim(Claims claims, String name) throws TokenRejectedException {
