@@ -192,6 +192,7 @@ public final class HavenServer implements AutoCloseable {
         handlers.requireEvery(ClientMessage.class);
         this.relay = new Relay(engines.bus(), ownership, sessions, alerts, threads);
         sessions.announceRevocationsTo(relay::revokeElsewhere);
+        sessions.announceDisconnectsTo(relay::disconnectElsewhere);
         Gauge.builder(
                         "haven.records.durable",
                         engines,
@@ -297,7 +298,10 @@ public final class HavenServer implements AutoCloseable {
             throw e;
         }
         try {
-            server.relay.start(server::fromOtherNodes).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            server.relay
+                    .start(server::fromOtherNodes, server.sessions::disconnectedElsewhere)
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
             server.sessions.loadRevocations();
             server.port = server.transport.start();
             Duration quarterLease = config.storage().leaseTtl().dividedBy(4);

@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code outmany}</td><td>{@code cs} connection ids, {@code u}, {@code m}</td></tr>
  * <tr><td>{@code close}</td><td>{@code c}, {@code code} the close code, {@code r} the reason</td></tr>
  * <tr><td>{@code revoked}</td><td>{@code from} the node, {@code until} epoch ms, {@code token} or {@code org} and {@code user}, optional {@code ask}</td></tr>
+ * <tr><td>{@code disconnect}</td><td>{@code from} the node, {@code org}, {@code user}, {@code ask}</td></tr>
  * <tr><td>{@code ended}</td><td>{@code ask}, {@code n} sessions ended</td></tr>
  * </table>
  *
@@ -105,6 +106,12 @@ public final class NodeCodec {
                 g.writeStringField("org", m.org());
                 g.writeStringField("a", m.alert());
                 g.writeStringField("m", m.frame());
+            } else if (message instanceof NodeMessage.Disconnected m) {
+                g.writeStringField("k", "disconnect");
+                g.writeStringField("from", m.from());
+                g.writeStringField("org", m.org());
+                g.writeStringField("user", m.user());
+                g.writeStringField("ask", m.ask());
             } else if (message instanceof NodeMessage.Ended m) {
                 g.writeStringField("k", "ended");
                 g.writeStringField("ask", m.ask());
@@ -175,6 +182,9 @@ public final class NodeCodec {
                 case "standin" ->
                     new NodeMessage.StoodIn(
                             required(m, "from"), required(m, "org"), required(m, "a"), required(m, "m"));
+                case "disconnect" ->
+                    new NodeMessage.Disconnected(
+                            required(m, "from"), required(m, "org"), required(m, "user"), required(m, "ask"));
                 case "ended" ->
                     new NodeMessage.Ended(required(m, "ask"), m.path("n").asInt());
                 default -> null;

@@ -96,7 +96,20 @@ public sealed interface NodeMessage {
         }
     }
 
-    /** A node's answer to the revocation asked as {@code ask}: it ended {@code sessions} sessions. */
+    /**
+     * Broadcast by {@code from}: close the sessions of user {@code user} of {@code org} now, revoking
+     * nothing. Each node answers {@code from} with an {@link Ended} count under {@code ask}.
+     */
+    record Disconnected(String from, String org, String user, String ask) implements NodeMessage {
+        public Disconnected {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(org, "org");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(ask, "ask");
+        }
+    }
+
+    /** A node's answer to the revocation or disconnect asked as {@code ask}: it ended {@code sessions} sessions. */
     record Ended(String ask, int sessions) implements NodeMessage {
         public Ended {
             Objects.requireNonNull(ask, "ask");

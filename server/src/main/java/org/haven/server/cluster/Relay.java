@@ -28,6 +28,7 @@ import org.haven.server.auth.Revocation;
 import org.haven.server.connection.Connection;
 import org.haven.server.connection.Outbound;
 import org.haven.server.connection.SharedRoute;
+import org.haven.server.presence.UserRef;
 import org.haven.server.session.HelloOutcome;
 import org.haven.server.session.RelayGateway;
 import org.haven.server.session.RelayedHellos;
@@ -127,6 +128,15 @@ public final class Relay implements RelayGateway, AutoCloseable {
      * how many sessions it ended here (the count goes back to the node that asked).
      */
     public CompletionStage<Void> start(ToIntFunction<NodeMessage.Revoked> revocations) {
+        return start(revocations, user -> 0);
+    }
+
+    /**
+     * As above; other nodes' disconnects go to {@code disconnects}, which says how many sessions it
+     * closed here.
+     */
+    public CompletionStage<Void> start(
+            ToIntFunction<NodeMessage.Revoked> revocations, ToIntFunction<UserRef> disconnects) {
         return bus.start(text -> {
             NodeMessage m = NodeCodec.decode(text);
             if (m == null) {
@@ -143,6 +153,11 @@ public final class Relay implements RelayGateway, AutoCloseable {
                     if (r.ask() != null) {
                         send(r.from(), new NodeMessage.Ended(r.ask(), ended));
                     }
+                }
+            } else if (m instanceof NodeMessage.Disconnected d) {
+                if (!node.equals(d.from())) { // this node closed its own already
+                    int ended = disconnects.applyAsInt(new UserRef(d.org(), d.user()));
+                    send(d.from(), new NodeMessage.Ended(d.ask(), ended));
                 }
             } else if (m instanceof NodeMessage.Ended e) {
                 counts.answered(e);
@@ -166,6 +181,14 @@ public final class Relay implements RelayGateway, AutoCloseable {
      */
     public CompletionStage<Integer> revokeElsewhere(Revocation revocation) {
         return counts.ask(revocation);
+    }
+
+    /**
+     * Tells every other node to close {@code user}'s sessions now; completes with how many they
+     * closed ({@link RevocationCounts}).
+     */
+    public CompletionStage<Integer> disconnectElsewhere(UserRef user) {
+        return counts.askDisconnect(user);
     }
 
     // ---- gateway side ---------------------------------------------------------------------------

@@ -9,13 +9,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.haven.server.auth.Revocation;
+import org.haven.server.presence.UserRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How many sessions a revocation ended on the other nodes: it is broadcast with an ask id, each
- * node that receives it answers with an {@link NodeMessage.Ended} count, and the count is complete
+ * How many sessions a revocation (or a disconnect) ended on the other nodes: it is broadcast with an
+ * ask id, each node that receives it answers with an {@link NodeMessage.Ended} count, and the count is complete
  * once as many nodes answered as Redis says received it, or after {@link #COUNT_WAIT} with the
  * answers in by then (a node that died meanwhile is left out of the count, not of the revocation).
  *
@@ -42,19 +44,28 @@ final class RevocationCounts {
 
     /** Broadcasts {@code revocation}; completes with the sessions the other nodes ended. */
     CompletionStage<Integer> ask(Revocation revocation) {
+        return ask("revocation", id -> RevocationMessages.of(node, revocation, id));
+    }
+
+    /** Broadcasts a disconnect of {@code user}; completes with the sessions the other nodes closed. */
+    CompletionStage<Integer> askDisconnect(UserRef user) {
+        return ask("disconnect", id -> new NodeMessage.Disconnected(node, user.org(), user.user(), id));
+    }
+
+    /** Broadcasts {@code message} (made with its ask id); completes with the sessions the other nodes ended. */
+    private CompletionStage<Integer> ask(String what, Function<String, NodeMessage> message) {
         String ask = node + "-" + asks.incrementAndGet();
         Tally tally = new Tally();
         tallies.put(ask, tally);
         tally.result.whenComplete((n, e) -> tallies.remove(ask));
-        bus.broadcast(NodeCodec.encode(RevocationMessages.of(node, revocation, ask)))
-                .whenComplete((receivers, e) -> {
-                    if (e != null) {
-                        log.warn("revocation not broadcast ({})", e.getClass().getSimpleName());
-                        tally.expect(0);
-                    } else {
-                        tally.expect(Math.max(0, receivers - 1)); // this node receives it too, and ignores it
-                    }
-                });
+        bus.broadcast(NodeCodec.encode(message.apply(ask))).whenComplete((receivers, e) -> {
+            if (e != null) {
+                log.warn("{} not broadcast ({})", what, e.getClass().getSimpleName());
+                tally.expect(0);
+            } else {
+                tally.expect(Math.max(0, receivers - 1)); // this node receives it too, and ignores it
+            }
+        });
         try {
             timer.schedule(tally::timeUp, COUNT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
@@ -91,7 +102,7 @@ final class RevocationCounts {
 
         synchronized void timeUp() {
             if (!result.isDone()) {
-                log.warn("revocation counted without every node's answer answers={} expected={}", answers, expected);
+                log.warn("counted without every node's answer answers={} expected={}", answers, expected);
                 result.complete(sessions);
             }
         }

@@ -20,6 +20,7 @@ import org.haven.server.auth.DenyList;
 import org.haven.server.auth.Principal;
 import org.haven.server.auth.Revocation;
 import org.haven.server.auth.RevocationStore;
+import org.haven.server.auth.ServicePrincipal;
 import org.haven.server.auth.TokenRejectedException;
 import org.haven.server.auth.TokenVerifier;
 import org.haven.server.care.CareService;
@@ -278,9 +279,40 @@ public final class SessionService implements Revocations, RelayedHellos {
     /** Where this node's revocations go to reach the other nodes (set once at start; none alone). */
     private volatile Function<Revocation, CompletionStage<Integer>> peers = r -> CompletableFuture.completedFuture(0);
 
+    /** Where this node's disconnects go to reach the other nodes (set once at start; none alone). */
+    private volatile Function<UserRef, CompletionStage<Integer>> disconnectPeers =
+            u -> CompletableFuture.completedFuture(0);
+
     /** Sends each revocation taken here to {@code peers} too: the other nodes end their sessions. */
     public void announceRevocationsTo(Function<Revocation, CompletionStage<Integer>> peers) {
         this.peers = peers;
+    }
+
+    /** Sends each disconnect asked here to {@code peers} too: the other nodes close that user's sessions. */
+    public void announceDisconnectsTo(Function<UserRef, CompletionStage<Integer>> peers) {
+        this.disconnectPeers = peers;
+    }
+
+    @Override
+    public CompletionStage<Integer> disconnectUser(String org, String user) {
+        UserRef who = new UserRef(org, user);
+        int closed = disconnectedElsewhere(who);
+        return disconnectPeers.apply(who).thenApply(elsewhere -> closed + elsewhere);
+    }
+
+    /** Closes {@code user}'s sessions on this node ({@code 4012}), revoking nothing; returns how many. */
+    public int disconnectedElsewhere(UserRef user) {
+        List<ClientSession> sessions = directory.of(user);
+        for (ClientSession s : sessions) {
+            s.connection().close(CloseCode.DISCONNECTED, "disconnected by the organisation");
+        }
+        log.info("user disconnected user={} closed={}", user.user(), sessions.size());
+        return sessions.size();
+    }
+
+    @Override
+    public boolean isRevoked(ServicePrincipal service) {
+        return denyList.isRevoked(service);
     }
 
     @Override

@@ -32,6 +32,8 @@ class NodeCodecTest {
             "{\"k\":\"revoked\",\"until\":1800000000000,\"token\":\"t-1\",\"from\":\"n-2\"}",
             new NodeMessage.StoodIn("n-2", "demo", "a-1", "{\"type\":\"alert\"}"),
             "{\"k\":\"standin\",\"from\":\"n-2\",\"org\":\"demo\",\"a\":\"a-1\",\"m\":\"{\\\"type\\\":\\\"alert\\\"}\"}",
+            new NodeMessage.Disconnected("n-2", "demo", "alice", "n-2-8"),
+            "{\"k\":\"disconnect\",\"from\":\"n-2\",\"org\":\"demo\",\"user\":\"alice\",\"ask\":\"n-2-8\"}",
             new NodeMessage.Ended("n-2-7", 3),
             "{\"k\":\"ended\",\"ask\":\"n-2-7\",\"n\":3}");
 

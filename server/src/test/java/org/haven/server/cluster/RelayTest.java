@@ -125,6 +125,8 @@ class RelayTest {
     /** How many sessions each node says a revocation ended there. */
     private final Map<String, Integer> revokedHere = new ConcurrentHashMap<>();
 
+    private final Map<String, Integer> disconnectedHere = new ConcurrentHashMap<>();
+
     private final Buses buses = new Buses();
     private final Map<String, Recorded> sessions = new ConcurrentHashMap<>();
     private volatile CompletableFuture<Void> hellosAnswered = CompletableFuture.completedFuture(null);
@@ -149,7 +151,7 @@ class RelayTest {
         OrgOwnership ownership = new OrgOwnership(leases.of(node), org -> {}, org -> {});
         ownerships.put(node, ownership);
         Relay relay = new Relay(buses.of(node), ownership, hellos, standIn, threads);
-        relay.start(r -> revokedHere.getOrDefault(node, 0))
+        relay.start(r -> revokedHere.getOrDefault(node, 0), u -> disconnectedHere.getOrDefault(node + " " + u, 0))
                 .toCompletableFuture()
                 .join();
         leases.holders.put("node:" + node, node);
@@ -492,6 +494,16 @@ class RelayTest {
         revokedHere.put("n-b", 2);
         revokedHere.put("n-a", 5); // the asking node's own sessions are counted by its caller, not here
         int elsewhere = gateway.revokeElsewhere(Revocation.ofUser(new UserRef("demo", "mallory"), Instant.now()))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        assertThat(elsewhere).isEqualTo(2);
+    }
+
+    @Test
+    void aDisconnectReachesEveryOtherNodeAndCountsWhatTheyClosed() throws Exception {
+        disconnectedHere.put("n-b demo/alice", 2);
+        disconnectedHere.put("n-a demo/alice", 5); // the asking node closes its own before it asks
+        int elsewhere = gateway.disconnectElsewhere(new UserRef("demo", "alice"))
                 .toCompletableFuture()
                 .get(5, TimeUnit.SECONDS);
         assertThat(elsewhere).isEqualTo(2);
