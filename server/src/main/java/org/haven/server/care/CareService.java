@@ -19,6 +19,7 @@ import org.haven.protocol.Role;
 import org.haven.server.audit.AuditEvent;
 import org.haven.server.audit.AuditTrail;
 import org.haven.server.auth.Principal;
+import org.haven.server.auth.ServicePrincipal;
 import org.haven.server.presence.UserRef;
 import org.haven.server.request.Handlers;
 import org.jspecify.annotations.Nullable;
@@ -188,12 +189,25 @@ public final class CareService {
 
     public CompletionStage<Result.CareVersion> setContacts(Principal caller, ClientMessage.ContactsSet m) {
         UserRef client = editableClient(caller, m.client(), "care.contacts.set");
-        return slowDownWhenFull(store.appendContacts(client, m.contacts(), caller.user(), clock.instant()))
+        return appendContacts(client, caller.user(), m.contacts());
+    }
+
+    /**
+     * A backend of the organisation (a service credential with {@code care:write}, checked by the
+     * caller) sets the contacts of any client of its organisation; {@code m} names the client.
+     */
+    public CompletionStage<Result.CareVersion> setContacts(ServicePrincipal service, ClientMessage.ContactsSet m) {
+        return appendContacts(serviceClient(service, m.client()), service.actor(), m.contacts());
+    }
+
+    private CompletionStage<Result.CareVersion> appendContacts(
+            UserRef client, String actor, List<Care.EmergencyContact> contacts) {
+        return slowDownWhenFull(store.appendContacts(client, contacts, actor, clock.instant()))
                 .thenApply(v -> {
                     copies.contacts(client, v.value());
                     audit.record(new AuditEvent(
-                            caller.org(),
-                            caller.user(),
+                            client.org(),
+                            actor,
                             "care.contacts.set",
                             "client:" + client,
                             "ok",
@@ -204,12 +218,21 @@ public final class CareService {
 
     public CompletionStage<Result.CareVersion> setPlan(Principal caller, ClientMessage.PlanSet m) {
         UserRef client = editableClient(caller, m.client(), "care.plan.set");
-        return slowDownWhenFull(store.appendPlan(client, m.plan(), caller.user(), clock.instant()))
+        return appendPlan(client, caller.user(), m.plan());
+    }
+
+    /** As {@link #setContacts(ServicePrincipal, ClientMessage.ContactsSet)}, for the safety plan. */
+    public CompletionStage<Result.CareVersion> setPlan(ServicePrincipal service, ClientMessage.PlanSet m) {
+        return appendPlan(serviceClient(service, m.client()), service.actor(), m.plan());
+    }
+
+    private CompletionStage<Result.CareVersion> appendPlan(UserRef client, String actor, Care.SafetyPlan plan) {
+        return slowDownWhenFull(store.appendPlan(client, plan, actor, clock.instant()))
                 .thenApply(v -> {
                     copies.plan(client, v.value());
                     audit.record(new AuditEvent(
-                            caller.org(),
-                            caller.user(),
+                            client.org(),
+                            actor,
                             "care.plan.set",
                             "client:" + client,
                             "ok",
@@ -246,6 +269,33 @@ public final class CareService {
                             Map.of("version", Long.toString(v.version()))));
                     return new Result.CareVersion(client.user(), v.version());
                 });
+    }
+
+    /**
+     * A backend of the organisation reads a client's current contacts, plan and risk (no check-in: those
+     * belong to a session). Audited as a read; {@code not_found} when neither was ever set.
+     */
+    public CompletionStage<Result.CareRecord> readRecord(ServicePrincipal service, String named) {
+        UserRef client = serviceClient(service, named);
+        return store.contacts(client)
+                .thenCompose(contacts -> store.plan(client)
+                        .thenCompose(plan -> store.risk(client).thenApply(risk -> {
+                            if (contacts.isEmpty() && plan.isEmpty() && risk.isEmpty()) {
+                                throw new Refusal(ErrorCode.NOT_FOUND, "no care record for this client");
+                            }
+                            audit.record(new AuditEvent(
+                                    client.org(), service.actor(), "care.read", "client:" + client, "ok", Map.of()));
+                            return new Result.CareRecord(
+                                    client.user(), null, contacts.orElse(null), plan.orElse(null), risk.orElse(null));
+                        })));
+    }
+
+    /** The client a service names: always of the service's own organisation. */
+    private static UserRef serviceClient(ServicePrincipal service, @Nullable String named) {
+        if (named == null || named.isEmpty()) {
+            throw new Refusal(ErrorCode.INVALID_MESSAGE, "client: missing");
+        }
+        return new UserRef(service.org(), named);
     }
 
     /**
