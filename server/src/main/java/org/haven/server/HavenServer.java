@@ -17,6 +17,8 @@ import org.haven.server.alert.AlertPaging;
 import org.haven.server.alert.AlertService;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.EscalationPolicy;
+import org.haven.server.api.ApiRoutes;
+import org.haven.server.api.ServiceApi;
 import org.haven.server.audit.AuditTrail;
 import org.haven.server.audit.JsonLinesAuditTrail;
 import org.haven.server.auth.JwtTokenVerifier;
@@ -61,6 +63,8 @@ public final class HavenServer implements AutoCloseable {
 
     /** When a node first purges records past their retention: after its start has settled. */
     private static final Duration RETENTION_FIRST_RUN = Duration.ofMinutes(1);
+    /** The server API's calls waiting for its thread, at most; past it a call is answered 429. */
+    private static final int API_QUEUE = 1024;
 
     private final ServerConfig config;
     private final NodeThreads threads;
@@ -202,7 +206,15 @@ public final class HavenServer implements AutoCloseable {
         Gauge.builder("haven.rooms", rooms, RoomService::roomCount)
                 .description("Rooms with members on this node")
                 .register(metrics.registry());
-        this.transport = new HavenTransport(config, sessions, relay, metrics, this::readiness);
+        ServiceApi api = ApiRoutes.api(
+                verifier,
+                sessions,
+                care,
+                audit,
+                threads.bounded("api", API_QUEUE),
+                config.transport().maxFrameBytes(),
+                ticker);
+        this.transport = new HavenTransport(config, sessions, relay, metrics, this::readiness, api);
     }
 
     /** The escalation policy of the settings: the default tiers, the configured times. */

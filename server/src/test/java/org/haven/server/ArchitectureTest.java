@@ -129,7 +129,7 @@ class ArchitectureTest {
     @Test
     void everyClassThatOwnsStateSaysOnWhichThreadItRuns() throws java.io.IOException {
         java.util.List<String> silent = new java.util.ArrayList<>();
-        for (String pkg : java.util.List.of("room", "alert", "cluster", "session", "request", "chat", "care")) {
+        for (String pkg : java.util.List.of("room", "alert", "cluster", "session", "request", "chat", "care", "api")) {
             java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/org/haven/server", pkg);
             try (var files = java.nio.file.Files.list(dir)) {
                 for (java.nio.file.Path f :

@@ -3,7 +3,6 @@ package org.haven.server.transport;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -22,7 +21,6 @@ import org.jspecify.annotations.Nullable;
 final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     static final String WEBSOCKET_PATH = "/ws";
-    private static final int MAX_HTTP_REQUEST_BYTES = 8 * 1024;
 
     private final ServerConfig config;
     private final SessionService sessions;
@@ -72,7 +70,12 @@ final class HavenChannelInitializer extends ChannelInitializer<SocketChannel> {
                 new KeepAliveHandler(
                         config.transport().pingInterval(), config.transport().idleTimeout(), connection));
         p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec());
-        p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        // A body as large as a frame (the server API's care plans); the exact-path endpoints take
+        // less (HttpRoutes.MAX_ENDPOINT_BODY_BYTES).
+        p.addLast(
+                PipelineNames.HTTP_AGGREGATOR,
+                new HttpBodyLimit(Math.max(
+                        HttpRoutes.MAX_ENDPOINT_BODY_BYTES, config.transport().maxFrameBytes())));
         p.addLast(
                 PipelineNames.REQUEST_DEADLINE,
                 new HttpRequestDeadline(config.transport().helloTimeout(), registry.counters()));

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.haven.protocol.CloseCode;
+import org.haven.server.api.ServiceApi;
 import org.haven.server.auth.DevTokens;
 import org.haven.server.config.ServerConfig;
 import org.haven.server.metrics.NodeMetrics;
@@ -57,7 +58,8 @@ public final class HavenTransport implements AutoCloseable {
             SessionService sessions,
             RelayGateway relay,
             NodeMetrics metrics,
-            Supplier<Readiness> node) {
+            Supplier<Readiness> node,
+            ServiceApi api) {
         this.node = node;
         this.config = config;
         boolean epoll = Epoll.isAvailable();
@@ -67,7 +69,11 @@ public final class HavenTransport implements AutoCloseable {
         this.channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.origins = OriginPolicy.of(config);
         HttpRoutes routes = new HttpRoutes(
-                origins, this::readiness, endpoints(config, sessions, metrics), ConsoleFiles.fromClassPath());
+                origins,
+                this::readiness,
+                endpoints(config, sessions, metrics),
+                ConsoleFiles.fromClassPath(),
+                new ApiEndpoint(api));
         Gauge.builder("haven.connections", registry, ConnectionRegistry::size)
                 .description("Open connections on this node (WebSocket and plain HTTP)")
                 .register(metrics.registry());

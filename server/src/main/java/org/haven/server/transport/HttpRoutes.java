@@ -21,13 +21,18 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.haven.server.api.ServiceApi;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The plain HTTP side of a node, shared by all channels: the gate of {@code /ws}, which refuses
  * browser origins that are neither the node's own nor allowed ({@link OriginPolicy}) with 403 and,
  * while the node does not serve, everyone with 503, before any handshake; then one
- * {@link HttpEndpoint} per exact path (a POST from such an origin refused the same way), then the console's files below {@code /console/}. Everything
- * else is 404.
+ * {@link HttpEndpoint} per exact path (a POST from such an origin refused the same way; a body over
+ * {@value #MAX_ENDPOINT_BODY_BYTES} bytes refused 413), then the server API below {@code /api/}
+ * (bearer credentials, no origin check: a page cannot send a credential it does not hold, and no
+ * CORS header lets it read an answer), then the console's files below {@code /console/}.
+ * Everything else is 404.
  */
 @ChannelHandler.Sharable
 final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -35,21 +40,35 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** The last response of a connection still waiting to be written, if any. */
     private static final AttributeKey<CompletableFuture<Void>> ANSWERED = AttributeKey.valueOf("haven.http.answered");
 
+    /** The largest body of the exact-path endpoints ({@code /admin/revoke}, {@code /dev/token}). */
+    static final int MAX_ENDPOINT_BODY_BYTES = 8 * 1024;
+
     private final OriginPolicy origins;
     private final Map<String, HttpEndpoint> endpoints;
     private final ConsoleFiles console;
     private final Supplier<Readiness> readiness;
+    private final @Nullable HttpEndpoint api;
 
     HttpRoutes(
             OriginPolicy origins,
             Supplier<Readiness> readiness,
             Map<String, HttpEndpoint> endpoints,
             ConsoleFiles console) {
+        this(origins, readiness, endpoints, console, null);
+    }
+
+    HttpRoutes(
+            OriginPolicy origins,
+            Supplier<Readiness> readiness,
+            Map<String, HttpEndpoint> endpoints,
+            ConsoleFiles console,
+            @Nullable HttpEndpoint api) {
         super(false);
         this.origins = origins;
         this.readiness = readiness;
         this.endpoints = Map.copyOf(endpoints);
         this.console = console;
+        this.api = api;
     }
 
     /**
@@ -122,8 +141,17 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         HttpEndpoint endpoint = endpoints.get(path);
+        if (endpoint == null && api != null && path.startsWith(ServiceApi.PREFIX)) {
+            answer(ctx, request, api);
+            return;
+        }
         if (endpoint == null) {
             respond(ctx, request, route(path, request));
+            return;
+        }
+        if (request.content().readableBytes() > MAX_ENDPOINT_BODY_BYTES) {
+            HttpUtil.setKeepAlive(request, false);
+            respond(ctx, request, HttpReply.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large"));
             return;
         }
         if (!HttpMethod.GET.equals(request.method())
@@ -134,6 +162,11 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, request, HttpReply.error(HttpResponseStatus.FORBIDDEN, "origin_not_allowed"));
             return;
         }
+        answer(ctx, request, endpoint);
+    }
+
+    /** {@code endpoint}'s answer to {@code request}, which is released once it has been read. */
+    private static void answer(ChannelHandlerContext ctx, FullHttpRequest request, HttpEndpoint endpoint) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         boolean head = HttpMethod.HEAD.equals(request.method());
         CompletionStage<HttpReply> reply;

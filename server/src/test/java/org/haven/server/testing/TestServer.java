@@ -121,6 +121,21 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
         return tokens.mint(sub, role, org, List.of(rooms), null, ttl);
     }
 
+    /** A service credential for the server API, valid for an hour. */
+    public String serviceToken(String name, String org, org.haven.server.auth.Scope... scopes) {
+        return tokens.mintService(name, org, List.of(scopes), Duration.ofHours(1));
+    }
+
+    /** The minter of this node's dev tokens (for tokens of other shapes). */
+    public DevTokens tokens() {
+        return tokens;
+    }
+
+    /** A client of this node's server API whose every exchange is checked against the OpenAPI document. */
+    public ApiClient api() {
+        return new ApiClient(this::httpBase);
+    }
+
     /** Connects without saying hello. */
     public HavenClient connect() throws Exception {
         return connect(ClientOptions.defaults());

@@ -1,0 +1,34 @@
+package org.haven.server.api;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the server API answers: a status, a JSON body and any extra headers; for a refusal, the
+ * {@link ApiError} its body names (the audit trail's outcome). Immutable.
+ */
+public record ApiResponse(
+        int status,
+        String json,
+        Map<String, String> headers,
+        @Nullable ApiError error) {
+
+    public ApiResponse {
+        Objects.requireNonNull(json, "json");
+        headers = Map.copyOf(headers);
+    }
+
+    /** A success: no error. */
+    public ApiResponse(int status, String json, Map<String, String> headers) {
+        this(status, json, headers, null);
+    }
+
+    /** The same response with one more header. */
+    ApiResponse withHeader(String name, String value) {
+        Map<String, String> more = new HashMap<>(headers);
+        more.put(name, value);
+        return new ApiResponse(status, json, more, error);
+    }
+}

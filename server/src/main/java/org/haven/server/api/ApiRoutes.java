@@ -1,0 +1,59 @@
+package org.haven.server.api;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.haven.server.audit.AuditTrail;
+import org.haven.server.auth.Scope;
+import org.haven.server.auth.ServiceTokenVerifier;
+import org.haven.server.care.CareService;
+import org.haven.server.session.Revocations;
+
+/**
+ * The server API's routes, in one place: method, path, name (the audit action is
+ * {@code api.<name>}), scope, handler. Adding an endpoint is one row here, its handler, its
+ * operation in {@code docs/openapi.json} ({@code OpenApiDocumentTest} fails for a route the
+ * document does not describe, and for an operation no route serves), and its test over HTTP
+ * ({@code ServiceApiIT}, which checks every request and response against the document).
+ *
+ * <p>Threading: stateless; the table is built once at start.
+ */
+public final class ApiRoutes {
+
+    private ApiRoutes() {}
+
+    static List<ApiRoute> table(OpenApiDocument document, UserEndpoints users, CareEndpoints care) {
+        return List.of(
+                ApiRoute.open("GET", "/api/v1/openapi.json", "openapi", document::serve),
+                ApiRoute.of("POST", "/api/v1/users/revoke", "users.revoke", Scope.USERS_WRITE, users::revoke),
+                ApiRoute.of(
+                        "POST",
+                        "/api/v1/users/{user}/disconnect",
+                        "users.disconnect",
+                        Scope.USERS_WRITE,
+                        users::disconnect),
+                ApiRoute.of("GET", "/api/v1/clients/{client}/care", "care.read", Scope.CARE_READ, care::read),
+                ApiRoute.of(
+                        "PUT",
+                        "/api/v1/clients/{client}/care/contacts",
+                        "care.contacts.set",
+                        Scope.CARE_WRITE,
+                        care::setContacts),
+                ApiRoute.of(
+                        "PUT", "/api/v1/clients/{client}/care/plan", "care.plan.set", Scope.CARE_WRITE, care::setPlan));
+    }
+
+    /** The node's API: every route above over the node's services. */
+    public static ServiceApi api(
+            ServiceTokenVerifier verifier,
+            Revocations revocations,
+            CareService care,
+            AuditTrail audit,
+            Executor executor,
+            int maxBodyBytes,
+            Ticker ticker) {
+        List<ApiRoute> routes =
+                table(OpenApiDocument.fromClassPath(), new UserEndpoints(revocations), new CareEndpoints(care));
+        return new ServiceApi(routes, verifier, revocations, audit, executor, maxBodyBytes, ticker);
+    }
+}

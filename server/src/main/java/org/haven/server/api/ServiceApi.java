@@ -1,0 +1,311 @@
+package org.haven.server.api;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.haven.protocol.Refusal;
+import org.haven.server.audit.AuditEvent;
+import org.haven.server.audit.AuditTrail;
+import org.haven.server.auth.Scope;
+import org.haven.server.auth.ServicePrincipal;
+import org.haven.server.auth.ServiceTokenVerifier;
+import org.haven.server.auth.TokenRejectedException;
+import org.haven.server.session.Revocations;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server API under {@code /api/v1/}: every request goes the same way, so an endpoint is only
+ * its row in {@link ApiRoutes} and its handler.
+ *
+ * <ol>
+ *   <li>the route: the path's template and the method (404 {@code not_found}, 405
+ *       {@code method_not_allowed} with {@code Allow}); the body's size (413 {@code too_large});
+ *   <li>the credential, unless the route is public: {@code Authorization: Bearer} a service
+ *       credential, verified with the node's keys, issuer and audience, not revoked (401
+ *       {@code unauthorized} with {@code WWW-Authenticate: Bearer}; a user's token is refused so);
+ *   <li>the route's scope (403 {@code forbidden});
+ *   <li>on POST and PUT, the {@code Idempotency-Key} ({@link IdempotencyKeys});
+ *   <li>the handler, on the API's thread (never an event loop): its body, or its refusal mapped to
+ *       the API's codes ({@link ApiError}), or {@code internal} with a logged reference, never a
+ *       stack trace;
+ *   <li>the audit record of every authenticated call: actor {@code service:<name>}, action
+ *       {@code api.<route name>}, the subject (opaque ids), the outcome.
+ * </ol>
+ *
+ * <p>Threading: {@link #handle} is called on event loops and returns at once; verification,
+ * handlers and audit run on the executor given (the node's {@code haven-api} thread, bounded: a
+ * full queue is answered 429), completions on the stores' threads.
+ */
+public final class ServiceApi {
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceApi.class);
+
+    /** Every path under it is the API's. */
+    public static final String PREFIX = "/api/";
+
+    private final List<ApiRoute> routes;
+    private final ServiceTokenVerifier verifier;
+    private final Revocations revocations;
+    private final AuditTrail audit;
+    private final Executor executor;
+    private final int maxBodyBytes;
+    private final IdempotencyKeys idempotency;
+
+    /**
+     * The API of {@code routes}; bodies of at most {@code maxBodyBytes} (the protocol's frame limit);
+     * idempotency keys timed by {@code ticker}.
+     */
+    public ServiceApi(
+            List<ApiRoute> routes,
+            ServiceTokenVerifier verifier,
+            Revocations revocations,
+            AuditTrail audit,
+            Executor executor,
+            int maxBodyBytes,
+            Ticker ticker) {
+        this.routes = List.copyOf(routes);
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.revocations = Objects.requireNonNull(revocations, "revocations");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        if (maxBodyBytes <= 0) {
+            throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: > 0)");
+        }
+        this.maxBodyBytes = maxBodyBytes;
+        this.idempotency = new IdempotencyKeys(ticker);
+        Set<String> seen = new LinkedHashSet<>();
+        for (ApiRoute r : this.routes) {
+            if (!seen.add(r.method() + " " + r.path())) {
+                throw new IllegalArgumentException("route listed twice: " + r.method() + " " + r.path());
+            }
+        }
+    }
+
+    /** The routes, as the table lists them. */
+    public List<ApiRoute> routes() {
+        return routes;
+    }
+
+    /** The largest body accepted, in bytes. */
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** The answer to {@code request}; the stage never fails (a failure is an {@code internal} answer). */
+    public CompletionStage<ApiResponse> handle(ApiRequest request) {
+        try {
+            Matched matched = route(request);
+            if (request.body().length > maxBodyBytes) {
+                throw new ApiRefusal(ApiError.TOO_LARGE, "the body is larger than " + maxBodyBytes + " bytes");
+            }
+            if (matched.route().scope() == null) {
+                return call(matched, null, request);
+            }
+            String token = bearer(request);
+            CompletableFuture<CompletionStage<ApiResponse>> authorized;
+            try {
+                authorized = CompletableFuture.supplyAsync(() -> authorized(matched, token, request), executor);
+            } catch (RejectedExecutionException full) {
+                throw new ApiRefusal(
+                        ApiError.RATE_LIMITED,
+                        "the node has too many API calls waiting; try again shortly",
+                        Map.of("Retry-After", "1"));
+            }
+            return authorized
+                    .thenCompose(answer -> answer)
+                    .exceptionally(failure -> internal(matched.route(), unwrap(failure)));
+        } catch (ApiRefusal refused) {
+            return CompletableFuture.completedFuture(refused.toResponse());
+        }
+    }
+
+    /** A route and the parameters its template read from the path. */
+    private record Matched(ApiRoute route, Map<String, String> parameters) {}
+
+    private Matched route(ApiRequest request) {
+        String method = request.method().equals("HEAD") ? "GET" : request.method();
+        List<String> allowed = new ArrayList<>();
+        for (ApiRoute r : routes) {
+            Map<String, String> parameters = r.path().match(request.path());
+            if (parameters == null) {
+                continue;
+            }
+            if (r.method().equals(method)) {
+                return new Matched(r, parameters);
+            }
+            allowed.add(r.method());
+        }
+        if (allowed.isEmpty()) {
+            throw new ApiRefusal(ApiError.NOT_FOUND, "no such endpoint (docs: GET /api/v1/openapi.json)");
+        }
+        if (allowed.contains("GET")) {
+            allowed.add("HEAD");
+        }
+        throw new ApiRefusal(
+                ApiError.METHOD_NOT_ALLOWED,
+                "this path takes " + String.join(", ", allowed),
+                Map.of("Allow", String.join(", ", allowed)));
+    }
+
+    private static String bearer(ApiRequest request) {
+        String auth = request.header("Authorization");
+        if (auth == null || auth.length() < 8 || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw unauthorized(null, "a service credential is required: Authorization: Bearer <token>");
+        }
+        return auth.substring(7).trim();
+    }
+
+    private static ApiRefusal unauthorized(@Nullable String error, String message) {
+        // RFC 6750 section 3: a request without a credential gets the scheme alone.
+        String challenge = error == null ? "Bearer realm=\"haven\"" : "Bearer realm=\"haven\", error=\"" + error + "\"";
+        return new ApiRefusal(ApiError.UNAUTHORIZED, message, Map.of("WWW-Authenticate", challenge));
+    }
+
+    /** On the API's thread: the credential, the scope, the key, then the handler. */
+    private CompletionStage<ApiResponse> authorized(Matched matched, String token, ApiRequest request) {
+        ApiRoute route = matched.route();
+        ServicePrincipal service;
+        try {
+            service = verifier.verifyService(token);
+        } catch (TokenRejectedException e) {
+            log.info("api call refused status=401 route={} reason={}", route.name(), e.reason());
+            return done(unauthorized(
+                            "invalid_token",
+                            "the credential was refused (" + e.reason().name().toLowerCase(java.util.Locale.ROOT)
+                                    + "): the API takes a service credential")
+                    .toResponse());
+        }
+        if (revocations.isRevoked(service)) {
+            log.info("api call refused status=401 route={} service={} reason=revoked", route.name(), service.name());
+            return done(
+                    unauthorized("invalid_token", "the credential was revoked").toResponse());
+        }
+        Scope needed = Objects.requireNonNull(route.scope(), "an authenticated route has a scope");
+        if (!service.has(needed)) {
+            ApiResponse refused =
+                    new ApiRefusal(ApiError.FORBIDDEN, "this endpoint needs the scope " + needed.wire()).toResponse();
+            record(service, route, subjectOf(service, matched.parameters(), null), refused, false);
+            return done(refused);
+        }
+        String key = request.header("Idempotency-Key");
+        if (key == null || !route.takesIdempotencyKey()) {
+            return call(matched, service, request);
+        }
+        if (!IdempotencyKeys.isValid(key)) {
+            return done(new ApiRefusal(ApiError.INVALID_MESSAGE, "Idempotency-Key: 1..255 visible ASCII characters")
+                    .toResponse());
+        }
+        String fingerprint = request.method() + " " + request.path() + " " + sha256(request.body());
+        return idempotency
+                .once(service.org() + "\n" + service.name(), key, fingerprint, () -> call(matched, service, request))
+                .thenApply(response -> {
+                    if (response.headers().containsKey(IdempotencyKeys.REPLAYED)) {
+                        record(service, route, subjectOf(service, matched.parameters(), null), response, true);
+                    }
+                    return response;
+                });
+    }
+
+    /** Runs the handler; its answer, refusal or failure as a response; audited when a service called. */
+    private CompletionStage<ApiResponse> call(Matched matched, @Nullable ServicePrincipal service, ApiRequest request) {
+        ApiRoute route = matched.route();
+        ApiCall call = new ApiCall(service, matched.parameters(), request.body());
+        CompletionStage<?> stage;
+        try {
+            stage = route.handler().handle(call);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        return stage.handle((body, failure) -> {
+            ApiResponse response = failure == null ? ok(body) : answer(route, unwrap(failure));
+            if (service != null) {
+                record(service, route, subjectOf(service, matched.parameters(), call.subject()), response, false);
+            }
+            return response;
+        });
+    }
+
+    private static ApiResponse ok(@Nullable Object body) {
+        if (body instanceof ApiResponse response) {
+            return response;
+        }
+        return new ApiResponse(200, body == null ? "{}" : ApiJson.encode(body), Map.of());
+    }
+
+    private static ApiResponse answer(ApiRoute route, Throwable failure) {
+        if (failure instanceof ApiRefusal refused) {
+            return refused.toResponse();
+        }
+        if (failure instanceof Refusal refused) {
+            ApiError error = ApiError.of(refused.code());
+            if (error != null) {
+                Map<String, String> headers = error == ApiError.RATE_LIMITED ? Map.of("Retry-After", "1") : Map.of();
+                return new ApiRefusal(error, String.valueOf(refused.getMessage()), headers).toResponse();
+            }
+        }
+        return internal(route, failure);
+    }
+
+    /** An unexpected failure: logged with a reference (its type and place, never its message), answered with it. */
+    private static ApiResponse internal(ApiRoute route, Throwable failure) {
+        String reference = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        log.error("api call failed reference={} route={}", reference, route.name(), failure);
+        return new ApiRefusal(ApiError.INTERNAL, "the request could not be completed (reference " + reference + ")")
+                .toResponse();
+    }
+
+    /** What the call concerns: the endpoint's word, else its first path parameter, else the organisation. */
+    private static String subjectOf(ServicePrincipal service, Map<String, String> parameters, @Nullable String named) {
+        if (named != null) {
+            return named;
+        }
+        for (Map.Entry<String, String> p : parameters.entrySet()) {
+            return p.getKey() + ":" + service.org() + "/" + p.getValue();
+        }
+        return "org:" + service.org();
+    }
+
+    private void record(
+            ServicePrincipal service, ApiRoute route, String subject, ApiResponse response, boolean replayed) {
+        ApiError error = response.error();
+        String outcome = error == null ? "ok" : (error.status() < 500 ? "refused:" : "failed:") + error.wire();
+        audit.record(new AuditEvent(
+                service.org(),
+                service.actor(),
+                "api." + route.name(),
+                subject,
+                outcome,
+                replayed ? Map.of("replayed", "true") : Map.of()));
+    }
+
+    private static CompletionStage<ApiResponse> done(ApiResponse response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.haven.server.transport;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.haven.server.api.ApiRequest;
+import org.haven.server.api.ServiceApi;
+
+/**
+ * Everything under {@code /api/}: the request copied out of Netty's buffers into an
+ * {@link ApiRequest} (the caller releases it as soon as this returns), the {@link ServiceApi}'s
+ * answer written back. The API itself knows no Netty.
+ */
+final class ApiEndpoint implements HttpEndpoint {
+
+    private final ServiceApi api;
+
+    ApiEndpoint(ServiceApi api) {
+        this.api = api;
+    }
+
+    @Override
+    public CompletionStage<HttpReply> handle(FullHttpRequest request) {
+        Map<String, String> headers = new HashMap<>();
+        request.headers().forEach(h -> headers.putIfAbsent(h.getKey(), h.getValue()));
+        ApiRequest call = new ApiRequest(
+                request.method().name(),
+                new QueryStringDecoder(request.uri()).rawPath(),
+                headers,
+                ByteBufUtil.getBytes(request.content()));
+        return api.handle(call)
+                .thenApply(r -> new HttpReply(
+                        HttpResponseStatus.valueOf(r.status()),
+                        HttpReply.JSON,
+                        r.json().getBytes(StandardCharsets.UTF_8),
+                        r.headers()));
+    }
+}
