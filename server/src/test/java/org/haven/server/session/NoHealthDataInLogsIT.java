@@ -143,4 +143,57 @@ class NoHealthDataInLogsIT {
         assertThat(lines)
                 .noneMatch(l -> l.contains("2019-07-13") || l.contains(Long.toString(SCREENED.getEpochSecond())));
     }
+
+    /** The same through the server API: bodies stored, read back, refused, malformed, replayed. */
+    @Test
+    void plantedDataSentThroughTheServerApiNeverReachesTheLogs() throws Exception {
+        String apiName = "Ottoline Apiplanted";
+        String apiPhone = "+1 773 555 0142";
+        String apiPlan = "the pills are in the blue tin";
+        org.haven.server.testing.ApiClient api = haven.api();
+        String ehr = haven.serviceToken(
+                "ehr-sync", "demo", org.haven.server.auth.Scope.CARE_WRITE, org.haven.server.auth.Scope.CARE_READ);
+        String contacts = "{\"contacts\":[{\"name\":\"" + apiName + "\",\"relation\":\"friend\",\"phone\":\"" + apiPhone
+                + "\",\"consentToContact\":true}]}";
+        String path = "/api/v1/clients/alice/care";
+        assertThat(api.send("PUT", path + "/contacts", ehr, contacts, java.util.Map.of("Idempotency-Key", "k-1"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(api.send("PUT", path + "/contacts", ehr, contacts, java.util.Map.of("Idempotency-Key", "k-1"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(api.put(
+                                path + "/plan",
+                                ehr,
+                                "{\"plan\":{\"warningSigns\":[\"" + apiPlan + "\"],\"copingStrategies\":[],"
+                                        + "\"distractions\":[],\"peopleToAsk\":[],\"professionals\":[],"
+                                        + "\"safeEnvironment\":[]}}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(api.get(path, ehr).body()).contains(apiName, apiPlan);
+        // Refusals: a bad phone, malformed JSON, a reused key, no credential; none quotes the body.
+        assertThat(api.put(path + "/contacts", ehr, contacts.replace(apiPhone, "call " + apiName))
+                        .status())
+                .isEqualTo(400);
+        assertThat(api.put(path + "/contacts", ehr, "{\"contacts\":[{\"name\":\"" + apiName)
+                        .status())
+                .isEqualTo(400);
+        assertThat(api.send(
+                                "PUT",
+                                path + "/contacts",
+                                ehr,
+                                contacts.replace("friend", apiPlan),
+                                java.util.Map.of("Idempotency-Key", "k-1"))
+                        .status())
+                .isEqualTo(422);
+        assertThat(api.put(path + "/plan", null, "{\"plan\":\"" + apiPlan + "\"}")
+                        .status())
+                .isEqualTo(401);
+        haven.server().close();
+
+        List<String> lines = LogCapture.lines();
+        assertThat(lines).noneMatch(l -> l.contains("Apiplanted") || l.contains("Ottoline"));
+        assertThat(lines).noneMatch(l -> l.contains("555 0142"));
+        assertThat(lines).noneMatch(l -> l.contains("blue tin"));
+    }
 }
