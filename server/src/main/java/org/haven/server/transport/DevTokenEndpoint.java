@@ -9,14 +9,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.haven.protocol.Role;
 import org.haven.server.auth.DevTokens;
+import org.haven.server.auth.Scope;
 
 /**
  * {@code POST /dev/token}: the console's demo sign-in. Mints a dev token for
- * {@code {"sub", "role", "org", "rooms": [...], "name"?}}. The route exists only in dev mode, where
+ * {@code {"sub", "role", "org", "rooms": [...], "name"?}}, or a service credential for the server
+ * API for {@code {"service", "org", "scope"}}. The route exists only in dev mode, where
  * the signing secret is public anyway; in production mode it is a 404 like any unknown path.
  */
 final class DevTokenEndpoint {
@@ -41,6 +45,9 @@ final class DevTokenEndpoint {
             JsonNode body = JSON.readTree(request.content().toString(StandardCharsets.UTF_8));
             if (body == null || !body.isObject()) {
                 throw new IllegalArgumentException("expected a JSON object");
+            }
+            if (body.has("service")) {
+                return serviceCredential(body);
             }
             String sub = id(body, "sub");
             Role role = Role.fromWire(body.path("role").asText(""));
@@ -75,6 +82,26 @@ final class DevTokenEndpoint {
                             .put("message", message)
                             .toString());
         }
+    }
+
+    /** {@code {"service", "org", "scope"}}: a service credential for trying the server API. */
+    private HttpReply serviceCredential(JsonNode body) {
+        String name = id(body, "service");
+        String org = id(body, "org");
+        String scope = body.path("scope").asText("");
+        Set<Scope> scopes = Scope.parse(scope);
+        if (scopes.isEmpty() || scopes.size() != scope.trim().split("\\s+").length) {
+            throw new IllegalArgumentException("scope: space-separated, of "
+                    + String.join(
+                            " ", Arrays.stream(Scope.values()).map(Scope::wire).toList()));
+        }
+        String token = tokens.mintService(name, org, scopes, TTL);
+        return HttpReply.json(
+                HttpResponseStatus.OK,
+                JSON.createObjectNode()
+                        .put("token", token)
+                        .put("expiresInSeconds", TTL.toSeconds())
+                        .toString());
     }
 
     private static String id(JsonNode body, String field) {

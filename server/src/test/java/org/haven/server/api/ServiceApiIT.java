@@ -298,6 +298,30 @@ class ServiceApiIT {
                 .isEqualTo("invalid_message");
     }
 
+    @Test
+    void aDevNodeMintsAServiceCredentialForTryingTheApi() throws Exception {
+        java.net.http.HttpResponse<String> minted = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(haven.httpBase() + "/dev/token"))
+                                .POST(
+                                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                                                "{\"service\":\"ehr-sync\",\"org\":\"demo\",\"scope\":\"care:read care:write\"}"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(minted.statusCode()).isEqualTo(200);
+        String token = new ObjectMapper().readTree(minted.body()).get("token").asText();
+        assertThat(api.put("/api/v1/clients/alice/care/plan", token, PLAN).status())
+                .isEqualTo(200);
+        java.net.http.HttpResponse<String> unknown = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(haven.httpBase() + "/dev/token"))
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        "{\"service\":\"ehr-sync\",\"org\":\"demo\",\"scope\":\"care:reed\"}"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(400);
+    }
+
     static String tokenId(String jwt) {
         try {
             byte[] payload = Base64.getUrlDecoder().decode(jwt.split("[.]")[1]);
