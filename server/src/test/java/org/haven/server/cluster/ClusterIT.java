@@ -23,7 +23,9 @@ import org.haven.protocol.Result;
 import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.auth.DevTokens;
+import org.haven.server.auth.Scope;
 import org.haven.server.config.ServerConfig;
+import org.haven.server.testing.ApiClient;
 import org.haven.server.testing.HavenProcess;
 import org.haven.server.testing.RedisProcess;
 import org.haven.server.testing.TestServer;
@@ -356,6 +358,29 @@ class ClusterIT {
         assertThat(again.closeFuture().get(10, TimeUnit.SECONDS).code())
                 .as("refused on the other node too")
                 .isEqualTo(CloseCode.REVOKED.code());
+    }
+
+    @Test
+    void theServerApiActsOnEveryNode() throws Exception {
+        twoNodes(Map.of());
+        HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"
+        String idp = tokens.mintService(
+                "idp-sync", "demo", List.of(Scope.USERS_WRITE, Scope.CARE_READ), Duration.ofHours(1));
+        ApiClient onB = new ApiClient(() -> "http://127.0.0.1:" + b.port());
+        ApiClient onA = new ApiClient(() -> "http://127.0.0.1:" + a.port());
+
+        assertThat(onB.post("/api/v1/users/alice/disconnect", idp, "").body())
+                .as("the count covers the session on the other node")
+                .isEqualTo("{\"closed\":1}");
+        assertThat(alice.closeFuture().get(1, TimeUnit.SECONDS).code()).isEqualTo(CloseCode.DISCONNECTED.code());
+        login(a, "alice", Role.CLIENT, "group-1").close(); // nothing was revoked
+
+        assertThat(onB.post("/api/v1/users/revoke", idp, "{\"user\":\"idp-sync\"}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(onA.get("/api/v1/clients/alice/care", idp).status())
+                .as("a service revoked on one node is refused on the other")
+                .isEqualTo(401);
     }
 
     @Test
