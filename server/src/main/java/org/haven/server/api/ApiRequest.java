@@ -8,17 +8,37 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP request to the server API as the transport read it: the method, the path without its
- * query, the headers (names in lower case, the first value of each) and the whole body. Immutable.
+ * query, the headers (names in lower case, the first value of each) and the whole body.
+ *
+ * <p>Threading: immutable (the body is the caller's copy, never changed).
  */
-public record ApiRequest(String method, String path, Map<String, String> headers, byte[] body) {
+public final class ApiRequest {
 
-    public ApiRequest {
-        Objects.requireNonNull(method, "method");
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(body, "body");
+    private final String method;
+    private final String path;
+    private final Map<String, String> headers;
+    private final byte[] body;
+
+    public ApiRequest(String method, String path, Map<String, String> headers, byte[] body) {
+        this.method = Objects.requireNonNull(method, "method");
+        this.path = Objects.requireNonNull(path, "path");
+        this.body = Objects.requireNonNull(body, "body");
         Map<String, String> lower = new TreeMap<>();
         headers.forEach((name, value) -> lower.putIfAbsent(name.toLowerCase(Locale.ROOT), value));
-        headers = Map.copyOf(lower);
+        this.headers = Map.copyOf(lower);
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /** The body's bytes (empty when none); not to be changed. */
+    byte[] body() {
+        return body;
     }
 
     /** The header's first value, or {@code null}; {@code name} in any case. */

@@ -41,7 +41,7 @@ public enum Scope {
      */
     public static Set<Scope> parse(String claim) {
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        for (String name : claim.trim().split("\\s+")) {
+        for (String name : claim.trim().split("\\s+", -1)) {
             Scope scope = fromWire(name);
             if (scope != null) {
                 scopes.add(scope);
