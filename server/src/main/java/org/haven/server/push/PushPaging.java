@@ -59,8 +59,16 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
     private final AuditTrail audit;
     private final Duration ttl;
     private final boolean pageWhenAway;
-    /** Who was paged for which alert at which step: {@code alert|user|step}. */
+    /** Who was paged for which alert in which round, at which step and severity: {@code alert|round|user|step|severity}. */
     private final Cache<String, Boolean> paged = Caffeine.newBuilder()
+            .expireAfterWrite(REMEMBERED)
+            .maximumSize(MAX_REMEMBERED)
+            .build();
+    /**
+     * How many times each alert was stopped: a round is the time between two acknowledgements, so an
+     * alert raised again pages afresh without going through {@link #paged} (O(1) on the alert thread).
+     */
+    private final Cache<String, Integer> rounds = Caffeine.newBuilder()
             .expireAfterWrite(REMEMBERED)
             .maximumSize(MAX_REMEMBERED)
             .build();
@@ -136,6 +144,7 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
         // Reached means raised: an alert acknowledged and then not engaged in time is raised again,
         // and pages again.
         stopped.invalidate(reach.alert());
+        int round = rounds.asMap().getOrDefault(reach.alert(), 0);
         subscriptions
                 .inOrg(reach.org())
                 .whenCompleteAsync(
@@ -147,7 +156,7 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
                                         failure.getClass().getSimpleName());
                                 return;
                             }
-                            page(reach, subs);
+                            page(reach, round, subs);
                         },
                         sender.executor());
     }
@@ -155,11 +164,10 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
     @Override
     public void stop(String alertId) {
         stopped.put(alertId, Boolean.TRUE);
-        String prefix = alertId + "|";
-        paged.asMap().keySet().removeIf(k -> k.startsWith(prefix)); // if it is raised again, it pages again
+        rounds.asMap().merge(alertId, 1, Integer::sum); // if it is raised again, it pages again
     }
 
-    private void page(Reach reach, List<PushSubscription> subs) {
+    private void page(Reach reach, int round, List<PushSubscription> subs) {
         Map<String, List<PushSubscription>> byUser = new LinkedHashMap<>();
         for (PushSubscription s : subs) {
             if (reach.org().equals(s.org()) && heldByAReachedTier(reach, s) && !live(reach, s.user())) {
@@ -168,7 +176,7 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
             }
         }
         for (Map.Entry<String, List<PushSubscription>> e : byUser.entrySet()) {
-            String key = reach.alert() + "|" + e.getKey() + "|" + reach.step() + "|" + reach.severity();
+            String key = reach.alert() + "|" + round + "|" + e.getKey() + "|" + reach.step() + "|" + reach.severity();
             if (stopped.getIfPresent(reach.alert()) != null || paged.asMap().putIfAbsent(key, Boolean.TRUE) != null) {
                 continue;
             }
