@@ -135,13 +135,30 @@ function registration(page) {
 
 /** Hands `data` to the console's service worker as a push message, and returns what it showed for `tag`. */
 async function deliverPage(page, cdp, registrationId, data, tag) {
-  await cdp.send('ServiceWorker.deliverPushMessage', { origin: BASE, registrationId, data });
-  const shown = await page.waitForFunction(async (t) => {
-    const r = await navigator.serviceWorker.getRegistration('/console/');
-    const n = (await r.getNotifications({ tag: t }))[0];
-    return n && { title: n.title, body: n.body, tag: n.tag, data: n.data, requireInteraction: n.requireInteraction, renotify: n.renotify };
-  }, tag, { timeout: 5000 }).catch(() => fail(`no notification with tag ${tag} was shown for the page ${data}`));
-  return shown.jsonValue();
+  // Polled from here, not with waitForFunction: that does not await an async predicate, so it took
+  // the predicate's promise for an answer and returned before the notification was shown.
+  // Headless Chromium now and then drops a message DevTools delivers to a worker it is starting
+  // (nothing runs, nothing is shown, no error): the message is delivered again, up to three times,
+  // and each time it was is printed, so a worker that never shows it still fails.
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: BASE, registrationId, data });
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline) {
+      const shown = await page.evaluate(async (t) => {
+        const r = await navigator.serviceWorker.getRegistration('/console/');
+        const n = r && (await r.getNotifications({ tag: t }))[0];
+        return n ? { title: n.title, body: n.body, tag: n.tag, data: n.data, requireInteraction: n.requireInteraction, renotify: n.renotify } : null;
+      }, tag);
+      if (shown) return shown;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const state = await page.evaluate(async () => {
+      const r = await navigator.serviceWorker.getRegistration('/console/');
+      return { worker: r?.active?.state, permission: Notification.permission, shown: (await r?.getNotifications())?.map((n) => n.tag) };
+    });
+    console.log(`       no notification ${tag} after delivery ${attempt}: ${JSON.stringify(state)}`);
+  }
+  fail(`no notification with tag ${tag} was shown for the page ${data}`);
 }
 
 async function main() {
