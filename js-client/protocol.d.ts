@@ -517,7 +517,8 @@ export type AlertSource =
   | "clinician_flag"
   | "check_in_missing"
   | "check_in_declined"
-  | "coverage";
+  | "coverage"
+  | "external";
 
 /** Schema: `#/$defs/AlertState`. */
 export type AlertState =

@@ -253,6 +253,7 @@ function title(v) {
     case 'check_in_missing': return `${who}: no check-in`;
     case 'check_in_declined': return `${who}: declined check-in`;
     case 'coverage': return `No facilitator in ${v.room || 'a session'}`;
+    case 'external': return `${who}: raised by the program's systems`;
     default: return `${who} needs attention`;
   }
 }

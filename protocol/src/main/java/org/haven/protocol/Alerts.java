@@ -56,7 +56,10 @@ public interface Alerts {
         CHECK_IN_DECLINED,
         /** Clients were left in a session without a facilitator connected. */
         @JsonProperty("coverage")
-        COVERAGE
+        COVERAGE,
+        /** A program's own system (a screening tool, remote monitoring) raised it through the server API. */
+        @JsonProperty("external")
+        EXTERNAL
     }
 
     /** The lifecycle: raised → acknowledged → engaged → (emergency dispatched) → resolved → follow-up due → closed. */

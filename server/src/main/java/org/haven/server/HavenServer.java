@@ -210,10 +210,13 @@ public final class HavenServer implements AutoCloseable {
                 verifier,
                 sessions,
                 care,
+                alerts,
                 audit,
                 threads.bounded("api", API_QUEUE),
                 config.transport().maxFrameBytes(),
-                ticker);
+                ticker,
+                relay.servingNode());
+        relay.answerApiWith(api::handleForwarded);
         this.transport = new HavenTransport(config, sessions, relay, metrics, this::readiness, api);
     }
 

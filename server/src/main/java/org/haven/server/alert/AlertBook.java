@@ -48,8 +48,9 @@ final class AlertBook {
 
     /**
      * The open alert a new one from {@code source} about {@code client} joins: for an automatic
-     * source, the open one from the same source; for a person (help button, clinician's flag), the
-     * open one raised by a person. Null when there is none.
+     * source, the open one from the same source; for a person (help button, clinician's flag) or the
+     * program's systems (the server API), the open one raised by a person or those systems. Null
+     * when there is none.
      */
     @Nullable
     DistressAlert openAlertOf(UserRef client, Source source) {
@@ -60,7 +61,9 @@ final class AlertBook {
                     && a.state().isOpen()
                     && (automatic
                             ? a.source == source
-                            : a.source == Source.HELP_BUTTON || a.source == Source.CLINICIAN_FLAG)) {
+                            : a.source == Source.HELP_BUTTON
+                                    || a.source == Source.CLINICIAN_FLAG
+                                    || a.source == Source.EXTERNAL)) {
                 return a;
             }
         }

@@ -191,6 +191,23 @@ final class AlertIntake {
                 null));
     }
 
+    /**
+     * A program's system raised an alert through the server API, as service {@code by}: a new alert
+     * from source {@code external}, or a press joining the client's open alert (as a clinician's
+     * flag would; the client's risk floor is a help press's only). Answered on {@code reply} as a
+     * flag is: {@code alert.received} with the alert, once it is stored.
+     */
+    void raiseExternal(
+            UserRef client,
+            @Nullable String room,
+            Alerts.Kind kind,
+            Severity severity,
+            String by,
+            @Nullable String note,
+            Reply reply) {
+        pressed(new Raise(null, client, null, room, Source.EXTERNAL, kind, severity, by, note, reply, false, null));
+    }
+
     /** A missing or declined check-in where one is required: a low-severity alert, when configured. */
     void raiseForCheckIn(UserRef client, @Nullable String clientName, String room, Source source) {
         if (!alertOnCheckIn) {
@@ -351,10 +368,14 @@ final class AlertIntake {
                         existing.pressedAgain(
                                 r.severity(),
                                 r.by(),
-                                r.source() == Source.CLINICIAN_FLAG
+                                r.source() == Source.CLINICIAN_FLAG || r.source() == Source.EXTERNAL
                                         ? Alerts.HistoryEvent.FLAGGED
                                         : Alerts.HistoryEvent.PRESSED_AGAIN,
                                 now);
+                        if (r.note() != null) { // a flag's or a system's words join with it
+                            existing.addAction(new Alerts.Action(
+                                    Alerts.ActionType.NOTE, "note-" + randomId(), r.by(), now, r.note()));
+                        }
                         if (existing.careFound(known)) { // the press read the record afresh
                             existing.changed(now, "system", Alerts.HistoryEvent.CARE_UPDATED, null);
                         }

@@ -82,6 +82,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
     private final AlertRequests requests;
     private final StandInRaises standIn;
     private final PressLanes lanes;
+    private final ExternalAlerts external;
 
     public AlertService(
             AlertStore store,
@@ -124,6 +125,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
         this.requests = new AlertRequests(book, delivery, publisher, metrics, audit, clock, thread);
         this.standIn = new StandInRaises(store, care, audit, metrics, clock, policy, lanes);
         this.audit = audit;
+        this.external = new ExternalAlerts(book, store, intake, publisher, audit, clock, thread);
         if (tick != null) {
             thread.every(tick, this::tick);
         }
@@ -379,6 +381,35 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
                 }
             }
         });
+    }
+
+    // ---- the server API (on the node serving the organisation) -----------------------------------
+
+    /** An alert raised by a program's system: a new alert, or the client's open one joined. */
+    public CompletionStage<ExternalAlerts.Raised> raiseByService(ServiceRaise raise) {
+        return external.raise(raise);
+    }
+
+    /** One alert of {@code org}, whole (open here, or closed and read from the store). */
+    public CompletionStage<Alerts.View> read(String org, String alertId) {
+        return external.read(org, alertId);
+    }
+
+    /** The organisation's alerts this node carries, newest first, filtered and paged. */
+    public CompletionStage<ExternalAlerts.Page> list(String org, ExternalAlerts.Query query) {
+        return external.list(org, query);
+    }
+
+    /** A step a service takes on an open alert in a clinician's name; the alert as it stands after. */
+    public CompletionStage<Alerts.View> actAs(
+            String org,
+            String alertId,
+            ExternalAlerts.Step step,
+            String clinician,
+            String service,
+            Alerts.@Nullable Outcome outcome,
+            @Nullable String note) {
+        return external.act(org, alertId, step, clinician, service, outcome, note);
     }
 
     // ---- requests ----------------------------------------------------------------------------

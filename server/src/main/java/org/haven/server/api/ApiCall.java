@@ -21,12 +21,22 @@ public final class ApiCall {
 
     private final @Nullable ServicePrincipal service;
     private final Map<String, String> parameters;
+    private final Map<String, String> query;
     private final byte[] body;
     private @Nullable String subject;
 
     ApiCall(@Nullable ServicePrincipal service, Map<String, String> parameters, byte[] body) {
+        this(service, parameters, Map.of(), body);
+    }
+
+    ApiCall(
+            @Nullable ServicePrincipal service,
+            Map<String, String> parameters,
+            Map<String, String> query,
+            byte[] body) {
         this.service = service;
         this.parameters = Map.copyOf(parameters);
+        this.query = Map.copyOf(query);
         this.body = body;
     }
 
@@ -42,6 +52,11 @@ public final class ApiCall {
             throw new IllegalArgumentException("the route's template has no parameter " + name);
         }
         return value;
+    }
+
+    /** The query parameter {@code name}'s first value (decoded), or {@code null} when absent. */
+    public @Nullable String query(String name) {
+        return query.get(name);
     }
 
     /**

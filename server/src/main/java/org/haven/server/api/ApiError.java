@@ -26,12 +26,26 @@ public enum ApiError {
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
     /** The body is larger than the limit (that of a protocol frame, 64 KiB by default). */
     TOO_LARGE(ErrorCode.TOO_LARGE.wire(), 413),
+    /** The alert's current state does not allow this step (acknowledging a resolved alert). */
+    ILLEGAL_TRANSITION(ErrorCode.ILLEGAL_TRANSITION.wire(), 409),
+    /**
+     * An alert raised through the API reached the responders connected to the node serving the
+     * organisation but is not confirmed stored yet: it goes on; retry with the same dedup key (it
+     * joins) if it must be certain.
+     */
+    ALERT_UNCONFIRMED(ErrorCode.ALERT_UNCONFIRMED.wire(), 503),
     /** The {@code Idempotency-Key} was used before with another request. */
     IDEMPOTENCY_KEY_REUSED("idempotency_key_reused", 422),
     /** The node's stores are behind (or its API queue is full): nothing changed, try again shortly. */
     RATE_LIMITED(ErrorCode.RATE_LIMITED.wire(), 429),
     /** The server could not complete the request; it is logged under the reference in the message. */
-    INTERNAL(ErrorCode.INTERNAL.wire(), 500);
+    INTERNAL(ErrorCode.INTERNAL.wire(), 500),
+    /**
+     * The node serving the organisation could not be reached, or the organisation moved between
+     * nodes during the call: nothing is known to have changed; retry (with the same
+     * {@code Idempotency-Key}) after {@code Retry-After}.
+     */
+    UNAVAILABLE("unavailable", 503);
 
     private final String wire;
     private final int status;
@@ -49,6 +63,16 @@ public enum ApiError {
     /** The HTTP status it is answered with. */
     public int status() {
         return status;
+    }
+
+    /** The error whose body carries {@code wire}, or {@code null}. */
+    static @Nullable ApiError ofWire(String wire) {
+        for (ApiError error : values()) {
+            if (error.wire.equals(wire)) {
+                return error;
+            }
+        }
+        return null;
     }
 
     /** The API error of a protocol refusal's code, or {@code null} when the API has none (a bug to fix: answered internal). */

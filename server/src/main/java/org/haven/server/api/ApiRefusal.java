@@ -29,7 +29,7 @@ public final class ApiRefusal extends RuntimeException {
     }
 
     /** The response: the error's status, its JSON body and headers. */
-    ApiResponse toResponse() {
+    public ApiResponse toResponse() {
         return new ApiResponse(error.status(), ApiJson.error(error, String.valueOf(getMessage())), headers, error);
     }
 }

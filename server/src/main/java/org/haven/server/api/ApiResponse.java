@@ -25,6 +25,11 @@ public record ApiResponse(
         this(status, json, headers, null);
     }
 
+    /** A response as another node answered it: its error read from the code its body carries. */
+    public static ApiResponse of(int status, String json, Map<String, String> headers, @Nullable String error) {
+        return new ApiResponse(status, json, headers, error == null ? null : ApiError.ofWire(error));
+    }
+
     /** The same response with one more header. */
     ApiResponse withHeader(String name, String value) {
         Map<String, String> more = new HashMap<>(headers);

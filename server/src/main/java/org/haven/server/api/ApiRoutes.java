@@ -3,6 +3,7 @@ package org.haven.server.api;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.List;
 import java.util.concurrent.Executor;
+import org.haven.server.alert.AlertService;
 import org.haven.server.audit.AuditTrail;
 import org.haven.server.auth.Scope;
 import org.haven.server.auth.ServiceTokenVerifier;
@@ -22,7 +23,8 @@ public final class ApiRoutes {
 
     private ApiRoutes() {}
 
-    static List<ApiRoute> table(OpenApiDocument document, UserEndpoints users, CareEndpoints care) {
+    static List<ApiRoute> table(
+            OpenApiDocument document, UserEndpoints users, CareEndpoints care, AlertEndpoints alerts) {
         return List.of(
                 ApiRoute.open("GET", "/api/v1/openapi.json", "openapi", document::serve),
                 ApiRoute.of("POST", "/api/v1/users/revoke", "users.revoke", Scope.USERS_WRITE, users::revoke),
@@ -40,20 +42,42 @@ public final class ApiRoutes {
                         Scope.CARE_WRITE,
                         care::setContacts),
                 ApiRoute.of(
-                        "PUT", "/api/v1/clients/{client}/care/plan", "care.plan.set", Scope.CARE_WRITE, care::setPlan));
+                        "PUT", "/api/v1/clients/{client}/care/plan", "care.plan.set", Scope.CARE_WRITE, care::setPlan),
+                ApiRoute.served("POST", "/api/v1/alerts", "alerts.raise", Scope.ALERTS_WRITE, alerts::raise),
+                ApiRoute.served("GET", "/api/v1/alerts", "alerts.list", Scope.ALERTS_READ, alerts::list),
+                ApiRoute.served("GET", "/api/v1/alerts/{alert}", "alerts.read", Scope.ALERTS_READ, alerts::read),
+                ApiRoute.served(
+                        "POST",
+                        "/api/v1/alerts/{alert}/acknowledge",
+                        "alerts.acknowledge",
+                        Scope.ALERTS_WRITE,
+                        alerts::acknowledge),
+                ApiRoute.served(
+                        "POST", "/api/v1/alerts/{alert}/engage", "alerts.engage", Scope.ALERTS_WRITE, alerts::engage),
+                ApiRoute.served(
+                        "POST",
+                        "/api/v1/alerts/{alert}/resolve",
+                        "alerts.resolve",
+                        Scope.ALERTS_WRITE,
+                        alerts::resolve));
     }
 
-    /** The node's API: every route above over the node's services. */
+    /** The node's API: every route above over the node's services; served routes answered where {@code serving} says. */
     public static ServiceApi api(
             ServiceTokenVerifier verifier,
             Revocations revocations,
             CareService care,
+            AlertService alerts,
             AuditTrail audit,
             Executor executor,
             int maxBodyBytes,
-            Ticker ticker) {
-        List<ApiRoute> routes =
-                table(OpenApiDocument.fromClassPath(), new UserEndpoints(revocations), new CareEndpoints(care));
-        return new ServiceApi(routes, verifier, revocations, audit, executor, maxBodyBytes, ticker);
+            Ticker ticker,
+            ServingNode serving) {
+        List<ApiRoute> routes = table(
+                OpenApiDocument.fromClassPath(),
+                new UserEndpoints(revocations),
+                new CareEndpoints(care),
+                new AlertEndpoints(alerts));
+        return new ServiceApi(routes, verifier, revocations, audit, executor, maxBodyBytes, ticker, serving);
     }
 }

@@ -39,6 +39,10 @@ import org.slf4j.LoggerFactory;
  *       credential, verified with the node's keys, issuer and audience, not revoked (401
  *       {@code unauthorized} with {@code WWW-Authenticate: Bearer}; a user's token is refused so);
  *   <li>the route's scope (403 {@code forbidden});
+ *   <li>for a {@linkplain ApiRoute#served served} route, the node serving the organisation: when
+ *       another node serves it, the call goes there ({@link ServingNode}) and its answer is this
+ *       call's (503 {@code unavailable} when it cannot be had; a forwarded call is never forwarded
+ *       again);
  *   <li>on POST and PUT, the {@code Idempotency-Key} ({@link IdempotencyKeys});
  *   <li>the handler, on the API's thread (never an event loop): its body, or its refusal mapped to
  *       the API's codes ({@link ApiError}), or {@code internal} with a logged reference, never a
@@ -65,11 +69,9 @@ public final class ServiceApi {
     private final Executor executor;
     private final int maxBodyBytes;
     private final IdempotencyKeys idempotency;
+    private final ServingNode serving;
 
-    /**
-     * The API of {@code routes}; bodies of at most {@code maxBodyBytes} (the protocol's frame limit);
-     * idempotency keys timed by {@code ticker}.
-     */
+    /** The API of a node alone (it serves every organisation). */
     public ServiceApi(
             List<ApiRoute> routes,
             ServiceTokenVerifier verifier,
@@ -78,6 +80,22 @@ public final class ServiceApi {
             Executor executor,
             int maxBodyBytes,
             Ticker ticker) {
+        this(routes, verifier, revocations, audit, executor, maxBodyBytes, ticker, ServingNode.ALONE);
+    }
+
+    /**
+     * The API of {@code routes}; bodies of at most {@code maxBodyBytes} (the protocol's frame limit);
+     * idempotency keys timed by {@code ticker}; served routes answered where {@code serving} says.
+     */
+    public ServiceApi(
+            List<ApiRoute> routes,
+            ServiceTokenVerifier verifier,
+            Revocations revocations,
+            AuditTrail audit,
+            Executor executor,
+            int maxBodyBytes,
+            Ticker ticker,
+            ServingNode serving) {
         this.routes = List.copyOf(routes);
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.revocations = Objects.requireNonNull(revocations, "revocations");
@@ -88,6 +106,7 @@ public final class ServiceApi {
         }
         this.maxBodyBytes = maxBodyBytes;
         this.idempotency = new IdempotencyKeys(ticker);
+        this.serving = Objects.requireNonNull(serving, "serving");
         Set<String> seen = new LinkedHashSet<>();
         for (ApiRoute r : this.routes) {
             if (!seen.add(r.method() + " " + r.path())) {
@@ -108,6 +127,19 @@ public final class ServiceApi {
 
     /** The answer to {@code request}; the stage never fails (a failure is an {@code internal} answer). */
     public CompletionStage<ApiResponse> handle(ApiRequest request) {
+        return handle(request, false);
+    }
+
+    /**
+     * The answer to {@code request}, which another node forwarded here as the node serving its
+     * organisation: answered here, or {@code unavailable} when this node no longer serves it (never
+     * forwarded again, so a call cannot go round between nodes).
+     */
+    public CompletionStage<ApiResponse> handleForwarded(ApiRequest request) {
+        return handle(request, true);
+    }
+
+    private CompletionStage<ApiResponse> handle(ApiRequest request, boolean forwarded) {
         try {
             Matched matched = route(request);
             if (request.body().length > maxBodyBytes) {
@@ -119,12 +151,10 @@ public final class ServiceApi {
             String token = bearer(request);
             CompletableFuture<CompletionStage<ApiResponse>> authorized;
             try {
-                authorized = CompletableFuture.supplyAsync(() -> authorized(matched, token, request), executor);
+                authorized =
+                        CompletableFuture.supplyAsync(() -> authorized(matched, token, request, forwarded), executor);
             } catch (RejectedExecutionException full) {
-                throw new ApiRefusal(
-                        ApiError.RATE_LIMITED,
-                        "the node has too many API calls waiting; try again shortly",
-                        Map.of("Retry-After", "1"));
+                throw busy();
             }
             return authorized
                     .thenCompose(answer -> answer)
@@ -162,6 +192,17 @@ public final class ServiceApi {
                 Map.of("Allow", String.join(", ", allowed)));
     }
 
+    private static ApiRefusal busy() {
+        return new ApiRefusal(
+                ApiError.RATE_LIMITED,
+                "the node has too many API calls waiting; try again shortly",
+                Map.of("Retry-After", "1"));
+    }
+
+    private static ApiResponse unavailable(String message) {
+        return new ApiRefusal(ApiError.UNAVAILABLE, message, Map.of("Retry-After", "1")).toResponse();
+    }
+
     private static String bearer(ApiRequest request) {
         String auth = request.header("Authorization");
         if (auth == null || auth.length() < 8 || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -176,8 +217,9 @@ public final class ServiceApi {
         return new ApiRefusal(ApiError.UNAUTHORIZED, message, Map.of("WWW-Authenticate", challenge));
     }
 
-    /** On the API's thread: the credential, the scope, the key, then the handler. */
-    private CompletionStage<ApiResponse> authorized(Matched matched, String token, ApiRequest request) {
+    /** On the API's thread: the credential, the scope, the serving node, the key, then the handler. */
+    private CompletionStage<ApiResponse> authorized(
+            Matched matched, String token, ApiRequest request, boolean forwarded) {
         ApiRoute route = matched.route();
         ServicePrincipal service;
         try {
@@ -202,6 +244,62 @@ public final class ServiceApi {
             record(service, route, subjectOf(service, matched.parameters(), null), refused, false);
             return done(refused);
         }
+        return route.served() ? served(matched, service, request, forwarded) : idempotent(matched, service, request);
+    }
+
+    /**
+     * A served route: answered here when this node serves the organisation, else by the node that
+     * does (that node audits it); {@code unavailable} when that cannot be had, or when a forwarded
+     * call finds the organisation gone from here too.
+     */
+    private CompletionStage<ApiResponse> served(
+            Matched matched, ServicePrincipal service, ApiRequest request, boolean forwarded) {
+        ApiRoute route = matched.route();
+        CompletionStage<@Nullable ApiResponse> where;
+        try {
+            where = serving.elsewhere(service.org(), request);
+        } catch (RuntimeException e) {
+            where = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<ApiResponse> answer = new CompletableFuture<>();
+        where.whenComplete((there, failure) -> {
+            ApiResponse refused = null;
+            if (failure != null) {
+                log.warn(
+                        "api call not answered by the serving node route={} org={} ({})",
+                        route.name(),
+                        service.org(),
+                        unwrap(failure).getClass().getSimpleName());
+                refused = unavailable("the node serving the organisation could not be reached; try again");
+            } else if (there != null && forwarded) {
+                refused = unavailable("the organisation moved to another node during the call; try again");
+            } else if (there != null) {
+                answer.complete(there); // the serving node ran and audited it
+                return;
+            }
+            if (refused != null) {
+                record(service, route, subjectOf(service, matched.parameters(), null), refused, false);
+                answer.complete(refused);
+                return;
+            }
+            try { // the store's or the bus's thread: back to the API's
+                executor.execute(() -> idempotent(matched, service, request).whenComplete((r, e) -> {
+                    if (e != null) {
+                        answer.completeExceptionally(e);
+                    } else {
+                        answer.complete(r);
+                    }
+                }));
+            } catch (RejectedExecutionException full) {
+                answer.complete(busy().toResponse());
+            }
+        });
+        return answer;
+    }
+
+    /** The {@code Idempotency-Key}, when the route takes one, then the handler. */
+    private CompletionStage<ApiResponse> idempotent(Matched matched, ServicePrincipal service, ApiRequest request) {
+        ApiRoute route = matched.route();
         String key = request.header("Idempotency-Key");
         if (key == null || !route.takesIdempotencyKey()) {
             return call(matched, service, request);
@@ -224,7 +322,7 @@ public final class ServiceApi {
     /** Runs the handler; its answer, refusal or failure as a response; audited when a service called. */
     private CompletionStage<ApiResponse> call(Matched matched, @Nullable ServicePrincipal service, ApiRequest request) {
         ApiRoute route = matched.route();
-        ApiCall call = new ApiCall(service, matched.parameters(), request.body());
+        ApiCall call = new ApiCall(service, matched.parameters(), request.query(), request.body());
         CompletionStage<?> stage;
         try {
             stage = route.handler().handle(call);

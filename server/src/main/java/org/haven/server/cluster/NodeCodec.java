@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code revoked}</td><td>{@code from} the node, {@code until} epoch ms, {@code token} or {@code org} and {@code user}, optional {@code ask}</td></tr>
  * <tr><td>{@code disconnect}</td><td>{@code from} the node, {@code org}, {@code user}, {@code ask}</td></tr>
  * <tr><td>{@code ended}</td><td>{@code ask}, {@code n} sessions ended</td></tr>
+ * <tr><td>{@code api}</td><td>{@code from} the node, {@code ask}, {@code m} the API call's JSON</td></tr>
+ * <tr><td>{@code apiok}</td><td>{@code ask}, {@code m} the answer's JSON</td></tr>
  * </table>
  *
  * <p>The format is the one nodes spoke before this codec, so nodes of both versions understand each
@@ -116,6 +118,15 @@ public final class NodeCodec {
                 g.writeStringField("k", "ended");
                 g.writeStringField("ask", m.ask());
                 g.writeNumberField("n", m.sessions());
+            } else if (message instanceof NodeMessage.ApiAsked m) {
+                g.writeStringField("k", "api");
+                g.writeStringField("from", m.from());
+                g.writeStringField("ask", m.ask());
+                g.writeStringField("m", m.request());
+            } else if (message instanceof NodeMessage.ApiAnswered m) {
+                g.writeStringField("k", "apiok");
+                g.writeStringField("ask", m.ask());
+                g.writeStringField("m", m.response());
             } else {
                 throw new IllegalArgumentException(
                         "not a node message: " + message.getClass().getSimpleName());
@@ -187,6 +198,8 @@ public final class NodeCodec {
                             required(m, "from"), required(m, "org"), required(m, "user"), required(m, "ask"));
                 case "ended" ->
                     new NodeMessage.Ended(required(m, "ask"), m.path("n").asInt());
+                case "api" -> new NodeMessage.ApiAsked(required(m, "from"), required(m, "ask"), required(m, "m"));
+                case "apiok" -> new NodeMessage.ApiAnswered(required(m, "ask"), required(m, "m"));
                 default -> null;
             };
         } catch (RuntimeException e) {

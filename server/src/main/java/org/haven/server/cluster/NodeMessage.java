@@ -115,4 +115,24 @@ public sealed interface NodeMessage {
             Objects.requireNonNull(ask, "ask");
         }
     }
+
+    /**
+     * To the node serving organisation {@code org}: answer this server API call ({@code request}, as
+     * {@link ApiForwarding} writes it) and send the answer to {@code from} under {@code ask}.
+     */
+    record ApiAsked(String from, String ask, String request) implements NodeMessage {
+        public ApiAsked {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(ask, "ask");
+            Objects.requireNonNull(request, "request");
+        }
+    }
+
+    /** The serving node's answer ({@code response}, as {@link ApiForwarding} writes it) to the call asked as {@code ask}. */
+    record ApiAnswered(String ask, String response) implements NodeMessage {
+        public ApiAnswered {
+            Objects.requireNonNull(ask, "ask");
+            Objects.requireNonNull(response, "response");
+        }
+    }
 }

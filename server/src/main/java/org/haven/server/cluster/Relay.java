@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
@@ -23,6 +24,9 @@ import org.haven.protocol.ProtocolCodec;
 import org.haven.protocol.Result;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.alert.StandIn;
+import org.haven.server.api.ApiRequest;
+import org.haven.server.api.ApiResponse;
+import org.haven.server.api.ServingNode;
 import org.haven.server.auth.Principal;
 import org.haven.server.auth.Revocation;
 import org.haven.server.connection.Connection;
@@ -102,6 +106,8 @@ public final class Relay implements RelayGateway, AutoCloseable {
     private final ExecutorService[] owners = new ExecutorService[OWNER_THREADS];
     /** Revocations of this node waiting for the other nodes' counts. */
     private final RevocationCounts counts;
+    /** Server API calls between this node and the nodes serving their organisations. */
+    private final ApiForwarding api;
     /** Gateway side: the deadlines of relayed raises. */
     private final ScheduledExecutorService timer;
 
@@ -116,6 +122,17 @@ public final class Relay implements RelayGateway, AutoCloseable {
         }
         this.timer = threads.timer();
         this.counts = new RevocationCounts(node, bus, timer);
+        this.api = new ApiForwarding(node, ownership, bus, timer);
+    }
+
+    /** Where the server API's served calls run: here, or forwarded to the node serving their organisation. */
+    public ServingNode servingNode() {
+        return api;
+    }
+
+    /** How this node answers the server API calls other nodes forward to it (its API's {@code handleForwarded}). */
+    public void answerApiWith(Function<ApiRequest, CompletionStage<ApiResponse>> local) {
+        api.answerWith(local);
     }
 
     /** This node's id in the cluster. */
@@ -161,6 +178,10 @@ public final class Relay implements RelayGateway, AutoCloseable {
                 }
             } else if (m instanceof NodeMessage.Ended e) {
                 counts.answered(e);
+            } else if (m instanceof NodeMessage.ApiAsked a) {
+                api.asked(a);
+            } else if (m instanceof NodeMessage.ApiAnswered a) {
+                api.answered(a);
             } else if (m instanceof NodeMessage.StoodIn s) {
                 if (!node.equals(s.from())) { // the stand-in pushed to its own connections already
                     if (ownership.owns(s.org())) {

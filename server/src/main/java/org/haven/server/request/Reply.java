@@ -1,9 +1,11 @@
 package org.haven.server.request;
 
+import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.Refusal;
 import org.haven.protocol.Result;
@@ -28,13 +30,27 @@ public final class Reply {
     private static final Logger log = LoggerFactory.getLogger(Reply.class);
 
     private final @Nullable Connection connection;
+    private final @Nullable Consumer<ServerMessage> sink;
     private final @Nullable String re;
     private final AtomicBoolean sent = new AtomicBoolean();
 
     /** The answer to request {@code re}, sent on {@code connection}; with {@code connection} null, none is sent. */
     public Reply(@Nullable Connection connection, @Nullable String re) {
+        this(connection, null, re);
+    }
+
+    private Reply(@Nullable Connection connection, @Nullable Consumer<ServerMessage> sink, @Nullable String re) {
         this.connection = connection;
+        this.sink = sink;
         this.re = re;
+    }
+
+    /**
+     * The answer to a request that came another way than a connection (the server API): the
+     * {@code ok} or {@code error} message goes to {@code sink}, once, on the answering thread.
+     */
+    public static Reply to(String re, Consumer<ServerMessage> sink) {
+        return new Reply(null, Objects.requireNonNull(sink, "sink"), Objects.requireNonNull(re, "re"));
     }
 
     /** For work nobody asked for (a closed connection leaving its rooms): nothing is sent. */
@@ -57,7 +73,7 @@ public final class Reply {
     }
 
     public void ok(@Nullable Result result) {
-        if (connection == null) {
+        if (connection == null && sink == null) {
             return; // a reply to nobody (none()): there is no request id to answer
         }
         send(new ServerMessage.Ok(re, result));
@@ -100,13 +116,17 @@ public final class Reply {
     }
 
     private void send(ServerMessage message) {
-        if (connection == null) {
+        if (connection == null && sink == null) {
             return;
         }
         if (!sent.compareAndSet(false, true)) {
-            log.warn("second answer dropped connection={}", connection.id());
+            log.warn("second answer dropped connection={}", connection == null ? "-" : connection.id());
             return;
         }
-        connection.send(Outbound.of(message));
+        if (sink != null) {
+            sink.accept(message);
+        } else if (connection != null) {
+            connection.send(Outbound.of(message));
+        }
     }
 }

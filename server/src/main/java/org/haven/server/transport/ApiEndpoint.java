@@ -7,8 +7,12 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.haven.server.api.ApiError;
+import org.haven.server.api.ApiRefusal;
 import org.haven.server.api.ApiRequest;
+import org.haven.server.api.ApiResponse;
 import org.haven.server.api.ServiceApi;
 
 /**
@@ -28,16 +32,28 @@ final class ApiEndpoint implements HttpEndpoint {
     public CompletionStage<HttpReply> handle(FullHttpRequest request) {
         Map<String, String> headers = new HashMap<>();
         request.headers().forEach(h -> headers.putIfAbsent(h.getKey(), h.getValue()));
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        Map<String, String> query = new HashMap<>();
+        try {
+            uri.parameters().forEach((name, values) -> {
+                if (!values.isEmpty()) {
+                    query.put(name, values.get(0));
+                }
+            });
+        } catch (IllegalArgumentException badEscape) {
+            return CompletableFuture.completedFuture(reply(
+                    new ApiRefusal(ApiError.INVALID_MESSAGE, "the query string is not well encoded").toResponse()));
+        }
         ApiRequest call = new ApiRequest(
-                request.method().name(),
-                new QueryStringDecoder(request.uri()).rawPath(),
-                headers,
-                ByteBufUtil.getBytes(request.content()));
-        return api.handle(call)
-                .thenApply(r -> new HttpReply(
-                        HttpResponseStatus.valueOf(r.status()),
-                        HttpReply.JSON,
-                        r.json().getBytes(StandardCharsets.UTF_8),
-                        r.headers()));
+                request.method().name(), uri.rawPath(), query, headers, ByteBufUtil.getBytes(request.content()));
+        return api.handle(call).thenApply(ApiEndpoint::reply);
+    }
+
+    private static HttpReply reply(ApiResponse r) {
+        return new HttpReply(
+                HttpResponseStatus.valueOf(r.status()),
+                HttpReply.JSON,
+                r.json().getBytes(StandardCharsets.UTF_8),
+                r.headers());
     }
 }

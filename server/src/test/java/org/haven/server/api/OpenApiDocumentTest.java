@@ -30,8 +30,11 @@ class OpenApiDocumentTest {
 
     private final JsonNode document = OpenApiValidator.instance().document();
     /** The table as the node builds it; the endpoints are never called here. */
-    private final List<ApiRoute> routes =
-            ApiRoutes.table(OpenApiDocument.fromClassPath(), new UserEndpoints(null), new CareEndpoints(null));
+    private final List<ApiRoute> routes = ApiRoutes.table(
+            OpenApiDocument.fromClassPath(),
+            new UserEndpoints(null),
+            new CareEndpoints(null),
+            new AlertEndpoints(null));
 
     @Test
     void theServedDocumentIsTheRepositorysOne() throws Exception {
@@ -81,9 +84,14 @@ class OpenApiDocumentTest {
                     assertThat(parameterNames(op)).as(what + " parameters").contains("Idempotency-Key");
                 }
             }
-            assertThat(parameterNames(op).stream().filter(p -> !p.equals("Idempotency-Key")))
+            assertThat(parameterNames(op, "path"))
                     .as(what + " path parameters")
                     .containsExactlyElementsOf(r.path().parameters());
+            if (r.served()) {
+                assertThat(fieldNames(op.path("responses")))
+                        .as(what + ": answered by the serving node, so 503 when it cannot be reached")
+                        .contains("503");
+            }
         }
     }
 
@@ -132,12 +140,19 @@ class OpenApiDocumentTest {
     }
 
     private List<String> parameterNames(JsonNode op) {
+        return parameterNames(op, null);
+    }
+
+    /** The operation's parameters' names, those {@code in} one place only when it is given. */
+    private List<String> parameterNames(JsonNode op, String in) {
         List<String> names = new ArrayList<>();
         for (JsonNode p : op.path("parameters")) {
             JsonNode resolved = p.has("$ref")
                     ? OpenApiValidator.instance().resolve(p.get("$ref").asText())
                     : p;
-            names.add(resolved.path("name").asText());
+            if (in == null || in.equals(resolved.path("in").asText())) {
+                names.add(resolved.path("name").asText());
+            }
         }
         return names;
     }

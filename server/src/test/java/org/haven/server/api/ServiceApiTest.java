@@ -91,6 +91,86 @@ class ServiceApiTest {
             1024,
             clock);
 
+    /** Where the served route's organisation is served, as the test says: here (null), elsewhere, or unknown. */
+    private volatile CompletionStage<ApiResponse> servedElsewhere = CompletableFuture.completedFuture(null);
+
+    private final ServiceApi cluster = new ServiceApi(
+            List.of(ApiRoute.served("POST", "/api/v1/served", "served.do", Scope.CARE_WRITE, call -> {
+                runs.incrementAndGet();
+                return CompletableFuture.completedFuture(new Echo("here"));
+            })),
+            token -> new ServicePrincipal(
+                    token.substring(4),
+                    "demo",
+                    Set.of(Scope.CARE_WRITE),
+                    "jti-" + token,
+                    clock.instant().plusSeconds(600)),
+            revocationsOf(),
+            audit,
+            executor,
+            1024,
+            clock,
+            (org, request) -> servedElsewhere);
+
+    private Revocations revocationsOf() {
+        return new Revocations() {
+            @Override
+            public CompletionStage<Integer> revokeToken(String tokenId) {
+                return CompletableFuture.completedFuture(0);
+            }
+
+            @Override
+            public CompletionStage<Integer> revokeUser(String org, String user) {
+                return CompletableFuture.completedFuture(0);
+            }
+
+            @Override
+            public CompletionStage<Integer> disconnectUser(String org, String user) {
+                return CompletableFuture.completedFuture(0);
+            }
+
+            @Override
+            public boolean isRevoked(ServicePrincipal service) {
+                return false;
+            }
+        };
+    }
+
+    private ApiResponse served(boolean forwarded) {
+        ApiRequest request =
+                new ApiRequest("POST", "/api/v1/served", Map.of("Authorization", "Bearer svc-ehr"), new byte[0]);
+        try {
+            return (forwarded ? cluster.handleForwarded(request) : cluster.handle(request))
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aServedRouteRunsWhereTheOrganisationIsServedAndNowhereElse() {
+        assertThat(served(false).json()).isEqualTo("{\"said\":\"here\"}");
+        assertThat(runs).hasValue(1);
+        servedElsewhere = CompletableFuture.completedFuture(new ApiResponse(200, "{\"said\":\"there\"}", Map.of()));
+        assertThat(served(false).json()).as("the serving node's answer").isEqualTo("{\"said\":\"there\"}");
+        assertThat(served(true).status())
+                .as("a forwarded call that finds the organisation gone is not forwarded again")
+                .isEqualTo(503);
+        servedElsewhere = CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("no answer"));
+        ApiResponse unreachable = served(false);
+        assertThat(unreachable.status()).isEqualTo(503);
+        assertThat(unreachable.headers()).containsEntry("Retry-After", "1");
+        assertThat(unreachable.json()).contains("\"code\":\"unavailable\"");
+        assertThat(runs)
+                .as("the handler ran only where the organisation is served")
+                .hasValue(1);
+        assertThat(audit.records())
+                .extracting(AuditRecord::outcome)
+                .as("what this node answered is audited here; the serving node audits its own")
+                .containsExactly("ok", "failed:unavailable", "failed:unavailable");
+    }
+
     private ApiResponse put(String token, String key, String body) {
         Map<String, String> headers = key == null
                 ? Map.of("Authorization", "Bearer " + token)
@@ -158,7 +238,7 @@ class ServiceApiTest {
         ApiResponse failed = put("svc-ehr", null, "{}");
         assertThat(failed.status()).isEqualTo(500);
         assertThat(failed.json()).contains("\"code\":\"internal\"", "reference").doesNotContain("Elm", "Exception");
-        next = CompletableFuture.failedFuture(new Refusal(ErrorCode.ILLEGAL_TRANSITION, "not mapped yet"));
+        next = CompletableFuture.failedFuture(new Refusal(ErrorCode.ALREADY_JOINED, "not mapped yet"));
         assertThat(put("svc-ehr", null, "{}").status()).isEqualTo(500);
         assertThat(audit.records()).extracting(AuditRecord::outcome).contains("failed:internal");
     }

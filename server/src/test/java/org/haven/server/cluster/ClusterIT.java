@@ -384,6 +384,59 @@ class ClusterIT {
     }
 
     @Test
+    void anAlertCallOnEitherNodeRunsOnTheNodeServingTheOrganisationAndOnItsSuccessorOnceItDies() throws Exception {
+        twoNodes(Map.of());
+        HavenClient bo = login(a, "dr-bo", Role.CLINICIAN, "group-1"); // node A serves "demo"
+        bo.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class)
+                .get(10, TimeUnit.SECONDS);
+        String tool = tokens.mintService(
+                "screening", "demo", List.of(Scope.ALERTS_WRITE, Scope.ALERTS_READ), Duration.ofHours(1));
+        ApiClient onB = new ApiClient(() -> "http://127.0.0.1:" + b.port());
+        String body = "{\"client\":\"alice\",\"room\":\"group-1\",\"severity\":\"high\",\"dedupKey\":\"scr-1\"}";
+
+        ApiClient.Answer raised = onB.post("/api/v1/alerts", tool, body);
+        assertThat(raised.status()).as(raised.body()).isEqualTo(200);
+        String alert = raised.json().path("alert").asText();
+        assertThat(bo.awaitEvent(
+                        ServerMessage.AlertNotice.class, n -> n.alert().id().equals(alert), Duration.ofSeconds(5)))
+                .as("a raise through node B runs on node A, which serves the organisation, and reaches its clinician")
+                .isNotNull();
+        assertThat(onB.post("/api/v1/alerts", tool, body)
+                        .json()
+                        .path("deduplicated")
+                        .asBoolean())
+                .as("the dedup key is known where the alert is")
+                .isTrue();
+        assertThat(onB.post("/api/v1/alerts/" + alert + "/acknowledge", tool, "{\"clinician\":\"dr-bo\"}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(bo.awaitEvent(
+                        ServerMessage.AlertNotice.class,
+                        n -> n.alert().id().equals(alert) && n.alert().state() == Alerts.State.ACKNOWLEDGED,
+                        Duration.ofSeconds(5)))
+                .isNotNull();
+        assertThat(a.log()).contains("alert raised alert=" + alert).doesNotContain("LEAK:");
+        assertThat(b.log()).as("node B only forwarded it").doesNotContain("alert raised alert=" + alert);
+
+        a.kill();
+        ApiClient.Answer[] read = new ApiClient.Answer[1];
+        Awaitility.await()
+                .atMost(LEASE.plusSeconds(20))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    read[0] = onB.get("/api/v1/alerts/" + alert, tool);
+                    assertThat(read[0].status())
+                            .as("while node A's lease runs out: unavailable, never another answer")
+                            .isIn(200, 503);
+                    return read[0].status() == 200;
+                });
+        assertThat(read[0].json().path("state").asText())
+                .as("node B took the organisation up, with the alert as stored")
+                .isEqualTo("acknowledged");
+        bo.close();
+    }
+
+    @Test
     void theNodeServingTheOrganisationIsKilledAndTheOtherCarriesTheEscalationOn() throws Exception {
         twoNodes(Map.of("HAVEN_ALERT_ACK_TIMEOUT_HIGH", "3s"));
         HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"

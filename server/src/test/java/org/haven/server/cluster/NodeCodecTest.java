@@ -15,27 +15,41 @@ import org.junit.jupiter.api.Test;
 class NodeCodecTest {
 
     /** One of each kind, with its wire text. */
-    private static final Map<NodeMessage, String> SAMPLES = Map.of(
-            new NodeMessage.Hello("n-1", "c-7", "{\"type\":\"hello\"}"),
-            "{\"k\":\"hello\",\"g\":\"n-1\",\"c\":\"c-7\",\"m\":\"{\\\"type\\\":\\\"hello\\\"}\"}",
-            new NodeMessage.In("n-1", "c-7", "{\"type\":\"ping\",\"id\":\"1\"}"),
-            "{\"k\":\"in\",\"g\":\"n-1\",\"c\":\"c-7\",\"m\":\"{\\\"type\\\":\\\"ping\\\",\\\"id\\\":\\\"1\\\"}\"}",
-            new NodeMessage.Gone("n-1", "c-7", true),
-            "{\"k\":\"gone\",\"g\":\"n-1\",\"c\":\"c-7\",\"abrupt\":true}",
-            new NodeMessage.Out("c-7", "{\"type\":\"ok\"}", false),
-            "{\"k\":\"out\",\"c\":\"c-7\",\"u\":false,\"m\":\"{\\\"type\\\":\\\"ok\\\"}\"}",
-            new NodeMessage.OutMany(List.of("c-7", "c-8"), "{\"type\":\"alert\"}", true),
-            "{\"k\":\"outmany\",\"u\":true,\"m\":\"{\\\"type\\\":\\\"alert\\\"}\",\"cs\":[\"c-7\",\"c-8\"]}",
-            new NodeMessage.Close("c-7", 4003, "revoked"),
-            "{\"k\":\"close\",\"c\":\"c-7\",\"code\":4003,\"r\":\"revoked\"}",
-            new NodeMessage.Revoked("n-2", "t-1", null, null, 1_800_000_000_000L, null),
-            "{\"k\":\"revoked\",\"until\":1800000000000,\"token\":\"t-1\",\"from\":\"n-2\"}",
-            new NodeMessage.StoodIn("n-2", "demo", "a-1", "{\"type\":\"alert\"}"),
-            "{\"k\":\"standin\",\"from\":\"n-2\",\"org\":\"demo\",\"a\":\"a-1\",\"m\":\"{\\\"type\\\":\\\"alert\\\"}\"}",
-            new NodeMessage.Disconnected("n-2", "demo", "alice", "n-2-8"),
-            "{\"k\":\"disconnect\",\"from\":\"n-2\",\"org\":\"demo\",\"user\":\"alice\",\"ask\":\"n-2-8\"}",
-            new NodeMessage.Ended("n-2-7", 3),
-            "{\"k\":\"ended\",\"ask\":\"n-2-7\",\"n\":3}");
+    private static final Map<NodeMessage, String> SAMPLES = Map.ofEntries(
+            Map.entry(
+                    new NodeMessage.Hello("n-1", "c-7", "{\"type\":\"hello\"}"),
+                    "{\"k\":\"hello\",\"g\":\"n-1\",\"c\":\"c-7\",\"m\":\"{\\\"type\\\":\\\"hello\\\"}\"}"),
+            Map.entry(
+                    new NodeMessage.In("n-1", "c-7", "{\"type\":\"ping\",\"id\":\"1\"}"),
+                    "{\"k\":\"in\",\"g\":\"n-1\",\"c\":\"c-7\",\"m\":\"{\\\"type\\\":\\\"ping\\\",\\\"id\\\":\\\"1\\\"}\"}"),
+            Map.entry(
+                    new NodeMessage.Gone("n-1", "c-7", true),
+                    "{\"k\":\"gone\",\"g\":\"n-1\",\"c\":\"c-7\",\"abrupt\":true}"),
+            Map.entry(
+                    new NodeMessage.Out("c-7", "{\"type\":\"ok\"}", false),
+                    "{\"k\":\"out\",\"c\":\"c-7\",\"u\":false,\"m\":\"{\\\"type\\\":\\\"ok\\\"}\"}"),
+            Map.entry(
+                    new NodeMessage.OutMany(List.of("c-7", "c-8"), "{\"type\":\"alert\"}", true),
+                    "{\"k\":\"outmany\",\"u\":true,\"m\":\"{\\\"type\\\":\\\"alert\\\"}\",\"cs\":[\"c-7\",\"c-8\"]}"),
+            Map.entry(
+                    new NodeMessage.Close("c-7", 4003, "revoked"),
+                    "{\"k\":\"close\",\"c\":\"c-7\",\"code\":4003,\"r\":\"revoked\"}"),
+            Map.entry(
+                    new NodeMessage.Revoked("n-2", "t-1", null, null, 1_800_000_000_000L, null),
+                    "{\"k\":\"revoked\",\"until\":1800000000000,\"token\":\"t-1\",\"from\":\"n-2\"}"),
+            Map.entry(
+                    new NodeMessage.StoodIn("n-2", "demo", "a-1", "{\"type\":\"alert\"}"),
+                    "{\"k\":\"standin\",\"from\":\"n-2\",\"org\":\"demo\",\"a\":\"a-1\",\"m\":\"{\\\"type\\\":\\\"alert\\\"}\"}"),
+            Map.entry(
+                    new NodeMessage.Disconnected("n-2", "demo", "alice", "n-2-8"),
+                    "{\"k\":\"disconnect\",\"from\":\"n-2\",\"org\":\"demo\",\"user\":\"alice\",\"ask\":\"n-2-8\"}"),
+            Map.entry(new NodeMessage.Ended("n-2-7", 3), "{\"k\":\"ended\",\"ask\":\"n-2-7\",\"n\":3}"),
+            Map.entry(
+                    new NodeMessage.ApiAsked("n-2", "n-2-api-4", "{\"method\":\"GET\"}"),
+                    "{\"k\":\"api\",\"from\":\"n-2\",\"ask\":\"n-2-api-4\",\"m\":\"{\\\"method\\\":\\\"GET\\\"}\"}"),
+            Map.entry(
+                    new NodeMessage.ApiAnswered("n-2-api-4", "{\"status\":200}"),
+                    "{\"k\":\"apiok\",\"ask\":\"n-2-api-4\",\"m\":\"{\\\"status\\\":200}\"}"));
 
     @Test
     void everyKindHasASampleAndRoundTrips() {

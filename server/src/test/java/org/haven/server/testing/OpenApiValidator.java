@@ -10,6 +10,7 @@ import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -159,10 +160,48 @@ public final class OpenApiValidator {
                 }
             }
         }
+        checkQuery(problems, x, template, operation);
         if (operation.path("security").isArray()
                 && operation.path("security").size() > 0
                 && header(x.requestHeaders(), "Authorization") == null) {
             problems.add(x.method() + " " + template + " accepted without the credential it documents");
+        }
+    }
+
+    /** Every query parameter of an accepted request is one the operation documents, with a value its schema allows. */
+    private void checkQuery(List<String> problems, Exchange x, String template, JsonNode operation) {
+        int q = x.path().indexOf('?');
+        if (q < 0) {
+            return;
+        }
+        for (String pair : x.path().substring(q + 1).split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            JsonNode documented = null;
+            for (JsonNode parameter : operation.path("parameters")) {
+                JsonNode p =
+                        parameter.has("$ref") ? resolve(parameter.get("$ref").asText()) : parameter;
+                if (p.path("in").asText().equals("query")
+                        && p.path("name").asText().equals(name)) {
+                    documented = p;
+                }
+            }
+            if (documented == null) {
+                problems.add(x.method() + " " + template + " accepted the undocumented query parameter " + name);
+                continue;
+            }
+            JsonNode schema = documented.path("schema");
+            if (schema.has("$ref")) {
+                schema = resolve(schema.get("$ref").asText());
+            }
+            JsonNode typed = schema.path("type").asText().equals("integer") && value.matches("-?[0-9]{1,18}")
+                    ? JSON.valueToTree(Long.parseLong(value))
+                    : JSON.valueToTree(value);
+            checkSchema(problems, JSON.valueToTree(schema), typed, "query parameter " + name);
         }
     }
 
