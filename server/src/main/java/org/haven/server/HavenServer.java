@@ -215,7 +215,8 @@ public final class HavenServer implements AutoCloseable {
                 threads.bounded("api", API_QUEUE),
                 config.transport().maxFrameBytes(),
                 ticker,
-                relay.servingNode());
+                relay.servingNode(),
+                metrics.registry());
         relay.answerApiWith(api::handleForwarded);
         this.transport = new HavenTransport(config, sessions, relay, metrics, this::readiness, api);
     }

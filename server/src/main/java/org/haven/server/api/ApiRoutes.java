@@ -1,6 +1,7 @@
 package org.haven.server.api;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.Executor;
 import org.haven.server.alert.AlertService;
@@ -72,12 +73,13 @@ public final class ApiRoutes {
             Executor executor,
             int maxBodyBytes,
             Ticker ticker,
-            ServingNode serving) {
+            ServingNode serving,
+            MeterRegistry meters) {
         List<ApiRoute> routes = table(
                 OpenApiDocument.fromClassPath(),
                 new UserEndpoints(revocations),
                 new CareEndpoints(care),
                 new AlertEndpoints(alerts));
-        return new ServiceApi(routes, verifier, revocations, audit, executor, maxBodyBytes, ticker, serving);
+        return new ServiceApi(routes, verifier, revocations, audit, executor, maxBodyBytes, ticker, serving, meters);
     }
 }

@@ -1,6 +1,8 @@
 package org.haven.server.api;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -70,6 +72,7 @@ public final class ServiceApi {
     private final int maxBodyBytes;
     private final IdempotencyKeys idempotency;
     private final ServingNode serving;
+    private final ApiMetrics metrics;
 
     /** The API of a node alone (it serves every organisation). */
     public ServiceApi(
@@ -80,12 +83,22 @@ public final class ServiceApi {
             Executor executor,
             int maxBodyBytes,
             Ticker ticker) {
-        this(routes, verifier, revocations, audit, executor, maxBodyBytes, ticker, ServingNode.ALONE);
+        this(
+                routes,
+                verifier,
+                revocations,
+                audit,
+                executor,
+                maxBodyBytes,
+                ticker,
+                ServingNode.ALONE,
+                new SimpleMeterRegistry());
     }
 
     /**
      * The API of {@code routes}; bodies of at most {@code maxBodyBytes} (the protocol's frame limit);
-     * idempotency keys timed by {@code ticker}; served routes answered where {@code serving} says.
+     * idempotency keys timed by {@code ticker}; served routes answered where {@code serving} says;
+     * meters in {@code meters}.
      */
     public ServiceApi(
             List<ApiRoute> routes,
@@ -95,7 +108,8 @@ public final class ServiceApi {
             Executor executor,
             int maxBodyBytes,
             Ticker ticker,
-            ServingNode serving) {
+            ServingNode serving,
+            MeterRegistry meters) {
         this.routes = List.copyOf(routes);
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.revocations = Objects.requireNonNull(revocations, "revocations");
@@ -107,6 +121,7 @@ public final class ServiceApi {
         this.maxBodyBytes = maxBodyBytes;
         this.idempotency = new IdempotencyKeys(ticker);
         this.serving = Objects.requireNonNull(serving, "serving");
+        this.metrics = new ApiMetrics(meters, this.routes);
         Set<String> seen = new LinkedHashSet<>();
         for (ApiRoute r : this.routes) {
             if (!seen.add(r.method() + " " + r.path())) {
@@ -140,8 +155,20 @@ public final class ServiceApi {
     }
 
     private CompletionStage<ApiResponse> handle(ApiRequest request, boolean forwarded) {
+        long started = System.nanoTime();
+        String[] endpoint = {ApiMetrics.NONE};
+        return answer(request, forwarded, endpoint).whenComplete((response, failure) -> {
+            if (response != null) {
+                metrics.answered(endpoint[0], response, forwarded, System.nanoTime() - started);
+            }
+        });
+    }
+
+    /** The answer; {@code endpoint[0]} is set to the route's name once it is known. */
+    private CompletionStage<ApiResponse> answer(ApiRequest request, boolean forwarded, String[] endpoint) {
         try {
             Matched matched = route(request);
+            endpoint[0] = matched.route().name();
             if (request.body().length > maxBodyBytes) {
                 throw new ApiRefusal(ApiError.TOO_LARGE, "the body is larger than " + maxBodyBytes + " bytes");
             }

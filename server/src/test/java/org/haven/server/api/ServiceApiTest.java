@@ -2,6 +2,7 @@ package org.haven.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,6 +92,8 @@ class ServiceApiTest {
             1024,
             clock);
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
     /** Where the served route's organisation is served, as the test says: here (null), elsewhere, or unknown. */
     private volatile CompletionStage<ApiResponse> servedElsewhere = CompletableFuture.completedFuture(null);
 
@@ -110,7 +113,8 @@ class ServiceApiTest {
             executor,
             1024,
             clock,
-            (org, request) -> servedElsewhere);
+            (org, request) -> servedElsewhere,
+            meters);
 
     private Revocations revocationsOf() {
         return new Revocations() {
@@ -169,6 +173,21 @@ class ServiceApiTest {
                 .extracting(AuditRecord::outcome)
                 .as("what this node answered is audited here; the serving node audits its own")
                 .containsExactly("ok", "failed:unavailable", "failed:unavailable");
+        assertThat(count("ok", "false")).isEqualTo(2); // here, and the other node's answer
+        assertThat(count("unavailable", "false")).isEqualTo(1);
+        assertThat(count("unavailable", "true")).isEqualTo(1);
+        assertThat(meters.get("haven.api.request")
+                        .tag("endpoint", "served.do")
+                        .timer()
+                        .count())
+                .isEqualTo(4);
+    }
+
+    private double count(String outcome, String forwarded) {
+        return meters.get("haven.api.requests")
+                .tags("endpoint", "served.do", "outcome", outcome, "forwarded", forwarded)
+                .counter()
+                .count();
     }
 
     private ApiResponse put(String token, String key, String body) {
