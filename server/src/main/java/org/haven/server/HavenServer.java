@@ -17,6 +17,7 @@ import org.haven.server.alert.AlertPaging;
 import org.haven.server.alert.AlertService;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.EscalationPolicy;
+import org.haven.server.api.ApiLimits;
 import org.haven.server.api.ApiRoutes;
 import org.haven.server.api.ServiceApi;
 import org.haven.server.audit.AuditTrail;
@@ -213,7 +214,10 @@ public final class HavenServer implements AutoCloseable {
                 alerts,
                 audit,
                 threads.bounded("api", API_QUEUE),
-                config.transport().maxFrameBytes(),
+                new ApiLimits(
+                        config.transport().maxFrameBytes(),
+                        config.requests().apiPerSecond(),
+                        config.requests().apiBurst()),
                 ticker,
                 relay.servingNode(),
                 metrics.registry());

@@ -71,7 +71,7 @@ public final class ApiRoutes {
             AlertService alerts,
             AuditTrail audit,
             Executor executor,
-            int maxBodyBytes,
+            ApiLimits limits,
             Ticker ticker,
             ServingNode serving,
             MeterRegistry meters) {
@@ -80,6 +80,6 @@ public final class ApiRoutes {
                 new UserEndpoints(revocations),
                 new CareEndpoints(care),
                 new AlertEndpoints(alerts));
-        return new ServiceApi(routes, verifier, revocations, audit, executor, maxBodyBytes, ticker, serving, meters);
+        return new ServiceApi(routes, verifier, revocations, audit, executor, limits, ticker, serving, meters);
     }
 }

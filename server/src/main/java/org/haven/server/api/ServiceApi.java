@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the credential, unless the route is public: {@code Authorization: Bearer} a service
  *       credential, verified with the node's keys, issuer and audience, not revoked (401
  *       {@code unauthorized} with {@code WWW-Authenticate: Bearer}; a user's token is refused so);
+ *   <li>the service's rate ({@link ApiRateLimits}: 429 {@code rate_limited});
  *   <li>the route's scope (403 {@code forbidden});
  *   <li>for a {@linkplain ApiRoute#served served} route, the node serving the organisation: when
  *       another node serves it, the call goes there ({@link ServingNode}) and its answer is this
@@ -73,6 +74,7 @@ public final class ServiceApi {
     private final IdempotencyKeys idempotency;
     private final ServingNode serving;
     private final ApiMetrics metrics;
+    private final ApiRateLimits rates;
 
     /** The API of a node alone (it serves every organisation). */
     public ServiceApi(
@@ -89,16 +91,15 @@ public final class ServiceApi {
                 revocations,
                 audit,
                 executor,
-                maxBodyBytes,
+                ApiLimits.bodyOnly(maxBodyBytes),
                 ticker,
                 ServingNode.ALONE,
                 new SimpleMeterRegistry());
     }
 
     /**
-     * The API of {@code routes}; bodies of at most {@code maxBodyBytes} (the protocol's frame limit);
-     * idempotency keys timed by {@code ticker}; served routes answered where {@code serving} says;
-     * meters in {@code meters}.
+     * The API of {@code routes} within {@code limits}; idempotency keys and rates timed by
+     * {@code ticker}; served routes answered where {@code serving} says; meters in {@code meters}.
      */
     public ServiceApi(
             List<ApiRoute> routes,
@@ -106,7 +107,7 @@ public final class ServiceApi {
             Revocations revocations,
             AuditTrail audit,
             Executor executor,
-            int maxBodyBytes,
+            ApiLimits limits,
             Ticker ticker,
             ServingNode serving,
             MeterRegistry meters) {
@@ -115,10 +116,8 @@ public final class ServiceApi {
         this.revocations = Objects.requireNonNull(revocations, "revocations");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.executor = Objects.requireNonNull(executor, "executor");
-        if (maxBodyBytes <= 0) {
-            throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: > 0)");
-        }
-        this.maxBodyBytes = maxBodyBytes;
+        this.maxBodyBytes = limits.maxBodyBytes();
+        this.rates = new ApiRateLimits(limits.perSecond(), limits.burst(), ticker);
         this.idempotency = new IdempotencyKeys(ticker);
         this.serving = Objects.requireNonNull(serving, "serving");
         this.metrics = new ApiMetrics(meters, this.routes);
@@ -263,6 +262,14 @@ public final class ServiceApi {
             log.info("api call refused status=401 route={} service={} reason=revoked", route.name(), service.name());
             return done(
                     unauthorized("invalid_token", "the credential was revoked").toResponse());
+        }
+        if (!rates.allows(service)) {
+            // Not audited (a flood would flood the trail): counted in haven_api_requests_total.
+            return done(new ApiRefusal(
+                            ApiError.RATE_LIMITED,
+                            "this service is over its rate of API calls; try again shortly",
+                            Map.of("Retry-After", "1"))
+                    .toResponse());
         }
         Scope needed = Objects.requireNonNull(route.scope(), "an authenticated route has a scope");
         if (!service.has(needed)) {

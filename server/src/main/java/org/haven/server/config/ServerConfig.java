@@ -114,7 +114,13 @@ public record ServerConfig(
     }
 
     /** The rate of requests per connection, and how many rooms one connection may join. */
-    public record Requests(int requestsPerSecond, int requestBurst, int floodRefusals, int maxRoomsPerConnection) {}
+    public record Requests(
+            int requestsPerSecond,
+            int requestBurst,
+            int floodRefusals,
+            int maxRoomsPerConnection,
+            int apiPerSecond,
+            int apiBurst) {}
 
     /** Live rooms: size, chat, coverage, recovery, and the media servers given to front-ends. */
     public record Rooms(
@@ -364,6 +370,8 @@ public record ServerConfig(
         int requestsPerSecond;
         int requestBurst;
         int floodRefusals;
+        int apiPerSecond;
+        int apiBurst;
         int maxRoomsPerConnection;
         int maxMembersPerRoom;
         int outboundQueueMessages;
@@ -491,6 +499,8 @@ public record ServerConfig(
             requestsPerSecond = r.requestsPerSecond();
             requestBurst = r.requestBurst();
             floodRefusals = r.floodRefusals();
+            apiPerSecond = r.apiPerSecond();
+            apiBurst = r.apiBurst();
             maxRoomsPerConnection = r.maxRoomsPerConnection();
             Rooms m = c.rooms;
             maxMembersPerRoom = m.maxMembersPerRoom();
@@ -633,6 +643,18 @@ public record ServerConfig(
 
         public Builder requestBurst(int v) {
             requestBurst = v;
+            return this;
+        }
+
+        /** Server API calls a second per service credential, on average. */
+        public Builder apiPerSecond(int v) {
+            apiPerSecond = v;
+            return this;
+        }
+
+        /** Server API calls a service may make at once past its rate. */
+        public Builder apiBurst(int v) {
+            apiBurst = v;
             return this;
         }
 
@@ -921,7 +943,13 @@ public record ServerConfig(
                             maxConnections,
                             maxConnectionsPerUser),
                     new Auth(hmacSecret, publicKeyPem, jwksFile, issuer, audience, clockSkew, adminToken),
-                    new Requests(requestsPerSecond, requestBurst, floodRefusals, maxRoomsPerConnection),
+                    new Requests(
+                            requestsPerSecond,
+                            requestBurst,
+                            floodRefusals,
+                            maxRoomsPerConnection,
+                            apiPerSecond,
+                            apiBurst),
                     new Rooms(
                             maxMembersPerRoom,
                             maxChatChars,

@@ -278,6 +278,19 @@ public final class Settings {
                         c -> c.requests().floodRefusals())
                 .rule(expect(c -> c.requests().floodRefusals() > 0, "> 0")));
         s.add(integer(
+                        "HAVEN_API_RATE_PER_SECOND",
+                        "50",
+                        ServerConfig.Builder::apiPerSecond,
+                        c -> c.requests().apiPerSecond())
+                .rule(expect(c -> c.requests().apiPerSecond() > 0, "> 0")));
+        s.add(integer(
+                        "HAVEN_API_RATE_BURST",
+                        "200",
+                        ServerConfig.Builder::apiBurst,
+                        c -> c.requests().apiBurst())
+                .rule(expect(
+                        c -> c.requests().apiBurst() >= c.requests().apiPerSecond(), ">= HAVEN_API_RATE_PER_SECOND")));
+        s.add(integer(
                         "HAVEN_MAX_ROOMS_PER_CONNECTION",
                         "32",
                         ServerConfig.Builder::maxRoomsPerConnection,

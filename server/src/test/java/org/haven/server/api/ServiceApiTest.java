@@ -111,7 +111,7 @@ class ServiceApiTest {
             revocationsOf(),
             audit,
             executor,
-            1024,
+            ApiLimits.bodyOnly(1024),
             clock,
             (org, request) -> servedElsewhere,
             meters);
@@ -188,6 +188,52 @@ class ServiceApiTest {
                 .tags("endpoint", "served.do", "outcome", outcome, "forwarded", forwarded)
                 .counter()
                 .count();
+    }
+
+    @Test
+    void eachServiceHasItsRateAndOneOverItSlowsOnlyItself() {
+        ServiceApi limited = new ServiceApi(
+                List.of(ApiRoute.of("PUT", "/api/v1/things/{thing}", "things.set", Scope.CARE_WRITE, call -> {
+                    runs.incrementAndGet();
+                    return CompletableFuture.completedFuture(new Echo("done"));
+                })),
+                token -> new ServicePrincipal(
+                        token.substring(4),
+                        "demo",
+                        Set.of(Scope.CARE_WRITE),
+                        "jti-" + token,
+                        clock.instant().plusSeconds(600)),
+                revocationsOf(),
+                audit,
+                executor,
+                new ApiLimits(1024, 2, 3),
+                clock,
+                ServingNode.ALONE,
+                meters);
+        java.util.function.Function<String, Integer> call = token -> {
+            try {
+                return limited.handle(new ApiRequest(
+                                "PUT", "/api/v1/things/t-1", Map.of("Authorization", "Bearer " + token), new byte[0]))
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS)
+                        .status();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertThat(List.of(call.apply("svc-ehr"), call.apply("svc-ehr"), call.apply("svc-ehr")))
+                .containsOnly(200);
+        assertThat(call.apply("svc-ehr")).as("past its burst").isEqualTo(429);
+        assertThat(call.apply("svc-crm")).as("another service is not slowed").isEqualTo(200);
+        clock.advance(Duration.ofMillis(500));
+        assertThat(call.apply("svc-ehr")).as("a token earned back").isEqualTo(200);
+        assertThat(call.apply("svc-ehr")).isEqualTo(429);
+        assertThat(runs).hasValue(5);
+        assertThat(meters.get("haven.api.requests")
+                        .tags("endpoint", "things.set", "outcome", "rate_limited")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
     }
 
     private ApiResponse put(String token, String key, String body) {
