@@ -44,6 +44,8 @@ public final class ApiRoutes {
                         care::setContacts),
                 ApiRoute.of(
                         "PUT", "/api/v1/clients/{client}/care/plan", "care.plan.set", Scope.CARE_WRITE, care::setPlan),
+                ApiRoute.of(
+                        "PUT", "/api/v1/clients/{client}/care/risk", "care.risk.set", Scope.CARE_WRITE, care::setRisk),
                 ApiRoute.served("POST", "/api/v1/alerts", "alerts.raise", Scope.ALERTS_WRITE, alerts::raise),
                 ApiRoute.served("GET", "/api/v1/alerts", "alerts.list", Scope.ALERTS_READ, alerts::list),
                 ApiRoute.served("GET", "/api/v1/alerts/{alert}", "alerts.read", Scope.ALERTS_READ, alerts::read),

@@ -253,22 +253,34 @@ public final class CareService {
             throw refused(caller, "care.risk.set", m.client(), "a client's risk is set by the care team");
         }
         UserRef client = editableClient(caller, m.client(), "care.risk.set");
+        return appendRisk(client, caller.user(), m);
+    }
+
+    /**
+     * As {@link #setContacts(ServicePrincipal, ClientMessage.ContactsSet)}, for the assessed risk (an
+     * EHR's integration records a screening): the same check of {@code assessedAt}, the same version
+     * and audit, with the service as the one who set it.
+     */
+    public CompletionStage<Result.CareVersion> setRisk(ServicePrincipal service, ClientMessage.RiskSet m) {
+        return appendRisk(serviceClient(service, m.client()), service.actor(), m);
+    }
+
+    private CompletionStage<Result.CareVersion> appendRisk(UserRef client, String actor, ClientMessage.RiskSet m) {
         Instant now = clock.instant();
         if (m.assessedAt() != null && m.assessedAt().isAfter(now.plus(CLOCK_SKEW))) {
             throw new Refusal(ErrorCode.INVALID_MESSAGE, "assessedAt: later than now");
         }
-        return slowDownWhenFull(store.appendRisk(client, m.risk(), caller.user(), now))
-                .thenApply(v -> {
-                    copies.risk(client, v.value());
-                    audit.record(new AuditEvent(
-                            caller.org(),
-                            caller.user(),
-                            "care.risk.set",
-                            "client:" + client,
-                            "ok",
-                            Map.of("version", Long.toString(v.version()))));
-                    return new Result.CareVersion(client.user(), v.version());
-                });
+        return slowDownWhenFull(store.appendRisk(client, m.risk(), actor, now)).thenApply(v -> {
+            copies.risk(client, v.value());
+            audit.record(new AuditEvent(
+                    client.org(),
+                    actor,
+                    "care.risk.set",
+                    "client:" + client,
+                    "ok",
+                    Map.of("version", Long.toString(v.version()))));
+            return new Result.CareVersion(client.user(), v.version());
+        });
     }
 
     /**

@@ -7,12 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.haven.client.HavenClient;
 import org.haven.protocol.Alerts;
+import org.haven.protocol.Care;
 import org.haven.protocol.ClientMessage;
 import org.haven.protocol.CloseCode;
 import org.haven.protocol.Result;
@@ -112,6 +115,119 @@ class ServiceApiIT {
                         "api.care.plan.set client:demo/alice ok",
                         "api.care.read client:demo/alice ok",
                         "care.read client:demo/alice ok");
+    }
+
+    @Test
+    void aRiskSetOverTheApiIsTheNextReadsAndFloorsTheClientsNextPress() throws Exception {
+        HavenClient alice = haven.login("alice", Role.CLIENT, "demo", "group-1");
+        HavenClient bo = haven.login("dr-bo", Role.CLINICIAN, "demo", "group-1");
+        haven.join(alice, "group-1");
+        haven.join(bo, "group-1");
+        String ehr = service(Scope.CARE_WRITE, Scope.CARE_READ);
+        Instant screened = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
+
+        Answer set = api.put(
+                "/api/v1/clients/alice/care/risk",
+                ehr,
+                "{\"level\":\"high\",\"source\":\"c_ssrs\",\"assessedAt\":\"" + screened + "\"}");
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(set.body()).isEqualTo("{\"client\":\"alice\",\"version\":1}");
+        Answer again = api.put("/api/v1/clients/alice/care/risk", ehr, "{\"level\":\"high\"}");
+        assertThat(again.body()).isEqualTo("{\"client\":\"alice\",\"version\":2}");
+
+        Answer record = api.get("/api/v1/clients/alice/care", ehr);
+        assertThat(record.status()).isEqualTo(200);
+        assertThat(record.json().path("risk").path("version").asLong()).isEqualTo(2);
+        assertThat(record.json().path("risk").path("value").path("level").asText())
+                .isEqualTo("high");
+        assertThat(record.json().path("risk").path("updatedBy").asText()).isEqualTo("service:ehr-sync");
+        assertThat(record.json().has("contacts")).isFalse();
+
+        // What a clinician reads, and what the client's next press is raised at.
+        Result.CareRecord read = bo.call(
+                        id -> new ClientMessage.CareRecordGet(id, "alice", "group-1"), Result.CareRecord.class)
+                .get(5, TimeUnit.SECONDS);
+        assertThat(read.risk().value().level()).isEqualTo(Care.RiskLevel.HIGH);
+        alice.request(id -> new ClientMessage.AlertRaise(id, "group-1", Alerts.Kind.OTHER, Alerts.Severity.MODERATE))
+                .get(5, TimeUnit.SECONDS);
+        ServerMessage.AlertNotice notice =
+                bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true, Duration.ofSeconds(5));
+        assertThat(notice.alert().severity()).isEqualTo(Alerts.Severity.HIGH);
+        assertThat(notice.alert().risk().level()).isEqualTo(Care.RiskLevel.HIGH);
+
+        List<AuditRecord> audited = ((InMemoryAuditTrail) haven.server().audit()).records();
+        assertThat(audited)
+                .filteredOn(r -> r.actor().equals("service:ehr-sync"))
+                .extracting(r -> r.action() + " " + r.subject() + " " + r.outcome() + " " + r.details())
+                .contains(
+                        "api.care.risk.set client:demo/alice ok {}",
+                        "care.risk.set client:demo/alice ok {version=1}",
+                        "care.risk.set client:demo/alice ok {version=2}");
+    }
+
+    @Test
+    void aRiskIsRefusedWithoutTheScopeWhenRevokedAndForBadInputAndAnotherOrganisationsClientIsAnother() {
+        String path = "/api/v1/clients/alice/care/risk";
+        String high = "{\"level\":\"high\",\"source\":\"ehr\"}";
+        String reader = service(Scope.CARE_READ);
+        Answer noScope = api.put(path, reader, high);
+        assertThat(noScope.status()).isEqualTo(403);
+        assertThat(noScope.code()).isEqualTo("forbidden");
+
+        String ehr = service(Scope.CARE_WRITE, Scope.CARE_READ);
+        Answer level = api.put(path, ehr, "{\"level\":\"extreme\"}");
+        assertThat(level.status()).isEqualTo(400);
+        assertThat(level.code()).isEqualTo("invalid_message");
+        assertThat(level.json().path("error").path("message").asText()).doesNotContain("extreme");
+        assertThat(api.put(path, ehr, "{\"level\":\"low\",\"source\":\"horoscope\"}")
+                        .code())
+                .isEqualTo("invalid_message");
+        assertThat(api.put(path, ehr, "{\"source\":\"ehr\"}").code()).isEqualTo("invalid_message");
+        assertThat(api.put(path, ehr, "{\"level\":\"low\",\"assessedAt\":\"yesterday\"}")
+                        .code())
+                .isEqualTo("invalid_message");
+        Answer future = api.put(
+                path,
+                ehr,
+                "{\"level\":\"low\",\"assessedAt\":\"" + Instant.now().plus(Duration.ofDays(1)) + "\"}");
+        assertThat(future.code()).isEqualTo("invalid_message");
+        assertThat(future.json().path("error").path("message").asText()).contains("assessedAt");
+        assertThat(api.put(path, ehr, "{\"level\":").code()).isEqualTo("malformed_json");
+        assertThat(api.get("/api/v1/clients/alice/care", ehr).status())
+                .as("nothing stored")
+                .isEqualTo(404);
+
+        // Another organisation's service names its own alice: this one's record is untouched.
+        String other = haven.serviceToken("ehr-sync", "other", Scope.CARE_WRITE, Scope.CARE_READ);
+        assertThat(api.put(path, other, high).body()).isEqualTo("{\"client\":\"alice\",\"version\":1}");
+        assertThat(api.get("/api/v1/clients/alice/care", ehr).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/clients/alice/care", other)
+                        .json()
+                        .path("risk")
+                        .path("version")
+                        .asLong())
+                .isEqualTo(1);
+
+        String admin = haven.serviceToken("admin-sync", "demo", Scope.USERS_WRITE);
+        assertThat(api.post("/api/v1/users/revoke", admin, "{\"tokenId\":\"" + tokenId(ehr) + "\"}")
+                        .status())
+                .isEqualTo(200);
+        Answer revoked = api.put(path, ehr, high);
+        assertThat(revoked.status()).isEqualTo(401);
+        assertThat(revoked.code()).isEqualTo("unauthorized");
+
+        assertThat(((InMemoryAuditTrail) haven.server().audit()).records())
+                .filteredOn(r ->
+                        r.action().equals("api.care.risk.set") && r.subject().equals("client:demo/alice"))
+                .extracting(r -> r.outcome())
+                .containsExactly(
+                        "refused:forbidden",
+                        "refused:invalid_message",
+                        "refused:invalid_message",
+                        "refused:invalid_message",
+                        "refused:invalid_message",
+                        "refused:invalid_message",
+                        "refused:malformed_json");
     }
 
     @Test
