@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.haven.protocol.Role;
 import org.haven.server.audit.AuditKey;
 import org.haven.server.audit.AuditVerifier;
@@ -61,6 +62,9 @@ public final class Main {
                        HAVEN_DATABASE_URL or HAVEN_DATA_DIR (every organisation, or the one named), with the
                        key in --key-file, HAVEN_AUDIT_KEY or HAVEN_DATA_DIR/audit.key;
                        exit 0 intact, 1 broken, 2 unreadable (works in any mode, without a token secret)
+                   java -jar haven-server.jar audit-verify <file> --export [--prev <hash>] [--key-file <file>]
+                       checks an export of one organisation's chain (GET /api/v1/audit, pages appended in
+                       order): from its first record on, or from the hash given (the last of the export before)
             configuration: a YAML file (--config or HAVEN_CONFIG) with HAVEN_* environment variables over it;
             every setting is listed in docs/operations.md
             exit status of serve: 0 stopped; 2 a setting to check (invalid, or the database, Redis or data
@@ -337,22 +341,36 @@ public final class Main {
         String fileArg = null;
         String org = null;
         String keyFile = null;
+        boolean export = false;
+        String prev = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if ((a.equals("--org") || a.equals("--key-file"))
+            if ((a.equals("--org") || a.equals("--key-file") || a.equals("--prev"))
                     && i + 1 < args.size()
                     && !args.get(i + 1).isBlank()) {
                 if (a.equals("--org")) {
                     org = args.get(++i);
+                } else if (a.equals("--prev")) {
+                    prev = args.get(++i);
                 } else {
                     keyFile = args.get(++i);
                 }
+            } else if (a.equals("--export")) {
+                export = true;
             } else if (!a.startsWith("--") && fileArg == null && !a.isBlank()) {
                 fileArg = a;
             } else {
                 err.println("haven: audit-verify: unexpected argument '" + a + "'\n" + USAGE);
                 return 2;
             }
+        }
+        if ((export || prev != null) && (fileArg == null || org != null)) {
+            err.println("haven: audit-verify: --export checks a file (the export), without --org\n" + USAGE);
+            return 2;
+        }
+        if (prev != null && (!export || !prev.matches("[0-9a-f]{64}"))) {
+            err.println("haven: audit-verify: --prev takes a record's hash (64 hex digits), with --export");
+            return 2;
         }
         Path dataDirectory;
         Path file = null;
@@ -376,9 +394,10 @@ public final class Main {
             err.println("haven: audit-verify: " + e.getMessage());
             return 2;
         }
-        return file == null
-                ? auditVerifyDatabase(env.get("HAVEN_DATABASE_URL"), dataDirectory, org, key, out, err)
-                : auditVerifyFile(file, key, out, err);
+        if (file == null) {
+            return auditVerifyDatabase(env.get("HAVEN_DATABASE_URL"), dataDirectory, org, key, out, err);
+        }
+        return export ? auditVerifyExport(file, key, prev, out, err) : auditVerifyFile(file, key, out, err);
     }
 
     /** The audit key: from {@code --key-file}, HAVEN_AUDIT_KEY, or the key file of the data directory or beside the trail. */
@@ -424,9 +443,20 @@ public final class Main {
     }
 
     private static int auditVerifyFile(Path file, AuditKey key, PrintStream out, PrintStream err) {
+        return auditVerifyFile(file, () -> AuditVerifier.verify(file, key), out, err);
+    }
+
+    /** An export of one organisation's chain: from its first record, or from the hash {@code prev}. */
+    private static int auditVerifyExport(
+            Path file, AuditKey key, @Nullable String prev, PrintStream out, PrintStream err) {
+        return auditVerifyFile(file, () -> AuditVerifier.verifyExport(file, key, prev), out, err);
+    }
+
+    private static int auditVerifyFile(
+            Path file, Supplier<AuditVerifier.Verification> verification, PrintStream out, PrintStream err) {
         AuditVerifier.Verification result;
         try {
-            result = AuditVerifier.verify(file, key);
+            result = verification.get();
         } catch (UncheckedIOException e) {
             IOException cause = Objects.requireNonNull(e.getCause(), "an UncheckedIOException always has a cause");
             err.println("haven: audit-verify: cannot read " + file + ": "

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.haven.server.audit.AuditEvent;
 import org.haven.server.audit.AuditKey;
+import org.haven.server.audit.AuditRecord;
 import org.haven.server.audit.JsonLinesAuditTrail;
 import org.haven.server.sql.SqlAuditTrail;
 import org.haven.server.sql.SqlDatabase;
@@ -183,6 +184,45 @@ class MainAuditTest {
                         keyFile.toString()))
                 .isZero();
         assertThat(out().strip()).isEqualTo("intact: 4 records");
+    }
+
+    @Test
+    void anExportIsCheckedFromItsFirstRecordOrFromTheHashBeforeIt() throws Exception {
+        // One organisation's records 2 to 4, as GET /api/v1/audit gives them.
+        List<String> lines = Files.readAllLines(file, UTF_8);
+        Path export = dir.resolve("export.jsonl");
+        Files.write(export, lines.subList(1, 4), UTF_8);
+        String before = AuditRecord.parseLine(lines.get(0)).hash();
+
+        assertThat(verify(Map.of(), export.toString())).as("not a whole trail").isEqualTo(1);
+        out.reset();
+        assertThat(verify(Map.of(), export.toString(), "--export")).isZero();
+        assertThat(out().strip()).isEqualTo("intact: 3 records");
+        out.reset();
+        assertThat(verify(Map.of(), export.toString(), "--export", "--prev", before))
+                .isZero();
+
+        out.reset();
+        Files.write(export, lines.subList(2, 4), UTF_8);
+        assertThat(verify(Map.of(), export.toString(), "--export", "--prev", before))
+                .isEqualTo(1);
+        assertThat(out().strip())
+                .isEqualTo("broken at record 3 (line 1): prev of the first record is not the hash given:"
+                        + " records are missing before it");
+        out.reset();
+        Files.write(export, List.of(lines.get(1), lines.get(3)), UTF_8);
+        assertThat(verify(Map.of(), export.toString(), "--export")).isEqualTo(1);
+        assertThat(out().strip()).isEqualTo("broken at record 4 (line 2): seq 4 where 3 was expected");
+
+        assertThat(verify(Map.of(), export.toString(), "--prev", before))
+                .as("--prev without --export")
+                .isEqualTo(2);
+        assertThat(verify(Map.of(), export.toString(), "--export", "--prev", "abc"))
+                .isEqualTo(2);
+        assertThat(verify(Map.of("HAVEN_DATA_DIR", dir.toString()), "--export"))
+                .as("no file")
+                .isEqualTo(2);
+        assertThat(err()).contains("--prev takes a record's hash").contains("--export checks a file");
     }
 
     /** Two organisations' chains in the SQLite database of a data directory, as a node writes them. */

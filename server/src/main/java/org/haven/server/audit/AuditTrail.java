@@ -1,6 +1,7 @@
 package org.haven.server.audit;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -33,6 +34,16 @@ public interface AuditTrail extends AutoCloseable {
      */
     default CompletionStage<Integer> removeBefore(Instant before) {
         return CompletableFuture.completedFuture(0);
+    }
+
+    /**
+     * The reader of each organisation's chain, where the storage keeps one chain per organisation
+     * (the database). Empty for a file or memory trail: its one chain interleaves every
+     * organisation's records, so one organisation's records alone do not verify as a chain, and the
+     * others' are not that organisation's to see.
+     */
+    default Optional<AuditReader> reader() {
+        return Optional.empty();
     }
 
     /** Writes what was accepted, then releases the storage; events recorded later are not kept. */

@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  * Checks a file written by {@link JsonLinesAuditTrail}: every line must be a record in canonical
  * form, numbered one after the last, naming the hash of the record before, and holding its own
  * hash under the {@link AuditKey}. It stops at the first record that fails and says which and why.
- * {@link Chain} does the same for records read from elsewhere (the database).
+ * {@link #verifyExport} checks an export of one organisation's chain ({@code GET /api/v1/audit}),
+ * which starts where its first record says; {@link Chain} does the same for records read from
+ * elsewhere (the database).
  *
  * <p>Without the key nobody can write a record that passes, so the chain shows changes, removals,
  * insertions and reordering; it does not show records cut off the end of a file: to detect that,
@@ -62,8 +64,35 @@ public final class AuditVerifier {
      * @throws UncheckedIOException when the file cannot be read at all
      */
     public static Verification verify(Path file, AuditKey key) {
+        Objects.requireNonNull(key, "key");
+        return verify(file, first -> new Chain(key, 1, AuditRecord.GENESIS), false, null);
+    }
+
+    /**
+     * Verifies an export of one organisation's chain in {@code file}: the export's lines one after
+     * the other (its pages appended in order). The chain starts at the first record's own seq and
+     * prev, or, when {@code prev} is given (the last hash of the export before, or of a copy kept),
+     * its first record must name that hash as its prev, so nothing between the two is missing.
+     * Every record after the first must follow it and hold its hash, and all are of the first
+     * one's organisation. What it cannot see alone: records cut off either end of the range.
+     *
+     * @throws UncheckedIOException when the file cannot be read at all
+     */
+    public static Verification verifyExport(Path file, AuditKey key, @Nullable String prev) {
+        Objects.requireNonNull(key, "key");
+        return verify(file, first -> new Chain(key, first.seq(), first.prev()), true, prev);
+    }
+
+    /** Where a file's chain starts, given its first record. */
+    private interface Start {
+        Chain of(AuditRecord first);
+    }
+
+    /** {@code oneOrganisation}: an export, one organisation's chain (a file trail interleaves them all). */
+    private static Verification verify(Path file, Start start, boolean oneOrganisation, @Nullable String firstPrev) {
         Objects.requireNonNull(file, "file");
-        Chain chain = new Chain(key, 1, AuditRecord.GENESIS);
+        @Nullable Chain chain = null;
+        @Nullable String org = null;
         long checked = 0;
         int lineNumber = 0;
         // Bad bytes are replaced rather than reported, so that they fail as their own line: a record
@@ -71,12 +100,26 @@ public final class AuditVerifier {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 lineNumber++;
-                long expected = checked + 1;
+                long expected = chain == null ? checked + 1 : chain.lastSeq() + 1;
                 AuditRecord record;
                 try {
                     record = AuditRecord.parseLine(line);
                 } catch (IllegalArgumentException e) {
                     return Verification.broken(checked, expected, lineNumber, "unreadable record: " + e.getMessage());
+                }
+                if (chain == null) {
+                    chain = start.of(record);
+                    org = record.org();
+                    if (firstPrev != null && !record.prev().equals(firstPrev)) {
+                        return Verification.broken(
+                                checked,
+                                record.seq(),
+                                lineNumber,
+                                "prev of the first record is not the hash given: records are missing before it");
+                    }
+                } else if (oneOrganisation && !record.org().equals(org)) {
+                    return Verification.broken(
+                            checked, record.seq(), lineNumber, "a record of another organisation than the first's");
                 }
                 String problem = chain.next(record);
                 if (problem != null) {
@@ -84,8 +127,8 @@ public final class AuditVerifier {
                 }
                 checked++;
             }
-            if (checked > 0 && !endsWithLineBreak(file)) {
-                return Verification.broken(checked - 1, checked, lineNumber, "last line has no line break");
+            if (chain != null && checked > 0 && !endsWithLineBreak(file)) {
+                return Verification.broken(checked - 1, chain.lastSeq(), lineNumber, "last line has no line break");
             }
             return Verification.passed(checked);
         } catch (IOException e) {

@@ -11,12 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.server.audit.AuditKey;
+import org.haven.server.audit.AuditReader;
 import org.haven.server.audit.AuditRecord;
 import org.haven.server.audit.QueuedAuditTrail;
 import org.haven.server.storage.StorageUnavailableException;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>A batch the database refuses is tried again, with a growing pause, until it is written or the
  * trail closes (the bounded queue refuses new events meanwhile, counted): the trail is not given up
  * because the database restarted. Records older than the retention are removed by {@link #removeBefore},
- * a prefix of each chain at a time, and the head says where the chain now starts.
+ * a prefix of each chain at a time, and the head says where the chain now starts. Each chain is read
+ * back by time for an export ({@link #reader}).
  */
 public final class SqlAuditTrail extends QueuedAuditTrail {
 
@@ -58,12 +61,14 @@ public final class SqlAuditTrail extends QueuedAuditTrail {
 
     private final SqlDatabase db;
     private final AuditKey key;
+    private final SqlAuditReader reader;
     private final Set<String> headsReported = ConcurrentHashMap.newKeySet();
 
     private SqlAuditTrail(SqlDatabase db, AuditKey key, Clock clock) {
         super("database", clock);
         this.db = db;
         this.key = key;
+        this.reader = new SqlAuditReader(db);
     }
 
     /**
@@ -279,6 +284,12 @@ public final class SqlAuditTrail extends QueuedAuditTrail {
         String prev = AuditRecord.parseLine(lastGone).hash();
         moveHead(c, org, head.lastSeq, head.lastHash, lastGoneSeq + 1, prev, head.sound);
         return removed;
+    }
+
+    /** One chain per organisation: each can be read back, a page at a time ({@link SqlAuditReader}). */
+    @Override
+    public Optional<AuditReader> reader() {
+        return Optional.of(reader);
     }
 
     @Override

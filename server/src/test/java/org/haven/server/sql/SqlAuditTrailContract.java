@@ -3,6 +3,7 @@ package org.haven.server.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,13 +13,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.haven.server.audit.AuditEvent;
 import org.haven.server.audit.AuditKey;
+import org.haven.server.audit.AuditReader;
 import org.haven.server.audit.AuditRecord;
+import org.haven.server.audit.AuditVerifier;
 import org.haven.server.audit.AuditVerifier.Verification;
 import org.haven.server.sql.SqlAuditVerifier.OrgVerification;
 import org.haven.server.testing.MutableClock;
 import org.haven.server.threads.NodeThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The audit trail in a database: one sealed chain per organisation, written by several nodes at
@@ -271,5 +275,102 @@ abstract class SqlAuditTrailContract {
         sql(db, "DELETE FROM audit_chains WHERE org = 'o-2'");
 
         assertThat(verify(db).get("o-2").problem()).isEqualTo("records without a chain head");
+    }
+
+    private static AuditReader.Page page(
+            SqlAuditTrail trail, String org, Instant from, Instant to, long after, int limit) throws Exception {
+        return trail.reader()
+                .orElseThrow()
+                .page(org, from, to, after, limit)
+                .toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
+    }
+
+    private static List<Long> seqs(AuditReader.Page page) {
+        return page.lines().stream().map(l -> AuditRecord.parseLine(l).seq()).toList();
+    }
+
+    @Test
+    void anOrganisationsChainIsReadBackByTimeAPageAtATimeAndVerifiesFromTheHashBefore(@TempDir Path dir)
+            throws Exception {
+        SqlDatabase db = database();
+        SqlAuditTrail trail = open(db, KEY);
+        for (int i = 1; i <= 5; i++) { // o-1 at START + 0..4 s, o-2 at START + 0..2 s
+            trail.record(event("o-1", i));
+            if (i <= 3) {
+                trail.record(event("o-2", i));
+            }
+            clock.advance(Duration.ofSeconds(1));
+        }
+        flush(trail);
+
+        // [from, to): the record at from is in, the one at to is out; only the organisation's.
+        AuditReader.Page range = page(trail, "o-1", START.plusSeconds(1), START.plusSeconds(4), 0, 100);
+        assertThat(seqs(range)).containsExactly(2L, 3L, 4L);
+        assertThat(range.lastSeq()).isEqualTo(4);
+        assertThat(range.more()).isFalse();
+        assertThat(range.lines())
+                .allSatisfy(l -> assertThat(AuditRecord.parseLine(l).org()).isEqualTo("o-1"));
+        assertThat(range.lines().get(0)).isEqualTo(line(db, "o-1", 2)); // as stored
+        assertThat(seqs(page(trail, "o-2", START, START.plusSeconds(60), 0, 100)))
+                .containsExactly(1L, 2L, 3L);
+        assertThat(page(trail, "o-3", START, START.plusSeconds(60), 0, 100).lines())
+                .isEmpty();
+        assertThat(page(trail, "o-1", START.plusSeconds(5), START.plusSeconds(60), 0, 100))
+                .isEqualTo(new AuditReader.Page(List.of(), 0, false));
+
+        // Pages follow the cursor to the end of the run.
+        AuditReader.Page first = page(trail, "o-1", START, START.plusSeconds(60), 0, 2);
+        assertThat(seqs(first)).containsExactly(1L, 2L);
+        assertThat(first.more()).isTrue();
+        AuditReader.Page second = page(trail, "o-1", START, START.plusSeconds(60), first.lastSeq(), 2);
+        assertThat(seqs(second)).containsExactly(3L, 4L);
+        AuditReader.Page last = page(trail, "o-1", START, START.plusSeconds(60), second.lastSeq(), 2);
+        assertThat(seqs(last)).containsExactly(5L);
+        assertThat(last.more()).isFalse();
+
+        // The range's lines are a chain from the hash of the record before them.
+        Path export = dir.resolve("export.jsonl");
+        java.nio.file.Files.write(export, range.lines());
+        String before = AuditRecord.parseLine(line(db, "o-1", 1)).hash();
+        assertThat(AuditVerifier.verifyExport(export, KEY, before)).isEqualTo(new Verification(true, 3, -1, -1, null));
+        assertThat(AuditVerifier.verifyExport(export, KEY, AuditRecord.GENESIS).problem())
+                .contains("records are missing before it");
+    }
+
+    @Test
+    void aRecordStampedOutsideTheRangeInsideItsRunIsReadSoTheChainHasNoGap() throws Exception {
+        SqlDatabase db = database();
+        SqlAuditTrail trail = open(db, KEY);
+        clock.advance(Duration.ofSeconds(10));
+        trail.record(event("o-1", 1));
+        clock.advance(Duration.ofSeconds(-5)); // another node, its clock behind
+        trail.record(event("o-1", 2));
+        clock.advance(Duration.ofSeconds(6));
+        trail.record(event("o-1", 3));
+        clock.advance(Duration.ofSeconds(10));
+        trail.record(event("o-1", 4));
+        flush(trail);
+
+        assertThat(seqs(page(trail, "o-1", START.plusSeconds(10), START.plusSeconds(12), 0, 100)))
+                .containsExactly(1L, 2L, 3L);
+        assertThat(seqs(page(trail, "o-1", START.plusSeconds(10), START.plusSeconds(12), 1, 100)))
+                .containsExactly(2L, 3L);
+    }
+
+    @Test
+    void aPageStopsAtAboutAMegabyteWhateverItsLimit() throws Exception {
+        SqlDatabase db = database();
+        SqlAuditTrail trail = open(db, KEY);
+        for (int i = 1; i <= 12; i++) {
+            trail.record(new AuditEvent("o-1", "u", "a", "s", "ok", Map.of("pad", "x".repeat(100_000))));
+        }
+        flush(trail);
+
+        AuditReader.Page page = page(trail, "o-1", START, START.plusSeconds(1), 0, 1_000);
+        assertThat(page.lines()).hasSize(11); // the 11th reaches the bound
+        assertThat(page.more()).isTrue();
+        assertThat(seqs(page(trail, "o-1", START, START.plusSeconds(1), page.lastSeq(), 1_000)))
+                .containsExactly(12L);
     }
 }
