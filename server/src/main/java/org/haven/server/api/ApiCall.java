@@ -3,6 +3,8 @@ package org.haven.server.api;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.ProtocolCodec;
@@ -12,10 +14,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What an endpoint sees of one call: the service calling (verified, not revoked, holding the
- * route's scope), the path's parameters, and the body, read with the protocol's strict reader.
- * An endpoint may name what the call concerns for the audit trail ({@link #subject}).
+ * route's scope), the path's parameters, the query's, and the body, read with the protocol's strict
+ * reader.
+ * An endpoint may name what the call concerns for the audit trail ({@link #subject}) and add a few
+ * opaque details to its record ({@link #detail}).
  *
- * <p>Threading: one call, on the API's thread.
+ * <p>Threading: one call, on the API's thread, then on the completions of what its handler waits
+ * for (a store's thread), one after the other.
  */
 public final class ApiCall {
 
@@ -24,6 +29,7 @@ public final class ApiCall {
     private final Map<String, String> query;
     private final byte[] body;
     private @Nullable String subject;
+    private final Map<String, String> details = new TreeMap<>();
 
     ApiCall(@Nullable ServicePrincipal service, Map<String, String> parameters, byte[] body) {
         this(service, parameters, Map.of(), body);
@@ -59,6 +65,11 @@ public final class ApiCall {
         return query.get(name);
     }
 
+    /** The names of the query's parameters, to refuse one the endpoint does not take. */
+    public Set<String> queryNames() {
+        return query.keySet();
+    }
+
     /**
      * The body as a {@code type}, read with the protocol's limits; refused with {@code malformed_json},
      * {@code message_too_complex} or {@code invalid_message} (the failing field named, never its value).
@@ -88,5 +99,15 @@ public final class ApiCall {
     @Nullable
     String subject() {
         return subject;
+    }
+
+    /** Adds an opaque detail (an id, a count, a time; never content) to the call's audit record. */
+    public void detail(String key, String value) {
+        details.put(key, value);
+    }
+
+    /** The details added, in key order. */
+    Map<String, String> details() {
+        return Map.copyOf(details);
     }
 }

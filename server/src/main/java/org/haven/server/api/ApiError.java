@@ -45,7 +45,12 @@ public enum ApiError {
      * nodes during the call: nothing is known to have changed; retry (with the same
      * {@code Idempotency-Key}) after {@code Retry-After}.
      */
-    UNAVAILABLE("unavailable", 503);
+    UNAVAILABLE("unavailable", 503),
+    /**
+     * The endpoint needs what this node is not configured with: the audit export, a trail kept in the
+     * database (a file trail holds every organisation's records in one chain).
+     */
+    NOT_CONFIGURED("not_configured", 501);
 
     private final String wire;
     private final int status;

@@ -25,7 +25,11 @@ public final class ApiRoutes {
     private ApiRoutes() {}
 
     static List<ApiRoute> table(
-            OpenApiDocument document, UserEndpoints users, CareEndpoints care, AlertEndpoints alerts) {
+            OpenApiDocument document,
+            UserEndpoints users,
+            CareEndpoints care,
+            AlertEndpoints alerts,
+            AuditEndpoints audit) {
         return List.of(
                 ApiRoute.open("GET", "/api/v1/openapi.json", "openapi", document::serve),
                 ApiRoute.of("POST", "/api/v1/users/revoke", "users.revoke", Scope.USERS_WRITE, users::revoke),
@@ -62,10 +66,11 @@ public final class ApiRoutes {
                         "/api/v1/alerts/{alert}/resolve",
                         "alerts.resolve",
                         Scope.ALERTS_WRITE,
-                        alerts::resolve));
+                        alerts::resolve),
+                ApiRoute.of("GET", "/api/v1/audit", "audit.export", Scope.AUDIT_READ, audit::export));
     }
 
-    /** The node's API: every route above over the node's services; served routes answered where {@code serving} says. */
+    /** The node's API: every route above over the node's services; served routes answered where {@code serving} says; the audit export over {@code audit}'s reader, if any. */
     public static ServiceApi api(
             ServiceTokenVerifier verifier,
             Revocations revocations,
@@ -81,7 +86,8 @@ public final class ApiRoutes {
                 OpenApiDocument.fromClassPath(),
                 new UserEndpoints(revocations),
                 new CareEndpoints(care),
-                new AlertEndpoints(alerts));
+                new AlertEndpoints(alerts),
+                new AuditEndpoints(audit.reader().orElse(null)));
         return new ServiceApi(routes, verifier, revocations, audit, executor, limits, ticker, serving, meters);
     }
 }

@@ -275,7 +275,7 @@ public final class ServiceApi {
         if (!service.has(needed)) {
             ApiResponse refused =
                     new ApiRefusal(ApiError.FORBIDDEN, "this endpoint needs the scope " + needed.wire()).toResponse();
-            record(service, route, subjectOf(service, matched.parameters(), null), refused, false);
+            record(service, route, subjectOf(service, matched.parameters(), null), refused, Map.of());
             return done(refused);
         }
         return route.served() ? served(matched, service, request, forwarded) : idempotent(matched, service, request);
@@ -312,7 +312,7 @@ public final class ServiceApi {
                 return;
             }
             if (refused != null) {
-                record(service, route, subjectOf(service, matched.parameters(), null), refused, false);
+                record(service, route, subjectOf(service, matched.parameters(), null), refused, Map.of());
                 answer.complete(refused);
                 return;
             }
@@ -347,7 +347,12 @@ public final class ServiceApi {
                 .once(service.org() + "\n" + service.name(), key, fingerprint, () -> call(matched, service, request))
                 .thenApply(response -> {
                     if (response.headers().containsKey(IdempotencyKeys.REPLAYED)) {
-                        record(service, route, subjectOf(service, matched.parameters(), null), response, true);
+                        record(
+                                service,
+                                route,
+                                subjectOf(service, matched.parameters(), null),
+                                response,
+                                Map.of("replayed", "true"));
                     }
                     return response;
                 });
@@ -366,7 +371,12 @@ public final class ServiceApi {
         return stage.handle((body, failure) -> {
             ApiResponse response = failure == null ? ok(body) : answer(route, unwrap(failure));
             if (service != null) {
-                record(service, route, subjectOf(service, matched.parameters(), call.subject()), response, false);
+                record(
+                        service,
+                        route,
+                        subjectOf(service, matched.parameters(), call.subject()),
+                        response,
+                        call.details());
             }
             return response;
         });
@@ -413,16 +423,16 @@ public final class ServiceApi {
     }
 
     private void record(
-            ServicePrincipal service, ApiRoute route, String subject, ApiResponse response, boolean replayed) {
+            ServicePrincipal service,
+            ApiRoute route,
+            String subject,
+            ApiResponse response,
+            Map<String, String> details) {
         ApiError error = response.error();
-        String outcome = error == null ? "ok" : (error.status() < 500 ? "refused:" : "failed:") + error.wire();
-        audit.record(new AuditEvent(
-                service.org(),
-                service.actor(),
-                "api." + route.name(),
-                subject,
-                outcome,
-                replayed ? Map.of("replayed", "true") : Map.of()));
+        // 501: the node does not offer the endpoint, as it said; a refusal, not a failure.
+        boolean refused = error != null && (error.status() < 500 || error == ApiError.NOT_CONFIGURED);
+        String outcome = error == null ? "ok" : (refused ? "refused:" : "failed:") + error.wire();
+        audit.record(new AuditEvent(service.org(), service.actor(), "api." + route.name(), subject, outcome, details));
     }
 
     private static CompletionStage<ApiResponse> done(ApiResponse response) {

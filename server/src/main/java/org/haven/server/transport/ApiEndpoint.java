@@ -49,11 +49,14 @@ final class ApiEndpoint implements HttpEndpoint {
         return api.handle(call).thenApply(ApiEndpoint::reply);
     }
 
+    /** The reply of {@code r}: JSON, unless its {@code Content-Type} header names another type. */
     private static HttpReply reply(ApiResponse r) {
+        Map<String, String> headers = new HashMap<>(r.headers());
+        String type = headers.remove("Content-Type");
         return new HttpReply(
                 HttpResponseStatus.valueOf(r.status()),
-                HttpReply.JSON,
+                type == null ? HttpReply.JSON : type,
                 r.json().getBytes(StandardCharsets.UTF_8),
-                r.headers());
+                headers);
     }
 }

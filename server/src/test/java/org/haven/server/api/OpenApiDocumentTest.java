@@ -34,7 +34,8 @@ class OpenApiDocumentTest {
             OpenApiDocument.fromClassPath(),
             new UserEndpoints(null),
             new CareEndpoints(null),
-            new AlertEndpoints(null));
+            new AlertEndpoints(null),
+            new AuditEndpoints(null));
 
     @Test
     void theServedDocumentIsTheRepositorysOne() throws Exception {

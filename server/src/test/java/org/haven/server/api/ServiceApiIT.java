@@ -231,6 +231,19 @@ class ServiceApiIT {
     }
 
     @Test
+    void aNodeWhoseAuditTrailIsNotInADatabaseRefusesTheExportAsNotConfigured() {
+        // This node keeps its trail in memory, one chain for every organisation (as a file trail does).
+        Answer answer =
+                api.get("/api/v1/audit?from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z", service(Scope.AUDIT_READ));
+        assertThat(answer.status()).isEqualTo(501);
+        assertThat(answer.code()).isEqualTo("not_configured");
+        assertThat(answer.json().path("error").path("message").asText()).contains("file");
+        assertThat(((InMemoryAuditTrail) haven.server().audit()).records())
+                .extracting(r -> r.actor() + " " + r.action() + " " + r.subject() + " " + r.outcome())
+                .contains("service:ehr-sync api.audit.export org:demo refused:not_configured");
+    }
+
+    @Test
     void aCallWithoutAValidServiceCredentialIsUnauthorized() {
         String path = "/api/v1/clients/alice/care";
         Answer none = api.get(path, null);

@@ -10,25 +10,35 @@ import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The server API's OpenAPI 3.1 document (docs/openapi.json, from the class path as the node serves
  * it), as a checker of HTTP exchanges: the path and method are described, the status is one of the
  * operation's responses, the body conforms to that response's schema (JSON Schema 2020-12, which
- * OpenAPI 3.1's schemas are), the headers it documents are there; and a request the server accepted
- * conforms to the operation's parameters and request body. A small validator over the JSON Schema
+ * OpenAPI 3.1's schemas are; for {@code application/x-ndjson}, each line does), the headers it
+ * documents are there; and a request the server accepted conforms to the operation's parameters
+ * (headers and query) and request body. A small validator over the JSON Schema
  * validator the protocol's tests use, since no OpenAPI library is in the offline build.
  */
 public final class OpenApiValidator {
 
     public static final String RESOURCE = "/api/openapi.json";
+
+    private static final String JSON_LINES = "application/x-ndjson";
+
+    /** Response headers present only sometimes: the document says when. */
+    private static final Set<String> OPTIONAL_HEADERS =
+            Set.of("Idempotent-Replayed", "Retry-After", "Haven-Next-After", "Link");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final OpenApiValidator INSTANCE = new OpenApiValidator();
@@ -99,29 +109,36 @@ public final class OpenApiValidator {
             responsePointer = response.get("$ref").asText();
             response = resolve(responsePointer);
         }
-        JsonNode content = response.path("content").path("application/json");
+        String contentType = header(x.responseHeaders(), "Content-Type");
+        String mediaType = contentType == null
+                ? "none"
+                : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        JsonNode content = response.path("content").path(mediaType);
+        String what = x.method() + " " + template + " " + x.status();
+        String schemaPointer = responsePointer + "/content/" + escape(mediaType) + "/schema";
         if (content.isMissingNode()) {
-            problems.add(responsePointer + " has no application/json content");
-        } else {
-            String type = header(x.responseHeaders(), "Content-Type");
-            if (type == null || !type.startsWith("application/json")) {
-                problems.add(x.method() + " " + template + " " + x.status() + ": Content-Type " + type);
+            problems.add(what + ": Content-Type " + contentType + ", which " + responsePointer + " does not document");
+        } else if (mediaType.equals(JSON_LINES)) {
+            String body = x.responseBody();
+            if (!body.isEmpty() && !body.endsWith("\n")) {
+                problems.add(what + ": the last JSON line has no line break");
             }
-            checkSchema(
-                    problems,
-                    responsePointer + "/content/application~1json/schema",
-                    x.responseBody(),
-                    x.method() + " " + template + " " + x.status() + " body");
+            String[] lines = body.isEmpty() ? new String[0] : body.split("\n");
+            for (int i = 0; i < lines.length; i++) {
+                checkSchema(problems, schemaPointer, lines[i], what + " line " + (i + 1));
+            }
+        } else {
+            checkSchema(problems, schemaPointer, x.responseBody(), what + " body");
         }
         response.path("headers").fields().forEachRemaining(h -> {
             String value = header(x.responseHeaders(), h.getKey());
-            boolean optional =
-                    h.getKey().equals("Idempotent-Replayed") || h.getKey().equals("Retry-After");
+            boolean optional = OPTIONAL_HEADERS.contains(h.getKey());
             if (value == null && !optional) {
                 problems.add(x.method() + " " + template + " " + x.status() + ": no " + h.getKey() + " header");
             }
         });
-        for (String documentedOnlyWhereSaid : List.of("WWW-Authenticate", "Idempotent-Replayed", "Allow")) {
+        for (String documentedOnlyWhereSaid :
+                List.of("WWW-Authenticate", "Idempotent-Replayed", "Allow", "Haven-Next-After", "Link")) {
             if (header(x.responseHeaders(), documentedOnlyWhereSaid) != null
                     && !response.path("headers").has(documentedOnlyWhereSaid)) {
                 problems.add(x.method() + " " + template + " " + x.status() + ": undocumented header "
@@ -147,8 +164,23 @@ public final class OpenApiValidator {
         } else if (!x.requestBody().isEmpty()) {
             problems.add(x.method() + " " + template + " accepted a body it does not document");
         }
+        Map<String, String> query = query(x.path());
         for (JsonNode parameter : operation.path("parameters")) {
             JsonNode p = parameter.has("$ref") ? resolve(parameter.get("$ref").asText()) : parameter;
+            if (p.path("in").asText().equals("query")) {
+                String name = p.path("name").asText();
+                String value = query.remove(name);
+                if (value == null) {
+                    if (p.path("required").asBoolean()) {
+                        problems.add(x.method() + " " + template + " accepted without query parameter " + name);
+                    }
+                } else {
+                    JsonNode schema = p.get("schema").has("$ref")
+                            ? resolve(p.get("schema").get("$ref").asText())
+                            : p.get("schema");
+                    checkSchema(problems, schema, queryValue(schema, value), "query " + name);
+                }
+            }
             if (p.path("in").asText().equals("header")) {
                 String value = header(x.requestHeaders(), p.path("name").asText());
                 if (value == null) {
@@ -160,7 +192,10 @@ public final class OpenApiValidator {
                 }
             }
         }
-        checkQuery(problems, x, template, operation);
+        if (!query.isEmpty()) {
+            problems.add(
+                    x.method() + " " + template + " accepted query parameters it does not document: " + query.keySet());
+        }
         if (operation.path("security").isArray()
                 && operation.path("security").size() > 0
                 && header(x.requestHeaders(), "Authorization") == null) {
@@ -168,41 +203,31 @@ public final class OpenApiValidator {
         }
     }
 
-    /** Every query parameter of an accepted request is one the operation documents, with a value its schema allows. */
-    private void checkQuery(List<String> problems, Exchange x, String template, JsonNode operation) {
-        int q = x.path().indexOf('?');
-        if (q < 0) {
-            return;
+    /** The query of {@code path}, decoded: name to its first value. */
+    private static Map<String, String> query(String path) {
+        Map<String, String> query = new LinkedHashMap<>();
+        int mark = path.indexOf('?');
+        if (mark < 0) {
+            return query;
         }
-        for (String pair : x.path().substring(q + 1).split("&")) {
+        for (String pair : path.substring(mark + 1).split("&")) {
             if (pair.isEmpty()) {
                 continue;
             }
-            int eq = pair.indexOf('=');
-            String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            JsonNode documented = null;
-            for (JsonNode parameter : operation.path("parameters")) {
-                JsonNode p =
-                        parameter.has("$ref") ? resolve(parameter.get("$ref").asText()) : parameter;
-                if (p.path("in").asText().equals("query")
-                        && p.path("name").asText().equals(name)) {
-                    documented = p;
-                }
-            }
-            if (documented == null) {
-                problems.add(x.method() + " " + template + " accepted the undocumented query parameter " + name);
-                continue;
-            }
-            JsonNode schema = documented.path("schema");
-            if (schema.has("$ref")) {
-                schema = resolve(schema.get("$ref").asText());
-            }
-            JsonNode typed = schema.path("type").asText().equals("integer") && value.matches("-?[0-9]{1,18}")
-                    ? JSON.valueToTree(Long.parseLong(value))
-                    : JSON.valueToTree(value);
-            checkSchema(problems, JSON.valueToTree(schema), typed, "query parameter " + name);
+            String[] nameValue = pair.split("=", 2);
+            query.putIfAbsent(
+                    URLDecoder.decode(nameValue[0], StandardCharsets.UTF_8),
+                    nameValue.length < 2 ? "" : URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8));
         }
+        return query;
+    }
+
+    /** A query parameter's text as its schema's type reads it: a number for an integer, where it is one. */
+    private static JsonNode queryValue(JsonNode schema, String value) {
+        if (schema.path("type").asText().equals("integer") && value.matches("-?[0-9]{1,18}")) {
+            return JSON.getNodeFactory().numberNode(Long.parseLong(value));
+        }
+        return JSON.getNodeFactory().textNode(value);
     }
 
     /** The document's path template {@code path} has the shape of, or null. */
