@@ -74,15 +74,23 @@ public final class SessionControl {
     /** Ends the session and its breakouts: every member is told, with the reason, and the room closes. */
     public void end(Participant p, RoomKey key, String reason, Reply reply) {
         facilitator(p, key, reply, "session.end", room -> {
-            for (RoomKey b : List.copyOf(room.breakouts())) {
-                Room breakout = registry().get(b);
-                if (breakout != null) {
-                    close(breakout, reason);
-                }
-            }
-            close(room, reason);
+            endSession(room, reason);
             return null;
         });
+    }
+
+    /**
+     * Ends {@code room}'s session and its breakouts' (a facilitator's {@code session.end}, or the
+     * organisation's through the server API): every member is told, with the reason. Room thread.
+     */
+    void endSession(Room room, String reason) {
+        for (RoomKey b : List.copyOf(room.breakouts())) {
+            Room breakout = registry().get(b);
+            if (breakout != null) {
+                close(breakout, reason);
+            }
+        }
+        close(room, reason);
     }
 
     public void admit(Participant p, RoomKey key, String user, Reply reply) {
@@ -119,26 +127,36 @@ public final class SessionControl {
 
     public void remove(Participant p, RoomKey key, String user, Reply reply) {
         facilitator(p, key, reply, "room.remove", room -> {
-            UserRef target = new UserRef(key.org(), user);
-            Room.RoomMember member = room.member(target);
-            if (member == null) {
-                throw new Refusal(ErrorCode.NOT_FOUND, "no member of that id");
-            }
-            room.bar(target);
-            if (member.breakout() != null) {
-                Room breakout = registry().get(member.breakout());
-                if (breakout != null) {
-                    for (Connection c : List.copyOf(member.connections())) {
-                        rooms.detach(breakout, target, c);
-                    }
-                }
-            }
-            for (Connection c : List.copyOf(member.connections())) {
-                c.send(Outbound.of(new ServerMessage.Removed(key.room())));
-                rooms.detach(room, target, c);
-            }
+            removeMember(room, new UserRef(key.org(), user));
             return null;
         });
+    }
+
+    /**
+     * Takes {@code target} out of {@code room} (and out of the breakout they stepped into) for the
+     * rest of the session: they are told {@code room.removed}, the others see them leave (a
+     * facilitator's {@code room.remove}, or the organisation's through the server API). Room thread.
+     *
+     * @throws Refusal {@code not_found} when {@code target} is not a member
+     */
+    void removeMember(Room room, UserRef target) {
+        Room.RoomMember member = room.member(target);
+        if (member == null) {
+            throw new Refusal(ErrorCode.NOT_FOUND, "no member of that id");
+        }
+        room.bar(target);
+        if (member.breakout() != null) {
+            Room breakout = registry().get(member.breakout());
+            if (breakout != null) {
+                for (Connection c : List.copyOf(member.connections())) {
+                    rooms.detach(breakout, target, c);
+                }
+            }
+        }
+        for (Connection c : List.copyOf(member.connections())) {
+            c.send(Outbound.of(new ServerMessage.Removed(room.key.room())));
+            rooms.detach(room, target, c);
+        }
     }
 
     /**
