@@ -277,6 +277,18 @@ export interface ChatMessageEvent {
   sentAt: Timestamp;
 }
 
+/** Schema: `#/$defs/room.notice`. */
+export interface RoomNoticeEvent {
+  type: "room.notice";
+  room: RoomId;
+  seq: Seq;
+  /** Schema: matches `^service:[A-Za-z0-9._~-]{1,64}$`. */
+  from: string;
+  /** Schema: not empty. */
+  text: string;
+  sentAt: Timestamp;
+}
+
 /** Schema: `#/$defs/presence.changed`. */
 export interface PresenceChangedEvent {
   type: "presence.changed";
@@ -342,6 +354,7 @@ export type ServerMessage =
   | RoomMemberJoinedEvent
   | RoomMemberLeftEvent
   | ChatMessageEvent
+  | RoomNoticeEvent
   | PresenceChangedEvent
   | AlertEvent
   | AlertFollowUpDueEvent
@@ -1332,6 +1345,7 @@ export interface ServerMessages {
   "room.member_joined": RoomMemberJoinedEvent;
   "room.member_left": RoomMemberLeftEvent;
   "chat.message": ChatMessageEvent;
+  "room.notice": RoomNoticeEvent;
   "presence.changed": PresenceChangedEvent;
   "alert": AlertEvent;
   "alert.follow_up_due": AlertFollowUpDueEvent;

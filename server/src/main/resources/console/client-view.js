@@ -195,6 +195,10 @@ export function startClientView({ haven, welcome, keys }) {
   }
 
   function chatLine(c) {
+    if (c.notice) {
+      return h('li', { class: 'notice' }, h('span', { class: 'from' }, 'Notice'), ' ',
+        h('time', { datetime: c.at }, time(c.at)), ' ', h('span', { class: 'text' }, c.text));
+    }
     return h('li', {}, h('span', { class: 'from' }, c.from === me ? 'You' : (c.name || nameOf(c.from))), ' ',
       h('time', { datetime: c.at }, time(c.at)), ' ', h('span', { class: 'text' }, c.text));
   }

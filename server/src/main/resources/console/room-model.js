@@ -1,6 +1,6 @@
-// A room as a view renders it: kind, session state, members and chat, kept up to date from the
-// room's events. Shared by the client and clinician views. Sequence numbers stay inside the client
-// library: nothing here shows them.
+// A room as a view renders it: kind, session state, members and chat (the organisation's notices
+// among its lines), kept up to date from the room's events. Shared by the client and clinician
+// views. Sequence numbers stay inside the client library: nothing here shows them.
 
 import { learnName } from './ui.js';
 
@@ -47,6 +47,11 @@ export class RoomModel {
         this.chat.push({ from: m.from, name: m.name, text: m.text, at: m.sentAt });
         if (this.chat.length > 500) this.chat.shift();
         return 'chat';
+      case 'room.notice':
+        // The organisation's backend (a scheduler) speaks to the room: a line of its own, not a member's.
+        this.chat.push({ notice: true, from: m.from, text: m.text, at: m.sentAt });
+        if (this.chat.length > 500) this.chat.shift();
+        return 'chat';
       case 'session.state':
         this.state = m.state;
         this.stateReason = m.reason || null;
@@ -66,7 +71,7 @@ export class RoomModel {
 
 /** Room event types routed to a RoomModel by their `room`. */
 export const ROOM_EVENTS = ['room.member_joined', 'room.member_left', 'presence.changed', 'room.member_stepped_out',
-  'room.member_returned', 'chat.message', 'session.state'];
+  'room.member_returned', 'chat.message', 'room.notice', 'session.state'];
 
 /** How a member is described in a roster: "Dr Bo — therapist, busy". */
 export function describeMember(m, me) {

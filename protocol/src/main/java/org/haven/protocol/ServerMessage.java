@@ -19,6 +19,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = ServerMessage.MemberJoined.class, name = "room.member_joined"),
     @JsonSubTypes.Type(value = ServerMessage.MemberLeft.class, name = "room.member_left"),
     @JsonSubTypes.Type(value = ServerMessage.ChatMessage.class, name = "chat.message"),
+    @JsonSubTypes.Type(value = ServerMessage.RoomNotice.class, name = "room.notice"),
     @JsonSubTypes.Type(value = ServerMessage.PresenceChanged.class, name = "presence.changed"),
     @JsonSubTypes.Type(value = ServerMessage.AlertNotice.class, name = "alert"),
     @JsonSubTypes.Type(value = ServerMessage.FollowUpDue.class, name = "alert.follow_up_due"),
@@ -76,6 +77,13 @@ public sealed interface ServerMessage {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ChatMessage(String room, long seq, String from, String name, String text, Instant sentAt)
             implements RoomEvent {}
+
+    /**
+     * A notice to the room from outside it: the organisation's backend (a scheduling system, say)
+     * posted {@code text} through the server API; {@code from} says who, {@code service:<name>}. It is
+     * the room's, not a member's: shown as a line of the room, never answered.
+     */
+    record RoomNotice(String room, long seq, String from, String text, Instant sentAt) implements RoomEvent {}
 
     /** A member's presence status changed. */
     record PresenceChanged(String room, long seq, String user, PresenceStatus status) implements RoomEvent {}

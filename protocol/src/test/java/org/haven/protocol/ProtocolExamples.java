@@ -273,6 +273,10 @@ public final class ProtocolExamples {
                     ServerMessage.ChatMessage.class,
                     new ServerMessage.ChatMessage("group-1", 11, "u-alice", "Alice", "hello all", AT)),
             Map.entry(
+                    ServerMessage.RoomNotice.class,
+                    new ServerMessage.RoomNotice(
+                            "group-1", 16, "service:scheduler", "The session ends in 10 minutes.", AT)),
+            Map.entry(
                     ServerMessage.PresenceChanged.class,
                     new ServerMessage.PresenceChanged("group-1", 12, "u-alice", PresenceStatus.BUSY)),
             Map.entry(

@@ -42,6 +42,7 @@ import org.haven.server.push.PushSubscriptionService;
 import org.haven.server.push.SubscriptionPolicy;
 import org.haven.server.request.Handlers;
 import org.haven.server.room.IceServers;
+import org.haven.server.room.OrganisationSessions;
 import org.haven.server.room.RoomExecutors;
 import org.haven.server.room.RoomHandlers;
 import org.haven.server.room.RoomService;
@@ -212,6 +213,7 @@ public final class HavenServer implements AutoCloseable {
                 sessions,
                 care,
                 alerts,
+                new OrganisationSessions(rooms, control, audit, config.rooms().maxChatChars()),
                 audit,
                 threads.bounded("api", API_QUEUE),
                 new ApiLimits(

@@ -218,6 +218,8 @@ public final class HavenChat {
     static String render(ServerMessage event) {
         if (event instanceof ServerMessage.ChatMessage m) {
             return "[" + m.seq() + "] " + (m.name() != null ? m.name() : m.from()) + ": " + m.text();
+        } else if (event instanceof ServerMessage.RoomNotice n) {
+            return "[" + n.seq() + "] notice from " + n.from() + ": " + n.text();
         } else if (event instanceof ServerMessage.MemberJoined m) {
             return "[" + m.seq() + "] " + describe(m.member()) + " joined";
         } else if (event instanceof ServerMessage.MemberLeft m) {

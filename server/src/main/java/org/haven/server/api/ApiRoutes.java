@@ -9,6 +9,7 @@ import org.haven.server.audit.AuditTrail;
 import org.haven.server.auth.Scope;
 import org.haven.server.auth.ServiceTokenVerifier;
 import org.haven.server.care.CareService;
+import org.haven.server.room.OrganisationSessions;
 import org.haven.server.session.Revocations;
 
 /**
@@ -29,7 +30,8 @@ public final class ApiRoutes {
             UserEndpoints users,
             CareEndpoints care,
             AlertEndpoints alerts,
-            AuditEndpoints audit) {
+            AuditEndpoints audit,
+            SessionEndpoints sessions) {
         return List.of(
                 ApiRoute.open("GET", "/api/v1/openapi.json", "openapi", document::serve),
                 ApiRoute.of("POST", "/api/v1/users/revoke", "users.revoke", Scope.USERS_WRITE, users::revoke),
@@ -67,7 +69,18 @@ public final class ApiRoutes {
                         "alerts.resolve",
                         Scope.ALERTS_WRITE,
                         alerts::resolve),
-                ApiRoute.of("GET", "/api/v1/audit", "audit.export", Scope.AUDIT_READ, audit::export));
+                ApiRoute.of("GET", "/api/v1/audit", "audit.export", Scope.AUDIT_READ, audit::export),
+                ApiRoute.served("GET", "/api/v1/rooms", "rooms.list", Scope.SESSIONS_READ, sessions::list),
+                ApiRoute.served("GET", "/api/v1/rooms/{room}", "rooms.read", Scope.SESSIONS_READ, sessions::read),
+                ApiRoute.served("POST", "/api/v1/rooms/{room}/end", "rooms.end", Scope.SESSIONS_WRITE, sessions::end),
+                ApiRoute.served(
+                        "POST",
+                        "/api/v1/rooms/{room}/members/{user}/remove",
+                        "rooms.members.remove",
+                        Scope.SESSIONS_WRITE,
+                        sessions::remove),
+                ApiRoute.served(
+                        "POST", "/api/v1/rooms/{room}/notice", "rooms.notice", Scope.SESSIONS_WRITE, sessions::notice));
     }
 
     /** The node's API: every route above over the node's services; served routes answered where {@code serving} says; the audit export over {@code audit}'s reader, if any. */
@@ -76,6 +89,7 @@ public final class ApiRoutes {
             Revocations revocations,
             CareService care,
             AlertService alerts,
+            OrganisationSessions sessions,
             AuditTrail audit,
             Executor executor,
             ApiLimits limits,
@@ -87,7 +101,8 @@ public final class ApiRoutes {
                 new UserEndpoints(revocations),
                 new CareEndpoints(care),
                 new AlertEndpoints(alerts),
-                new AuditEndpoints(audit.reader().orElse(null)));
+                new AuditEndpoints(audit.reader().orElse(null)),
+                new SessionEndpoints(sessions));
         return new ServiceApi(routes, verifier, revocations, audit, executor, limits, ticker, serving, meters);
     }
 }

@@ -128,7 +128,8 @@ final class JournaledRoomSink implements RoomSink {
             }
         } else if (event instanceof ServerMessage.MemberLeft left) {
             gone = List.of(left.user());
-        } else if (event != null && !(event instanceof ServerMessage.ChatMessage)) {
+        } else if (event != null
+                && !(event instanceof ServerMessage.ChatMessage || event instanceof ServerMessage.RoomNotice)) {
             Room.RoomMember m = room.member(new UserRef(room.key.org(), changedUser(event)));
             if (m != null) {
                 members = Map.of(m.user.user(), RoomRecords.member(m.view()));
@@ -230,7 +231,7 @@ final class JournaledRoomSink implements RoomSink {
         return header;
     }
 
-    /** The member an event other than a chat message or a leave is about. */
+    /** The member an event other than a chat message, a notice or a leave is about. */
     private static String changedUser(ServerMessage.RoomEvent event) {
         if (event instanceof ServerMessage.MemberJoined e) {
             return e.member().user();

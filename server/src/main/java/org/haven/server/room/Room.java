@@ -386,6 +386,17 @@ final class Room {
         return seq;
     }
 
+    /**
+     * Posts a notice from outside the room ({@code from}: {@code service:<name>}) to the members
+     * present, numbered and kept like every event; returns it.
+     */
+    ServerMessage.RoomNotice notice(String from, String text) {
+        ServerMessage.RoomNotice notice =
+                new ServerMessage.RoomNotice(key.room(), history.next(), from, text, clock.instant());
+        emit(notice);
+        return notice;
+    }
+
     // ---- the waiting room ----------------------------------------------------------------------
 
     /** Puts {@code p} in the waiting room; the facilitators see the new list. */

@@ -35,7 +35,8 @@ class OpenApiDocumentTest {
             new UserEndpoints(null),
             new CareEndpoints(null),
             new AlertEndpoints(null),
-            new AuditEndpoints(null));
+            new AuditEndpoints(null),
+            new SessionEndpoints(null));
 
     @Test
     void theServedDocumentIsTheRepositorysOne() throws Exception {

@@ -390,8 +390,14 @@ class ClusterIT {
         bo.call(id -> new ClientMessage.RoomJoin(id, "group-1"), Result.RoomSnapshot.class)
                 .get(10, TimeUnit.SECONDS);
         String tool = tokens.mintService(
-                "screening", "demo", List.of(Scope.ALERTS_WRITE, Scope.ALERTS_READ), Duration.ofHours(1));
+                "screening",
+                "demo",
+                List.of(Scope.ALERTS_WRITE, Scope.ALERTS_READ, Scope.SESSIONS_READ),
+                Duration.ofHours(1));
         ApiClient onB = new ApiClient(() -> "http://127.0.0.1:" + b.port());
+        assertThat(onB.get("/api/v1/rooms/group-1", tool).body())
+                .as("the room lives on node A; node B answers with A's roster")
+                .contains("dr-bo");
         String body = "{\"client\":\"alice\",\"room\":\"group-1\",\"severity\":\"high\",\"dedupKey\":\"scr-1\"}";
 
         ApiClient.Answer raised = onB.post("/api/v1/alerts", tool, body);
