@@ -98,6 +98,15 @@ public final class ExternalAlerts {
                                 received.alert(), received.state(), a != null ? a.severity() : r.severity(), false));
                     });
                 } else if (message instanceof ServerMessage.Error error) {
+                    if (key != null && error.code() == ErrorCode.ALERT_UNCONFIRMED) {
+                        // Raised and pushed, not stored yet: a retry with the key must find it.
+                        thread.run(() -> {
+                            DistressAlert made = book.openAlertOf(r.client(), Alerts.Source.EXTERNAL);
+                            if (made != null) {
+                                dedup.put(key, made.id);
+                            }
+                        });
+                    }
                     raised.completeExceptionally(new Refusal(error.code(), String.valueOf(error.message())));
                 } else {
                     raised.completeExceptionally(

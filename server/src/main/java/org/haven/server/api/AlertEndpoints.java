@@ -86,7 +86,19 @@ final class AlertEndpoints {
     }
 
     CompletionStage<Alerts.View> read(ApiCall call) {
-        return alerts.read(call.service().org(), call.param("alert"));
+        return alerts.read(call.service().org(), call.param("alert")).handle((view, failure) -> {
+            if (failure == null) {
+                return view;
+            }
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause()
+                    : failure;
+            if (cause instanceof org.haven.protocol.Refusal refusal) {
+                throw refusal;
+            }
+            // The store did not answer (a closed alert is read there): nothing is wrong with the call.
+            throw new ApiRefusal(ApiError.UNAVAILABLE, "the alert's store did not answer; try again");
+        });
     }
 
     CompletionStage<AlertPage> list(ApiCall call) {

@@ -41,16 +41,16 @@ public final class ApiRoutes {
                         "users.disconnect",
                         Scope.USERS_WRITE,
                         users::disconnect),
-                ApiRoute.of("GET", "/api/v1/clients/{client}/care", "care.read", Scope.CARE_READ, care::read),
-                ApiRoute.of(
+                ApiRoute.served("GET", "/api/v1/clients/{client}/care", "care.read", Scope.CARE_READ, care::read),
+                ApiRoute.served(
                         "PUT",
                         "/api/v1/clients/{client}/care/contacts",
                         "care.contacts.set",
                         Scope.CARE_WRITE,
                         care::setContacts),
-                ApiRoute.of(
+                ApiRoute.served(
                         "PUT", "/api/v1/clients/{client}/care/plan", "care.plan.set", Scope.CARE_WRITE, care::setPlan),
-                ApiRoute.of(
+                ApiRoute.served(
                         "PUT", "/api/v1/clients/{client}/care/risk", "care.risk.set", Scope.CARE_WRITE, care::setRisk),
                 ApiRoute.served("POST", "/api/v1/alerts", "alerts.raise", Scope.ALERTS_WRITE, alerts::raise),
                 ApiRoute.served("GET", "/api/v1/alerts", "alerts.list", Scope.ALERTS_READ, alerts::list),

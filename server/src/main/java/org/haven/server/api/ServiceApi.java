@@ -225,6 +225,9 @@ public final class ServiceApi {
                 Map.of("Retry-After", "1"));
     }
 
+    /** What a forwarded call finds when the organisation is no longer served here (never sent as is). */
+    private static final ApiResponse MOVED = new ApiResponse(503, "{}", Map.of());
+
     private static ApiResponse unavailable(String message) {
         return new ApiRefusal(ApiError.UNAVAILABLE, message, Map.of("Retry-After", "1")).toResponse();
     }
@@ -263,7 +266,7 @@ public final class ServiceApi {
             return done(
                     unauthorized("invalid_token", "the credential was revoked").toResponse());
         }
-        if (!rates.allows(service)) {
+        if (!forwarded && !rates.allows(service)) { // charged where the call arrived, once
             // Not audited (a flood would flood the trail): counted in haven_api_requests_total.
             return done(new ApiRefusal(
                             ApiError.RATE_LIMITED,
@@ -291,7 +294,11 @@ public final class ServiceApi {
         ApiRoute route = matched.route();
         CompletionStage<@Nullable ApiResponse> where;
         try {
-            where = serving.elsewhere(service.org(), request);
+            // A forwarded call only asks whether it is here: forwarding it on would run it on a third
+            // node while the node that asked answered "unavailable" (nothing changed).
+            where = forwarded
+                    ? serving.servesHere(service.org()).thenApply(here -> here ? null : MOVED)
+                    : serving.elsewhere(service.org(), request);
         } catch (RuntimeException e) {
             where = CompletableFuture.failedFuture(e);
         }

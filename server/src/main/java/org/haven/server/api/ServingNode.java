@@ -21,6 +21,23 @@ public interface ServingNode {
      */
     CompletionStage<@Nullable ApiResponse> elsewhere(String org, ApiRequest request);
 
+    /**
+     * Whether this node serves {@code org} now (taking the organisation when no node serves it),
+     * never asking another node anything: for a call another node forwarded here, which must not go
+     * on to a third.
+     */
+    CompletionStage<Boolean> servesHere(String org);
+
     /** A node alone: it serves every organisation. */
-    ServingNode ALONE = (org, request) -> CompletableFuture.completedFuture(null);
+    ServingNode ALONE = new ServingNode() {
+        @Override
+        public CompletionStage<@Nullable ApiResponse> elsewhere(String org, ApiRequest request) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<Boolean> servesHere(String org) {
+            return CompletableFuture.completedFuture(true);
+        }
+    };
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -82,6 +83,11 @@ public final class ApiForwarding implements ServingNode {
         return ownership.ownerOf(org).thenCompose(owner -> owner.equals(node) ? here() : ask(owner, request));
     }
 
+    @Override
+    public CompletionStage<Boolean> servesHere(String org) {
+        return ownership.ownerOf(org).thenApply(node::equals);
+    }
+
     private static CompletionStage<@Nullable ApiResponse> here() {
         return CompletableFuture.completedFuture(null);
     }
@@ -92,10 +98,11 @@ public final class ApiForwarding implements ServingNode {
         waiting.put(ask, answer);
         answer.whenComplete((r, e) -> waiting.remove(ask));
         try {
-            timer.schedule(
+            ScheduledFuture<?> timeout = timer.schedule(
                     () -> answer.completeExceptionally(new TimeoutException("no answer from " + owner)),
                     ANSWER_WAIT.toMillis(),
                     TimeUnit.MILLISECONDS);
+            answer.whenComplete((r, e) -> timeout.cancel(false)); // not held for 10 s past its answer
         } catch (RejectedExecutionException stopping) {
             answer.completeExceptionally(stopping);
             return answer.thenApply(r -> r);

@@ -21,6 +21,7 @@ import org.haven.server.audit.InMemoryAuditTrail;
 import org.haven.server.auth.Principal;
 import org.haven.server.care.InMemoryCareStore;
 import org.haven.server.connection.Connection;
+import org.haven.server.presence.UserRef;
 import org.haven.server.request.Caller;
 import org.haven.server.request.Handlers;
 import org.haven.server.testing.Inbox;
@@ -158,6 +159,33 @@ class ConcurrentPressesTest {
         List<StoredAlert> open = stored();
         assertThat(open).hasSize(1);
         assertThat(open.get(0).view().presses()).isEqualTo(2);
+    }
+
+    @Test
+    void aServiceRaiseAnsweredUnconfirmedKeepsItsDedupKeySoTheRetryIsThatAlert() throws Exception {
+        ServiceRaise raise = new ServiceRaise(
+                "screening",
+                new UserRef("demo", "alice"),
+                "group-1",
+                Alerts.Kind.OTHER,
+                Alerts.Severity.HIGH,
+                "scr-1",
+                null);
+        CompletableFuture<ExternalAlerts.Raised> first =
+                alerts.raiseByService(raise).toCompletableFuture();
+        // The store holds the save: the raise is told it is unconfirmed at its deadline (1.2 s).
+        assertThat(Awaitility.await().atMost(WAIT).until(() -> first.isDone(), done -> done))
+                .isTrue();
+        assertThat(first).isCompletedExceptionally();
+        ExternalAlerts.Raised retry =
+                alerts.raiseByService(raise).toCompletableFuture().get(1, TimeUnit.SECONDS);
+        assertThat(retry.deduplicated())
+                .as("the retry finds the alert by its key at once, not as one more press behind the held save")
+                .isTrue();
+        List<StoredAlert> open = stored();
+        assertThat(open).hasSize(1);
+        assertThat(open.get(0).view().presses()).isEqualTo(1);
+        assertThat(open.get(0).view().id()).isEqualTo(retry.alert());
     }
 
     @Test

@@ -113,8 +113,23 @@ class ServiceApiTest {
             executor,
             ApiLimits.bodyOnly(1024),
             clock,
-            (org, request) -> servedElsewhere,
+            new ServingNode() {
+                @Override
+                public CompletionStage<ApiResponse> elsewhere(String org, ApiRequest request) {
+                    asked.incrementAndGet();
+                    return servedElsewhere;
+                }
+
+                @Override
+                public CompletionStage<Boolean> servesHere(String org) {
+                    return CompletableFuture.completedFuture(
+                            servedElsewhere.toCompletableFuture().getNow(null) == null);
+                }
+            },
             meters);
+
+    /** How many times the served route asked another node. */
+    private final AtomicInteger asked = new AtomicInteger();
 
     private Revocations revocationsOf() {
         return new Revocations() {
@@ -158,9 +173,11 @@ class ServiceApiTest {
         assertThat(runs).hasValue(1);
         servedElsewhere = CompletableFuture.completedFuture(new ApiResponse(200, "{\"said\":\"there\"}", Map.of()));
         assertThat(served(false).json()).as("the serving node's answer").isEqualTo("{\"said\":\"there\"}");
+        int askedBefore = asked.get();
         assertThat(served(true).status())
                 .as("a forwarded call that finds the organisation gone is not forwarded again")
                 .isEqualTo(503);
+        assertThat(asked.get()).as("nor asked of a third node").isEqualTo(askedBefore);
         servedElsewhere = CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("no answer"));
         ApiResponse unreachable = served(false);
         assertThat(unreachable.status()).isEqualTo(503);
