@@ -64,7 +64,7 @@ public final class RedisAlertStore implements AlertStore {
             """);
 
     private final RedisConnections redis;
-    private final RedisKeys keys;
+    private final RedisAlertKeys keys;
     private final Duration retention;
 
     /** Closed alerts kept for {@link #DEFAULT_RETENTION}. */
@@ -75,7 +75,7 @@ public final class RedisAlertStore implements AlertStore {
     /** Closed alerts kept for {@code retention} after their closing (positive). */
     public RedisAlertStore(RedisConnections redis, RedisKeys keys, Duration retention) {
         this.redis = Objects.requireNonNull(redis, "redis");
-        this.keys = Objects.requireNonNull(keys, "keys");
+        this.keys = new RedisAlertKeys(keys);
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("retention must be positive");
         }
@@ -88,14 +88,14 @@ public final class RedisAlertStore implements AlertStore {
         String id = alert.view().id();
         boolean open = alert.view().state() != Alerts.State.CLOSED;
         // Both are sent at once, in this order, on the same connections: later saves stay behind them.
-        CompletionStage<Long> listed = c.sadd(orgsKey(), alert.org());
+        CompletionStage<Long> listed = c.sadd(keys.orgs(), alert.org());
         CompletionStage<Long> stored = SAVE.run(
                 c,
                 ScriptOutputType.INTEGER,
                 new String[] {
-                    alertKey(alert.org(), id),
-                    openKey(alert.org()),
-                    openOfClientKey(alert.org(), alert.view().client())
+                    keys.alert(alert.org(), id),
+                    keys.open(alert.org()),
+                    keys.openOf(alert.org(), alert.view().client())
                 },
                 StoredJson.write(alert),
                 id,
@@ -105,7 +105,7 @@ public final class RedisAlertStore implements AlertStore {
         String member = RedisKeys.escape(alert.org()) + ":" + RedisKeys.escape(id);
         Instant due = alert.nextDeadline();
         CompletionStage<Long> indexed =
-                due == null ? c.zrem(dueKey(), member) : c.zadd(dueKey(), (double) due.toEpochMilli(), member);
+                due == null ? c.zrem(keys.due(), member) : c.zadd(keys.due(), (double) due.toEpochMilli(), member);
         return listed.thenCombine(stored, (a, b) -> null).thenCombine(indexed, (a, b) -> null);
     }
 
@@ -114,14 +114,14 @@ public final class RedisAlertStore implements AlertStore {
         RedisClusterAsyncCommands<String, String> c = redis.commands();
         String id = alert.view().id();
         boolean open = alert.view().state() != Alerts.State.CLOSED;
-        CompletionStage<Long> listed = c.sadd(orgsKey(), alert.org());
+        CompletionStage<Long> listed = c.sadd(keys.orgs(), alert.org());
         CompletionStage<Long> stored = SAVE_NEW.run(
                 c,
                 ScriptOutputType.INTEGER,
                 new String[] {
-                    alertKey(alert.org(), id),
-                    openKey(alert.org()),
-                    openOfClientKey(alert.org(), alert.view().client())
+                    keys.alert(alert.org(), id),
+                    keys.open(alert.org()),
+                    keys.openOf(alert.org(), alert.view().client())
                 },
                 StoredJson.write(alert),
                 id,
@@ -135,7 +135,7 @@ public final class RedisAlertStore implements AlertStore {
             // Only a new alert enters the deadline index here; a stored one's entry is its saver's.
             String member = RedisKeys.escape(alert.org()) + ":" + RedisKeys.escape(id);
             return redis.commands()
-                    .zadd(dueKey(), (double) due.toEpochMilli(), member)
+                    .zadd(keys.due(), (double) due.toEpochMilli(), member)
                     .thenApply(n -> true);
         });
     }
@@ -143,7 +143,7 @@ public final class RedisAlertStore implements AlertStore {
     @Override
     public CompletionStage<Optional<StoredAlert>> find(String org, String id) {
         return redis.commands()
-                .get(alertKey(org, id))
+                .get(keys.alert(org, id))
                 .thenApply(json -> json == null
                         ? Optional.<StoredAlert>empty()
                         : Optional.of(StoredJson.read(json, StoredAlert.class)));
@@ -152,7 +152,7 @@ public final class RedisAlertStore implements AlertStore {
     @Override
     public CompletionStage<List<StoredAlert>> unclosed() {
         RedisClusterAsyncCommands<String, String> c = redis.commands();
-        return c.smembers(orgsKey()).thenCompose(orgs -> {
+        return c.smembers(keys.orgs()).thenCompose(orgs -> {
             List<CompletableFuture<List<StoredAlert>>> perOrg = new ArrayList<>();
             for (String org : orgs) {
                 perOrg.add(unclosed(c, org).toCompletableFuture());
@@ -181,7 +181,7 @@ public final class RedisAlertStore implements AlertStore {
     public CompletionStage<Set<String>> overdue(Instant before, int limit) {
         return redis.commands()
                 .zrangebyscore(
-                        dueKey(),
+                        keys.due(),
                         Range.create(Double.NEGATIVE_INFINITY, (double) (before.toEpochMilli() - 1)),
                         Limit.create(0, limit))
                 .thenApply(members -> {
@@ -193,13 +193,8 @@ public final class RedisAlertStore implements AlertStore {
                 });
     }
 
-    /** The sorted set of every alert's next deadline: score in epoch milliseconds, member {@code org:id} (escaped). */
-    private String dueKey() {
-        return keys.tagged("alerts", "due");
-    }
-
     private CompletionStage<List<StoredAlert>> unclosed(RedisClusterAsyncCommands<String, String> c, String org) {
-        return c.smembers(openKey(org)).thenCompose(ids -> unclosed(c, org, ids));
+        return c.smembers(keys.open(org)).thenCompose(ids -> unclosed(c, org, ids));
     }
 
     /** The alerts {@code ids} of {@code org} that are stored and not closed. */
@@ -208,7 +203,7 @@ public final class RedisAlertStore implements AlertStore {
         if (ids.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
-        String[] alertKeys = ids.stream().map(id -> alertKey(org, id)).toArray(String[]::new);
+        String[] alertKeys = ids.stream().map(id -> keys.alert(org, id)).toArray(String[]::new);
         return c.mget(alertKeys)
                 .thenApply(values -> values.stream()
                         .filter(KeyValue::hasValue)
@@ -220,23 +215,6 @@ public final class RedisAlertStore implements AlertStore {
     @Override
     public CompletionStage<List<StoredAlert>> unclosedOf(String org, String client) {
         RedisClusterAsyncCommands<String, String> c = redis.commands();
-        return c.smembers(openOfClientKey(org, client)).thenCompose(ids -> unclosed(c, org, ids));
-    }
-
-    private String orgsKey() {
-        return keys.tagged("alerts", "orgs");
-    }
-
-    private String openKey(String org) {
-        return keys.org(org, "alerts:open");
-    }
-
-    /** The open alerts of one client, beside the organisation's (same hash tag: one script writes both). */
-    private String openOfClientKey(String org, String client) {
-        return keys.org(org, "alerts:open:" + RedisKeys.escape(client));
-    }
-
-    private String alertKey(String org, String id) {
-        return keys.org(org, "alert:" + RedisKeys.escape(id));
+        return c.smembers(keys.openOf(org, client)).thenCompose(ids -> unclosed(c, org, ids));
     }
 }
