@@ -53,6 +53,16 @@ public abstract class AlertStoreContract {
 
     /** As {@link #alert}, about client {@code client}. */
     public static StoredAlert alertOf(String org, String id, String client, Alerts.State state, long version) {
+        return alertAt(org, id, client, state, version, T0);
+    }
+
+    /** As {@link #alertOf}, version 1, raised at {@code raisedAt} (updated a second later). */
+    public static StoredAlert alertAt(String org, String id, String client, Alerts.State state, Instant raisedAt) {
+        return alertAt(org, id, client, state, 1, raisedAt);
+    }
+
+    private static StoredAlert alertAt(
+            String org, String id, String client, Alerts.State state, long version, Instant raisedAt) {
         Care.CheckIn checkIn = new Care.CheckIn(
                 "ci-1",
                 "alice",
@@ -82,8 +92,8 @@ public abstract class AlertStoreContract {
                 Alerts.Severity.HIGH,
                 state,
                 1,
-                T0,
-                T0.plusSeconds(version),
+                raisedAt,
+                raisedAt.plusSeconds(version),
                 "facilitators",
                 false,
                 state == Alerts.State.RAISED ? null : "dr-bo",
