@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.haven.protocol.Alerts;
+import org.haven.server.alert.AlertSearch;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.StoredAlert;
 import org.haven.server.storage.StoredJson;
@@ -22,8 +23,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@link AlertStore} in the SQL database: one row per alert (its current state as JSON, whether it
- * is open, its next deadline, when it was closed), deleted only by the retention once closed for
- * long enough ({@link #purgeClosed}, in batches). Saves of one alert run on its lane, in the order
+ * is open, its next deadline, when it was closed, when it was raised and its state, for the search),
+ * deleted only by the retention once closed for long enough ({@link #purgeClosed}, in batches). Saves of one alert run on its lane, in the order
  * called; {@link #overdue} reads the deadline index.
  *
  * <p>Alerts carry health data (location, contacts, safety plan): the database must be private to
@@ -32,13 +33,15 @@ import org.jspecify.annotations.Nullable;
 public final class SqlAlertStore implements AlertStore {
 
     private static final String UPSERT = """
-            INSERT INTO alerts (id, org, is_open, next_deadline, body, closed_at, client) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO alerts (id, org, is_open, next_deadline, body, closed_at, client, raised_at, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET org = excluded.org, is_open = excluded.is_open,
               next_deadline = excluded.next_deadline, body = excluded.body, closed_at = excluded.closed_at,
-              client = excluded.client
+              client = excluded.client, raised_at = excluded.raised_at, state = excluded.state
             """;
     private static final String INSERT_NEW = """
-            INSERT INTO alerts (id, org, is_open, next_deadline, body, closed_at, client) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO alerts (id, org, is_open, next_deadline, body, closed_at, client, raised_at, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING
             """;
 
@@ -76,6 +79,8 @@ public final class SqlAlertStore implements AlertStore {
                 s.setNull(6, Types.BIGINT);
             }
             s.setString(7, alert.view().client());
+            s.setLong(8, AlertSearch.raisedMillis(alert));
+            s.setString(9, alert.view().state().name());
             return s.executeUpdate();
         }
     }
