@@ -58,8 +58,8 @@ public interface AlertStore {
 
     /**
      * Deletes every alert closed before {@code before} (its last update, the closing, is older): the
-     * retention of history. Never an open alert. Completes with how many went; a store that expires
-     * closed alerts by itself (Redis) deletes nothing here.
+     * retention of history, indexes included. Never an open alert. Completes with how many it deleted
+     * (Redis also expires closed alerts by itself: those gone already are not counted).
      */
     CompletionStage<Integer> purgeClosed(Instant before);
 }

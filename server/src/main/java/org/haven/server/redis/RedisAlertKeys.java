@@ -1,6 +1,8 @@
 package org.haven.server.redis;
 
 import java.util.Objects;
+import org.haven.server.alert.AlertSearch;
+import org.haven.server.alert.StoredAlert;
 
 /**
  * The names of the alert store's Redis keys, shared by {@link RedisAlertStore} and the classes that
@@ -26,6 +28,28 @@ record RedisAlertKeys(RedisKeys keys) {
     /** The open alerts of one client, beside the organisation's (same hash tag: one script writes both). */
     String openOf(String org, String client) {
         return keys.org(org, "alerts:open:" + RedisKeys.escape(client));
+    }
+
+    /**
+     * The organisation's alerts by time of raising: member the id, score {@link #raisedScore}. Never
+     * expires: its members go with {@link RedisAlertStore#purgeClosed}.
+     */
+    String raised(String org) {
+        return keys.org(org, "alerts:raised");
+    }
+
+    /** The organisation's closed alerts: member the id, score when closed (epoch milliseconds), for the retention. */
+    String closed(String org) {
+        return keys.org(org, "alerts:closed");
+    }
+
+    /**
+     * An alert's score in {@link #raised}: minus its time of raising in epoch milliseconds (exact in a
+     * double until the year 287,396). Negated so that ascending order, the one Redis keeps ties in (by
+     * member, bytewise), is newest first with ties by id ascending: the search's order.
+     */
+    static long raisedScore(StoredAlert alert) {
+        return -AlertSearch.raisedMillis(alert);
     }
 
     /** The organisations that have alerts. */

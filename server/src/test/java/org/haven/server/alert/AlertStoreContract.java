@@ -1,7 +1,6 @@
 package org.haven.server.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,14 +21,6 @@ public abstract class AlertStoreContract {
 
     /** A new, empty store. */
     protected abstract AlertStore newStore();
-
-    /**
-     * Whether {@link AlertStore#purgeClosed} deletes (true) or the store expires closed alerts by
-     * itself (Redis: its own test checks the expiry).
-     */
-    protected boolean purgesClosedAlerts() {
-        return true;
-    }
 
     private AlertStore store;
 
@@ -196,7 +187,6 @@ public abstract class AlertStoreContract {
 
     @Test
     void closedAlertsGoAfterTheRetentionOpenOnesNever() throws Exception {
-        assumeTrue(purgesClosedAlerts(), "this store expires closed alerts by itself");
         AlertStore store = store();
         MutableClock clock = new MutableClock(T0);
         Duration retention = Duration.ofDays(2190);
@@ -227,7 +217,6 @@ public abstract class AlertStoreContract {
 
     @Test
     void aReopenedAlertIsNoLongerClosedForTheRetention() throws Exception {
-        assumeTrue(purgesClosedAlerts(), "this store expires closed alerts by itself");
         AlertStore store = store();
         await(store.save(alert("demo", "a-1", Alerts.State.CLOSED, 2)));
         await(store.save(alert("demo", "a-1", Alerts.State.RAISED, 3)));
