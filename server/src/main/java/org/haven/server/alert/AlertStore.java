@@ -62,4 +62,18 @@ public interface AlertStore {
      * (Redis also expires closed alerts by itself: those gone already are not counted).
      */
     CompletionStage<Integer> purgeClosed(Instant before);
+
+    /**
+     * The alerts of {@code org} raised in [{@code from}, {@code to}), newest raised first (ties by id
+     * ascending), strictly after the cursor ({@code afterRaisedAt}, {@code afterId}) when given, only
+     * in {@code state} / of {@code client} when given; at most {@code limit}. Times count to the
+     * millisecond ({@link AlertSearch}); an alert's state is the one it was last saved in.
+     *
+     * <p>Read from an index of each organisation's alerts by time raised, so the work is bounded by
+     * the page, never by the organisation's history; with a state or client filter, by the alerts
+     * raised in the range at worst (callers bound the range). Ids compare as each store orders text
+     * (bytewise in Redis and SQLite, by the database's collation in PostgreSQL, Java's in memory: the
+     * same for Haven's ids, {@code a-} and hexadecimal); paging is exact in each.
+     */
+    CompletionStage<List<StoredAlert>> search(AlertSearch search);
 }

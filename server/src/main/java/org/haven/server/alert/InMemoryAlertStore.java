@@ -85,6 +85,16 @@ public final class InMemoryAlertStore implements AlertStore {
         return CompletableFuture.completedFuture(purged[0]);
     }
 
+    /** Reads every alert: memory holds one node's, and they are read anyway by {@link #unclosed()}. */
+    @Override
+    public CompletionStage<List<StoredAlert>> search(AlertSearch search) {
+        return CompletableFuture.completedFuture(alerts.values().stream()
+                .filter(search::matches)
+                .sorted(AlertSearch.NEWEST_FIRST)
+                .limit(search.limit())
+                .toList());
+    }
+
     /** Every alert stored and not purged (tests). */
     public @Nullable StoredAlert get(String id) {
         return alerts.get(id);

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.haven.protocol.Alerts;
+import org.haven.server.alert.AlertSearch;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.StoredAlert;
 import org.haven.server.storage.StoredJson;
@@ -107,6 +108,7 @@ public final class RedisAlertStore implements AlertStore {
     private final RedisConnections redis;
     private final RedisAlertKeys keys;
     private final Duration retention;
+    private final RedisAlertSearch searches;
 
     /** Closed alerts kept for {@link #DEFAULT_RETENTION}. */
     public RedisAlertStore(RedisConnections redis, RedisKeys keys) {
@@ -121,13 +123,13 @@ public final class RedisAlertStore implements AlertStore {
             throw new IllegalArgumentException("retention must be positive");
         }
         this.retention = retention;
+        this.searches = new RedisAlertSearch(redis, this.keys);
     }
 
     @Override
     public CompletionStage<Void> save(StoredAlert alert) {
         RedisClusterAsyncCommands<String, String> c = redis.commands();
         String id = alert.view().id();
-        boolean open = alert.view().state() != Alerts.State.CLOSED;
         // Both are sent at once, in this order, on the same connections: later saves stay behind them.
         CompletionStage<Long> listed = c.sadd(keys.orgs(), alert.org());
         CompletionStage<Long> stored = SAVE.run(c, ScriptOutputType.INTEGER, scriptKeys(alert), scriptArgs(alert));
@@ -143,7 +145,6 @@ public final class RedisAlertStore implements AlertStore {
     public CompletionStage<Boolean> saveNew(StoredAlert alert) {
         RedisClusterAsyncCommands<String, String> c = redis.commands();
         String id = alert.view().id();
-        boolean open = alert.view().state() != Alerts.State.CLOSED;
         CompletionStage<Long> listed = c.sadd(keys.orgs(), alert.org());
         CompletionStage<Long> stored = SAVE_NEW.run(c, ScriptOutputType.INTEGER, scriptKeys(alert), scriptArgs(alert));
         return listed.thenCombine(stored, (a, isNew) -> isNew == 1L).thenCompose(isNew -> {
@@ -255,6 +256,11 @@ public final class RedisAlertStore implements AlertStore {
                                     ? CompletableFuture.completedFuture(sofar + deleted.intValue())
                                     : purge(c, org, beforeMillis, sofar + deleted.intValue()));
                 });
+    }
+
+    @Override
+    public CompletionStage<List<StoredAlert>> search(AlertSearch search) {
+        return searches.search(search);
     }
 
     @Override

@@ -148,6 +148,61 @@ public final class SqlAlertStore implements AlertStore {
     }
 
     @Override
+    public CompletionStage<List<StoredAlert>> search(AlertSearch search) {
+        return db.run("alerts:" + search.org(), c -> {
+            try (PreparedStatement s = c.prepareStatement(searchSql(search))) {
+                int i = 1;
+                s.setString(i++, search.org());
+                s.setLong(i++, search.from().toEpochMilli());
+                s.setLong(i++, search.to().toEpochMilli());
+                Instant afterRaisedAt = search.afterRaisedAt();
+                if (afterRaisedAt != null) {
+                    s.setLong(i++, afterRaisedAt.toEpochMilli());
+                    s.setLong(i++, afterRaisedAt.toEpochMilli());
+                    s.setString(i++, Objects.requireNonNull(search.afterId(), "afterId"));
+                }
+                Alerts.State state = search.state();
+                if (state != null) {
+                    s.setString(i++, state.name());
+                }
+                String client = search.client();
+                if (client != null) {
+                    s.setString(i++, client);
+                }
+                s.setInt(i, search.limit());
+                List<StoredAlert> out = new ArrayList<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        out.add(StoredJson.read(r.getString(1), StoredAlert.class));
+                    }
+                }
+                return List.copyOf(out);
+            }
+        });
+    }
+
+    /**
+     * The search's query: a range of the index {@code alerts_by_raised_at} (org, raised_at DESC, id),
+     * read in its order and stopped at the LIMIT; the state and client are checked on the rows the
+     * range holds.
+     */
+    static String searchSql(AlertSearch search) {
+        StringBuilder sql =
+                new StringBuilder("SELECT body FROM alerts WHERE org = ? AND raised_at >= ? AND raised_at < ?");
+        if (search.afterRaisedAt() != null) {
+            // The bound on raised_at alone starts the index range at the cursor; the rest passes over its ties.
+            sql.append(" AND raised_at <= ? AND (raised_at < ? OR id > ?)");
+        }
+        if (search.state() != null) {
+            sql.append(" AND state = ?");
+        }
+        if (search.client() != null) {
+            sql.append(" AND client = ?");
+        }
+        return sql.append(" ORDER BY raised_at DESC, id LIMIT ?").toString();
+    }
+
+    @Override
     public CompletionStage<Integer> purgeClosed(Instant before) {
         return purge(before, 0);
     }

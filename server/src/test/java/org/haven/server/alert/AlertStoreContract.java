@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.Care;
 import org.haven.server.testing.MutableClock;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -294,5 +296,171 @@ public abstract class AlertStoreContract {
         assertThat(await(store.overdue(t.plusMillis(1), 10)))
                 .as("a deadline moved on is no longer overdue")
                 .containsExactly("other:org");
+    }
+
+    private static final Instant DAY = Instant.parse("2030-03-01T00:00:00Z");
+
+    private static List<String> ids(List<StoredAlert> alerts) {
+        return alerts.stream().map(a -> a.view().id()).toList();
+    }
+
+    private static AlertSearch filtered(Alerts.@Nullable State state, @Nullable String client, int limit) {
+        return new AlertSearch("demo", DAY, DAY.plus(Duration.ofDays(1)), state, client, null, null, limit);
+    }
+
+    @Test
+    void aSearchFindsTheAlertsRaisedFromItsStartToBeforeItsEndNewestFirst() throws Exception {
+        AlertStore store = store();
+        Instant end = DAY.plus(Duration.ofDays(1));
+        await(store.save(alertAt("demo", "just-before", "alice", Alerts.State.RAISED, DAY.minusMillis(1))));
+        await(store.save(alertAt("demo", "at-start", "alice", Alerts.State.RAISED, DAY)));
+        await(store.save(alertAt("demo", "noon", "alice", Alerts.State.CLOSED, DAY.plus(Duration.ofHours(12)))));
+        await(store.saveNew(alertAt("demo", "last", "alice", Alerts.State.RAISED, end.minusNanos(1))));
+        await(store.save(alertAt("demo", "at-end", "alice", Alerts.State.RAISED, end)));
+        await(store.save(alertAt("other:org", "elsewhere", "alice", Alerts.State.RAISED, DAY.plusSeconds(60))));
+
+        List<StoredAlert> found = await(store.search(AlertSearch.of("demo", DAY, end, 10)));
+        assertThat(ids(found)).containsExactly("last", "noon", "at-start");
+        assertThat(found.get(1))
+                .as("whole")
+                .isEqualTo(alertAt("demo", "noon", "alice", Alerts.State.CLOSED, DAY.plus(Duration.ofHours(12))));
+        assertThat(ids(await(store.search(AlertSearch.of("demo", DAY, end, 2)))))
+                .containsExactly("last", "noon");
+        assertThat(ids(await(store.search(AlertSearch.of("other:org", DAY, end, 10)))))
+                .containsExactly("elsewhere");
+        assertThat(await(store.search(AlertSearch.of("nobody", DAY, end, 10)))).isEmpty();
+    }
+
+    @Test
+    void alertsRaisedInOneMillisecondComeByIdWhateverTheirMicroseconds() throws Exception {
+        AlertStore store = store();
+        Instant t = DAY.plusSeconds(5);
+        // Newest first to the microsecond would be a-3, a-2, a-1.
+        await(store.save(alertAt("demo", "a-3", "alice", Alerts.State.RAISED, t.plusNanos(999_000))));
+        await(store.save(alertAt("demo", "a-1", "alice", Alerts.State.RAISED, t)));
+        await(store.save(alertAt("demo", "a-2", "alice", Alerts.State.RAISED, t.plusNanos(500_000))));
+        await(store.save(alertAt("demo", "a-0", "alice", Alerts.State.RAISED, t.plusMillis(1))));
+        assertThat(ids(await(store.search(filtered(null, null, 10))))).containsExactly("a-0", "a-1", "a-2", "a-3");
+    }
+
+    @Test
+    void aSearchKeepsOnlyTheStateAndClientAskedFor() throws Exception {
+        AlertStore store = store();
+        await(store.save(alertAt("demo", "a-1", "alice", Alerts.State.RAISED, DAY.plusSeconds(1))));
+        await(store.save(alertAt("demo", "a-2", "bob", Alerts.State.RAISED, DAY.plusSeconds(2))));
+        await(store.save(alertAt("demo", "a-3", "alice", Alerts.State.CLOSED, DAY.plusSeconds(3))));
+        await(store.saveNew(alertAt("demo", "a-4", "alice", Alerts.State.ACKNOWLEDGED, DAY.plusSeconds(4))));
+        await(store.save(alertAt("demo", "a-5", "alice", Alerts.State.RAISED, DAY.plusSeconds(5))));
+
+        assertThat(ids(await(store.search(filtered(Alerts.State.RAISED, null, 10)))))
+                .containsExactly("a-5", "a-2", "a-1");
+        assertThat(ids(await(store.search(filtered(null, "alice", 10))))).containsExactly("a-5", "a-4", "a-3", "a-1");
+        assertThat(ids(await(store.search(filtered(Alerts.State.RAISED, "alice", 10)))))
+                .containsExactly("a-5", "a-1");
+        assertThat(ids(await(store.search(filtered(Alerts.State.RAISED, "bob", 1)))))
+                .containsExactly("a-2");
+        assertThat(ids(await(store.search(filtered(Alerts.State.CLOSED, null, 10)))))
+                .containsExactly("a-3");
+        assertThat(await(store.search(filtered(null, "carol", 10)))).isEmpty();
+        assertThat(await(store.search(filtered(Alerts.State.ENGAGED, null, 10))))
+                .isEmpty();
+    }
+
+    /**
+     * 25 alerts, three to a millisecond with ids out of their microseconds' order, some closed: pages
+     * of 10, each after the last alert of the one before (its full raisedAt and id), give every alert
+     * once, in order; so do pages of 4 of the raised ones only.
+     */
+    @Test
+    void pagingThroughTwentyFiveAlertsNeverSkipsNorRepeatsOne() throws Exception {
+        AlertStore store = store();
+        List<StoredAlert> stored = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            Instant raisedAt = DAY.plusMillis(i / 3).plusNanos((i % 3) * 300_000L + 1_000);
+            String id = "a-%02d".formatted((i * 7) % 25);
+            StoredAlert a =
+                    alertAt("demo", id, "alice", i % 4 == 0 ? Alerts.State.CLOSED : Alerts.State.RAISED, raisedAt);
+            stored.add(a);
+            await(i % 2 == 0 ? store.save(a) : store.saveNew(a).thenApply(isNew -> null));
+        }
+        await(store.save(alertAt("demo", "before", "alice", Alerts.State.RAISED, DAY.minusNanos(1))));
+        await(store.save(alertAt("other", "a-99", "alice", Alerts.State.RAISED, DAY.plusMillis(3))));
+        List<String> all = ids(stored.stream().sorted(AlertSearch.NEWEST_FIRST).toList());
+
+        assertThat(pages(store, filtered(null, null, 10))).containsExactly(10, 10, 5, 0);
+        assertThat(paged(store, filtered(null, null, 10))).containsExactlyElementsOf(all);
+        assertThat(ids(await(store.search(filtered(null, null, 25))))).containsExactlyElementsOf(all);
+
+        List<String> raised = ids(stored.stream()
+                .filter(a -> a.view().state() == Alerts.State.RAISED)
+                .sorted(AlertSearch.NEWEST_FIRST)
+                .toList());
+        assertThat(paged(store, filtered(Alerts.State.RAISED, "alice", 4))).containsExactlyElementsOf(raised);
+    }
+
+    private static List<Integer> pages(AlertStore store, AlertSearch first) throws Exception {
+        List<Integer> sizes = new ArrayList<>();
+        AlertSearch search = first;
+        for (int i = 0; i < 10; i++) {
+            List<StoredAlert> page = await(store.search(search));
+            sizes.add(page.size());
+            if (page.isEmpty()) {
+                break;
+            }
+            search = search.after(page.get(page.size() - 1));
+        }
+        return sizes;
+    }
+
+    /** Every page of {@code first}'s search, each after the last alert of the one before, run together. */
+    protected static List<String> paged(AlertStore store, AlertSearch first) throws Exception {
+        List<String> found = new ArrayList<>();
+        AlertSearch search = first;
+        for (int i = 0; i < 100; i++) {
+            List<StoredAlert> page = await(store.search(search));
+            if (page.isEmpty()) {
+                return found;
+            }
+            found.addAll(ids(page));
+            search = search.after(page.get(page.size() - 1));
+        }
+        throw new AssertionError("no end after 100 pages");
+    }
+
+    @Test
+    void anAlertIsFoundInTheStateItWasLastSavedIn() throws Exception {
+        AlertStore store = store();
+        Instant t = DAY.plusSeconds(30);
+        await(store.saveNew(alertAt("demo", "a-1", "alice", Alerts.State.RAISED, t)));
+        assertThat(ids(await(store.search(filtered(Alerts.State.RAISED, null, 10)))))
+                .containsExactly("a-1");
+
+        StoredAlert acknowledged = alertAt("demo", "a-1", "alice", Alerts.State.ACKNOWLEDGED, t);
+        await(store.save(acknowledged));
+        assertThat(await(store.search(filtered(Alerts.State.RAISED, null, 10)))).isEmpty();
+        assertThat(await(store.search(filtered(Alerts.State.ACKNOWLEDGED, null, 10))))
+                .containsExactly(acknowledged);
+
+        await(store.save(alertAt("demo", "a-1", "alice", Alerts.State.CLOSED, t)));
+        assertThat(await(store.search(filtered(Alerts.State.ACKNOWLEDGED, null, 10))))
+                .isEmpty();
+        assertThat(ids(await(store.search(filtered(Alerts.State.CLOSED, null, 10)))))
+                .containsExactly("a-1");
+        assertThat(ids(await(store.search(filtered(null, null, 10)))))
+                .as("once")
+                .containsExactly("a-1");
+    }
+
+    @Test
+    void aPurgedAlertIsNoLongerFound() throws Exception {
+        AlertStore store = store();
+        // Raised at DAY + 1 s, and closed at DAY + 2 s (version 1, updated a second later).
+        await(store.save(alertAt("demo", "closed", "alice", Alerts.State.CLOSED, DAY.plusSeconds(1))));
+        await(store.save(alertAt("demo", "open", "alice", Alerts.State.RAISED, DAY)));
+        assertThat(ids(await(store.search(filtered(null, null, 10))))).containsExactly("closed", "open");
+
+        assertThat(await(store.purgeClosed(DAY.plusSeconds(3)))).isEqualTo(1);
+        assertThat(ids(await(store.search(filtered(null, null, 10))))).containsExactly("open");
+        assertThat(await(store.search(filtered(Alerts.State.CLOSED, null, 10)))).isEmpty();
     }
 }

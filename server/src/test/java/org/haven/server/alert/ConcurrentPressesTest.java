@@ -268,6 +268,11 @@ class ConcurrentPressesTest {
         }
 
         @Override
+        public CompletionStage<List<StoredAlert>> search(AlertSearch search) {
+            return inner.search(search);
+        }
+
+        @Override
         public CompletionStage<List<StoredAlert>> unclosed(String org) {
             return inner.unclosed(org);
         }

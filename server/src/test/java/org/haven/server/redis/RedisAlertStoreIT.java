@@ -3,11 +3,16 @@ package org.haven.server.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.haven.protocol.Alerts;
+import org.haven.server.alert.AlertSearch;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.AlertStoreContract;
+import org.haven.server.alert.StoredAlert;
 import org.haven.server.testing.RedisServers;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -76,6 +81,70 @@ class RedisAlertStoreIT {
                 .isEmpty();
     }
 
+    /**
+     * Pages of every size, walked one, two or three members at a time, each page after the last alert
+     * of the one before: every alert once, in order, ties across batches included (seven alerts in one
+     * millisecond), filtered or not; a member whose alert is gone is passed over, then taken out.
+     */
+    private static void walksInSmallBatchesNeverSkipNorRepeat(RedisConnections connections) throws Exception {
+        RedisKeys keys = RedisServers.freshKeys();
+        RedisAlertKeys alertKeys = new RedisAlertKeys(keys);
+        AlertStore store = new RedisAlertStore(connections, keys);
+        Instant day = Instant.parse("2030-03-01T00:00:00Z");
+        List<StoredAlert> stored = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            Instant raisedAt =
+                    i < 7 ? day.plusNanos(i * 1_000L) : day.plusMillis(i / 3).plusNanos(i % 3 * 1_000L);
+            StoredAlert a = AlertStoreContract.alertAt(
+                    "demo",
+                    "a-%02d".formatted((i * 7) % 25),
+                    "alice",
+                    i % 3 == 0 ? Alerts.State.CLOSED : Alerts.State.RAISED,
+                    raisedAt);
+            await(store.save(a));
+            stored.add(a);
+        }
+        StoredAlert gone = AlertStoreContract.alertAt("demo", "gone", "alice", Alerts.State.RAISED, day.plusMillis(4));
+        await(store.save(gone));
+        await(connections.commands().del(alertKeys.alert("demo", "gone")));
+
+        for (Alerts.State state : new Alerts.State[] {null, Alerts.State.RAISED}) {
+            List<String> expected = stored.stream()
+                    .filter(a -> state == null || a.view().state() == state)
+                    .sorted(AlertSearch.NEWEST_FIRST)
+                    .map(a -> a.view().id())
+                    .toList();
+            for (int batch = 1; batch <= 3; batch++) {
+                RedisAlertSearch search = new RedisAlertSearch(connections, alertKeys, batch);
+                for (int limit : new int[] {1, 2, 4, 10, 30}) {
+                    AlertSearch first =
+                            new AlertSearch("demo", day, day.plusSeconds(60), state, null, null, null, limit);
+                    assertThat(paged(search, first))
+                            .as("batches of %s, pages of %s, state %s", batch, limit, state)
+                            .containsExactlyElementsOf(expected);
+                }
+            }
+        }
+        assertThat(await(connections.commands().zscore(alertKeys.raised("demo"), "gone")))
+                .as("taken out of the index")
+                .isNull();
+    }
+
+    private static List<String> paged(RedisAlertSearch search, AlertSearch first) throws Exception {
+        List<String> found = new ArrayList<>();
+        AlertSearch next = first;
+        for (int i = 0; i < 100; i++) {
+            List<StoredAlert> page = await(search.search(next));
+            assertThat(page.size()).isLessThanOrEqualTo(first.limit());
+            if (page.isEmpty()) {
+                return found;
+            }
+            page.forEach(a -> found.add(a.view().id()));
+            next = next.after(page.get(page.size() - 1));
+        }
+        throw new AssertionError("no end after 100 pages");
+    }
+
     @Nested
     class OneServer extends AlertStoreContract {
         @Override
@@ -91,6 +160,11 @@ class RedisAlertStoreIT {
         @Test
         void anAlertInTheOpenSetIsNeverPurged() throws Exception {
             RedisAlertStoreIT.anAlertInTheOpenSetIsNeverPurged(redis.standalone());
+        }
+
+        @Test
+        void walksInSmallBatchesNeverSkipNorRepeat() throws Exception {
+            RedisAlertStoreIT.walksInSmallBatchesNeverSkipNorRepeat(redis.standalone());
         }
     }
 
@@ -109,6 +183,11 @@ class RedisAlertStoreIT {
         @Test
         void anAlertInTheOpenSetIsNeverPurged() throws Exception {
             RedisAlertStoreIT.anAlertInTheOpenSetIsNeverPurged(redis.cluster());
+        }
+
+        @Test
+        void walksInSmallBatchesNeverSkipNorRepeat() throws Exception {
+            RedisAlertStoreIT.walksInSmallBatchesNeverSkipNorRepeat(redis.cluster());
         }
     }
 }

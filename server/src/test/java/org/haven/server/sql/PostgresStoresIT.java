@@ -3,6 +3,11 @@ package org.haven.server.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.haven.protocol.E2e;
+import org.haven.server.alert.AlertSearch;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.AlertStoreContract;
 import org.haven.server.audit.AuditVerifier.Verification;
@@ -92,10 +98,68 @@ class PostgresStoresIT {
     @Nested
     class Alerts extends AlertStoreContract {
         private final TestDatabases databases = new TestDatabases();
+        private String url = "";
 
         @Override
         protected AlertStore newStore() {
-            return new SqlAlertStore(databases.postgres(postgres.newDatabase()));
+            url = postgres.newDatabase();
+            return new SqlAlertStore(databases.postgres(url));
+        }
+
+        /**
+         * With 20,000 alerts of an organisation, a search reads its page from the index, in its order,
+         * and stops at the LIMIT: no scan of the table, no sort.
+         */
+        @Test
+        void aSearchReadsItsPageFromTheIndex() throws Exception {
+            store();
+            Instant from = Instant.parse("2030-03-01T00:00:00Z");
+            Instant to = Instant.parse("2030-03-31T00:00:00Z");
+            try (Connection c = DriverManager.getConnection(url);
+                    Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO alerts (id, org, is_open, body, raised_at, state)"
+                        + " SELECT 'a-' || g, CASE WHEN g % 10 = 0 THEN 'other' ELSE 'demo' END, 0, '{}',"
+                        + " " + from.toEpochMilli() + " + g * 60000, 'CLOSED' FROM generate_series(1, 20000) g");
+                s.execute("ANALYZE alerts");
+                for (AlertSearch search : new AlertSearch[] {
+                    AlertSearch.of("demo", from, to, 10),
+                    new AlertSearch("demo", from, to, null, null, to.minusSeconds(3600), "a-1", 10),
+                    new AlertSearch("demo", from, to, org.haven.protocol.Alerts.State.CLOSED, null, null, null, 10)
+                }) {
+                    String plan = plan(c, search);
+                    assertThat(plan)
+                            .as(search.toString())
+                            .contains("Limit")
+                            .contains("Index Scan using alerts_by_raised_at")
+                            .doesNotContain("Sort")
+                            .doesNotContain("Seq Scan");
+                }
+            }
+        }
+
+        private static String plan(Connection c, AlertSearch search) throws Exception {
+            try (PreparedStatement s = c.prepareStatement("EXPLAIN " + SqlAlertStore.searchSql(search))) {
+                int i = 1;
+                s.setString(i++, search.org());
+                s.setLong(i++, search.from().toEpochMilli());
+                s.setLong(i++, search.to().toEpochMilli());
+                if (search.afterRaisedAt() != null) {
+                    s.setLong(i++, search.afterRaisedAt().toEpochMilli());
+                    s.setLong(i++, search.afterRaisedAt().toEpochMilli());
+                    s.setString(i++, search.afterId());
+                }
+                if (search.state() != null) {
+                    s.setString(i++, search.state().name());
+                }
+                s.setInt(i, search.limit());
+                StringBuilder plan = new StringBuilder();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        plan.append(r.getString(1)).append('\n');
+                    }
+                }
+                return plan.toString();
+            }
         }
 
         @AfterEach
