@@ -339,6 +339,29 @@ public record Engines(
 
     /** As {@link #forConfig(ServerConfig)}, Redis command latencies recorded in {@code meters} (null: none). */
     public static Engines forConfig(ServerConfig config, @Nullable MeterRegistry meters) {
+        return indexingEarlierAlerts(open(config, meters));
+    }
+
+    /**
+     * Starts indexing for the search the alerts an earlier version stored ({@link
+     * AlertStore#indexEarlierAlerts}), in the background: the node serves meanwhile.
+     */
+    private static Engines indexingEarlierAlerts(Engines engines) {
+        engines.alerts().indexEarlierAlerts().whenComplete((indexed, failure) -> {
+            if (failure != null) {
+                log.warn(
+                        "alerts stored before the search index not indexed ({}); the next start tries again",
+                        (failure.getCause() != null ? failure.getCause() : failure)
+                                .getClass()
+                                .getSimpleName());
+            } else if (indexed > 0) {
+                log.info("alerts stored before the search index indexed count={}", indexed);
+            }
+        });
+        return engines;
+    }
+
+    private static Engines open(ServerConfig config, @Nullable MeterRegistry meters) {
         ServerConfig.Storage storage = config.storage();
         String databaseUrl = storage.databaseUrl();
         if (databaseUrl != null) {

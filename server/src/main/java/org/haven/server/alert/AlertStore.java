@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -76,4 +77,14 @@ public interface AlertStore {
      * same for Haven's ids, {@code a-} and hexadecimal); paging is exact in each.
      */
     CompletionStage<List<StoredAlert>> search(AlertSearch search);
+
+    /**
+     * Indexes for {@link #search} the alerts stored by an earlier version of Haven, before the index
+     * existed. Each node starts it at start and serves meanwhile: until it completes, a search may
+     * miss those alerts. Works in bounded batches, never the whole history at once; completes with how
+     * many alerts it indexed. A store that keeps nothing across versions (memory) has nothing to do.
+     */
+    default CompletionStage<Integer> indexEarlierAlerts() {
+        return CompletableFuture.completedFuture(0);
+    }
 }

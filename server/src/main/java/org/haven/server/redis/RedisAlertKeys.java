@@ -52,6 +52,16 @@ record RedisAlertKeys(RedisKeys keys) {
         return -AlertSearch.raisedMillis(alert);
     }
 
+    /** A {@code SCAN} pattern of every organisation's alert keys ({@link #alert}). */
+    String everyAlert() {
+        return keys.everyOrg("alert:");
+    }
+
+    /** Set once the alerts stored before {@link #raised} existed are in it ({@link RedisAlertBackfill}). */
+    String earlierAlertsIndexed() {
+        return keys.tagged("alerts", "earlier-indexed");
+    }
+
     /** The organisations that have alerts. */
     String orgs() {
         return keys.tagged("alerts", "orgs");

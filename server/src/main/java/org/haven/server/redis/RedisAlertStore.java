@@ -263,6 +263,12 @@ public final class RedisAlertStore implements AlertStore {
         return searches.search(search);
     }
 
+    /** See {@link RedisAlertBackfill}. */
+    @Override
+    public CompletionStage<Integer> indexEarlierAlerts() {
+        return new RedisAlertBackfill(redis, keys).run();
+    }
+
     @Override
     public CompletionStage<Set<String>> overdue(Instant before, int limit) {
         return redis.commands()

@@ -51,6 +51,27 @@ public final class RedisKeys {
         return org(org, kind) + ":" + escape(id);
     }
 
+    /**
+     * A {@code SCAN} pattern for the keys of every organisation whose kind starts with {@code
+     * kindPrefix}: {@code ns:{*}:kindPrefix*} (the namespace and prefix taken literally).
+     */
+    String everyOrg(String kindPrefix) {
+        return literal(namespace) + ":{*}:" + literal(kindPrefix) + "*";
+    }
+
+    /** {@code text} as a glob pattern that matches only itself. */
+    private static String literal(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
     /** A key of a shared thing with its own slot: {@code ns:{tag}:kind}. */
     String tagged(String tag, String kind) {
         return namespace + ":{" + escape(tag) + "}:" + kind;

@@ -202,6 +202,12 @@ public final class SqlAlertStore implements AlertStore {
         return sql.append(" ORDER BY raised_at DESC, id LIMIT ?").toString();
     }
 
+    /** See {@link SqlAlertBackfill}. */
+    @Override
+    public CompletionStage<Integer> indexEarlierAlerts() {
+        return new SqlAlertBackfill(db).run();
+    }
+
     @Override
     public CompletionStage<Integer> purgeClosed(Instant before) {
         return purge(before, 0);

@@ -1,6 +1,7 @@
 package org.haven.server.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,14 @@ public abstract class AlertStoreContract {
 
     /** A new, empty store. */
     protected abstract AlertStore newStore();
+
+    /**
+     * A new store over {@code alerts} written as the version before the search wrote them (no index
+     * by time raised), or null when the store keeps nothing across versions (memory).
+     */
+    protected @Nullable AlertStore storeWithEarlierAlerts(List<StoredAlert> alerts) throws Exception {
+        return null;
+    }
 
     private AlertStore store;
 
@@ -462,5 +471,38 @@ public abstract class AlertStoreContract {
         assertThat(await(store.purgeClosed(DAY.plusSeconds(3)))).isEqualTo(1);
         assertThat(ids(await(store.search(filtered(null, null, 10))))).containsExactly("open");
         assertThat(await(store.search(filtered(Alerts.State.CLOSED, null, 10)))).isEmpty();
+    }
+
+    @Test
+    void alertsStoredBeforeTheSearchExistedAreFoundOnceIndexed() throws Exception {
+        List<StoredAlert> earlier = List.of(
+                alertAt("demo", "e-open", "alice", Alerts.State.RAISED, DAY.plusSeconds(1)),
+                alertAt("demo", "e-closed", "bob", Alerts.State.CLOSED, DAY.plusSeconds(2)),
+                alertAt("demo", "e-acknowledged", "alice", Alerts.State.ACKNOWLEDGED, DAY.plusSeconds(3)),
+                alertAt("demo", "e-last-year", "alice", Alerts.State.CLOSED, DAY.minus(Duration.ofDays(365))),
+                alertAt("other:org", "e-elsewhere", "alice", Alerts.State.RAISED, DAY.plusSeconds(1)));
+        AlertStore store = storeWithEarlierAlerts(earlier);
+        assumeTrue(store != null, "this store keeps nothing across versions");
+        await(store.save(alertAt("demo", "new", "alice", Alerts.State.RAISED, DAY.plusMillis(1500))));
+
+        assertThat(await(store.indexEarlierAlerts())).isEqualTo(5);
+        assertThat(await(store.search(filtered(null, null, 10)))).hasSize(4);
+        assertThat(ids(await(store.search(filtered(null, null, 10)))))
+                .containsExactly("e-acknowledged", "e-closed", "new", "e-open");
+        assertThat(ids(await(store.search(filtered(Alerts.State.CLOSED, null, 10)))))
+                .containsExactly("e-closed");
+        assertThat(ids(await(store.search(filtered(null, "alice", 10)))))
+                .containsExactly("e-acknowledged", "new", "e-open");
+        assertThat(ids(await(store.search(AlertSearch.of("other:org", DAY, DAY.plusSeconds(60), 10)))))
+                .containsExactly("e-elsewhere");
+        assertThat(await(store.indexEarlierAlerts())).as("once").isZero();
+
+        await(store.save(alertAt("demo", "e-open", "alice", Alerts.State.ENGAGED, DAY.plusSeconds(1))));
+        assertThat(ids(await(store.search(filtered(Alerts.State.ENGAGED, null, 10)))))
+                .containsExactly("e-open");
+        assertThat(await(store.purgeClosed(DAY.plus(Duration.ofDays(1))))).isEqualTo(2);
+        assertThat(ids(await(store.search(filtered(null, null, 10)))))
+                .as("the retention takes them out of the index too")
+                .containsExactly("e-acknowledged", "new", "e-open");
     }
 }

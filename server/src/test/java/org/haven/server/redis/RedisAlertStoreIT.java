@@ -2,6 +2,7 @@ package org.haven.server.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.SetArgs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.haven.server.alert.AlertSearch;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.AlertStoreContract;
 import org.haven.server.alert.StoredAlert;
+import org.haven.server.storage.StoredJson;
 import org.haven.server.testing.RedisServers;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -145,11 +147,42 @@ class RedisAlertStoreIT {
         throw new AssertionError("no end after 100 pages");
     }
 
+    /**
+     * A store over {@code alerts} written as the version before the search wrote them: each alert's
+     * key (a closed one's with its expiry), the open sets, the organisations; no sorted set by time.
+     */
+    private static AlertStore storeWithEarlierAlerts(RedisConnections connections, List<StoredAlert> alerts)
+            throws Exception {
+        RedisKeys keys = RedisServers.freshKeys();
+        RedisAlertKeys alertKeys = new RedisAlertKeys(keys);
+        var c = connections.commands();
+        for (StoredAlert a : alerts) {
+            String key = alertKeys.alert(a.org(), a.view().id());
+            String json = StoredJson.write(a);
+            if (a.view().state() == Alerts.State.CLOSED) {
+                await(c.set(key, json, SetArgs.Builder.px(AlertStore.DEFAULT_RETENTION.toMillis())));
+            } else {
+                await(c.set(key, json));
+                await(c.sadd(alertKeys.open(a.org()), a.view().id()));
+                await(c.sadd(
+                        alertKeys.openOf(a.org(), a.view().client()), a.view().id()));
+            }
+            await(c.sadd(alertKeys.orgs(), a.org()));
+        }
+        await(c.set(keys.org("demo", "alerts:open:alert:x"), "not an alert key"));
+        return new RedisAlertStore(connections, keys);
+    }
+
     @Nested
     class OneServer extends AlertStoreContract {
         @Override
         protected AlertStore newStore() {
             return new RedisAlertStore(redis.standalone(), RedisServers.freshKeys());
+        }
+
+        @Override
+        protected AlertStore storeWithEarlierAlerts(List<StoredAlert> alerts) throws Exception {
+            return RedisAlertStoreIT.storeWithEarlierAlerts(redis.standalone(), alerts);
         }
 
         @Test
@@ -173,6 +206,11 @@ class RedisAlertStoreIT {
         @Override
         protected AlertStore newStore() {
             return new RedisAlertStore(redis.cluster(), RedisServers.freshKeys());
+        }
+
+        @Override
+        protected AlertStore storeWithEarlierAlerts(List<StoredAlert> alerts) throws Exception {
+            return RedisAlertStoreIT.storeWithEarlierAlerts(redis.cluster(), alerts);
         }
 
         @Test

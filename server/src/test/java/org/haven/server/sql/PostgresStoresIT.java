@@ -24,6 +24,7 @@ import org.haven.protocol.E2e;
 import org.haven.server.alert.AlertSearch;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.AlertStoreContract;
+import org.haven.server.alert.StoredAlert;
 import org.haven.server.audit.AuditVerifier.Verification;
 import org.haven.server.auth.RevocationStore;
 import org.haven.server.auth.RevocationStoreContract;
@@ -104,6 +105,12 @@ class PostgresStoresIT {
         protected AlertStore newStore() {
             url = postgres.newDatabase();
             return new SqlAlertStore(databases.postgres(url));
+        }
+
+        @Override
+        protected AlertStore storeWithEarlierAlerts(List<StoredAlert> alerts) throws Exception {
+            String earlier = postgres.newDatabase();
+            return AlertsBeforeSearch.store(earlier, alerts, () -> databases.postgres(earlier));
         }
 
         /**

@@ -8,10 +8,13 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.haven.protocol.Alerts;
 import org.haven.server.alert.AlertSearch;
 import org.haven.server.alert.AlertStore;
 import org.haven.server.alert.AlertStoreContract;
+import org.haven.server.alert.StoredAlert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,9 +32,33 @@ class SqliteAlertStoreTest extends AlertStoreContract {
         return new SqlAlertStore(databases.sqlite(dataDirectory));
     }
 
+    @Override
+    protected AlertStore storeWithEarlierAlerts(List<StoredAlert> alerts) throws Exception {
+        return AlertsBeforeSearch.store(
+                "jdbc:sqlite:" + dataDirectory.resolve(SqlDatabase.SQLITE_FILE),
+                alerts,
+                () -> databases.sqlite(dataDirectory));
+    }
+
     @AfterEach
     void close() {
         databases.close();
+    }
+
+    /** The rows stored before V7 are indexed batch after batch, past the first. */
+    @Test
+    void earlierAlertsAreIndexedPastOneBatch() throws Exception {
+        int many = SqlAlertBackfill.BATCH * 2 + 3;
+        Instant day = Instant.parse("2030-03-01T00:00:00Z");
+        List<StoredAlert> earlier = new ArrayList<>();
+        for (int i = 0; i < many; i++) {
+            earlier.add(alertAt("demo", "a-%04d".formatted(i), "alice", Alerts.State.CLOSED, day.plusSeconds(i)));
+        }
+        AlertStore store = storeWithEarlierAlerts(earlier);
+        assertThat(await(store.indexEarlierAlerts())).isEqualTo(many);
+        assertThat(paged(store, AlertSearch.of("demo", day, day.plusSeconds(many), 1000)))
+                .hasSize(many)
+                .startsWith("a-%04d".formatted(many - 1));
     }
 
     /** Each search is a range of the index in its order, stopped at the LIMIT: no sort of the range. */
