@@ -18,6 +18,7 @@
  * haven:{org}:alerts:raised               zset   id → -(time raised, ms)       (alerts: search)
  * haven:{org}:alerts:closed               zset   id → time closed (ms)         (alerts: retention)
  * haven:{alerts}:due                      zset   org:id → next deadline (ms)   (alerts)
+ * haven:{alerts}:earlier-indexed          string set once earlier alerts are indexed (alerts: search)
  * haven:{alerts}:orgs                     set    organisations with alerts     (alerts)
  * haven:{org:user}:checkins               hash   room → latest check-in        (care)
  * haven:{org:user}:contacts / :plan       list   versions, oldest first        (care)
