@@ -155,43 +155,67 @@ public final class ExternalAlerts {
     public record Page(List<Alerts.View> alerts, boolean more) {}
 
     /**
-     * The organisation's alerts this node carries (every open one, and those closed in the last
-     * {@link AlertService#CLOSED_KEPT}), newest raised first, filtered and paged.
+     * The organisation's alerts raised in the query's range (the last 31 days when it names none),
+     * newest raised first, filtered and paged: from the store (every alert kept, closed ones until
+     * the retention), with this node's own view of those it carries (fresher than the store while a
+     * save is pending, or the only one while the store is down).
      */
     CompletionStage<Page> list(String org, Query q) {
+        Instant to = q.to() != null ? q.to() : clock.instant().plusSeconds(1);
+        Instant from = q.from() != null ? q.from() : to.minus(Duration.ofDays(31));
+        AlertSearch search =
+                new AlertSearch(org, from, to, q.state(), q.client(), q.afterRaisedAt(), q.afterId(), q.limit() + 1);
         CompletableFuture<Page> page = new CompletableFuture<>();
-        thread.run(() -> {
-            List<DistressAlert> matching = new ArrayList<>();
-            for (DistressAlert a : book.view()) {
-                if (a.org().equals(org)
-                        && (q.state() == null || a.state() == q.state())
-                        && (q.client() == null || a.client.user().equals(q.client()))
-                        && (q.from() == null || !a.raisedAt.isBefore(q.from()))
-                        && (q.to() == null || a.raisedAt.isBefore(q.to()))
-                        && after(a, q)) {
-                    matching.add(a);
-                }
-            }
-            matching.sort(NEWEST_FIRST);
-            List<Alerts.View> views = new ArrayList<>();
-            for (int i = 0; i < matching.size() && i < q.limit(); i++) {
-                views.add(matching.get(i).view());
-            }
-            page.complete(new Page(views, matching.size() > q.limit()));
-        });
+        store.search(search)
+                .whenComplete((stored, failure) -> thread.run(() -> {
+                    Map<String, Alerts.View> merged = new java.util.HashMap<>();
+                    if (failure == null) {
+                        for (StoredAlert a : stored) {
+                            merged.put(a.view().id(), a.view());
+                        }
+                    }
+                    for (DistressAlert a : book.view()) {
+                        Alerts.View v = a.view();
+                        if (a.org().equals(org) && matches(v, search)) {
+                            merged.put(v.id(), v);
+                        } else {
+                            merged.remove(v.id()); // its state moved on here since it was stored
+                        }
+                    }
+                    if (failure != null && merged.isEmpty()) {
+                        page.completeExceptionally(failure); // nothing to answer with but the store
+                        return;
+                    }
+                    List<Alerts.View> views = new ArrayList<>(merged.values());
+                    views.sort(NEWEST_FIRST);
+                    boolean storeHasMore = failure == null && stored.size() > q.limit();
+                    page.complete(new Page(
+                            List.copyOf(views.subList(0, Math.min(q.limit(), views.size()))),
+                            views.size() > q.limit() || storeHasMore));
+                }));
         return page;
     }
 
-    private static final Comparator<DistressAlert> NEWEST_FIRST =
-            Comparator.comparing((DistressAlert a) -> a.raisedAt).reversed().thenComparing(a -> a.id);
+    /** Newest raised first to the millisecond (as every store orders them), then by id. */
+    private static final Comparator<Alerts.View> NEWEST_FIRST = Comparator.comparingLong(
+                    (Alerts.View v) -> v.raisedAt().toEpochMilli())
+            .reversed()
+            .thenComparing(Alerts.View::id);
 
-    /** Whether {@code a} comes after the cursor in {@link #NEWEST_FIRST} order. */
-    private static boolean after(DistressAlert a, Query q) {
-        if (q.afterRaisedAt() == null || q.afterId() == null) {
+    /** Whether {@code v} is one {@code search} asks for, by the store's rules. */
+    private static boolean matches(Alerts.View v, AlertSearch search) {
+        long raised = v.raisedAt().toEpochMilli();
+        if (raised < search.from().toEpochMilli()
+                || raised >= search.to().toEpochMilli()
+                || (search.state() != null && v.state() != search.state())
+                || (search.client() != null && !v.client().equals(search.client()))) {
+            return false;
+        }
+        if (search.afterRaisedAt() == null || search.afterId() == null) {
             return true;
         }
-        int c = a.raisedAt.compareTo(q.afterRaisedAt());
-        return c < 0 || (c == 0 && a.id.compareTo(q.afterId()) > 0);
+        long after = search.afterRaisedAt().toEpochMilli();
+        return raised < after || (raised == after && v.id().compareTo(search.afterId()) > 0);
     }
 
     /** The steps a service takes in a clinician's name. */

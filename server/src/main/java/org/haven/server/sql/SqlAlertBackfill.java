@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link AlertStore#indexEarlierAlerts} in SQL: the alert rows without {@code raised_at} (stored
- * before schema V7, or by a node of the previous version during a rolling upgrade) get it and their
+ * before schema V8, or by a node of the previous version during a rolling upgrade) get it and their
  * state from their body, {@link #BATCH} rows at a time, each batch a transaction of its own on the
  * housekeeping lane, so saves go on between batches. The rows are found by the partial index {@code
  * alerts_not_searchable}: at a start with none left, one cheap query. Done in Java rather than in the

@@ -16,7 +16,7 @@ import org.haven.server.alert.StoredAlert;
 import org.haven.server.storage.StoredJson;
 
 /**
- * Alerts stored as a node stored them before schema V7 (no {@code raised_at} nor {@code state}), and
+ * Alerts stored as a node stored them before schema V8 (no {@code raised_at} nor {@code state}), and
  * one row that is not an alert at all, then the store of this version over them: the same on SQLite
  * and PostgreSQL.
  */

@@ -45,7 +45,7 @@ class SqliteAlertStoreTest extends AlertStoreContract {
         databases.close();
     }
 
-    /** The rows stored before V7 are indexed batch after batch, past the first. */
+    /** The rows stored before V8 are indexed batch after batch, past the first. */
     @Test
     void earlierAlertsAreIndexedPastOneBatch() throws Exception {
         int many = SqlAlertBackfill.BATCH * 2 + 3;
