@@ -400,6 +400,15 @@ public final class ServiceApi {
         if (failure instanceof ApiRefusal refused) {
             return refused.toResponse();
         }
+        if (failure instanceof RejectedExecutionException) {
+            // A full queue behind the handler (a store's lane, the database's reads): the caller is
+            // to come back shortly, as for the API's own queue, not told the server failed.
+            return new ApiRefusal(
+                            ApiError.RATE_LIMITED,
+                            "the node has too much of this work waiting; try again shortly",
+                            Map.of("Retry-After", "1"))
+                    .toResponse();
+        }
         if (failure instanceof Refusal refused) {
             ApiError error = ApiError.of(refused.code());
             if (error != null) {

@@ -326,6 +326,16 @@ class ServiceApiTest {
     }
 
     @Test
+    void aFullQueueBehindTheHandlerIsRateLimitedWithRetryAfterNotInternal() {
+        next = CompletableFuture.failedFuture(new RejectedExecutionException("db-read full"));
+        ApiResponse full = put("svc-ehr", null, "{}");
+        assertThat(full.status()).isEqualTo(429);
+        assertThat(full.headers()).containsEntry("Retry-After", "1");
+        assertThat(full.json()).contains("\"code\":\"rate_limited\"").doesNotContain("db-read");
+        assertThat(audit.records()).extracting(AuditRecord::outcome).containsExactly("refused:rate_limited");
+    }
+
+    @Test
     void credentialsAreCheckedBeforeAnythingRunsAndOnTheExecutor() {
         assertThat(put("user-token", null, "{}").status()).isEqualTo(401);
         revoked = true;
