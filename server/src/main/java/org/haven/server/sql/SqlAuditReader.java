@@ -11,17 +11,15 @@ import java.util.concurrent.CompletionStage;
 import org.haven.server.audit.AuditReader;
 
 /**
- * {@link AuditReader} of the database's trail: a page is two queries in one transaction on the
- * database's own lane for exports (never the caller's thread): the run's first and last seq from the
- * records' times ({@code audit_records_by_org_time}), then the page's lines by seq (the primary key),
- * as stored. The lines are handed on as they are, never parsed or logged.
+ * {@link AuditReader} of the database's trail: a page is two queries in one read-only transaction
+ * on the database's read thread ({@link SqlDatabase#read}: never a lane that writes, so an export
+ * never queues in front of an alert's save, nor the caller's thread): the run's first and last seq
+ * from the records' times ({@code audit_records_by_org_time}), then the page's lines by seq (the
+ * primary key), as stored. The lines are handed on as they are, never parsed or logged.
  *
- * <p>Threading: stateless; pages complete on the database's lane.
+ * <p>Threading: stateless; pages complete on the database's read thread.
  */
 final class SqlAuditReader implements AuditReader {
-
-    /** The lane of exports: beside the audit writer's, so a long export never holds its batches back. */
-    static final String LANE = "audit-export";
 
     private static final String RUN =
             "SELECT MIN(seq), MAX(seq) FROM audit_records WHERE org = ? AND at >= ? AND at < ?";
@@ -37,7 +35,7 @@ final class SqlAuditReader implements AuditReader {
     @Override
     public CompletionStage<Page> page(String org, Instant from, Instant to, long afterSeq, int limit) {
         AuditReader.check(org, from, to, afterSeq, limit);
-        return db.run(LANE, c -> {
+        return db.read(c -> {
             long first;
             long last;
             try (PreparedStatement s = c.prepareStatement(RUN)) {

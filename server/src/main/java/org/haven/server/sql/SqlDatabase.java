@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * The SQL database of a node's durable records: a connection pool (HikariCP) over SQLite or
@@ -43,6 +44,10 @@ import org.sqlite.SQLiteException;
  * engines promise; each lane's queue holds at most {@link #QUEUE} pieces, past which work fails at
  * once ({@link RejectedExecutionException}): the caller's store-failure path (an alert is kept and
  * stored again; a client is told) instead of a heap that grows while the database is slow.
+ *
+ * <p>Long reads that no alert waits for (the audit export) run apart from the lanes, on their own
+ * thread ({@code haven-db-read}) with their own connection ({@link #read}), so they never queue in
+ * front of a save: on SQLite a reader in WAL mode reads beside the one writer, from the last commit.
  */
 public final class SqlDatabase implements AutoCloseable {
 
@@ -50,6 +55,12 @@ public final class SqlDatabase implements AutoCloseable {
 
     /** How many pieces of work one lane holds waiting, at most. */
     static final int QUEUE = 10_000;
+
+    /**
+     * How many reads {@link #read} holds waiting, at most: few, since each may be long and whoever
+     * asked is better told at once to come back (an export is one page at a time per organisation).
+     */
+    static final int READ_QUEUE = 32;
 
     private static final String DATABASE_URL = "HAVEN_DATABASE_URL";
 
@@ -71,9 +82,12 @@ public final class SqlDatabase implements AutoCloseable {
     private final Kind kind;
     private final HikariDataSource pool;
     private final ExecutorService[] lanes;
+    private final HikariDataSource readPool;
+    private final ExecutorService reader;
     private volatile boolean reachable = true;
 
-    private SqlDatabase(Kind kind, HikariConfig config, int lanes, NodeThreads threads, boolean migrate) {
+    private SqlDatabase(
+            Kind kind, HikariConfig config, HikariConfig readConfig, int lanes, NodeThreads threads, boolean migrate) {
         this.kind = kind;
         config.setMaximumPoolSize(lanes);
         config.setMinimumIdle(lanes);
@@ -94,6 +108,8 @@ public final class SqlDatabase implements AutoCloseable {
                     checkWritable(pool);
                 }
             }
+            // After the migration: on SQLite the file, and its WAL mode, exist before a reader opens it.
+            this.readPool = new HikariDataSource(readOnly(kind, readConfig));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -102,6 +118,23 @@ public final class SqlDatabase implements AutoCloseable {
         for (int i = 0; i < lanes; i++) {
             this.lanes[i] = threads.bounded("db-" + i, QUEUE);
         }
+        this.reader = threads.bounded("db-read", READ_QUEUE);
+    }
+
+    /** {@code config} as the pool of {@link #read}: one connection of its own, which cannot write. */
+    private static HikariConfig readOnly(Kind kind, HikariConfig config) {
+        config.setMaximumPoolSize(1);
+        config.setMinimumIdle(1);
+        config.setAutoCommit(false);
+        config.setPoolName("haven-db-read");
+        config.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
+        config.setReadOnly(true);
+        if (kind == Kind.SQLITE) {
+            // SQLite fixes read-only when the file is opened (the driver refuses to change it after,
+            // so Hikari's setReadOnly(true) must find it so): SQLITE_OPEN_READONLY, without CREATE.
+            config.addDataSourceProperty("open_mode", Integer.toString(SQLiteOpenMode.READONLY.flag));
+        }
+        return config;
     }
 
     /**
@@ -127,7 +160,8 @@ public final class SqlDatabase implements AutoCloseable {
         }
         Path file = dataDirectory.resolve(SQLITE_FILE);
         try {
-            return new SqlDatabase(Kind.SQLITE, sqliteConfig(dataDirectory), 1, threads, true);
+            return new SqlDatabase(
+                    Kind.SQLITE, sqliteConfig(dataDirectory), sqliteConfig(dataDirectory), 1, threads, true);
         } catch (RuntimeException e) {
             String problem = sqliteFileProblem(e, file);
             if (problem == null) {
@@ -146,12 +180,13 @@ public final class SqlDatabase implements AutoCloseable {
      */
     public static SqlDatabase existing(@Nullable String url, Path dataDirectory, NodeThreads threads) {
         if (url != null) {
-            return new SqlDatabase(Kind.POSTGRESQL, postgresConfig(url), 1, threads, false);
+            return new SqlDatabase(Kind.POSTGRESQL, postgresConfig(url), postgresConfig(url), 1, threads, false);
         }
         if (!Files.isRegularFile(dataDirectory.resolve(SQLITE_FILE))) {
             throw new IllegalArgumentException("no database in " + dataDirectory + " (no " + SQLITE_FILE + ")");
         }
-        return new SqlDatabase(Kind.SQLITE, sqliteConfig(dataDirectory), 1, threads, false);
+        return new SqlDatabase(
+                Kind.SQLITE, sqliteConfig(dataDirectory), sqliteConfig(dataDirectory), 1, threads, false);
     }
 
     private static HikariConfig sqliteConfig(Path dataDirectory) {
@@ -230,9 +265,8 @@ public final class SqlDatabase implements AutoCloseable {
      * second before it gives up).
      */
     public static SqlDatabase postgres(String url, NodeThreads threads) {
-        HikariConfig config = postgresConfig(url);
         try {
-            return new SqlDatabase(Kind.POSTGRESQL, config, 4, threads, true);
+            return new SqlDatabase(Kind.POSTGRESQL, postgresConfig(url), postgresConfig(url), 4, threads, true);
         } catch (PoolInitializationException e) {
             // Hikari's first connection failed: nothing reached the database.
             throw StorageUnavailableException.unreachable(
@@ -324,10 +358,27 @@ public final class SqlDatabase implements AutoCloseable {
      * the database cannot be reached, or the lane is full.
      */
     public <T extends @Nullable Object> CompletionStage<T> run(String key, Work<T> work) {
+        return submit(lanes[Math.floorMod(key.hashCode(), lanes.length)], pool, work);
+    }
+
+    /**
+     * Runs {@code work}, which only reads, in one transaction on the database's read thread with its
+     * own read-only connection, never on a lane: a long read (an export's page) delays no write and
+     * no other key's work, and sees what was committed when it began. One read at a time, at most
+     * {@link #READ_QUEUE} waiting; completes with its result, or fails when it throws (or tries to
+     * write), the database cannot be reached, or the queue is full ({@link RejectedExecutionException},
+     * at once).
+     */
+    public <T extends @Nullable Object> CompletionStage<T> read(Work<T> work) {
+        return submit(reader, readPool, work);
+    }
+
+    private <T extends @Nullable Object> CompletionStage<T> submit(
+            ExecutorService thread, HikariDataSource connections, Work<T> work) {
         CompletableFuture<T> done = new CompletableFuture<>();
         try {
-            lanes[Math.floorMod(key.hashCode(), lanes.length)].execute(() -> {
-                try (Connection c = pool.getConnection()) {
+            thread.execute(() -> {
+                try (Connection c = connections.getConnection()) {
                     try {
                         T result = work.apply(c);
                         c.commit();
@@ -366,10 +417,13 @@ public final class SqlDatabase implements AutoCloseable {
         return reachable;
     }
 
-    /** Stops the lanes (work already given runs, within the deadline), then closes the pool. */
+    /** Stops the lanes and the read thread (work already given runs, within the deadline), then closes the pools. */
     @Override
     public void close() {
-        NodeThreads.stop(Duration.ofSeconds(5), lanes);
+        ExecutorService[] threads = java.util.Arrays.copyOf(lanes, lanes.length + 1);
+        threads[lanes.length] = reader;
+        NodeThreads.stop(Duration.ofSeconds(5), threads);
+        readPool.close();
         pool.close();
     }
 

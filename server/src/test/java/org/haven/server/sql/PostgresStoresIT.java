@@ -258,6 +258,21 @@ class PostgresStoresIT {
     }
 
     @Nested
+    class Reads extends SqlDatabaseReadContract {
+        private final TestDatabases databases = new TestDatabases();
+
+        @Override
+        protected SqlDatabase database() {
+            return databases.postgres(postgres.newDatabase());
+        }
+
+        @Override
+        protected void closeDatabases() {
+            databases.close();
+        }
+    }
+
+    @Nested
     class AuditTrail extends SqlAuditTrailContract {
         private final TestDatabases databases = new TestDatabases();
         private String url = "";
