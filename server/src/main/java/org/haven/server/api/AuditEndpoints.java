@@ -6,6 +6,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.haven.server.audit.AuditReader;
 import org.jspecify.annotations.Nullable;
 
@@ -18,7 +19,12 @@ import org.jspecify.annotations.Nullable;
  * organisation's chain, and only where the trail keeps one chain per organisation (the database):
  * elsewhere {@code not_configured}. The records hold opaque ids only; they are never logged here.
  *
- * <p>Threading: stateless; runs on the API's thread, the database answers on its own.
+ * <p>One export at a time per organisation on a node: a page asked while another of the same
+ * organisation is being read is refused ({@code rate_limited}, {@code Retry-After}), so one backend
+ * paging in parallel cannot fill the database's read queue that every organisation's exports share.
+ *
+ * <p>Threading: runs on the API's thread, the database answers on its own; the organisations
+ * exporting are a concurrent set, each added here and removed when its page completes.
  */
 final class AuditEndpoints {
 
@@ -37,6 +43,9 @@ final class AuditEndpoints {
     private static final Set<String> PARAMETERS = Set.of("from", "to", "after", "limit");
 
     private final @Nullable AuditReader reader;
+
+    /** The organisations with a page being read on this node. */
+    private final Set<String> exporting = ConcurrentHashMap.newKeySet();
 
     /** The export of {@code reader}'s chains; {@code null}: the node's trail has none to export (a file). */
     AuditEndpoints(@Nullable AuditReader reader) {
@@ -71,7 +80,21 @@ final class AuditEndpoints {
         call.detail("from", from.toString());
         call.detail("to", to.toString());
         call.detail("after", Long.toString(after));
-        return chains.page(org, from, to, after, limit).thenApply(page -> {
+        if (!exporting.add(org)) {
+            throw new ApiRefusal(
+                    ApiError.RATE_LIMITED,
+                    "an export of this organisation is running on this node: ask for the next page once it"
+                            + " has answered",
+                    Map.of("Retry-After", "1"));
+        }
+        CompletionStage<AuditReader.Page> read;
+        try {
+            read = chains.page(org, from, to, after, limit);
+        } catch (RuntimeException e) {
+            exporting.remove(org);
+            throw e;
+        }
+        return read.whenComplete((page, failure) -> exporting.remove(org)).thenApply(page -> {
             call.detail("records", Integer.toString(page.lines().size()));
             StringBuilder body = new StringBuilder();
             for (String line : page.lines()) {
