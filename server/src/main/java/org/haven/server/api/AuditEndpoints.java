@@ -73,13 +73,13 @@ final class AuditEndpoints {
         if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
             throw invalid("to: at most 31 days after from (export a longer span a month at a time)");
         }
-        long after = number(call, "after", 0, Long.MAX_VALUE, 0, "after: a record's seq, an integer >= 0");
+        AuditReader.Cursor after = cursor(call);
         int limit =
                 (int) number(call, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT, "limit: an integer from 1 to " + MAX_LIMIT);
         String org = call.service().org();
         call.detail("from", from.toString());
         call.detail("to", to.toString());
-        call.detail("after", Long.toString(after));
+        call.detail("after", Long.toString(after.seq()));
         if (!exporting.add(org)) {
             throw new ApiRefusal(
                     ApiError.RATE_LIMITED,
@@ -100,14 +100,15 @@ final class AuditEndpoints {
             for (String line : page.lines()) {
                 body.append(line).append('\n');
             }
-            Map<String, String> headers = page.more()
-                    ? Map.of(
+            AuditReader.Cursor next = page.next();
+            Map<String, String> headers = next == null
+                    ? Map.of()
+                    : Map.of(
                             NEXT_AFTER,
-                            Long.toString(page.lastSeq()),
+                            wire(next),
                             "Link",
-                            "<" + PATH + "?from=" + from + "&to=" + to + "&after=" + page.lastSeq() + "&limit=" + limit
-                                    + ">; rel=\"next\"")
-                    : Map.of();
+                            "<" + PATH + "?from=" + from + "&to=" + to + "&after=" + wire(next) + "&limit=" + limit
+                                    + ">; rel=\"next\"");
             return ApiResponse.jsonLines(body.toString(), headers);
         });
     }
@@ -122,6 +123,44 @@ final class AuditEndpoints {
         } catch (DateTimeParseException e) {
             throw invalid(name + ": not an ISO-8601 instant such as 2026-12-01T00:00:00Z");
         }
+    }
+
+    /**
+     * The {@code after} parameter: a record's seq ({@code 41}), or the cursor a page gave
+     * ({@code 41-7-90}: that seq, then the first and last seq of the range's run), 0 when absent.
+     */
+    private static AuditReader.Cursor cursor(ApiCall call) {
+        String value = call.query("after");
+        if (value == null) {
+            return AuditReader.Cursor.after(0);
+        }
+        String[] parts = value.split("-", -1);
+        long[] numbers = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            numbers[i] = seq(parts[i]);
+        }
+        if (parts.length == 1 && numbers[0] >= 0) {
+            return AuditReader.Cursor.after(numbers[0]);
+        }
+        if (parts.length == 3 && numbers[0] >= 0 && numbers[1] >= 1 && numbers[1] <= numbers[2]) {
+            return new AuditReader.Cursor(numbers[0], numbers[1], numbers[2]);
+        }
+        throw invalid("after: a record's seq, an integer >= 0, or the cursor Haven-Next-After gave");
+    }
+
+    /** {@code digits} as a seq; -1 when it is not one. */
+    private static long seq(String digits) {
+        if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            return -1;
+        }
+        return Long.parseLong(digits);
+    }
+
+    /** The cursor as {@code after} takes it: {@code seq-first-last}, or the seq alone when the run is not known. */
+    private static String wire(AuditReader.Cursor cursor) {
+        return cursor.knowsRun()
+                ? cursor.seq() + "-" + cursor.first() + "-" + cursor.last()
+                : Long.toString(cursor.seq());
     }
 
     private static long number(ApiCall call, String name, long least, long most, long otherwise, String expected) {

@@ -142,12 +142,13 @@ class AuditExportIT {
                         .body())
                 .isEmpty();
 
-        // Two records a page: the cursor in Haven-Next-After and in Link, until the last page.
+        // Two records a page: the cursor in Haven-Next-After and in Link, until the last page; it
+        // carries the run the first page found (seq 1 to 8) with the last seq read.
         Instant end = twenty.plusSeconds(1);
         Answer first = export(auditor, t0, end, "&limit=2");
-        assertThat(first.header("Haven-Next-After")).isEqualTo("2");
+        assertThat(first.header("Haven-Next-After")).isEqualTo("2-1-8");
         assertThat(first.header("Link"))
-                .isEqualTo("</api/v1/audit?from=" + t0 + "&to=" + end + "&after=2&limit=2>; rel=\"next\"");
+                .isEqualTo("</api/v1/audit?from=" + t0 + "&to=" + end + "&after=2-1-8&limit=2>; rel=\"next\"");
         StringBuilder whole = new StringBuilder(first.body());
         List<String> cursors = new ArrayList<>();
         String link = first.header("Link");
@@ -157,7 +158,7 @@ class AuditExportIT {
             whole.append(next.body());
             link = next.header("Link");
         }
-        assertThat(cursors).containsExactly("4", "6", null);
+        assertThat(cursors).containsExactly("4-1-8", "6-1-8", null);
         assertThat(whole.toString()).isEqualTo(export(auditor, t0, end, "").body());
         assertThat(records(export(auditor, t0, end, "&after=6")))
                 .extracting(AuditRecord::seq)
@@ -210,6 +211,7 @@ class AuditExportIT {
                 "/api/v1/audit?from=" + t0 + "&to=" + end + "&limit=5001",
                 "/api/v1/audit?from=" + t0 + "&to=" + end + "&after=-1",
                 "/api/v1/audit?from=" + t0 + "&to=" + end + "&after=seven",
+                "/api/v1/audit?from=" + t0 + "&to=" + end + "&after=2-9-8",
                 "/api/v1/audit?from=" + t0 + "&to=" + end + "&org=other");
         for (String path : bad) {
             Answer refused = api.get(path, auditor);

@@ -279,6 +279,12 @@ abstract class SqlAuditTrailContract {
 
     private static AuditReader.Page page(
             SqlAuditTrail trail, String org, Instant from, Instant to, long after, int limit) throws Exception {
+        return page(trail, org, from, to, AuditReader.Cursor.after(after), limit);
+    }
+
+    private static AuditReader.Page page(
+            SqlAuditTrail trail, String org, Instant from, Instant to, AuditReader.Cursor after, int limit)
+            throws Exception {
         return trail.reader()
                 .orElseThrow()
                 .page(org, from, to, after, limit)
@@ -307,7 +313,7 @@ abstract class SqlAuditTrailContract {
         // [from, to): the record at from is in, the one at to is out; only the organisation's.
         AuditReader.Page range = page(trail, "o-1", START.plusSeconds(1), START.plusSeconds(4), 0, 100);
         assertThat(seqs(range)).containsExactly(2L, 3L, 4L);
-        assertThat(range.lastSeq()).isEqualTo(4);
+        assertThat(range.next()).isNull();
         assertThat(range.more()).isFalse();
         assertThat(range.lines())
                 .allSatisfy(l -> assertThat(AuditRecord.parseLine(l).org()).isEqualTo("o-1"));
@@ -317,15 +323,16 @@ abstract class SqlAuditTrailContract {
         assertThat(page(trail, "o-3", START, START.plusSeconds(60), 0, 100).lines())
                 .isEmpty();
         assertThat(page(trail, "o-1", START.plusSeconds(5), START.plusSeconds(60), 0, 100))
-                .isEqualTo(new AuditReader.Page(List.of(), 0, false));
+                .isEqualTo(new AuditReader.Page(List.of(), null));
 
-        // Pages follow the cursor to the end of the run.
+        // Pages follow the cursor to the end of the run, which it carries from the first page on.
         AuditReader.Page first = page(trail, "o-1", START, START.plusSeconds(60), 0, 2);
         assertThat(seqs(first)).containsExactly(1L, 2L);
-        assertThat(first.more()).isTrue();
-        AuditReader.Page second = page(trail, "o-1", START, START.plusSeconds(60), first.lastSeq(), 2);
+        assertThat(first.next()).isEqualTo(new AuditReader.Cursor(2, 1, 5));
+        AuditReader.Page second = page(trail, "o-1", START, START.plusSeconds(60), first.next(), 2);
         assertThat(seqs(second)).containsExactly(3L, 4L);
-        AuditReader.Page last = page(trail, "o-1", START, START.plusSeconds(60), second.lastSeq(), 2);
+        assertThat(second.next()).isEqualTo(new AuditReader.Cursor(4, 1, 5));
+        AuditReader.Page last = page(trail, "o-1", START, START.plusSeconds(60), second.next(), 2);
         assertThat(seqs(last)).containsExactly(5L);
         assertThat(last.more()).isFalse();
 
@@ -370,7 +377,60 @@ abstract class SqlAuditTrailContract {
         AuditReader.Page page = page(trail, "o-1", START, START.plusSeconds(1), 0, 1_000);
         assertThat(page.lines()).hasSize(11); // the 11th reaches the bound
         assertThat(page.more()).isTrue();
-        assertThat(seqs(page(trail, "o-1", START, START.plusSeconds(1), page.lastSeq(), 1_000)))
+        assertThat(seqs(page(trail, "o-1", START, START.plusSeconds(1), page.next(), 1_000)))
                 .containsExactly(12L);
+    }
+
+    @Test
+    void laterPagesReadTheRunTheFirstFoundNotTheRangeAgain() throws Exception {
+        SqlDatabase db = database();
+        SqlAuditTrail trail = open(db, KEY);
+        for (int i = 1; i <= 4; i++) {
+            trail.record(event("o-1", i));
+        }
+        flush(trail);
+        Instant to = START.plusSeconds(60);
+        AuditReader.Page first = page(trail, "o-1", START, to, 0, 2);
+        assertThat(first.next()).isEqualTo(new AuditReader.Cursor(2, 1, 4));
+
+        // Records appended in the range meanwhile are not in this export: its run was fixed by the first page.
+        trail.record(event("o-1", 5));
+        trail.record(event("o-1", 6));
+        flush(trail);
+        AuditReader.Page last = page(trail, "o-1", START, to, first.next(), 100);
+        assertThat(seqs(last)).containsExactly(3L, 4L);
+        assertThat(last.more()).isFalse();
+        assertThat(seqs(page(trail, "o-1", START, to, 0, 100)))
+                .as("a new export finds them")
+                .hasSize(6);
+    }
+
+    @Test
+    void aCursorWhoseRunIsNotTheRangesIsNotTakenSoNothingOutsideTheRunIsRead() throws Exception {
+        SqlDatabase db = database();
+        SqlAuditTrail trail = open(db, KEY);
+        for (int i = 1; i <= 6; i++) { // o-1 at START + 0..5 s; o-2 has 1..3
+            trail.record(event("o-1", i));
+            if (i <= 3) {
+                trail.record(event("o-2", i));
+            }
+            clock.advance(Duration.ofSeconds(1));
+        }
+        flush(trail);
+        Instant from = START.plusSeconds(2);
+        Instant to = START.plusSeconds(4); // the run is 3..4
+
+        // A cursor widened to records outside the range, or to another organisation's run: the run is found again.
+        assertThat(seqs(page(trail, "o-1", from, to, new AuditReader.Cursor(0, 1, 6), 100)))
+                .containsExactly(3L, 4L);
+        assertThat(seqs(page(trail, "o-1", from, to, new AuditReader.Cursor(0, 3, 6), 100)))
+                .containsExactly(3L, 4L);
+        assertThat(seqs(page(trail, "o-2", START, START.plusSeconds(60), new AuditReader.Cursor(0, 1, 6), 100)))
+                .containsExactly(1L, 2L, 3L);
+        // A cursor past the run's end, or one whose records are gone: an empty last page, never a loop.
+        assertThat(page(trail, "o-1", from, to, new AuditReader.Cursor(4, 3, 4), 100))
+                .isEqualTo(new AuditReader.Page(List.of(), null));
+        assertThat(page(trail, "o-1", from, to, new AuditReader.Cursor(9, 3, 4), 100))
+                .isEqualTo(new AuditReader.Page(List.of(), null));
     }
 }

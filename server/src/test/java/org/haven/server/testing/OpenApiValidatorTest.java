@@ -45,6 +45,8 @@ class OpenApiValidatorTest {
     @Test
     void queryParametersAreDocumentedRequiredAndOfTheirType() {
         assertThat(validator.check(export(QUERY + "&after=12&limit=100", ""))).isEmpty();
+        assertThat(validator.check(export(QUERY + "&after=12-1-40&limit=100", "")))
+                .isEmpty();
         assertThat(validator.check(export(QUERY + "&limit=9000", "")))
                 .singleElement()
                 .asString()
