@@ -101,7 +101,17 @@ final class AlertEndpoints {
         });
     }
 
+    /** The query parameters the list takes; any other is refused, not ignored (a typo filters nothing). */
+    private static final java.util.Set<String> LIST_PARAMETERS =
+            java.util.Set.of("state", "client", "from", "to", "limit", "after");
+
     CompletionStage<AlertPage> list(ApiCall call) {
+        for (String name : call.queryNames()) {
+            if (!LIST_PARAMETERS.contains(name)) {
+                throw new ApiRefusal(
+                        ApiError.INVALID_MESSAGE, "the query takes state, client, from, to, limit and after only");
+            }
+        }
         Alerts.State state = state(call.query("state"));
         String client = call.query("client");
         if (client != null) {

@@ -246,6 +246,7 @@ class AlertApiIT {
         }
         for (String query : List.of(
                 "state=open",
+                "sate=raised",
                 "limit=0",
                 "limit=101",
                 "from=yesterday",

@@ -66,27 +66,7 @@ class ServiceApiTest {
                         "jti-" + token,
                         clock.instant().plusSeconds(600));
             },
-            new Revocations() {
-                @Override
-                public CompletionStage<Integer> revokeToken(String tokenId) {
-                    return CompletableFuture.completedFuture(0);
-                }
-
-                @Override
-                public CompletionStage<Integer> revokeUser(String org, String user) {
-                    return CompletableFuture.completedFuture(0);
-                }
-
-                @Override
-                public CompletionStage<Integer> disconnectUser(String org, String user) {
-                    return CompletableFuture.completedFuture(0);
-                }
-
-                @Override
-                public boolean isRevoked(ServicePrincipal service) {
-                    return revoked;
-                }
-            },
+            revocationsOf(),
             audit,
             executor,
             1024,
@@ -131,6 +111,7 @@ class ServiceApiTest {
     /** How many times the served route asked another node. */
     private final AtomicInteger asked = new AtomicInteger();
 
+    /** Revocations that end nothing; a service is revoked while {@link #revoked} says so. */
     private Revocations revocationsOf() {
         return new Revocations() {
             @Override
@@ -150,7 +131,7 @@ class ServiceApiTest {
 
             @Override
             public boolean isRevoked(ServicePrincipal service) {
-                return false;
+                return revoked;
             }
         };
     }
