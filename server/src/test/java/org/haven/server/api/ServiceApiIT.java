@@ -349,9 +349,16 @@ class ServiceApiIT {
         assertThat(api.put("/api/v1/clients/alice/care/plan", ehr, "{\"plan\":{\"warningSigns\":[\"\"]}}")
                         .code())
                 .isEqualTo("invalid_message");
-        Answer tooLarge = api.put(path, ehr, "{\"contacts\":[],\"pad\":\"" + "x".repeat(70 * 1024) + "\"}");
-        assertThat(tooLarge.status()).isEqualTo(413);
-        assertThat(tooLarge.code()).isEqualTo("too_large");
+        // The node answers 413 and closes the connection while the client may still be writing the
+        // body (HTTP/1.1 without Expect: 100-continue): the client then sees the close, not the
+        // answer (CI saw this once in four runs). Either is a refusal; nothing is stored (below).
+        try {
+            Answer tooLarge = api.put(path, ehr, "{\"contacts\":[],\"pad\":\"" + "x".repeat(70 * 1024) + "\"}");
+            assertThat(tooLarge.status()).isEqualTo(413);
+            assertThat(tooLarge.code()).isEqualTo("too_large");
+        } catch (AssertionError closedFirst) {
+            assertThat(closedFirst).hasCauseInstanceOf(java.io.IOException.class);
+        }
         assertThat(api.get("/api/v1/clients/alice/care", ehr).status()).isEqualTo(404);
     }
 
