@@ -96,14 +96,17 @@ start_server() {
 }
 
 # run_scenario SCENARIO TARGET MAX_SECONDS [options...]: one bounded run against a fresh server.
-run_scenario() {
-  local scenario=$1 target=$2 max=$3
-  shift 3
-  start_server "$target" "$scenario" || return 0
+run_scenario() { run_as "$1" "$@"; }
+
+# run_as NAME SCENARIO TARGET MAX_SECONDS [options...]: the same, its figures kept under NAME.
+run_as() {
+  local name=$1 scenario=$2 target=$3 max=$4
+  shift 4
+  start_server "$target" "$name" || return 0
   local cmd=(java -Xmx3g -jar "$LOAD_JAR" "$scenario" --target "$target" --url "ws://127.0.0.1:$port"
-    --server-pid "$server_pid" --max-seconds "$max" --result-file "$results/$scenario.$target.properties" "$@")
-  echo "== $scenario on $target: ${cmd[*]}"
-  timeout --kill-after=5 $((max + 30)) "${cmd[@]}" || echo "run-comparison: $scenario on $target ended with status $?"
+    --server-pid "$server_pid" --max-seconds "$max" --result-file "$results/$name.$target.properties" "$@")
+  echo "== $name on $target: ${cmd[*]}"
+  timeout --kill-after=5 $((max + 30)) "${cmd[@]}" || echo "run-comparison: $name on $target ended with status $?"
   echo
   stop_server
 }
@@ -116,6 +119,7 @@ if [ "$mode" = quick ]; then
   rooms=4; members=10
   ramp=(--rooms $rooms --members $members --interval-ms 2000 --warmup-seconds 3 --ramp on --step-seconds 2
     --max-steps 3 --factor 1.5)
+  fine=(--rooms $rooms --members $members --warmup-seconds 3 --ramp fine --step-seconds 2 --max-steps 2)
   ramp_max=60; chat_max=40
   chat_time=(--warmup-seconds 1 --seconds 5)
   alerts=(--alerts 12 --alert-rate 4)
@@ -125,6 +129,7 @@ else
   rooms=20; members=50
   ramp=(--rooms $rooms --members $members --interval-ms 2000 --warmup-seconds 10 --ramp on --step-seconds 10
     --max-steps 10 --factor 1.5)
+  fine=(--rooms $rooms --members $members --warmup-seconds 10 --ramp fine --step-seconds 10 --max-steps 6)
   ramp_max=150; chat_max=120
   chat_time=(--warmup-seconds 10 --seconds 60)
   alerts=(--alerts 600 --alert-rate 10)
@@ -137,11 +142,22 @@ fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u)
 
-# 1. The highest delivered rate each target sustains (p99 <= 50 ms).
-for t in $targets; do run_scenario group-chat "$t" "$ramp_max" "${ramp[@]}"; done
+# 1. The highest delivered rate each target sustains (p99 <= 50 ms): steps of x1.5, then, on a fresh
+#    server, steps of x1.1 from the rate the first ramp sustained, so one coarse step is not the answer.
+for t in $targets; do
+  run_scenario group-chat "$t" "$ramp_max" "${ramp[@]}"
+  sustained=$(figure group-chat "$t" highest_sustained_interval_ms)
+  if [ -n "$sustained" ] && [ "$sustained" != "n/a" ]; then
+    run_as group-chat-fine group-chat "$t" "$ramp_max" "${fine[@]}" --interval-ms "$sustained"
+  fi
+done
 
 # 2. Alerts and slow consumers at half of Haven's highest sustained chat load, the same for every target.
 best=$(figure group-chat haven highest_sustained_per_s)
+fine_best=$(figure group-chat-fine haven highest_sustained_per_s)
+if [ -n "$fine_best" ] && awk -v f="$fine_best" -v b="${best:-0}" 'BEGIN { exit !(f + 0 > b + 0) }'; then
+  best=$fine_best
+fi
 if [ -n "$best" ] && [ "${best%.*}" -gt 0 ] 2>/dev/null; then
   # delivered/s = rooms * members * members / interval  =>  interval for half of best
   interval=$(awk -v r=$rooms -v m=$members -v b="$best" 'BEGIN { printf "%.0f", 1000 * r * m * m / (b / 2) }')

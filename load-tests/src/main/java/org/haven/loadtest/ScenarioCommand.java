@@ -38,7 +38,8 @@ final class ScenarioCommand {
             Scenarios (each against one target on this machine, bounded, loopback only):
               capacity          N authenticated idle connections; server heap and RSS per connection
               group-chat        R rooms x M members posting every S; delivered/s, latency p50/p99/p99.9/max
-                                (--ramp on: the highest delivered rate sustained with p99 <= the limit)
+                                (--ramp on: the highest delivered rate sustained with p99 <= the limit;
+                                --ramp fine: the same in small steps from --interval-ms, near the top)
               alert-under-load  alerts raised in rooms while group-chat runs; raise -> clinician latency
               connect-storm     new authenticated connections per second
               slow-consumers    group-chat with a share of clients that stop reading; others' latency, memory
@@ -61,7 +62,8 @@ final class ScenarioCommand {
             group-chat, alert-under-load, slow-consumers:
                                --rooms R (20)  --members M (50, at most 500)  --interval-ms S (1000)
                                --payload CHARS (100)  --warmup-seconds N (5)  --seconds N (30)
-            group-chat:        --ramp on|off (off)  --step-seconds N (10)  --factor F (1.5)  --max-steps N (10)
+            group-chat:        --ramp on|fine|off (off)  --step-seconds N (10)  --factor F (1.5; fine: 1.1)
+                               --max-steps N (10; fine: 6)
                                --p99-limit-ms N (50)
             alert-under-load:  --alerts N (200)  --alert-rate N (5 a second)
             slow-consumers:    --slow-percent N (10)
@@ -149,8 +151,7 @@ final class ScenarioCommand {
                         line.integer("--concurrency", 500, 1, 100_000),
                         line.decimal("--rate", 0, 0, 1_000_000),
                         line.integer("--warmup", 2000, 0, 1_000_000))::run;
-            case "group-chat" ->
-                new GroupChatScenario(settings, chatPlan(line), line.flag("--ramp") ? ramp(line) : null)::run;
+            case "group-chat" -> new GroupChatScenario(settings, chatPlan(line), ramp(line))::run;
             case "alert-under-load" ->
                 new AlertUnderLoadScenario(
                         settings,
@@ -204,14 +205,25 @@ final class ScenarioCommand {
                 line.decimal("--seconds", 30, 1, 3600));
     }
 
+    /** The ramp {@code --ramp} asks for: coarse (on), fine, or {@code null} (off). */
     private static Ramp ramp(CommandLine line) throws LoadOptions.UsageException {
-        Ramp standard = Ramp.standard();
+        String kind = line.text("--ramp", "off");
+        Ramp standard = switch (kind) {
+            case "off" -> null;
+            case "on" -> Ramp.standard();
+            case "fine" -> Ramp.fineStandard();
+            default -> throw new LoadOptions.UsageException("--ramp: " + kind + " (expected on, fine or off)");
+        };
+        if (standard == null) {
+            return null;
+        }
         return new Ramp(
                 line.decimal("--step-seconds", standard.stepSeconds(), 1, 600),
                 line.decimal("--factor", standard.factor(), 1.01, 10),
                 line.integer("--max-steps", standard.maxSteps(), 1, 100),
                 line.decimal("--p99-limit-ms", standard.p99LimitMillis(), 1, 60_000),
-                standard.maxMemberRate());
+                standard.maxMemberRate(),
+                standard.fine());
     }
 
     private static URI url(String value) throws LoadOptions.UsageException {

@@ -112,6 +112,19 @@ class ComparisonSmokeTest {
         assertThat(report.table()).contains("step 1", "step 2", "sustained");
     }
 
+    @Test
+    void aFineRampIsReportedApartFromTheCoarseOne() throws Exception {
+        Ramp fine = new Ramp(1, 1.1, 2, 2000, 15, true);
+        ChatPlan plan = new ChatPlan(2, 5, 400, 64, 0.5, 1);
+
+        Report report = new GroupChatScenario(settings(Target.HAVEN), plan, fine).run();
+
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.scenario()).isEqualTo("group-chat-fine");
+        assertThat(report.table()).contains("x1.10");
+        assertThat(figure(report, "steps_run")).isEqualTo(2);
+    }
+
     @ParameterizedTest
     @EnumSource(Target.class)
     void alertsRaisedDuringChatReachTheRoomsClinician(Target target) throws Exception {

@@ -122,14 +122,15 @@ class LoadMainTest {
                         "unknown option '--alerts' for group-chat",
                         "unknown target 'nginx'",
                         "--members: 501 (expected 2..500)",
-                        "--ramp: yes (expected on or off)",
+                        "--ramp: yes (expected on, fine or off)",
                         "at most one per client, 2");
     }
 
     @Test
     void helpListsTheComparisonScenarios() throws Exception {
         assertThat(run("group-chat", "--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("connect-storm", "--slow-percent", "--ramp on|off");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("connect-storm", "--slow-percent", "--ramp on|fine|off");
     }
 
     @Test

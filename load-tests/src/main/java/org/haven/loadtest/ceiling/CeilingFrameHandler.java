@@ -4,8 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.ChannelMatchers;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.charset.StandardCharsets;
 
@@ -33,16 +31,15 @@ final class CeilingFrameHandler extends SimpleChannelInboundHandler<TextWebSocke
         String name = nameAt(content);
         switch (kind) {
             case 'P' -> {
-                ChannelGroup room = rooms.existingRoom(name);
+                CeilingRooms.Room room = rooms.existingRoom(name);
                 if (room != null) {
-                    // The group writes a retained duplicate to each member and releases this reference once.
-                    room.writeAndFlush(frame.retain(), ChannelMatchers.all(), true);
+                    rooms.post(room, content, ctx.alloc());
                 }
             }
             case 'D' -> {
                 Channel to = rooms.named(name);
                 if (to != null) {
-                    to.writeAndFlush(frame.retain(), to.voidPromise());
+                    rooms.direct(to, content, ctx.alloc());
                 }
             }
             case 'J' -> {

@@ -27,8 +27,10 @@ import org.haven.loadtest.Loopback;
 /**
  * The bare Netty WebSocket broadcast server: the ceiling Haven is compared with. The same Netty,
  * transport and socket options as Haven, and nothing else: no TLS, no token, no JSON, no rate limit,
- * no queue bound, no sequence numbers; a frame posted to a room is written as is to every member.
- * Binds loopback only.
+ * no queue bound, no sequence numbers. A frame posted to a room is encoded once as a WebSocket frame
+ * and each member gets a retained duplicate of that one buffer, written by one task per event loop
+ * per turn and flushed once per connection per turn ({@link LoopWriter}): the least work a broadcast
+ * can cost on this machine. Binds loopback only.
  *
  * <p>Pipeline: HTTP codec and aggregator (the upgrade), the WebSocket protocol handler at
  * {@code /ws} (handshake, pings, close), then {@link CeilingFrameHandler}.

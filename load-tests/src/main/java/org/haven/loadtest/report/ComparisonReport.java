@@ -26,16 +26,25 @@ public final class ComparisonReport {
     static final String HAVEN = "haven";
     static final String SOCKETIO = "socketio";
     static final String CEILING = "ceiling";
+    /** Group chat's target, judged on each target's better ramp (coarse or fine). */
+    public static final String RAMP_TARGET = "Haven ≥ 5 × Socket.IO and ≥ 0.6 × ceiling (better of the two ramps)";
 
     private static final List<Figure> FIGURES = List.of(
             new Figure(
                     "group-chat-ramp",
                     "highest_sustained_per_s",
-                    "highest delivered/s sustained with p99 ≤ 50 ms",
+                    "highest delivered/s sustained with p99 ≤ 50 ms (steps × 1.5)",
                     true,
-                    "Haven ≥ 3 × Socket.IO and ≥ 0.6 × ceiling"),
+                    RAMP_TARGET),
             new Figure("group-chat-ramp", "highest_sustained_p99_ms", "p99 at that rate (ms)", false, ""),
             new Figure("group-chat-ramp", "highest_sustained_posts_per_s", "posts/s at that rate", false, ""),
+            new Figure(
+                    "group-chat-fine",
+                    "highest_sustained_per_s",
+                    "the same, steps × 1.1 from that rate (finer, near the top)",
+                    true,
+                    RAMP_TARGET),
+            new Figure("group-chat-fine", "highest_sustained_p99_ms", "p99 at that rate (ms)", false, ""),
             new Figure(
                     "alert-under-load",
                     "alert_p99_ms",
@@ -157,13 +166,14 @@ public final class ComparisonReport {
         }
         double h = haven.getAsDouble();
         return switch (f.scenario() + "/" + f.key()) {
-            case "group-chat-ramp/highest_sustained_per_s" -> {
-                OptionalDouble s = Figure.number(f.value(of(SOCKETIO)));
-                OptionalDouble c = Figure.number(f.value(of(CEILING)));
+            case "group-chat-ramp/highest_sustained_per_s", "group-chat-fine/highest_sustained_per_s" -> {
+                OptionalDouble best = bestRate(HAVEN);
+                OptionalDouble s = bestRate(SOCKETIO);
+                OptionalDouble c = bestRate(CEILING);
                 if (s.isEmpty() || c.isEmpty()) {
                     yield "not measured (a peer is missing)";
                 }
-                yield yesNo(h >= 3 * s.getAsDouble() && h >= 0.6 * c.getAsDouble());
+                yield yesNo(best.getAsDouble() >= 5 * s.getAsDouble() && best.getAsDouble() >= 0.6 * c.getAsDouble());
             }
             case "alert-under-load/alert_p99_ms" -> yesNo(h <= 10);
             case "capacity/held" ->
@@ -179,6 +189,19 @@ public final class ComparisonReport {
             case "connect-storm/connections_per_s" -> yesNo(h >= 5000);
             default -> yesNo(h == 0);
         };
+    }
+
+    /** A target's highest sustained chat rate, the better of its coarse and fine ramps. */
+    private OptionalDouble bestRate(String target) {
+        OptionalDouble best = OptionalDouble.empty();
+        for (String ramp : List.of("group-chat-ramp", "group-chat-fine")) {
+            OptionalDouble rate =
+                    Figure.number(of(target).getOrDefault(ramp, Map.of()).get("highest_sustained_per_s"));
+            if (rate.isPresent() && (best.isEmpty() || rate.getAsDouble() > best.getAsDouble())) {
+                best = rate;
+            }
+        }
+        return best;
     }
 
     private static String yesNo(boolean met) {

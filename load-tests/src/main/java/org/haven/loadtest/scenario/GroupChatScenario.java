@@ -37,7 +37,7 @@ public final class GroupChatScenario {
 
     public Report run() throws InterruptedException {
         Report report = new Report(
-                "group-chat" + (ramp != null ? "-ramp" : ""),
+                "group-chat" + (ramp == null ? "" : ramp.fine() ? "-fine" : "-ramp"),
                 settings.target().label(),
                 "Group chat: each post delivered to every member of its room (latency from its scheduled send)");
         report.line(

@@ -9,8 +9,12 @@ package org.haven.loadtest.scenario;
  *
  * @param maxMemberRate posts per second per member at most, below Haven's default rate limit of 20
  *     a second, so that the ramp measures delivery and not the limiter
+ * @param fine whether this is a fine ramp near the top (small factor, started at a coarse ramp's
+ *     highest sustained rate): reported as {@code group-chat-fine}, so one coarse step is not the
+ *     whole answer
  */
-public record Ramp(double stepSeconds, double factor, int maxSteps, double p99LimitMillis, double maxMemberRate) {
+public record Ramp(
+        double stepSeconds, double factor, int maxSteps, double p99LimitMillis, double maxMemberRate, boolean fine) {
 
     /**
      * Steps in a row that must miss the bar to end a ramp. One is not enough on a shared machine: a
@@ -28,9 +32,22 @@ public record Ramp(double stepSeconds, double factor, int maxSteps, double p99Li
         }
     }
 
+    /** A coarse ramp of {@code maxSteps}, as this one otherwise. */
+    public Ramp(double stepSeconds, double factor, int maxSteps, double p99LimitMillis, double maxMemberRate) {
+        this(stepSeconds, factor, maxSteps, p99LimitMillis, maxMemberRate, false);
+    }
+
     /** Steps of 10 s, 1.5 times faster each, at most 10, p99 at most 50 ms, members at most 15 posts a second. */
     public static Ramp standard() {
         return new Ramp(10, 1.5, 10, 50, 15);
+    }
+
+    /**
+     * The fine ramp near the top: steps of 10 s, 1.1 times faster each, at most 6 (past the next
+     * coarse step: 1.1^5 > 1.5), the same bar.
+     */
+    public static Ramp fineStandard() {
+        return new Ramp(10, 1.1, 6, 50, 15, true);
     }
 
     /** Whether a ramp whose steps so far met their bar as {@code verdicts} says ends here. */
