@@ -66,6 +66,7 @@ final class ScenarioCommand {
                                --max-steps N (10; fine: 6)
                                --p99-limit-ms N (50)
             alert-under-load:  --alerts N (200)  --alert-rate N (5 a second)
+                               --warmup-alerts N (20, raised in the warm-up's second half, not measured)
             slow-consumers:    --slow-percent N (10)
 
             Exit status: 0 the run went as planned, 1 it did not (see the problems), 2 usage error.
@@ -90,7 +91,7 @@ final class ScenarioCommand {
             "capacity", Set.of("--connections", "--rate", "--hold-seconds"),
             "connect-storm", Set.of("--connections", "--concurrency", "--rate", "--warmup"),
             "group-chat", union(CHAT, Set.of("--ramp", "--step-seconds", "--factor", "--max-steps", "--p99-limit-ms")),
-            "alert-under-load", union(CHAT, Set.of("--alerts", "--alert-rate")),
+            "alert-under-load", union(CHAT, Set.of("--alerts", "--alert-rate", "--warmup-alerts")),
             "slow-consumers", union(CHAT, Set.of("--slow-percent")));
 
     private ScenarioCommand() {}
@@ -158,7 +159,8 @@ final class ScenarioCommand {
                         chatPlan(line),
                         new AlertUnderLoadScenario.AlertPlan(
                                 line.integer("--alerts", 200, 1, 1_000_000),
-                                line.decimal("--alert-rate", 5, 0.1, 10_000)))::run;
+                                line.decimal("--alert-rate", 5, 0.1, 10_000),
+                                line.integer("--warmup-alerts", 20, 0, 100_000)))::run;
             case "slow-consumers" ->
                 new SlowConsumersScenario(settings, chatPlan(line), line.integer("--slow-percent", 10, 1, 90))::run;
             default -> throw new LoadOptions.UsageException("unknown scenario '" + name + "'");

@@ -129,7 +129,7 @@ class ComparisonSmokeTest {
     @EnumSource(Target.class)
     void alertsRaisedDuringChatReachTheRoomsClinician(Target target) throws Exception {
         Report report = new AlertUnderLoadScenario(
-                        settings(target), TINY_CHAT, new AlertUnderLoadScenario.AlertPlan(4, 10))
+                        settings(target), TINY_CHAT, new AlertUnderLoadScenario.AlertPlan(4, 10, 2))
                 .run();
 
         assertThat(report.problems()).isEmpty();

@@ -1,6 +1,14 @@
 package org.haven.loadtest.scenario;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +38,25 @@ final class AlertBoard implements PeerEvents {
     private final LongAdder otherNotices = new LongAdder();
     private final LongAdder unexpected = new LongAdder();
 
+    /** How many of the slowest alerts are kept, with when they were raised, to set beside GC and safepoint logs. */
+    static final int SLOWEST_KEPT = 5;
+
+    private record Slow(long micros, long intendedNanos) {}
+
+    private final List<Slow> slowest = new ArrayList<>();
+    private final long wallMillisAtStart = System.currentTimeMillis();
+    private final long nanosAtStart = System.nanoTime();
+
     AlertBoard(int alerts) {
         this.allNoticed = new CountDownLatch(alerts);
+    }
+
+    /** Raisers of the warm-up's alerts: their notices are expected, and not measured. */
+    private final Set<String> warmup = ConcurrentHashMap.newKeySet();
+
+    /** {@code raiser} raises an alert in the warm-up, not measured. */
+    void warmingUp(String raiser) {
+        warmup.add(raiser);
     }
 
     /** Records when {@code raiser}'s alert is due, before it is raised. */
@@ -48,11 +73,16 @@ final class AlertBoard implements PeerEvents {
             return;
         }
         Raised raised = byRaiser.get(raiser);
+        if (raised == null && warmup.contains(raiser)) {
+            return; // a warm-up alert
+        }
         if (raised == null || !raised.noticed.compareAndSet(false, true)) {
             unexpected.increment();
             return;
         }
-        latency.recordValue(Math.max(0, (receivedNanos - raised.intendedNanos) / 1000));
+        long micros = Math.max(0, (receivedNanos - raised.intendedNanos) / 1000);
+        latency.recordValue(micros);
+        keepIfSlowest(new Slow(micros, raised.intendedNanos));
         received.increment();
         allNoticed.countDown();
     }
@@ -60,6 +90,34 @@ final class AlertBoard implements PeerEvents {
     /** Waits until every scheduled alert was noticed, or until {@code deadlineNanos}. */
     boolean awaitAll(long deadlineNanos) throws InterruptedException {
         return allNoticed.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private synchronized void keepIfSlowest(Slow alert) {
+        if (slowest.size() == SLOWEST_KEPT && slowest.get(SLOWEST_KEPT - 1).micros() >= alert.micros()) {
+            return;
+        }
+        slowest.add(alert);
+        slowest.sort(Comparator.comparingLong(Slow::micros).reversed());
+        if (slowest.size() > SLOWEST_KEPT) {
+            slowest.remove(SLOWEST_KEPT);
+        }
+    }
+
+    /** The slowest alerts, slowest first: when each was due to be raised (UTC, ms) and its latency. */
+    synchronized String slowest() {
+        StringBuilder out = new StringBuilder();
+        for (Slow s : slowest) {
+            Instant at = Instant.ofEpochMilli(wallMillisAtStart + (s.intendedNanos() - nanosAtStart) / 1_000_000);
+            if (out.length() > 0) {
+                out.append(", ");
+            }
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%s %.1f ms",
+                    DateTimeFormatter.ISO_LOCAL_TIME.format(at.atOffset(ZoneOffset.UTC)),
+                    s.micros() / 1000.0));
+        }
+        return out.toString();
     }
 
     Histogram latencyMicros() {
