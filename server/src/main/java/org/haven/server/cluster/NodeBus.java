@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 
 /**
  * Messages between the nodes of a cluster: to one node by id, or to all. At most once and in the
- * order sent from one thread to one node (Redis pub/sub); a node that is down or disconnected misses
+ * order sent from one thread to one node on one lane (Redis pub/sub); a node that is down or disconnected misses
  * what was sent meanwhile, so what must not be lost lives in the stores, and the relay closes its
  * connections when the bus goes down (clients resume, with every missed room event).
  */
@@ -17,6 +17,14 @@ public interface NodeBus {
 
     /** Sends {@code message} to node {@code node}. */
     CompletionStage<Void> send(String node, String message);
+
+    /**
+     * Sends {@code message} to node {@code node} on its urgent lane, ahead of what {@link #send}
+     * carries (alerts): no order with messages sent on the other lane. By default the same lane.
+     */
+    default CompletionStage<Void> sendUrgent(String node, String message) {
+        return send(node, message);
+    }
 
     /** Sends {@code message} to every node, this one included; completes with how many nodes received it. */
     CompletionStage<Long> broadcast(String message);

@@ -53,7 +53,10 @@ import org.slf4j.LoggerFactory;
  * event they missed included); the owner treats the connections of a gateway that died as ended
  * abruptly (their departures are announced after the grace period).
  *
- * <p>What travels is a {@link NodeMessage}, encoded by {@link NodeCodec}.
+ * <p>What travels is a {@link NodeMessage}, encoded by {@link NodeCodec}. Frames for clients marked
+ * urgent (alerts, the answers to raises) go to the gateway on the bus's urgent lane
+ * ({@link NodeBus#sendUrgent}), ahead of the chat relayed to its clients; like a local connection's
+ * urgent frames, which jump its queue, they keep no order with the others.
  *
  * <p>Threading: the gateway side runs on the threads that call it (event loops, the bus's) and keeps
  * its state in concurrent maps. The owner side runs each relayed session on one of
@@ -459,7 +462,10 @@ public final class Relay implements RelayGateway, AutoCloseable {
     }
 
     private void send(String to, NodeMessage message) {
-        bus.send(to, NodeCodec.encode(message)).exceptionally(e -> {
+        boolean urgent = message instanceof NodeMessage.Out out && out.urgent()
+                || message instanceof NodeMessage.OutMany many && many.urgent();
+        String text = NodeCodec.encode(message);
+        (urgent ? bus.sendUrgent(to, text) : bus.send(to, text)).exceptionally(e -> {
             log.warn("relay message not sent node={} ({})", to, e.getClass().getSimpleName());
             return null;
         });

@@ -79,6 +79,10 @@ public final class RedisConnections implements AutoCloseable {
     private final AbstractRedisClient client;
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
+    /** A second connection, for what must not wait behind the first's traffic (the bus's urgent lane). */
+    private final StatefulConnection<String, String> urgentConnection;
+
+    private final RedisClusterAsyncCommands<String, String> urgentCommands;
     private final Supplier<CompletionStage<? extends StatefulRedisPubSubConnection<String, String>>> pubSub;
     private final ConnectionHealth health;
     private final boolean cluster;
@@ -90,6 +94,8 @@ public final class RedisConnections implements AutoCloseable {
             AbstractRedisClient client,
             StatefulConnection<String, String> connection,
             RedisClusterAsyncCommands<String, String> commands,
+            StatefulConnection<String, String> urgentConnection,
+            RedisClusterAsyncCommands<String, String> urgentCommands,
             Supplier<CompletionStage<? extends StatefulRedisPubSubConnection<String, String>>> pubSub,
             ConnectionHealth health,
             boolean cluster) {
@@ -97,6 +103,8 @@ public final class RedisConnections implements AutoCloseable {
         this.client = client;
         this.connection = connection;
         this.commands = commands;
+        this.urgentConnection = urgentConnection;
+        this.urgentCommands = urgentCommands;
         this.pubSub = pubSub;
         this.health = health;
         this.cluster = cluster;
@@ -199,11 +207,14 @@ public final class RedisConnections implements AutoCloseable {
         client.addListener(health);
         try {
             StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
+            StatefulRedisConnection<String, String> urgent = client.connect(StringCodec.UTF8);
             return new RedisConnections(
                     resources,
                     client,
                     connection,
                     connection.async(),
+                    urgent,
+                    urgent.async(),
                     () -> client.connectPubSubAsync(StringCodec.UTF8, uri),
                     health,
                     false);
@@ -230,11 +241,15 @@ public final class RedisConnections implements AutoCloseable {
         try {
             StatefulRedisClusterConnection<String, String> connection = client.connect(StringCodec.UTF8);
             connectToEveryMaster(connection);
+            StatefulRedisClusterConnection<String, String> urgent = client.connect(StringCodec.UTF8);
+            connectToEveryMaster(urgent);
             return new RedisConnections(
                     resources,
                     client,
                     connection,
                     connection.async(),
+                    urgent,
+                    urgent.async(),
                     () -> client.connectPubSubAsync(StringCodec.UTF8),
                     health,
                     true);
@@ -268,6 +283,14 @@ public final class RedisConnections implements AutoCloseable {
     /** Asynchronous commands, the same interface for one server and a cluster. Thread-safe, shared. */
     public RedisClusterAsyncCommands<String, String> commands() {
         return commands;
+    }
+
+    /**
+     * Asynchronous commands on a connection of their own, for the few that must not queue behind
+     * everything else the node sends (the bus's urgent lane: alerts). Thread-safe, shared.
+     */
+    public RedisClusterAsyncCommands<String, String> urgentCommands() {
+        return urgentCommands;
     }
 
     /**
@@ -332,6 +355,7 @@ public final class RedisConnections implements AutoCloseable {
         upkeep.forEach(task -> task.cancel(false));
         subscribers.forEach(StatefulConnection::close);
         subscribers.clear();
+        urgentConnection.close();
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         shutdown(resources);

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node bus on Redis pub/sub: one channel per node, one for broadcasts, each under a hash tag of
- * its own. On one server (or Sentinel), classic {@code PUBLISH}/{@code SUBSCRIBE}; Lettuce subscribes
+ * its own, and an urgent lane per node (its own channel, publishing connection and subscribing
+ * connection), so an alert is not written, read or queued behind the chat the node relays. On one server (or Sentinel), classic {@code PUBLISH}/{@code SUBSCRIBE}; Lettuce subscribes
  * again by itself after a reconnect. On a Redis Cluster, <em>sharded</em> pub/sub
  * ({@code SPUBLISH}/{@code SSUBSCRIBE}): a message travels only within the shard that owns its
  * channel's slot, instead of to every master, and the nodes' channels spread over the shards by
@@ -45,40 +46,49 @@ public final class RedisNodeBus implements NodeBus {
         return keys.tagged("node:" + node, "bus");
     }
 
+    /** A node's urgent lane: its own channel (in the same slot as the node's other channel), its own connections. */
+    private String urgentChannelOf(String node) {
+        return keys.tagged("node:" + node, "bus:urgent");
+    }
+
     private String everyone() {
         return keys.tagged("nodes", "bus");
     }
 
     @Override
     public CompletionStage<Void> start(Consumer<String> receiver) {
-        String mine = channelOf(node);
-        String all = everyone();
+        // Two subscriptions on two connections: an urgent message is not read behind the other's backlog.
+        return listen(List.of(channelOf(node), everyone()), receiver)
+                .thenCompose(v -> listen(List.of(urgentChannelOf(node)), receiver));
+    }
+
+    /** Subscribes {@code channels} on a pub/sub connection of their own, delivering their messages to {@code receiver}. */
+    private CompletionStage<Void> listen(List<String> channels, Consumer<String> receiver) {
         return redis.connectPubSub().thenCompose(connection -> {
             if (!redis.isCluster()) {
                 connection.addListener(new RedisPubSubAdapter<>() {
                     @Override
                     public void message(String channel, String message) {
-                        if (channel.equals(mine) || channel.equals(all)) {
+                        if (channels.contains(channel)) {
                             receiver.accept(message);
                         }
                     }
                 });
-                return connection.async().subscribe(mine, all);
+                return connection.async().subscribe(channels.toArray(String[]::new));
             }
             StatefulRedisClusterPubSubConnection<String, String> sharded =
                     (StatefulRedisClusterPubSubConnection<String, String>) connection;
-            List<String> wanted = List.of(mine, all);
             sharded.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void smessage(String channel, String message) {
-                    if (wanted.contains(channel)) {
+                    if (channels.contains(channel)) {
                         receiver.accept(message);
                     }
                 }
 
                 @Override
                 public void sunsubscribed(String channel, long count) {
-                    if (wanted.contains(channel) && sharded.isOpen()) {
+                    if (channels.contains(channel) && sharded.isOpen()) {
                         // Redis drops a sharded subscription whose slot moved: follow it.
                         subscribe(sharded, channel).exceptionally(e -> null);
                     }
@@ -86,13 +96,16 @@ public final class RedisNodeBus implements NodeBus {
             });
             redis.every(
                     RESUBSCRIBE_EVERY,
-                    () -> wanted.forEach(channel -> subscribe(sharded, channel).exceptionally(e -> {
-                        log.debug(
-                                "bus subscription not renewed ({})",
-                                e.getClass().getSimpleName());
-                        return null;
-                    })));
-            return CompletableFuture.allOf(subscribe(sharded, mine), subscribe(sharded, all));
+                    () -> channels.forEach(channel -> subscribe(sharded, channel)
+                            .exceptionally(e -> {
+                                log.debug(
+                                        "bus subscription not renewed ({})",
+                                        e.getClass().getSimpleName());
+                                return null;
+                            })));
+            return CompletableFuture.allOf(channels.stream()
+                    .map(channel -> subscribe(sharded, channel))
+                    .toArray(CompletableFuture[]::new));
         });
     }
 
@@ -113,6 +126,22 @@ public final class RedisNodeBus implements NodeBus {
     @Override
     public CompletionStage<Void> send(String node, String message) {
         return publish(channelOf(node), message).thenApply(n -> null);
+    }
+
+    /**
+     * Publishes on the node's urgent channel, from the urgent connection. When nobody received it
+     * (a node that does not listen there: one of an earlier version, or whose urgent subscription is
+     * reconnecting) or the urgent connection failed, it goes again on the node's channel, so it is
+     * late at worst, never lost by the lane.
+     */
+    @Override
+    public CompletionStage<Void> sendUrgent(String node, String message) {
+        String channel = urgentChannelOf(node);
+        CompletionStage<Long> urgent = redis.isCluster()
+                ? redis.urgentCommands().spublish(channel, message)
+                : redis.urgentCommands().publish(channel, message);
+        return urgent.handle((received, failure) -> failure == null && received != null && received > 0)
+                .thenCompose(delivered -> delivered ? CompletableFuture.completedFuture(null) : send(node, message));
     }
 
     /** Completes with the subscribers of the broadcast channel: every node subscribes once. */

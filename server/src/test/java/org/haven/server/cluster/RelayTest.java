@@ -53,6 +53,8 @@ class RelayTest {
     /** A bus in memory: what a node sends another is delivered at once on the sender's thread. */
     static final class Buses {
         final Map<String, Consumer<String>> receivers = new ConcurrentHashMap<>();
+        /** What went on the urgent lane, as sent. */
+        final List<String> urgent = new CopyOnWriteArrayList<>();
 
         NodeBus of(String node) {
             return new NodeBus() {
@@ -70,6 +72,12 @@ class RelayTest {
                     }
                     r.accept(message);
                     return CompletableFuture.completedFuture(null);
+                }
+
+                @Override
+                public CompletionStage<Void> sendUrgent(String to, String message) {
+                    urgent.add(message);
+                    return send(to, message);
                 }
 
                 @Override
@@ -217,6 +225,22 @@ class RelayTest {
                         .toList());
         assertThat(alice.received.get(0)).isEqualTo(new ServerMessage.Ok("p-0", null));
         assertThat(sessions.get(alice.id()).threads).singleElement().asString().startsWith("haven-relay-");
+    }
+
+    @Test
+    void urgentFramesGoBackOnTheBussUrgentLaneAndTheRestOnTheOther() {
+        Inbox alice = new Inbox();
+        Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
+        g.forward(new ClientMessage.Ping("p-0"));
+        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 1);
+        assertThat(buses.urgent).as("a ping's answer is not urgent").isEmpty();
+        Connection remote = sessions.get(alice.id()).connection;
+
+        remote.send(Outbound.urgent(new ServerMessage.Ok("r-1", null)));
+
+        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 2);
+        assertThat(alice.received.get(1)).isEqualTo(new ServerMessage.Ok("r-1", null));
+        assertThat(buses.urgent).singleElement().asString().contains("r-1");
     }
 
     @Test

@@ -83,6 +83,62 @@ class RedisClusterPartsIT {
             assertThat(a.isUp()).isTrue();
         }
 
+        /** How many subscribe to {@code channel} (classic or sharded, as the bus uses them). */
+        abstract long subscribers(String channel) throws Exception;
+
+        @Test
+        void anUrgentMessageTakesTheNodesOwnLane() throws Exception {
+            RedisNodeBus a = new RedisNodeBus(connections(), keys, "node-a");
+            RedisNodeBus b = new RedisNodeBus(connections(), keys, "node-b");
+            List<String> toB = new CopyOnWriteArrayList<>();
+            get(a.start(m -> {}));
+            get(b.start(toB::add));
+            assertThat(subscribers(keys.tagged("node:node-b", "bus:urgent")))
+                    .as("node-b listens on its urgent channel, on a connection of its own")
+                    .isEqualTo(1);
+
+            get(a.sendUrgent("node-b", "alert"));
+            get(a.send("node-b", "chat"));
+
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> toB.size() == 2);
+            assertThat(toB).containsExactlyInAnyOrder("alert", "chat");
+        }
+
+        @Test
+        void anUrgentMessageNobodyHearsOnTheLaneGoesOnTheNodesChannel() throws Exception {
+            // A node of an earlier version listens on its channel only: urgent messages reach it there.
+            List<String> toOld = new CopyOnWriteArrayList<>();
+            String channel = keys.tagged("node:node-old", "bus");
+            var pubSub = get(connections().connectPubSub());
+            pubSub.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(String ch, String message) {
+                    toOld.add(message);
+                }
+
+                @Override
+                public void smessage(String ch, String message) {
+                    toOld.add(message);
+                }
+            });
+            if (connections().isCluster()) {
+                var sharded =
+                        (io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection<String, String>) pubSub;
+                var master = sharded.getPartitions().getMasterBySlot(io.lettuce.core.cluster.SlotHash.getSlot(channel));
+                get(sharded.getConnectionAsync(
+                        master.getUri().getHost(), master.getUri().getPort()));
+                get(sharded.async().ssubscribe(channel));
+            } else {
+                get(pubSub.async().subscribe(channel));
+            }
+            RedisNodeBus a = new RedisNodeBus(connections(), keys, "node-a");
+
+            get(a.sendUrgent("node-old", "alert"));
+
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> toOld.contains("alert"));
+            assertThat(toOld).containsExactly("alert");
+        }
+
         private static <T> T get(java.util.concurrent.CompletionStage<T> stage) throws Exception {
             return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
@@ -94,6 +150,15 @@ class RedisClusterPartsIT {
         RedisConnections connections() {
             return redis.standalone();
         }
+
+        @Override
+        long subscribers(String channel) throws Exception {
+            return connections()
+                    .commands()
+                    .pubsubNumsub(channel)
+                    .get(5, TimeUnit.SECONDS)
+                    .getOrDefault(channel, 0L);
+        }
     }
 
     @Nested
@@ -101,6 +166,17 @@ class RedisClusterPartsIT {
         @Override
         RedisConnections connections() {
             return redis.cluster();
+        }
+
+        @Override
+        long subscribers(String channel) throws Exception {
+            long n = 0;
+            for (org.haven.server.testing.RedisProcess master : redis.clusterMasters()) {
+                String[] answer =
+                        master.command("PUBSUB SHARDNUMSUB " + channel).trim().split("\\s+");
+                n += Long.parseLong(answer[answer.length - 1]);
+            }
+            return n;
         }
 
         @Test
