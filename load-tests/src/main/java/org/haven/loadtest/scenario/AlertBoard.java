@@ -34,6 +34,11 @@ final class AlertBoard implements PeerEvents {
     private final Map<String, Raised> byRaiser = new ConcurrentHashMap<>();
     private final CountDownLatch allNoticed;
     private final Recorder latency = new Recorder(3);
+    /** From the raise's due time to the server's stamp on the alert (its raisedAt), where the target stamps it. */
+    private final Recorder toServer = new Recorder(3);
+    /** From the server's stamp to the clinician's receipt. */
+    private final Recorder fromServer = new Recorder(3);
+
     private final LongAdder received = new LongAdder();
     private final LongAdder otherNotices = new LongAdder();
     private final LongAdder unexpected = new LongAdder();
@@ -67,7 +72,7 @@ final class AlertBoard implements PeerEvents {
     }
 
     @Override
-    public void alertNoticed(WirePeer receiver, String raiser, boolean first, long receivedNanos) {
+    public void alertNoticed(WirePeer receiver, String raiser, boolean first, long receivedNanos, long stampedNanos) {
         if (!first) {
             otherNotices.increment();
             return;
@@ -82,6 +87,10 @@ final class AlertBoard implements PeerEvents {
         }
         long micros = Math.max(0, (receivedNanos - raised.intendedNanos) / 1000);
         latency.recordValue(micros);
+        if (stampedNanos != NOT_STAMPED) {
+            toServer.recordValue(Math.max(0, (stampedNanos - raised.intendedNanos) / 1000));
+            fromServer.recordValue(Math.max(0, (receivedNanos - stampedNanos) / 1000));
+        }
         keepIfSlowest(new Slow(micros, raised.intendedNanos));
         received.increment();
         allNoticed.countDown();
@@ -118,6 +127,11 @@ final class AlertBoard implements PeerEvents {
                     s.micros() / 1000.0));
         }
         return out.toString();
+    }
+
+    /** The two legs of each alert's way where the server stamped it: to the stamp, and from it to the clinician. */
+    Histogram[] legsMicros() {
+        return new Histogram[] {toServer.getIntervalHistogram(), fromServer.getIntervalHistogram()};
     }
 
     Histogram latencyMicros() {

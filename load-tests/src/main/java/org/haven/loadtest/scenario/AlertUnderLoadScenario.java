@@ -182,8 +182,21 @@ public final class AlertUnderLoadScenario {
                         "alert_p999_ms",
                         Report.ms(latency.getValueAtPercentile(99.9) / 1000.0))
                 .row("alert latency max (ms)", "alert_max_ms", Report.ms(latency.getMaxValue() / 1000.0))
-                .row("slowest alerts (due at, UTC)", null, board.slowest())
-                .row("alert raises refused", "alerts_refused", Long.toString(refused.sum()))
+                .row("slowest alerts (due at, UTC)", null, board.slowest());
+        Histogram[] legs = board.legsMicros();
+        if (legs[0].getTotalCount() > 0) {
+            report.row(
+                            "  raise -> stamped by the server p50 / p99 (ms)",
+                            null,
+                            Report.ms(legs[0].getValueAtPercentile(50) / 1000.0) + " / "
+                                    + Report.ms(legs[0].getValueAtPercentile(99) / 1000.0))
+                    .row(
+                            "  stamped -> clinician p50 / p99 (ms)",
+                            null,
+                            Report.ms(legs[1].getValueAtPercentile(50) / 1000.0) + " / "
+                                    + Report.ms(legs[1].getValueAtPercentile(99) / 1000.0));
+        }
+        report.row("alert raises refused", "alerts_refused", Long.toString(refused.sum()))
                 .row("other alert notices (confirmed)", "alert_other_notices", Long.toString(board.otherNotices()))
                 .row("-- chat meanwhile --", null, "");
         PhaseStats stats = load.stats().get(1);

@@ -138,8 +138,8 @@ final class ChatLoad implements PeerEvents {
     }
 
     @Override
-    public void alertNoticed(WirePeer receiver, String raiser, boolean raised, long receivedNanos) {
-        alerts.alertNoticed(receiver, raiser, raised, receivedNanos);
+    public void alertNoticed(WirePeer receiver, String raiser, boolean raised, long receivedNanos, long stampedNanos) {
+        alerts.alertNoticed(receiver, raiser, raised, receivedNanos, stampedNanos);
     }
 
     @Override

@@ -55,7 +55,12 @@ public final class CeilingPeer extends WirePeer {
                 waiting.complete(null);
             }
         } else if (text.startsWith("D ") && text.indexOf(ALERT) > 0) {
-            events.alertNoticed(this, text.substring(text.indexOf(ALERT) + ALERT.length()), true, System.nanoTime());
+            events.alertNoticed(
+                    this,
+                    text.substring(text.indexOf(ALERT) + ALERT.length()),
+                    true,
+                    System.nanoTime(),
+                    PeerEvents.NOT_STAMPED);
         } else {
             events.unexpected(this, "unknown line from the bare server");
         }

@@ -83,7 +83,12 @@ public final class HavenPeer extends WirePeer {
             Alerts.View alert = notice.alert();
             send(CODEC.encode(
                     new ClientMessage.AlertConfirm("c" + ids.incrementAndGet(), alert.id(), alert.version())));
-            events.alertNoticed(this, alert.client(), notice.reason() == ServerMessage.AlertReason.RAISED, now);
+            events.alertNoticed(
+                    this,
+                    alert.client(),
+                    notice.reason() == ServerMessage.AlertReason.RAISED,
+                    now,
+                    WallClock.toNanoTime(alert.raisedAt()));
         }
         // Room events (joins, leaves, presence) are work the server does, not measured here.
     }

@@ -152,7 +152,8 @@ public final class SocketIoPeer extends WirePeer {
                     this,
                     alert.path("client").asText(),
                     notice.path("reason").asText().equals("raised"),
-                    now);
+                    now,
+                    PeerEvents.NOT_STAMPED); // the peer's alert says when it was raised in ms only
         }
         // Room events (joins, leaves) are work the server does, not measured here.
     }
