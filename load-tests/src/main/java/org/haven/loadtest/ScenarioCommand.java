@@ -63,7 +63,7 @@ final class ScenarioCommand {
                                --rooms R (20)  --members M (50, at most 500)  --interval-ms S (1000)
                                --payload CHARS (100)  --warmup-seconds N (5)  --seconds N (30)
             group-chat:        --ramp on|fine|off (off)  --step-seconds N (10)  --factor F (1.5; fine: 1.1)
-                               --max-steps N (10; fine: 6)
+                               --max-steps N (10; fine: 8)
                                --p99-limit-ms N (50)
             alert-under-load:  --alerts N (200)  --alert-rate N (5 a second)
                                --warmup-alerts N (20, raised in the warm-up's second half, not measured)
