@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 
 /**
  * Messages between the nodes of a cluster: to one node by id, or to all. At most once and in the
- * order sent from one thread to one node on one lane (Redis pub/sub); a node that is down or disconnected misses
+ * order sent from one thread to one node (Redis pub/sub), the best-effort urgent lane apart; a node that is down or disconnected misses
  * what was sent meanwhile, so what must not be lost lives in the stores, and the relay closes its
  * connections when the bus goes down (clients resume, with every missed room event).
  */
@@ -20,10 +20,12 @@ public interface NodeBus {
 
     /**
      * Sends {@code message} to node {@code node} on its urgent lane, ahead of what {@link #send}
-     * carries (alerts): no order with messages sent on the other lane. By default the same lane.
+     * carries, best effort: in no order with the other lane, and possibly not at all (a node not
+     * listening there), so what must arrive is sent with {@link #send} as well (the receiver drops
+     * the later copy). A bus without an urgent lane sends nothing here.
      */
     default CompletionStage<Void> sendUrgent(String node, String message) {
-        return send(node, message);
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Sends {@code message} to every node, this one included; completes with how many nodes received it. */

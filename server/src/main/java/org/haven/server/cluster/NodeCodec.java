@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * <tr><th>k</th><th>fields</th></tr>
  * <tr><td>{@code hello}, {@code in}</td><td>{@code g} gateway node, {@code c} connection id, {@code m} the client message's JSON</td></tr>
  * <tr><td>{@code gone}</td><td>{@code g}, {@code c}, {@code abrupt}</td></tr>
- * <tr><td>{@code out}</td><td>{@code c}, {@code u} urgent, {@code m} the frame's JSON</td></tr>
- * <tr><td>{@code outmany}</td><td>{@code cs} connection ids, {@code u}, {@code m}</td></tr>
+ * <tr><td>{@code out}</td><td>{@code c}, {@code u} urgent, {@code m} the frame's JSON, optional {@code x} the copy's id</td></tr>
+ * <tr><td>{@code outmany}</td><td>{@code cs} connection ids, {@code u}, {@code m}, optional {@code x}</td></tr>
  * <tr><td>{@code close}</td><td>{@code c}, {@code code} the close code, {@code r} the reason</td></tr>
  * <tr><td>{@code revoked}</td><td>{@code from} the node, {@code until} epoch ms, {@code token} or {@code org} and {@code user}, optional {@code ask}</td></tr>
  * <tr><td>{@code disconnect}</td><td>{@code from} the node, {@code org}, {@code user}, {@code ask}</td></tr>
@@ -75,10 +75,16 @@ public final class NodeCodec {
                 g.writeStringField("c", m.connection());
                 g.writeBooleanField("u", m.urgent());
                 g.writeStringField("m", m.frame());
+                if (m.copy() != null) {
+                    g.writeStringField("x", m.copy());
+                }
             } else if (message instanceof NodeMessage.OutMany m) {
                 g.writeStringField("k", "outmany");
                 g.writeBooleanField("u", m.urgent());
                 g.writeStringField("m", m.frame());
+                if (m.copy() != null) {
+                    g.writeStringField("x", m.copy());
+                }
                 g.writeArrayFieldStart("cs");
                 for (String c : m.connections()) {
                     g.writeString(c);
@@ -166,14 +172,14 @@ public final class NodeCodec {
                             required(m, "g"), required(m, "c"), m.path("abrupt").asBoolean());
                 case "out" ->
                     new NodeMessage.Out(
-                            required(m, "c"), required(m, "m"), m.path("u").asBoolean());
+                            required(m, "c"), required(m, "m"), m.path("u").asBoolean(), optional(m, "x"));
                 case "outmany" -> {
                     List<String> ids = new ArrayList<>();
                     for (JsonNode id : m.path("cs")) {
                         ids.add(id.asText());
                     }
                     yield new NodeMessage.OutMany(
-                            ids, required(m, "m"), m.path("u").asBoolean());
+                            ids, required(m, "m"), m.path("u").asBoolean(), optional(m, "x"));
                 }
                 case "close" ->
                     new NodeMessage.Close(

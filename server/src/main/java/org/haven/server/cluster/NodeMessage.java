@@ -37,19 +37,41 @@ public sealed interface NodeMessage {
         }
     }
 
-    /** Owner to gateway: a frame for one connection ({@code urgent}: it jumps the queue). */
-    record Out(String connection, String frame, boolean urgent) implements NodeMessage {
+    /**
+     * Owner to gateway: a frame for one connection ({@code urgent}: it jumps the queue). {@code copy}
+     * names an urgent frame sent twice, on the bus's urgent lane and in order on the other: the
+     * gateway hands on whichever copy comes first and drops the other; null for a frame sent once.
+     */
+    record Out(
+            String connection,
+            String frame,
+            boolean urgent,
+            @Nullable String copy) implements NodeMessage {
         public Out {
             Objects.requireNonNull(connection, "connection");
             Objects.requireNonNull(frame, "frame");
         }
+
+        /** A frame sent once. */
+        public Out(String connection, String frame, boolean urgent) {
+            this(connection, frame, urgent, null);
+        }
     }
 
-    /** Owner to gateway: one frame for several connections (a room event), sent once. */
-    record OutMany(List<String> connections, String frame, boolean urgent) implements NodeMessage {
+    /** Owner to gateway: one frame for several connections (a room event); {@code copy} as for {@link Out}. */
+    record OutMany(
+            List<String> connections,
+            String frame,
+            boolean urgent,
+            @Nullable String copy) implements NodeMessage {
         public OutMany {
             connections = List.copyOf(connections);
             Objects.requireNonNull(frame, "frame");
+        }
+
+        /** A frame sent once. */
+        public OutMany(List<String> connections, String frame, boolean urgent) {
+            this(connections, frame, urgent, null);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.haven.server.cluster;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.haven.protocol.ClientMessage;
@@ -53,10 +56,13 @@ import org.slf4j.LoggerFactory;
  * event they missed included); the owner treats the connections of a gateway that died as ended
  * abruptly (their departures are announced after the grace period).
  *
- * <p>What travels is a {@link NodeMessage}, encoded by {@link NodeCodec}. Frames for clients marked
- * urgent (alerts, the answers to raises) go to the gateway on the bus's urgent lane
- * ({@link NodeBus#sendUrgent}), ahead of the chat relayed to its clients; like a local connection's
- * urgent frames, which jump its queue, they keep no order with the others.
+ * <p>What travels is a {@link NodeMessage}, encoded by {@link NodeCodec}. A frame for clients marked
+ * urgent (an alert notice, a follow-up due, a check-in request, a change of keys) goes to the
+ * gateway twice, with an id the copies share: on the bus's urgent lane ({@link NodeBus#sendUrgent}),
+ * ahead of the chat relayed to its clients, and in order with everything else. The gateway hands on
+ * the first copy to arrive and drops the other ({@link #COPIES_KEPT}), so an urgent frame is never
+ * later, nor after a frame or close sent after it, than it would be without the lane: like a local
+ * connection's urgent frames, it can only move earlier.
  *
  * <p>Threading: the gateway side runs on the threads that call it (event loops, the bus's) and keeps
  * its state in concurrent maps. The owner side runs each relayed session on one of
@@ -93,6 +99,9 @@ public final class Relay implements RelayGateway, AutoCloseable {
     /** How long the stand-in's push to the care team waits for the store (as the owner's, {@code STORE_WAIT}). */
     private static final Duration STAND_IN_STORE_WAIT = Duration.ofMillis(250);
 
+    /** How long a gateway remembers the copies of urgent frames it handed on, to drop their twins. */
+    static final Duration COPIES_KEPT = Duration.ofMinutes(2);
+
     /** How many threads run the sessions relayed to this node. */
     static final int OWNER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
@@ -113,6 +122,13 @@ public final class Relay implements RelayGateway, AutoCloseable {
     private final ApiForwarding api;
     /** Gateway side: the deadlines of relayed raises. */
     private final ScheduledExecutorService timer;
+    /** Gateway side: the ids of urgent frames handed on, whose other copy is dropped. Any thread. */
+    private final Cache<String, Boolean> copiesSeen = Caffeine.newBuilder()
+            .expireAfterWrite(COPIES_KEPT)
+            .maximumSize(100_000)
+            .build();
+    /** Owner side: numbers the urgent frames sent twice. */
+    private final AtomicLong copies = new AtomicLong();
 
     public Relay(NodeBus bus, OrgOwnership ownership, RelayedHellos sessions, StandIn standIn, NodeThreads threads) {
         this.node = ownership.node();
@@ -430,6 +446,12 @@ public final class Relay implements RelayGateway, AutoCloseable {
 
     /** Gateway side: a frame or a close from the owner, for this node's clients. */
     private void toClient(NodeMessage m) {
+        String copy = m instanceof NodeMessage.Out out
+                ? out.copy()
+                : m instanceof NodeMessage.OutMany many ? many.copy() : null;
+        if (copy != null && copiesSeen.asMap().putIfAbsent(copy, Boolean.TRUE) != null) {
+            return; // the other copy came first and was handed on
+        }
         if (m instanceof NodeMessage.OutMany many) {
             Outbound frame = new Outbound(many.frame().getBytes(StandardCharsets.UTF_8), many.urgent());
             for (String id : many.connections()) {
@@ -462,13 +484,25 @@ public final class Relay implements RelayGateway, AutoCloseable {
     }
 
     private void send(String to, NodeMessage message) {
-        boolean urgent = message instanceof NodeMessage.Out out && out.urgent()
-                || message instanceof NodeMessage.OutMany many && many.urgent();
-        String text = NodeCodec.encode(message);
-        (urgent ? bus.sendUrgent(to, text) : bus.send(to, text)).exceptionally(e -> {
+        NodeMessage sent = message;
+        if (message instanceof NodeMessage.Out out && out.urgent()) {
+            sent = new NodeMessage.Out(out.connection(), out.frame(), true, nextCopy());
+        } else if (message instanceof NodeMessage.OutMany many && many.urgent()) {
+            sent = new NodeMessage.OutMany(many.connections(), many.frame(), true, nextCopy());
+        }
+        String text = NodeCodec.encode(sent);
+        if (sent != message) {
+            // The fast copy, best effort: the ordered copy below is the one that must arrive.
+            bus.sendUrgent(to, text).exceptionally(e -> null);
+        }
+        bus.send(to, text).exceptionally(e -> {
             log.warn("relay message not sent node={} ({})", to, e.getClass().getSimpleName());
             return null;
         });
+    }
+
+    private String nextCopy() {
+        return node + "-" + copies.incrementAndGet();
     }
 
     // ---- owner side ----------------------------------------------------------------------------

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node bus on Redis pub/sub: one channel per node, one for broadcasts, each under a hash tag of
- * its own, and an urgent lane per node (its own channel, publishing connection and subscribing
- * connection), so an alert is not written, read or queued behind the chat the node relays. On one server (or Sentinel), classic {@code PUBLISH}/{@code SUBSCRIBE}; Lettuce subscribes
+ * its own, and a best-effort urgent lane per node (its own channel, publishing connection and
+ * subscribing connection), so an alert's fast copy is not written or queued behind the chat the
+ * node relays (Lettuce may still read both subscribing connections on one I/O thread). On one server (or Sentinel), classic {@code PUBLISH}/{@code SUBSCRIBE}; Lettuce subscribes
  * again by itself after a reconnect. On a Redis Cluster, <em>sharded</em> pub/sub
  * ({@code SPUBLISH}/{@code SSUBSCRIBE}): a message travels only within the shard that owns its
  * channel's slot, instead of to every master, and the nodes' channels spread over the shards by
@@ -129,10 +130,8 @@ public final class RedisNodeBus implements NodeBus {
     }
 
     /**
-     * Publishes on the node's urgent channel, from the urgent connection. When nobody received it
-     * (a node that does not listen there: one of an earlier version, or whose urgent subscription is
-     * reconnecting) or the urgent connection failed, it goes again on the node's channel, so it is
-     * late at worst, never lost by the lane.
+     * Publishes on the node's urgent channel, from the urgent connection: best effort (a node of an
+     * earlier version does not listen there), the sender also sends it with {@link #send}.
      */
     @Override
     public CompletionStage<Void> sendUrgent(String node, String message) {
@@ -140,8 +139,7 @@ public final class RedisNodeBus implements NodeBus {
         CompletionStage<Long> urgent = redis.isCluster()
                 ? redis.urgentCommands().spublish(channel, message)
                 : redis.urgentCommands().publish(channel, message);
-        return urgent.handle((received, failure) -> failure == null && received != null && received > 0)
-                .thenCompose(delivered -> delivered ? CompletableFuture.completedFuture(null) : send(node, message));
+        return urgent.thenApply(received -> null);
     }
 
     /** Completes with the subscribers of the broadcast channel: every node subscribes once. */

@@ -32,6 +32,12 @@ class NodeCodecTest {
                     new NodeMessage.OutMany(List.of("c-7", "c-8"), "{\"type\":\"alert\"}", true),
                     "{\"k\":\"outmany\",\"u\":true,\"m\":\"{\\\"type\\\":\\\"alert\\\"}\",\"cs\":[\"c-7\",\"c-8\"]}"),
             Map.entry(
+                    new NodeMessage.Out("c-7", "{\"type\":\"alert\"}", true, "n-1-5"),
+                    "{\"k\":\"out\",\"c\":\"c-7\",\"u\":true,\"m\":\"{\\\"type\\\":\\\"alert\\\"}\",\"x\":\"n-1-5\"}"),
+            Map.entry(
+                    new NodeMessage.OutMany(List.of("c-7"), "{\"type\":\"alert\"}", true, "n-1-6"),
+                    "{\"k\":\"outmany\",\"u\":true,\"m\":\"{\\\"type\\\":\\\"alert\\\"}\",\"x\":\"n-1-6\",\"cs\":[\"c-7\"]}"),
+            Map.entry(
                     new NodeMessage.Close("c-7", 4003, "revoked"),
                     "{\"k\":\"close\",\"c\":\"c-7\",\"code\":4003,\"r\":\"revoked\"}"),
             Map.entry(

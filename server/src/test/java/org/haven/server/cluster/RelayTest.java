@@ -55,6 +55,10 @@ class RelayTest {
         final Map<String, Consumer<String>> receivers = new ConcurrentHashMap<>();
         /** What went on the urgent lane, as sent. */
         final List<String> urgent = new CopyOnWriteArrayList<>();
+        /** While set, the urgent lane holds its messages (a slow lane) until {@link #held} runs them. */
+        volatile boolean holdUrgent;
+
+        final List<Runnable> held = new CopyOnWriteArrayList<>();
 
         NodeBus of(String node) {
             return new NodeBus() {
@@ -77,6 +81,10 @@ class RelayTest {
                 @Override
                 public CompletionStage<Void> sendUrgent(String to, String message) {
                     urgent.add(message);
+                    if (holdUrgent) {
+                        held.add(() -> send(to, message));
+                        return CompletableFuture.completedFuture(null);
+                    }
                     return send(to, message);
                 }
 
@@ -228,7 +236,7 @@ class RelayTest {
     }
 
     @Test
-    void urgentFramesGoBackOnTheBussUrgentLaneAndTheRestOnTheOther() {
+    void anUrgentFrameTakesBothLanesAndReachesTheClientOnce() {
         Inbox alice = new Inbox();
         Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
         g.forward(new ClientMessage.Ping("p-0"));
@@ -236,11 +244,31 @@ class RelayTest {
         assertThat(buses.urgent).as("a ping's answer is not urgent").isEmpty();
         Connection remote = sessions.get(alice.id()).connection;
 
-        remote.send(Outbound.urgent(new ServerMessage.Ok("r-1", null)));
+        remote.send(Outbound.urgent(new ServerMessage.CheckInRequested("group-1")));
+        remote.send(Outbound.of(new ServerMessage.Ok("after", null)));
 
-        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 2);
-        assertThat(alice.received.get(1)).isEqualTo(new ServerMessage.Ok("r-1", null));
-        assertThat(buses.urgent).singleElement().asString().contains("r-1");
+        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 3);
+        assertThat(buses.urgent).singleElement().asString().contains("checkin.requested");
+        assertThat(alice.received.subList(1, 3))
+                .containsExactly(new ServerMessage.CheckInRequested("group-1"), new ServerMessage.Ok("after", null));
+    }
+
+    @Test
+    void anUrgentFrameWhoseFastCopyIsLateStillComesBeforeWhatFollowsItAndOnce() {
+        Inbox alice = new Inbox();
+        Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
+        g.forward(new ClientMessage.Ping("p-0"));
+        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 1);
+        Connection remote = sessions.get(alice.id()).connection;
+        buses.holdUrgent = true; // the urgent lane is slower than the other, or down
+
+        remote.send(Outbound.urgent(new ServerMessage.CheckInRequested("group-1")));
+        remote.close(CloseCode.REVOKED, "revoked");
+
+        Awaitility.await().atMost(WAIT).until(() -> alice.closed() != null);
+        buses.held.forEach(Runnable::run); // the fast copy arrives after all
+        assertThat(alice.received).hasSize(2).last().isEqualTo(new ServerMessage.CheckInRequested("group-1"));
+        assertThat(alice.closed()).isEqualTo(CloseCode.REVOKED);
     }
 
     @Test
