@@ -75,23 +75,22 @@ class ComparisonReportTest {
         assertThat(block).contains("two nodes on Redis", "load-tests/run-cluster.sh");
     }
 
+    private void ramp(String file, String scenario, String target, String highest) throws IOException {
+        result(
+                file + "." + target + ".properties",
+                "scenario=" + scenario,
+                "target=" + target,
+                "passed=true",
+                "highest_sustained_per_s=" + highest);
+    }
+
     @Test
     void groupChatIsJudgedOnEachTargetsBetterRamp() throws IOException {
         for (String[] t : new String[][] {
             {"haven", "90000", "130000"}, {"socketio", "20000", "22000"}, {"ceiling", "200000", "190000"}
         }) {
-            result(
-                    "group-chat." + t[0] + ".properties",
-                    "scenario=group-chat-ramp",
-                    "target=" + t[0],
-                    "passed=true",
-                    "highest_sustained_per_s=" + t[1]);
-            result(
-                    "group-chat-fine." + t[0] + ".properties",
-                    "scenario=group-chat-fine",
-                    "target=" + t[0],
-                    "passed=true",
-                    "highest_sustained_per_s=" + t[2]);
+            ramp("group-chat", "group-chat-ramp", t[0], t[1]);
+            ramp("group-chat-fine", "group-chat-fine", t[0], t[2]);
         }
 
         String block = ComparisonReport.read(dir).render(info("fine"));

@@ -46,7 +46,7 @@ final class AlertBoard implements PeerEvents {
     /** How many of the slowest alerts are kept, with when they were raised, to set beside GC and safepoint logs. */
     static final int SLOWEST_KEPT = 5;
 
-    private record Slow(long micros, long intendedNanos) {}
+    private record Slow(long micros, long intendedNanos, long stampedNanos) {}
 
     private final List<Slow> slowest = new ArrayList<>();
     private final long wallMillisAtStart = System.currentTimeMillis();
@@ -91,7 +91,7 @@ final class AlertBoard implements PeerEvents {
             toServer.recordValue(Math.max(0, (stampedNanos - raised.intendedNanos) / 1000));
             fromServer.recordValue(Math.max(0, (receivedNanos - stampedNanos) / 1000));
         }
-        keepIfSlowest(new Slow(micros, raised.intendedNanos));
+        keepIfSlowest(new Slow(micros, raised.intendedNanos, stampedNanos));
         received.increment();
         allNoticed.countDown();
     }
@@ -112,7 +112,10 @@ final class AlertBoard implements PeerEvents {
         }
     }
 
-    /** The slowest alerts, slowest first: when each was due to be raised (UTC, ms) and its latency. */
+    /**
+     * The slowest alerts, slowest first: when each was due to be raised (UTC, ms), its latency and,
+     * where the server stamps alerts, how much of it came before the stamp.
+     */
     synchronized String slowest() {
         StringBuilder out = new StringBuilder();
         for (Slow s : slowest) {
@@ -125,6 +128,10 @@ final class AlertBoard implements PeerEvents {
                     "%s %.1f ms",
                     DateTimeFormatter.ISO_LOCAL_TIME.format(at.atOffset(ZoneOffset.UTC)),
                     s.micros() / 1000.0));
+            if (s.stampedNanos() != NOT_STAMPED) {
+                out.append(String.format(
+                        Locale.ROOT, " (%.1f to the stamp)", (s.stampedNanos() - s.intendedNanos()) / 1e6));
+            }
         }
         return out.toString();
     }
