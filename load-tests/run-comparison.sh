@@ -9,8 +9,8 @@
 # Bounded: traffic goes only to 127.0.0.1; each scenario has a hard time limit (about two minutes
 # in the full run, seconds with --quick) and every wait here is bounded; it stops by itself.
 #
-#   load-tests/run-comparison.sh            the full comparison (about 30 minutes; a quiet machine)
-#   load-tests/run-comparison.sh --quick    every scenario at tiny scale (about 3 minutes)
+#   load-tests/run-comparison.sh            the full comparison (over 30 minutes with the fine ramps; a quiet machine)
+#   load-tests/run-comparison.sh --quick    every scenario at tiny scale (about 5 minutes)
 # Options: --doc FILE (where the block goes), --targets "haven socketio ceiling".
 set -euo pipefail
 cd "$(dirname "$0")/.."
