@@ -27,6 +27,8 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -43,7 +45,10 @@ import org.jspecify.annotations.Nullable;
  * is refused where the other is expected.
  *
  * <p>Verified tokens are cached by their SHA-256 (never the token itself) until they expire, so a
- * reconnect storm does not verify every signature again; expiry is checked again on every hit.
+ * reconnect storm does not verify every signature again; expiry is checked again on every hit. The
+ * common HS256 token is verified by {@link QuickHs256} without JJWT, which decides everything else.
+ *
+ * <p>Threading: safe from any thread (event loops and the API's threads verify at once).
  */
 public final class JwtTokenVerifier implements TokenVerifier, ServiceTokenVerifier {
 
@@ -58,8 +63,16 @@ public final class JwtTokenVerifier implements TokenVerifier, ServiceTokenVerifi
 
     private static final Set<String> ALGORITHMS = Set.of("HS256", "RS256", "ES256");
     private static final Duration MAX_CACHE_TIME = Duration.ofMinutes(10);
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
+    });
 
     private final JwtParser parser;
+    private final @Nullable QuickHs256 quick;
     private final Clock clock;
     private final Duration clockSkew;
     private final Cache<String, Principal> verified;
@@ -67,7 +80,20 @@ public final class JwtTokenVerifier implements TokenVerifier, ServiceTokenVerifi
 
     public JwtTokenVerifier(
             VerificationKeys keys, String issuer, String audience, Duration clockSkew, Clock clock, Ticker ticker) {
+        this(keys, issuer, audience, clockSkew, clock, ticker, true);
+    }
+
+    /** @param quickHs256 whether common HS256 tokens skip JJWT ({@code false} only to compare the two in tests) */
+    JwtTokenVerifier(
+            VerificationKeys keys,
+            String issuer,
+            String audience,
+            Duration clockSkew,
+            Clock clock,
+            Ticker ticker,
+            boolean quickHs256) {
         this.clock = clock;
+        this.quick = quickHs256 ? QuickHs256.forKeys(keys, issuer, audience, clockSkew, clock) : null;
         this.clockSkew = clockSkew;
         this.parser = Jwts.parser()
                 .keyLocator(new LocatorAdapter<Key>() {
@@ -153,7 +179,7 @@ public final class JwtTokenVerifier implements TokenVerifier, ServiceTokenVerifi
             }
             return cached;
         }
-        V value = read.from(parse(token));
+        V value = read.from(verifiedClaims(token));
         cache.put(digest, value);
         return value;
     }
@@ -161,7 +187,34 @@ public final class JwtTokenVerifier implements TokenVerifier, ServiceTokenVerifi
     /** Reads one kind of principal from verified claims, or refuses them. */
     @FunctionalInterface
     private interface Claimed<V> {
-        V from(Claims claims) throws TokenRejectedException;
+        V from(Verified claims) throws TokenRejectedException;
+    }
+
+    /** A verified token's claims as written, with the registered ones it needs typed. */
+    private record Verified(
+            Map<String, Object> all,
+            @Nullable String subject,
+            @Nullable Instant expiry,
+            @Nullable String id) {
+
+        static Verified of(Claims claims) {
+            Date exp = claims.getExpiration();
+            return new Verified(claims, claims.getSubject(), exp == null ? null : exp.toInstant(), claims.getId());
+        }
+
+        /** From {@link QuickHs256}, which accepts only string {@code sub} and {@code jti} and whole-second {@code exp}. */
+        static Verified quick(Map<String, Object> claims) {
+            return new Verified(
+                    claims,
+                    (String) claims.get("sub"),
+                    Instant.ofEpochSecond(((Number) Objects.requireNonNull(claims.get("exp"), "exp")).longValue()),
+                    (String) claims.get("jti"));
+        }
+    }
+
+    private Verified verifiedClaims(String token) throws TokenRejectedException {
+        Map<String, Object> quickly = quick == null ? null : quick.claims(token);
+        return quickly != null ? Verified.quick(quickly) : Verified.of(parse(token));
     }
 
     private Claims parse(String token) throws TokenRejectedException {
@@ -187,9 +240,10 @@ public final class JwtTokenVerifier implements TokenVerifier, ServiceTokenVerifi
         }
     }
 
-    private static Principal principalOf(Claims claims) throws TokenRejectedException {
-        String sub = claims.getSubject();
-        Date exp = claims.getExpiration();
+    private static Principal principalOf(Verified verified) throws TokenRejectedException {
+        Map<String, Object> claims = verified.all();
+        String sub = verified.subject();
+        Instant exp = verified.expiry();
         String org = stringClaim(claims, "org");
         String roleName = stringClaim(claims, "role");
         if (sub == null || sub.isBlank()) {
@@ -227,24 +281,25 @@ public final class JwtTokenVerifier implements TokenVerifier, ServiceTokenVerifi
             grants.add(s);
         }
         String name = stringClaim(claims, "name");
-        return new Principal(sub, org, role, grants, name, claims.getId(), exp.toInstant());
+        return new Principal(sub, org, role, grants, name, verified.id(), exp);
     }
 
-    private static ServicePrincipal serviceOf(Claims claims) throws TokenRejectedException {
+    private static ServicePrincipal serviceOf(Verified verified) throws TokenRejectedException {
+        Map<String, Object> claims = verified.all();
         String role = stringClaim(claims, "role");
         if (!SERVICE_ROLE.equals(role)) {
             throw new TokenRejectedException(
                     role == null ? Reason.MISSING_CLAIM : Reason.INVALID_CLAIM,
                     role == null ? "missing claim role" : "a user token calls no server API");
         }
-        String name = claims.getSubject();
+        String name = verified.subject();
         if (name == null || name.isEmpty()) {
             throw new TokenRejectedException(Reason.MISSING_CLAIM, "missing claim sub");
         }
         if (!SERVICE_NAME.matcher(name).matches()) {
             throw new TokenRejectedException(Reason.INVALID_CLAIM, "claim sub: 1..64 of A-Z a-z 0-9 . _ ~ -");
         }
-        Date exp = claims.getExpiration();
+        Instant exp = verified.expiry();
         if (exp == null) {
             throw new TokenRejectedException(Reason.MISSING_CLAIM, "missing claim exp");
         }
@@ -256,15 +311,15 @@ public final class JwtTokenVerifier implements TokenVerifier, ServiceTokenVerifi
         if (scope == null) {
             throw new TokenRejectedException(Reason.MISSING_CLAIM, "missing claim scope");
         }
-        String id = claims.getId();
+        String id = verified.id();
         if (id == null || id.isBlank()) {
             // Without a token id a leaked credential could only be stopped by revoking the service.
             throw new TokenRejectedException(Reason.MISSING_CLAIM, "missing claim jti");
         }
-        return new ServicePrincipal(name, org, Scope.parse(scope), id, exp.toInstant());
+        return new ServicePrincipal(name, org, Scope.parse(scope), id, exp);
     }
 
-    private static @Nullable String stringClaim(Claims claims, String name) throws TokenRejectedException {
+    private static @Nullable String stringClaim(Map<String, Object> claims, String name) throws TokenRejectedException {
         Object value = claims.get(name);
         if (value == null) {
             return null;
@@ -276,12 +331,7 @@ public final class JwtTokenVerifier implements TokenVerifier, ServiceTokenVerifi
     }
 
     private static String sha256(String token) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
+        return HexFormat.of().formatHex(SHA256.get().digest(token.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The instant after which a connection with this principal must end: expiry plus the allowed skew. */
