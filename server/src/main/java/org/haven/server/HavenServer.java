@@ -190,6 +190,8 @@ public final class HavenServer implements AutoCloseable {
                 clock,
                 ticker,
                 handlers);
+        threads.every(
+                timer, Duration.ofSeconds(1), Duration.ofSeconds(1), "session log", sessions::summariseSessionLog);
         RoomHandlers.register(handlers, rooms, control, config.rooms().maxChatChars());
         care.register(handlers, alerts);
         alerts.register(handlers);

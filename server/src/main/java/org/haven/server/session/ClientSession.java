@@ -285,11 +285,7 @@ public final class ClientSession implements Caller, Session {
                     });
                 }),
                 grace);
-        log.info(
-                "session closed connection={} user={} abrupt={}",
-                connection.id(),
-                user.user(),
-                connection.endedAbruptly());
+        services.sessionLog.closed(connection.id(), user.user(), connection.endedAbruptly());
     }
 
     private boolean admit(String id) {

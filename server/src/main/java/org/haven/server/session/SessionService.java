@@ -73,6 +73,9 @@ public final class SessionService implements Revocations, RelayedHellos {
     final Handlers handlers;
 
     final SessionDirectory directory = new SessionDirectory();
+    /** Sessions opened and closed, one line each until a storm: then counted ({@link #summariseSessionLog}). */
+    final SessionLog sessionLog;
+
     final DenyList denyList;
     private final RevocationStore revocationStore;
     private final Serving ownership;
@@ -103,6 +106,7 @@ public final class SessionService implements Revocations, RelayedHellos {
         this.push = push;
         this.resumptions = new Resumptions(timer, config.rooms().recoveryWindow(), ticker);
         this.denyList = new DenyList(Duration.ofHours(24), clock, ticker);
+        this.sessionLog = new SessionLog(log, ticker::read);
         this.care = care;
         this.alerts = alerts;
         this.config = config;
@@ -117,6 +121,11 @@ public final class SessionService implements Revocations, RelayedHellos {
                 config.rooms().maxChatChars(),
                 config.requests().requestsPerSecond(),
                 config.requests().requestBurst());
+    }
+
+    /** Logs the count of session lines held back in the last second, if any: the node's timer calls it every second. */
+    public void summariseSessionLog() {
+        sessionLog.summarise();
     }
 
     /**
@@ -201,8 +210,7 @@ public final class SessionService implements Revocations, RelayedHellos {
                     "at most " + config.transport().maxConnectionsPerUser() + " connections per user");
         }
         session.start(hello, version);
-        log.info(
-                "session opened connection={} user={} org={} role={}",
+        sessionLog.opened(
                 connection.id(),
                 principal.user(),
                 principal.org(),
