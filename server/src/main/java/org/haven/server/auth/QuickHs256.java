@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * {@code iss}, {@code aud}, {@code exp} and {@code nbf} pass JJWT's own checks by a margin. It
  * either accepts a token, with its claims exactly as written, or <em>defers</em>: it never refuses
  * one. Whatever is deferred (another algorithm or header, a bad signature, a claim near or past its
- * limit, a claim of an unexpected type, anything malformed) goes to JJWT, which decides and gives
- * the reason. So every token accepted here is one JJWT accepts (pinned, case by case, in {@code
+ * limit, a claim of an unexpected type, a null, blank, padded or empty value that JJWT would clean
+ * up before checking, anything malformed) goes to JJWT, which decides and gives the reason. So every token accepted here is one JJWT accepts (pinned, case by case, in {@code
  * QuickHs256Test}); what it saves is JJWT's cost per token, which a connect storm pays per
  * connection (docs/benchmarks.md).
  *
@@ -84,19 +84,62 @@ final class QuickHs256 {
         if (first <= 0 || second <= first + 1 || second == token.length() - 1 || !base64Url(token, second)) {
             return null;
         }
+        if (!signed(token, second)) {
+            return null;
+        }
         try {
-            Map<String, Object> header = JSON.readValue(DECODER.decode(token.substring(0, first)));
+            Map<String, Object> header = json(token.substring(0, first));
             if (!plainHeader(header)) {
                 return null;
             }
-            Map<String, Object> claims = JSON.readValue(DECODER.decode(token.substring(first + 1, second)));
-            if (!signed(token, second) || !acceptable(claims)) {
-                return null;
-            }
-            return claims;
+            Map<String, Object> claims = json(token.substring(first + 1, second));
+            return claims != null && asWritten(claims) && acceptable(claims) ? claims : null;
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** A segment's JSON read as UTF-8 text, as JJWT reads it (Jackson on bytes would also take UTF-16 and UTF-32). */
+    private static @Nullable Map<String, Object> json(String segment) throws IOException {
+        return JSON.readValue(new String(DECODER.decode(segment), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Whether JJWT would read every claim as written. It trims names and string values and drops
+     * nulls, blank strings and empty lists and objects before checking anything; a token that
+     * needs any of that is left to it.
+     */
+    private static boolean asWritten(@Nullable Object value) {
+        if (value instanceof String s) {
+            return !s.isEmpty() && !padded(s.charAt(0)) && !padded(s.charAt(s.length() - 1));
+        }
+        if (value instanceof List<?> list) {
+            if (list.isEmpty()) {
+                return false;
+            }
+            for (Object each : list) {
+                if (!asWritten(each)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (value instanceof Map<?, ?> map) {
+            if (map.isEmpty()) {
+                return false;
+            }
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (!asWritten(entry.getKey()) || !asWritten(entry.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return value instanceof Number || value instanceof Boolean;
+    }
+
+    private static boolean padded(char c) {
+        return c <= ' ' || Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\uFEFF';
     }
 
     /** Only the base64url alphabet, with the two dots at {@code second} and before: no padding, no space. */

@@ -20,8 +20,11 @@ final class SessionLog {
     static final int LINES_PER_SECOND = 50;
 
     private static final long SECOND_NANOS = 1_000_000_000L;
+    /** Seconds are kept modulo 2^48, beside a 16-bit count of lines. */
+    private static final long SECOND_MASK = 0xFFFF_FFFF_FFFFL;
 
-    private final Logger log;
+    private final Logger openedLog;
+    private final Logger closedLog;
     private final LongSupplier nanos;
     /** The second (of {@link #nanos}) being counted, and how many lines it has had: {@code second << 16 | lines}. */
     private final AtomicLong window = new AtomicLong();
@@ -29,26 +32,29 @@ final class SessionLog {
     private final LongAdder heldOpened = new LongAdder();
     private final LongAdder heldClosed = new LongAdder();
 
-    SessionLog(Logger log, LongSupplier nanos) {
-        this.log = log;
+    /** @param openedLog and {@code closedLog}: where each kind of line goes (their classes' loggers, as before there was a limit) */
+    SessionLog(Logger openedLog, Logger closedLog, LongSupplier nanos) {
+        this.openedLog = openedLog;
+        this.closedLog = closedLog;
         this.nanos = nanos;
+        window.set(second() << 16);
     }
 
     void opened(String connection, String user, String org, String role) {
         if (admit()) {
-            log.info("session opened connection={} user={} org={} role={}", connection, user, org, role);
+            openedLog.info("session opened connection={} user={} org={} role={}", connection, user, org, role);
         } else {
             heldOpened.increment();
-            log.debug("session opened connection={} user={} org={} role={}", connection, user, org, role);
+            openedLog.debug("session opened connection={} user={} org={} role={}", connection, user, org, role);
         }
     }
 
     void closed(String connection, String user, boolean abrupt) {
         if (admit()) {
-            log.info("session closed connection={} user={} abrupt={}", connection, user, abrupt);
+            closedLog.info("session closed connection={} user={} abrupt={}", connection, user, abrupt);
         } else {
             heldClosed.increment();
-            log.debug("session closed connection={} user={} abrupt={}", connection, user, abrupt);
+            closedLog.debug("session closed connection={} user={} abrupt={}", connection, user, abrupt);
         }
     }
 
@@ -57,7 +63,7 @@ final class SessionLog {
         long opened = heldOpened.sumThenReset();
         long closed = heldClosed.sumThenReset();
         if (opened > 0 || closed > 0) {
-            log.info(
+            openedLog.info(
                     "sessions opened={} closed={} not logged one by one (more than {} a second; debug logs each)",
                     opened,
                     closed,
@@ -65,16 +71,25 @@ final class SessionLog {
         }
     }
 
-    /** Whether this second still has room for a line at {@code info}; takes it if so. */
+    private long second() {
+        return Math.floorDiv(nanos.getAsLong(), SECOND_NANOS) & SECOND_MASK;
+    }
+
+    /**
+     * Whether this second still has room for a line at {@code info}; takes it if so. The window
+     * only moves forward: a caller that read the clock just before another moved it on counts
+     * against the new second.
+     */
     private boolean admit() {
-        long second = nanos.getAsLong() / SECOND_NANOS;
+        long second = second();
         while (true) {
             long current = window.get();
-            long lines = (current >>> 16) == (second & 0xFFFF_FFFF_FFFFL) ? current & 0xFFFF : 0;
+            long ahead = ((second - (current >>> 16)) << 16) >> 16; // the 48-bit difference, signed
+            long lines = ahead > 0 ? 0 : current & 0xFFFF;
             if (lines >= LINES_PER_SECOND) {
                 return false;
             }
-            long next = ((second & 0xFFFF_FFFF_FFFFL) << 16) | (lines + 1);
+            long next = ahead > 0 ? (second << 16) | 1 : current + 1;
             if (window.compareAndSet(current, next)) {
                 return true;
             }

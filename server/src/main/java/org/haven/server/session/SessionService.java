@@ -106,7 +106,7 @@ public final class SessionService implements Revocations, RelayedHellos {
         this.push = push;
         this.resumptions = new Resumptions(timer, config.rooms().recoveryWindow(), ticker);
         this.denyList = new DenyList(Duration.ofHours(24), clock, ticker);
-        this.sessionLog = new SessionLog(log, ticker::read);
+        this.sessionLog = new SessionLog(log, LoggerFactory.getLogger(ClientSession.class), ticker::read);
         this.care = care;
         this.alerts = alerts;
         this.config = config;

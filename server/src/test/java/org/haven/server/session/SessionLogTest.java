@@ -19,7 +19,7 @@ class SessionLogTest {
     private final Logger logger = (Logger) LoggerFactory.getLogger("haven.test.session-log");
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
     private final AtomicLong nanos = new AtomicLong(-5_500_000_000L); // nanoTime may be negative
-    private final SessionLog log = new SessionLog(logger, nanos::get);
+    private final SessionLog log = new SessionLog(logger, logger, nanos::get);
 
     @BeforeEach
     void listen() {
@@ -64,5 +64,20 @@ class SessionLogTest {
         nanos.addAndGet(1_000_000_000L);
         log.closed("c9", "u9", true);
         assertThat(at(Level.INFO)).last().isEqualTo("session closed connection=c9 user=u9 abrupt=true");
+    }
+
+    @Test
+    void aCallerWithAnOlderClockReadingCountsAgainstTheNewSecond() {
+        nanos.set(-4_000_000_000L); // a second begins
+        for (int i = 0; i < SessionLog.LINES_PER_SECOND; i++) {
+            log.opened("c" + i, "u" + i, "org-1", "client");
+        }
+        nanos.set(-4_000_000_001L); // read just before it began
+        log.opened("late", "u-late", "org-1", "client");
+        assertThat(at(Level.INFO)).hasSize(SessionLog.LINES_PER_SECOND);
+        assertThat(at(Level.DEBUG)).containsExactly("session opened connection=late user=u-late org=org-1 role=client");
+        nanos.set(-4_000_000_000L);
+        log.opened("next", "u-next", "org-1", "client");
+        assertThat(at(Level.DEBUG)).hasSize(2); // the window was not moved back
     }
 }
