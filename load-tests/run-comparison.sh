@@ -120,7 +120,7 @@ if [ "$mode" = quick ]; then
   ramp=(--rooms $rooms --members $members --interval-ms 2000 --warmup-seconds 3 --ramp on --step-seconds 2
     --max-steps 3 --factor 1.5)
   fine=(--rooms $rooms --members $members --warmup-seconds 3 --ramp fine --step-seconds 2 --max-steps 2)
-  ramp_max=60; chat_max=40
+  ramp_max=60; fine_max=60; chat_max=40
   chat_time=(--warmup-seconds 1 --seconds 5)
   alerts=(--alerts 12 --alert-rate 4)
   capacity=(--connections 1000 --rate 1000 --hold-seconds 2); capacity_max=40
@@ -129,8 +129,8 @@ else
   rooms=20; members=50
   ramp=(--rooms $rooms --members $members --interval-ms 2000 --warmup-seconds 10 --ramp on --step-seconds 10
     --max-steps 10 --factor 1.5)
-  fine=(--rooms $rooms --members $members --warmup-seconds 10 --ramp fine --step-seconds 10 --max-steps 8)
-  ramp_max=150; chat_max=120
+  fine=(--rooms $rooms --members $members --warmup-seconds 10 --ramp fine --step-seconds 10 --max-steps 12)
+  ramp_max=150; fine_max=200; chat_max=120
   chat_time=(--warmup-seconds 10 --seconds 60)
   alerts=(--alerts 600 --alert-rate 10)
   # One descriptor per connection in each process, and some to spare.
@@ -146,12 +146,14 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u)
 
 # 1. The highest delivered rate each target sustains (p99 <= 50 ms): steps of x1.5, then, on a fresh
-#    server, steps of x1.1 from the rate the first ramp sustained, so one coarse step is not the answer.
+#    server, steps of x1.1 from a coarse step below the rate the first ramp sustained (a fresh server
+#    is warmed at a rate it holds), so one coarse step is not the answer.
 for t in $targets; do
   run_scenario group-chat "$t" "$ramp_max" "${ramp[@]}"
   sustained=$(figure group-chat "$t" highest_sustained_interval_ms)
   if [ -n "$sustained" ] && [ "$sustained" != "n/a" ]; then
-    run_as group-chat-fine group-chat "$t" "$ramp_max" "${fine[@]}" --interval-ms "$sustained"
+    below=$(awk -v i="$sustained" 'BEGIN { printf "%.2f", i * 1.5 }')
+    run_as group-chat-fine group-chat "$t" "$fine_max" "${fine[@]}" --interval-ms "$below"
   fi
 done
 

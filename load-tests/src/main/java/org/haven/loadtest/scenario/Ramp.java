@@ -9,8 +9,8 @@ package org.haven.loadtest.scenario;
  *
  * @param maxMemberRate posts per second per member at most, below Haven's default rate limit of 20
  *     a second, so that the ramp measures delivery and not the limiter
- * @param fine whether this is a fine ramp near the top (small factor, started at a coarse ramp's
- *     highest sustained rate): reported as {@code group-chat-fine}, so one coarse step is not the
+ * @param fine whether this is a fine ramp near the top (small factor, started a coarse step below a
+ *     coarse ramp's highest sustained rate): reported as {@code group-chat-fine}, so one coarse step is not the
  *     whole answer
  */
 public record Ramp(
@@ -43,11 +43,14 @@ public record Ramp(
     }
 
     /**
-     * The fine ramp near the top: steps of 10 s, 1.1 times faster each, at most 8 (past the next two
-     * coarse steps' worth: 1.1^7 > 1.9; the bare server sustained all of six in a row), the same bar.
+     * The fine ramp near the top: steps of 10 s, 1.1 times faster each, at most 12, the same bar.
+     * It starts a coarse step below the coarse ramp's highest sustained rate, so that a fresh server
+     * is warmed at a rate it holds (started at the top itself, Haven missed its first step once
+     * and then ended two steps later), and 12 steps reach past the next coarse step's rate
+     * (1.1^12 / 1.5 > 2).
      */
     public static Ramp fineStandard() {
-        return new Ramp(10, 1.1, 8, 50, 15, true);
+        return new Ramp(10, 1.1, 12, 50, 15, true);
     }
 
     /** Whether a ramp whose steps so far met their bar as {@code verdicts} says ends here. */
