@@ -25,10 +25,10 @@ import org.jspecify.annotations.Nullable;
  * {@code iss}, {@code aud}, {@code exp} and {@code nbf} pass JJWT's own checks by a margin. It
  * either accepts a token, with its claims exactly as written, or <em>defers</em>: it never refuses
  * one. Whatever is deferred (another algorithm or header, a bad signature, a claim near or past its
- * limit, a claim of an unexpected type, a null, blank, padded or empty value that JJWT would clean
- * up before checking, anything malformed) goes to JJWT, which decides and gives the reason. So every token accepted here is one JJWT accepts (pinned, case by case, in {@code
- * QuickHs256Test}); what it saves is JJWT's cost per token, which a connect storm pays per
- * connection (docs/benchmarks.md).
+ * limit, a claim of an unexpected type, a null, blank, padded or empty value, anything malformed)
+ * goes to JJWT, which decides and gives the reason. So every token accepted here is one JJWT
+ * accepts (pinned, case by case, in {@code QuickHs256Test}); what it saves is JJWT's cost per
+ * token, which a connect storm pays per connection (docs/benchmarks.md).
  *
  * <p>Threading: safe from any thread; each thread keeps its own {@link Mac}.
  */
@@ -105,9 +105,10 @@ final class QuickHs256 {
     }
 
     /**
-     * Whether JJWT would read every claim as written. It trims names and string values and drops
-     * nulls, blank strings and empty lists and objects before checking anything; a token that
-     * needs any of that is left to it.
+     * Whether every claim is plainly written: no null, no empty or padded string or name, no empty
+     * list or object. JJWT trims names and strings and drops nulls and blank values before it
+     * checks anything, so a token that needs any of that could mean something else to it; such a
+     * token (and, to be safe, one with an empty list or object) is left to JJWT.
      */
     private static boolean asWritten(@Nullable Object value) {
         if (value instanceof String s) {
