@@ -238,11 +238,8 @@ class RelayTest {
     @Test
     void anUrgentFrameTakesBothLanesAndReachesTheClientOnce() {
         Inbox alice = new Inbox();
-        Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
-        g.forward(new ClientMessage.Ping("p-0"));
-        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 1);
+        Connection remote = relayedAndAnswered(alice);
         assertThat(buses.urgent).as("a ping's answer is not urgent").isEmpty();
-        Connection remote = sessions.get(alice.id()).connection;
 
         remote.send(Outbound.urgent(new ServerMessage.CheckInRequested("group-1")));
         remote.send(Outbound.of(new ServerMessage.Ok("after", null)));
@@ -256,10 +253,7 @@ class RelayTest {
     @Test
     void anUrgentFrameWhoseFastCopyIsLateStillComesBeforeWhatFollowsItAndOnce() {
         Inbox alice = new Inbox();
-        Relay.Gatewayed g = gateway.open(alice, "n-b", CLIENT, hello());
-        g.forward(new ClientMessage.Ping("p-0"));
-        Awaitility.await().atMost(WAIT).until(() -> alice.received.size() == 1);
-        Connection remote = sessions.get(alice.id()).connection;
+        Connection remote = relayedAndAnswered(alice);
         buses.holdUrgent = true; // the urgent lane is slower than the other, or down
 
         remote.send(Outbound.urgent(new ServerMessage.CheckInRequested("group-1")));
@@ -269,6 +263,14 @@ class RelayTest {
         buses.held.forEach(Runnable::run); // the fast copy arrives after all
         assertThat(alice.received).hasSize(2).last().isEqualTo(new ServerMessage.CheckInRequested("group-1"));
         assertThat(alice.closed()).isEqualTo(CloseCode.REVOKED);
+    }
+
+    /** {@code client}'s session opened on node n-b through the gateway, a ping answered; its connection there. */
+    private Connection relayedAndAnswered(Inbox client) {
+        Relay.Gatewayed g = gateway.open(client, "n-b", CLIENT, hello());
+        g.forward(new ClientMessage.Ping("p-0"));
+        Awaitility.await().atMost(WAIT).until(() -> client.received.size() == 1);
+        return sessions.get(client.id()).connection;
     }
 
     @Test
