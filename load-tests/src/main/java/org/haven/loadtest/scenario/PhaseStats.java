@@ -2,7 +2,6 @@ package org.haven.loadtest.scenario;
 
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * The counts and latencies of one {@link Phase}: posts sent, deliveries expected (each post times
@@ -16,33 +15,33 @@ final class PhaseStats {
     final LongAdder expected = new LongAdder();
     final LongAdder delivered = new LongAdder();
     final LongAdder refused = new LongAdder();
-    private final Recorder recorder = new Recorder(3);
+    private final ThreadRecorder recorder = new ThreadRecorder(3);
     private final Histogram latencies = new Histogram(3);
     /** The same latencies by the second of the phase in which their post was due. */
-    private final Recorder[] bySecond;
+    private final ThreadRecorder[] bySecond;
 
     PhaseStats(Phase phase) {
         this.phase = phase;
-        bySecond = new Recorder[Math.max(1, (int) Math.ceil(phase.seconds()))];
+        bySecond = new ThreadRecorder[Math.max(1, (int) Math.ceil(phase.seconds()))];
         for (int i = 0; i < bySecond.length; i++) {
-            bySecond[i] = new Recorder(2);
+            bySecond[i] = new ThreadRecorder(2);
         }
     }
 
     void record(long latencyNanos, long intendedNanos) {
         long micros = Math.max(0, latencyNanos / 1000);
-        recorder.recordValue(micros);
+        recorder.record(micros);
         int second =
                 (int) Math.min(bySecond.length - 1, Math.max(0, (intendedNanos - phase.startNanos()) / 1_000_000_000L));
-        bySecond[second].recordValue(micros);
+        bySecond[second].record(micros);
         delivered.increment();
     }
 
     /** The p99 of each second of the phase, in milliseconds (where one-off spikes went). */
     String p99BySecond() {
         StringBuilder out = new StringBuilder();
-        for (Recorder r : bySecond) {
-            Histogram h = r.getIntervalHistogram();
+        for (ThreadRecorder r : bySecond) {
+            Histogram h = r.intervalHistogram();
             if (out.length() > 0) {
                 out.append(' ');
             }
@@ -53,7 +52,7 @@ final class PhaseStats {
 
     /** Every latency recorded so far, in microseconds (a copy). */
     synchronized Histogram latencyMicros() {
-        latencies.add(recorder.getIntervalHistogram());
+        latencies.add(recorder.intervalHistogram());
         return latencies.copy();
     }
 

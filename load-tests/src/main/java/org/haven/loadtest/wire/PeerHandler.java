@@ -33,7 +33,7 @@ final class PeerHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof TextWebSocketFrame text) {
-            peer.received(text.text());
+            peer.received(text.content());
         } else if (frame instanceof CloseWebSocketFrame close) {
             peer.closedByServer(close.statusCode());
             ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), "")).addListener(ChannelFutureListener.CLOSE);

@@ -1,10 +1,12 @@
 package org.haven.loadtest.wire;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -122,12 +124,13 @@ public abstract class WirePeer {
         });
     }
 
-    final void received(String text) {
-        long intended = Marker.intendedNanos(text);
+    /** A text frame's UTF-8 bytes: a chat delivery is found in them without decoding; anything else is decoded. */
+    final void received(ByteBuf utf8) {
+        long intended = Marker.intendedNanos(utf8);
         if (intended != Marker.NONE) {
             events.chatDelivered(this, intended, System.nanoTime());
         } else {
-            onText(text);
+            onText(utf8.toString(StandardCharsets.UTF_8));
         }
     }
 
