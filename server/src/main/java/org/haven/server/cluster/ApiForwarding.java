@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * as an {@link NodeMessage.ApiAsked}, which runs it through its own API (verifying the credential
  * again, auditing it) and sends back an {@link NodeMessage.ApiAnswered}. A call unanswered within
  * {@link #ANSWER_WAIT} fails (the API answers {@code unavailable}; a retry with the same key is
- * safe where the serving node saw it: it keeps the key).
+ * safe where the serving node saw it: it keeps the key). A call the serving node was not listening
+ * for (it died, and its lease has not yet run out) fails at once, rather than after the wait: it
+ * cannot be answered.
  *
  * <p>Threading: any thread; answers complete on the bus's thread, time-outs on the timer's.
  */
@@ -107,13 +109,27 @@ public final class ApiForwarding implements ServingNode {
             answer.completeExceptionally(stopping);
             return answer.thenApply(r -> r);
         }
-        bus.send(owner, NodeCodec.encode(new NodeMessage.ApiAsked(node, ask, write(request))))
-                .whenComplete((v, e) -> {
+        bus.reach(owner, NodeCodec.encode(new NodeMessage.ApiAsked(node, ask, write(request))))
+                .whenComplete((reached, e) -> {
                     if (e != null) {
                         answer.completeExceptionally(e);
+                    } else if (!reached) {
+                        answer.completeExceptionally(new NotListening());
                     }
                 });
         return answer.thenApply(r -> r);
+    }
+
+    /** The serving node did not receive the call: nobody listens on its channel of the bus. */
+    static final class NotListening extends IllegalStateException {
+        NotListening() {
+            super("the serving node is not listening", null);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this; // an expected outcome, logged by its class name alone
+        }
     }
 
     /** Serving side: runs a call another node forwarded, and sends it the answer. */

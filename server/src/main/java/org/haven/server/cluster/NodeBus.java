@@ -19,6 +19,16 @@ public interface NodeBus {
     CompletionStage<Void> send(String node, String message);
 
     /**
+     * Sends {@code message} to node {@code node} like {@link #send}, and completes with whether that
+     * node was listening: false when nobody received it (the node is gone, or between two
+     * subscriptions), so a sender waiting for an answer need not wait for one that cannot come. A bus
+     * that cannot tell completes with true once sent.
+     */
+    default CompletionStage<Boolean> reach(String node, String message) {
+        return send(node, message).thenApply(sent -> true);
+    }
+
+    /**
      * Sends {@code message} to node {@code node} on its urgent lane, ahead of what {@link #send}
      * carries, best effort: in no order with the other lane, and possibly not at all (a node not
      * listening there), so what must arrive is sent with {@link #send} as well (the receiver drops

@@ -129,6 +129,12 @@ public final class RedisNodeBus implements NodeBus {
         return publish(channelOf(node), message).thenApply(n -> null);
     }
 
+    /** Publishes as {@link #send}; false when no subscriber of the node's channel received it. */
+    @Override
+    public CompletionStage<Boolean> reach(String node, String message) {
+        return publish(channelOf(node), message).thenApply(received -> received > 0);
+    }
+
     /**
      * Publishes on the node's urgent channel, from the urgent connection: best effort (a node of an
      * earlier version does not listen there), the sender also sends it with {@link #send}.

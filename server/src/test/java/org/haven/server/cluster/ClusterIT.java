@@ -443,6 +443,32 @@ class ClusterIT {
     }
 
     @Test
+    void anApiCallForwardedToANodeThatDiedIsAnsweredUnavailableAtOnceNotAfterTheWaitForAnAnswer() throws Exception {
+        twoNodes(Map.of("HAVEN_LEASE_TTL", "15s")); // node A's lease outlives it for a while
+        HavenClient bo = login(a, "dr-bo", Role.CLINICIAN, "group-1"); // node A serves "demo"
+        String tool = tokens.mintService("screening", "demo", List.of(Scope.ALERTS_READ), Duration.ofHours(1));
+        ApiClient onB = new ApiClient(() -> "http://127.0.0.1:" + b.port());
+        assertThat(onB.get("/api/v1/alerts/no-such-alert", tool).status())
+                .as("forwarded to node A, which answers")
+                .isEqualTo(404);
+
+        a.kill();
+        Thread.sleep(300); // for Redis to drop the dead node's subscription (its socket closed with it)
+        long start = System.nanoTime();
+        ApiClient.Answer answer = onB.get("/api/v1/alerts/no-such-alert", tool);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(503);
+        assertThat(answer.code()).isEqualTo("unavailable");
+        assertThat(answer.header("Retry-After")).as("when to try again").isNotNull();
+        // Node A's lease still names it for seconds: before, node B waited the whole 10 s for an
+        // answer nobody was left to send, on every call until the lease ran out.
+        assertThat(took).as("answered at once, not after the wait").isLessThan(Duration.ofSeconds(5));
+        assertThat(b.log()).contains("(NotListening)");
+        bo.close();
+    }
+
+    @Test
     void theNodeServingTheOrganisationIsKilledAndTheOtherCarriesTheEscalationOn() throws Exception {
         twoNodes(Map.of("HAVEN_ALERT_ACK_TIMEOUT_HIGH", "3s"));
         HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"

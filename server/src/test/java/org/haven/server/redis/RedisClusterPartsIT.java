@@ -83,6 +83,21 @@ class RedisClusterPartsIT {
             assertThat(a.isUp()).isTrue();
         }
 
+        @Test
+        void aSenderLearnsWhetherTheNodeItSentToWasListening() throws Exception {
+            RedisNodeBus a = new RedisNodeBus(connections(), keys, "node-a");
+            RedisNodeBus b = new RedisNodeBus(connections(), keys, "node-b");
+            get(a.start(m -> {}));
+            assertThat(get(a.reach("node-b", "lost")))
+                    .as("node-b does not listen yet: nobody received it")
+                    .isFalse();
+            List<String> toB = new CopyOnWriteArrayList<>();
+            get(b.start(toB::add));
+            assertThat(get(a.reach("node-b", "heard"))).isTrue();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> toB.contains("heard"));
+            assertThat(toB).containsExactly("heard");
+        }
+
         /** How many subscribe to {@code channel} (classic or sharded, as the bus uses them). */
         abstract long subscribers(String channel) throws Exception;
 
