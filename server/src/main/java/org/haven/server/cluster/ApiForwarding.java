@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * as an {@link NodeMessage.ApiAsked}, which runs it through its own API (verifying the credential
  * again, auditing it) and sends back an {@link NodeMessage.ApiAnswered}. A call unanswered within
  * {@link #ANSWER_WAIT} fails (the API answers {@code unavailable}; a retry with the same key is
- * safe where the serving node saw it: it keeps the key). A call the serving node was not listening
- * for (it died, and its lease has not yet run out) fails at once, rather than after the wait: it
- * cannot be answered.
+ * safe where the serving node saw it: it keeps the key). A call the bus knows the serving node was
+ * not listening for (it died, and its lease has not yet run out; {@link NodeBus#reach}) fails at
+ * once, rather than after the wait: it cannot be answered.
  *
  * <p>Threading: any thread; answers complete on the bus's thread, time-outs on the timer's.
  */
@@ -104,7 +104,7 @@ public final class ApiForwarding implements ServingNode {
                     () -> answer.completeExceptionally(new TimeoutException("no answer from " + owner)),
                     ANSWER_WAIT.toMillis(),
                     TimeUnit.MILLISECONDS);
-            answer.whenComplete((r, e) -> timeout.cancel(false)); // not held for 10 s past its answer
+            answer.whenComplete((r, e) -> timeout.cancel(false)); // a cancelled time-out does nothing
         } catch (RejectedExecutionException stopping) {
             answer.completeExceptionally(stopping);
             return answer.thenApply(r -> r);

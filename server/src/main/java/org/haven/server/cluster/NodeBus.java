@@ -19,10 +19,10 @@ public interface NodeBus {
     CompletionStage<Void> send(String node, String message);
 
     /**
-     * Sends {@code message} to node {@code node} like {@link #send}, and completes with whether that
-     * node was listening: false when nobody received it (the node is gone, or between two
-     * subscriptions), so a sender waiting for an answer need not wait for one that cannot come. A bus
-     * that cannot tell completes with true once sent.
+     * Sends {@code message} to node {@code node} like {@link #send}, and completes with false when the
+     * bus knows the node was not listening (it is gone, or between two subscriptions), so a sender
+     * waiting for an answer need not wait for one that cannot come; true otherwise. A bus that
+     * cannot tell completes with true once sent.
      */
     default CompletionStage<Boolean> reach(String node, String message) {
         return send(node, message).thenApply(sent -> true);

@@ -129,10 +129,17 @@ public final class RedisNodeBus implements NodeBus {
         return publish(channelOf(node), message).thenApply(n -> null);
     }
 
-    /** Publishes as {@link #send}; false when no subscriber of the node's channel received it. */
+    /**
+     * Publishes as {@link #send}; on one Redis server, false when no subscriber of the node's channel
+     * received it (Redis dropped a dead node's subscription with its connection). On a Redis
+     * Cluster it cannot tell: {@code SPUBLISH} counts only the subscribers of the server that took
+     * it, and after a failover a node may still listen on another server of the shard.
+     */
     @Override
     public CompletionStage<Boolean> reach(String node, String message) {
-        return publish(channelOf(node), message).thenApply(received -> received > 0);
+        return redis.isCluster()
+                ? send(node, message).thenApply(sent -> true)
+                : publish(channelOf(node), message).thenApply(received -> received > 0);
     }
 
     /**
