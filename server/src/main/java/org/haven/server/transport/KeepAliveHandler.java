@@ -11,8 +11,10 @@ import org.haven.protocol.CloseCode;
  * Tells a live peer from a dead one. While the socket is silent, a WebSocket ping goes out every
  * ping interval; anything read (a pong included) resets the count. A peer silent for the idle
  * time-out is closed, so its room members see it leave within that time (5 s at most with the
- * defaults). Before the upgrade, silence for the idle time-out closes the socket: a slow handshake
- * cannot hold a connection open.
+ * defaults). Before the upgrade it does nothing: a plain HTTP client is silent while its request is
+ * answered (a server-API call forwarded to another node may take up to 10 s, a large file longer to
+ * download), and {@link HttpRequestDeadline} already bounds how long a request, or the wait for the
+ * next one, may take: a slow handshake cannot hold a connection open.
  */
 final class KeepAliveHandler extends ChannelDuplexHandler {
 
@@ -37,10 +39,13 @@ final class KeepAliveHandler extends ChannelDuplexHandler {
             super.userEventTriggered(ctx, evt);
             return;
         }
+        if (!connection.isUpgraded()) {
+            return; // plain HTTP: the request deadline's to bound, not the keep-alive's
+        }
         silentIntervals++;
         if (silentIntervals >= maxSilentIntervals) {
             connection.close(CloseCode.IDLE_TIMEOUT, "no traffic within the idle time-out");
-        } else if (connection.isUpgraded()) {
+        } else {
             // From the tail: this handler sits below the WebSocket encoder.
             ctx.channel().writeAndFlush(new PingWebSocketFrame(), ctx.channel().voidPromise());
         }

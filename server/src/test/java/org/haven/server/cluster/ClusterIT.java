@@ -471,6 +471,27 @@ class ClusterIT {
     }
 
     @Test
+    void anApiCallForwardedToAFrozenNodeIsAnsweredUnavailableWhenTheWaitEndsNotDropped() throws Exception {
+        twoNodes(Map.of("HAVEN_LEASE_TTL", "15s"));
+        HavenClient bo = login(a, "dr-bo", Role.CLINICIAN, "group-1"); // node A serves "demo"
+        String tool = tokens.mintService("screening", "demo", List.of(Scope.ALERTS_READ), Duration.ofHours(1));
+        ApiClient onB = new ApiClient(() -> "http://127.0.0.1:" + b.port());
+        assertThat(onB.get("/api/v1/alerts/no-such-alert", tool).status()).isEqualTo(404);
+
+        a.pause(); // hung: Redis still counts its subscription, so node B waits for its answer
+        try {
+            ApiClient.Answer answer = onB.get("/api/v1/alerts/no-such-alert", tool);
+            // Before, node B's keep-alive closed the silent HTTP client after 4 s, and the
+            // integrator got a dropped connection instead of the documented answer.
+            assertThat(answer.status()).as(answer.body()).isEqualTo(503);
+            assertThat(answer.code()).isEqualTo("unavailable");
+        } finally {
+            a.resume();
+        }
+        bo.close();
+    }
+
+    @Test
     void theNodeServingTheOrganisationIsKilledAndTheOtherCarriesTheEscalationOn() throws Exception {
         twoNodes(Map.of("HAVEN_ALERT_ACK_TIMEOUT_HIGH", "3s"));
         HavenClient alice = login(a, "alice", Role.CLIENT, "group-1"); // node A serves "demo"

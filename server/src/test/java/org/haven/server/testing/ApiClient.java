@@ -79,7 +79,7 @@ public final class ApiClient {
             sent.putIfAbsent("Content-Type", "application/json");
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.get() + path))
-                .timeout(Duration.ofSeconds(10))
+                .timeout(Duration.ofSeconds(20)) // beyond a forwarded call's 10 s wait for its answer
                 .method(
                         method,
                         body.isEmpty()

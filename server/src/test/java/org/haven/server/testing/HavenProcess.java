@@ -90,6 +90,29 @@ public final class HavenProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * Freezes the node without closing anything (SIGSTOP): its sockets stay open, Redis still counts
+     * its subscriptions, and it answers nothing, as a hung or partitioned node would. {@link #resume}
+     * wakes it.
+     */
+    public void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** Lets a {@link #pause() paused} node run again (SIGCONT). */
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String which) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid()))
+                .inheritIO()
+                .start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill " + which + " failed for the node on port " + port);
+        }
+    }
+
     /** Whether the node's process is still running. */
     public boolean isAlive() {
         return process.isAlive();

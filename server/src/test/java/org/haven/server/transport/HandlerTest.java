@@ -179,6 +179,22 @@ class HandlerTest {
     }
 
     @Test
+    void keepAliveLeavesAPlainHttpConnectionToItsRequestDeadline() {
+        // A client waiting for its answer (a forwarded API call, a long download) sends nothing.
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ChannelConnection c = new ChannelConnection(ch, 16, 1 << 20); // not upgraded
+        ch.pipeline().addLast(new KeepAliveHandler(Duration.ofMillis(1500), Duration.ofMillis(4500), c));
+        for (int i = 0; i < 10; i++) {
+            ch.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+        }
+        assertThat(ch.isOpen())
+                .as("silent for 15 s while its request is answered: still open")
+                .isTrue();
+        assertThat((Object) ch.readOutbound()).as("no ping on plain HTTP").isNull();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void helloGateClosesWhenNoHelloArrives() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ChannelConnection c = new ChannelConnection(ch, 16, 1 << 20);
