@@ -12,9 +12,9 @@ import org.haven.protocol.CloseCode;
  * ping interval; anything read (a pong included) resets the count. A peer silent for the idle
  * time-out is closed, so its room members see it leave within that time (5 s at most with the
  * defaults). Before the upgrade it does nothing: a plain HTTP client is silent while its request is
- * answered (a server-API call forwarded to another node may take up to 10 s, a large file longer to
- * download), and {@link HttpRequestDeadline} already bounds how long a request, or the wait for the
- * next one, may take: a slow handshake cannot hold a connection open.
+ * answered (a server-API call forwarded to another node may take up to 15 s), and {@link
+ * HttpRequestDeadline} bounds each phase of plain HTTP: the request's arrival, its answer, the wait
+ * for the next one. A slow handshake cannot hold a connection open.
  */
 final class KeepAliveHandler extends ChannelDuplexHandler {
 

@@ -480,11 +480,14 @@ class ClusterIT {
 
         a.pause(); // hung: Redis still counts its subscription, so node B waits for its answer
         try {
+            long start = System.nanoTime();
             ApiClient.Answer answer = onB.get("/api/v1/alerts/no-such-alert", tool);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
             // Before, node B's keep-alive closed the silent HTTP client after 4 s, and the
             // integrator got a dropped connection instead of the documented answer.
             assertThat(answer.status()).as(answer.body()).isEqualTo(503);
             assertThat(answer.code()).isEqualTo("unavailable");
+            assertThat(took).as("the whole wait for an answer, not a shortcut").isGreaterThan(Duration.ofSeconds(9));
         } finally {
             a.resume();
         }
