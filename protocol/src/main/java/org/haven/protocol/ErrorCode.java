@@ -53,7 +53,7 @@ public enum ErrorCode {
     /** The subscription's endpoint is not at a push service this node sends to. */
     PUSH_ENDPOINT_NOT_ALLOWED(
             "push_endpoint_not_allowed", "The subscription's push service is not one this node sends to."),
-    /** The server could not complete the request; nothing was changed. */
+    /** The server could not complete the request (a fault, or a store past its deadline); send it again after a moment. */
     INTERNAL("internal", "The server could not complete the request; it is logged under an opaque reference.");
 
     private final String wire;

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import org.haven.protocol.Refusal;
 import org.haven.server.audit.AuditEvent;
 import org.haven.server.audit.AuditTrail;
@@ -406,6 +407,15 @@ public final class ServiceApi {
             return new ApiRefusal(
                             ApiError.RATE_LIMITED,
                             "the node has too much of this work waiting; try again shortly",
+                            Map.of("Retry-After", "1"))
+                    .toResponse();
+        }
+        if (failure instanceof TimeoutException) {
+            // A store that did not answer within its deadline (a database that stalled): the node is
+            // up, the store behind it is not; the caller is to come back, not told the server failed.
+            return new ApiRefusal(
+                            ApiError.UNAVAILABLE,
+                            "the node's store did not answer in time; try again shortly",
                             Map.of("Retry-After", "1"))
                     .toResponse();
         }

@@ -215,7 +215,7 @@ public final class SqlAlertStore implements AlertStore {
 
     /** One batch of {@link SqlCareStore#PURGE_BATCH}, a transaction of its own, then the next. */
     private CompletionStage<Integer> purge(Instant before, int sofar) {
-        return db.run(SqlDatabase.HOUSEKEEPING, c -> {
+        return db.runInBackground(SqlDatabase.HOUSEKEEPING, c -> {
                     try (PreparedStatement s = c.prepareStatement(
                             "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE is_open = 0 AND closed_at < ?"
                                     + " LIMIT " + SqlCareStore.PURGE_BATCH + ")")) {

@@ -46,6 +46,8 @@ public final class SqlAuditTrail extends QueuedAuditTrail {
     static final String LANE = "audit";
     private static final Duration FIRST_PAUSE = Duration.ofMillis(200);
     private static final Duration LAST_PAUSE = Duration.ofSeconds(5);
+    /** How many records of a chain one statement of a purge removes at most. */
+    static final int PRUNE_STEP = 10_000;
 
     private static final String NEW_HEAD = """
             INSERT INTO audit_chains (org, last_seq, last_hash, first_seq, first_prev, seal)
@@ -79,7 +81,7 @@ public final class SqlAuditTrail extends QueuedAuditTrail {
     public static SqlAuditTrail open(SqlDatabase db, AuditKey key, Clock clock, NodeThreads threads) {
         Objects.requireNonNull(db, "db");
         Objects.requireNonNull(key, "key");
-        String sealedWith = db.run(LANE, c -> {
+        String sealedWith = db.runInBackground(LANE, c -> {
                     try (PreparedStatement s = c.prepareStatement(
                             "INSERT INTO audit_key (one, key_id) VALUES (1, ?) ON CONFLICT (one) DO NOTHING")) {
                         s.setString(1, key.id());
@@ -123,7 +125,7 @@ public final class SqlAuditTrail extends QueuedAuditTrail {
         Duration pause = FIRST_PAUSE;
         for (int attempt = 1; ; attempt++) {
             try {
-                db.run(LANE, c -> {
+                db.runInBackground(LANE, c -> {
                             for (Map.Entry<String, List<Pending>> e : byOrg.entrySet()) {
                                 append(c, e.getKey(), e.getValue());
                             }
@@ -235,7 +237,7 @@ public final class SqlAuditTrail extends QueuedAuditTrail {
     @Override
     public CompletionStage<Integer> removeBefore(Instant before) {
         long ms = before.toEpochMilli();
-        return db.run(LANE, c -> {
+        return db.runInBackground(LANE, c -> {
             List<String> orgs = new ArrayList<>();
             try (PreparedStatement s =
                     c.prepareStatement("SELECT DISTINCT org FROM audit_records WHERE at < ? ORDER BY org")) {
@@ -275,11 +277,18 @@ public final class SqlAuditTrail extends QueuedAuditTrail {
         if (lastGone == null) {
             return 0;
         }
-        int removed;
+        int removed = 0;
+        // In steps, each a statement well within the network time-out, whatever the backlog (a first
+        // purge after a long time); one transaction still, so the head moves with the last step.
         try (PreparedStatement s = c.prepareStatement("DELETE FROM audit_records WHERE org = ? AND seq <= ?")) {
-            s.setString(1, org);
-            s.setLong(2, lastGoneSeq);
-            removed = s.executeUpdate();
+            for (long upTo = head.firstSeq + PRUNE_STEP - 1; ; upTo += PRUNE_STEP) {
+                s.setString(1, org);
+                s.setLong(2, Math.min(upTo, lastGoneSeq));
+                removed += s.executeUpdate();
+                if (upTo >= lastGoneSeq) {
+                    break;
+                }
+            }
         }
         String prev = AuditRecord.parseLine(lastGone).hash();
         moveHead(c, org, head.lastSeq, head.lastHash, lastGoneSeq + 1, prev, head.sound);

@@ -252,7 +252,7 @@ public final class SqlCareStore implements CareStore {
     }
 
     private CompletionStage<Integer> purge(String sql, Instant before, int sofar) {
-        return db.run(SqlDatabase.HOUSEKEEPING, c -> {
+        return db.runInBackground(SqlDatabase.HOUSEKEEPING, c -> {
                     try (PreparedStatement s = c.prepareStatement(sql)) {
                         s.setLong(1, before.toEpochMilli());
                         return s.executeUpdate();

@@ -16,12 +16,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.flywaydb.core.Flyway;
 import org.haven.server.config.Settings;
 import org.haven.server.storage.StorageUnavailableException;
@@ -48,6 +52,15 @@ import org.sqlite.SQLiteOpenMode;
  * <p>Long reads that no alert waits for (the audit export) run apart from the lanes, on their own
  * thread ({@code haven-db-read}) with their own connection ({@link #read}), so they never queue in
  * front of a save: on SQLite a reader in WAL mode reads beside the one writer, from the last commit.
+ *
+ * <p>A database that stops answering without going away (hung, or cut off by a partition that drops
+ * packets) must not hold anyone for ever, nor tell nobody. Work someone waits for ({@link #run},
+ * {@link #read}) fails when it is not done within its {@link Timeouts deadline}, as a Redis command
+ * fails after its time-out; work still queued then is never run (its caller was told it failed), and
+ * the node reports the database unreachable until work succeeds again. On PostgreSQL, a statement
+ * whose answer does not come within the network time-out fails and its connection is dropped, so a
+ * hung connection holds its lane for that long at most. Work nobody waits for ({@link
+ * #runInBackground}: the audit writer, the retention's purges) has no deadline; it retries on its own.
  */
 public final class SqlDatabase implements AutoCloseable {
 
@@ -67,6 +80,21 @@ public final class SqlDatabase implements AutoCloseable {
     /** How long getting a connection may take, making one included: a start against a silent server fails after it. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
+    /**
+     * How long the database is given. {@code answer}: work given to a lane ({@link #run}), from when
+     * it is given; {@code read}: a long read ({@link #read}); {@code network}: on PostgreSQL, one
+     * statement's answer on the wire (the driver's socket time-out, whole seconds), past which its
+     * connection is dropped.
+     */
+    public record Timeouts(Duration answer, Duration read, Duration network) {
+        /**
+         * 5 s for a lane's work (a client's or an API call's wait; Redis commands have 2 s), 20 s for
+         * a long read (under the 30 s an HTTP request waits for its answer), 30 s on the wire.
+         */
+        public static final Timeouts DEFAULT =
+                new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(30));
+    }
+
     /** The lane key of housekeeping (the retention's purges): one lane, apart from none. */
     public static final String HOUSEKEEPING = "housekeeping";
 
@@ -80,15 +108,23 @@ public final class SqlDatabase implements AutoCloseable {
     }
 
     private final Kind kind;
+    private final Timeouts timeouts;
     private final HikariDataSource pool;
-    private final ExecutorService[] lanes;
+    private final ThreadPoolExecutor[] lanes;
     private final HikariDataSource readPool;
-    private final ExecutorService reader;
+    private final ThreadPoolExecutor reader;
     private volatile boolean reachable = true;
 
     private SqlDatabase(
-            Kind kind, HikariConfig config, HikariConfig readConfig, int lanes, NodeThreads threads, boolean migrate) {
+            Kind kind,
+            HikariConfig config,
+            HikariConfig readConfig,
+            int lanes,
+            NodeThreads threads,
+            boolean migrate,
+            Timeouts timeouts) {
         this.kind = kind;
+        this.timeouts = timeouts;
         config.setMaximumPoolSize(lanes);
         config.setMinimumIdle(lanes);
         config.setAutoCommit(false);
@@ -114,7 +150,7 @@ public final class SqlDatabase implements AutoCloseable {
             pool.close();
             throw e;
         }
-        this.lanes = new ExecutorService[lanes];
+        this.lanes = new ThreadPoolExecutor[lanes];
         for (int i = 0; i < lanes; i++) {
             this.lanes[i] = threads.bounded("db-" + i, QUEUE);
         }
@@ -144,6 +180,11 @@ public final class SqlDatabase implements AutoCloseable {
      * HAVEN_DATA_DIR} when the directory or the file cannot be created, opened or written.
      */
     public static SqlDatabase sqlite(Path dataDirectory, NodeThreads threads) {
+        return sqlite(dataDirectory, threads, Timeouts.DEFAULT);
+    }
+
+    /** {@link #sqlite(Path, NodeThreads)} with other time-outs (tests). */
+    static SqlDatabase sqlite(Path dataDirectory, NodeThreads threads, Timeouts timeouts) {
         try {
             Files.createDirectories(dataDirectory);
         } catch (IOException e) {
@@ -161,7 +202,7 @@ public final class SqlDatabase implements AutoCloseable {
         Path file = dataDirectory.resolve(SQLITE_FILE);
         try {
             return new SqlDatabase(
-                    Kind.SQLITE, sqliteConfig(dataDirectory), sqliteConfig(dataDirectory), 1, threads, true);
+                    Kind.SQLITE, sqliteConfig(dataDirectory), sqliteConfig(dataDirectory), 1, threads, true, timeouts);
         } catch (RuntimeException e) {
             String problem = sqliteFileProblem(e, file);
             if (problem == null) {
@@ -179,14 +220,22 @@ public final class SqlDatabase implements AutoCloseable {
      * @throws IllegalArgumentException when there is no SQLite file in {@code dataDirectory}
      */
     public static SqlDatabase existing(@Nullable String url, Path dataDirectory, NodeThreads threads) {
+        Timeouts timeouts = Timeouts.DEFAULT;
         if (url != null) {
-            return new SqlDatabase(Kind.POSTGRESQL, postgresConfig(url), postgresConfig(url), 1, threads, false);
+            return new SqlDatabase(
+                    Kind.POSTGRESQL,
+                    postgresConfig(url, timeouts),
+                    postgresConfig(url, timeouts),
+                    1,
+                    threads,
+                    false,
+                    timeouts);
         }
         if (!Files.isRegularFile(dataDirectory.resolve(SQLITE_FILE))) {
             throw new IllegalArgumentException("no database in " + dataDirectory + " (no " + SQLITE_FILE + ")");
         }
         return new SqlDatabase(
-                Kind.SQLITE, sqliteConfig(dataDirectory), sqliteConfig(dataDirectory), 1, threads, false);
+                Kind.SQLITE, sqliteConfig(dataDirectory), sqliteConfig(dataDirectory), 1, threads, false, timeouts);
     }
 
     private static HikariConfig sqliteConfig(Path dataDirectory) {
@@ -265,8 +314,20 @@ public final class SqlDatabase implements AutoCloseable {
      * second before it gives up).
      */
     public static SqlDatabase postgres(String url, NodeThreads threads) {
+        return postgres(url, threads, Timeouts.DEFAULT);
+    }
+
+    /** {@link #postgres(String, NodeThreads)} with other time-outs (tests). */
+    static SqlDatabase postgres(String url, NodeThreads threads, Timeouts timeouts) {
         try {
-            return new SqlDatabase(Kind.POSTGRESQL, postgresConfig(url), postgresConfig(url), 4, threads, true);
+            return new SqlDatabase(
+                    Kind.POSTGRESQL,
+                    postgresConfig(url, timeouts),
+                    postgresConfig(url, timeouts),
+                    4,
+                    threads,
+                    true,
+                    timeouts);
         } catch (PoolInitializationException e) {
             // Hikari's first connection failed: nothing reached the database.
             throw StorageUnavailableException.unreachable(
@@ -274,7 +335,7 @@ public final class SqlDatabase implements AutoCloseable {
         }
     }
 
-    private static HikariConfig postgresConfig(String url) {
+    private static HikariConfig postgresConfig(String url, Timeouts timeouts) {
         HikariConfig config = new HikariConfig();
         if (url.startsWith("jdbc:")) {
             config.setJdbcUrl(url);
@@ -312,6 +373,11 @@ public final class SqlDatabase implements AutoCloseable {
         long seconds = CONNECT_TIMEOUT.toSeconds();
         config.addDataSourceProperty("connectTimeout", Long.toString(seconds));
         config.addDataSourceProperty("loginTimeout", Long.toString(seconds));
+        // Nor for the answer to a statement already sent, were the server to hang or the way to it be
+        // cut without a reset: the lane would wait for ever. Past this, the statement fails and the
+        // driver drops the connection (Hikari makes a new one).
+        config.addDataSourceProperty(
+                "socketTimeout", Long.toString(Math.max(1, timeouts.network().toSeconds())));
         return config;
     }
 
@@ -355,10 +421,26 @@ public final class SqlDatabase implements AutoCloseable {
     /**
      * Runs {@code work} in one transaction on the lane of {@code key}, after the work given before
      * on that key; completes with its result once committed, or fails (rolled back) when it throws,
-     * the database cannot be reached, or the lane is full.
+     * the database cannot be reached, or the lane is full; or with a {@link TimeoutException} when
+     * it is not done within {@link Timeouts#answer()} of this call (work not started by then never
+     * runs; work running then may still commit).
      */
     public <T extends @Nullable Object> CompletionStage<T> run(String key, Work<T> work) {
-        return submit(lanes[Math.floorMod(key.hashCode(), lanes.length)], pool, work);
+        return submit(lane(key), pool, work, timeouts.answer());
+    }
+
+    /**
+     * {@link #run} without a deadline, for work nobody waits for and that tries again on its own
+     * (the audit writer's batches, the retention's purges): such work must not be dropped from the
+     * queue, nor written twice because a first try that seemed lost committed after all. On
+     * PostgreSQL each statement still fails past the network time-out.
+     */
+    public <T extends @Nullable Object> CompletionStage<T> runInBackground(String key, Work<T> work) {
+        return submit(lane(key), pool, work, null);
+    }
+
+    private ThreadPoolExecutor lane(String key) {
+        return lanes[Math.floorMod(key.hashCode(), lanes.length)];
     }
 
     /**
@@ -367,39 +449,57 @@ public final class SqlDatabase implements AutoCloseable {
      * no other key's work, and sees what was committed when it began. One read at a time, at most
      * {@link #READ_QUEUE} waiting; completes with its result, or fails when it throws (or tries to
      * write), the database cannot be reached, or the queue is full ({@link RejectedExecutionException},
-     * at once).
+     * at once), or with a {@link TimeoutException} past {@link Timeouts#read()}.
      */
     public <T extends @Nullable Object> CompletionStage<T> read(Work<T> work) {
-        return submit(reader, readPool, work);
+        return submit(reader, readPool, work, timeouts.read());
     }
 
     private <T extends @Nullable Object> CompletionStage<T> submit(
-            ExecutorService thread, HikariDataSource connections, Work<T> work) {
+            ThreadPoolExecutor thread, HikariDataSource connections, Work<T> work, @Nullable Duration deadline) {
         CompletableFuture<T> done = new CompletableFuture<>();
-        try {
-            thread.execute(() -> {
-                try (Connection c = connections.getConnection()) {
-                    try {
-                        T result = work.apply(c);
-                        c.commit();
-                        reachable = true;
-                        done.complete(result);
-                    } catch (SQLException | RuntimeException e) {
-                        c.rollback();
-                        throw e;
-                    }
-                } catch (SQLException e) {
-                    reachable = isValid();
-                    // Never the exception's message: it may quote a value, and values are health data.
-                    log.warn("database work failed ({}, state {})", e.getClass().getSimpleName(), e.getSQLState());
-                    done.completeExceptionally(new SqlStoreException(e.getSQLState()));
-                } catch (RuntimeException e) {
-                    log.warn("database work failed ({})", e.getClass().getSimpleName());
-                    done.completeExceptionally(e);
+        Runnable task = () -> {
+            if (done.isDone()) {
+                return; // past its deadline: its caller was told it failed, so it does not happen after all
+            }
+            try (Connection c = connections.getConnection()) {
+                try {
+                    T result = work.apply(c);
+                    c.commit();
+                    reachable = true;
+                    done.complete(result);
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
                 }
-            });
+            } catch (SQLException e) {
+                reachable = isValid();
+                // Never the exception's message: it may quote a value, and values are health data.
+                log.warn("database work failed ({}, state {})", e.getClass().getSimpleName(), e.getSQLState());
+                done.completeExceptionally(new SqlStoreException(e.getSQLState()));
+            } catch (RuntimeException e) {
+                log.warn("database work failed ({})", e.getClass().getSimpleName());
+                done.completeExceptionally(e);
+            }
+        };
+        try {
+            thread.execute(task);
         } catch (RejectedExecutionException e) {
             done.completeExceptionally(e);
+            return done;
+        }
+        if (deadline != null) {
+            done.orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, failure) -> {
+                if (failure instanceof TimeoutException) {
+                    thread.remove(task); // still queued: it goes now, and what it holds with it
+                    if (reachable) {
+                        reachable = false;
+                        log.warn(
+                                "database did not answer within {} ms; unreachable until work succeeds again",
+                                deadline.toMillis());
+                    }
+                }
+            });
         }
         return done;
     }
@@ -420,7 +520,7 @@ public final class SqlDatabase implements AutoCloseable {
     /** Stops the lanes and the read thread (work already given runs, within the deadline), then closes the pools. */
     @Override
     public void close() {
-        ExecutorService[] threads = java.util.Arrays.copyOf(lanes, lanes.length + 1);
+        ExecutorService[] threads = Arrays.copyOf(lanes, lanes.length + 1, ExecutorService[].class);
         threads[lanes.length] = reader;
         NodeThreads.stop(Duration.ofSeconds(5), threads);
         readPool.close();

@@ -129,7 +129,7 @@ public final class NodeThreads implements AutoCloseable {
      * capacity}: a task past it is refused ({@link java.util.concurrent.RejectedExecutionException}),
      * so a caller feels the back pressure instead of the heap growing.
      */
-    public synchronized ExecutorService bounded(String name, int capacity) {
+    public synchronized java.util.concurrent.ThreadPoolExecutor bounded(String name, int capacity) {
         return keep(new java.util.concurrent.ThreadPoolExecutor(
                 1,
                 1,

@@ -258,6 +258,27 @@ abstract class SqlAuditTrailContract {
         assertThat(verify(db).get("o-1").problem()).contains("seq 5 where 4 was expected");
     }
 
+    /** A backlog of more than one purge step (a first purge after a long time) goes whole, in steps. */
+    @Test
+    void retentionRemovesABacklogOfMoreThanOneStep() throws Exception {
+        SqlDatabase db = database();
+        SqlAuditTrail trail = open(db, KEY);
+        int old = 2 * SqlAuditTrail.PRUNE_STEP + 5;
+        for (int i = 1; i <= old; i++) {
+            trail.record(event("o-1", i));
+        }
+        clock.advance(Duration.ofDays(10));
+        trail.record(event("o-1", old + 1));
+        flush(trail);
+
+        int removed = trail.removeBefore(START.plus(Duration.ofDays(5)))
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
+
+        assertThat(removed).isEqualTo(old);
+        assertThat(verify(db)).containsEntry("o-1", new Verification(true, 1, -1, -1, null));
+    }
+
     @Test
     void aNodeWithAnotherKeyIsRefused() throws Exception {
         SqlDatabase db = written();

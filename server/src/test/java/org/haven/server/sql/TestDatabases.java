@@ -16,9 +16,19 @@ final class TestDatabases implements AutoCloseable {
         return keep(SqlDatabase.sqlite(dataDirectory, threads));
     }
 
+    /** {@link #sqlite(Path)} with these time-outs. */
+    SqlDatabase sqlite(Path dataDirectory, SqlDatabase.Timeouts timeouts) {
+        return keep(SqlDatabase.sqlite(dataDirectory, threads, timeouts));
+    }
+
     /** The PostgreSQL database {@code url} names. */
     SqlDatabase postgres(String url) {
         return keep(SqlDatabase.postgres(url, threads));
+    }
+
+    /** {@link #postgres(String)} with these time-outs. */
+    SqlDatabase postgres(String url, SqlDatabase.Timeouts timeouts) {
+        return keep(SqlDatabase.postgres(url, threads, timeouts));
     }
 
     private SqlDatabase keep(SqlDatabase db) {

@@ -161,6 +161,42 @@ public final class PostgresProcess implements AutoCloseable {
         startServer();
     }
 
+    /**
+     * Freezes every process of the server (SIGSTOP): connections stay open and the kernel still
+     * accepts new ones, but nothing answers, as a hung database or a partition that drops packets
+     * would. {@link #resume()} wakes it, and it answers what waited.
+     */
+    public synchronized void pause() {
+        signal("-STOP");
+    }
+
+    /** Lets a {@link #pause() paused} server run again (SIGCONT). */
+    public synchronized void resume() {
+        signal("-CONT");
+    }
+
+    /** {@code which} to the postmaster and every process it started (its backends, its workers). */
+    private void signal(String which) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("postgres on port " + port + " is not running");
+        }
+        List<String> cmd = new ArrayList<>(List.of("kill", which, Long.toString(process.pid())));
+        process.descendants().forEach(p -> cmd.add(Long.toString(p.pid())));
+        try {
+            Process kill = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(kill.getInputStream().readAllBytes());
+            // A backend may end between the listing and the signal: only a failure for the postmaster counts.
+            if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("kill " + which + " did not finish: " + out);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("kill " + which + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** SIGKILL, as a crash would. */
     public synchronized void kill() throws InterruptedException {
         if (process != null) {

@@ -1,0 +1,176 @@
+package org.haven.server.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The deadline of work someone waits for ({@link SqlDatabase.Timeouts}): a database that does not
+ * answer (here a lane held by work that does not end, as a hung statement would hold it) fails the
+ * caller's work at its deadline instead of holding it for ever; the work it failed never runs; the
+ * database is reported unreachable until work succeeds again. Work in the background has none.
+ */
+class SqliteDatabaseDeadlineTest {
+
+    private static final Duration ANSWER = Duration.ofMillis(300);
+
+    @TempDir
+    Path dataDirectory;
+
+    private final TestDatabases databases = new TestDatabases();
+
+    /** Released when a test ends, so no work is left holding a lane. */
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void close() {
+        release.countDown();
+        databases.close();
+    }
+
+    private SqlDatabase database() {
+        return databases.sqlite(
+                dataDirectory, new SqlDatabase.Timeouts(ANSWER, Duration.ofMillis(300), Duration.ofSeconds(30)));
+    }
+
+    private static int insert(Connection c, long seq) throws SQLException {
+        try (PreparedStatement s =
+                c.prepareStatement("INSERT INTO audit_records (org, seq, at, line) VALUES ('o-1', ?, 0, '{}')")) {
+            s.setLong(1, seq);
+            return s.executeUpdate();
+        }
+    }
+
+    private static long count(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM audit_records");
+                ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** Holds the lane of {@code key} (SQLite has one) until the test releases it. */
+    private CompletableFuture<Integer> holdLane(SqlDatabase db, CountDownLatch started) {
+        return db.runInBackground("hold", c -> {
+                    started.countDown();
+                    waitForRelease();
+                    return 0;
+                })
+                .toCompletableFuture();
+    }
+
+    private void waitForRelease() {
+        try {
+            if (!release.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("not released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(CountDownLatch latch) throws InterruptedException {
+        assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void workWaitingPastItsDeadlineFailsAndNeverRuns() throws Exception {
+        SqlDatabase db = database();
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Integer> held = holdLane(db, started);
+        await(started);
+
+        CompletableFuture<Integer> waiting = db.run("alert", c -> insert(c, 1)).toCompletableFuture();
+        assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS))
+                .as("failed at its deadline, not held while the lane is")
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(TimeoutException.class);
+        assertThat(db.reachable()).as("a database that did not answer in time").isFalse();
+
+        release.countDown();
+        assertThat(held.get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(db.run("count", SqliteDatabaseDeadlineTest::count)
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS))
+                .as("the insert its caller was told had failed never happened")
+                .isZero();
+        assertThat(db.reachable()).as("work succeeded again").isTrue();
+    }
+
+    @Test
+    void workRunningPastItsDeadlineFailsItsCallerAndMayStillCommit() throws Exception {
+        SqlDatabase db = database();
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Integer> slow = db.run("alert", c -> {
+                    int n = insert(c, 1);
+                    started.countDown();
+                    waitForRelease();
+                    return n;
+                })
+                .toCompletableFuture();
+        await(started);
+        assertThatThrownBy(() -> slow.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(TimeoutException.class);
+
+        release.countDown();
+        // The outcome is unknown to the caller, as for any store that times out: here it committed.
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> db.run("count", SqliteDatabaseDeadlineTest::count)
+                                .toCompletableFuture()
+                                .get(10, TimeUnit.SECONDS)
+                        == 1);
+    }
+
+    @Test
+    void aLongReadFailsAtItsOwnDeadline() throws Exception {
+        SqlDatabase db = database();
+        CompletableFuture<Long> read = db.read(c -> {
+                    long n = count(c);
+                    waitForRelease();
+                    return n;
+                })
+                .toCompletableFuture();
+        assertThatThrownBy(() -> read.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(TimeoutException.class);
+    }
+
+    @Test
+    void workInTheBackgroundHasNoDeadline() throws Exception {
+        SqlDatabase db = database();
+        CompletableFuture<Integer> background = db.runInBackground("audit", c -> {
+                    int n = insert(c, 1);
+                    sleep(ANSWER.multipliedBy(3));
+                    return n;
+                })
+                .toCompletableFuture();
+        assertThat(background.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(db.reachable()).isTrue();
+    }
+}
