@@ -49,18 +49,17 @@ final class SqlAlertBackfill {
     private record Batch(int read, int indexed, int unreadable, String lastId) {}
 
     private CompletionStage<Integer> from(String afterId, int indexed, int unreadable) {
-        return db.runInBackground(SqlDatabase.HOUSEKEEPING, c -> batch(c, afterId))
-                .thenCompose(b -> {
-                    int nowIndexed = indexed + b.indexed();
-                    int nowUnreadable = unreadable + b.unreadable();
-                    if (b.read() == BATCH) {
-                        return from(b.lastId(), nowIndexed, nowUnreadable);
-                    }
-                    if (nowUnreadable > 0) {
-                        log.warn("alert rows that cannot be read are left out of the search count={}", nowUnreadable);
-                    }
-                    return CompletableFuture.completedFuture(nowIndexed);
-                });
+        return db.run(SqlDatabase.HOUSEKEEPING, c -> batch(c, afterId)).thenCompose(b -> {
+            int nowIndexed = indexed + b.indexed();
+            int nowUnreadable = unreadable + b.unreadable();
+            if (b.read() == BATCH) {
+                return from(b.lastId(), nowIndexed, nowUnreadable);
+            }
+            if (nowUnreadable > 0) {
+                log.warn("alert rows that cannot be read are left out of the search count={}", nowUnreadable);
+            }
+            return CompletableFuture.completedFuture(nowIndexed);
+        });
     }
 
     private static Batch batch(Connection c, String afterId) throws SQLException {

@@ -87,7 +87,7 @@ public final class SqlAlertStore implements AlertStore {
 
     @Override
     public CompletionStage<Optional<StoredAlert>> find(String org, String id) {
-        return db.run(id, c -> {
+        return db.query(id, c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT body FROM alerts WHERE id = ? AND org = ?")) {
                 s.setString(1, id);
                 s.setString(2, org);
@@ -113,7 +113,7 @@ public final class SqlAlertStore implements AlertStore {
     @Override
     public CompletionStage<List<StoredAlert>> unclosedOf(String org, String client) {
         // Rows stored before the client column (V4) have none: they are read and filtered here.
-        return db.run("alerts:" + org, c -> {
+        return db.query("alerts:" + org, c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT body FROM alerts WHERE org = ? AND (client = ? OR client IS NULL) AND is_open = 1")) {
                 s.setString(1, org);
@@ -149,7 +149,7 @@ public final class SqlAlertStore implements AlertStore {
 
     @Override
     public CompletionStage<List<StoredAlert>> search(AlertSearch search) {
-        return db.run("alerts:" + search.org(), c -> {
+        return db.query("alerts:" + search.org(), c -> {
             try (PreparedStatement s = c.prepareStatement(searchSql(search))) {
                 int i = 1;
                 s.setString(i++, search.org());
@@ -215,7 +215,7 @@ public final class SqlAlertStore implements AlertStore {
 
     /** One batch of {@link SqlCareStore#PURGE_BATCH}, a transaction of its own, then the next. */
     private CompletionStage<Integer> purge(Instant before, int sofar) {
-        return db.runInBackground(SqlDatabase.HOUSEKEEPING, c -> {
+        return db.run(SqlDatabase.HOUSEKEEPING, c -> {
                     try (PreparedStatement s = c.prepareStatement(
                             "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE is_open = 0 AND closed_at < ?"
                                     + " LIMIT " + SqlCareStore.PURGE_BATCH + ")")) {

@@ -81,7 +81,7 @@ public final class SqlAuditTrail extends QueuedAuditTrail {
     public static SqlAuditTrail open(SqlDatabase db, AuditKey key, Clock clock, NodeThreads threads) {
         Objects.requireNonNull(db, "db");
         Objects.requireNonNull(key, "key");
-        String sealedWith = db.runInBackground(LANE, c -> {
+        String sealedWith = db.run(LANE, c -> {
                     try (PreparedStatement s = c.prepareStatement(
                             "INSERT INTO audit_key (one, key_id) VALUES (1, ?) ON CONFLICT (one) DO NOTHING")) {
                         s.setString(1, key.id());
@@ -125,7 +125,7 @@ public final class SqlAuditTrail extends QueuedAuditTrail {
         Duration pause = FIRST_PAUSE;
         for (int attempt = 1; ; attempt++) {
             try {
-                db.runInBackground(LANE, c -> {
+                db.run(LANE, c -> {
                             for (Map.Entry<String, List<Pending>> e : byOrg.entrySet()) {
                                 append(c, e.getKey(), e.getValue());
                             }
@@ -237,7 +237,7 @@ public final class SqlAuditTrail extends QueuedAuditTrail {
     @Override
     public CompletionStage<Integer> removeBefore(Instant before) {
         long ms = before.toEpochMilli();
-        return db.runInBackground(LANE, c -> {
+        return db.run(LANE, c -> {
             List<String> orgs = new ArrayList<>();
             try (PreparedStatement s =
                     c.prepareStatement("SELECT DISTINCT org FROM audit_records WHERE at < ? ORDER BY org")) {
@@ -280,14 +280,18 @@ public final class SqlAuditTrail extends QueuedAuditTrail {
         int removed = 0;
         // In steps, each a statement well within the network time-out, whatever the backlog (a first
         // purge after a long time); one transaction still, so the head moves with the last step.
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM audit_records WHERE org = ? AND seq <= ?")) {
+        try (PreparedStatement s =
+                c.prepareStatement("DELETE FROM audit_records WHERE org = ? AND seq > ? AND seq <= ?")) {
+            long after = Long.MIN_VALUE; // the first step takes whatever lies below the head's start too
             for (long upTo = head.firstSeq + PRUNE_STEP - 1; ; upTo += PRUNE_STEP) {
                 s.setString(1, org);
-                s.setLong(2, Math.min(upTo, lastGoneSeq));
+                s.setLong(2, after);
+                s.setLong(3, Math.min(upTo, lastGoneSeq));
                 removed += s.executeUpdate();
                 if (upTo >= lastGoneSeq) {
                     break;
                 }
+                after = upTo; // each step a range of its own: none scans what the steps before removed
             }
         }
         String prev = AuditRecord.parseLine(lastGone).hash();

@@ -36,7 +36,7 @@ public final class SqlAuditVerifier {
      */
     public static List<OrgVerification> verify(SqlDatabase db, AuditKey key, @Nullable String org) {
         Objects.requireNonNull(key, "key");
-        return db.runInBackground(SqlAuditTrail.LANE, c -> {
+        return db.run(SqlAuditTrail.LANE, c -> {
                     List<OrgVerification> out = new ArrayList<>();
                     for (String o : orgs(c, org)) {
                         out.add(new OrgVerification(o, verifyOrg(c, key, o)));

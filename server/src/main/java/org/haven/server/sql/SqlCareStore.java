@@ -136,7 +136,7 @@ public final class SqlCareStore implements CareStore {
 
     @Override
     public CompletionStage<Optional<Care.CheckIn>> latestCheckIn(UserRef client, String room) {
-        return db.run(lane(client), c -> {
+        return db.query(lane(client), c -> {
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT body FROM check_ins WHERE org = ? AND client = ? AND room = ?
                     ORDER BY seq DESC LIMIT 1
@@ -164,7 +164,7 @@ public final class SqlCareStore implements CareStore {
 
     @Override
     public CompletionStage<Optional<Care.Versioned<List<Care.EmergencyContact>>>> contacts(UserRef client) {
-        return db.run(lane(client), c -> latest(c, client, "contacts", CONTACTS));
+        return db.query(lane(client), c -> latest(c, client, "contacts", CONTACTS));
     }
 
     @Override
@@ -175,7 +175,7 @@ public final class SqlCareStore implements CareStore {
 
     @Override
     public CompletionStage<Optional<Care.Versioned<Care.SafetyPlan>>> plan(UserRef client) {
-        return db.run(lane(client), c -> latest(c, client, "plan", PLAN));
+        return db.query(lane(client), c -> latest(c, client, "plan", PLAN));
     }
 
     @Override
@@ -186,7 +186,7 @@ public final class SqlCareStore implements CareStore {
 
     @Override
     public CompletionStage<Optional<Care.Versioned<Care.Risk>>> risk(UserRef client) {
-        return db.run(lane(client), c -> latest(c, client, "risk", RISK));
+        return db.query(lane(client), c -> latest(c, client, "risk", RISK));
     }
 
     /** The {@code part} of {@code care_versions} rows of a record. */
@@ -200,7 +200,7 @@ public final class SqlCareStore implements CareStore {
 
     @Override
     public CompletionStage<List<Long>> versions(UserRef client, Part part) {
-        return db.run(lane(client), c -> {
+        return db.query(lane(client), c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT version FROM care_versions WHERE org = ? AND client = ? AND part = ? ORDER BY version")) {
                 s.setString(1, client.org());
@@ -219,7 +219,7 @@ public final class SqlCareStore implements CareStore {
 
     @Override
     public CompletionStage<Integer> checkInCount(UserRef client, String room) {
-        return db.run(lane(client), c -> {
+        return db.query(lane(client), c -> {
             try (PreparedStatement s =
                     c.prepareStatement("SELECT COUNT(*) FROM check_ins WHERE org = ? AND client = ? AND room = ?")) {
                 s.setString(1, client.org());
@@ -252,7 +252,7 @@ public final class SqlCareStore implements CareStore {
     }
 
     private CompletionStage<Integer> purge(String sql, Instant before, int sofar) {
-        return db.runInBackground(SqlDatabase.HOUSEKEEPING, c -> {
+        return db.run(SqlDatabase.HOUSEKEEPING, c -> {
                     try (PreparedStatement s = c.prepareStatement(sql)) {
                         s.setLong(1, before.toEpochMilli());
                         return s.executeUpdate();

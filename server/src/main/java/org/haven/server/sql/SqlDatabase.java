@@ -23,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -54,13 +56,14 @@ import org.sqlite.SQLiteOpenMode;
  * front of a save: on SQLite a reader in WAL mode reads beside the one writer, from the last commit.
  *
  * <p>A database that stops answering without going away (hung, or cut off by a partition that drops
- * packets) must not hold anyone for ever, nor tell nobody. Work someone waits for ({@link #run},
- * {@link #read}) fails when it is not done within its {@link Timeouts deadline}, as a Redis command
- * fails after its time-out; work still queued then is never run (its caller was told it failed), and
- * the node reports the database unreachable until work succeeds again. On PostgreSQL, a statement
- * whose answer does not come within the network time-out fails and its connection is dropped, so a
- * hung connection holds its lane for that long at most. Work nobody waits for ({@link
- * #runInBackground}: the audit writer, the retention's purges) has no deadline; it retries on its own.
+ * packets) must not hold a waiting person for ever, nor tell nobody. A read someone waits for
+ * ({@link #query}, {@link #read}) fails when it is not done within its {@link Timeouts deadline}, as
+ * a Redis command fails after its time-out; a read still queued then is never run; the node reports
+ * the database unreachable until work succeeds again. Writes ({@link #run}) have no deadline of their
+ * own: one given up while still queued could be lost to a caller that does not wait for it (a
+ * revocation), or committed without the audit record its caller writes on success. On PostgreSQL, a
+ * statement whose answer does not come within the network time-out fails and its connection is
+ * dropped, so a hung connection holds its lane for that long at most, a write included.
  */
 public final class SqlDatabase implements AutoCloseable {
 
@@ -81,15 +84,15 @@ public final class SqlDatabase implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /**
-     * How long the database is given. {@code answer}: work given to a lane ({@link #run}), from when
-     * it is given; {@code read}: a long read ({@link #read}); {@code network}: on PostgreSQL, one
-     * statement's answer on the wire (the driver's socket time-out, whole seconds), past which its
-     * connection is dropped.
+     * How long the database is given. {@code answer}: a read someone waits for ({@link #query}),
+     * from when it is given; {@code read}: a long read ({@link #read}); {@code network}: on
+     * PostgreSQL, one statement's answer on the wire (the driver's socket time-out, whole seconds),
+     * past which its connection is dropped. Migrations at start have no network time-out.
      */
     public record Timeouts(Duration answer, Duration read, Duration network) {
         /**
-         * 5 s for a lane's work (a client's or an API call's wait; Redis commands have 2 s), 20 s for
-         * a long read (under the 30 s an HTTP request waits for its answer), 30 s on the wire.
+         * 5 s for a read someone waits for (Redis commands have 2 s), 20 s for a long read (under the
+         * 30 s an HTTP request waits for its answer), 30 s on the wire.
          */
         public static final Timeouts DEFAULT =
                 new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(30));
@@ -113,6 +116,9 @@ public final class SqlDatabase implements AutoCloseable {
     private final ThreadPoolExecutor[] lanes;
     private final HikariDataSource readPool;
     private final ThreadPoolExecutor reader;
+    /** Where deadlines fire: never the JDK's shared delayer, on which callers' continuations would run. */
+    private final ScheduledThreadPoolExecutor deadlines;
+
     private volatile boolean reachable = true;
 
     private SqlDatabase(
@@ -120,6 +126,7 @@ public final class SqlDatabase implements AutoCloseable {
             HikariConfig config,
             HikariConfig readConfig,
             int lanes,
+            @Nullable HikariDataSource migrations,
             NodeThreads threads,
             boolean migrate,
             Timeouts timeouts) {
@@ -134,7 +141,7 @@ public final class SqlDatabase implements AutoCloseable {
         try {
             if (migrate) {
                 Flyway.configure()
-                        .dataSource(pool)
+                        .dataSource(migrations == null ? pool : migrations)
                         .locations("classpath:db/migration")
                         // V5 starts the retention of records stored before it at the time it runs.
                         .placeholders(Map.of("migrated_at", Long.toString(System.currentTimeMillis())))
@@ -149,12 +156,17 @@ public final class SqlDatabase implements AutoCloseable {
         } catch (RuntimeException e) {
             pool.close();
             throw e;
+        } finally {
+            if (migrations != null) {
+                migrations.close();
+            }
         }
         this.lanes = new ThreadPoolExecutor[lanes];
         for (int i = 0; i < lanes; i++) {
             this.lanes[i] = threads.bounded("db-" + i, QUEUE);
         }
         this.reader = threads.bounded("db-read", READ_QUEUE);
+        this.deadlines = threads.timeouts("db-deadline");
     }
 
     /** {@code config} as the pool of {@link #read}: one connection of its own, which cannot write. */
@@ -202,7 +214,14 @@ public final class SqlDatabase implements AutoCloseable {
         Path file = dataDirectory.resolve(SQLITE_FILE);
         try {
             return new SqlDatabase(
-                    Kind.SQLITE, sqliteConfig(dataDirectory), sqliteConfig(dataDirectory), 1, threads, true, timeouts);
+                    Kind.SQLITE,
+                    sqliteConfig(dataDirectory),
+                    sqliteConfig(dataDirectory),
+                    1,
+                    null,
+                    threads,
+                    true,
+                    timeouts);
         } catch (RuntimeException e) {
             String problem = sqliteFileProblem(e, file);
             if (problem == null) {
@@ -224,9 +243,10 @@ public final class SqlDatabase implements AutoCloseable {
         if (url != null) {
             return new SqlDatabase(
                     Kind.POSTGRESQL,
-                    postgresConfig(url, timeouts),
-                    postgresConfig(url, timeouts),
+                    postgresConfig(url, timeouts.network()),
+                    postgresConfig(url, timeouts.network()),
                     1,
+                    null,
                     threads,
                     false,
                     timeouts);
@@ -235,7 +255,14 @@ public final class SqlDatabase implements AutoCloseable {
             throw new IllegalArgumentException("no database in " + dataDirectory + " (no " + SQLITE_FILE + ")");
         }
         return new SqlDatabase(
-                Kind.SQLITE, sqliteConfig(dataDirectory), sqliteConfig(dataDirectory), 1, threads, false, timeouts);
+                Kind.SQLITE,
+                sqliteConfig(dataDirectory),
+                sqliteConfig(dataDirectory),
+                1,
+                null,
+                threads,
+                false,
+                timeouts);
     }
 
     private static HikariConfig sqliteConfig(Path dataDirectory) {
@@ -322,9 +349,10 @@ public final class SqlDatabase implements AutoCloseable {
         try {
             return new SqlDatabase(
                     Kind.POSTGRESQL,
-                    postgresConfig(url, timeouts),
-                    postgresConfig(url, timeouts),
+                    postgresConfig(url, timeouts.network()),
+                    postgresConfig(url, timeouts.network()),
                     4,
+                    migrationPool(url),
                     threads,
                     true,
                     timeouts);
@@ -335,7 +363,21 @@ public final class SqlDatabase implements AutoCloseable {
         }
     }
 
-    private static HikariConfig postgresConfig(String url, Timeouts timeouts) {
+    /**
+     * Connections for Flyway, without a network time-out: a migration may build an index on a
+     * large table for longer than any statement a lane runs. Closed once migrated.
+     */
+    private static HikariDataSource migrationPool(String url) {
+        HikariConfig config = postgresConfig(url, Duration.ZERO);
+        config.setMaximumPoolSize(2); // Flyway holds one for its lock and history, one for the migration
+        config.setMinimumIdle(0);
+        config.setPoolName("haven-db-migrate");
+        config.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
+        return new HikariDataSource(config);
+    }
+
+    /** {@code network}: the socket time-out, zero for none. */
+    private static HikariConfig postgresConfig(String url, Duration network) {
         HikariConfig config = new HikariConfig();
         if (url.startsWith("jdbc:")) {
             config.setJdbcUrl(url);
@@ -376,8 +418,9 @@ public final class SqlDatabase implements AutoCloseable {
         // Nor for the answer to a statement already sent, were the server to hang or the way to it be
         // cut without a reset: the lane would wait for ever. Past this, the statement fails and the
         // driver drops the connection (Hikari makes a new one).
-        config.addDataSourceProperty(
-                "socketTimeout", Long.toString(Math.max(1, timeouts.network().toSeconds())));
+        if (!network.isZero()) {
+            config.addDataSourceProperty("socketTimeout", Long.toString(Math.max(1, network.toSeconds())));
+        }
         return config;
     }
 
@@ -421,22 +464,19 @@ public final class SqlDatabase implements AutoCloseable {
     /**
      * Runs {@code work} in one transaction on the lane of {@code key}, after the work given before
      * on that key; completes with its result once committed, or fails (rolled back) when it throws,
-     * the database cannot be reached, or the lane is full; or with a {@link TimeoutException} when
-     * it is not done within {@link Timeouts#answer()} of this call (work not started by then never
-     * runs; work running then may still commit).
+     * the database cannot be reached, or the lane is full. No deadline: see the class comment.
      */
     public <T extends @Nullable Object> CompletionStage<T> run(String key, Work<T> work) {
-        return submit(lane(key), pool, work, timeouts.answer());
+        return submit(lane(key), pool, work, null);
     }
 
     /**
-     * {@link #run} without a deadline, for work nobody waits for and that tries again on its own
-     * (the audit writer's batches, the retention's purges): such work must not be dropped from the
-     * queue, nor written twice because a first try that seemed lost committed after all. On
-     * PostgreSQL each statement still fails past the network time-out.
+     * {@link #run} for work that only reads, and that someone waits for: it also fails, with a
+     * {@link TimeoutException}, when it is not done within {@link Timeouts#answer()} of this call;
+     * if it has not started by then it never runs.
      */
-    public <T extends @Nullable Object> CompletionStage<T> runInBackground(String key, Work<T> work) {
-        return submit(lane(key), pool, work, null);
+    public <T extends @Nullable Object> CompletionStage<T> query(String key, Work<T> work) {
+        return submit(lane(key), pool, work, timeouts.answer());
     }
 
     private ThreadPoolExecutor lane(String key) {
@@ -489,17 +529,25 @@ public final class SqlDatabase implements AutoCloseable {
             return done;
         }
         if (deadline != null) {
-            done.orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, failure) -> {
-                if (failure instanceof TimeoutException) {
-                    thread.remove(task); // still queued: it goes now, and what it holds with it
-                    if (reachable) {
-                        reachable = false;
-                        log.warn(
-                                "database did not answer within {} ms; unreachable until work succeeds again",
-                                deadline.toMillis());
-                    }
-                }
-            });
+            ScheduledFuture<?> timer = deadlines.schedule(
+                    () -> {
+                        if (done.isDone()) {
+                            return;
+                        }
+                        // Said before the caller is answered, so whoever it tells finds the node degraded.
+                        if (reachable) {
+                            reachable = false;
+                            log.warn(
+                                    "database did not answer a read within {} ms; unreachable until work succeeds",
+                                    deadline.toMillis());
+                        }
+                        if (done.completeExceptionally(new TimeoutException("no answer within " + deadline))) {
+                            thread.remove(task); // still queued: it goes now, and what it holds with it
+                        }
+                    },
+                    deadline.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            done.whenComplete((result, failure) -> timer.cancel(false));
         }
         return done;
     }
@@ -520,8 +568,9 @@ public final class SqlDatabase implements AutoCloseable {
     /** Stops the lanes and the read thread (work already given runs, within the deadline), then closes the pools. */
     @Override
     public void close() {
-        ExecutorService[] threads = Arrays.copyOf(lanes, lanes.length + 1, ExecutorService[].class);
+        ExecutorService[] threads = Arrays.copyOf(lanes, lanes.length + 2, ExecutorService[].class);
         threads[lanes.length] = reader;
+        threads[lanes.length + 1] = deadlines;
         NodeThreads.stop(Duration.ofSeconds(5), threads);
         readPool.close();
         pool.close();

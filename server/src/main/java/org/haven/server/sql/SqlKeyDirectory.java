@@ -198,7 +198,7 @@ public final class SqlKeyDirectory implements KeyDirectory {
 
     @Override
     public CompletionStage<List<String>> devices(UserRef user) {
-        return db.run(lane(user), c -> {
+        return db.query(lane(user), c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT device FROM key_devices WHERE org = ? AND user_id = ? ORDER BY seq, device")) {
                 s.setString(1, user.org());

@@ -125,6 +125,17 @@ public final class NodeThreads implements AutoCloseable {
     }
 
     /**
+     * One thread ({@code haven-<name>}) for time-outs, most of them cancelled before they fire: a
+     * cancelled one is dropped at once rather than kept until its time.
+     */
+    public synchronized java.util.concurrent.ScheduledThreadPoolExecutor timeouts(String name) {
+        java.util.concurrent.ScheduledThreadPoolExecutor e =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(1, factory(name, false));
+        e.setRemoveOnCancelPolicy(true);
+        return keep(e);
+    }
+
+    /**
      * One thread ({@code haven-<name>}) running tasks in order from a queue of at most {@code
      * capacity}: a task past it is refused ({@link java.util.concurrent.RejectedExecutionException}),
      * so a caller feels the back pressure instead of the heap growing.

@@ -79,8 +79,8 @@ class OpenApiDocumentTest {
                         .as(what + " security scope")
                         .containsExactly(TextNode.valueOf(r.scope().wire()));
                 assertThat(fieldNames(op.path("responses")))
-                        .as(what + " documented statuses (503: a store that did not answer in time)")
-                        .contains("200", "400", "401", "403", "429", "500", "503");
+                        .as(what + " documented statuses")
+                        .contains("200", "400", "401", "403", "429", "500");
                 if (r.takesIdempotencyKey()) {
                     assertThat(fieldNames(op.path("responses"))).as(what).contains("413", "422");
                     assertThat(parameterNames(op)).as(what + " parameters").contains("Idempotency-Key");

@@ -80,12 +80,12 @@ class PostgresStallIT {
             var carl = haven.login("carl", Role.CLIENT, "demo", GROUP); // not checked in yet
             assertThat(readiness()).contains("\"ready\"");
 
-            postgres.pause();
             try {
+                postgres.pause();
                 CompletableFuture<ServerMessage.Ok> raise =
                         alice.request(id -> new ClientMessage.AlertRaise(id, GROUP, null, Alerts.Severity.HIGH));
                 ServerMessage.AlertNotice notice =
-                        bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true, Duration.ofMillis(1500));
+                        bo.awaitEvent(ServerMessage.AlertNotice.class, n -> true, Duration.ofMillis(2000));
                 assertThat(notice)
                         .as("the clinician is told while the database is stalled")
                         .isNotNull();
@@ -160,12 +160,13 @@ class PostgresStallIT {
 
         @Test
         void aStatementWhoseAnswerDoesNotComeFailsPastTheNetworkTimeoutAndTheLaneGoesOn() throws Exception {
+            // Migrated without a network time-out: only the lanes' statements have one.
             SqlDatabase db = databases.postgres(
                     postgres.newDatabase(),
                     new SqlDatabase.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2)));
             long started = System.nanoTime();
             // pg_sleep stands for a server that says nothing: the driver sees no answer either way.
-            CompletableFuture<Integer> silent = db.runInBackground("audit", c -> {
+            CompletableFuture<Integer> silent = db.run("audit", c -> {
                         try (var s = c.createStatement()) {
                             s.execute("SELECT pg_sleep(30)");
                         }
@@ -178,7 +179,7 @@ class PostgresStallIT {
                     .hasCauseInstanceOf(SqlDatabase.SqlStoreException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
 
-            assertThat(db.runInBackground("audit", c -> {
+            assertThat(db.run("audit", c -> {
                                 try (var s = c.createStatement();
                                         var r = s.executeQuery("SELECT 1")) {
                                     r.next();

@@ -14,15 +14,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The deadline of work someone waits for ({@link SqlDatabase.Timeouts}): a database that does not
+ * The deadline of a read someone waits for ({@link SqlDatabase.Timeouts}): a database that does not
  * answer (here a lane held by work that does not end, as a hung statement would hold it) fails the
- * caller's work at its deadline instead of holding it for ever; the work it failed never runs; the
- * database is reported unreachable until work succeeds again. Work in the background has none.
+ * caller's read at its deadline instead of holding it for ever; the read it failed never runs; the
+ * database is reported unreachable until work succeeds again. A write has no deadline.
  */
 class SqliteDatabaseDeadlineTest {
 
@@ -65,7 +67,7 @@ class SqliteDatabaseDeadlineTest {
 
     /** Holds the lane of {@code key} (SQLite has one) until the test releases it. */
     private CompletableFuture<Integer> holdLane(SqlDatabase db, CountDownLatch started) {
-        return db.runInBackground("hold", c -> {
+        return db.run("hold", c -> {
                     started.countDown();
                     waitForRelease();
                     return 0;
@@ -98,53 +100,56 @@ class SqliteDatabaseDeadlineTest {
     }
 
     @Test
-    void workWaitingPastItsDeadlineFailsAndNeverRuns() throws Exception {
+    void aReadWaitingPastItsDeadlineFailsAndNeverRuns() throws Exception {
         SqlDatabase db = database();
         CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<Integer> held = holdLane(db, started);
         await(started);
 
-        CompletableFuture<Integer> waiting = db.run("alert", c -> insert(c, 1)).toCompletableFuture();
+        AtomicBoolean ran = new AtomicBoolean();
+        CompletableFuture<Long> waiting = db.query("alert", c -> {
+                    ran.set(true);
+                    return count(c);
+                })
+                .toCompletableFuture();
         assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS))
                 .as("failed at its deadline, not held while the lane is")
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(TimeoutException.class);
-        assertThat(db.reachable()).as("a database that did not answer in time").isFalse();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(db.reachable())
+                        .as("a database that did not answer in time")
+                        .isFalse());
 
         release.countDown();
         assertThat(held.get(10, TimeUnit.SECONDS)).isZero();
         assertThat(db.run("count", SqliteDatabaseDeadlineTest::count)
                         .toCompletableFuture()
                         .get(10, TimeUnit.SECONDS))
-                .as("the insert its caller was told had failed never happened")
                 .isZero();
+        assertThat(ran).as("the read its caller was told had failed never ran").isFalse();
         assertThat(db.reachable()).as("work succeeded again").isTrue();
     }
 
     @Test
-    void workRunningPastItsDeadlineFailsItsCallerAndMayStillCommit() throws Exception {
+    void aWriteHasNoDeadlineItWaitsItsTurnAndCommits() throws Exception {
         SqlDatabase db = database();
         CountDownLatch started = new CountDownLatch(1);
-        CompletableFuture<Integer> slow = db.run("alert", c -> {
-                    int n = insert(c, 1);
-                    started.countDown();
-                    waitForRelease();
-                    return n;
-                })
-                .toCompletableFuture();
+        CompletableFuture<Integer> held = holdLane(db, started);
         await(started);
-        assertThatThrownBy(() -> slow.get(5, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .hasCauseInstanceOf(TimeoutException.class);
+
+        CompletableFuture<Integer> write = db.run("alert", c -> insert(c, 1)).toCompletableFuture();
+        sleep(ANSWER.multipliedBy(3));
+        assertThat(write).as("a write is never given up while it waits").isNotDone();
 
         release.countDown();
-        // The outcome is unknown to the caller, as for any store that times out: here it committed.
-        org.awaitility.Awaitility.await()
-                .atMost(Duration.ofSeconds(10))
-                .until(() -> db.run("count", SqliteDatabaseDeadlineTest::count)
-                                .toCompletableFuture()
-                                .get(10, TimeUnit.SECONDS)
-                        == 1);
+        assertThat(held.get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(write.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(db.run("count", SqliteDatabaseDeadlineTest::count)
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS))
+                .isEqualTo(1);
     }
 
     @Test
@@ -159,18 +164,5 @@ class SqliteDatabaseDeadlineTest {
         assertThatThrownBy(() -> read.get(5, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(TimeoutException.class);
-    }
-
-    @Test
-    void workInTheBackgroundHasNoDeadline() throws Exception {
-        SqlDatabase db = database();
-        CompletableFuture<Integer> background = db.runInBackground("audit", c -> {
-                    int n = insert(c, 1);
-                    sleep(ANSWER.multipliedBy(3));
-                    return n;
-                })
-                .toCompletableFuture();
-        assertThat(background.get(10, TimeUnit.SECONDS)).isEqualTo(1);
-        assertThat(db.reachable()).isTrue();
     }
 }

@@ -208,10 +208,17 @@ public final class PostgresProcess implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (process != null && process.isAlive()) {
+            try {
+                signal("-CONT"); // a paused server would take neither SIGTERM nor its backends SIGKILL
+            } catch (IllegalStateException gone) {
+                // it ended meanwhile
+            }
+            List<ProcessHandle> backends = process.descendants().toList();
             process.destroy(); // SIGTERM: PostgreSQL's smart shutdown; a SIGKILL after 10 s
             try {
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    backends.forEach(ProcessHandle::destroyForcibly);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
