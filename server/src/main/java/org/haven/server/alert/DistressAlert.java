@@ -19,12 +19,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * One alert's live state. Its lifecycle changes only by {@link #apply applying} a transition
  * decided by {@link AlertLifecycle}; its tier and targets only by the {@link Escalator}. Every change
- * seen by responders adds a history line and bumps {@link #version()}; responders confirm versions.
+ * seen by responders bumps {@link #version()} and adds a history line (repeated presses excepted:
+ * {@link #pressedAgain}); responders confirm versions.
  *
  * <p>Threading: confined to the alert thread: transitions are serialised (two clinicians
  * acknowledging at once: the first wins).
  */
 final class DistressAlert {
+
+    /** How often one presser's repeated presses add a history line, at most (see {@link #pressedAgain}). */
+    static final java.time.Duration PRESS_LINE_INTERVAL = java.time.Duration.ofMinutes(1);
 
     final String id;
     final UserRef client;
@@ -120,7 +124,6 @@ final class DistressAlert {
         return actions.get(key);
     }
 
-    /** The last history line (who did what last). */
     /** How many times it has escalated (climbed, or its acknowledgement time-out passed at the last tier). */
     int escalations() {
         int n = 0;
@@ -132,6 +135,7 @@ final class DistressAlert {
         return n;
     }
 
+    /** The last history line (who did what last). */
     Alerts.HistoryEntry lastEntry() {
         return history.get(history.size() - 1);
     }
@@ -150,13 +154,40 @@ final class DistressAlert {
                 now, by, Alerts.HistoryEvent.RAISED.wire(), source.name().toLowerCase(Locale.ROOT)));
     }
 
-    /** The client pressed again, or a clinician flagged the same client: one more press, severity only rises. */
+    /**
+     * The client pressed again, or a clinician flagged the same client: one more press, severity only
+     * rises. A press that does not raise the severity, within {@link #PRESS_LINE_INTERVAL} of the
+     * same presser's last {@code pressed_again} line, is counted and sent (a new version) without a
+     * line of its own: a client pressing at the request rate for an hour would otherwise add 72,000
+     * lines, each sent whole to every responder with every later change and saved whole each time.
+     */
     void pressedAgain(Severity pressed, String by, Alerts.HistoryEvent event, Instant now) {
         presses++;
-        if (pressed.compareTo(severity) > 0) {
+        boolean rose = pressed.compareTo(severity) > 0;
+        if (rose) {
             severity = pressed;
         }
+        if (!rose && event == Alerts.HistoryEvent.PRESSED_AGAIN && pressLineSince(by, now.minus(PRESS_LINE_INTERVAL))) {
+            updatedAt = now;
+            version++;
+            return;
+        }
         changed(now, by, event, pressed.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether {@code by}'s last {@code pressed_again} line is after {@code since}. */
+    private boolean pressLineSince(String by, Instant since) {
+        String line = Alerts.HistoryEvent.PRESSED_AGAIN.wire();
+        for (int i = history.size() - 1; i >= 0; i--) {
+            Alerts.HistoryEntry e = history.get(i);
+            if (e.at().isBefore(since)) {
+                return false; // lines are in time order: none later is older
+            }
+            if (line.equals(e.event()) && by.equals(e.by())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
