@@ -87,7 +87,7 @@ public final class SqlAlertStore implements AlertStore {
 
     @Override
     public CompletionStage<Optional<StoredAlert>> find(String org, String id) {
-        return db.query(id, c -> {
+        return db.run(id, c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT body FROM alerts WHERE id = ? AND org = ?")) {
                 s.setString(1, id);
                 s.setString(2, org);

@@ -137,16 +137,20 @@ public final class SqlDatabase implements AutoCloseable {
         config.setAutoCommit(false);
         config.setPoolName("haven-db");
         config.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
+        if (migrations != null) {
+            // PostgreSQL: migrated on connections of its own, closed before the node's pools open.
+            try {
+                if (migrate) {
+                    migrate(migrations);
+                }
+            } finally {
+                migrations.close();
+            }
+        }
         this.pool = new HikariDataSource(config);
         try {
-            if (migrate) {
-                Flyway.configure()
-                        .dataSource(migrations == null ? pool : migrations)
-                        .locations("classpath:db/migration")
-                        // V5 starts the retention of records stored before it at the time it runs.
-                        .placeholders(Map.of("migrated_at", Long.toString(System.currentTimeMillis())))
-                        .load()
-                        .migrate();
+            if (migrate && migrations == null) {
+                migrate(pool);
                 if (kind == Kind.SQLITE) {
                     checkWritable(pool);
                 }
@@ -156,10 +160,6 @@ public final class SqlDatabase implements AutoCloseable {
         } catch (RuntimeException e) {
             pool.close();
             throw e;
-        } finally {
-            if (migrations != null) {
-                migrations.close();
-            }
         }
         this.lanes = new ThreadPoolExecutor[lanes];
         for (int i = 0; i < lanes; i++) {
@@ -167,6 +167,16 @@ public final class SqlDatabase implements AutoCloseable {
         }
         this.reader = threads.bounded("db-read", READ_QUEUE);
         this.deadlines = threads.timeouts("db-deadline");
+    }
+
+    private static void migrate(HikariDataSource dataSource) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                // V5 starts the retention of records stored before it at the time it runs.
+                .placeholders(Map.of("migrated_at", Long.toString(System.currentTimeMillis())))
+                .load()
+                .migrate();
     }
 
     /** {@code config} as the pool of {@link #read}: one connection of its own, which cannot write. */
@@ -543,6 +553,8 @@ public final class SqlDatabase implements AutoCloseable {
                         }
                         if (done.completeExceptionally(new TimeoutException("no answer within " + deadline))) {
                             thread.remove(task); // still queued: it goes now, and what it holds with it
+                        } else if (!done.isCompletedExceptionally()) {
+                            reachable = true; // answered in time after all, between the check and now
                         }
                     },
                     deadline.toMillis(),

@@ -89,7 +89,7 @@ public final class SqlMailbox implements Mailbox {
 
     @Override
     public CompletionStage<List<E2e.DirectMessage>> pending(UserRef user, String device, Instant now) {
-        return db.query(lane(user, device), c -> {
+        return db.run(lane(user, device), c -> {
             prune(c, user, device, now);
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT body FROM mailbox_messages

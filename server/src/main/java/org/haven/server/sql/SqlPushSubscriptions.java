@@ -123,12 +123,12 @@ public final class SqlPushSubscriptions implements PushSubscriptions {
 
     @Override
     public CompletionStage<List<PushSubscription>> list(UserRef user) {
-        return db.query(LANE, c -> ofUser(c, user));
+        return db.run(LANE, c -> ofUser(c, user));
     }
 
     @Override
     public CompletionStage<List<PushSubscription>> inOrg(String org) {
-        return db.query(LANE, c -> {
+        return db.run(LANE, c -> {
             try (PreparedStatement st = c.prepareStatement("SELECT " + COLUMNS
                     + " FROM push_subscriptions WHERE org = ? ORDER BY user_id, subscribed_at, device")) {
                 st.setString(1, org);

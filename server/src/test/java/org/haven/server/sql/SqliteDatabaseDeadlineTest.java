@@ -124,9 +124,10 @@ class SqliteDatabaseDeadlineTest {
 
         release.countDown();
         assertThat(held.get(10, TimeUnit.SECONDS)).isZero();
-        assertThat(db.run("count", SqliteDatabaseDeadlineTest::count)
+        assertThat(db.run("after", SqliteDatabaseDeadlineTest::count)
                         .toCompletableFuture()
                         .get(10, TimeUnit.SECONDS))
+                .as("the lane goes on")
                 .isZero();
         assertThat(ran).as("the read its caller was told had failed never ran").isFalse();
         assertThat(db.reachable()).as("work succeeded again").isTrue();
