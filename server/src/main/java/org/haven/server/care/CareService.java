@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -134,10 +135,16 @@ public final class CareService {
 
     /**
      * Whether the client has checked in for the current session of {@code room}: in the store, or
-     * through this node when the store has lost it (Redis restarted empty).
+     * through this node when the store has lost it (Redis restarted empty). A valid check-in made
+     * through this node answers at once, without the store, which could only add a later one: a
+     * client who checked in here rejoins while the store is slow or stalled.
      */
     public CompletionStage<Boolean> hasValidCheckIn(UserRef client, String room) {
         Instant oldest = clock.instant().minus(checkInValidity);
+        Care.CheckIn here = copies.checkIn(client, room);
+        if (here != null && !here.at().isBefore(oldest)) {
+            return CompletableFuture.completedFuture(true);
+        }
         return store.latestCheckIn(client, room).thenApply(c -> {
             Care.CheckIn copy = copies.checkIn(client, room);
             Care.CheckIn latest = c.orElse(copy);
