@@ -155,12 +155,11 @@ final class DistressAlert {
     }
 
     /**
-     * The client pressed again, or a clinician or a service flagged the same client: one more press,
-     * severity only rises. A press (or flag) that does not raise the severity, within {@link
-     * #PRESS_LINE_INTERVAL} of the same presser's last line of that kind, is counted and sent (a new
-     * version) without a line of its own: a client pressing at the request rate for an hour would
-     * otherwise add 72,000 lines, each sent whole to every responder with every later change and
-     * saved whole each time.
+     * The client pressed again, or a clinician flagged the same client: one more press, severity only
+     * rises. A press that does not raise the severity, within {@link #PRESS_LINE_INTERVAL} of the
+     * same presser's last {@code pressed_again} line, is counted and sent (a new version) without a
+     * line of its own: a client pressing at the request rate for an hour would otherwise add 72,000
+     * lines, each sent whole to every responder with every later change and saved whole each time.
      */
     void pressedAgain(Severity pressed, String by, Alerts.HistoryEvent event, Instant now) {
         presses++;
@@ -168,7 +167,7 @@ final class DistressAlert {
         if (rose) {
             severity = pressed;
         }
-        if (!rose && lineSince(event, by, now.minus(PRESS_LINE_INTERVAL))) {
+        if (!rose && event == Alerts.HistoryEvent.PRESSED_AGAIN && pressLineSince(by, now.minus(PRESS_LINE_INTERVAL))) {
             updatedAt = now;
             version++;
             return;
@@ -176,9 +175,9 @@ final class DistressAlert {
         changed(now, by, event, pressed.name().toLowerCase(Locale.ROOT));
     }
 
-    /** Whether {@code by}'s last {@code event} line is after {@code since}. */
-    private boolean lineSince(Alerts.HistoryEvent event, String by, Instant since) {
-        String line = event.wire();
+    /** Whether {@code by}'s last {@code pressed_again} line is after {@code since}. */
+    private boolean pressLineSince(String by, Instant since) {
+        String line = Alerts.HistoryEvent.PRESSED_AGAIN.wire();
         for (int i = history.size() - 1; i >= 0; i--) {
             Alerts.HistoryEntry e = history.get(i);
             if (e.at().isBefore(since)) {

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.haven.protocol.Alerts;
-import org.haven.protocol.ClientMessage;
 import org.haven.protocol.PresenceStatus;
 import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
@@ -103,28 +102,5 @@ class RepeatedPressesTest {
         Awaitility.await().atMost(WAIT).until(() -> last(bo).alert().presses() == 53);
         assertThat(lines(last(bo).alert(), "pressed_again")).isEqualTo(3);
         assertThat(store.get(id).view().presses()).as("stored as counted").isEqualTo(53);
-    }
-
-    @Test
-    void repeatedFlagsByOneFlaggerAddALineAMinuteAtMostTheirNotesAllKept() {
-        Inbox bo = InProcessAlerts.connect(alerts, "dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
-        String id = InProcessAlerts.raise(handlers, Alerts.Severity.HIGH);
-        Awaitility.await().atMost(WAIT).until(() -> last(bo) != null);
-
-        for (int i = 1; i <= 5; i++) {
-            clock.advance(Duration.ofSeconds(5));
-            int n = i;
-            InProcessAlerts.send(
-                    handlers,
-                    new ClientMessage.AlertFlag(
-                            "f-" + i, "alice", "group-1", Alerts.Kind.OTHER, Alerts.Severity.MODERATE, "note " + i),
-                    InProcessAlerts.principal("sup-kim", Role.SUPERVISOR),
-                    new Inbox());
-            Awaitility.await().atMost(WAIT).until(() -> last(bo).alert().presses() == 1 + n);
-        }
-        Alerts.View seen = last(bo).alert();
-        assertThat(seen.id()).isEqualTo(id);
-        assertThat(lines(seen, "flagged")).isEqualTo(1);
-        assertThat(seen.actions()).extracting(Alerts.Action::note).contains("note 1", "note 5");
     }
 }
