@@ -56,12 +56,14 @@ import org.sqlite.SQLiteOpenMode;
  * front of a save: on SQLite a reader in WAL mode reads beside the one writer, from the last commit.
  *
  * <p>A database that stops answering without going away (hung, or cut off by a partition that drops
- * packets) must not hold a waiting person for ever, nor tell nobody. A read someone waits for
- * ({@link #query}, {@link #read}) fails when it is not done within its {@link Timeouts deadline}, as
- * a Redis command fails after its time-out; a read still queued then is never run; the node reports
- * the database unreachable until work succeeds again. Writes ({@link #run}) have no deadline of their
- * own: one given up while still queued could be lost to a caller that does not wait for it (a
- * revocation), or committed without the audit record its caller writes on success. On PostgreSQL, a
+ * packets) must not leave a person waiting on a read without an answer, nor tell nobody. A read
+ * someone waits for ({@link #query}, {@link #read}) fails when it is not done within its {@link
+ * Timeouts deadline}, as a Redis command fails after its time-out; a read still queued then is never
+ * run; the node reports the database unreachable until work succeeds again. Writes, and reads whose
+ * failure would lose what nobody asks for again (adopting a stood-in alert, paging, a revoked user's
+ * subscriptions), go through {@link #run}, which has no deadline of its own: a write given up while
+ * still queued could be lost to a caller that does not wait for it (a revocation), or committed
+ * without the audit record its caller writes on success. On PostgreSQL, a
  * statement whose answer does not come within the network time-out fails and its connection is
  * dropped, so a hung connection holds its lane for that long at most, a write included.
  */
@@ -545,16 +547,18 @@ public final class SqlDatabase implements AutoCloseable {
                             return;
                         }
                         // Said before the caller is answered, so whoever it tells finds the node degraded.
-                        if (reachable) {
-                            reachable = false;
-                            log.warn(
-                                    "database did not answer a read within {} ms; unreachable until work succeeds",
-                                    deadline.toMillis());
-                        }
+                        boolean wasReachable = reachable;
+                        reachable = false;
                         if (done.completeExceptionally(new TimeoutException("no answer within " + deadline))) {
                             thread.remove(task); // still queued: it goes now, and what it holds with it
-                        } else if (!done.isCompletedExceptionally()) {
-                            reachable = true; // answered in time after all, between the check and now
+                            if (wasReachable) {
+                                log.warn(
+                                        "database did not answer a read within {} ms; unreachable until work succeeds",
+                                        deadline.toMillis());
+                            }
+                        } else {
+                            // Answered between the check and now: as it was, or reachable if it succeeded.
+                            reachable = wasReachable || !done.isCompletedExceptionally();
                         }
                     },
                     deadline.toMillis(),
