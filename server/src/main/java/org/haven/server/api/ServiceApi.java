@@ -404,20 +404,12 @@ public final class ServiceApi {
         if (failure instanceof RejectedExecutionException) {
             // A full queue behind the handler (a store's lane, the database's reads): the caller is
             // to come back shortly, as for the API's own queue, not told the server failed.
-            return new ApiRefusal(
-                            ApiError.RATE_LIMITED,
-                            "the node has too much of this work waiting; try again shortly",
-                            Map.of("Retry-After", "1"))
-                    .toResponse();
+            return comeBack(ApiError.RATE_LIMITED, "the node has too much of this work waiting; try again shortly");
         }
         if (failure instanceof TimeoutException) {
-            // A store that did not answer within its deadline (a database that stalled): the node is
-            // up, the store behind it is not; the caller is to come back, not told the server failed.
-            return new ApiRefusal(
-                            ApiError.UNAVAILABLE,
-                            "the node's store did not answer in time; try again shortly",
-                            Map.of("Retry-After", "1"))
-                    .toResponse();
+            // A read of the store past its deadline (a database that stalled): the node is up, the
+            // store behind it is not; the caller is to come back, not told the server failed.
+            return comeBack(ApiError.UNAVAILABLE, "the node's store did not answer in time; try again shortly");
         }
         if (failure instanceof Refusal refused) {
             ApiError error = ApiError.of(refused.code());
@@ -427,6 +419,11 @@ public final class ServiceApi {
             }
         }
         return internal(route, failure);
+    }
+
+    /** A refusal the caller is to retry after a second ({@code Retry-After: 1}). */
+    private static ApiResponse comeBack(ApiError error, String message) {
+        return new ApiRefusal(error, message, Map.of("Retry-After", "1")).toResponse();
     }
 
     /** An unexpected failure: logged with a reference (its type and place, never its message), answered with it. */

@@ -35,9 +35,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A PostgreSQL that stops answering without going away (SIGSTOP: a hung server, or a partition that
  * drops packets): the connections look healthy and nothing answers, and JDBC by itself waits for
- * ever. A crisis alert still reaches the clinician at once; whoever else waits for the database is
- * answered at its deadline (5 s), not left without an answer; the node says it is degraded; what
- * was kept is stored once the database answers again.
+ * ever. A crisis alert still reaches the clinician at once; a read someone waits for is answered at
+ * its deadline (5 s), not left without an answer, and a client who checked in here needs none to
+ * rejoin; the node says it is degraded; what was kept is stored once the database answers again.
+ * A statement whose answer does not come fails past the driver's network time-out.
  */
 class PostgresStallIT {
 

@@ -95,22 +95,17 @@ public final class HavenProcess implements AutoCloseable {
      * its subscriptions, and it answers nothing, as a hung or partitioned node would. {@link #resume}
      * wakes it.
      */
-    public void pause() throws IOException, InterruptedException {
+    public void pause() {
         signal("-STOP");
     }
 
     /** Lets a {@link #pause() paused} node run again (SIGCONT). */
-    public void resume() throws IOException, InterruptedException {
+    public void resume() {
         signal("-CONT");
     }
 
-    private void signal(String which) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid()))
-                .inheritIO()
-                .start();
-        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            throw new IllegalStateException("kill " + which + " failed for the node on port " + port);
-        }
+    private void signal(String which) {
+        Signals.send(which, process, false, "the node on port " + port);
     }
 
     /** Whether the node's process is still running. */

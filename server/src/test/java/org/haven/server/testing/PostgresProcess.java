@@ -177,24 +177,10 @@ public final class PostgresProcess implements AutoCloseable {
 
     /** {@code which} to the postmaster and every process it started (its backends, its workers). */
     private void signal(String which) {
-        if (process == null || !process.isAlive()) {
+        if (process == null) {
             throw new IllegalStateException("postgres on port " + port + " is not running");
         }
-        List<String> cmd = new ArrayList<>(List.of("kill", which, Long.toString(process.pid())));
-        process.descendants().forEach(p -> cmd.add(Long.toString(p.pid())));
-        try {
-            Process kill = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(kill.getInputStream().readAllBytes());
-            // A backend may end between the listing and the signal: only a failure for the postmaster counts.
-            if (!kill.waitFor(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("kill " + which + " did not finish: " + out);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("kill " + which + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        Signals.send(which, process, true, "postgres on port " + port);
     }
 
     /** SIGKILL, as a crash would. */

@@ -88,21 +88,10 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     private void signal(String which) {
-        if (process == null || !process.isAlive()) {
+        if (process == null) {
             throw new IllegalStateException("redis-server on port " + port + " is not running");
         }
-        try {
-            Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid()))
-                    .inheritIO()
-                    .start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill " + which + " failed for redis-server on port " + port);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("kill " + which + " could not run", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Signals.send(which, process, false, "redis-server on port " + port);
     }
 
     /** Starts the server again on the same port, empty, and waits until it answers. */
