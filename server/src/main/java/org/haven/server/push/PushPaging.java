@@ -37,8 +37,12 @@ import org.slf4j.LoggerFactory;
  * Haven" (docs/protocol.md, "Paging"). Each page is recorded in the audit trail (the user, the
  * device, the push service's host); a subscription its push service says is gone is removed.
  *
+ * <p>A read of the subscriptions that fails is tried again with backoff while the alert still wants
+ * it.
+ *
  * <p>Threading: {@link #reached} and {@link #stop} on the alert thread; the store's answer is
- * handled on the store's thread, and sending on the sender's threads. Its state is concurrent.
+ * handled, and reads tried again, on the sender's threads, where sending is too. Its state is
+ * concurrent.
  */
 public final class PushPaging implements AlertPaging, AutoCloseable {
 
@@ -53,6 +57,12 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
     private static final Duration REMEMBERED = Duration.ofHours(24);
 
     private static final int MAX_REMEMBERED = 100_000;
+
+    /**
+     * Reads of the subscriptions for one reach, at most: with the default backoff (1 s doubling to
+     * 60 s) the last is about 14 minutes after the first, past a database's restart.
+     */
+    static final int MAX_READS = 20;
 
     private final PushSubscriptions subscriptions;
     private final PushSender sender;
@@ -69,6 +79,11 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
      * alert raised again pages afresh without going through {@link #paged} (O(1) on the alert thread).
      */
     private final Cache<String, Integer> rounds = Caffeine.newBuilder()
+            .expireAfterWrite(REMEMBERED)
+            .maximumSize(MAX_REMEMBERED)
+            .build();
+    /** The newest reach of each alert: an earlier one whose read failed is not tried again once a newer came. */
+    private final Cache<String, Reach> latest = Caffeine.newBuilder()
             .expireAfterWrite(REMEMBERED)
             .maximumSize(MAX_REMEMBERED)
             .build();
@@ -144,21 +159,49 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
         // Reached means raised: an alert acknowledged and then not engaged in time is raised again,
         // and pages again.
         stopped.invalidate(reach.alert());
-        int round = rounds.asMap().getOrDefault(reach.alert(), 0);
+        latest.put(reach.alert(), reach);
+        read(reach, rounds.asMap().getOrDefault(reach.alert(), 0), 1);
+    }
+
+    /**
+     * Reads the organisation's subscriptions and pages whom {@code reach} holds. A read that fails
+     * (the store out of reach) is tried again, backing off as a page's sends do, while the alert is
+     * not acknowledged and no later reach of it came (that one pages whom this one would), up to
+     * {@link #MAX_READS} reads: the step's pages are late, not lost.
+     */
+    private void read(Reach reach, int round, int attempt) {
         subscriptions
                 .inOrg(reach.org())
                 .whenCompleteAsync(
                         (subs, failure) -> {
-                            if (failure != null) {
-                                log.warn(
-                                        "paging: subscriptions not read alert={} ({})",
-                                        reach.alert(),
-                                        failure.getClass().getSimpleName());
+                            if (failure == null) {
+                                page(reach, round, subs);
                                 return;
                             }
-                            page(reach, round, subs);
+                            boolean again = attempt < MAX_READS && stillWanted(reach, round);
+                            Duration wait = sender.backoff(attempt);
+                            log.warn(
+                                    "paging: subscriptions not read alert={} attempt={} ({}){}",
+                                    reach.alert(),
+                                    attempt,
+                                    failure.getClass().getSimpleName(),
+                                    again ? "; again in " + wait.toMillis() + " ms" : "; no more tries");
+                            if (again) {
+                                sender.later(
+                                        "paging read alert=" + reach.alert(),
+                                        () -> read(reach, round, attempt + 1),
+                                        wait);
+                            }
                         },
                         sender.executor());
+    }
+
+    /** Whether {@code reach} is still the alert's newest, in the same round, and the alert not acknowledged. */
+    private boolean stillWanted(Reach reach, int round) {
+        String alert = reach.alert();
+        return stopped.getIfPresent(alert) == null
+                && latest.getIfPresent(alert) == reach
+                && rounds.asMap().getOrDefault(alert, 0) == round;
     }
 
     @Override

@@ -118,15 +118,28 @@ public final class PushSender implements AutoCloseable {
         this.counts = new PushCounters(meters, pending);
     }
 
-    /**
-     * Queues {@code delivery} and returns at once: true if accepted, false if refused because
-     * {@link PushSettings#maxPending()} deliveries are pending or the sender is closed.
-     */
     /** The sender's own threads, for work that leads to a send (reading whom to page) to run off its caller's. */
     java.util.concurrent.Executor executor() {
         return executor;
     }
 
+    /**
+     * Runs {@code work} on the sender's threads after {@code delay} (work that leads to a send, tried
+     * again); returns false, and drops it, when the sender is closed.
+     */
+    boolean later(String what, Runnable work, Duration delay) {
+        try {
+            executor.schedule(threads.guarded(what, work), delay.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Queues {@code delivery} and returns at once: true if accepted, false if refused because
+     * {@link PushSettings#maxPending()} deliveries are pending or the sender is closed.
+     */
     public boolean send(PushDelivery delivery) {
         Objects.requireNonNull(delivery, "delivery");
         if (closed || !reserve()) {
@@ -368,7 +381,7 @@ public final class PushSender implements AutoCloseable {
     }
 
     /** The wait after {@code attempts} failed attempts: first backoff, doubled each time, capped. */
-    private Duration backoff(int attempts) {
+    Duration backoff(int attempts) {
         Duration wait = settings.firstBackoff();
         for (int i = 1; i < attempts && wait.compareTo(settings.maxBackoff()) < 0; i++) {
             wait = wait.multipliedBy(2);

@@ -2,17 +2,24 @@ package org.haven.server.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.Role;
 import org.haven.server.alert.AlertPaging;
 import org.haven.server.alert.EscalationPolicy;
 import org.haven.server.audit.InMemoryAuditTrail;
+import org.haven.server.presence.UserRef;
 import org.haven.server.threads.NodeThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,11 +45,15 @@ class PushPagingTest {
     private PushPaging paging = paging(true);
 
     private PushPaging paging(boolean pageWhenAway) {
+        return paging(store, pageWhenAway, PushSettings.defaults());
+    }
+
+    private PushPaging paging(PushSubscriptions subscriptions, boolean pageWhenAway, PushSettings settings) {
         return new PushPaging(
-                store,
+                subscriptions,
                 audit,
                 VapidKeys.generate("mailto:ops@example.org"),
-                PushSettings.defaults(),
+                settings,
                 pageWhenAway,
                 Clock.systemUTC(),
                 threads,
@@ -165,5 +176,109 @@ class PushPagingTest {
                 .as("in either order: the two reports are read on the sender's two threads")
                 .anySatisfy(t -> assertThat(t).contains("\"severity\":\"imminent\""))
                 .anySatisfy(t -> assertThat(t).contains("\"severity\":\"high\""));
+    }
+
+    /** Retries a tenth of a second apart, so that the tests of reads tried again take no longer than the others. */
+    private static final PushSettings QUICK = new PushSettings(
+            PushSettings.DEFAULT_MAX_PENDING,
+            PushSettings.DEFAULT_MAX_ATTEMPTS,
+            Duration.ofMillis(100),
+            Duration.ofMillis(100),
+            PushSettings.DEFAULT_REQUEST_TIMEOUT,
+            PushSettings.DEFAULT_TTL);
+
+    @Test
+    void aReadOfWhomToPageThatFailsIsTriedAgainUntilTheStoreAnswers() {
+        LocalPushService.Subscriber bo = subscribed("dr-bo", Role.CLINICIAN, false, "group-1");
+        OutOfReach flaky = new OutOfReach(store, 3);
+        paging.close();
+        paging = paging(flaky, true, QUICK);
+
+        paging.reached(reach(FACILITATORS, 0, Set.of(), Set.of()));
+        Awaitility.await().atMost(WAIT).until(() -> pages(bo) == 1);
+        Awaitility.await().during(QUIET).atMost(WAIT).until(() -> pages(bo) == 1);
+        assertThat(flaky.reads.get()).as("three failed, the fourth answered").isEqualTo(4);
+    }
+
+    @Test
+    void aReadTriedAgainEndsOnceTheAlertIsAcknowledged() {
+        LocalPushService.Subscriber bo = subscribed("dr-bo", Role.CLINICIAN, false, "group-1");
+        OutOfReach down = new OutOfReach(store, Integer.MAX_VALUE);
+        paging.close();
+        paging = paging(down, true, QUICK);
+
+        paging.reached(reach(FACILITATORS, 0, Set.of(), Set.of()));
+        Awaitility.await().atMost(WAIT).until(() -> down.reads.get() >= 3);
+        paging.stop("a-1");
+        int reads = down.reads.get();
+        down.failures.set(0); // the store answers again
+        Awaitility.await().during(QUIET).atMost(WAIT).until(() -> pages(bo) == 0);
+        assertThat(down.reads.get())
+                .as("at most the read under way when it was acknowledged")
+                .isLessThanOrEqualTo(reads + 1);
+    }
+
+    @Test
+    void aReadTriedAgainEndsOnceALaterReachOfTheAlertPagesInstead() {
+        LocalPushService.Subscriber bo = subscribed("dr-bo", Role.CLINICIAN, false, "group-1");
+        OutOfReach once = new OutOfReach(store, 1);
+        paging.close();
+        paging = paging(once, true, QUICK);
+
+        paging.reached(reach(FACILITATORS, 0, Set.of(), Set.of())); // its read fails
+        paging.reached(reach(FACILITATORS, 1, Set.of(), Set.of())); // the next step's read answers
+        Awaitility.await().atMost(WAIT).until(() -> pages(bo) == 1);
+        // Step 0 is not paged late on top of step 1.
+        Awaitility.await().during(QUIET).atMost(WAIT).until(() -> pages(bo) == 1);
+        assertThat(audit.records())
+                .filteredOn(r -> r.action().equals("push.page"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.details()).containsEntry("step", "1"));
+    }
+
+    /** The subscriptions, with reads of an organisation failing as a database out of reach fails them, {@code failures} times. */
+    private static final class OutOfReach implements PushSubscriptions {
+        private final PushSubscriptions store;
+        final AtomicInteger failures;
+        final AtomicInteger reads = new AtomicInteger();
+
+        OutOfReach(PushSubscriptions store, int failures) {
+            this.store = store;
+            this.failures = new AtomicInteger(failures);
+        }
+
+        @Override
+        public CompletionStage<List<PushSubscription>> inOrg(String org) {
+            reads.incrementAndGet();
+            if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return CompletableFuture.failedFuture(new SQLTransientConnectionException("connection refused"));
+            }
+            return store.inOrg(org);
+        }
+
+        @Override
+        public CompletionStage<List<PushSubscription>> save(PushSubscription subscription) {
+            return store.save(subscription);
+        }
+
+        @Override
+        public CompletionStage<Optional<PushSubscription>> remove(UserRef user, String device) {
+            return store.remove(user, device);
+        }
+
+        @Override
+        public CompletionStage<Boolean> removeByEndpoint(URI endpoint) {
+            return store.removeByEndpoint(endpoint);
+        }
+
+        @Override
+        public CompletionStage<List<PushSubscription>> list(UserRef user) {
+            return store.list(user);
+        }
+
+        @Override
+        public CompletionStage<Void> setOnCall(UserRef user, boolean onCall) {
+            return store.setOnCall(user, onCall);
+        }
     }
 }
