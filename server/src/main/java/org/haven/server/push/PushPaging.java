@@ -175,7 +175,9 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
                 .whenCompleteAsync(
                         (subs, failure) -> {
                             if (failure == null) {
-                                page(reach, round, subs);
+                                if (attempt == 1 || stillWanted(reach, round)) {
+                                    page(reach, round, subs); // a read tried again pages only while wanted
+                                }
                                 return;
                             }
                             boolean again = attempt < MAX_READS && stillWanted(reach, round);

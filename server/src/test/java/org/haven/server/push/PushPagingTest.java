@@ -179,13 +179,18 @@ class PushPagingTest {
     }
 
     /** Retries a tenth of a second apart, so that the tests of reads tried again take no longer than the others. */
-    private static final PushSettings QUICK = new PushSettings(
-            PushSettings.DEFAULT_MAX_PENDING,
-            PushSettings.DEFAULT_MAX_ATTEMPTS,
-            Duration.ofMillis(100),
-            Duration.ofMillis(100),
-            PushSettings.DEFAULT_REQUEST_TIMEOUT,
-            PushSettings.DEFAULT_TTL);
+    private static final PushSettings QUICK = settings(Duration.ofMillis(100));
+
+    /** The default settings, but for a fixed wait between tries. */
+    private static PushSettings settings(Duration backoff) {
+        return new PushSettings(
+                PushSettings.DEFAULT_MAX_PENDING,
+                PushSettings.DEFAULT_MAX_ATTEMPTS,
+                backoff,
+                backoff,
+                PushSettings.DEFAULT_REQUEST_TIMEOUT,
+                PushSettings.DEFAULT_TTL);
+    }
 
     @Test
     void aReadOfWhomToPageThatFailsIsTriedAgainUntilTheStoreAnswers() {
@@ -221,13 +226,17 @@ class PushPagingTest {
     @Test
     void aReadTriedAgainEndsOnceALaterReachOfTheAlertPagesInstead() {
         LocalPushService.Subscriber bo = subscribed("dr-bo", Role.CLINICIAN, false, "group-1");
-        OutOfReach once = new OutOfReach(store, 1);
+        OutOfReach twice = new OutOfReach(store, 2);
         paging.close();
-        paging = paging(once, true, QUICK);
+        paging = paging(twice, true, settings(Duration.ofMillis(500)));
 
-        paging.reached(reach(FACILITATORS, 0, Set.of(), Set.of())); // its read fails
+        paging.reached(reach(FACILITATORS, 0, Set.of(), Set.of())); // its read fails, and is tried again
+        Awaitility.await()
+                .pollInterval(Duration.ofMillis(5))
+                .atMost(WAIT)
+                .until(() -> twice.reads.get() == 2); // failed again: the next try is in 0.5 s
         paging.reached(reach(FACILITATORS, 1, Set.of(), Set.of())); // the next step's read answers
-        Awaitility.await().atMost(WAIT).until(() -> pages(bo) == 1);
+        Awaitility.await().atMost(WAIT).until(() -> pages(bo) == 1 && twice.reads.get() == 4);
         // Step 0 is not paged late on top of step 1.
         Awaitility.await().during(QUIET).atMost(WAIT).until(() -> pages(bo) == 1);
         assertThat(audit.records())
