@@ -270,12 +270,22 @@ public final class HavenServer implements AutoCloseable {
 
     /**
      * The cluster's regular work: leases renewed, both ends of relayed connections checked, and any
-     * organisation with an overdue alert deadline (its node died) claimed, atomically, and taken up.
+     * organisation with an overdue alert deadline claimed, atomically, and taken up (its node died);
+     * if this node serves it already, the alerts it does not hold are taken up (left behind).
      */
     private void clusterCheck() {
         ownership.renew();
         relay.check();
-        alerts.organisationsOverdue().thenAccept(ownership::claimOrphans).exceptionally(e -> null);
+        alerts.organisationsOverdue()
+                .thenAccept(orgs -> {
+                    ownership.claimOrphans(orgs);
+                    for (String org : orgs) {
+                        if (ownership.owns(org)) {
+                            alerts.takeUpLeftBehind(org);
+                        }
+                    }
+                })
+                .exceptionally(e -> null);
     }
 
     /** Starts a node with the system clock. */

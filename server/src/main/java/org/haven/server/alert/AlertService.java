@@ -5,11 +5,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.Alerts.Severity;
 import org.haven.protocol.Alerts.Source;
@@ -68,6 +70,16 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
      */
     static final Duration CLOSED_KEPT = Duration.ofMinutes(10);
 
+    /**
+     * The wait before reading the store again after a read for a take-up failed (a stood-in alert to
+     * adopt, an organisation's open alerts), doubled each time up to {@link #STORE_BACKOFF_MAX}.
+     */
+    static final Duration STORE_BACKOFF = Duration.ofMillis(250);
+
+    static final Duration STORE_BACKOFF_MAX = Duration.ofSeconds(8);
+    /** Reads for one take-up, at most: the last about a minute after the first. */
+    static final int STORE_READS = 12;
+
     private final AlertStore store;
     private final AuditTrail audit;
     private final Clock clock;
@@ -83,6 +95,13 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
     private final StandInRaises standIn;
     private final PressLanes lanes;
     private final ExternalAlerts external;
+    /**
+     * How many times each organisation left this node (another node serves it now): a read for a
+     * take-up begun before is not acted on. Alert thread.
+     */
+    private final Map<String, Integer> handOvers = new HashMap<>();
+    /** The organisations whose {@link #takeUpLeftBehind} read is under way. */
+    private final Set<String> leftBehindReads = ConcurrentHashMap.newKeySet();
 
     public AlertService(
             AlertStore store,
@@ -151,16 +170,32 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
                 thread.run(() -> escalator.takenUp(org, at));
             }
         });
+        thread.run(() -> readTakeUp(org, at, serving, 1, handOvers(org)));
+    }
+
+    /** Reads the organisation's open alerts for {@link #takeUpStoredAlerts}; a failed read is tried again. */
+    private void readTakeUp(String org, Instant at, boolean serving, int attempt, int handOversThen) {
         store.unclosed(org)
                 .whenComplete((stored, failure) -> thread.run(() -> {
-                    if (failure == null && serving && !stored.isEmpty()) {
-                        escalator.takenUp(org, at);
+                    if (handOvers(org) != handOversThen) {
+                        return; // this node may serve it no more: the node that does takes them up
                     }
                     if (failure != null) {
-                        log.error(
-                                "stored alerts could not be read; open alerts of an earlier run are not escalated",
-                                failure);
+                        boolean again = attempt < STORE_READS;
+                        log.warn(
+                                "stored alerts not read org={} attempt={} ({}){}",
+                                org,
+                                attempt,
+                                failure.getClass().getSimpleName(),
+                                again ? "; again in " + backoff(attempt).toMillis() + " ms" : "; no more tries");
+                        if (again) {
+                            thread.schedule(
+                                    () -> readTakeUp(org, at, serving, attempt + 1, handOversThen), backoff(attempt));
+                        }
                         return;
+                    }
+                    if (serving && !stored.isEmpty()) {
+                        escalator.takenUp(org, at);
                     }
                     int taken = 0;
                     for (StoredAlert s : stored) {
@@ -193,26 +228,90 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
      */
     @Override
     public void adopt(String org, String alertId) {
+        thread.run(() -> adopt(org, alertId, 1, handOvers(org)));
+    }
+
+    /**
+     * Reads the stood-in alert and takes it up; a read that fails is tried again (backing off from
+     * {@link #STORE_BACKOFF}) while the organisation does not leave this node, up to {@link #STORE_READS} reads.
+     * Past them, the alert is overdue within its acknowledgement time-out, and the cluster's check
+     * takes it up ({@link #takeUpLeftBehind}).
+     */
+    private void adopt(String org, String alertId, int attempt, int handOversThen) {
+        if (book.contains(alertId) || handOvers(org) != handOversThen) {
+            return;
+        }
+        store.find(org, alertId)
+                .whenComplete((stored, failure) -> thread.run(() -> {
+                    if (failure != null) {
+                        boolean again = attempt < STORE_READS && handOvers(org) == handOversThen;
+                        log.warn(
+                                "stood-in alert not read alert={} org={} attempt={} ({}){}",
+                                alertId,
+                                org,
+                                attempt,
+                                failure.getClass().getSimpleName(),
+                                again ? "; again in " + backoff(attempt).toMillis() + " ms" : "; no more tries");
+                        if (again) {
+                            thread.schedule(() -> adopt(org, alertId, attempt + 1, handOversThen), backoff(attempt));
+                        }
+                        return;
+                    }
+                    if (stored.isPresent() && !book.contains(alertId) && handOvers(org) == handOversThen) {
+                        takeUp(stored.get(), "adopted an alert raised by a stand-in");
+                    }
+                }));
+    }
+
+    /**
+     * Takes up the open alerts of organisation {@code org}, which this node serves, that the store
+     * holds and this node does not. The cluster's check calls it when the store says one of the
+     * organisation's deadlines is overdue, which no alert this node escalates stays for long: such an
+     * alert was left behind, because reading it failed (its adoption, or the take-up of the
+     * organisation). One read per organisation at a time; a failed one waits for the next check.
+     */
+    public void takeUpLeftBehind(String org) {
+        if (!leftBehindReads.add(org)) {
+            return;
+        }
         thread.run(() -> {
-            if (book.contains(alertId)) {
-                return;
-            }
-            store.find(org, alertId)
+            int handOversThen = handOvers(org);
+            store.unclosed(org)
                     .whenComplete((stored, failure) -> thread.run(() -> {
-                        if (failure != null || stored.isEmpty() || book.contains(alertId)) {
+                        leftBehindReads.remove(org);
+                        if (failure != null || handOvers(org) != handOversThen) {
                             return;
                         }
-                        DistressAlert a = DistressAlert.restore(stored.get());
-                        if (!a.state().isOpen()) {
-                            return;
+                        for (StoredAlert s : stored) {
+                            if (s.org().equals(org) && !book.contains(s.view().id())) {
+                                takeUp(s, "took up an alert left behind");
+                            }
                         }
-                        book.add(a);
-                        escalator.reach(a, 0, clock.instant());
-                        publisher.save(a);
-                        delivery.push(a, AlertReason.RAISED, clock.instant());
-                        log.info("adopted an alert raised by a stand-in alert={} org={}", a.id, org);
                     }));
         });
+    }
+
+    /** An open alert from the store joins this node's alerts, reaches its tiers and goes to those connected. */
+    private void takeUp(StoredAlert stored, String why) {
+        DistressAlert a = DistressAlert.restore(stored);
+        if (!a.state().isOpen()) {
+            return;
+        }
+        book.add(a);
+        escalator.reach(a, 0, clock.instant());
+        publisher.save(a);
+        delivery.push(a, AlertReason.RAISED, clock.instant());
+        log.info("{} alert={} org={}", why, a.id, a.org());
+    }
+
+    private int handOvers(String org) {
+        return handOvers.getOrDefault(org, 0);
+    }
+
+    /** The wait after {@code attempts} failed reads: {@link #STORE_BACKOFF}, doubled each time, at most {@link #STORE_BACKOFF_MAX}. */
+    private static Duration backoff(int attempts) {
+        Duration wait = STORE_BACKOFF.multipliedBy(1L << Math.min(attempts - 1, 10));
+        return wait.compareTo(STORE_BACKOFF_MAX) > 0 ? STORE_BACKOFF_MAX : wait;
     }
 
     /**
@@ -229,7 +328,10 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
      * store, where that node takes them up); one not yet stored stays here and is retried.
      */
     public void handOver(String org) {
-        thread.run(() -> book.removeIf(a -> a.client.org().equals(org) && !publisher.isUnstored(a.id)));
+        thread.run(() -> {
+            handOvers.merge(org, 1, Integer::sum);
+            book.removeIf(a -> a.client.org().equals(org) && !publisher.isUnstored(a.id));
+        });
     }
 
     // ---- sources -------------------------------------------------------------------------------
