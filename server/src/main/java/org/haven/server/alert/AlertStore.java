@@ -34,6 +34,17 @@ public interface AlertStore {
     /** Alert {@code id} of organisation {@code org}, closed or not; empty when there is none. */
     CompletionStage<Optional<StoredAlert>> find(String org, String id);
 
+    /**
+     * As {@link #find}, for someone waiting for the answer (a clinician, an integrator): it fails with
+     * a {@link java.util.concurrent.TimeoutException} when the store has not answered within its
+     * deadline for such reads, rather than waiting as long as the store's connection does. Stores
+     * whose every command has a short time-out of its own (Redis) and those in memory answer as
+     * {@link #find} does.
+     */
+    default CompletionStage<Optional<StoredAlert>> findForReader(String org, String id) {
+        return find(org, id);
+    }
+
     /** Every alert not yet closed, of every organisation. */
     CompletionStage<List<StoredAlert>> unclosed();
 

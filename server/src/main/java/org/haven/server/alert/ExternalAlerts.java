@@ -128,7 +128,7 @@ public final class ExternalAlerts {
                 view.complete(a.view());
                 return;
             }
-            store.find(org, id).whenComplete((stored, failure) -> {
+            store.findForReader(org, id).whenComplete((stored, failure) -> {
                 if (failure != null) {
                     view.completeExceptionally(failure);
                 } else if (stored.isEmpty()) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.ClientMessage;
@@ -97,7 +98,8 @@ final class AlertEndpoints {
                 throw refusal;
             }
             // The store did not answer (a closed alert is read there): nothing is wrong with the call.
-            throw new ApiRefusal(ApiError.UNAVAILABLE, "the alert's store did not answer; try again");
+            throw new ApiRefusal(
+                    ApiError.UNAVAILABLE, "the alert's store did not answer; try again", Map.of("Retry-After", "1"));
         });
     }
 

@@ -27,6 +27,7 @@ import org.haven.server.auth.ServicePrincipal;
 import org.haven.server.auth.ServiceTokenVerifier;
 import org.haven.server.auth.TokenRejectedException;
 import org.haven.server.session.Revocations;
+import org.haven.server.storage.StoreUnreachableException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -406,9 +407,10 @@ public final class ServiceApi {
             // to come back shortly, as for the API's own queue, not told the server failed.
             return comeBack(ApiError.RATE_LIMITED, "the node has too much of this work waiting; try again shortly");
         }
-        if (failure instanceof TimeoutException) {
-            // A read of the store past its deadline (a database that stalled): the node is up, the
-            // store behind it is not; the caller is to come back, not told the server failed.
+        if (failure instanceof TimeoutException || failure instanceof StoreUnreachableException) {
+            // A read of the store past its deadline (a database that stalled), or a store that could
+            // not be reached (restarting): the node is up, the store behind it is not; the caller is
+            // to come back, not told the server failed.
             return comeBack(ApiError.UNAVAILABLE, "the node's store did not answer in time; try again shortly");
         }
         if (failure instanceof Refusal refused) {

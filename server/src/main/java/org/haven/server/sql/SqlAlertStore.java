@@ -87,17 +87,22 @@ public final class SqlAlertStore implements AlertStore {
 
     @Override
     public CompletionStage<Optional<StoredAlert>> find(String org, String id) {
-        return db.run(id, c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT body FROM alerts WHERE id = ? AND org = ?")) {
-                s.setString(1, id);
-                s.setString(2, org);
-                try (ResultSet r = s.executeQuery()) {
-                    return r.next()
-                            ? Optional.of(StoredJson.read(r.getString(1), StoredAlert.class))
-                            : Optional.<StoredAlert>empty();
-                }
+        return db.run(id, c -> find(c, org, id));
+    }
+
+    @Override
+    public CompletionStage<Optional<StoredAlert>> findForReader(String org, String id) {
+        return db.query(id, c -> find(c, org, id));
+    }
+
+    private static Optional<StoredAlert> find(Connection c, String org, String id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT body FROM alerts WHERE id = ? AND org = ?")) {
+            s.setString(1, id);
+            s.setString(2, org);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(StoredJson.read(r.getString(1), StoredAlert.class)) : Optional.empty();
             }
-        });
+        }
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeoutException;
 import org.flywaydb.core.Flyway;
 import org.haven.server.config.Settings;
 import org.haven.server.storage.StorageUnavailableException;
+import org.haven.server.storage.StoreUnreachableException;
 import org.haven.server.threads.NodeThreads;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -528,7 +529,10 @@ public final class SqlDatabase implements AutoCloseable {
                 reachable = isValid();
                 // Never the exception's message: it may quote a value, and values are health data.
                 log.warn("database work failed ({}, state {})", e.getClass().getSimpleName(), e.getSQLState());
-                done.completeExceptionally(new SqlStoreException(e.getSQLState()));
+                done.completeExceptionally(
+                        reachable
+                                ? new SqlStoreException(e.getSQLState())
+                                : new StoreUnreachableException("the database could not be reached"));
             } catch (RuntimeException e) {
                 log.warn("database work failed ({})", e.getClass().getSimpleName());
                 done.completeExceptionally(e);

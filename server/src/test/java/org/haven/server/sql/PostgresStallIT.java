@@ -38,7 +38,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ever. A crisis alert still reaches the clinician at once; a read someone waits for is answered at
  * its deadline (5 s), not left without an answer, and a client who checked in here needs none to
  * rejoin; the node says it is degraded; what was kept is stored once the database answers again.
- * A statement whose answer does not come fails past the driver's network time-out.
+ * A statement whose answer does not come fails past the driver's network time-out. A database that
+ * is down (crashed, restarting) is answered {@code 503 unavailable} by the API, not as the server
+ * failing.
  */
 class PostgresStallIT {
 
@@ -125,6 +127,16 @@ class PostgresStallIT {
                 assertThat(care.header("Retry-After")).isEqualTo("1");
                 assertThat(Duration.ofNanos(System.nanoTime() - apiAt)).isLessThan(Duration.ofSeconds(8));
 
+                // An alert not in the node's memory is read from the store, within the same deadline
+                // (it waited for the 30 s network time-out, past the API's answer deadline).
+                long alertAt = System.nanoTime();
+                ApiClient.Answer stored = haven.api()
+                        .get("/api/v1/alerts/a-0123456789abcdef", haven.serviceToken("crm", "demo", Scope.ALERTS_READ));
+                assertThat(stored.status()).as(stored.body()).isEqualTo(503);
+                assertThat(stored.code()).isEqualTo("unavailable");
+                assertThat(stored.header("Retry-After")).isEqualTo("1");
+                assertThat(Duration.ofNanos(System.nanoTime() - alertAt)).isLessThan(Duration.ofSeconds(8));
+
                 postgres.resume();
                 Awaitility.await()
                         .atMost(Duration.ofSeconds(30))
@@ -145,6 +157,46 @@ class PostgresStallIT {
             } finally {
                 postgres.resume();
             }
+        }
+
+        @Test
+        void theApiAnswersADatabaseOutOfReachUnavailableNotAsAServerFailure() throws Exception {
+            String alerts = haven.serviceToken("crm", "demo", Scope.ALERTS_READ);
+            String care = haven.serviceToken("ehr", "demo", Scope.CARE_WRITE);
+            String risk = "{\"level\":\"high\",\"source\":\"c_ssrs\"}";
+            assertThat(haven.api()
+                            .get("/api/v1/alerts/a-0123456789abcdef", alerts)
+                            .status())
+                    .isEqualTo(404);
+
+            postgres.crash();
+            try {
+                // An alert not in the node's memory is read from the store, which is not there.
+                long askedAt = System.nanoTime();
+                ApiClient.Answer read = haven.api().get("/api/v1/alerts/a-0123456789abcdef", alerts);
+                assertThat(read.status()).as(read.body()).isEqualTo(503);
+                assertThat(read.code()).isEqualTo("unavailable");
+                assertThat(read.header("Retry-After")).isEqualTo("1");
+                assertThat(Duration.ofNanos(System.nanoTime() - askedAt)).isLessThan(Duration.ofSeconds(8));
+
+                // A write the database could not be reached for is not the server failing.
+                ApiClient.Answer write = haven.api().put("/api/v1/clients/alice/care/risk", care, risk);
+                assertThat(write.status()).as(write.body()).isEqualTo(503);
+                assertThat(write.code()).isEqualTo("unavailable");
+                assertThat(write.header("Retry-After")).isEqualTo("1");
+            } finally {
+                postgres.startAgain();
+            }
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> haven.api()
+                                    .put("/api/v1/clients/alice/care/risk", care, risk)
+                                    .status()
+                            == 200);
+            assertThat(haven.api()
+                            .get("/api/v1/alerts/a-0123456789abcdef", alerts)
+                            .status())
+                    .isEqualTo(404);
         }
 
         private static Throwable catchCause(CompletableFuture<?> f) {
