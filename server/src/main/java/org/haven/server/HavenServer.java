@@ -170,6 +170,7 @@ public final class HavenServer implements AutoCloseable {
                 config.chat().mailboxTtl(),
                 config.chat().dmBetweenClinicians());
         this.ownership = new OrgOwnership(engines.leases(), this::takeUp, this::handOver);
+        alerts.servesWhile(ownership::owns);
         PushSubscriptionService push = new PushSubscriptionService(
                 engines.pushSubscriptions(), presence, audit, clock, SubscriptionPolicy.of(config.paging()));
         Handlers handlers = new Handlers();

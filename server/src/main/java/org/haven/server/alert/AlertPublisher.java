@@ -3,14 +3,14 @@ package org.haven.server.alert;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.ErrorCode;
 import org.haven.protocol.ServerMessage.AlertReason;
@@ -58,8 +58,14 @@ final class AlertPublisher {
     private final AlertPaging paging;
     private final Clock clock;
     private final AlertThread thread;
-    /** Alerts the store did not take yet (it was unreachable): kept here, stored again on the tick. */
-    private final Set<String> unstored = new LinkedHashSet<>();
+    /**
+     * Alerts the store did not take yet (it was unreachable): kept here, stored again on the tick,
+     * also one that left this node's alerts meanwhile (handed over with its save under way, or
+     * closed): the store must not be left without it, or with it open.
+     */
+    private final Map<String, DistressAlert> unstored = new LinkedHashMap<>();
+    /** How many saves of each alert are under way (not answered yet). */
+    private final Map<String, Integer> saves = new HashMap<>();
 
     private boolean retrying;
 
@@ -105,11 +111,23 @@ final class AlertPublisher {
 
     /** Stores {@code a}; one the store does not take is kept and stored again on the tick. */
     void save(DistressAlert a) {
-        store.save(a.stored()).whenComplete((v, e) -> {
+        saving(a).whenComplete((v, e) -> {
             if (e != null) {
                 thread.run(() -> notStored(a, Reply.none(), e));
             }
         });
+    }
+
+    /**
+     * Saves {@code a}, counted among the saves under way until the store answers (on the alert
+     * thread; called there): a closed alert whose closing save has not been answered must not leave
+     * this node's alerts, or, should the store then refuse it, it would stay open in the store.
+     */
+    private CompletionStage<Void> saving(DistressAlert a) {
+        saves.merge(a.id, 1, Integer::sum);
+        CompletionStage<Void> saved = store.save(a.stored());
+        saved.whenComplete((v, e) -> thread.run(() -> saves.computeIfPresent(a.id, (id, n) -> n > 1 ? n - 1 : null)));
+        return saved;
     }
 
     /**
@@ -120,7 +138,7 @@ final class AlertPublisher {
      */
     CompletionStage<Void> pushAndSave(DistressAlert a, AlertReason reason, Reply raiser, Runnable onStored) {
         delivery.push(a, reason, clock.instant());
-        CompletionStage<Void> saved = store.save(a.stored());
+        CompletionStage<Void> saved = saving(a);
         saved.whenComplete((v, e) -> thread.run(() -> {
             if (e != null) {
                 notStored(a, raiser, e);
@@ -154,7 +172,12 @@ final class AlertPublisher {
 
     /** Whether {@code id} waits to be stored again (it must not leave this node). */
     boolean isUnstored(String id) {
-        return unstored.contains(id);
+        return unstored.containsKey(id);
+    }
+
+    /** Whether a save of {@code id} is under way: the store has not said yet whether it took it. */
+    boolean isSaving(String id) {
+        return saves.containsKey(id);
     }
 
     /** Sends an integrator event about {@code a}: ids, severity and state only (its kind is health data). */
@@ -180,24 +203,27 @@ final class AlertPublisher {
                 "alert could not be stored alert={} ({}); kept here and retried",
                 a.id,
                 failure.getClass().getSimpleName());
-        unstored.add(a.id);
+        unstored.put(a.id, a);
         if (!raiser.isAnswered()) {
             raiser.refuse(ErrorCode.ALERT_UNCONFIRMED, "the alert could not be stored; call the crisis line now");
         }
     }
 
-    /** Stores again every alert the store did not take, one attempt in flight at a time. */
-    void storeAgain(Function<String, DistressAlert> lookup) {
+    /**
+     * Stores again every alert the store did not take, one attempt in flight at a time: one this
+     * node still holds ({@code held}) as it stands; one it no longer holds (handed over) only if the
+     * store has none of that id, so as never to overwrite what the node serving it now stored.
+     */
+    void storeAgain(Predicate<String> held) {
         if (unstored.isEmpty() || retrying) {
             return;
         }
         retrying = true;
         List<CompletableFuture<String>> attempts = new ArrayList<>();
-        for (String id : unstored) {
-            DistressAlert a = lookup.apply(id);
-            if (a != null) {
-                attempts.add(store.save(a.stored()).toCompletableFuture().thenApply(v -> id));
-            }
+        for (DistressAlert a : unstored.values()) {
+            String id = a.id;
+            CompletionStage<?> attempt = held.test(id) ? store.save(a.stored()) : store.saveNew(a.stored());
+            attempts.add(attempt.toCompletableFuture().thenApply(v -> id));
         }
         CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new))
                 .whenComplete((v, e) -> thread.run(() -> {

@@ -6,12 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.Alerts.Severity;
 import org.haven.protocol.Alerts.Source;
@@ -80,6 +82,13 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
     /** Reads for one take-up, at most: the last about a minute after the first. */
     static final int STORE_READS = 12;
 
+    /**
+     * How often an organisation's open alerts are read for {@link #takeUpLeftBehind}, at most: an
+     * overdue deadline of an alert this node holds (its save lagging) would otherwise have them read
+     * at every check of the cluster.
+     */
+    static final Duration LEFT_BEHIND_EVERY = Duration.ofSeconds(10);
+
     private final AlertStore store;
     private final AuditTrail audit;
     private final Clock clock;
@@ -95,13 +104,18 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
     private final StandInRaises standIn;
     private final PressLanes lanes;
     private final ExternalAlerts external;
+    private final AlertPaging paging;
     /**
      * How many times each organisation left this node (another node serves it now): a read for a
      * take-up begun before is not acted on. Alert thread.
      */
     private final Map<String, Integer> handOvers = new HashMap<>();
-    /** The organisations whose {@link #takeUpLeftBehind} read is under way. */
-    private final Set<String> leftBehindReads = ConcurrentHashMap.newKeySet();
+    /** The organisations whose {@link #takeUpLeftBehind} read is under way, or was made within {@link #LEFT_BEHIND_EVERY}. */
+    private final Map<String, Instant> leftBehindReads = new ConcurrentHashMap<>();
+    /** The organisations whose take-up ({@link #takeUpStoredAlerts}) has not read the store yet. Alert thread. */
+    private final Set<String> takingUp = new HashSet<>();
+    /** Whether this node serves an organisation now: the cluster's leases, once {@link #servesWhile} says. */
+    private volatile Predicate<String> serves = org -> true;
 
     public AlertService(
             AlertStore store,
@@ -136,6 +150,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
         this.clock = clock;
         this.delivery = new AlertDelivery(audit);
         this.metrics = new AlertMetrics(meters);
+        this.paging = paging;
         this.escalator = new Escalator(delivery, metrics, paging);
         this.publisher = new AlertPublisher(store, delivery, audit, webhooks, paging, clock, thread);
         this.lanes = new PressLanes();
@@ -151,6 +166,21 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
     }
 
     // ---- between nodes -------------------------------------------------------------------------
+
+    /**
+     * Which organisations this node serves (the cluster's leases): a read for a take-up (an
+     * adoption, the organisation's open alerts, those left behind) is acted on only while it still
+     * serves the organisation when the answer comes, checked on the alert thread after any
+     * hand-over queued before. Until called, every organisation.
+     */
+    public void servesWhile(Predicate<String> serves) {
+        this.serves = java.util.Objects.requireNonNull(serves, "serves");
+    }
+
+    /** Whether this node still serves {@code org}, and has not handed it over since {@code handOversThen}. */
+    private boolean stillServes(String org, int handOversThen) {
+        return handOvers(org) == handOversThen && serves.test(org);
+    }
 
     /**
      * Takes up the open alerts of organisation {@code org} the store holds (this node now serves
@@ -170,18 +200,27 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
                 thread.run(() -> escalator.takenUp(org, at));
             }
         });
-        thread.run(() -> readTakeUp(org, at, serving, 1, handOvers(org)));
+        thread.run(() -> {
+            takingUp.add(org);
+            readTakeUp(org, at, serving, 1, handOvers(org));
+        });
     }
 
     /** Reads the organisation's open alerts for {@link #takeUpStoredAlerts}; a failed read is tried again. */
     private void readTakeUp(String org, Instant at, boolean serving, int attempt, int handOversThen) {
+        if (!stillServes(org, handOversThen)) {
+            return; // handed over meanwhile (which ended this take-up's mark): the serving node takes them up
+        }
         store.unclosed(org)
                 .whenComplete((stored, failure) -> thread.run(() -> {
-                    if (handOvers(org) != handOversThen) {
-                        return; // this node may serve it no more: the node that does takes them up
+                    if (!stillServes(org, handOversThen)) {
+                        return; // this node serves it no more: the node that does takes them up
                     }
                     if (failure != null) {
                         boolean again = attempt < STORE_READS;
+                        if (!again) {
+                            takingUp.remove(org); // the cluster's check takes them up, as left behind
+                        }
                         log.warn(
                                 "stored alerts not read org={} attempt={} ({}){}",
                                 org,
@@ -194,6 +233,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
                         }
                         return;
                     }
+                    takingUp.remove(org);
                     if (serving && !stored.isEmpty()) {
                         escalator.takenUp(org, at);
                     }
@@ -214,6 +254,13 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
     public CompletionStage<StandIn.Raised> raise(
             Principal client, ClientMessage.AlertRaise raise, String connection, StandIn.Seen seen) {
         return standIn.raise(client, raise, connection, seen);
+    }
+
+    /** Whether this node holds alert {@code id} among its alerts (tests). */
+    CompletableFuture<Boolean> holds(String id) {
+        CompletableFuture<Boolean> held = new CompletableFuture<>();
+        thread.run(() -> held.complete(book.contains(id)));
+        return held;
     }
 
     /** How many clients have a press waiting to be stored on this node (tests: nothing is kept after). */
@@ -238,13 +285,13 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
      * takes it up ({@link #takeUpLeftBehind}).
      */
     private void adopt(String org, String alertId, int attempt, int handOversThen) {
-        if (book.contains(alertId) || handOvers(org) != handOversThen) {
+        if (book.contains(alertId) || !stillServes(org, handOversThen)) {
             return;
         }
         store.find(org, alertId)
                 .whenComplete((stored, failure) -> thread.run(() -> {
                     if (failure != null) {
-                        boolean again = attempt < STORE_READS && handOvers(org) == handOversThen;
+                        boolean again = attempt < STORE_READS && stillServes(org, handOversThen);
                         log.warn(
                                 "stood-in alert not read alert={} org={} attempt={} ({}){}",
                                 alertId,
@@ -257,7 +304,7 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
                         }
                         return;
                     }
-                    if (stored.isPresent() && !book.contains(alertId) && handOvers(org) == handOversThen) {
+                    if (stored.isPresent() && !book.contains(alertId) && stillServes(org, handOversThen)) {
                         takeUp(stored.get(), "adopted an alert raised by a stand-in");
                     }
                 }));
@@ -268,22 +315,36 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
      * holds and this node does not. The cluster's check calls it when the store says one of the
      * organisation's deadlines is overdue, which no alert this node escalates stays for long: such an
      * alert was left behind, because reading it failed (its adoption, or the take-up of the
-     * organisation). One read per organisation at a time; a failed one waits for the next check.
+     * organisation). At most one read per organisation every {@link #LEFT_BEHIND_EVERY}, and none
+     * while the organisation's own take-up is reading them (it gives the reconnect grace).
      */
     public void takeUpLeftBehind(String org) {
-        if (!leftBehindReads.add(org)) {
+        Instant now = clock.instant();
+        boolean[] due = {false};
+        leftBehindReads.compute(org, (o, last) -> {
+            if (last != null && last.plus(LEFT_BEHIND_EVERY).isAfter(now)) {
+                return last; // read lately, or being read
+            }
+            due[0] = true;
+            return now;
+        });
+        if (!due[0]) {
             return;
         }
         thread.run(() -> {
+            if (takingUp.contains(org)) {
+                return; // its take-up is reading them, with the reconnect grace
+            }
             int handOversThen = handOvers(org);
             store.unclosed(org)
                     .whenComplete((stored, failure) -> thread.run(() -> {
-                        leftBehindReads.remove(org);
-                        if (failure != null || handOvers(org) != handOversThen) {
+                        if (failure != null || !stillServes(org, handOversThen) || takingUp.contains(org)) {
                             return;
                         }
                         for (StoredAlert s : stored) {
-                            if (s.org().equals(org) && !book.contains(s.view().id())) {
+                            if (s.org().equals(org)
+                                    && !book.contains(s.view().id())
+                                    && stillServes(org, handOversThen)) {
                                 takeUp(s, "took up an alert left behind");
                             }
                         }
@@ -330,7 +391,14 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
     public void handOver(String org) {
         thread.run(() -> {
             handOvers.merge(org, 1, Integer::sum);
-            book.removeIf(a -> a.client.org().equals(org) && !publisher.isUnstored(a.id));
+            takingUp.remove(org);
+            book.removeIf(a -> {
+                boolean leaves = a.client.org().equals(org) && !publisher.isUnstored(a.id);
+                if (leaves) {
+                    paging.stop(a.id); // its pages still to come are the serving node's to send
+                }
+                return leaves;
+            });
         });
     }
 
@@ -574,10 +642,12 @@ public final class AlertService implements SessionAlerts, CheckInAlerts, StandIn
             }
         }
         delivery.redeliver(now, book::get);
-        publisher.storeAgain(book::get);
+        publisher.storeAgain(book::contains);
         Instant closedBefore = now.minus(CLOSED_KEPT);
-        book.removeIf(
-                a -> a.state() == State.CLOSED && a.updatedAt().isBefore(closedBefore) && !publisher.isUnstored(a.id));
+        book.removeIf(a -> a.state() == State.CLOSED
+                && a.updatedAt().isBefore(closedBefore)
+                && !publisher.isUnstored(a.id)
+                && !publisher.isSaving(a.id));
     }
 
     private void escalate(DistressAlert a, Instant now, String why) {

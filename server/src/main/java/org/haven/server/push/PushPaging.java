@@ -66,6 +66,7 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
 
     private final PushSubscriptions subscriptions;
     private final PushSender sender;
+    private final java.util.concurrent.atomic.AtomicLong reaches = new java.util.concurrent.atomic.AtomicLong();
     private final AuditTrail audit;
     private final Duration ttl;
     private final boolean pageWhenAway;
@@ -82,8 +83,11 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
             .expireAfterWrite(REMEMBERED)
             .maximumSize(MAX_REMEMBERED)
             .build();
-    /** The newest reach of each alert: an earlier one whose read failed is not tried again once a newer came. */
-    private final Cache<String, Reach> latest = Caffeine.newBuilder()
+    /**
+     * The number of each alert's newest reach: an earlier one's read pages nobody, and is not tried
+     * again, once a newer came (it pages whom the earlier would).
+     */
+    private final Cache<String, Long> latest = Caffeine.newBuilder()
             .expireAfterWrite(REMEMBERED)
             .maximumSize(MAX_REMEMBERED)
             .build();
@@ -159,8 +163,9 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
         // Reached means raised: an alert acknowledged and then not engaged in time is raised again,
         // and pages again.
         stopped.invalidate(reach.alert());
-        latest.put(reach.alert(), reach);
-        read(reach, rounds.asMap().getOrDefault(reach.alert(), 0), 1);
+        long number = reaches.incrementAndGet();
+        latest.put(reach.alert(), number);
+        read(reach, number, rounds.asMap().getOrDefault(reach.alert(), 0), 1);
     }
 
     /**
@@ -169,18 +174,21 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
      * not acknowledged and no later reach of it came (that one pages whom this one would), up to
      * {@link #MAX_READS} reads: the step's pages are late, not lost.
      */
-    private void read(Reach reach, int round, int attempt) {
+    private void read(Reach reach, long number, int round, int attempt) {
+        if (attempt > 1 && !stillWanted(reach, number, round)) {
+            return;
+        }
         subscriptions
                 .inOrg(reach.org())
                 .whenCompleteAsync(
                         (subs, failure) -> {
                             if (failure == null) {
-                                if (attempt == 1 || stillWanted(reach, round)) {
+                                if (attempt == 1 || stillWanted(reach, number, round)) {
                                     page(reach, round, subs); // a read tried again pages only while wanted
                                 }
                                 return;
                             }
-                            boolean again = attempt < MAX_READS && stillWanted(reach, round);
+                            boolean again = attempt < MAX_READS && stillWanted(reach, number, round);
                             Duration wait = sender.backoff(attempt);
                             log.warn(
                                     "paging: subscriptions not read alert={} attempt={} ({}){}",
@@ -191,18 +199,19 @@ public final class PushPaging implements AlertPaging, AutoCloseable {
                             if (again) {
                                 sender.later(
                                         "paging read alert=" + reach.alert(),
-                                        () -> read(reach, round, attempt + 1),
+                                        () -> read(reach, number, round, attempt + 1),
                                         wait);
                             }
                         },
                         sender.executor());
     }
 
-    /** Whether {@code reach} is still the alert's newest, in the same round, and the alert not acknowledged. */
-    private boolean stillWanted(Reach reach, int round) {
+    /** Whether reach {@code number} is still the alert's newest, in the same round, and the alert not acknowledged. */
+    private boolean stillWanted(Reach reach, long number, int round) {
         String alert = reach.alert();
+        Long newest = latest.getIfPresent(alert); // forgotten (a flood of alerts): no newer one is known
         return stopped.getIfPresent(alert) == null
-                && latest.getIfPresent(alert) == reach
+                && (newest == null || newest == number)
                 && rounds.asMap().getOrDefault(alert, 0) == round;
     }
 

@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
@@ -515,24 +518,32 @@ public final class SqlDatabase implements AutoCloseable {
             if (done.isDone()) {
                 return; // past its deadline: its caller was told it failed, so it does not happen after all
             }
+            boolean committing = false;
             try (Connection c = connections.getConnection()) {
                 try {
                     T result = work.apply(c);
+                    committing = true;
                     c.commit();
                     reachable = true;
                     done.complete(result);
                 } catch (SQLException | RuntimeException e) {
-                    c.rollback();
+                    try {
+                        c.rollback();
+                    } catch (SQLException rollback) {
+                        e.addSuppressed(rollback); // the work's own failure says what happened
+                    }
                     throw e;
                 }
             } catch (SQLException e) {
-                reachable = isValid();
+                boolean lost = cannotReach(e);
+                reachable = !lost && isValid();
                 // Never the exception's message: it may quote a value, and values are health data.
                 log.warn("database work failed ({}, state {})", e.getClass().getSimpleName(), e.getSQLState());
+                // Not reached before the commit: nothing was done. At the commit, the outcome is unknown.
                 done.completeExceptionally(
-                        reachable
-                                ? new SqlStoreException(e.getSQLState())
-                                : new StoreUnreachableException("the database could not be reached"));
+                        lost && !committing
+                                ? new StoreUnreachableException("the database could not be reached")
+                                : new SqlStoreException(e.getSQLState()));
             } catch (RuntimeException e) {
                 log.warn("database work failed ({})", e.getClass().getSimpleName());
                 done.completeExceptionally(e);
@@ -578,6 +589,28 @@ public final class SqlDatabase implements AutoCloseable {
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether {@code e} says the database could not be reached (no connection within the pool's
+     * wait, or the connection lost: an I/O failure), not that it refused the work: a connection
+     * exception (SQL state class 08), the server shutting down or starting (57P01–57P03); in it or
+     * its causes.
+     */
+    static boolean cannotReach(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException
+                    || t instanceof SQLNonTransientConnectionException
+                    || t instanceof SQLRecoverableException
+                    || t instanceof java.io.IOException) {
+                return true;
+            }
+            String state = t instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the last work reached the database (for {@code /readyz}). */

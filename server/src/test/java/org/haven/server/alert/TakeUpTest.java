@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.haven.protocol.Alerts;
@@ -18,12 +19,15 @@ import org.haven.protocol.PresenceStatus;
 import org.haven.protocol.Role;
 import org.haven.protocol.ServerMessage;
 import org.haven.server.audit.InMemoryAuditTrail;
+import org.haven.server.auth.Principal;
 import org.haven.server.care.InMemoryCareStore;
+import org.haven.server.request.Handlers;
 import org.haven.server.testing.Inbox;
 import org.haven.server.testing.MutableClock;
 import org.haven.server.threads.NodeThreads;
 import org.haven.server.webhook.WebhookNotifier;
 import org.haven.server.webhook.WebhookSettings;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,10 +99,92 @@ class TakeUpTest {
 
         store.failing.set(2);
         alerts.takeUpStoredAlerts("demo", CompletableFuture.completedFuture(0));
-        Awaitility.await().atMost(WAIT).until(() -> store.reads.get() == 3);
+        Awaitility.await().atMost(WAIT).until(() -> held(id));
+        assertThat(store.reads.get()).isEqualTo(3);
 
         Inbox bo = connect("dr-bo"); // a responder reconnecting gets the alerts the node took up
         Awaitility.await().atMost(WAIT).until(() -> told(bo, id));
+    }
+
+    @Test
+    void whileAnOrganisationsTakeUpReadsAgainTheCheckForAlertsLeftBehindLeavesThemToIt() throws Exception {
+        Inbox bo = connect("dr-bo");
+        String id = stoodIn();
+
+        store.failing.set(1);
+        alerts.takeUpStoredAlerts("demo", CompletableFuture.completedFuture(0)); // fails once, then reads again
+        alerts.takeUpLeftBehind("demo"); // the cluster's check, meanwhile
+        Awaitility.await().atMost(WAIT).until(() -> held(id));
+        assertThat(store.reads.get())
+                .as("the take-up's two reads, none for the check")
+                .isEqualTo(2);
+        Awaitility.await()
+                .during(Duration.ofMillis(500))
+                .atMost(WAIT)
+                .until(() -> !told(bo, id)); // taken up as a take-up is: for whoever reconnects
+    }
+
+    @Test
+    void nothingIsTakenUpForAnOrganisationThisNodeNoLongerServes() throws Exception {
+        AtomicBoolean serving = new AtomicBoolean(true);
+        alerts.servesWhile(org -> serving.get());
+        Inbox bo = connect("dr-bo");
+        String id = stoodIn();
+
+        store.failing.set(2);
+        alerts.adopt("demo", id); // its read fails, and is tried again in 250 ms
+        serving.set(false); // another node took the organisation meanwhile
+        alerts.takeUpLeftBehind("demo"); // nor is it left behind here
+        // Past the adoption's next two reads (0.25 s and 0.75 s after the first).
+        Awaitility.await().during(Duration.ofMillis(1500)).atMost(WAIT).until(() -> !told(bo, id));
+        assertThat(held(id)).isFalse();
+    }
+
+    @Test
+    void aClosedAlertWhoseClosingSaveIsUnansweredStaysOnTheNode() throws Exception {
+        Handlers handlers = new Handlers();
+        alerts.register(handlers);
+        InProcessAlerts.connect(alerts, "dr-bo", Role.CLINICIAN, PresenceStatus.AVAILABLE, "group-1");
+        Principal bo = InProcessAlerts.principal("dr-bo", Role.CLINICIAN, "group-1");
+        String id = InProcessAlerts.raise(handlers, Alerts.Severity.HIGH);
+        answer(handlers, new ClientMessage.AlertAcknowledge("q-1", id), bo);
+        answer(handlers, new ClientMessage.AlertEngage("q-2", id), bo);
+        answer(handlers, new ClientMessage.AlertResolve("q-3", id, Alerts.Outcome.STABILIZED, "calm"), bo);
+
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        store.saves = gate; // the store's lane is far behind: the closing save is not answered
+        answer(handlers, new ClientMessage.AlertFollowUp("q-4", id, "called back"), bo);
+        clock.advance(AlertService.CLOSED_KEPT.plusSeconds(1));
+        alerts.tickNow().join();
+        assertThat(held(id)).as("closed, but its closing save is not answered").isTrue();
+
+        store.saves = null;
+        gate.completeExceptionally(new IllegalStateException("the database is out of reach"));
+        alerts.tickNow().join(); // refused: kept to store again, and stored again
+        Awaitility.await()
+                .atMost(WAIT)
+                .untilAsserted(() -> assertThat(store.store
+                                .unclosed("demo")
+                                .toCompletableFuture()
+                                .get())
+                        .as("the store has it closed")
+                        .isEmpty());
+        alerts.tickNow().join();
+        Awaitility.await().atMost(WAIT).until(() -> {
+            alerts.tickNow().join();
+            return !held(id);
+        });
+    }
+
+    private static void answer(Handlers handlers, ClientMessage message, Principal user) {
+        Inbox inbox = new Inbox();
+        InProcessAlerts.send(handlers, message, user, inbox);
+        Awaitility.await().atMost(WAIT).until(() -> !inbox.received.isEmpty());
+        assertThat(inbox.received.get(0)).isInstanceOf(ServerMessage.Ok.class);
+    }
+
+    private boolean held(String id) throws Exception {
+        return alerts.holds(id).get(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -109,6 +195,7 @@ class TakeUpTest {
         alerts.takeUpLeftBehind("demo");
         Awaitility.await().atMost(WAIT).until(() -> told(bo, id));
 
+        clock.advance(AlertService.LEFT_BEHIND_EVERY.plusSeconds(1));
         alerts.takeUpLeftBehind("demo"); // held now: nothing twice
         Awaitility.await()
                 .during(Duration.ofMillis(500))
@@ -118,7 +205,10 @@ class TakeUpTest {
 
     /** The store, with its next {@code failing} reads by id or of an organisation's open alerts failing, as a database out of reach fails them. */
     private static final class FailingReads implements AlertStore {
-        private final AlertStore store;
+        final AlertStore store;
+        /** While set, saves wait for it (and fail with it). */
+        volatile @Nullable CompletableFuture<Void> saves;
+
         final AtomicInteger failing = new AtomicInteger();
         final AtomicInteger reads = new AtomicInteger();
 
@@ -146,7 +236,8 @@ class TakeUpTest {
 
         @Override
         public CompletionStage<Void> save(StoredAlert alert) {
-            return store.save(alert);
+            CompletableFuture<Void> gate = saves;
+            return gate == null ? store.save(alert) : gate.thenCompose(v -> store.save(alert));
         }
 
         @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.haven.client.HavenClient;
 import org.haven.protocol.Alerts;
 import org.haven.protocol.Role;
@@ -73,6 +74,9 @@ class LeftBehindAlertIT {
         assertThat(notice)
                 .as("the clinician connected to the serving node is told")
                 .isNotNull();
-        assertThat(LogCapture.lines()).anyMatch(l -> l.startsWith("took up an alert left behind alert=a-left-behind"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> LogCapture.lines().stream()
+                        .anyMatch(l -> l.startsWith("took up an alert left behind alert=a-left-behind")));
     }
 }
