@@ -40,7 +40,9 @@ public enum ErrorCode {
     /** The connection sent requests faster than its rate limit allows; the request was dropped. */
     RATE_LIMITED("rate_limited", "Too many requests; slow down. A sustained flood closes the connection (4008)."),
     /** A limit on connections, rooms or members was reached. */
-    LIMIT_REACHED("limit_reached", "A documented limit (rooms per connection, members per room) was reached."),
+    LIMIT_REACHED(
+            "limit_reached",
+            "A documented limit (rooms per connection, members per room, actions per alert) was reached."),
     /**
      * A raise or flag was not confirmed as stored within its deadline (a store or a node failed):
      * the raiser must call the crisis line now. The alert may still reach the care team.

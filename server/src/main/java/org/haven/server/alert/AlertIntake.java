@@ -372,8 +372,8 @@ final class AlertIntake {
                                         ? Alerts.HistoryEvent.FLAGGED
                                         : Alerts.HistoryEvent.PRESSED_AGAIN,
                                 now);
-                        if (r.note() != null) { // a flag's or a system's words join with it
-                            existing.addAction(new Alerts.Action(
+                        if (r.note() != null) { // a flag's or a system's words join with it, while it keeps actions
+                            existing.addActionWithin(new Alerts.Action(
                                     Alerts.ActionType.NOTE, "note-" + randomId(), r.by(), now, r.note()));
                         }
                         if (existing.careFound(known)) { // the press read the record afresh

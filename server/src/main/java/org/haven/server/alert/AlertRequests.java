@@ -98,7 +98,11 @@ final class AlertRequests {
                 return new Result.ActionRecorded(a.id, key, false, existing.by());
             }
             Instant now = clock.instant();
-            a.addAction(new Alerts.Action(m.action(), key, p.user(), now, m.note()));
+            if (!a.addActionWithin(new Alerts.Action(m.action(), key, p.user(), now, m.note()))) {
+                throw new Refusal(
+                        ErrorCode.LIMIT_REACHED,
+                        "the alert holds " + DistressAlert.MAX_ACTIONS + " actions, the most it keeps");
+            }
             step(a, t);
             return new Result.ActionRecorded(a.id, key, true, p.user());
         });

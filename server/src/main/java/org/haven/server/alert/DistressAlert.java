@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * One alert's live state. Its lifecycle changes only by {@link #apply applying} a transition
  * decided by {@link AlertLifecycle}; its tier and targets only by the {@link Escalator}. Every change
  * seen by responders bumps {@link #version()} and adds a history line (repeated presses excepted:
- * {@link #pressedAgain}); responders confirm versions.
+ * {@link #pressedAgain}; and repeated events past {@link #MAX_REPEATED_LINES}); responders confirm
+ * versions. It keeps at most {@link #MAX_ACTIONS} actions others add.
  *
  * <p>Threading: confined to the alert thread: transitions are serialised (two clinicians
  * acknowledging at once: the first wins).
@@ -29,6 +30,34 @@ final class DistressAlert {
 
     /** How often one presser's repeated presses add a history line, at most (see {@link #pressedAgain}). */
     static final java.time.Duration PRESS_LINE_INTERVAL = java.time.Duration.ofMinutes(1);
+
+    /**
+     * How many history lines an alert keeps of the events that may repeat without bound while it is
+     * open ({@link #REPEATED}: presses and flags joining it, responders or the client coming and
+     * going, actions, the care record found): past it, such an event still changes the alert (a new
+     * version, the press counted) but adds no line. Its lifecycle's lines (raised, escalated,
+     * acknowledged, engaged, resolved, ...) are always added. Without it, an integrator raising for
+     * the same client in a loop, or a flapping connection, grew the alert without end, and every
+     * change sent it whole to every responder and saved it whole.
+     */
+    static final int MAX_REPEATED_LINES = 1_000;
+
+    /** The history events counted against {@link #MAX_REPEATED_LINES}. */
+    static final Set<Alerts.HistoryEvent> REPEATED = java.util.EnumSet.of(
+            Alerts.HistoryEvent.PRESSED_AGAIN,
+            Alerts.HistoryEvent.FLAGGED,
+            Alerts.HistoryEvent.DELIVERED,
+            Alerts.HistoryEvent.UNDELIVERED,
+            Alerts.HistoryEvent.CLIENT_DISCONNECTED,
+            Alerts.HistoryEvent.CARE_UPDATED,
+            Alerts.HistoryEvent.ACTION);
+
+    /**
+     * How many actions an alert keeps that responders, flags and integrators add ({@link
+     * #addActionWithin}): notes and grounding exercises repeat, and each may carry 2,000 characters.
+     * The notes of its raise, resolution and follow-up are always kept.
+     */
+    static final int MAX_ACTIONS = 200;
 
     final String id;
     final UserRef client;
@@ -52,6 +81,10 @@ final class DistressAlert {
     private Instant updatedAt;
     /** Whether a responder has confirmed receiving this alert yet (its delivery time is measured once). */
     private boolean receiptSeen;
+    /** How many lines of {@link #REPEATED} events the history holds. */
+    private int repeatedLines;
+    /** The last change when {@link #MAX_REPEATED_LINES} kept its line out of the history, else null. */
+    private Alerts.@Nullable HistoryEntry lastChange;
 
     DistressAlert(
             String id,
@@ -135,17 +168,21 @@ final class DistressAlert {
         return n;
     }
 
-    /** The last history line (who did what last). */
+    /**
+     * The last change (who did what last): the last history line, or the change after it that
+     * {@link #MAX_REPEATED_LINES} kept out of the history.
+     */
     Alerts.HistoryEntry lastEntry() {
-        return history.get(history.size() - 1);
+        return lastChange != null ? lastChange : history.get(history.size() - 1);
     }
 
     // ---- changes -------------------------------------------------------------------------------
 
     /** Takes a lifecycle step decided by {@link AlertLifecycle}. */
     void apply(AlertLifecycle.Transition t, Instant now) {
+        boolean moved = t.next().state() != status.state();
         status = t.next();
-        changed(now, t.by(), t.event(), t.detail());
+        change(now, t.by(), t.event(), t.detail(), moved); // a step that moves its state always has its line
     }
 
     /** The first line of a new alert's history (no new version: it is version 1). */
@@ -172,7 +209,7 @@ final class DistressAlert {
             version++;
             return;
         }
-        changed(now, by, event, pressed.name().toLowerCase(Locale.ROOT));
+        change(now, by, event, pressed.name().toLowerCase(Locale.ROOT), rose); // a rise always has its line
     }
 
     /** Whether {@code by}'s last {@code pressed_again} line is after {@code since}. */
@@ -232,21 +269,65 @@ final class DistressAlert {
         return true;
     }
 
-    /** Records an action (a note at raise or resolve, a step taken); without a history line of its own. */
+    /**
+     * Records an action of the alert's own course (the note of its raise, resolution or follow-up, a
+     * move to a breakout), always; without a history line of its own.
+     */
     void addAction(Alerts.Action action) {
         actions.put(action.key(), action);
     }
 
-    /** A history line that is not a change responders are sent (no new version). */
-    void remember(String by, Alerts.HistoryEvent event, @Nullable String detail, Instant now) {
-        history.add(new Alerts.HistoryEntry(now, by, event.wire(), detail));
+    /**
+     * Records an action a responder, a flag or an integrator adds, while the alert holds fewer than
+     * {@link #MAX_ACTIONS} (one of a key it holds is replaced; a step under its kind's own name is
+     * always recorded); returns whether it was recorded.
+     */
+    boolean addActionWithin(Alerts.Action action) {
+        if (actions.size() >= MAX_ACTIONS && !actions.containsKey(action.key()) && !aStep(action)) {
+            return false;
+        }
+        actions.put(action.key(), action);
+        return true;
     }
 
-    /** Records a change: history line, new version, new update time. */
+    /**
+     * A step of its kind recorded under the kind's own name (a dispatch, a call to an emergency
+     * contact, to 988, a paused group): once each, so never past the bound by more than a few.
+     */
+    private static boolean aStep(Alerts.Action action) {
+        Alerts.ActionType type = action.type();
+        return type != Alerts.ActionType.NOTE
+                && type != Alerts.ActionType.GROUNDING_EXERCISE
+                && action.key().equals(type.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** A history line that is not a change responders are sent (no new version). */
+    void remember(String by, Alerts.HistoryEvent event, @Nullable String detail, Instant now) {
+        line(new Alerts.HistoryEntry(now, by, event.wire(), detail), event, false);
+    }
+
+    /** Records a change: history line (within {@link #MAX_REPEATED_LINES}), new version, new update time. */
     void changed(Instant now, String by, Alerts.HistoryEvent event, @Nullable String detail) {
-        history.add(new Alerts.HistoryEntry(now, by, event.wire(), detail));
+        change(now, by, event, detail, false);
+    }
+
+    private void change(Instant now, String by, Alerts.HistoryEvent event, @Nullable String detail, boolean kept) {
+        Alerts.HistoryEntry entry = new Alerts.HistoryEntry(now, by, event.wire(), detail);
+        lastChange = line(entry, event, kept) ? null : entry;
         updatedAt = now;
         version++;
+    }
+
+    /** Adds {@code entry} unless it is a repeated event past {@link #MAX_REPEATED_LINES} and not {@code kept}; returns whether it did. */
+    private boolean line(Alerts.HistoryEntry entry, Alerts.HistoryEvent event, boolean kept) {
+        if (REPEATED.contains(event) && !kept) {
+            if (repeatedLines >= MAX_REPEATED_LINES) {
+                return false;
+            }
+            repeatedLines++;
+        }
+        history.add(entry);
+        return true;
     }
 
     /** Escalation only: adds a responder to those told. */
@@ -339,7 +420,21 @@ final class DistressAlert {
             a.actions.put(action.key(), action);
         }
         a.history.addAll(v.history());
+        for (Alerts.HistoryEntry e : v.history()) {
+            if (isRepeated(e.event())) {
+                a.repeatedLines++;
+            }
+        }
         return a;
+    }
+
+    private static boolean isRepeated(String wire) {
+        for (Alerts.HistoryEvent event : REPEATED) {
+            if (event.wire().equals(wire)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     StoredAlert stored() {

@@ -253,8 +253,10 @@ public final class ExternalAlerts {
                         AlertLifecycle.resolve(
                                 a.status(), a.policy, clinician, java.util.Objects.requireNonNull(outcome), now);
                 };
-                if (note != null) {
-                    a.addAction(new Alerts.Action(
+                if (note != null && step == Step.RESOLVE) { // the resolution's note, as over the protocol
+                    a.addAction(new Alerts.Action(Alerts.ActionType.NOTE, "note-resolve", clinician, now, note));
+                } else if (note != null) { // kept while the alert keeps actions; the step is taken either way
+                    a.addActionWithin(new Alerts.Action(
                             Alerts.ActionType.NOTE, "note-" + AlertIntake.randomId(), clinician, now, note));
                 }
                 a.apply(t, now);
