@@ -37,6 +37,7 @@ class NoHealthDataInLogsIT {
 
     @Test
     void plantedDataNeverReachesTheLogs() throws Exception {
+        long mark = LogCapture.mark(); // what the tests before it in this JVM logged is theirs
         DevTokens tokens = new DevTokens(
                 ServerConfig.DEV_SECRET,
                 ServerConfig.DEV_ISSUER,
@@ -129,7 +130,7 @@ class NoHealthDataInLogsIT {
         bo.close();
         haven.server().close();
 
-        List<String> lines = LogCapture.lines();
+        List<String> lines = LogCapture.since(mark);
         assertThat(lines).as("the server logged something during the scenario").isNotEmpty();
         assertThat(lines).noneMatch(l -> l.contains(NAME) || l.contains("Harriet"));
         assertThat(lines).noneMatch(l -> l.contains("sertraline"));
@@ -152,6 +153,7 @@ class NoHealthDataInLogsIT {
     /** The same through the server API: bodies stored, read back, refused, malformed, replayed. */
     @Test
     void plantedDataSentThroughTheServerApiNeverReachesTheLogs() throws Exception {
+        long mark = LogCapture.mark();
         String apiName = "Ottoline Apiplanted";
         String apiPhone = "+1 773 555 0142";
         String apiPlan = "the pills are in the blue tin";
@@ -196,7 +198,7 @@ class NoHealthDataInLogsIT {
                 .isEqualTo(401);
         haven.server().close();
 
-        List<String> lines = LogCapture.lines();
+        List<String> lines = LogCapture.since(mark);
         assertThat(lines).noneMatch(l -> l.contains("Apiplanted") || l.contains("Ottoline"));
         assertThat(lines).noneMatch(l -> l.contains("555 0142"));
         assertThat(lines).noneMatch(l -> l.contains("blue tin"));

@@ -28,6 +28,8 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> {
 
     private static final int MAX_LINES = 200_000;
     private static final List<String> LINES = new ArrayList<>();
+    /** How many lines were ever captured (those dropped past {@link #MAX_LINES} included). */
+    private static long captured;
 
     @Override
     protected void append(ILoggingEvent event) {
@@ -41,6 +43,26 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> {
                 LINES.remove(0);
             }
             LINES.add(line.toString());
+            captured++;
+        }
+    }
+
+    /** A mark of where the capture stands now, for {@link #since}. */
+    public static long mark() {
+        synchronized (LINES) {
+            return captured;
+        }
+    }
+
+    /**
+     * The lines captured after {@code mark} (a test's own, not those of the tests that ran before it
+     * in this JVM), those still kept.
+     */
+    public static List<String> since(long mark) {
+        synchronized (LINES) {
+            long after = captured - mark;
+            int from = (int) Math.max(0, LINES.size() - after);
+            return List.copyOf(LINES.subList(from, LINES.size()));
         }
     }
 
