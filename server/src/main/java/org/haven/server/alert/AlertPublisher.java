@@ -113,21 +113,31 @@ final class AlertPublisher {
     void save(DistressAlert a) {
         saving(a).whenComplete((v, e) -> {
             if (e != null) {
-                thread.run(() -> notStored(a, Reply.none(), e));
+                notStored(a, Reply.none(), e);
             }
         });
     }
 
     /**
-     * Saves {@code a}, counted among the saves under way until the store answers (on the alert
-     * thread; called there): a closed alert whose closing save has not been answered must not leave
-     * this node's alerts, or, should the store then refuse it, it would stay open in the store.
+     * Saves {@code a}, counted among the saves under way until the store answers (called on the
+     * alert thread): a closed alert whose closing save has not been answered must not leave this
+     * node's alerts, or, should the store then refuse it, it would stay open in the store. The stage
+     * returned completes on the alert thread, in the same task that stops counting the save, so
+     * what follows a refusal ({@link #notStored}) happens before any other task sees it answered.
      */
     private CompletionStage<Void> saving(DistressAlert a) {
         saves.merge(a.id, 1, Integer::sum);
-        CompletionStage<Void> saved = store.save(a.stored());
-        saved.whenComplete((v, e) -> thread.run(() -> saves.computeIfPresent(a.id, (id, n) -> n > 1 ? n - 1 : null)));
-        return saved;
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        store.save(a.stored())
+                .whenComplete((v, e) -> thread.run(() -> {
+                    saves.computeIfPresent(a.id, (id, n) -> n > 1 ? n - 1 : null);
+                    if (e != null) {
+                        answered.completeExceptionally(e);
+                    } else {
+                        answered.complete(null);
+                    }
+                }));
+        return answered;
     }
 
     /**
@@ -139,13 +149,13 @@ final class AlertPublisher {
     CompletionStage<Void> pushAndSave(DistressAlert a, AlertReason reason, Reply raiser, Runnable onStored) {
         delivery.push(a, reason, clock.instant());
         CompletionStage<Void> saved = saving(a);
-        saved.whenComplete((v, e) -> thread.run(() -> {
+        saved.whenComplete((v, e) -> { // on the alert thread (see saving)
             if (e != null) {
                 notStored(a, raiser, e);
             } else {
                 onStored.run();
             }
-        }));
+        });
         return saved;
     }
 
